@@ -1,0 +1,171 @@
+// aotc's command line:
+//   aotc MODEL.onnx -o OUTDIR [--name N] [--input-shape NAME=d0,d1,...] [--emit c|ir|ir-imported]
+//   aotc info MODEL.onnx
+//   aotc verify MODEL.onnx --data TEST_DATA_DIR ... | --input NAME=x.npy --expected NAME=y.npy
+// Every error becomes one message on stderr and a non-zero exit status.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "compiler/driver.h"
+#include "ops/op.h"
+
+using namespace aotc;
+
+namespace {
+
+constexpr const char *kVersion = "0.1.0";
+
+// "x=1,3,224,224" -> {"x", {1,3,224,224}}
+void parse_input_shape(const std::string &spec, ImportOptions &options) {
+  auto eq = spec.rfind('=');
+  if (eq == std::string::npos || eq == 0) fail(fmt::format("--input-shape '{}': expected NAME=d0,d1,...", spec));
+  Shape shape;
+  std::string dims = spec.substr(eq + 1);
+  size_t pos = 0;
+  while (pos <= dims.size() && !dims.empty()) {
+    size_t comma = dims.find(',', pos);
+    std::string item = dims.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    try {
+      size_t used = 0;
+      long long d = std::stoll(item, &used);
+      if (used != item.size() || d < 0) throw std::invalid_argument(item);
+      shape.push_back(d);
+    } catch (const std::exception &) {
+      fail(fmt::format("--input-shape '{}': '{}' is not a dimension", spec, item));
+    }
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  options.input_shapes[spec.substr(0, eq)] = shape;
+}
+
+// "NAME=path" -> pair
+std::pair<std::string, std::string> parse_named_file(const std::string &spec, const char *flag) {
+  auto eq = spec.find('=');
+  if (eq == std::string::npos) fail(fmt::format("{} '{}': expected NAME=FILE.npy", flag, spec));
+  return {spec.substr(0, eq), spec.substr(eq + 1)};
+}
+
+int run_info(const std::string &model) {
+  ModelInfo info = read_model_info(model);
+  fmt::print("model:      {}\n", model);
+  fmt::print("producer:   {}\n", info.producer.empty() ? "(unknown)" : info.producer);
+  fmt::print("ir_version: {}\n", info.ir_version);
+  for (auto &[domain, version] : info.opsets) fmt::print("opset:      {} {}\n", domain, version);
+  for (auto &in : info.inputs) fmt::print("input:      {}\n", in);
+  for (auto &out : info.outputs) fmt::print("output:     {}\n", out);
+  fmt::print("ops:\n");
+  for (auto &[op, count] : info.op_histogram) fmt::print("  {:<28} {}\n", op, count);
+  if (info.unsupported_ops.empty())
+    fmt::print("unsupported ops: none\n");
+  else
+    fmt::print("unsupported ops: {}\n", fmt::join(info.unsupported_ops, ", "));
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  CLI::App app{"aotc: ahead-of-time compiler from ONNX models to self-contained C99"};
+  app.set_version_flag("--version", std::string("aotc ") + kVersion);
+  app.require_subcommand(0, 1);
+
+  CompileOptions options;
+  std::string model, out_dir, emit = "c";
+  std::vector<std::string> input_shapes;
+  bool list_ops = false;
+  app.add_option("model", model, "ONNX model file");
+  app.add_option("-o,--output", out_dir, "output directory for NAME.h, NAME.c and aotc.h");
+  app.add_option("--name", options.name, "C name prefix: NAME_run(), NAME_model, NAME.c (default: model)");
+  app.add_option("--input-shape", input_shapes, "shape for an input with unknown dims: NAME=d0,d1,... (repeatable)");
+  app.add_option("--emit", emit, "what to produce: c (default), ir (IR after the passes), ir-imported (IR before)")
+      ->check(CLI::IsMember({"c", "ir", "ir-imported"}));
+  app.add_flag("--list-ops", list_ops, "list the supported ONNX ops and exit");
+
+  CLI::App *info = app.add_subcommand("info", "show a model's inputs, outputs, opsets and ops");
+  std::string info_model;
+  info->add_option("model", info_model, "ONNX model file")->required();
+
+  CLI::App *verify = app.add_subcommand("verify", "compile, build with the host C compiler, run and compare outputs");
+  std::string verify_model_path;
+  std::vector<std::string> data_dirs, npy_inputs, npy_expected, verify_shapes;
+  VerifyOptions vopts;
+  CompileOptions verify_compile;
+  verify->add_option("model", verify_model_path, "ONNX model file")->required();
+  verify->add_option("--data", data_dirs, "ONNX test data directory with input_K.pb/output_K.pb (repeatable)");
+  verify->add_option("--input", npy_inputs, "NAME=x.npy: an input (repeatable)");
+  verify->add_option("--expected", npy_expected, "NAME=y.npy: an expected output (repeatable)");
+  verify->add_option("--rtol", vopts.rtol, "relative tolerance (default 1e-4)");
+  verify->add_option("--atol", vopts.atol, "absolute tolerance (default 1e-5)");
+  verify->add_option("--cc", vopts.cc, "C compiler command (default cc)");
+  verify->add_option("--cflags", vopts.cflags, "C compiler flags (default -std=c99 -O2)");
+  verify->add_option("--name", verify_compile.name, "C name prefix (default model)");
+  verify->add_option("--input-shape", verify_shapes, "NAME=d0,d1,...: shape for an input with unknown dims");
+  verify->add_option("--keep", vopts.work_dir, "build in this directory and keep it");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError &e) {
+    return app.exit(e);
+  }
+
+  try {
+    if (list_ops) {
+      for (const OpDef *op : all_ops()) fmt::print("{}{}\n", op->domain.empty() ? "" : op->domain + ".", op->op);
+      return 0;
+    }
+    if (*info) return run_info(info_model);
+    if (*verify) {
+      for (auto &s : verify_shapes) parse_input_shape(s, verify_compile.import);
+      std::vector<TestData> data;
+      for (auto &dir : data_dirs) data.push_back(load_test_data_dir(dir));
+      if (!npy_inputs.empty() || !npy_expected.empty()) {
+        TestData d;
+        for (auto &spec : npy_inputs) {
+          auto [name, file] = parse_named_file(spec, "--input");
+          d.inputs.emplace_back(name, load_npy(file));
+        }
+        for (auto &spec : npy_expected) {
+          auto [name, file] = parse_named_file(spec, "--expected");
+          d.outputs.emplace_back(name, load_npy(file));
+        }
+        data.push_back(std::move(d));
+      }
+      if (data.empty()) fail("verify needs test data: --data DIR, or --input NAME=x.npy and --expected NAME=y.npy");
+      Compilation c = compile_model(verify_model_path, verify_compile);
+      VerifyResult r = verify_model(c, data, vopts);
+      for (auto &o : r.outputs)
+        fmt::print("output '{}': {} max_abs_err={:.3g} max_rel_err={:.3g}{}\n", o.name, o.ok ? "ok" : "MISMATCH",
+                   o.max_abs_error, o.max_rel_error, o.problem.empty() ? "" : " (" + o.problem + ")");
+      fmt::print("{}: {}\n", verify_model_path, r.ok ? "PASS" : "FAIL");
+      return r.ok ? 0 : 1;
+    }
+    if (model.empty()) {
+      std::cerr << app.help();
+      return 2;
+    }
+    for (auto &s : input_shapes) parse_input_shape(s, options.import);
+    if (emit == "ir-imported") {
+      fmt::print("{}", print_graph(*import_onnx(model, options.import)));
+      return 0;
+    }
+    if (emit == "ir") {
+      fmt::print("{}", print_graph(*load_and_optimize(model, options)));
+      return 0;
+    }
+    if (out_dir.empty()) fail("no output directory: use -o OUTDIR (or --emit ir to print the IR)");
+    Compilation c = compile_model(model, options);
+    write_output_dir(out_dir, c.files);
+    fmt::print("aotc: wrote {}/{}.c, {}.h, aotc.h (scratch arena {} bytes, {} kernel calls)\n", out_dir, options.name,
+               options.name, c.program.scratch_size, c.program.steps.size());
+    return 0;
+  } catch (const Error &e) {
+    fmt::print(stderr, "aotc: error: {}\n", e.what());
+    return *verify ? 2 : 1;
+  } catch (const std::exception &e) {
+    fmt::print(stderr, "aotc: internal error: {}\n", e.what());
+    return 3;
+  }
+}

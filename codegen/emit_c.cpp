@@ -1,0 +1,431 @@
+// Writes NAME.h, NAME.c and aotc.h for a Program.
+//
+// NAME.c holds, in order: the runtime-c kernels the model calls (pasted, all
+// static), the weights as static const arrays with exact bit patterns (hex
+// floats), the constant integer arrays kernel calls take, the run function
+// (one kernel call per lowered step, tensors at fixed arena offsets), the W2
+// entry point and the aotc_model descriptor of the standard API (aotc.h).
+#include "codegen/emit_c.h"
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <cmath>
+#include <cstring>
+#include <set>
+
+#include "codegen/c_writer.h"
+#include "ops/kernel_library.h"
+
+namespace aotc {
+
+namespace {
+
+constexpr const char *kVersion = "0.1.0";
+
+std::string upper(std::string s) {
+  for (char &c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Makes text safe inside a C block comment.
+std::string comment_safe(std::string s) {
+  for (size_t p; (p = s.find("*/")) != std::string::npos;) s.replace(p, 2, "* /");
+  for (char &c : s)
+    if (c == '\n' || c == '\r') c = ' ';
+  return s;
+}
+
+// Makes text safe inside a C string literal.
+std::string c_string(const std::string &s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 32 || c >= 127) {
+      out += fmt::format("\\{:03o}", c);
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+std::string identifier_part(const std::string &s) {
+  std::string out;
+  for (char c : s) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  if (out.size() > 32) out.resize(32);
+  return out;
+}
+
+std::string float_literal(float f) {
+  if (std::isnan(f)) return "NAN";
+  if (std::isinf(f)) return f > 0 ? "INFINITY" : "-INFINITY";
+  return fmt::format("{:a}f", f);
+}
+
+std::string double_literal(double d) {
+  if (std::isnan(d)) return "(double)NAN";
+  if (std::isinf(d)) return d > 0 ? "(double)INFINITY" : "(double)-INFINITY";
+  return fmt::format("{:a}", d);
+}
+
+// One element of a constant tensor as a C literal of its storage type.
+std::string element_literal(const Tensor &t, int64_t i) {
+  switch (t.dtype) {
+    case DType::Float: return float_literal(t.data<float>()[i]);
+    case DType::Double: return double_literal(t.data<double>()[i]);
+    case DType::Int64: {
+      int64_t v = t.data<int64_t>()[i];
+      if (v == INT64_MIN) return "(-INT64_C(9223372036854775807) - 1)";
+      return fmt::format("INT64_C({})", v);
+    }
+    case DType::UInt64: return fmt::format("UINT64_C({})", t.data<uint64_t>()[i]);
+    case DType::Int32: {
+      int32_t v = t.data<int32_t>()[i];
+      if (v == INT32_MIN) return "(-2147483647 - 1)";
+      return fmt::format("{}", v);
+    }
+    case DType::UInt32: return fmt::format("{}u", t.data<uint32_t>()[i]);
+    case DType::Float16:
+    case DType::BFloat16:
+    case DType::UInt16: return fmt::format("{}u", t.data<uint16_t>()[i]);
+    default: return fmt::format("{}", t.int_at(i));
+  }
+}
+
+// Writes `items` as the body of an array initializer, `per_line` per line.
+void write_items(CWriter &w, const std::vector<std::string> &items, size_t per_line) {
+  w.indent();
+  for (size_t i = 0; i < items.size(); i += per_line) {
+    size_t end = std::min(items.size(), i + per_line);
+    std::vector<std::string> chunk(items.begin() + static_cast<long>(i), items.begin() + static_cast<long>(end));
+    w.line("{}{}", fmt::join(chunk, ", "), end < items.size() ? "," : "");
+  }
+  w.dedent();
+}
+
+class Emitter {
+ public:
+  Emitter(const Program &program, const EmitOptions &options)
+      : p_(program), g_(*program.graph), opt_(options), prefix_(options.name), macro_(upper(options.name)) {}
+
+  std::map<std::string, std::string> run() {
+    name_constants();
+    std::map<std::string, std::string> files;
+    files[opt_.name + ".h"] = header();
+    files[opt_.name + ".c"] = source();
+    files["aotc.h"] = runtime_source("aotc.h");
+    return files;
+  }
+
+ private:
+  const Program &p_;
+  const Graph &g_;
+  const EmitOptions &opt_;
+  std::string prefix_, macro_;
+  std::map<const Value *, std::string> constant_names_;
+  std::map<std::vector<int64_t>, std::string> int_arrays_;
+  std::map<std::vector<double>, std::string> float_arrays_;
+  std::vector<std::pair<std::string, std::string>> array_defs_;  // in first-use order
+
+  const char *c_type(DType t) const {
+    const char *c = dtype_info(t).c_type;
+    if (!c) fail(fmt::format("element type {} cannot be used in generated C", dtype_name(t)));
+    return c;
+  }
+
+  void name_constants() {
+    for (size_t i = 0; i < p_.constants.size(); ++i)
+      constant_names_[p_.constants[i]] = fmt::format("{}_w{}_{}", prefix_, i, identifier_part(p_.constants[i]->name));
+  }
+
+  std::string io_params(bool with_types) const {
+    std::vector<std::string> params;
+    for (size_t i = 0; i < g_.inputs.size(); ++i)
+      params.push_back(with_types ? fmt::format("const {} *in{}", c_type(g_.inputs[i]->dtype), i) : fmt::format("in{}", i));
+    for (size_t k = 0; k < g_.outputs.size(); ++k)
+      params.push_back(with_types ? fmt::format("{} *out{}", c_type(g_.outputs[k]->dtype), k) : fmt::format("out{}", k));
+    if (params.empty() && with_types) return "void";
+    return fmt::format("{}", fmt::join(params, ", "));
+  }
+
+  std::string tensor_info_comment(const Value &v) const {
+    return fmt::format("\"{}\" {}{}", comment_safe(v.name), dtype_name(v.dtype), shape_str(v.shape));
+  }
+
+  std::string header() {
+    CWriter w;
+    std::string guard = fmt::format("AOTC_MODEL_{}_H", macro_);
+    w.line("/* {}.h -- generated by aotc {} from {}. Do not edit. */", opt_.name, kVersion, comment_safe(opt_.source_file));
+    w.line("#ifndef {}", guard);
+    w.line("#define {}", guard);
+    w.blank();
+    w.line("#include \"aotc.h\"");
+    w.blank();
+    w.line("#ifdef __cplusplus");
+    w.line("extern \"C\" {{");
+    w.line("#endif");
+    w.blank();
+    w.line("#define {}_NUM_INPUTS {}", macro_, g_.inputs.size());
+    w.line("#define {}_NUM_OUTPUTS {}", macro_, g_.outputs.size());
+    for (size_t i = 0; i < g_.inputs.size(); ++i) {
+      const Value &v = *g_.inputs[i];
+      w.line("/* input {}: {} */", i, tensor_info_comment(v));
+      w.line("#define {}_IN{}_COUNT {}", macro_, i, v.count());
+      w.line("#define {}_IN{}_BYTES {}", macro_, i, v.byte_size());
+    }
+    for (size_t k = 0; k < g_.outputs.size(); ++k) {
+      const Value &v = *g_.outputs[k];
+      w.line("/* output {}: \"{}\" {}{} */", k, comment_safe(g_.output_names[k]), dtype_name(v.dtype), shape_str(v.shape));
+      w.line("#define {}_OUT{}_COUNT {}", macro_, k, v.count());
+      w.line("#define {}_OUT{}_BYTES {}", macro_, k, v.byte_size());
+    }
+    w.line("/* Bytes of scratch memory the model needs (the static memory plan). */");
+    w.line("#define {}_SCRATCH_SIZE {}", macro_, p_.scratch_size);
+    w.line("/* Bytes a session of the standard API needs: scratch, inputs, outputs, pointer tables. */");
+    w.line("#define {}_ARENA_SIZE ({}u + {}u * sizeof(void *))", macro_, session_io_end(),
+           g_.inputs.size() + g_.outputs.size());
+    w.line("#define {}_ARENA_ALIGNMENT {}", macro_, p_.arena_alignment);
+    w.blank();
+    w.line("/**");
+    w.line(" * Runs the model (W2 entry point): one pointer per input, then per output.");
+    w.line(" * Uses the model's static arena, so it is not reentrant. Returns 0 on success.");
+    w.line(" */");
+    w.line("int {}_run({});", prefix_, io_params(true));
+    w.blank();
+    w.line("/** As {}_run, with caller-provided scratch memory of {}_SCRATCH_SIZE bytes", prefix_, macro_);
+    w.line(" *  aligned to {}_ARENA_ALIGNMENT. Reentrant if each caller has its own. */", macro_);
+    std::string params = io_params(true);
+    w.line("int {}_run_with_scratch({}{}void *scratch);", prefix_, params == "void" ? "" : params, params == "void" ? "" : ", ");
+    w.blank();
+    w.line("/** Descriptor for the standard API in aotc.h. */");
+    w.line("extern const aotc_model {}_model;", prefix_);
+    w.blank();
+    w.line("#ifdef __cplusplus");
+    w.line("}}");
+    w.line("#endif");
+    w.blank();
+    w.line("#endif /* {} */", guard);
+    return w.str();
+  }
+
+  // Session layout: [scratch | inputs | outputs | pointer tables], each aligned.
+  size_t session_offset(size_t io_index) const {
+    size_t offset = align_to(p_.scratch_size);
+    std::vector<const Value *> io(g_.inputs.begin(), g_.inputs.end());
+    io.insert(io.end(), g_.outputs.begin(), g_.outputs.end());
+    for (size_t i = 0; i < io_index; ++i) offset = align_to(offset + io[i]->byte_size());
+    return offset;
+  }
+  size_t session_io_end() const { return session_offset(g_.inputs.size() + g_.outputs.size()); }
+  size_t align_to(size_t n) const { return (n + p_.arena_alignment - 1) / p_.arena_alignment * p_.arena_alignment; }
+
+  std::string tensor_expr(const Value *v) const {
+    const Storage &s = p_.storage.at(v);
+    switch (s.kind) {
+      case Storage::Kind::Input: return fmt::format("in{}", s.index);
+      case Storage::Kind::Output: return fmt::format("out{}", s.index);
+      case Storage::Kind::Constant: return constant_names_.at(v);
+      case Storage::Kind::Arena: return fmt::format("({} *)(void *)(arena + {})", c_type(v->dtype), s.offset);
+    }
+    return "";
+  }
+
+  std::string array_name(const KernelArg &a) {
+    if (a.kind == KernelArg::Kind::Ints) {
+      if (a.ints.empty()) return "NULL";
+      auto [it, fresh] = int_arrays_.emplace(a.ints, fmt::format("{}_i{}", prefix_, int_arrays_.size()));
+      if (fresh) {
+        std::vector<std::string> items;
+        for (int64_t v : a.ints) items.push_back(fmt::format("{}", v));
+        array_defs_.emplace_back(fmt::format("static const int32_t {}[{}] = {{{}}};", it->second, items.size(),
+                                             fmt::join(items, ", ")), "");
+      }
+      return it->second;
+    }
+    if (a.floats.empty()) return "NULL";
+    auto [it, fresh] = float_arrays_.emplace(a.floats, fmt::format("{}_f{}", prefix_, float_arrays_.size()));
+    if (fresh) {
+      std::vector<std::string> items;
+      for (double v : a.floats) items.push_back(float_literal(static_cast<float>(v)));
+      array_defs_.emplace_back(fmt::format("static const float {}[{}] = {{{}}};", it->second, items.size(),
+                                           fmt::join(items, ", ")), "");
+    }
+    return it->second;
+  }
+
+  std::string call_text(const KernelCall &call) {
+    std::vector<std::string> args;
+    for (const KernelArg &a : call.args) {
+      switch (a.kind) {
+        case KernelArg::Kind::Tensor: args.push_back(tensor_expr(a.value)); break;
+        case KernelArg::Kind::Null: args.push_back("NULL"); break;
+        case KernelArg::Kind::Scratch: args.push_back(fmt::format("(void *)(arena + {})", a.scratch_offset)); break;
+        case KernelArg::Kind::Int: args.push_back(fmt::format("{}", a.i)); break;
+        case KernelArg::Kind::Float: args.push_back(float_literal(static_cast<float>(a.f))); break;
+        case KernelArg::Kind::Ints:
+        case KernelArg::Kind::Floats: args.push_back(array_name(a)); break;
+      }
+    }
+    return fmt::format("{}({});", call.kernel, fmt::join(args, ", "));
+  }
+
+  std::string source() {
+    // The run function body first: it decides which arrays exist.
+    CWriter body;
+    body.indent();
+    body.line("unsigned char *arena = (unsigned char *)scratch;");
+    body.line("(void)arena;");
+    std::set<std::string> files;
+    for (const LoweredStep &step : p_.steps) {
+      const KernelInfo *k = find_kernel(step.call.kernel);
+      if (!k) fail("internal error: no kernel " + step.call.kernel);
+      files.insert(k->file);
+      if (step.node)
+        body.line("/* {} */", comment_safe(step.node->name.empty() ? step.node->op : step.node->name + ": " + step.node->op));
+      body.line("{}", call_text(step.call));
+    }
+    body.line("return 0;");
+
+    CWriter w;
+    w.line("/*");
+    w.line(" * {}.c -- generated by aotc {} from {}. Do not edit.", opt_.name, kVersion, comment_safe(opt_.source_file));
+    w.line(" * Self-contained C99: no allocation, no stdio; needs only libm.");
+    w.line(" * Scratch arena: {} bytes; weights: {} bytes.", p_.scratch_size, weight_bytes());
+    w.line(" */");
+    w.line("#include \"{}.h\"", opt_.name);
+    w.blank();
+    w.line("/* ---- runtime-c kernels ---- */");
+    w.raw(strip_local_includes(runtime_source("kernel_common.h")));
+    for (const std::string &f : files) {
+      w.blank();
+      w.raw(strip_local_includes(runtime_source(f)));
+    }
+    w.blank();
+    w.line("/* ---- weights ---- */");
+    for (const Value *c : p_.constants) write_constant(w, *c);
+    w.blank();
+    w.line("/* ---- kernel arguments ---- */");
+    for (auto &[def, unused] : array_defs_) w.line("{}", def);
+    w.blank();
+    w.line("/* ---- entry points ---- */");
+    std::string params = io_params(true);
+    std::string sep = params == "void" ? "" : ", ";
+    w.line("int {}_run_with_scratch({}{}void *scratch) {{", prefix_, params == "void" ? "" : params, sep);
+    w.raw(body.str());
+    w.line("}}");
+    w.blank();
+    w.line("/* The model's own arena: scratch plus a session's buffers. */");
+    w.line("#if defined(__GNUC__) || defined(__clang__)");
+    w.line("static unsigned char {}_arena[{}_ARENA_SIZE] __attribute__((aligned({})));", prefix_, macro_, p_.arena_alignment);
+    w.line("#else");
+    w.line("static union {{ unsigned char bytes[{}_ARENA_SIZE]; long double ld; void *p; }} {}_arena_u;", macro_, prefix_);
+    w.line("#define {}_arena ({}_arena_u.bytes)", prefix_, prefix_);
+    w.line("#endif");
+    w.blank();
+    w.line("int {}_run({}) {{", prefix_, params);
+    w.line("  return {}_run_with_scratch({}{}{}_arena);", prefix_, io_params(false), sep, prefix_);
+    w.line("}}");
+    w.blank();
+    write_descriptor(w);
+    return w.str();
+  }
+
+  size_t weight_bytes() const {
+    size_t n = 0;
+    for (const Value *c : p_.constants) n += c->byte_size();
+    return n;
+  }
+
+  static std::string strip_local_includes(const std::string &text) {
+    std::string out;
+    size_t pos = 0;
+    while (pos < text.size()) {
+      size_t end = text.find('\n', pos);
+      if (end == std::string::npos) end = text.size();
+      std::string line = text.substr(pos, end - pos);
+      if (line.rfind("#include \"", 0) != 0) out += line + "\n";
+      pos = end + 1;
+    }
+    return out;
+  }
+
+  void write_constant(CWriter &w, const Value &c) {
+    const Tensor &t = *c.constant;
+    std::vector<std::string> items;
+    for (int64_t i = 0; i < t.count(); ++i) items.push_back(element_literal(t, i));
+    if (items.empty()) items.push_back("0");  // C has no empty arrays
+    w.line("/* {} */", tensor_info_comment(c));
+    w.line("static const {} {}[{}] = {{", c_type(c.dtype), constant_names_.at(&c), items.size());
+    write_items(w, items, t.dtype == DType::Float || t.dtype == DType::Double ? 6 : 12);
+    w.line("}};");
+  }
+
+  void write_tensor_infos(CWriter &w, const char *what, const std::vector<Value *> &values,
+                          const std::vector<std::string> &names, size_t first_io_index) {
+    for (size_t i = 0; i < values.size(); ++i) {
+      std::vector<std::string> dims;
+      for (int64_t d : values[i]->shape) dims.push_back(fmt::format("{}", d));
+      if (dims.empty()) dims.push_back("1");  // C has no empty arrays; rank says 0
+      w.line("static const int64_t {}_{}{}_shape[] = {{{}}};", prefix_, what, i, fmt::join(dims, ", "));
+    }
+    if (values.empty()) {
+      w.line("#define {}_{}s ((const aotc_tensor_info *)0)", prefix_, what);
+      return;
+    }
+    w.line("static const aotc_tensor_info {}_{}s[{}] = {{", prefix_, what, values.size());
+    for (size_t i = 0; i < values.size(); ++i) {
+      const Value &v = *values[i];
+      w.line("  {{{}, {}, {}, {}_{}{}_shape, {}u, {}u, {}u}}{}", c_string(names[i]), static_cast<int>(v.dtype),
+             v.shape.size(), prefix_, what, i, v.count(), v.byte_size(), session_offset(first_io_index + i),
+             i + 1 < values.size() ? "," : "");
+    }
+    w.line("}};");
+  }
+
+  void write_descriptor(CWriter &w) {
+    std::vector<std::string> input_names;
+    for (const Value *v : g_.inputs) input_names.push_back(v->name);
+    write_tensor_infos(w, "input", g_.inputs, input_names, 0);
+    write_tensor_infos(w, "output", g_.outputs, g_.output_names, g_.inputs.size());
+    w.blank();
+    w.line("static int {}_run_generic(const void *const *inputs, void *const *outputs, void *scratch) {{", prefix_);
+    std::vector<std::string> args;
+    for (size_t i = 0; i < g_.inputs.size(); ++i)
+      args.push_back(fmt::format("(const {} *)inputs[{}]", c_type(g_.inputs[i]->dtype), i));
+    for (size_t k = 0; k < g_.outputs.size(); ++k)
+      args.push_back(fmt::format("({} *)outputs[{}]", c_type(g_.outputs[k]->dtype), k));
+    if (g_.inputs.empty()) w.line("  (void)inputs;");
+    if (g_.outputs.empty()) w.line("  (void)outputs;");
+    args.push_back("scratch");
+    w.line("  return {}_run_with_scratch({});", prefix_, fmt::join(args, ", "));
+    w.line("}}");
+    w.blank();
+    w.line("const aotc_model {}_model = {{", prefix_);
+    w.line("  AOTC_ABI_VERSION, {},", c_string(opt_.name));
+    w.line("  {}_NUM_INPUTS, {}_NUM_OUTPUTS, {}_inputs, {}_outputs,", macro_, macro_, prefix_, prefix_);
+    w.line("  {}_SCRATCH_SIZE, {}_ARENA_SIZE, {}_ARENA_ALIGNMENT,", macro_, macro_, macro_);
+    w.line("  {}_arena, {}_run_generic", prefix_, prefix_);
+    w.line("}};");
+  }
+};
+
+}  // namespace
+
+bool is_valid_c_name(const std::string &name) {
+  if (name.empty() || name.size() > 64 || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  return true;
+}
+
+std::map<std::string, std::string> emit_c(const Program &program, const EmitOptions &options) {
+  if (!is_valid_c_name(options.name))
+    fail(fmt::format("--name '{}' is not a valid C identifier (letters, digits, '_', not starting with a digit)",
+                     options.name));
+  return Emitter(program, options).run();
+}
+
+}  // namespace aotc

@@ -1,0 +1,25 @@
+// C99 code generation from a lowered, memory-planned Program.
+#pragma once
+#include <map>
+#include <string>
+
+#include "passes/program.h"
+
+namespace aotc {
+
+struct EmitOptions {
+  std::string name = "model";  ///< C prefix: NAME_run, NAME_model, NAME.h, NAME.c
+  std::string source_file;      ///< model file name, mentioned in the file comment
+};
+
+/// Returns the generated files by name: "NAME.h", "NAME.c" and "aotc.h".
+/// Output is a pure function of the program: same input, byte-identical files.
+std::map<std::string, std::string> emit_c(const Program &program, const EmitOptions &options);
+
+/// True if `name` is usable as a C identifier prefix.
+bool is_valid_c_name(const std::string &name);
+
+/// Text of an embedded runtime-c file ("aotc.h", "kernel_common.h", or a kernel file stem).
+const std::string &runtime_source(const std::string &file);
+
+}  // namespace aotc

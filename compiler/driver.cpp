@@ -1,0 +1,271 @@
+#include "compiler/driver.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "codegen/emit_c.h"
+#include "passes/pipeline.h"
+
+namespace aotc {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Prefixes an error with the model path unless it already names it.
+template <typename F>
+auto with_file_context(const std::string &path, F &&f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const Error &e) {
+    std::string msg = e.what();
+    if (msg.rfind(path, 0) == 0) throw;
+    throw Error(path + ": " + msg);
+  }
+}
+
+std::string make_temp_dir(const std::string &parent, const std::string &stem) {
+  std::string pattern = (fs::path(parent) / (stem + ".tmp-XXXXXX")).string();
+  std::vector<char> buf(pattern.begin(), pattern.end());
+  buf.push_back('\0');
+  if (!mkdtemp(buf.data())) fail(fmt::format("cannot create a directory in '{}': {}", parent, std::strerror(errno)));
+  return buf.data();
+}
+
+void write_file(const fs::path &path, const std::string &text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  out.close();
+  if (!out) fail(fmt::format("cannot write '{}': {}", path.string(), std::strerror(errno)));
+}
+
+std::string read_binary(const fs::path &path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+std::string shell_quote(const std::string &s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+double half_to_double(uint16_t h) {
+  int sign = h >> 15, exp = (h >> 10) & 0x1f, mant = h & 0x3ff;
+  double v = exp == 0 ? std::ldexp(mant, -24) : exp == 31 ? (mant ? NAN : INFINITY) : std::ldexp(mant + 1024, exp - 25);
+  return sign ? -v : v;
+}
+
+double element_as_double(const Tensor &t, int64_t i) {
+  switch (t.dtype) {
+    case DType::Float16: return half_to_double(t.data<uint16_t>()[i]);
+    case DType::BFloat16: {
+      uint32_t bits = static_cast<uint32_t>(t.data<uint16_t>()[i]) << 16;
+      float f;
+      std::memcpy(&f, &bits, 4);
+      return f;
+    }
+    default: return t.double_at(i);
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<Graph> load_and_optimize(const std::string &model_path, const CompileOptions &options) {
+  return with_file_context(model_path, [&] {
+    std::unique_ptr<Graph> graph = import_onnx(model_path, options.import);
+    run_graph_pipeline(*graph);
+    return graph;
+  });
+}
+
+Compilation compile_model(const std::string &model_path, const CompileOptions &options) {
+  Compilation c;
+  c.graph = load_and_optimize(model_path, options);
+  with_file_context(model_path, [&] {
+    c.program = lower_and_plan(*c.graph, options.arena_alignment);
+    EmitOptions emit;
+    emit.name = options.name;
+    emit.source_file = fs::path(model_path).filename().string();
+    c.files = emit_c(c.program, emit);
+  });
+  return c;
+}
+
+void write_output_dir(const std::string &dir, const std::map<std::string, std::string> &files) {
+  fs::path target = fs::absolute(dir).lexically_normal();
+  if (target.filename().empty()) target = target.parent_path();
+  std::error_code ec;
+  if (fs::exists(target, ec) && !fs::is_directory(target, ec))
+    fail(fmt::format("output '{}' exists and is not a directory", dir));
+  fs::path parent = target.parent_path();
+  fs::create_directories(parent, ec);
+  if (ec) fail(fmt::format("cannot create output directory '{}': {}", parent.string(), ec.message()));
+  std::string tmp = make_temp_dir(parent.string(), target.filename().string());
+  try {
+    for (auto &[name, text] : files) write_file(fs::path(tmp) / name, text);
+    if (!fs::exists(target)) {
+      fs::rename(tmp, target, ec);  // atomic: the directory appears complete
+      if (ec) fail(fmt::format("cannot create output directory '{}': {}", dir, ec.message()));
+      return;
+    }
+    // The directory exists (it may hold other files): move each file in atomically.
+    for (auto &[name, text] : files) {
+      fs::rename(fs::path(tmp) / name, target / name, ec);
+      if (ec) fail(fmt::format("cannot write '{}': {}", (target / name).string(), ec.message()));
+    }
+    fs::remove_all(tmp, ec);
+  } catch (...) {
+    fs::remove_all(tmp, ec);
+    throw;
+  }
+}
+
+TestData load_test_data_dir(const std::string &dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) fail(fmt::format("{}: not a test data directory", dir));
+  TestData data;
+  for (int k = 0;; ++k) {
+    fs::path p = fs::path(dir) / fmt::format("input_{}.pb", k);
+    if (!fs::exists(p)) break;
+    std::string name;
+    Tensor t = load_tensor_proto(p.string(), &name);
+    data.inputs.emplace_back(name, std::move(t));
+  }
+  for (int k = 0;; ++k) {
+    fs::path p = fs::path(dir) / fmt::format("output_{}.pb", k);
+    if (!fs::exists(p)) break;
+    std::string name;
+    Tensor t = load_tensor_proto(p.string(), &name);
+    data.outputs.emplace_back(name, std::move(t));
+  }
+  if (data.outputs.empty()) fail(fmt::format("{}: no output_0.pb found", dir));
+  return data;
+}
+
+OutputComparison compare_tensors(const std::string &name, const Tensor &actual, const Tensor &expected, double rtol,
+                                 double atol) {
+  OutputComparison c;
+  c.name = name;
+  if (actual.dtype != expected.dtype) {
+    c.problem = fmt::format("dtype {} but expected {}", dtype_name(actual.dtype), dtype_name(expected.dtype));
+    return c;
+  }
+  if (actual.shape != expected.shape) {
+    c.problem = fmt::format("shape {} but expected {}", shape_str(actual.shape), shape_str(expected.shape));
+    return c;
+  }
+  c.ok = true;
+  bool exact = !is_float(actual.dtype);
+  for (int64_t i = 0; i < actual.count(); ++i) {
+    double a = exact ? static_cast<double>(actual.int_at(i)) : element_as_double(actual, i);
+    double e = exact ? static_cast<double>(expected.int_at(i)) : element_as_double(expected, i);
+    if (exact && actual.dtype == DType::UInt64) {
+      a = static_cast<double>(actual.data<uint64_t>()[i]);
+      e = static_cast<double>(expected.data<uint64_t>()[i]);
+    }
+    if (std::isnan(e) || std::isnan(a)) {
+      if (std::isnan(e) != std::isnan(a)) c.ok = false, c.problem = "NaN mismatch";
+      continue;
+    }
+    if (std::isinf(e) || std::isinf(a)) {
+      if (a != e) c.ok = false, c.problem = "infinity mismatch";
+      continue;
+    }
+    double abs_err = std::fabs(a - e);
+    double rel_err = abs_err / std::max(std::fabs(e), 1e-30);
+    c.max_abs_error = std::max(c.max_abs_error, abs_err);
+    if (e != 0) c.max_rel_error = std::max(c.max_rel_error, rel_err);
+    if (exact ? a != e : abs_err > atol + rtol * std::fabs(e)) c.ok = false;
+  }
+  return c;
+}
+
+VerifyResult verify_model(const Compilation &compilation, const std::vector<TestData> &data,
+                          const VerifyOptions &options) {
+  const Graph &graph = *compilation.graph;
+  std::string name;
+  for (auto &[file, text] : compilation.files)
+    if (file.size() > 2 && file.compare(file.size() - 2, 2, ".c") == 0) name = file.substr(0, file.size() - 2);
+  std::error_code ec;
+  std::string work = options.work_dir;
+  if (work.empty()) work = make_temp_dir(fs::temp_directory_path().string(), "aotc-verify");
+  fs::create_directories(work, ec);
+  struct Cleanup {
+    std::string dir;
+    bool keep;
+    ~Cleanup() {
+      std::error_code e;
+      if (!keep) fs::remove_all(dir, e);
+    }
+  } cleanup{work, options.keep || !options.work_dir.empty()};
+
+  for (auto &[file, text] : compilation.files) write_file(fs::path(work) / file, text);
+  write_file(fs::path(work) / "aotc_runner.c", runtime_source("aotc_runner.c"));
+  fs::path exe = fs::path(work) / "runner";
+  fs::path log = fs::path(work) / "build.log";
+  std::string cmd = fmt::format("{} {} -DAOTC_RUNNER_MODEL={}_model -I{} {} {} -o {} -lm > {} 2>&1", options.cc,
+                                options.cflags, name, shell_quote(work), shell_quote((fs::path(work) / (name + ".c")).string()),
+                                shell_quote((fs::path(work) / "aotc_runner.c").string()), shell_quote(exe.string()),
+                                shell_quote(log.string()));
+  if (std::system(cmd.c_str()) != 0)
+    fail(fmt::format("the generated C failed to compile with '{}':\n{}", options.cc, read_binary(log)));
+
+  VerifyResult result;
+  result.ok = true;
+  for (size_t set = 0; set < data.size(); ++set) {
+    const TestData &d = data[set];
+    std::vector<std::string> args;
+    if (d.inputs.size() != graph.inputs.size())
+      fail(fmt::format("test data has {} inputs, the model has {}", d.inputs.size(), graph.inputs.size()));
+    for (size_t i = 0; i < graph.inputs.size(); ++i) {
+      const Value &in = *graph.inputs[i];
+      // Match by name when the data has names, else by position.
+      const Tensor *t = nullptr;
+      for (auto &[n, tensor] : d.inputs)
+        if (n == in.name) t = &tensor;
+      if (!t) t = &d.inputs[i].second;
+      if (t->dtype != in.dtype || t->shape != in.shape)
+        fail(fmt::format("input '{}': test data is {}{}, the model expects {}{}", in.name, dtype_name(t->dtype),
+                         shape_str(t->shape), dtype_name(in.dtype), shape_str(in.shape)));
+      fs::path p = fs::path(work) / fmt::format("in{}_{}.bin", set, i);
+      write_file(p, std::string(t->bytes.begin(), t->bytes.end()));
+      args.push_back(shell_quote(p.string()));
+    }
+    args.push_back("--");
+    for (size_t k = 0; k < graph.outputs.size(); ++k)
+      args.push_back(shell_quote((fs::path(work) / fmt::format("out{}_{}.bin", set, k)).string()));
+    fs::path run_log = fs::path(work) / "run.log";
+    std::string run = fmt::format("{} {} > {} 2>&1", shell_quote(exe.string()), fmt::join(args, " "), shell_quote(run_log.string()));
+    if (std::system(run.c_str()) != 0) fail(fmt::format("the generated model failed to run:\n{}", read_binary(run_log)));
+    if (d.outputs.size() != graph.outputs.size())
+      fail(fmt::format("test data has {} outputs, the model has {}", d.outputs.size(), graph.outputs.size()));
+    for (size_t k = 0; k < graph.outputs.size(); ++k) {
+      const Value &out = *graph.outputs[k];
+      const Tensor *expected = nullptr;
+      for (auto &[n, tensor] : d.outputs)
+        if (n == graph.output_names[k]) expected = &tensor;
+      if (!expected) expected = &d.outputs[k].second;
+      Tensor actual = make_tensor(out.dtype, out.shape);
+      std::string bytes = read_binary(fs::path(work) / fmt::format("out{}_{}.bin", set, k));
+      if (bytes.size() != actual.bytes.size()) fail("the runner wrote an output of the wrong size");
+      std::memcpy(actual.bytes.data(), bytes.data(), bytes.size());
+      OutputComparison c = compare_tensors(graph.output_names[k], actual, *expected, options.rtol, options.atol);
+      result.ok = result.ok && c.ok;
+      result.outputs.push_back(std::move(c));
+    }
+  }
+  return result;
+}
+
+}  // namespace aotc

@@ -1,0 +1,74 @@
+// The compiler driver: ONNX file -> IR -> passes -> lowered program -> C files,
+// and `verify`, which builds the generated C with the host compiler, runs it
+// on test data and compares with expected outputs.
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compiler/onnx_import.h"
+#include "passes/program.h"
+
+namespace aotc {
+
+struct CompileOptions {
+  std::string name = "model";  ///< C prefix for the generated files and symbols
+  ImportOptions import;
+  size_t arena_alignment = 16;
+};
+
+struct Compilation {
+  std::unique_ptr<Graph> graph;
+  Program program;
+  std::map<std::string, std::string> files;  ///< generated files by name
+};
+
+/// Imports and optimises a model; returns the graph after the pass pipeline.
+std::unique_ptr<Graph> load_and_optimize(const std::string &model_path, const CompileOptions &options);
+
+/// Compiles a model all the way to C source text.
+Compilation compile_model(const std::string &model_path, const CompileOptions &options);
+
+/// Writes `files` into `dir` so that no half-written directory is left: they
+/// go to a temporary directory next to `dir` first, then are renamed in.
+void write_output_dir(const std::string &dir, const std::map<std::string, std::string> &files);
+
+struct VerifyOptions {
+  std::string cc = "cc";
+  std::string cflags = "-std=c99 -O2";
+  double rtol = 1e-4, atol = 1e-5;
+  std::string work_dir;  ///< where to build; a fresh temporary directory if empty
+  bool keep = false;     ///< keep work_dir afterwards
+};
+
+struct OutputComparison {
+  std::string name;
+  bool ok = false;
+  double max_abs_error = 0, max_rel_error = 0;
+  std::string problem;  ///< set when shape/dtype mismatch or non-finite values differ
+};
+
+struct VerifyResult {
+  bool ok = false;
+  std::vector<OutputComparison> outputs;
+};
+
+/// Test data: tensors by graph input/output name, or by position if a name is empty.
+struct TestData {
+  std::vector<std::pair<std::string, Tensor>> inputs, outputs;
+};
+
+/// Reads ONNX's test_data_set_N directory (input_K.pb, output_K.pb).
+TestData load_test_data_dir(const std::string &dir);
+
+/// Compiles the model, builds the C with the host compiler, runs it on the
+/// inputs through the standard API (aotc.h) and compares every output.
+VerifyResult verify_model(const Compilation &compilation, const std::vector<TestData> &data,
+                          const VerifyOptions &options);
+
+/// Compares one output with its expected value (elementwise |a-e| <= atol + rtol*|e|).
+OutputComparison compare_tensors(const std::string &name, const Tensor &actual, const Tensor &expected, double rtol,
+                                 double atol);
+
+}  // namespace aotc

@@ -1,0 +1,407 @@
+// ONNX ModelProto -> aotc IR.
+//
+// Handles: initializers (raw, typed fields and external data), Constant nodes,
+// opset imports, symbolic dims resolved by --input-shape, nodes out of
+// topological order (sorted here; a cycle is an error), and element types
+// newer than the ONNX 1.12 schema we build against (kept by number).
+#include "compiler/onnx_import.h"
+
+#include <fmt/format.h>
+#include <onnx/onnx_pb.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "ops/op.h"
+
+namespace aotc {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string read_file(const std::string &path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) fail(fmt::format("{}: no such file", path));
+  if (fs::is_directory(path, ec)) fail(fmt::format("{}: is a directory, expected an .onnx file", path));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(fmt::format("{}: cannot open file: {}", path, std::strerror(errno)));
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+template <typename Message>
+void parse_proto(Message &msg, const std::string &bytes, const std::string &path, const char *what) {
+  if (bytes.empty()) fail(fmt::format("{}: file is empty, not {}", path, what));
+  if (!msg.ParseFromString(bytes))
+    fail(fmt::format("{}: not {} (protobuf parse failed: corrupt or truncated file)", path, what));
+}
+
+// Copies `count` elements of repeated field `src` into `t`, converting to the storage type.
+template <typename Storage, typename Field>
+void copy_field(Tensor &t, const Field &src) {
+  auto *dst = t.data<Storage>();
+  for (int i = 0; i < src.size(); ++i) dst[i] = static_cast<Storage>(src.Get(i));
+}
+
+Tensor tensor_from_proto(const onnx::TensorProto &proto, const fs::path &model_dir, const std::string &where) {
+  Tensor t;
+  t.dtype = static_cast<DType>(proto.data_type());
+  for (int64_t d : proto.dims()) {
+    if (d < 0) fail(fmt::format("{}: tensor '{}' has negative dimension {}", where, proto.name(), d));
+    t.shape.push_back(d);
+  }
+  int64_t count = num_elements(t.shape);
+  if (t.dtype == DType::String) {
+    t.strings.assign(proto.string_data().begin(), proto.string_data().end());
+    return t;
+  }
+  size_t elem = dtype_size(t.dtype);
+  if (elem == 0) fail(fmt::format("{}: tensor '{}' has unsupported element type {}", where, proto.name(), proto.data_type()));
+  size_t expected = static_cast<size_t>(count) * elem;
+  if (count > (int64_t(1) << 40)) fail(fmt::format("{}: tensor '{}' is impossibly large", where, proto.name()));
+
+  if (proto.data_location() == onnx::TensorProto::EXTERNAL) {
+    std::string location;
+    size_t offset = 0, length = expected;
+    bool has_length = false;
+    for (auto &kv : proto.external_data()) {
+      if (kv.key() == "location") location = kv.value();
+      else if (kv.key() == "offset") offset = std::stoull(kv.value());
+      else if (kv.key() == "length") length = std::stoull(kv.value()), has_length = true;
+    }
+    if (location.empty()) fail(fmt::format("{}: tensor '{}' has external data without a location", where, proto.name()));
+    fs::path file = model_dir / location;
+    std::ifstream in(file, std::ios::binary);
+    if (!in) fail(fmt::format("{}: external data file '{}' of tensor '{}' cannot be opened", where, file.string(), proto.name()));
+    if (has_length && length != expected)
+      fail(fmt::format("{}: tensor '{}' external data length {} does not match its {} bytes", where, proto.name(), length, expected));
+    t.bytes.resize(expected);
+    in.seekg(static_cast<std::streamoff>(offset));
+    in.read(reinterpret_cast<char *>(t.bytes.data()), static_cast<std::streamsize>(expected));
+    if (static_cast<size_t>(in.gcount()) != expected)
+      fail(fmt::format("{}: external data file '{}' is too short for tensor '{}'", where, file.string(), proto.name()));
+    return t;
+  }
+
+  if (proto.has_raw_data()) {
+    if (proto.raw_data().size() != expected)
+      fail(fmt::format("{}: tensor '{}' has {} bytes of data, but {}{} needs {}", where, proto.name(),
+                       proto.raw_data().size(), dtype_name(t.dtype), shape_str(t.shape), expected));
+    t.bytes.assign(proto.raw_data().begin(), proto.raw_data().end());
+    return t;
+  }
+  t.bytes.assign(expected, 0);
+  auto check = [&](int n) {
+    if (n != count)
+      fail(fmt::format("{}: tensor '{}' has {} elements of data, but {}{} needs {}", where, proto.name(), n,
+                       dtype_name(t.dtype), shape_str(t.shape), count));
+  };
+  switch (t.dtype) {
+    case DType::Float: check(proto.float_data_size()); copy_field<float>(t, proto.float_data()); break;
+    case DType::Double: check(proto.double_data_size()); copy_field<double>(t, proto.double_data()); break;
+    case DType::Int64: check(proto.int64_data_size()); copy_field<int64_t>(t, proto.int64_data()); break;
+    case DType::UInt32:
+    case DType::UInt64:
+      check(proto.uint64_data_size());
+      if (t.dtype == DType::UInt32) copy_field<uint32_t>(t, proto.uint64_data());
+      else copy_field<uint64_t>(t, proto.uint64_data());
+      break;
+    case DType::Int32: check(proto.int32_data_size()); copy_field<int32_t>(t, proto.int32_data()); break;
+    case DType::Int16: check(proto.int32_data_size()); copy_field<int16_t>(t, proto.int32_data()); break;
+    case DType::Int8: check(proto.int32_data_size()); copy_field<int8_t>(t, proto.int32_data()); break;
+    case DType::UInt16:
+    case DType::Float16:
+    case DType::BFloat16: check(proto.int32_data_size()); copy_field<uint16_t>(t, proto.int32_data()); break;
+    case DType::UInt8:
+    case DType::Bool: check(proto.int32_data_size()); copy_field<uint8_t>(t, proto.int32_data()); break;
+    default: fail(fmt::format("{}: tensor '{}' has element type {} aotc cannot read", where, proto.name(), dtype_name(t.dtype)));
+  }
+  return t;
+}
+
+Attribute attribute_from_proto(const onnx::AttributeProto &a, const fs::path &model_dir, const std::string &where) {
+  Attribute out;
+  using A = onnx::AttributeProto;
+  switch (a.type()) {
+    case A::INT: out.value = static_cast<int64_t>(a.i()); break;
+    case A::FLOAT: out.value = a.f(); break;
+    case A::STRING: out.value = a.s(); break;
+    case A::INTS: out.value = std::vector<int64_t>(a.ints().begin(), a.ints().end()); break;
+    case A::FLOATS: out.value = std::vector<float>(a.floats().begin(), a.floats().end()); break;
+    case A::STRINGS: out.value = std::vector<std::string>(a.strings().begin(), a.strings().end()); break;
+    case A::TENSOR: out.value = tensor_from_proto(a.t(), model_dir, where); break;
+    case A::GRAPH: out.value = Attribute::Subgraph{};  // control flow: the op rejects it until supported
+      break;
+    default:
+      fail(fmt::format("{}: attribute '{}' has a type aotc does not support ({})", where, a.name(), static_cast<int>(a.type())));
+  }
+  return out;
+}
+
+// Constant node -> tensor, from whichever value attribute it carries.
+Tensor constant_node_value(const onnx::NodeProto &node, const fs::path &model_dir, const std::string &where) {
+  if (node.attribute_size() != 1) fail(fmt::format("{}: Constant must have exactly one value attribute", where));
+  const auto &a = node.attribute(0);
+  if (a.name() == "value") return tensor_from_proto(a.t(), model_dir, where);
+  if (a.name() == "value_float") {
+    Tensor t = make_tensor(DType::Float, {});
+    *t.data<float>() = a.f();
+    return t;
+  }
+  if (a.name() == "value_floats") {
+    Tensor t = make_tensor(DType::Float, {static_cast<int64_t>(a.floats_size())});
+    std::copy(a.floats().begin(), a.floats().end(), t.data<float>());
+    return t;
+  }
+  if (a.name() == "value_int") return make_int64_tensor({a.i()}, {});
+  if (a.name() == "value_ints")
+    return make_int64_tensor(std::vector<int64_t>(a.ints().begin(), a.ints().end()), {static_cast<int64_t>(a.ints_size())});
+  fail(fmt::format("{}: Constant attribute '{}' is not supported", where, a.name()));
+}
+
+std::string node_label(const onnx::NodeProto &n, int version) {
+  std::string op = n.domain().empty() || n.domain() == "ai.onnx" ? n.op_type() : n.domain() + "." + n.op_type();
+  return fmt::format("node '{}' ({}, opset {})", n.name(), op, version);
+}
+
+}  // namespace
+
+std::unique_ptr<Graph> import_onnx(const std::string &path, const ImportOptions &options) {
+  onnx::ModelProto model;
+  parse_proto(model, read_file(path), path, "an ONNX model");
+  if (!model.has_graph() || model.ir_version() <= 0)
+    fail(fmt::format("{}: not an ONNX model (no graph or IR version)", path));
+  fs::path model_dir = fs::path(path).parent_path();
+  const onnx::GraphProto &g = model.graph();
+
+  auto graph = std::make_unique<Graph>();
+  graph->name = g.name();
+  graph->source_path = path;
+  for (auto &op : model.opset_import()) {
+    std::string domain = op.domain() == "ai.onnx" ? "" : op.domain();
+    graph->opsets[domain] = static_cast<int>(op.version());
+  }
+  if (model.opset_import_size() == 0) graph->opsets[""] = 1;  // IR v2 models carry none
+
+  // Every op must be supported and come from an imported domain; list all offenders at once.
+  std::vector<std::string> unsupported;
+  for (const auto &n : g.node()) {
+    std::string domain = n.domain() == "ai.onnx" ? "" : n.domain();
+    if (n.op_type() == "Constant" && domain.empty()) continue;
+    if (!graph->opsets.count(domain)) {
+      unsupported.push_back(fmt::format("  {}: domain '{}' is not imported by the model", node_label(n, 0), domain));
+      continue;
+    }
+    if (!find_op(domain, n.op_type()))
+      unsupported.push_back(fmt::format("  {}", node_label(n, graph->opsets[domain])));
+  }
+  if (!unsupported.empty())
+    fail(fmt::format("{}: {} node(s) use ops aotc does not support:\n{}", path, unsupported.size(), fmt::join(unsupported, "\n")));
+
+  std::map<std::string, Value *> by_name;
+  auto define = [&](const std::string &name, Value *v, const std::string &where) {
+    if (by_name.count(name)) fail(fmt::format("{}: {}: value '{}' is defined twice", path, where, name));
+    by_name[name] = v;
+  };
+
+  for (const auto &init : g.initializer()) {
+    std::string where = fmt::format("{}: initializer '{}'", path, init.name());
+    define(init.name(), graph->add_constant(init.name(), tensor_from_proto(init, model_dir, where)), "initializer");
+  }
+  std::set<std::string> used_overrides;
+  for (const auto &in : g.input()) {
+    if (by_name.count(in.name())) continue;  // initializer listed as input (IR < 4): a constant
+    Value *v = graph->add_value(in.name(), Value::Kind::Input);
+    const auto &type = in.type();
+    if (!type.has_tensor_type()) fail(fmt::format("{}: input '{}' is not a tensor; aotc supports tensor inputs only", path, in.name()));
+    v->dtype = static_cast<DType>(type.tensor_type().elem_type());
+    auto override_it = options.input_shapes.find(in.name());
+    if (override_it != options.input_shapes.end()) {
+      v->shape = override_it->second;
+      used_overrides.insert(in.name());
+    } else {
+      if (!type.tensor_type().has_shape())
+        fail(fmt::format("{}: input '{}' has no shape; give one with --input-shape {}=d0,d1,...", path, in.name(), in.name()));
+      const auto &dims = type.tensor_type().shape().dim();
+      for (int i = 0; i < dims.size(); ++i) {
+        if (!dims[i].has_dim_value() || dims[i].dim_value() < 0) {
+          std::string sym = dims[i].has_dim_param() ? fmt::format(" ('{}')", dims[i].dim_param()) : "";
+          fail(fmt::format("{}: input '{}' has unknown dimension {}{}; give its shape with --input-shape {}=d0,d1,...",
+                           path, in.name(), i, sym, in.name()));
+        }
+        v->shape.push_back(dims[i].dim_value());
+      }
+    }
+    v->shape_known = true;
+    if (dtype_info(v->dtype).c_type == nullptr)
+      fail(fmt::format("{}: input '{}' has element type {}, which aotc does not support", path, in.name(), dtype_name(v->dtype)));
+    graph->inputs.push_back(v);
+    define(in.name(), v, "graph input");
+  }
+  for (auto &[name, shape] : options.input_shapes)
+    if (!used_overrides.count(name)) fail(fmt::format("{}: --input-shape names '{}', which is not a graph input", path, name));
+
+  // Order nodes topologically (ONNX requires it, but not every exporter obeys).
+  const int n_nodes = g.node_size();
+  std::map<std::string, int> producer_of;
+  for (int i = 0; i < n_nodes; ++i)
+    for (const auto &out : g.node(i).output())
+      if (!out.empty()) producer_of[out] = i;
+  std::vector<int> order, state(static_cast<size_t>(n_nodes), 0);  // 0 new, 1 visiting, 2 done
+  std::function<void(int)> visit = [&](int i) {
+    if (state[static_cast<size_t>(i)] == 2) return;
+    const auto &n = g.node(i);
+    if (state[static_cast<size_t>(i)] == 1)
+      fail(fmt::format("{}: the graph has a cycle through {}", path, node_label(n, 0)));
+    state[static_cast<size_t>(i)] = 1;
+    for (const auto &in : n.input()) {
+      if (in.empty() || by_name.count(in)) continue;
+      auto it = producer_of.find(in);
+      if (it == producer_of.end())
+        fail(fmt::format("{}: {} reads '{}', which nothing defines", path, node_label(n, graph->opsets[n.domain()]), in));
+      visit(it->second);
+    }
+    state[static_cast<size_t>(i)] = 2;
+    order.push_back(i);
+  };
+  for (int i = 0; i < n_nodes; ++i) visit(i);
+
+  for (int i : order) {
+    const auto &n = g.node(i);
+    std::string domain = n.domain() == "ai.onnx" ? "" : n.domain();
+    int version = graph->opsets[domain];
+    std::string where = fmt::format("{}: {}", path, node_label(n, version));
+    if (n.op_type() == "Constant" && domain.empty()) {
+      if (n.output_size() != 1) fail(where + ": Constant must have one output");
+      define(n.output(0), graph->add_constant(n.output(0), constant_node_value(n, model_dir, where)), where);
+      continue;
+    }
+    std::vector<Value *> inputs, outputs;
+    for (const auto &in : n.input()) inputs.push_back(in.empty() ? nullptr : by_name.at(in));
+    for (const auto &out : n.output()) {
+      if (out.empty()) {
+        outputs.push_back(nullptr);
+        continue;
+      }
+      Value *v = graph->add_value(out, Value::Kind::Intermediate);
+      define(out, v, where);
+      outputs.push_back(v);
+    }
+    // Trailing omitted optional outputs are dropped, so ops see only real ones.
+    while (!outputs.empty() && outputs.back() == nullptr) outputs.pop_back();
+    while (!inputs.empty() && inputs.back() == nullptr) inputs.pop_back();
+    Node *node = graph->add_node(n.op_type(), inputs, outputs);
+    node->domain = domain;
+    node->name = n.name();
+    node->opset = version;
+    for (const auto &a : n.attribute()) {
+      if (node->attrs.count(a.name())) fail(fmt::format("{}: attribute '{}' is given twice", where, a.name()));
+      node->attrs[a.name()] = attribute_from_proto(a, model_dir, where);
+    }
+  }
+
+  for (const auto &out : g.output()) {
+    auto it = by_name.find(out.name());
+    if (it == by_name.end()) fail(fmt::format("{}: graph output '{}' is never defined", path, out.name()));
+    graph->outputs.push_back(it->second);
+    graph->output_names.push_back(out.name());
+  }
+  if (graph->outputs.empty()) fail(fmt::format("{}: the graph has no outputs", path));
+  verify_graph(*graph, /*require_shapes=*/false);
+  return graph;
+}
+
+Tensor load_tensor_proto(const std::string &path, std::string *name) {
+  onnx::TensorProto proto;
+  parse_proto(proto, read_file(path), path, "a TensorProto");
+  if (name) *name = proto.name();
+  return tensor_from_proto(proto, fs::path(path).parent_path(), path);
+}
+
+Tensor load_npy(const std::string &path) {
+  std::string bytes = read_file(path);
+  const char magic[] = "\x93NUMPY";
+  if (bytes.size() < 10 || bytes.compare(0, 6, magic, 6) != 0) fail(fmt::format("{}: not a .npy file", path));
+  int major = static_cast<unsigned char>(bytes[6]);
+  size_t header_len, header_start;
+  if (major == 1) {
+    header_len = static_cast<unsigned char>(bytes[8]) | (static_cast<size_t>(static_cast<unsigned char>(bytes[9])) << 8);
+    header_start = 10;
+  } else {
+    if (bytes.size() < 12) fail(fmt::format("{}: truncated .npy header", path));
+    header_len = 0;
+    for (int i = 0; i < 4; ++i) header_len |= static_cast<size_t>(static_cast<unsigned char>(bytes[8 + i])) << (8 * i);
+    header_start = 12;
+  }
+  if (header_start + header_len > bytes.size()) fail(fmt::format("{}: truncated .npy header", path));
+  std::string header = bytes.substr(header_start, header_len);
+  auto field = [&](const std::string &key) {
+    size_t p = header.find("'" + key + "'");
+    if (p == std::string::npos) fail(fmt::format("{}: .npy header lacks '{}'", path, key));
+    return header.substr(header.find(':', p) + 1);
+  };
+  std::string descr = field("descr");
+  descr = descr.substr(descr.find('\'') + 1);
+  descr = descr.substr(0, descr.find('\''));
+  if (field("fortran_order").find("True") < field("fortran_order").find(','))
+    fail(fmt::format("{}: Fortran-order .npy files are not supported", path));
+  static const std::map<std::string, DType> kTypes = {
+      {"<f4", DType::Float}, {"<f8", DType::Double}, {"<i8", DType::Int64}, {"<i4", DType::Int32},
+      {"<i2", DType::Int16}, {"|i1", DType::Int8},   {"|u1", DType::UInt8}, {"<u2", DType::UInt16},
+      {"<u4", DType::UInt32}, {"<u8", DType::UInt64}, {"|b1", DType::Bool}, {"<f2", DType::Float16}};
+  auto type_it = kTypes.find(descr);
+  if (type_it == kTypes.end()) fail(fmt::format("{}: .npy element type '{}' is not supported", path, descr));
+  Tensor t;
+  t.dtype = type_it->second;
+  std::string shape_text = field("shape");
+  shape_text = shape_text.substr(shape_text.find('(') + 1);
+  shape_text = shape_text.substr(0, shape_text.find(')'));
+  std::stringstream ss(shape_text);
+  for (std::string item; std::getline(ss, item, ',');)
+    if (item.find_first_not_of(" ") != std::string::npos) t.shape.push_back(std::stoll(item));
+  size_t expected = static_cast<size_t>(t.count()) * dtype_size(t.dtype);
+  size_t data_start = header_start + header_len;
+  if (bytes.size() - data_start != expected)
+    fail(fmt::format("{}: .npy data has {} bytes, expected {}", path, bytes.size() - data_start, expected));
+  t.bytes.assign(bytes.begin() + static_cast<long>(data_start), bytes.end());
+  return t;
+}
+
+ModelInfo read_model_info(const std::string &path) {
+  onnx::ModelProto model;
+  parse_proto(model, read_file(path), path, "an ONNX model");
+  ModelInfo info;
+  info.producer = model.producer_name() + (model.producer_version().empty() ? "" : " " + model.producer_version());
+  info.ir_version = model.ir_version();
+  for (auto &op : model.opset_import()) info.opsets[op.domain().empty() ? "ai.onnx" : op.domain()] = op.version();
+  std::set<std::string> unsupported, initializers;
+  for (const auto &n : model.graph().node()) {
+    bool default_domain = n.domain().empty() || n.domain() == "ai.onnx";
+    std::string op = default_domain ? n.op_type() : n.domain() + "." + n.op_type();
+    info.op_histogram[op]++;
+    if (!(default_domain && n.op_type() == "Constant") && !find_op(default_domain ? "" : n.domain(), n.op_type()))
+      unsupported.insert(op);
+  }
+  info.unsupported_ops.assign(unsupported.begin(), unsupported.end());
+  for (const auto &init : model.graph().initializer()) initializers.insert(init.name());
+  auto describe = [](const onnx::ValueInfoProto &v) {
+    if (!v.type().has_tensor_type()) return v.name() + ": (not a tensor)";
+    const auto &tt = v.type().tensor_type();
+    std::vector<std::string> dims;
+    for (const auto &d : tt.shape().dim())
+      dims.push_back(d.has_dim_value() ? std::to_string(d.dim_value()) : (d.has_dim_param() ? d.dim_param() : "?"));
+    return fmt::format("{}: {}[{}]", v.name(), dtype_name(static_cast<DType>(tt.elem_type())), fmt::join(dims, ","));
+  };
+  for (const auto &in : model.graph().input())
+    if (!initializers.count(in.name())) info.inputs.push_back(describe(in));
+  for (const auto &out : model.graph().output()) info.outputs.push_back(describe(out));
+  return info;
+}
+
+}  // namespace aotc

@@ -1,0 +1,42 @@
+// The ONNX importer: reads a ModelProto file into aotc's IR. The only part of
+// aotc that includes protobuf or ONNX headers.
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+
+#include "ir/graph.h"
+
+namespace aotc {
+
+struct ImportOptions {
+  /// Overrides for input shapes, by input name (resolves symbolic/missing dims).
+  std::map<std::string, Shape> input_shapes;
+};
+
+/// Reads `path` into a Graph. Initializers and Constant nodes become constants;
+/// the remaining graph inputs are runtime inputs with fully known shapes.
+/// Throws aotc::Error with a message naming the file (and node) on bad input;
+/// every unsupported op in the model is listed in one error.
+std::unique_ptr<Graph> import_onnx(const std::string &path, const ImportOptions &options);
+
+/// Reads one serialized TensorProto (as in ONNX test_data_set_N/input_K.pb).
+/// `name` receives the tensor's name.
+Tensor load_tensor_proto(const std::string &path, std::string *name);
+
+/// Reads a .npy file (little-endian, C order).
+Tensor load_npy(const std::string &path);
+
+/// Model-level facts for `aotc info`.
+struct ModelInfo {
+  std::string producer;
+  int64_t ir_version = 0;
+  std::map<std::string, int64_t> opsets;
+  std::map<std::string, int> op_histogram;  ///< "Conv" -> count (domain-qualified if not ai.onnx)
+  /// "name: f32[1,3,224,224]" (symbolic dims by name) for inputs and outputs.
+  std::vector<std::string> inputs, outputs;
+  std::vector<std::string> unsupported_ops;  ///< op types aotc lacks, sorted
+};
+ModelInfo read_model_info(const std::string &path);
+
+}  // namespace aotc

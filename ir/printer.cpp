@@ -1,0 +1,94 @@
+// The IR's text form. It is stable (attributes sorted by name, values printed
+// in definition order) because golden tests compare against it.
+#include <fmt/format.h>
+
+#include <cmath>
+#include <sstream>
+
+#include "ir/graph.h"
+
+namespace aotc {
+
+namespace {
+
+std::string type_str(const Value &v) {
+  if (!v.shape_known) return dtype_name(v.dtype) + "[?]";
+  return dtype_name(v.dtype) + shape_str(v.shape);
+}
+
+std::string float_str(double f) {
+  if (std::isnan(f)) return "nan";
+  if (std::isinf(f)) return f > 0 ? "inf" : "-inf";
+  return fmt::format("{}", f);
+}
+
+// Small constants are printed inline so folded shape arithmetic is readable.
+std::string constant_preview(const Tensor &t) {
+  const int64_t kMaxInline = 8;
+  if (t.dtype == DType::String || dtype_size(t.dtype) == 0 || t.count() > kMaxInline) return "";
+  std::vector<std::string> items;
+  for (int64_t i = 0; i < t.count(); ++i)
+    items.push_back(is_float(t.dtype) && t.dtype != DType::Float16 && t.dtype != DType::BFloat16
+                        ? float_str(t.double_at(i))
+                        : (is_float(t.dtype) ? "?" : fmt::format("{}", t.int_at(i))));
+  return fmt::format(" = [{}]", fmt::join(items, ", "));
+}
+
+std::string attr_str(const Attribute &a) {
+  struct Visitor {
+    std::string operator()(int64_t i) const { return fmt::format("{}", i); }
+    std::string operator()(float f) const { return float_str(f); }
+    std::string operator()(const std::string &s) const { return fmt::format("\"{}\"", s); }
+    std::string operator()(const std::vector<int64_t> &v) const { return fmt::format("[{}]", fmt::join(v, ",")); }
+    std::string operator()(const std::vector<float> &v) const {
+      std::vector<std::string> items;
+      for (float f : v) items.push_back(float_str(f));
+      return fmt::format("[{}]", fmt::join(items, ","));
+    }
+    std::string operator()(const std::vector<std::string> &v) const {
+      return fmt::format("[\"{}\"]", fmt::join(v, "\",\""));
+    }
+    std::string operator()(const Tensor &t) const {
+      return fmt::format("tensor<{}{}>{}", dtype_name(t.dtype), shape_str(t.shape), constant_preview(t));
+    }
+    std::string operator()(const Attribute::Subgraph &) const { return "graph{...}"; }
+  };
+  return std::visit(Visitor{}, a.value);
+}
+
+std::string operand(const Value *v) { return v ? "%" + v->name : "none"; }
+
+}  // namespace
+
+std::string print_graph(const Graph &graph) {
+  std::ostringstream out;
+  std::vector<std::string> opsets;
+  for (auto &[domain, version] : graph.opsets)
+    opsets.push_back(fmt::format("{}={}", domain.empty() ? "ai.onnx" : domain, version));
+  out << fmt::format("graph \"{}\" opset({})\n", graph.name, fmt::join(opsets, ", "));
+  for (const Value *v : graph.inputs) out << fmt::format("  input  %{} : {}\n", v->name, type_str(*v));
+  for (auto &v : graph.values)
+    if (v->is_constant())
+      out << fmt::format("  const  %{} : {}{}\n", v->name, type_str(*v), constant_preview(*v->constant));
+  for (auto &node : graph.nodes) {
+    std::vector<std::string> results, args, attrs;
+    for (const Value *v : node->outputs) results.push_back(v ? operand(v) + " : " + type_str(*v) : "none");
+    for (const Value *v : node->inputs) args.push_back(operand(v));
+    for (auto &[key, a] : node->attrs) attrs.push_back(key + "=" + attr_str(a));
+    std::string op_name = node->domain.empty() ? node->op : node->domain + "." + node->op;
+    out << fmt::format("  {} = {}({})", fmt::join(results, ", "), op_name, fmt::join(args, ", "));
+    if (!attrs.empty()) out << fmt::format(" {{{}}}", fmt::join(attrs, ", "));
+    if (!node->name.empty()) out << "   # " << node->name;
+    out << "\n";
+  }
+  for (size_t i = 0; i < graph.outputs.size(); ++i) {
+    const Value *v = graph.outputs[i];
+    out << fmt::format("  output %{}", v->name);
+    if (i < graph.output_names.size() && graph.output_names[i] != v->name)
+      out << fmt::format(" as \"{}\"", graph.output_names[i]);
+    out << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace aotc

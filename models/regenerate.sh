@@ -1,0 +1,22 @@
+#!/bin/sh
+# Regenerate every model, test input and ONNX Runtime golden output in models/.
+# Deterministic: re-running produces byte-identical model.onnx and *.pb files
+# (on the same torch/onnx/onnxruntime versions).
+set -eu
+cd "$(dirname "$0")"
+PY=${PYTHON:-/usr/bin/python3}   # Debian python: torch 1.13, onnx 1.12
+
+echo "== npm install (onnxruntime-node)"
+npm install --ignore-scripts --no-audit --no-fund >/dev/null
+
+echo "== export models + inputs (torch.onnx, opset 13)"
+"$PY" make_models.py
+
+echo "== golden outputs (ONNX Runtime, single-threaded)"
+node golden.js
+
+echo "== pack golden outputs into test_data_set_0/output_K.pb"
+"$PY" make_models.py --pack-golden
+
+echo "== done"
+sha256sum */model.onnx */test_data_set_0/*.pb

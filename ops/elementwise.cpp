@@ -1,0 +1,197 @@
+// Elementwise ops: unary maps (Relu, Sigmoid, Clip, ...) and broadcasting
+// binary/variadic arithmetic (Add, Mul, PRelu, Max, Sum, Mean, ...).
+#include <fmt/format.h>
+
+#include <limits>
+
+#include "ops/op_util.h"
+
+namespace aotc {
+
+namespace {
+
+// ---- unary ----------------------------------------------------------------
+
+// One row per unary op: its kernel (aotc_<kernel>_<dtype>) and how its
+// attributes become the kernel's alpha/beta arguments.
+struct UnaryOp {
+  const char *op;
+  const char *kernel;
+  std::vector<std::string> attrs;
+  float alpha_default, beta_default;  // for attrs[0], attrs[1]
+};
+
+const std::vector<UnaryOp> &unary_ops() {
+  static const std::vector<UnaryOp> table = {
+      {"Relu", "relu", {}, 0, 0},
+      {"LeakyRelu", "leaky_relu", {"alpha"}, 0.01f, 0},
+      {"Sigmoid", "sigmoid", {}, 0, 0},
+      {"Tanh", "tanh", {}, 0, 0},
+      {"HardSigmoid", "hard_sigmoid", {"alpha", "beta"}, 0.2f, 0.5f},
+      {"HardSwish", "hard_swish", {}, 0, 0},
+      {"Neg", "neg", {}, 0, 0},
+      {"Abs", "abs", {}, 0, 0},
+      {"Exp", "exp", {}, 0, 0},
+      {"Log", "log", {}, 0, 0},
+      {"Sqrt", "sqrt", {}, 0, 0},
+      {"Reciprocal", "reciprocal", {}, 0, 0},
+      {"Floor", "floor", {}, 0, 0},
+      {"Ceil", "ceil", {}, 0, 0},
+      {"Round", "round", {}, 0, 0},
+      {"Erf", "erf", {}, 0, 0},
+      {"Elu", "elu", {"alpha"}, 1.0f, 0},
+      {"Selu", "selu", {"alpha", "gamma"}, 1.67326319217681884765625f, 1.05070102214813232421875f},
+      {"Celu", "celu", {"alpha"}, 1.0f, 0},
+      {"ThresholdedRelu", "thresholded_relu", {"alpha"}, 1.0f, 0},
+      {"Softplus", "softplus", {}, 0, 0},
+      {"Softsign", "softsign", {}, 0, 0},
+      {"Sign", "sign", {}, 0, 0},
+      {"Sin", "sin", {}, 0, 0},
+      {"Cos", "cos", {}, 0, 0},
+      {"Tan", "tan", {}, 0, 0},
+      {"Asin", "asin", {}, 0, 0},
+      {"Acos", "acos", {}, 0, 0},
+      {"Atan", "atan", {}, 0, 0},
+      {"Sinh", "sinh", {}, 0, 0},
+      {"Cosh", "cosh", {}, 0, 0},
+      {"Asinh", "asinh", {}, 0, 0},
+      {"Acosh", "acosh", {}, 0, 0},
+      {"Atanh", "atanh", {}, 0, 0},
+      {"Mish", "mish", {}, 0, 0},
+  };
+  return table;
+}
+
+void register_unary(OpRegistry &r, const UnaryOp &u) {
+  OpDef def;
+  def.op = u.op;
+  def.attrs = u.attrs;
+  def.attrs.push_back("consumed_inputs");  // opset-1 legacy attribute, no effect
+  def.infer = infer_same_as_input;
+  def.lower = [u](LowerContext &ctx) {
+    Value &x = ctx.input(0);
+    float alpha = u.attrs.size() > 0 ? ctx.attr_float(u.attrs[0], u.alpha_default) : 0.0f;
+    float beta = u.attrs.size() > 1 ? ctx.attr_float(u.attrs[1], u.beta_default) : 0.0f;
+    ctx.call(kernel_for(ctx, u.kernel, x.dtype)).in(&x).out(&ctx.output(0)).i(x.count()).f(alpha).f(beta);
+  };
+  r.add(std::move(def));
+}
+
+// Clip's bounds are attributes before opset 11 and optional inputs after.
+void register_clip(OpRegistry &r) {
+  OpDef def;
+  def.op = "Clip";
+  def.attrs = {"min", "max", "consumed_inputs"};
+  def.max_inputs = 3;
+  def.infer = infer_same_as_input;
+  def.lower = [](LowerContext &ctx) {
+    Value &x = ctx.input(0);
+    double lo = -std::numeric_limits<float>::infinity(), hi = std::numeric_limits<float>::infinity();
+    if (ctx.opset() < 11) {
+      lo = ctx.attr_float("min", static_cast<float>(lo));
+      hi = ctx.attr_float("max", static_cast<float>(hi));
+    } else {
+      if (ctx.has_input(1)) lo = ctx.constant_input(1).double_at(0);
+      if (ctx.has_input(2)) hi = ctx.constant_input(2).double_at(0);
+    }
+    ctx.call(kernel_for(ctx, "clip", x.dtype)).in(&x).out(&ctx.output(0)).i(x.count()).f(lo).f(hi);
+  };
+  r.add(std::move(def));
+}
+
+// ---- binary and variadic ----------------------------------------------------
+
+void infer_broadcast(OpContext &ctx) {
+  std::vector<Shape> shapes;
+  DType dtype = ctx.input(0).dtype;
+  for (size_t i = 0; i < ctx.num_inputs(); ++i) {
+    Value &v = ctx.input(i);
+    if (v.dtype != dtype)
+      ctx.error(fmt::format("inputs have different element types ({} and {})", dtype_name(dtype), dtype_name(v.dtype)));
+    shapes.push_back(v.shape);
+  }
+  ctx.set_output(0, dtype, broadcast_shapes(ctx, shapes));
+}
+
+// Emits y = a (op) b with both operands broadcast to y's shape.
+void lower_binary(LowerContext &ctx, const std::string &kernel, Value &a, Value &b, Value &y) {
+  BroadcastPlan plan = plan_broadcast(y.shape, {a.shape, b.shape});
+  ctx.call(kernel)
+      .in(&a)
+      .in(&b)
+      .out(&y)
+      .i(static_cast<int64_t>(plan.dims.size()))
+      .ints(plan.dims)
+      .ints(plan.strides[0])
+      .ints(plan.strides[1]);
+}
+
+void register_binary(OpRegistry &r, const char *op, const char *kernel) {
+  OpDef def;
+  def.op = op;
+  def.min_inputs = def.max_inputs = 2;
+  // Opsets before 7 had explicit broadcast attributes; they are accepted when
+  // the shapes broadcast the modern way.
+  def.attrs = {"broadcast", "axis", "consumed_inputs"};
+  def.infer = [](OpContext &ctx) {
+    if (ctx.opset() < 7 && ctx.has_attr("axis")) ctx.error("legacy 'axis' broadcasting (opset < 7) is not supported");
+    if (std::string(ctx.node().op) == "PRelu") {
+      // PRelu broadcasts slope to X, not both ways.
+      Shape y = broadcast_shapes(ctx, {ctx.input(0).shape, ctx.input(1).shape});
+      if (y != ctx.input(0).shape) ctx.error("slope does not broadcast to the shape of X");
+    }
+    infer_broadcast(ctx);
+  };
+  std::string base = kernel;
+  def.lower = [base](LowerContext &ctx) {
+    Value &a = ctx.input(0);
+    lower_binary(ctx, kernel_for(ctx, base, a.dtype), a, ctx.input(1), ctx.output(0));
+  };
+  r.add(std::move(def));
+}
+
+// Max, Min, Sum and Mean fold their inputs pairwise into the output: the first
+// call broadcasts both operands to the output shape, later ones update it in place.
+void register_variadic(OpRegistry &r, const char *op, const char *kernel, bool mean) {
+  OpDef def;
+  def.op = op;
+  def.max_inputs = std::numeric_limits<int>::max();
+  def.attrs = {"consumed_inputs"};
+  def.infer = infer_broadcast;
+  std::string base = kernel;
+  def.lower = [base, mean](LowerContext &ctx) {
+    Value &y = ctx.output(0);
+    std::string k = kernel_for(ctx, base, y.dtype);
+    if (ctx.num_inputs() == 1) {
+      Value &x = ctx.input(0);
+      ctx.call("aotc_copy").in(&x).out(&y).i(static_cast<int64_t>(x.byte_size()));
+      return;
+    }
+    lower_binary(ctx, k, ctx.input(0), ctx.input(1), y);
+    for (size_t i = 2; i < ctx.num_inputs(); ++i) lower_binary(ctx, k, y, ctx.input(i), y);
+    if (mean) {
+      // Mean = Sum * (1/n), applied with a scalar-broadcast multiply.
+      ctx.call(kernel_for(ctx, "scale", y.dtype)).in(&y).out(&y).i(y.count()).f(1.0 / static_cast<double>(ctx.num_inputs()));
+    }
+  };
+  r.add(std::move(def));
+}
+
+}  // namespace
+
+void register_elementwise_ops(OpRegistry &r) {
+  for (const UnaryOp &u : unary_ops()) register_unary(r, u);
+  register_clip(r);
+  register_binary(r, "Add", "add");
+  register_binary(r, "Sub", "sub");
+  register_binary(r, "Mul", "mul");
+  register_binary(r, "Div", "div");
+  register_binary(r, "Pow", "pow");
+  register_binary(r, "PRelu", "prelu");
+  register_variadic(r, "Max", "max", false);
+  register_variadic(r, "Min", "min", false);
+  register_variadic(r, "Sum", "add", false);
+  register_variadic(r, "Mean", "add", true);
+}
+
+}  // namespace aotc

@@ -1,0 +1,57 @@
+// A call to one runtime-c kernel: what an op lowers to. Codegen prints it as a
+// C call; the evaluator runs the same kernel inside the compiler (constant
+// folding). Arguments are typed so both can do their job without knowing the op.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+
+namespace aotc {
+
+struct KernelArg {
+  enum class Kind {
+    Tensor,   ///< pointer to a value's data (input or output of the call)
+    Scratch,  ///< pointer to `scratch_bytes` of temporary memory, live for this call only
+    Null,     ///< NULL pointer (an omitted optional tensor)
+    Int,      ///< int32_t scalar
+    Float,    ///< float scalar
+    Ints,     ///< const int32_t * to a compile-time array
+    Floats,   ///< const float * to a compile-time array
+  };
+  Kind kind = Kind::Null;
+  Value *value = nullptr;
+  bool writes = false;  ///< Tensor args: true if the kernel writes it.
+  int64_t i = 0;
+  double f = 0;
+  std::vector<int64_t> ints;
+  std::vector<double> floats;
+  size_t scratch_bytes = 0;
+  size_t scratch_offset = 0;  ///< Scratch args: arena offset, set by plan_memory.
+};
+
+struct KernelCall {
+  std::string kernel;  ///< e.g. "aotc_conv2d_f32"
+  std::vector<KernelArg> args;
+
+  KernelCall &in(Value *v);     ///< tensor read by the kernel (nullptr -> NULL)
+  KernelCall &out(Value *v);    ///< tensor written by the kernel
+  KernelCall &scratch(size_t bytes);
+  KernelCall &i(int64_t value); ///< checked to fit int32_t
+  KernelCall &f(double value);
+  KernelCall &ints(const std::vector<int64_t> &values);
+  KernelCall &floats(const std::vector<double> &values);
+};
+
+/// One step of a lowered node: a kernel call, or an alias (the output shares
+/// the input's storage, e.g. Reshape) that the memory planner resolves.
+struct LoweredStep {
+  KernelCall call;
+  Value *alias_out = nullptr;  ///< set for alias steps
+  Value *alias_in = nullptr;
+  const Node *node = nullptr;  ///< the node this step came from, for comments and messages
+  bool is_alias() const { return alias_out != nullptr; }
+};
+
+}  // namespace aotc

@@ -1,0 +1,134 @@
+#include "ops/kernel_library.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <type_traits>
+#include <utility>
+
+// The kernels, compiled as C++ in this one translation unit (they are static).
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#pragma GCC diagnostic ignored "-Wold-style-cast"
+#endif
+#include "kernel_includes.inc"
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+
+namespace aotc {
+
+namespace {
+
+template <typename P>
+P convert_arg(const KernelArgValue &a) {
+  if constexpr (std::is_pointer_v<P>) {
+    return reinterpret_cast<P>(a.ptr);
+  } else if constexpr (std::is_floating_point_v<P>) {
+    return static_cast<P>(a.f);
+  } else {
+    return static_cast<P>(a.i);
+  }
+}
+
+template <typename... P, size_t... I>
+void invoke_with(void (*fn)(P...), const std::vector<KernelArgValue> &args, std::index_sequence<I...>) {
+  fn(convert_arg<P>(args[I])...);
+}
+
+template <typename... P>
+constexpr size_t arity_of(void (*)(P...)) {
+  return sizeof...(P);
+}
+
+// Turns a kernel's C signature into a uniform invoker, by template deduction.
+template <typename... P>
+auto make_invoker(void (*)(P...)) {
+  return +[](void (*fn)(P...), const std::vector<KernelArgValue> &args) {
+    invoke_with(fn, args, std::index_sequence_for<P...>{});
+  };
+}
+
+#define AOTC_KERNEL_ENTRY(file, name)                                                              \
+  KernelInfo{#name, #file, [](const std::vector<KernelArgValue> &args) { make_invoker(&name)(&name, args); }, \
+             arity_of(&name)},
+const KernelInfo kKernels[] = {
+#include "kernel_list.inc"
+};
+#undef AOTC_KERNEL_ENTRY
+
+}  // namespace
+
+const KernelInfo *find_kernel(const std::string &name) {
+  static const std::map<std::string, const KernelInfo *> index = [] {
+    std::map<std::string, const KernelInfo *> m;
+    for (const KernelInfo &k : kKernels) m[k.name] = &k;
+    return m;
+  }();
+  auto it = index.find(name);
+  return it == index.end() ? nullptr : it->second;
+}
+
+std::vector<Tensor> evaluate_node(Node &node, const std::vector<LoweredStep> &steps) {
+  std::map<const Value *, Tensor> results;
+  for (Value *out : node.outputs)
+    if (out) results[out] = make_tensor(out->dtype, out->shape);
+  auto data_of = [&](Value *v) -> void * {
+    if (!v) return nullptr;
+    auto it = results.find(v);
+    if (it != results.end()) return it->second.bytes.data();
+    if (!v->is_constant()) fail(fmt::format("{}: cannot evaluate, '{}' is not constant", node.describe(), v->name));
+    return const_cast<uint8_t *>(v->constant->bytes.data());
+  };
+  for (const LoweredStep &step : steps) {
+    if (step.is_alias()) {
+      Tensor &dst = results.at(step.alias_out);
+      std::memcpy(dst.bytes.data(), data_of(step.alias_in), dst.bytes.size());
+      continue;
+    }
+    const KernelCall &call = step.call;
+    const KernelInfo *k = find_kernel(call.kernel);
+    if (!k) fail(fmt::format("{}: no kernel named {}", node.describe(), call.kernel));
+    if (k->arity != call.args.size())
+      fail(fmt::format("internal error: {} takes {} arguments, lowering passed {}", call.kernel, k->arity,
+                       call.args.size()));
+    std::vector<std::vector<int32_t>> int_arrays;
+    std::vector<std::vector<float>> float_arrays;
+    std::vector<std::vector<uint8_t>> scratch;
+    int_arrays.reserve(call.args.size());
+    float_arrays.reserve(call.args.size());
+    scratch.reserve(call.args.size());
+    std::vector<KernelArgValue> values(call.args.size());
+    for (size_t i = 0; i < call.args.size(); ++i) {
+      const KernelArg &a = call.args[i];
+      switch (a.kind) {
+        case KernelArg::Kind::Tensor: values[i].ptr = data_of(a.value); break;
+        case KernelArg::Kind::Null: values[i].ptr = nullptr; break;
+        case KernelArg::Kind::Scratch:
+          scratch.emplace_back(a.scratch_bytes + 16);
+          values[i].ptr = scratch.back().data();
+          break;
+        case KernelArg::Kind::Int: values[i].i = a.i; break;
+        case KernelArg::Kind::Float: values[i].f = a.f; break;
+        case KernelArg::Kind::Ints:
+          int_arrays.emplace_back(a.ints.begin(), a.ints.end());
+          values[i].ptr = int_arrays.back().empty() ? nullptr : int_arrays.back().data();
+          break;
+        case KernelArg::Kind::Floats:
+          float_arrays.emplace_back(a.floats.begin(), a.floats.end());
+          values[i].ptr = float_arrays.back().empty() ? nullptr : float_arrays.back().data();
+          break;
+      }
+    }
+    k->invoke(values);
+  }
+  std::vector<Tensor> out;
+  for (Value *v : node.outputs) out.push_back(v ? std::move(results.at(v)) : Tensor{});
+  return out;
+}
+
+}  // namespace aotc

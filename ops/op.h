@@ -1,0 +1,105 @@
+// How an op is defined. Each op (or op family) lives in one file under ops/
+// and registers an OpDef: its known attributes, its shape/dtype inference and
+// its lowering to runtime-c kernels, together. ops/registry.cpp lists them all.
+//
+// To add an op, copy ops/TEMPLATE.cpp, fill in infer and lower, add the kernel
+// to runtime-c/kernels (and runtime-c/kernels/kernels.def), and list the op in
+// registry.cpp. Tests: ONNX's node tests for the op start passing in
+// tests/conformance; add them to tests/conformance/expected_pass.txt.
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+#include "ops/kernel_call.h"
+
+namespace aotc {
+
+/// Attribute access and output typing for one node, handed to OpDef::infer.
+class OpContext {
+ public:
+  explicit OpContext(Node &node) : node_(node) {}
+  Node &node() const { return node_; }
+  int opset() const { return node_.opset; }
+  size_t num_inputs() const { return node_.inputs.size(); }
+  bool has_input(size_t i) const { return node_.has_input(i); }
+  /// Input i; an error if the node lacks it.
+  Value &input(size_t i) const;
+  Value &output(size_t i) const;
+  bool has_output(size_t i) const { return node_.output(i) != nullptr; }
+
+  bool has_attr(const std::string &key) const { return node_.attr(key) != nullptr; }
+  int64_t attr_int(const std::string &key, int64_t fallback) const;
+  int64_t attr_int(const std::string &key) const;  ///< required
+  float attr_float(const std::string &key, float fallback) const;
+  std::string attr_string(const std::string &key, const std::string &fallback) const;
+  std::vector<int64_t> attr_ints(const std::string &key, std::vector<int64_t> fallback = {}) const;
+  std::vector<float> attr_floats(const std::string &key, std::vector<float> fallback = {}) const;
+  const Tensor &attr_tensor(const std::string &key) const;
+
+  /// The data of input i, which must be a compile-time constant (e.g. Reshape's
+  /// shape); an error naming the node otherwise.
+  const Tensor &constant_input(size_t i) const;
+  /// Integer data of input i if present, else nullopt.
+  std::optional<std::vector<int64_t>> optional_ints_input(size_t i) const;
+  /// Axes given as attribute (older opsets) or as input i (newer ones).
+  std::optional<std::vector<int64_t>> ints_from_attr_or_input(const std::string &key, size_t i) const;
+
+  void set_output(size_t i, DType dtype, Shape shape) const;
+  /// Throws an error naming this node: "model.onnx: node 'x' (Conv, opset 13): ...".
+  [[noreturn]] void error(const std::string &message) const;
+  /// Checks `cond`, failing with `message` if false.
+  void require(bool cond, const std::string &message) const {
+    if (!cond) error(message);
+  }
+  /// Normalises a possibly negative axis against `rank`, checking the range.
+  int64_t axis(int64_t axis, int64_t rank) const;
+
+ private:
+  Node &node_;
+};
+
+/// Collects the kernel calls a node lowers to.
+class LowerContext : public OpContext {
+ public:
+  using OpContext::OpContext;
+  /// Starts a call to `kernel`; fill its arguments with the builder methods.
+  KernelCall &call(const std::string &kernel);
+  /// Declares that `out` is `in` reinterpreted (same bytes, new shape).
+  void alias(Value &out, Value &in);
+  std::vector<LoweredStep> &steps() { return steps_; }
+
+ private:
+  std::vector<LoweredStep> steps_;
+};
+
+struct OpDef {
+  std::string op;      ///< ONNX op type
+  std::string domain;  ///< "" for ai.onnx
+  std::vector<std::string> attrs;   ///< every attribute the op understands; others are errors
+  int min_inputs = 1, max_inputs = 1;
+  int min_outputs = 1, max_outputs = 1;
+  std::function<void(OpContext &)> infer;   ///< validates and sets output dtypes/shapes
+  std::function<void(LowerContext &)> lower;  ///< emits kernel calls; nullptr: must fold away
+  /// Optional: outputs computable from static shapes alone (Shape, Size), or nullopt.
+  std::function<std::optional<std::vector<Tensor>>(OpContext &)> fold;
+};
+
+/// Looks up an op, or returns nullptr if aotc does not support it.
+const OpDef *find_op(const std::string &domain, const std::string &op);
+/// All registered ops, sorted by name.
+std::vector<const OpDef *> all_ops();
+
+/// Registration: each op family file defines `void register_<family>_ops(OpRegistry&)`.
+class OpRegistry {
+ public:
+  void add(OpDef def);
+  const OpDef *find(const std::string &domain, const std::string &op) const;
+  std::vector<const OpDef *> all() const;
+
+ private:
+  std::vector<OpDef> defs_;
+};
+
+}  // namespace aotc

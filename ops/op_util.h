@@ -1,0 +1,40 @@
+// Helpers shared by op definitions: broadcasting, kernel naming, strides.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "ops/op.h"
+
+namespace aotc {
+
+/// Numpy-style multidirectional broadcast of shapes; an error naming the node if incompatible.
+Shape broadcast_shapes(const OpContext &ctx, const std::vector<Shape> &shapes);
+
+/// Row-major element strides of `shape`.
+std::vector<int64_t> contiguous_strides(const Shape &shape);
+
+/// Strides that read `in_shape` broadcast to `out_shape` (0 on broadcast dims).
+std::vector<int64_t> broadcast_strides(const Shape &in_shape, const Shape &out_shape);
+
+/// Broadcast iteration space after merging dims that stay contiguous for every
+/// operand and dropping size-1 dims. E.g. [2,3,4] + [4] -> dims [6,4], strides {[4,1],[0,1]}.
+struct BroadcastPlan {
+  std::vector<int64_t> dims;
+  std::vector<std::vector<int64_t>> strides;  ///< one per operand
+};
+BroadcastPlan plan_broadcast(const Shape &out_shape, const std::vector<Shape> &in_shapes);
+
+/// "aotc_<base>_<dtype suffix>", checked to exist in the kernel library;
+/// if not, an error naming the node and dtype.
+std::string kernel_for(const OpContext &ctx, const std::string &base, DType dtype);
+
+/// True if the kernel library has a kernel of that name.
+bool kernel_exists(const std::string &name);
+
+/// Normalises possibly negative axes against rank and sorts them.
+std::vector<int64_t> normalize_axes(const OpContext &ctx, std::vector<int64_t> axes, int64_t rank);
+
+/// Output shape of the node's first input (shared by shape-preserving ops).
+void infer_same_as_input(OpContext &ctx);
+
+}  // namespace aotc

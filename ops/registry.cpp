@@ -1,0 +1,45 @@
+// The one list of op families. Each family file registers its ops here.
+#include "ops/op.h"
+
+namespace aotc {
+
+void register_elementwise_ops(OpRegistry &r);
+void register_conv_ops(OpRegistry &r);
+void register_pool_ops(OpRegistry &r);
+void register_normalization_ops(OpRegistry &r);
+void register_matmul_ops(OpRegistry &r);
+void register_softmax_ops(OpRegistry &r);
+void register_reduce_ops(OpRegistry &r);
+void register_shape_ops_ops(OpRegistry &r);
+void register_data_movement_ops(OpRegistry &r);
+void register_cast_ops(OpRegistry &r);
+void register_logical_ops(OpRegistry &r);
+
+namespace {
+const OpRegistry &registry() {
+  static const OpRegistry instance = [] {
+    OpRegistry r;
+    register_elementwise_ops(r);
+    register_conv_ops(r);
+    register_pool_ops(r);
+    register_normalization_ops(r);
+    register_matmul_ops(r);
+    register_softmax_ops(r);
+    register_reduce_ops(r);
+    register_shape_ops_ops(r);
+    register_data_movement_ops(r);
+    register_cast_ops(r);
+    register_logical_ops(r);
+    return r;
+  }();
+  return instance;
+}
+}  // namespace
+
+const OpDef *find_op(const std::string &domain, const std::string &op) {
+  return registry().find(domain == "ai.onnx" ? "" : domain, op);
+}
+
+std::vector<const OpDef *> all_ops() { return registry().all(); }
+
+}  // namespace aotc

@@ -1,0 +1,99 @@
+// Pass: shape and dtype inference with constant propagation.
+//
+// Walks the nodes in topological order. For each: checks the op is known, its
+// attributes are ones the op understands and its input/output counts fit; runs
+// the op's inference; then, if every input is a compile-time constant (or the
+// op can answer from static shapes alone, like Shape), evaluates the node with
+// the runtime-c kernels and turns its outputs into constants. Shape inference
+// needs this interleaving: Reshape's target shape is often computed by a chain
+// of Shape/Gather/Concat nodes that only folding makes constant.
+#include <fmt/format.h>
+
+#include <set>
+
+#include "ops/kernel_library.h"
+#include "ops/op.h"
+#include "passes/pipeline.h"
+
+namespace aotc {
+
+namespace {
+
+// Folding must not blow up flash: skip nodes whose result is much larger than
+// their inputs (e.g. Expand or ConstantOfShape of a big shape).
+constexpr size_t kFoldGrowthLimit = 64 * 1024;
+
+void check_signature(const OpDef &def, const Node &node) {
+  for (auto &[key, attr] : node.attrs)
+    if (std::find(def.attrs.begin(), def.attrs.end(), key) == def.attrs.end())
+      fail(fmt::format("{}: unknown attribute '{}'", node.describe(), key));
+  int n_in = static_cast<int>(node.inputs.size());
+  int n_out = static_cast<int>(node.outputs.size());
+  if (n_in < def.min_inputs || n_in > def.max_inputs)
+    fail(fmt::format("{}: has {} inputs, expected {} to {}", node.describe(), n_in, def.min_inputs, def.max_inputs));
+  if (n_out < def.min_outputs || n_out > def.max_outputs)
+    fail(fmt::format("{}: has {} outputs, expected {} to {}", node.describe(), n_out, def.min_outputs,
+                     def.max_outputs));
+  for (int i = 0; i < def.min_inputs; ++i)
+    if (!node.inputs[static_cast<size_t>(i)])
+      fail(fmt::format("{}: required input {} is missing", node.describe(), i));
+}
+
+void make_constant(Value &v, Tensor tensor) {
+  v.kind = Value::Kind::Constant;
+  v.producer = nullptr;
+  tensor.dtype = v.dtype;
+  tensor.shape = v.shape;
+  v.constant = std::make_shared<const Tensor>(std::move(tensor));
+}
+
+bool try_fold(Node &node, const OpDef &def) {
+  size_t in_bytes = 0, out_bytes = 0;
+  for (Value *in : node.inputs) {
+    if (!in) continue;
+    if (!in->is_constant()) return false;
+    in_bytes += in->byte_size();
+  }
+  for (Value *out : node.outputs)
+    if (out) out_bytes += out->byte_size();
+  if (!def.lower || out_bytes > in_bytes + kFoldGrowthLimit) return false;
+  for (Value *out : node.outputs)
+    if (out && dtype_info(out->dtype).c_type == nullptr) return false;
+  LowerContext ctx(node);
+  def.lower(ctx);
+  std::vector<Tensor> results = evaluate_node(node, ctx.steps());
+  for (size_t i = 0; i < node.outputs.size(); ++i)
+    if (node.outputs[i]) make_constant(*node.outputs[i], std::move(results[i]));
+  return true;
+}
+
+}  // namespace
+
+void infer_shapes_and_fold(Graph &graph) {
+  std::set<const Node *> folded;
+  for (auto &node_ptr : graph.nodes) {
+    Node &node = *node_ptr;
+    const OpDef *def = find_op(node.domain, node.op);
+    if (!def) fail(fmt::format("{}: unsupported op", node.describe()));
+    check_signature(*def, node);
+    OpContext ctx(node);
+    def->infer(ctx);
+    for (size_t i = 0; i < node.outputs.size(); ++i) {
+      Value *out = node.outputs[i];
+      if (out && (!out->shape_known || out->dtype == DType::Undefined))
+        fail(fmt::format("{}: could not infer the type and shape of output {}", node.describe(), i));
+    }
+    if (def->fold) {
+      if (std::optional<std::vector<Tensor>> values = def->fold(ctx)) {
+        for (size_t i = 0; i < node.outputs.size(); ++i)
+          if (node.outputs[i]) make_constant(*node.outputs[i], std::move((*values)[i]));
+        folded.insert(&node);
+        continue;
+      }
+    }
+    if (try_fold(node, *def)) folded.insert(&node);
+  }
+  graph.erase_nodes_if([&](const Node &n) { return folded.count(&n) > 0; });
+}
+
+}  // namespace aotc

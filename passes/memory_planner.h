@@ -1,0 +1,38 @@
+// Static memory planning as a pure function over buffer lifetimes, with the
+// same small interface as TFLM's planners: each buffer has a size and the
+// first and last step that use it; the plan gives each an arena offset.
+//
+// The greedy planner places buffers largest first, each at the lowest offset
+// where it overlaps no already-placed buffer that is live at the same time.
+// This is not guaranteed optimal (the problem is NP-complete), but it is never
+// worse than one slot per buffer, and is usually at or near the live peak.
+#pragma once
+#include <cstddef>
+#include <vector>
+
+namespace aotc {
+
+struct BufferRequest {
+  size_t size = 0;
+  int first_use = 0;  ///< step that writes it first
+  int last_use = 0;   ///< last step that reads it (inclusive)
+};
+
+struct MemoryPlan {
+  std::vector<size_t> offsets;  ///< one per request, aligned
+  size_t total = 0;             ///< arena bytes needed
+};
+
+/// Rounds `n` up to a multiple of `align`: align_up(5, 8) == 8.
+size_t align_up(size_t n, size_t align);
+
+/// Greedy-by-size placement (see the header comment).
+MemoryPlan plan_greedy_by_size(const std::vector<BufferRequest> &buffers, size_t alignment);
+
+/// Lower bound for any plan: the largest sum of (aligned) sizes live at one step.
+size_t live_peak(const std::vector<BufferRequest> &buffers, size_t alignment);
+
+/// True if no two buffers live at the same time overlap in memory (for tests).
+bool plan_is_valid(const std::vector<BufferRequest> &buffers, const MemoryPlan &plan);
+
+}  // namespace aotc

@@ -1,0 +1,35 @@
+// The pipeline, readable on one screen. Graph passes first, then lowering to
+// kernel calls and static memory planning.
+#include "passes/pipeline.h"
+
+namespace aotc {
+
+const std::vector<GraphPass> &graph_pipeline() {
+  static const std::vector<GraphPass> passes = {
+      // Types and static shapes for every value; evaluates every node whose
+      // inputs are all constant (this is what resolves the Shape -> Gather ->
+      // Concat -> Reshape chains exporters emit), and Shape/Size of static shapes.
+      {"infer-shapes-and-fold", "infer dtypes and shapes, evaluate constant nodes", infer_shapes_and_fold},
+      // Identity and inference-mode Dropout forward their input.
+      {"remove-identities", "remove Identity and inference Dropout", remove_identities},
+      // Nodes whose results nobody reads, and unused constants.
+      {"eliminate-dead-code", "remove nodes and constants nothing uses", eliminate_dead_code},
+  };
+  return passes;
+}
+
+void run_graph_pipeline(Graph &graph) {
+  for (const GraphPass &pass : graph_pipeline()) {
+    pass.run(graph);
+    verify_graph(graph, /*require_shapes=*/true);
+  }
+}
+
+Program lower_and_plan(Graph &graph, size_t arena_alignment) {
+  Program program = lower_graph(graph);
+  program.arena_alignment = arena_alignment;
+  plan_memory(program);
+  return program;
+}
+
+}  // namespace aotc

@@ -1,0 +1,131 @@
+// Pass: decides where every tensor lives. Graph inputs and outputs live in the
+// caller's buffers, constants in flash, everything else in one scratch arena
+// planned by liveness (memory_planner.h).
+//
+// Alias steps (Reshape and friends) are resolved here: when both sides would
+// live in the arena, or the output is a graph output that can take over the
+// input's whole alias group, they share storage and the step disappears;
+// otherwise the step becomes a copy.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <numeric>
+
+#include "passes/memory_planner.h"
+#include "passes/pipeline.h"
+
+namespace aotc {
+
+namespace {
+
+// Union-find over values that share storage.
+struct AliasGroups {
+  std::map<const Value *, const Value *> parent;
+  const Value *find(const Value *v) {
+    auto it = parent.find(v);
+    if (it == parent.end() || it->second == v) return v;
+    return it->second = find(it->second);
+  }
+  void join(const Value *a, const Value *b) { parent[find(a)] = find(b); }
+};
+
+}  // namespace
+
+void plan_memory(Program &program) {
+  Graph &graph = *program.graph;
+  std::map<const Value *, Storage> fixed;  // inputs, outputs, constants
+  for (size_t i = 0; i < graph.inputs.size(); ++i) fixed[graph.inputs[i]] = {Storage::Kind::Input, i, 0};
+  for (size_t k = 0; k < graph.outputs.size(); ++k) fixed[graph.outputs[k]] = {Storage::Kind::Output, k, 0};
+
+  // Resolve aliases: share storage or turn into a copy.
+  AliasGroups groups;
+  std::map<const Value *, const Value *> group_output;  // group root -> graph output it is anchored to
+  auto is_arena = [&](const Value *v) { return v->kind == Value::Kind::Intermediate && !fixed.count(v); };
+  std::vector<LoweredStep> steps;
+  for (LoweredStep &step : program.steps) {
+    if (!step.is_alias()) {
+      steps.push_back(std::move(step));
+      continue;
+    }
+    const Value *in = step.alias_in, *out = step.alias_out;
+    bool shared = false;
+    if (is_arena(in) && is_arena(out)) {
+      const Value *anchor_in = group_output.count(groups.find(in)) ? group_output[groups.find(in)] : nullptr;
+      groups.join(out, in);
+      if (anchor_in) group_output[groups.find(in)] = anchor_in;
+      shared = true;
+    } else if (is_arena(in) && fixed.count(out) && fixed[out].kind == Storage::Kind::Output &&
+               !group_output.count(groups.find(in))) {
+      group_output[groups.find(in)] = out;
+      shared = true;
+    }
+    if (!shared) {
+      LoweredStep copy;
+      copy.node = step.node;
+      copy.call.kernel = "aotc_copy";
+      copy.call.in(step.alias_in).out(step.alias_out).i(static_cast<int64_t>(step.alias_out->byte_size()));
+      steps.push_back(std::move(copy));
+    }
+  }
+  program.steps = std::move(steps);
+
+  // Collect storage and lifetimes. Scratch arguments are buffers of their own.
+  std::map<const Value *, size_t> request_of_group;
+  std::vector<BufferRequest> requests;
+  std::vector<KernelArg *> scratch_args;
+  std::vector<size_t> scratch_requests;
+  auto touch = [&](const Value *v, int step) {
+    if (v->is_constant()) {
+      if (!program.storage.count(v)) {
+        program.storage[v] = {Storage::Kind::Constant, 0, 0};
+        program.constants.push_back(v);
+      }
+      return;
+    }
+    if (fixed.count(v)) {
+      program.storage[v] = fixed[v];
+      return;
+    }
+    const Value *root = groups.find(v);
+    if (group_output.count(root)) {
+      program.storage[v] = fixed[group_output[root]];
+      return;
+    }
+    auto [it, fresh] = request_of_group.emplace(root, requests.size());
+    if (fresh) requests.push_back({0, step, step});
+    BufferRequest &r = requests[it->second];
+    r.size = std::max(r.size, v->byte_size());
+    r.first_use = std::min(r.first_use, step);
+    r.last_use = std::max(r.last_use, step);
+  };
+  for (size_t s = 0; s < program.steps.size(); ++s) {
+    for (KernelArg &arg : program.steps[s].call.args) {
+      if (arg.kind == KernelArg::Kind::Tensor) touch(arg.value, static_cast<int>(s));
+      if (arg.kind == KernelArg::Kind::Scratch) {
+        scratch_args.push_back(&arg);
+        scratch_requests.push_back(requests.size());
+        requests.push_back({arg.scratch_bytes, static_cast<int>(s), static_cast<int>(s)});
+      }
+    }
+  }
+  // Every graph output must be written by some step.
+  for (size_t k = 0; k < graph.outputs.size(); ++k)
+    if (!program.storage.count(graph.outputs[k]))
+      fail(fmt::format("internal error: graph output '{}' is never written", graph.output_names[k]));
+
+  MemoryPlan plan = plan_greedy_by_size(requests, program.arena_alignment);
+  // Assign arena offsets to every member of each group.
+  for (auto &step : program.steps)
+    for (KernelArg &arg : step.call.args)
+      if (arg.kind == KernelArg::Kind::Tensor && !program.storage.count(arg.value)) {
+        size_t index = request_of_group.at(groups.find(arg.value));
+        program.storage[arg.value] = {Storage::Kind::Arena, 0, plan.offsets[index]};
+      }
+  for (size_t i = 0; i < scratch_args.size(); ++i) scratch_args[i]->scratch_offset = plan.offsets[scratch_requests[i]];
+  program.scratch_size = plan.total;
+  program.intermediate_bytes_total = 0;
+  for (auto &r : requests) program.intermediate_bytes_total += r.size;
+  program.live_peak_bytes = live_peak(requests, program.arena_alignment);
+}
+
+}  // namespace aotc

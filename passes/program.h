@@ -1,0 +1,32 @@
+// The lowered form of a graph: a straight-line list of kernel calls plus where
+// every tensor lives. Built by lower_graph, completed by plan_memory, printed by
+// codegen. Any future backend (LLVM) consumes the same structure.
+#pragma once
+#include <map>
+#include <vector>
+
+#include "ir/graph.h"
+#include "ops/kernel_call.h"
+
+namespace aotc {
+
+struct Storage {
+  enum class Kind { Input, Output, Constant, Arena };
+  Kind kind = Kind::Arena;
+  size_t index = 0;   ///< graph input/output index
+  size_t offset = 0;  ///< byte offset in the scratch arena (Kind::Arena)
+};
+
+struct Program {
+  Graph *graph = nullptr;
+  std::vector<LoweredStep> steps;       ///< aliases are resolved away by plan_memory
+  std::map<const Value *, Storage> storage;
+  std::vector<const Value *> constants;  ///< in first-use order
+  size_t arena_alignment = 16;
+  size_t scratch_size = 0;              ///< bytes of the planned scratch arena
+  /// Statistics of the memory plan, for reports and benchmarks.
+  size_t intermediate_bytes_total = 0;  ///< sum of all arena tensors, no sharing
+  size_t live_peak_bytes = 0;           ///< lower bound: most bytes live at one step
+};
+
+}  // namespace aotc

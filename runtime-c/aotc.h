@@ -1,0 +1,288 @@
+/*
+ * aotc.h -- the standard C API of aotc-generated models (W1a).
+ *
+ * This header is the same for every model. Each generated model exports one
+ * descriptor, `extern const aotc_model NAME_model;`, declared in its NAME.h.
+ * Firmware written once against this API can inspect and run any model:
+ *
+ *     #include "mnist.h"
+ *     aotc_session s;
+ *     if (aotc_session_init(&s, &mnist_model, NULL, 0) != AOTC_OK) ...   // model's static arena
+ *     float *in = (float *)aotc_input_buffer(&s, 0);                      // zero-copy: fill in place
+ *     ... or aotc_set_input(&s, 0, image, sizeof image);                  // copy in
+ *     if (aotc_run(&s) != AOTC_OK) ...
+ *     const float *scores = (const float *)aotc_output_buffer(&s, 0);
+ *
+ * A session keeps its input and output buffers in its arena after the
+ * model's scratch area, so it needs `model->arena_size` bytes aligned to
+ * `model->arena_alignment`. aotc_bind_input()/aotc_bind_output() point a
+ * session at caller-owned buffers instead (no copies at all).
+ *
+ * Everything here is `static inline`, so there is no library to link and any
+ * number of models (and translation units) can include it without clashes.
+ * It is C99 and C++ compatible, uses no malloc and no stdio.
+ */
+#ifndef AOTC_H
+#define AOTC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Version of the aotc_model layout; bumped on incompatible changes. */
+#define AOTC_ABI_VERSION 1u
+
+/** Status codes returned by every API function and by model run functions. */
+typedef enum aotc_status {
+  AOTC_OK = 0,
+  AOTC_ERR_NULL_ARGUMENT = 1,   /**< a required pointer argument was NULL */
+  AOTC_ERR_BAD_INDEX = 2,       /**< input/output index out of range */
+  AOTC_ERR_SIZE_MISMATCH = 3,   /**< byte count differs from the tensor's size */
+  AOTC_ERR_ARENA_TOO_SMALL = 4, /**< caller arena smaller than model->arena_size */
+  AOTC_ERR_ARENA_MISALIGNED = 5,/**< caller arena not aligned to model->arena_alignment */
+  AOTC_ERR_NOT_FOUND = 6,       /**< no input/output with that name */
+  AOTC_ERR_ABI_MISMATCH = 7,    /**< model built for another AOTC_ABI_VERSION */
+  AOTC_ERR_NO_ARENA = 8         /**< no arena given and the model has no static one */
+} aotc_status;
+
+/** Element types; the numbers are ONNX's TensorProto.DataType. */
+typedef enum aotc_dtype {
+  AOTC_DTYPE_UNDEFINED = 0,
+  AOTC_DTYPE_FLOAT32 = 1,
+  AOTC_DTYPE_UINT8 = 2,
+  AOTC_DTYPE_INT8 = 3,
+  AOTC_DTYPE_UINT16 = 4,
+  AOTC_DTYPE_INT16 = 5,
+  AOTC_DTYPE_INT32 = 6,
+  AOTC_DTYPE_INT64 = 7,
+  AOTC_DTYPE_BOOL = 9,
+  AOTC_DTYPE_FLOAT16 = 10,
+  AOTC_DTYPE_FLOAT64 = 11,
+  AOTC_DTYPE_UINT32 = 12,
+  AOTC_DTYPE_UINT64 = 13,
+  AOTC_DTYPE_BFLOAT16 = 16
+} aotc_dtype;
+
+/** Static description of one model input or output. */
+typedef struct aotc_tensor_info {
+  const char *name;        /**< name in the ONNX graph */
+  int32_t dtype;           /**< an aotc_dtype */
+  int32_t rank;
+  const int64_t *shape;    /**< `rank` dims */
+  size_t num_elements;
+  size_t byte_size;
+  size_t session_offset;   /**< where a session keeps this tensor in its arena */
+} aotc_tensor_info;
+
+/**
+ * Run function of a model: inputs[i] and outputs[i] point at the tensors,
+ * `scratch` at least `scratch_size` bytes aligned to arena_alignment.
+ */
+typedef int (*aotc_run_fn)(const void *const *inputs, void *const *outputs, void *scratch);
+
+/** What every generated model exports (as NAME_model). Read-only, in flash. */
+typedef struct aotc_model {
+  uint32_t abi_version;       /**< AOTC_ABI_VERSION the model was built for */
+  const char *name;           /**< --name given to aotc */
+  uint32_t num_inputs;
+  uint32_t num_outputs;
+  const aotc_tensor_info *inputs;
+  const aotc_tensor_info *outputs;
+  size_t scratch_size;        /**< bytes of intermediate tensors (the memory plan) */
+  size_t arena_size;          /**< bytes a session needs: scratch + inputs + outputs + pointer tables */
+  size_t arena_alignment;     /**< required alignment of an arena, in bytes */
+  void *static_arena;         /**< the model's own arena of arena_size bytes, or NULL */
+  aotc_run_fn run;
+} aotc_model;
+
+/** A running instance of a model: a model plus an arena. Plain data, no allocation. */
+typedef struct aotc_session {
+  const aotc_model *model;
+  unsigned char *arena;
+  const void **input_ptrs;    /**< in the arena: where each input is read from */
+  void **output_ptrs;         /**< in the arena: where each output is written */
+} aotc_session;
+
+/** Returns a constant English string for a status code. */
+static inline const char *aotc_status_string(aotc_status status) {
+  switch (status) {
+    case AOTC_OK: return "ok";
+    case AOTC_ERR_NULL_ARGUMENT: return "a required argument is NULL";
+    case AOTC_ERR_BAD_INDEX: return "input/output index out of range";
+    case AOTC_ERR_SIZE_MISMATCH: return "byte count does not match the tensor size";
+    case AOTC_ERR_ARENA_TOO_SMALL: return "arena is smaller than the model's arena_size";
+    case AOTC_ERR_ARENA_MISALIGNED: return "arena is not aligned to the model's arena_alignment";
+    case AOTC_ERR_NOT_FOUND: return "no tensor with that name";
+    case AOTC_ERR_ABI_MISMATCH: return "model was generated for another aotc ABI version";
+    case AOTC_ERR_NO_ARENA: return "no arena given and the model has no static arena";
+  }
+  return "unknown status";
+}
+
+/** Returns the size in bytes of one element of `dtype`, or 0 if unknown. */
+static inline size_t aotc_dtype_size(int32_t dtype) {
+  switch (dtype) {
+    case AOTC_DTYPE_UINT8: case AOTC_DTYPE_INT8: case AOTC_DTYPE_BOOL: return 1;
+    case AOTC_DTYPE_UINT16: case AOTC_DTYPE_INT16: case AOTC_DTYPE_FLOAT16: case AOTC_DTYPE_BFLOAT16: return 2;
+    case AOTC_DTYPE_FLOAT32: case AOTC_DTYPE_INT32: case AOTC_DTYPE_UINT32: return 4;
+    case AOTC_DTYPE_INT64: case AOTC_DTYPE_FLOAT64: case AOTC_DTYPE_UINT64: return 8;
+    default: return 0;
+  }
+}
+
+/** Returns the name of a dtype, e.g. "float32". */
+static inline const char *aotc_dtype_name(int32_t dtype) {
+  switch (dtype) {
+    case AOTC_DTYPE_FLOAT32: return "float32";
+    case AOTC_DTYPE_UINT8: return "uint8";
+    case AOTC_DTYPE_INT8: return "int8";
+    case AOTC_DTYPE_UINT16: return "uint16";
+    case AOTC_DTYPE_INT16: return "int16";
+    case AOTC_DTYPE_INT32: return "int32";
+    case AOTC_DTYPE_INT64: return "int64";
+    case AOTC_DTYPE_BOOL: return "bool";
+    case AOTC_DTYPE_FLOAT16: return "float16";
+    case AOTC_DTYPE_FLOAT64: return "float64";
+    case AOTC_DTYPE_UINT32: return "uint32";
+    case AOTC_DTYPE_UINT64: return "uint64";
+    case AOTC_DTYPE_BFLOAT16: return "bfloat16";
+    default: return "undefined";
+  }
+}
+
+/* ---- introspection ---------------------------------------------------- */
+
+static inline uint32_t aotc_num_inputs(const aotc_model *m) { return m ? m->num_inputs : 0u; }
+static inline uint32_t aotc_num_outputs(const aotc_model *m) { return m ? m->num_outputs : 0u; }
+
+/** Returns input `index`'s description, or NULL if out of range. */
+static inline const aotc_tensor_info *aotc_input_info(const aotc_model *m, uint32_t index) {
+  return (m && index < m->num_inputs) ? &m->inputs[index] : NULL;
+}
+
+/** Returns output `index`'s description, or NULL if out of range. */
+static inline const aotc_tensor_info *aotc_output_info(const aotc_model *m, uint32_t index) {
+  return (m && index < m->num_outputs) ? &m->outputs[index] : NULL;
+}
+
+static inline aotc_status aotc_find_tensor_(const aotc_tensor_info *infos, uint32_t n, const char *name,
+                                            uint32_t *index) {
+  uint32_t i;
+  if (!name || !index) return AOTC_ERR_NULL_ARGUMENT;
+  for (i = 0; i < n; ++i) {
+    if (strcmp(infos[i].name, name) == 0) {
+      *index = i;
+      return AOTC_OK;
+    }
+  }
+  return AOTC_ERR_NOT_FOUND;
+}
+
+/** Looks up an input by its ONNX name. */
+static inline aotc_status aotc_find_input(const aotc_model *m, const char *name, uint32_t *index) {
+  if (!m) return AOTC_ERR_NULL_ARGUMENT;
+  return aotc_find_tensor_(m->inputs, m->num_inputs, name, index);
+}
+
+/** Looks up an output by its ONNX name. */
+static inline aotc_status aotc_find_output(const aotc_model *m, const char *name, uint32_t *index) {
+  if (!m) return AOTC_ERR_NULL_ARGUMENT;
+  return aotc_find_tensor_(m->outputs, m->num_outputs, name, index);
+}
+
+/* ---- sessions --------------------------------------------------------- */
+
+/* Pointer tables follow the scratch area and the I/O buffers in the arena. */
+static inline size_t aotc_pointer_table_offset_(const aotc_model *m) {
+  return m->arena_size - (size_t)(m->num_inputs + m->num_outputs) * sizeof(void *);
+}
+
+/**
+ * Prepares a session on `arena` (`arena_bytes` long), or on the model's own
+ * static arena if `arena` is NULL. Input and output pointers start out at the
+ * session's buffers inside the arena.
+ */
+static inline aotc_status aotc_session_init(aotc_session *s, const aotc_model *m, void *arena,
+                                            size_t arena_bytes) {
+  uint32_t i;
+  void **table;
+  if (!s || !m) return AOTC_ERR_NULL_ARGUMENT;
+  if (m->abi_version != AOTC_ABI_VERSION) return AOTC_ERR_ABI_MISMATCH;
+  if (!arena) {
+    if (!m->static_arena) return AOTC_ERR_NO_ARENA;
+    arena = m->static_arena;
+    arena_bytes = m->arena_size;
+  }
+  if (arena_bytes < m->arena_size) return AOTC_ERR_ARENA_TOO_SMALL;
+  if (m->arena_alignment && ((uintptr_t)arena % m->arena_alignment) != 0) return AOTC_ERR_ARENA_MISALIGNED;
+  s->model = m;
+  s->arena = (unsigned char *)arena;
+  table = (void **)(void *)(s->arena + aotc_pointer_table_offset_(m));
+  s->input_ptrs = (const void **)table;
+  s->output_ptrs = table + m->num_inputs;
+  for (i = 0; i < m->num_inputs; ++i) s->input_ptrs[i] = s->arena + m->inputs[i].session_offset;
+  for (i = 0; i < m->num_outputs; ++i) s->output_ptrs[i] = s->arena + m->outputs[i].session_offset;
+  return AOTC_OK;
+}
+
+/** Returns the buffer input `index` is read from (write the input there), or NULL. */
+static inline void *aotc_input_buffer(aotc_session *s, uint32_t index) {
+  if (!s || !s->model || index >= s->model->num_inputs) return NULL;
+  return (void *)(uintptr_t)s->input_ptrs[index];
+}
+
+/** Returns the buffer output `index` is written to, or NULL. */
+static inline void *aotc_output_buffer(aotc_session *s, uint32_t index) {
+  if (!s || !s->model || index >= s->model->num_outputs) return NULL;
+  return s->output_ptrs[index];
+}
+
+/** Copies `bytes` bytes (exactly the input's byte_size) into input `index`. */
+static inline aotc_status aotc_set_input(aotc_session *s, uint32_t index, const void *data, size_t bytes) {
+  if (!s || !s->model || !data) return AOTC_ERR_NULL_ARGUMENT;
+  if (index >= s->model->num_inputs) return AOTC_ERR_BAD_INDEX;
+  if (bytes != s->model->inputs[index].byte_size) return AOTC_ERR_SIZE_MISMATCH;
+  if (s->input_ptrs[index] != data) memcpy((void *)(uintptr_t)s->input_ptrs[index], data, bytes);
+  return AOTC_OK;
+}
+
+/** Copies output `index` (exactly `bytes` = its byte_size) to `data`. */
+static inline aotc_status aotc_get_output(const aotc_session *s, uint32_t index, void *data, size_t bytes) {
+  if (!s || !s->model || !data) return AOTC_ERR_NULL_ARGUMENT;
+  if (index >= s->model->num_outputs) return AOTC_ERR_BAD_INDEX;
+  if (bytes != s->model->outputs[index].byte_size) return AOTC_ERR_SIZE_MISMATCH;
+  if (s->output_ptrs[index] != data) memcpy(data, s->output_ptrs[index], bytes);
+  return AOTC_OK;
+}
+
+/** Makes input `index` be read straight from caller memory (zero copy). */
+static inline aotc_status aotc_bind_input(aotc_session *s, uint32_t index, const void *data) {
+  if (!s || !s->model || !data) return AOTC_ERR_NULL_ARGUMENT;
+  if (index >= s->model->num_inputs) return AOTC_ERR_BAD_INDEX;
+  s->input_ptrs[index] = data;
+  return AOTC_OK;
+}
+
+/** Makes output `index` be written straight to caller memory (zero copy). */
+static inline aotc_status aotc_bind_output(aotc_session *s, uint32_t index, void *data) {
+  if (!s || !s->model || !data) return AOTC_ERR_NULL_ARGUMENT;
+  if (index >= s->model->num_outputs) return AOTC_ERR_BAD_INDEX;
+  s->output_ptrs[index] = data;
+  return AOTC_OK;
+}
+
+/** Runs the model once on the session's current inputs. */
+static inline aotc_status aotc_run(aotc_session *s) {
+  if (!s || !s->model) return AOTC_ERR_NULL_ARGUMENT;
+  return (aotc_status)s->model->run(s->input_ptrs, (void *const *)s->output_ptrs, s->arena);
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* AOTC_H */
