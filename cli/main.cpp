@@ -158,8 +158,10 @@ int main(int argc, char **argv) {
     if (out_dir.empty()) fail("no output directory: use -o OUTDIR (or --emit ir to print the IR)");
     Compilation c = compile_model(model, options);
     write_output_dir(out_dir, c.files);
-    fmt::print("aotc: wrote {}/{}.c, {}.h, aotc.h (scratch arena {} bytes, {} kernel calls)\n", out_dir, options.name,
-               options.name, c.program.scratch_size, c.program.steps.size());
+    fmt::print("aotc: wrote {}/{}.c, {}.h, aotc.h: {} kernel calls; scratch arena {} bytes "
+               "(live-peak lower bound {}, all intermediates {})\n",
+               out_dir, options.name, options.name, c.program.steps.size(), c.program.scratch_size,
+               c.program.live_peak_bytes, c.program.intermediate_bytes_total);
     return 0;
   } catch (const Error &e) {
     fmt::print(stderr, "aotc: error: {}\n", e.what());

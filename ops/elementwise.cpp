@@ -86,15 +86,21 @@ void register_clip(OpRegistry &r) {
   def.infer = infer_same_as_input;
   def.lower = [](LowerContext &ctx) {
     Value &x = ctx.input(0);
-    double lo = -std::numeric_limits<float>::infinity(), hi = std::numeric_limits<float>::infinity();
     if (ctx.opset() < 11) {
-      lo = ctx.attr_float("min", static_cast<float>(lo));
-      hi = ctx.attr_float("max", static_cast<float>(hi));
-    } else {
-      if (ctx.has_input(1)) lo = ctx.constant_input(1).double_at(0);
-      if (ctx.has_input(2)) hi = ctx.constant_input(2).double_at(0);
+      float lo = ctx.attr_float("min", -std::numeric_limits<float>::infinity());
+      float hi = ctx.attr_float("max", std::numeric_limits<float>::infinity());
+      ctx.call(kernel_for(ctx, "clip", x.dtype)).in(&x).out(&ctx.output(0)).i(x.count()).f(lo).f(hi);
+      return;
     }
-    ctx.call(kernel_for(ctx, "clip", x.dtype)).in(&x).out(&ctx.output(0)).i(x.count()).f(lo).f(hi);
+    for (size_t i = 1; i < 3; ++i)
+      if (ctx.has_input(i) && (ctx.input(i).dtype != x.dtype || ctx.input(i).count() != 1))
+        ctx.error(fmt::format("input {} must be a one-element tensor of the input's type", i));
+    ctx.call(kernel_for(ctx, "clip_bounds", x.dtype))
+        .in(&x)
+        .in(ctx.node().input(1))
+        .in(ctx.node().input(2))
+        .out(&ctx.output(0))
+        .i(x.count());
   };
   r.add(std::move(def));
 }

@@ -158,3 +158,28 @@ AOTC_KERNEL void aotc_scale_f64(const double *x, double *y, int32_t n, float s) 
   int32_t i;
   for (i = 0; i < n; ++i) y[i] = x[i] * (double)s;
 }
+
+/*
+ * Clip with bounds given as (optional) one-element tensors, as in opset >= 11.
+ * A NULL bound is absent. NaN inputs pass through.
+ */
+#define AOTC_CLIP_BOUNDS(SFX, T)                                                                    \
+  AOTC_KERNEL void aotc_clip_bounds_##SFX(const T *x, const T *lo, const T *hi, T *y, int32_t n) { \
+    int32_t i;                                                                                      \
+    for (i = 0; i < n; ++i) {                                                                       \
+      T v = x[i];                                                                                   \
+      if (lo && v < *lo) v = *lo;                                                                   \
+      if (hi && v > *hi) v = *hi;                                                                   \
+      y[i] = v;                                                                                     \
+    }                                                                                               \
+  }
+AOTC_CLIP_BOUNDS(f32, float)
+AOTC_CLIP_BOUNDS(f64, double)
+AOTC_CLIP_BOUNDS(i8, int8_t)
+AOTC_CLIP_BOUNDS(i16, int16_t)
+AOTC_CLIP_BOUNDS(i32, int32_t)
+AOTC_CLIP_BOUNDS(i64, int64_t)
+AOTC_CLIP_BOUNDS(u8, uint8_t)
+AOTC_CLIP_BOUNDS(u16, uint16_t)
+AOTC_CLIP_BOUNDS(u32, uint32_t)
+AOTC_CLIP_BOUNDS(u64, uint64_t)

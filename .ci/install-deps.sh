@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs everything aotc needs on a fresh Debian 12 machine (run as root).
+# Idempotent; skips apt when every package is already there.
+set -euo pipefail
+packages=(cmake ninja-build g++ gcc clang libonnx-dev libprotobuf-dev protobuf-compiler libfmt-dev libcli11-dev
+          nlohmann-json3-dev catch2)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,66 @@
+/*
+ * bench_model.c -- times an aotc-generated model through the standard API.
+ * Prints numbers; it is a tool, not a test.
+ *
+ *   cc -O3 -DBENCH_MODEL=NAME_model -Iout bench_model.c out/NAME.c -lm -o bench
+ *   ./bench [runs]
+ *
+ * Inputs are filled with a fixed pseudo-random pattern; 20 warm-up runs, then
+ * `runs` timed runs (default 200); prints median/min/mean in microseconds.
+ */
+#define _POSIX_C_SOURCE 199309L
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "aotc.h"
+
+extern const aotc_model BENCH_MODEL;
+
+static double now_us(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static int compare_doubles(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+int main(int argc, char **argv) {
+  const aotc_model *m = &BENCH_MODEL;
+  aotc_session s;
+  int runs = argc > 1 ? atoi(argv[1]) : 200, i;
+  uint32_t k;
+  double *times, sum = 0;
+  uint32_t seed = 12345u;
+  if (runs < 1) runs = 1;
+  if (aotc_session_init(&s, m, NULL, 0) != AOTC_OK) return 1;
+  for (k = 0; k < m->num_inputs; ++k) {
+    unsigned char *p = (unsigned char *)aotc_input_buffer(&s, k);
+    size_t n = m->inputs[k].byte_size, j;
+    if (m->inputs[k].dtype == AOTC_DTYPE_FLOAT32) {
+      for (j = 0; j < n / 4; ++j) {
+        seed = seed * 1664525u + 1013904223u;
+        ((float *)(void *)p)[j] = (float)(seed >> 8) / 16777216.0f - 0.5f;
+      }
+    } else {
+      for (j = 0; j < n; ++j) p[j] = (unsigned char)(j * 7u);
+    }
+  }
+  for (i = 0; i < 20; ++i) aotc_run(&s);
+  times = (double *)malloc(sizeof(double) * (size_t)runs);
+  if (!times) return 1;
+  for (i = 0; i < runs; ++i) {
+    double t0 = now_us();
+    aotc_run(&s);
+    times[i] = now_us() - t0;
+    sum += times[i];
+  }
+  qsort(times, (size_t)runs, sizeof(double), compare_doubles);
+  printf("aotc %s median_us=%.1f min_us=%.1f mean_us=%.1f scratch_bytes=%lu\n", m->name, times[runs / 2], times[0],
+         sum / runs, (unsigned long)m->scratch_size);
+  free(times);
+  return 0;
+}
