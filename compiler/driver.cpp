@@ -111,7 +111,12 @@ void write_output_dir(const std::string &dir, const std::map<std::string, std::s
   fs::path parent = target.parent_path();
   fs::create_directories(parent, ec);
   if (ec) fail(fmt::format("cannot create output directory '{}': {}", parent.string(), ec.message()));
-  std::string tmp = make_temp_dir(parent.string(), target.filename().string());
+  std::string tmp;
+  try {
+    tmp = make_temp_dir(parent.string(), target.filename().string());
+  } catch (const Error &e) {
+    fail(fmt::format("cannot write output directory '{}': {}", dir, e.what()));
+  }
   try {
     for (auto &[name, text] : files) write_file(fs::path(tmp) / name, text);
     if (!fs::exists(target)) {

@@ -167,7 +167,9 @@ Tensor constant_node_value(const onnx::NodeProto &node, const fs::path &model_di
 
 std::string node_label(const onnx::NodeProto &n, int version) {
   std::string op = n.domain().empty() || n.domain() == "ai.onnx" ? n.op_type() : n.domain() + "." + n.op_type();
-  return fmt::format("node '{}' ({}, opset {})", n.name(), op, version);
+  if (!n.name().empty()) return fmt::format("node '{}' ({}, opset {})", n.name(), op, version);
+  std::string out = n.output_size() > 0 ? n.output(0) : "?";
+  return fmt::format("node with output '{}' ({}, opset {})", out, op, version);
 }
 
 }  // namespace

@@ -69,7 +69,10 @@ const Attribute *Node::attr(const std::string &key) const {
 
 std::string Node::describe() const {
   std::string op_name = domain.empty() ? op : domain + "." + op;
-  return fmt::format("node '{}' ({}, opset {})", name, op_name, opset);
+  if (!name.empty()) return fmt::format("node '{}' ({}, opset {})", name, op_name, opset);
+  // Unnamed nodes are identified by their first output.
+  std::string out = !outputs.empty() && outputs[0] ? outputs[0]->name : "?";
+  return fmt::format("node with output '{}' ({}, opset {})", out, op_name, opset);
 }
 
 Value *Graph::add_value(std::string value_name, Value::Kind kind) {
