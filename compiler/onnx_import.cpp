@@ -260,7 +260,7 @@ std::unique_ptr<Graph> import_onnx(const std::string &path, const ImportOptions 
     if (state[static_cast<size_t>(i)] == 2) return;
     const auto &n = g.node(i);
     if (state[static_cast<size_t>(i)] == 1)
-      fail(fmt::format("{}: the graph has a cycle through {}", path, node_label(n, 0)));
+      fail(fmt::format("{}: the graph has a cycle through {}", path, node_label(n, graph->opsets[n.domain() == "ai.onnx" ? "" : n.domain()])));
     state[static_cast<size_t>(i)] = 1;
     for (const auto &in : n.input()) {
       if (in.empty() || by_name.count(in)) continue;

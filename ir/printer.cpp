@@ -16,7 +16,9 @@ std::string type_str(const Value &v) {
   return dtype_name(v.dtype) + shape_str(v.shape);
 }
 
-std::string float_str(double f) {
+// Shortest text that reads back to the same value (float or double).
+template <typename T>
+std::string float_str(T f) {
   if (std::isnan(f)) return "nan";
   if (std::isinf(f)) return f > 0 ? "inf" : "-inf";
   return fmt::format("{}", f);
@@ -28,9 +30,10 @@ std::string constant_preview(const Tensor &t) {
   if (t.dtype == DType::String || dtype_size(t.dtype) == 0 || t.count() > kMaxInline) return "";
   std::vector<std::string> items;
   for (int64_t i = 0; i < t.count(); ++i)
-    items.push_back(is_float(t.dtype) && t.dtype != DType::Float16 && t.dtype != DType::BFloat16
-                        ? float_str(t.double_at(i))
-                        : (is_float(t.dtype) ? "?" : fmt::format("{}", t.int_at(i))));
+    items.push_back(t.dtype == DType::Float    ? float_str(t.data<float>()[i])
+                    : t.dtype == DType::Double ? float_str(t.data<double>()[i])
+                    : is_float(t.dtype)        ? "?"
+                                               : fmt::format("{}", t.int_at(i)));
   return fmt::format(" = [{}]", fmt::join(items, ", "));
 }
 

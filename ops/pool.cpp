@@ -1,8 +1,154 @@
-// MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, LpPool.
+// Pooling ops: MaxPool (with the optional Indices output), AveragePool, LpPool
+// and GlobalAveragePool, GlobalMaxPool, GlobalLpPool. Windowed pools share the
+// window geometry of ops/window.h and run as 3D pools (1D/2D get leading
+// size-1 dims) in runtime-c/kernels/pool.c.
+#include <fmt/format.h>
+
 #include "ops/op_util.h"
+#include "ops/window.h"
 
 namespace aotc {
 
-void register_pool_ops(OpRegistry &r) { (void)r; }
+namespace {
+
+const std::vector<std::string> kWindowAttrs = {"auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "strides"};
+
+void require_pool_input(const OpContext &ctx, const Value &x) {
+  ctx.require(x.shape.size() >= 3 && x.shape.size() <= 5,
+              fmt::format("X must be N x C x D1 [x D2 [x D3]] (rank 3 to 5), got {}", shape_str(x.shape)));
+}
+
+WindowGeometry pool_window(const OpContext &ctx) {
+  Value &x = ctx.input(0);
+  require_pool_input(ctx, x);
+  std::vector<int64_t> in(x.shape.begin() + 2, x.shape.end());
+  return window_geometry(ctx, in, ctx.attr_ints("kernel_shape"), ctx.attr_int("ceil_mode", 0) != 0);
+}
+
+Shape pooled_shape(const Value &x, const WindowGeometry &w) {
+  Shape y = {x.shape[0], x.shape[1]};
+  y.insert(y.end(), w.out.begin(), w.out.end());
+  return y;
+}
+
+// The geometry array documented at the top of runtime-c/kernels/pool.c.
+std::vector<int64_t> pool_geometry_args(const Value &x, const WindowGeometry &w) {
+  std::vector<int64_t> g = {x.shape[0] * x.shape[1]};
+  for (auto *v : {&w.in, &w.out, &w.kernel, &w.strides, &w.dilations}) {
+    std::vector<int64_t> v3 = to3d(*v, 1);
+    g.insert(g.end(), v3.begin(), v3.end());
+  }
+  for (auto *v : {&w.pad_begin, &w.pad_end}) {
+    std::vector<int64_t> v3 = to3d(*v, 0);
+    g.insert(g.end(), v3.begin(), v3.end());
+  }
+  return g;
+}
+
+void infer_window_pool(OpContext &ctx) {
+  WindowGeometry w = pool_window(ctx);
+  Value &x = ctx.input(0);
+  ctx.set_output(0, x.dtype, pooled_shape(x, w));
+}
+
+void register_maxpool(OpRegistry &r) {
+  OpDef def;
+  def.op = "MaxPool";
+  def.attrs = kWindowAttrs;
+  def.attrs.push_back("storage_order");
+  def.max_outputs = 2;
+  def.infer = [](OpContext &ctx) {
+    WindowGeometry w = pool_window(ctx);
+    Value &x = ctx.input(0);
+    int64_t order = ctx.attr_int("storage_order", 0);
+    ctx.require(order == 0 || order == 1, "storage_order must be 0 or 1");
+    ctx.set_output(0, x.dtype, pooled_shape(x, w));
+    ctx.set_output(1, DType::Int64, pooled_shape(x, w));
+  };
+  def.lower = [](LowerContext &ctx) {
+    WindowGeometry w = pool_window(ctx);
+    Value &x = ctx.input(0);
+    Value *indices = ctx.has_output(1) ? &ctx.output(1) : nullptr;
+    ctx.call(kernel_for(ctx, "maxpool", x.dtype))
+        .in(&x)
+        .out(&ctx.output(0))
+        .out(indices)
+        .ints(pool_geometry_args(x, w))
+        .i(ctx.attr_int("storage_order", 0));
+  };
+  r.add(std::move(def));
+}
+
+void register_avgpool(OpRegistry &r) {
+  OpDef def;
+  def.op = "AveragePool";
+  def.attrs = kWindowAttrs;
+  def.attrs.push_back("count_include_pad");
+  def.infer = infer_window_pool;
+  def.lower = [](LowerContext &ctx) {
+    WindowGeometry w = pool_window(ctx);
+    Value &x = ctx.input(0);
+    ctx.call(kernel_for(ctx, "avgpool", x.dtype))
+        .in(&x)
+        .out(&ctx.output(0))
+        .ints(pool_geometry_args(x, w))
+        .i(ctx.attr_int("count_include_pad", 0) != 0 ? 1 : 0);
+  };
+  r.add(std::move(def));
+}
+
+void register_lppool(OpRegistry &r) {
+  OpDef def;
+  def.op = "LpPool";
+  def.attrs = kWindowAttrs;
+  def.attrs.push_back("p");
+  def.infer = [](OpContext &ctx) {
+    ctx.require(ctx.attr_int("p", 2) >= 1, "p must be >= 1");
+    infer_window_pool(ctx);
+  };
+  def.lower = [](LowerContext &ctx) {
+    WindowGeometry w = pool_window(ctx);
+    Value &x = ctx.input(0);
+    ctx.call(kernel_for(ctx, "lppool", x.dtype))
+        .in(&x)
+        .out(&ctx.output(0))
+        .ints(pool_geometry_args(x, w))
+        .f(static_cast<double>(ctx.attr_int("p", 2)));
+  };
+  r.add(std::move(def));
+}
+
+// GlobalAveragePool, GlobalMaxPool, GlobalLpPool: [N, C, ...] -> [N, C, 1, ...].
+void register_global_pool(OpRegistry &r, const char *op, const char *kernel, bool has_p) {
+  OpDef def;
+  def.op = op;
+  if (has_p) def.attrs = {"p"};
+  def.infer = [](OpContext &ctx) {
+    Value &x = ctx.input(0);
+    ctx.require(x.shape.size() >= 3, fmt::format("X must be N x C x D1 x ..., got {}", shape_str(x.shape)));
+    Shape y = x.shape;
+    for (size_t i = 2; i < y.size(); ++i) y[i] = 1;
+    ctx.set_output(0, x.dtype, y);
+  };
+  std::string base = kernel;
+  def.lower = [base, has_p](LowerContext &ctx) {
+    Value &x = ctx.input(0);
+    int64_t nc = x.shape[0] * x.shape[1];
+    KernelCall &call = ctx.call(kernel_for(ctx, base, x.dtype)).in(&x).out(&ctx.output(0)).i(nc).i(x.count() / std::max<int64_t>(nc, 1));
+    if (has_p) call.f(static_cast<double>(ctx.attr_int("p", 2)));
+  };
+  r.add(std::move(def));
+}
+
+}  // namespace
+
+void register_pool_ops(OpRegistry &r) {
+  register_maxpool(r);
+  register_avgpool(r);
+  register_lppool(r);
+  register_global_pool(r, "GlobalAveragePool", "global_avgpool", false);
+  register_global_pool(r, "GlobalMaxPool", "global_maxpool", false);
+  register_global_pool(r, "GlobalLpPool", "global_lppool", true);
+}
 
 }  // namespace aotc

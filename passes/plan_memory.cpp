@@ -108,10 +108,15 @@ void plan_memory(Program &program) {
       }
     }
   }
-  // Every graph output must be written by some step.
-  for (size_t k = 0; k < graph.outputs.size(); ++k)
-    if (!program.storage.count(graph.outputs[k]))
+  // Graph outputs anchoring an alias group are written through another member.
+  for (auto &[root, out] : group_output) program.storage[out] = fixed[out];
+  // Every graph output must be written by some step (an empty one needs no writer).
+  for (size_t k = 0; k < graph.outputs.size(); ++k) {
+    const Value *out = graph.outputs[k];
+    if (!program.storage.count(out) && out->byte_size() == 0) program.storage[out] = fixed[out];
+    if (!program.storage.count(out))
       fail(fmt::format("internal error: graph output '{}' is never written", graph.output_names[k]));
+  }
 
   MemoryPlan plan = plan_greedy_by_size(requests, program.arena_alignment);
   // Assign arena offsets to every member of each group.

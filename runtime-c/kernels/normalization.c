@@ -1,0 +1,128 @@
+/*
+ * normalization.c -- BatchNormalization (inference), InstanceNormalization,
+ * LayerNormalization and LRN.
+ *
+ * Tensors are viewed as [n, c, inner]: c channels of `inner` contiguous
+ * elements each (inner = product of the spatial dims). Means and variances are
+ * accumulated in double, which keeps long rows accurate.
+ */
+#include "kernel_common.h"
+
+/*
+ * BatchNormalization with per-channel affine factors precomputed by aotc from
+ * constant scale/B/mean/var: y = x * a[c] + b[c]. In place is allowed.
+ */
+AOTC_KERNEL void aotc_batchnorm_f32(const float *x, float *y, int32_t n, int32_t c, int32_t inner, const float *a,
+                                    const float *b) {
+  int32_t i, j, k;
+  for (i = 0; i < n; ++i)
+    for (j = 0; j < c; ++j) {
+      const float s = a[j], t = b[j];
+      const ptrdiff_t base = ((ptrdiff_t)i * c + j) * inner;
+      for (k = 0; k < inner; ++k) y[base + k] = x[base + k] * s + t;
+    }
+}
+
+/* BatchNormalization with scale/B/mean/var as tensors (not constants). */
+#define AOTC_BATCHNORM_PARAMS(SFX, T, SQRT)                                                                   \
+  AOTC_KERNEL void aotc_batchnorm_params_##SFX(const T *x, const T *scale, const T *bias, const T *mean,      \
+                                               const T *var, T *y, int32_t n, int32_t c, int32_t inner,       \
+                                               float epsilon) {                                               \
+    int32_t i, j, k;                                                                                          \
+    for (i = 0; i < n; ++i)                                                                                   \
+      for (j = 0; j < c; ++j) {                                                                               \
+        const T s = scale[j] / SQRT(var[j] + (T)epsilon), t = bias[j] - mean[j] * s;                          \
+        const ptrdiff_t base = ((ptrdiff_t)i * c + j) * inner;                                                \
+        for (k = 0; k < inner; ++k) y[base + k] = x[base + k] * s + t;                                        \
+      }                                                                                                       \
+  }
+AOTC_BATCHNORM_PARAMS(f32, float, sqrtf)
+AOTC_BATCHNORM_PARAMS(f64, double, sqrt)
+
+/* InstanceNormalization: y = scale[c] * (x - mean) / sqrt(var + epsilon) + bias[c], per (n, c). */
+#define AOTC_INSTANCENORM(SFX, T)                                                                             \
+  AOTC_KERNEL void aotc_instancenorm_##SFX(const T *x, const T *scale, const T *bias, T *y, int32_t n,        \
+                                           int32_t c, int32_t inner, float epsilon) {                         \
+    int32_t i, j, k;                                                                                          \
+    for (i = 0; i < n; ++i)                                                                                   \
+      for (j = 0; j < c; ++j) {                                                                               \
+        const ptrdiff_t base = ((ptrdiff_t)i * c + j) * inner;                                                \
+        double sum = 0.0, sq = 0.0, mean, inv;                                                                \
+        T s, t;                                                                                               \
+        for (k = 0; k < inner; ++k) sum += (double)x[base + k];                                               \
+        mean = inner > 0 ? sum / inner : 0.0;                                                                 \
+        for (k = 0; k < inner; ++k) {                                                                         \
+          double d = (double)x[base + k] - mean;                                                              \
+          sq += d * d;                                                                                        \
+        }                                                                                                     \
+        inv = 1.0 / sqrt((inner > 0 ? sq / inner : 0.0) + (double)epsilon);                                   \
+        s = (T)((double)scale[j] * inv);                                                                      \
+        t = (T)((double)bias[j] - mean * (double)scale[j] * inv);                                             \
+        for (k = 0; k < inner; ++k) y[base + k] = x[base + k] * s + t;                                        \
+      }                                                                                                       \
+  }
+AOTC_INSTANCENORM(f32, float)
+AOTC_INSTANCENORM(f64, double)
+
+/*
+ * LayerNormalization over rows of `inner` elements: y = (x - mean) * invstd *
+ * scale + bias. scale/bias are indexed with a step of 1 (one value per
+ * element of the row) or 0 (one value for all); bias may be NULL. mean and
+ * invstd (type S, may be NULL) receive one value per row.
+ */
+#define AOTC_LAYERNORM(SFX, T, S)                                                                             \
+  AOTC_KERNEL void aotc_layernorm_##SFX(const T *x, const T *scale, const T *bias, T *y, S *mean_out,        \
+                                        S *invstd_out, int32_t outer, int32_t inner, int32_t scale_step,      \
+                                        int32_t bias_step, float epsilon) {                                   \
+    int32_t o, k;                                                                                             \
+    for (o = 0; o < outer; ++o) {                                                                             \
+      const T *xr = x + (ptrdiff_t)o * inner;                                                                 \
+      T *yr = y + (ptrdiff_t)o * inner;                                                                       \
+      double sum = 0.0, sq = 0.0, mean, inv;                                                                  \
+      for (k = 0; k < inner; ++k) sum += (double)xr[k];                                                       \
+      mean = inner > 0 ? sum / inner : 0.0;                                                                   \
+      for (k = 0; k < inner; ++k) {                                                                           \
+        double d = (double)xr[k] - mean;                                                                      \
+        sq += d * d;                                                                                          \
+      }                                                                                                       \
+      inv = 1.0 / sqrt((inner > 0 ? sq / inner : 0.0) + (double)epsilon);                                    \
+      for (k = 0; k < inner; ++k) {                                                                           \
+        double v = ((double)xr[k] - mean) * inv * (double)scale[(ptrdiff_t)k * scale_step];                   \
+        if (bias) v += (double)bias[(ptrdiff_t)k * bias_step];                                                \
+        yr[k] = (T)v;                                                                                         \
+      }                                                                                                       \
+      if (mean_out) mean_out[o] = (S)mean;                                                                    \
+      if (invstd_out) invstd_out[o] = (S)inv;                                                                 \
+    }                                                                                                         \
+  }
+AOTC_LAYERNORM(f32, float, float)
+AOTC_LAYERNORM(f64, double, float)
+
+/*
+ * LRN across channels: y = x / (bias + alpha / size * sum of x^2 over the
+ * channels [c - (size-1)/2, c + size/2] (clipped))^beta.
+ */
+#define AOTC_LRN(SFX, T)                                                                                      \
+  AOTC_KERNEL void aotc_lrn_##SFX(const T *x, T *y, int32_t n, int32_t c, int32_t inner, int32_t size,        \
+                                  float alpha, float beta, float bias) {                                      \
+    const int32_t before = (size - 1) / 2, after = size / 2;                                                  \
+    int32_t i, j, k, q;                                                                                       \
+    for (i = 0; i < n; ++i)                                                                                   \
+      for (j = 0; j < c; ++j) {                                                                               \
+        const int32_t lo = j - before < 0 ? 0 : j - before;                                                   \
+        const int32_t hi = j + after >= c ? c - 1 : j + after;                                                \
+        const T *xn = x + (ptrdiff_t)i * c * inner;                                                           \
+        T *yj = y + ((ptrdiff_t)i * c + j) * inner;                                                           \
+        for (k = 0; k < inner; ++k) {                                                                         \
+          double sq = 0.0;                                                                                    \
+          for (q = lo; q <= hi; ++q) {                                                                        \
+            double v = (double)xn[(ptrdiff_t)q * inner + k];                                                  \
+            sq += v * v;                                                                                      \
+          }                                                                                                   \
+          yj[k] = (T)((double)xn[(ptrdiff_t)j * inner + k] /                                                  \
+                      pow((double)bias + (double)alpha / size * sq, (double)beta));                           \
+        }                                                                                                     \
+      }                                                                                                       \
+  }
+AOTC_LRN(f32, float)
+AOTC_LRN(f64, double)

@@ -1,0 +1,179 @@
+/*
+ * pool.c -- pooling kernels: MaxPool (optionally with Indices), AveragePool,
+ * LpPool, and their global variants.
+ *
+ * Windowed pools work on 3 spatial dims (aotc pads 1D/2D pools with leading
+ * size-1 dims) and take the geometry as one int array `g`, filled by ops/pool.cpp:
+ *   g[0]      N*C (pooling is per channel)
+ *   g[1..3]   input D, H, W          g[4..6]   output D, H, W
+ *   g[7..9]   kernel D, H, W         g[10..12] strides D, H, W
+ *   g[13..15] dilations D, H, W      g[16..18] begin pads, g[19..21] end pads
+ * For each output the valid kernel taps of every dim are computed up front,
+ * so the tap loops have no bounds checks.
+ */
+#include "kernel_common.h"
+
+/*
+ * Taps [lo, hi) of a window of k taps (dilation d) starting at input index
+ * `start` that land inside [0, in); *npad counts the taps inside
+ * [start, in + pad_end), i.e. including the padding (AveragePool's
+ * count_include_pad divisor).
+ */
+static AOTC_UNUSED void aotc_pool_taps(int32_t start, int32_t k, int32_t d, int32_t in, int32_t pad_end, int32_t *lo,
+                                       int32_t *hi, int32_t *npad) {
+  int32_t l = start >= 0 ? 0 : (-start + d - 1) / d;
+  int32_t h = in - start > 0 ? (in - start + d - 1) / d : 0;
+  int32_t p = in + pad_end - start > 0 ? (in + pad_end - start + d - 1) / d : 0;
+  if (h > k) h = k;
+  if (p > k) p = k;
+  if (l > h) l = h;
+  *lo = l;
+  *hi = h;
+  *npad = p;
+}
+
+/*
+ * Iterates over every output of a windowed pool. For each one, BODY runs with
+ * x_c (the channel's input), the tap ranges [d0,d1) x [h0,h1) x [w0,w1), the
+ * window origin (sd, sh, sw), `pad_count` (taps incl. padding) and `out`
+ * (flat index of the output).
+ */
+#define AOTC_POOL_LOOP(T, ...)                                                                          \
+  const int32_t NC = g[0], ID = g[1], IH = g[2], IW = g[3], OD = g[4], OH = g[5], OW = g[6];           \
+  const int32_t KD = g[7], KH = g[8], KW = g[9], SD = g[10], SH = g[11], SW = g[12];                   \
+  const int32_t DD = g[13], DH = g[14], DW = g[15], PD = g[16], PH = g[17], PW = g[18];                \
+  const int32_t ED = g[19], EH = g[20], EW = g[21];                                                    \
+  int32_t c, od, oh, ow;                                                                                \
+  ptrdiff_t out = 0;                                                                                    \
+  for (c = 0; c < NC; ++c) {                                                                            \
+    const T *x_c = x + (ptrdiff_t)c * ID * IH * IW;                                                     \
+    for (od = 0; od < OD; ++od) {                                                                       \
+      int32_t sd = od * SD - PD, d0, d1, nd;                                                            \
+      aotc_pool_taps(sd, KD, DD, ID, ED, &d0, &d1, &nd);                                                \
+      for (oh = 0; oh < OH; ++oh) {                                                                     \
+        int32_t sh = oh * SH - PH, h0, h1, nh;                                                          \
+        aotc_pool_taps(sh, KH, DH, IH, EH, &h0, &h1, &nh);                                              \
+        for (ow = 0; ow < OW; ++ow, ++out) {                                                            \
+          int32_t sw = ow * SW - PW, w0, w1, nw;                                                        \
+          int32_t pad_count;                                                                            \
+          aotc_pool_taps(sw, KW, DW, IW, EW, &w0, &w1, &nw);                                            \
+          pad_count = nd * nh * nw;                                                                     \
+          (void)pad_count;                                                                              \
+          __VA_ARGS__                                                                                   \
+        }                                                                                               \
+      }                                                                                                 \
+    }                                                                                                   \
+  }
+
+/*
+ * MaxPool. `indices` (may be NULL) receives the flat input index of each max:
+ * (n*C + c) * D*H*W + spatial offset, the spatial offset row-major, or
+ * column-major if storage_order is 1. Windows entirely in padding give LOWEST.
+ */
+#define AOTC_MAXPOOL(SFX, T, LOWEST)                                                                    \
+  AOTC_KERNEL void aotc_maxpool_##SFX(const T *x, T *y, int64_t *indices, const int32_t *g,             \
+                                      int32_t storage_order) {                                          \
+    AOTC_POOL_LOOP(T, {                                                                                 \
+      T best = LOWEST;                                                                                  \
+      int32_t bd = -1, bh = 0, bw = 0, kd, kh, kw;                                                      \
+      for (kd = d0; kd < d1; ++kd)                                                                      \
+        for (kh = h0; kh < h1; ++kh) {                                                                  \
+          const T *row = x_c + ((ptrdiff_t)(sd + kd * DD) * IH + (sh + kh * DH)) * IW + sw;             \
+          for (kw = w0; kw < w1; ++kw) {                                                                \
+            T v = row[kw * DW];                                                                         \
+            if (v > best || bd < 0) {                                                                   \
+              best = v;                                                                                 \
+              bd = sd + kd * DD;                                                                        \
+              bh = sh + kh * DH;                                                                        \
+              bw = sw + kw * DW;                                                                        \
+            }                                                                                           \
+          }                                                                                             \
+        }                                                                                               \
+      y[out] = best;                                                                                    \
+      if (indices) {                                                                                    \
+        ptrdiff_t sp = 0;                                                                               \
+        if (bd >= 0)                                                                                    \
+          sp = storage_order ? bd + (ptrdiff_t)ID * (bh + (ptrdiff_t)IH * bw)                           \
+                             : ((ptrdiff_t)bd * IH + bh) * IW + bw;                                     \
+        indices[out] = (int64_t)c * ID * IH * IW + sp;                                                  \
+      }                                                                                                 \
+    })                                                                                                  \
+  }
+AOTC_MAXPOOL(f32, float, -FLT_MAX)
+AOTC_MAXPOOL(f64, double, -DBL_MAX)
+AOTC_MAXPOOL(i8, int8_t, INT8_MIN)
+AOTC_MAXPOOL(u8, uint8_t, 0)
+
+/*
+ * AveragePool: the mean of the window's taps inside the input, or with
+ * count_include_pad the sum divided by the taps inside input + padding.
+ */
+#define AOTC_AVGPOOL(SFX, T)                                                                            \
+  AOTC_KERNEL void aotc_avgpool_##SFX(const T *x, T *y, const int32_t *g, int32_t count_include_pad) { \
+    AOTC_POOL_LOOP(T, {                                                                                 \
+      T sum = 0;                                                                                        \
+      int32_t kd, kh, kw, n;                                                                            \
+      for (kd = d0; kd < d1; ++kd)                                                                      \
+        for (kh = h0; kh < h1; ++kh) {                                                                  \
+          const T *row = x_c + ((ptrdiff_t)(sd + kd * DD) * IH + (sh + kh * DH)) * IW + sw;             \
+          for (kw = w0; kw < w1; ++kw) sum += row[kw * DW];                                             \
+        }                                                                                               \
+      n = count_include_pad ? pad_count : (d1 - d0) * (h1 - h0) * (w1 - w0);                            \
+      y[out] = n > 0 ? sum / (T)n : (T)0;                                                               \
+    })                                                                                                  \
+  }
+AOTC_AVGPOOL(f32, float)
+AOTC_AVGPOOL(f64, double)
+
+/* LpPool: (sum of |x|^p over the window)^(1/p); padding contributes zeros. */
+#define AOTC_LPPOOL(SFX, T, POW, FABS)                                                                  \
+  AOTC_KERNEL void aotc_lppool_##SFX(const T *x, T *y, const int32_t *g, float p) {                     \
+    const T pp = (T)p, inv = (T)1 / (T)p;                                                               \
+    AOTC_POOL_LOOP(T, {                                                                                 \
+      T sum = 0;                                                                                        \
+      int32_t kd, kh, kw;                                                                               \
+      for (kd = d0; kd < d1; ++kd)                                                                      \
+        for (kh = h0; kh < h1; ++kh) {                                                                  \
+          const T *row = x_c + ((ptrdiff_t)(sd + kd * DD) * IH + (sh + kh * DH)) * IW + sw;             \
+          for (kw = w0; kw < w1; ++kw) sum += POW(FABS(row[kw * DW]), pp);                              \
+        }                                                                                               \
+      y[out] = POW(sum, inv);                                                                           \
+    })                                                                                                  \
+  }
+AOTC_LPPOOL(f32, float, powf, fabsf)
+AOTC_LPPOOL(f64, double, pow, fabs)
+
+/* ---- global pools: one value per (n, c) over `size` spatial elements ---- */
+
+#define AOTC_GLOBAL_POOLS(SFX, T, LOWEST, POW, FABS)                                                   \
+  AOTC_KERNEL void aotc_global_avgpool_##SFX(const T *x, T *y, int32_t nc, int32_t size) {              \
+    int32_t c, i;                                                                                       \
+    for (c = 0; c < nc; ++c) {                                                                          \
+      const T *xc = x + (ptrdiff_t)c * size;                                                            \
+      T sum = 0;                                                                                        \
+      for (i = 0; i < size; ++i) sum += xc[i];                                                          \
+      y[c] = sum / (T)size;                                                                             \
+    }                                                                                                   \
+  }                                                                                                     \
+  AOTC_KERNEL void aotc_global_maxpool_##SFX(const T *x, T *y, int32_t nc, int32_t size) {              \
+    int32_t c, i;                                                                                       \
+    for (c = 0; c < nc; ++c) {                                                                          \
+      const T *xc = x + (ptrdiff_t)c * size;                                                            \
+      T best = size > 0 ? xc[0] : LOWEST;                                                               \
+      for (i = 1; i < size; ++i)                                                                        \
+        if (xc[i] > best) best = xc[i];                                                                 \
+      y[c] = best;                                                                                      \
+    }                                                                                                   \
+  }                                                                                                     \
+  AOTC_KERNEL void aotc_global_lppool_##SFX(const T *x, T *y, int32_t nc, int32_t size, float p) {      \
+    const T pp = (T)p, inv = (T)1 / (T)p;                                                               \
+    int32_t c, i;                                                                                       \
+    for (c = 0; c < nc; ++c) {                                                                          \
+      const T *xc = x + (ptrdiff_t)c * size;                                                            \
+      T sum = 0;                                                                                        \
+      for (i = 0; i < size; ++i) sum += POW(FABS(xc[i]), pp);                                           \
+      y[c] = POW(sum, inv);                                                                             \
+    }                                                                                                   \
+  }
+AOTC_GLOBAL_POOLS(f32, float, -FLT_MAX, powf, fabsf)
+AOTC_GLOBAL_POOLS(f64, double, -DBL_MAX, pow, fabs)

@@ -1,0 +1,406 @@
+// Tests of the aotc command line, run as a child process: every bad input
+// (broken models from tests/data, garbage and truncated files made here,
+// unwritable outputs, bad flags) must end with a non-zero exit status, never
+// a signal or a sanitizer report, print one "aotc: error:" message naming the
+// file (and node), and leave no output or temporary directory behind. Good
+// inputs: --help, --version, info, --list-ops, --emit ir against golden text
+// in tests/data/golden (AOTC_UPDATE_GOLDEN=1 rewrites them), compile, verify.
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <algorithm>
+#include <regex>
+#include <sstream>
+
+namespace fs = std::filesystem;
+using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
+
+namespace {
+
+const std::string kAotc = AOTC_BINARY;
+const std::string kData = AOTC_TEST_DATA_DIR;
+const std::string kModels = AOTC_MODELS_DIR;
+const std::string kWork = AOTC_CLI_WORK_DIR;
+
+std::string data(const std::string &file) { return kData + "/" + file; }
+
+std::string read_file(const fs::path &p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+void write_file(const fs::path &p, const std::string &bytes) { std::ofstream(p, std::ios::binary) << bytes; }
+
+struct Result {
+  int exit_code = -1;  ///< valid if signal == 0
+  int signal = 0;
+  std::string out, err;
+};
+
+// Runs aotc with `args` (no shell), capturing stdout and stderr.
+Result run_aotc(const std::vector<std::string> &args, const fs::path &dir) {
+  fs::path out_file = dir / "stdout.txt", err_file = dir / "stderr.txt";
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    int o = open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int e = open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (o < 0 || e < 0) _exit(126);
+    dup2(o, 1);
+    dup2(e, 2);
+    std::vector<char *> argv;
+    argv.push_back(const_cast<char *>(kAotc.c_str()));
+    for (auto &a : args) argv.push_back(const_cast<char *>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(kAotc.c_str(), argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  Result r;
+  if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
+  if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
+  r.out = read_file(out_file);
+  r.err = read_file(err_file);
+  fs::remove(out_file);
+  fs::remove(err_file);
+  return r;
+}
+
+// A fresh working directory per test case.
+struct Work {
+  fs::path dir;
+  explicit Work(const std::string &name) {
+    dir = fs::path(kWork) / name;
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+  }
+  std::string path(const std::string &name) const { return (dir / name).string(); }
+  /// Entries of `where` that look like aotc's temporary output directories.
+  static std::vector<std::string> temp_dirs(const fs::path &where) {
+    std::vector<std::string> found;
+    std::error_code ec;
+    for (auto &e : fs::directory_iterator(where, ec))
+      if (e.path().filename().string().find(".tmp-") != std::string::npos) found.push_back(e.path().string());
+    return found;
+  }
+};
+
+void check_no_crash(const Result &r) {
+  INFO("stderr: " << r.err);
+  CHECK(r.signal == 0);
+  CHECK(r.exit_code >= 0);
+  CHECK(r.exit_code < 126);
+  for (const char *report : {"Sanitizer", "runtime error:", "Segmentation", "Aborted", "terminate called"})
+    CHECK(r.err.find(report) == std::string::npos);
+}
+
+void check_ok(const Result &r) {
+  check_no_crash(r);
+  INFO("stderr: " << r.err);
+  CHECK(r.exit_code == 0);
+}
+
+// A proper user error: non-zero exit, exactly one "aotc: error:" message that
+// contains every fragment, nothing on stdout.
+void check_user_error(const Result &r, const std::vector<std::string> &fragments) {
+  check_no_crash(r);
+  INFO("stderr: " << r.err << "stdout: " << r.out);
+  CHECK(r.exit_code != 0);
+  CHECK_THAT(r.err, StartsWith("aotc: error: "));
+  size_t first = r.err.find("aotc: error");
+  CHECK(r.err.find("aotc: error", first + 1) == std::string::npos);
+  CHECK(r.err.find("internal error") == std::string::npos);
+  CHECK(r.out.empty());
+  for (auto &f : fragments) CHECK_THAT(r.err, Contains(f));
+}
+
+// Compiling `model` to <work>/out must fail cleanly and leave nothing behind.
+void check_compile_fails(const Work &w, const std::string &model, const std::vector<std::string> &fragments,
+                         const std::vector<std::string> &extra_args = {}, bool names_model = true) {
+  std::vector<std::string> args = {model, "-o", w.path("out")};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  Result r = run_aotc(args, w.dir);
+  std::vector<std::string> all = fragments;
+  if (names_model) all.push_back(model);
+  check_user_error(r, all);
+  CHECK_FALSE(fs::exists(w.path("out")));
+  CHECK(Work::temp_dirs(w.dir).empty());
+}
+
+void check_golden(const std::string &golden_name, const std::string &actual) {
+  fs::path golden = fs::path(kData) / "golden" / golden_name;
+  const char *update = std::getenv("AOTC_UPDATE_GOLDEN");
+  if (update && std::string(update) == "1") {
+    write_file(golden, actual);
+    WARN("updated " << golden.string());
+  }
+  INFO("golden file " << golden.string() << " (rerun with AOTC_UPDATE_GOLDEN=1 to rewrite)");
+  REQUIRE(fs::exists(golden));
+  CHECK(actual == read_file(golden));
+}
+
+}  // namespace
+
+// ---- good inputs -------------------------------------------------------------
+
+TEST_CASE("aotc --help and --version", "[cli]") {
+  Work w("help");
+  Result help = run_aotc({"--help"}, w.dir);
+  check_ok(help);
+  for (const char *s : {"Usage", "-o,--output", "--name", "--input-shape", "--emit", "info", "verify"})
+    CHECK_THAT(help.out, Contains(s));
+  Result version = run_aotc({"--version"}, w.dir);
+  check_ok(version);
+  CHECK(std::regex_match(version.out, std::regex("aotc [0-9]+\\.[0-9]+\\.[0-9]+\n")));
+}
+
+TEST_CASE("usage errors exit non-zero without crashing", "[cli]") {
+  Work w("usage");
+  Result none = run_aotc({}, w.dir);
+  check_no_crash(none);
+  CHECK(none.exit_code != 0);
+  CHECK_THAT(none.err, Contains("Usage"));
+  Result bogus = run_aotc({"--bogus-flag"}, w.dir);
+  check_no_crash(bogus);
+  CHECK(bogus.exit_code != 0);
+  CHECK_THAT(bogus.err, Contains("--bogus-flag"));
+  Result emit = run_aotc({data("add_relu.onnx"), "--emit", "assembly"}, w.dir);
+  check_no_crash(emit);
+  CHECK(emit.exit_code != 0);
+  CHECK_THAT(emit.err, Contains("assembly"));
+  // No -o and no --emit ir: nothing to do.
+  check_user_error(run_aotc({data("add_relu.onnx")}, w.dir), {"-o"});
+}
+
+TEST_CASE("aotc --list-ops lists supported ops, one per line, sorted", "[cli]") {
+  Work w("list_ops");
+  Result r = run_aotc({"--list-ops"}, w.dir);
+  check_ok(r);
+  std::vector<std::string> lines;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  for (const char *op : {"Add", "Mul", "Relu", "Sigmoid", "LeakyRelu"})
+    CHECK(std::find(lines.begin(), lines.end(), op) != lines.end());
+  CHECK(std::is_sorted(lines.begin(), lines.end()));
+  CHECK(std::find(lines.begin(), lines.end(), "StringNormalizer") == lines.end());
+}
+
+TEST_CASE("info shows inputs, outputs, opsets, op histogram and unsupported ops", "[cli]") {
+  Work w("info");
+  Result r = run_aotc({"info", data("add_relu.onnx")}, w.dir);
+  check_ok(r);
+  for (const char *s : {"producer:   aotc-tests", "ir_version: 7", "opset:      ai.onnx 13", "input:      x: f32[2,3]",
+                        "output:     y: f32[2,3]", "unsupported ops: none"})
+    CHECK_THAT(r.out, Contains(s));
+  CHECK(std::regex_search(r.out, std::regex("\n  Add +1\n")));
+  CHECK(std::regex_search(r.out, std::regex("\n  Relu +1\n")));
+  CHECK(r.out.find("input:      c") == std::string::npos);  // initializers are not inputs
+
+  Result bad = run_aotc({"info", data("bad_two_unsupported.onnx")}, w.dir);
+  check_ok(bad);
+  CHECK_THAT(bad.out, Contains("unsupported ops: StringNormalizer, TfIdfVectorizer"));
+
+  Result sym = run_aotc({"info", data("symbolic_dim.onnx")}, w.dir);
+  check_ok(sym);
+  CHECK_THAT(sym.out, Contains("input:      x: f32[N,3]"));
+
+  std::string mnist = kModels + "/mnist_cnn/model.onnx";
+  if (fs::exists(mnist)) {
+    Result m = run_aotc({"info", mnist}, w.dir);
+    check_ok(m);
+    CHECK_THAT(m.out, Contains("input:      input: f32[1,1,28,28]"));
+    CHECK_THAT(m.out, Contains("output:     output: f32[1,10]"));
+    CHECK(std::regex_search(m.out, std::regex("\n  Conv +2\n")));
+    CHECK(std::regex_search(m.out, std::regex("\n  Relu +3\n")));
+  }
+
+  check_user_error(run_aotc({"info", w.path("missing.onnx")}, w.dir), {w.path("missing.onnx")});
+}
+
+TEST_CASE("aotc --emit ir matches the golden IR", "[cli][golden]") {
+  Work w("golden");
+  struct Case {
+    std::string model, golden;
+    std::vector<std::string> extra;
+  };
+  const Case cases[] = {
+      {"add_relu.onnx", "add_relu.ir", {"--emit", "ir"}},
+      {"mul_sigmoid.onnx", "mul_sigmoid.ir", {"--emit", "ir"}},
+      {"elementwise_chain.onnx", "elementwise_chain.ir", {"--emit", "ir"}},
+      {"elementwise_chain.onnx", "elementwise_chain.imported.ir", {"--emit", "ir-imported"}},
+      {"external_data.onnx", "external_data.ir", {"--emit", "ir"}},
+      {"symbolic_dim.onnx", "symbolic_dim.ir", {"--emit", "ir", "--input-shape", "x=2,3"}},
+  };
+  for (const Case &c : cases) {
+    INFO(c.model << " -> " << c.golden);
+    std::vector<std::string> args = {data(c.model)};
+    args.insert(args.end(), c.extra.begin(), c.extra.end());
+    Result r = run_aotc(args, w.dir);
+    check_ok(r);
+    CHECK(r.err.empty());
+    check_golden(c.golden, r.out);
+  }
+}
+
+TEST_CASE("compiling writes NAME.c, NAME.h and aotc.h, deterministically", "[cli]") {
+  Work w("compile");
+  Result r = run_aotc({data("elementwise_chain.onnx"), "-o", w.path("out1"), "--name", "chain"}, w.dir);
+  check_ok(r);
+  for (const char *f : {"chain.c", "chain.h", "aotc.h"}) CHECK(fs::is_regular_file(w.dir / "out1" / f));
+  CHECK(Work::temp_dirs(w.dir).empty());
+  // A second process gives byte-identical files (no pointer-order or time dependence).
+  check_ok(run_aotc({data("elementwise_chain.onnx"), "-o", w.path("out2"), "--name", "chain"}, w.dir));
+  for (const char *f : {"chain.c", "chain.h", "aotc.h"}) {
+    INFO(f);
+    CHECK(read_file(w.dir / "out1" / f) == read_file(w.dir / "out2" / f));
+    CHECK_FALSE(read_file(w.dir / "out1" / f).empty());
+  }
+  // Into an existing directory: other files stay, ours are replaced.
+  write_file(w.dir / "out1" / "keep.txt", "mine");
+  write_file(w.dir / "out1" / "chain.c", "stale");
+  check_ok(run_aotc({data("elementwise_chain.onnx"), "-o", w.path("out1"), "--name", "chain"}, w.dir));
+  CHECK(read_file(w.dir / "out1" / "keep.txt") == "mine");
+  CHECK(read_file(w.dir / "out1" / "chain.c") == read_file(w.dir / "out2" / "chain.c"));
+  CHECK(Work::temp_dirs(w.dir).empty());
+  CHECK(Work::temp_dirs(w.dir / "out1").empty());
+}
+
+TEST_CASE("verify runs the generated C and compares with expected outputs", "[cli][verify]") {
+  Work w("verify");
+  struct Case {
+    std::string model;
+    std::vector<std::string> extra;
+  };
+  const Case cases[] = {
+      {"add_relu", {}},
+      {"elementwise_chain", {}},
+      {"external_data", {}},
+      {"symbolic_dim", {"--input-shape", "x=2,3"}},
+  };
+  for (const Case &c : cases) {
+    INFO(c.model);
+    std::vector<std::string> args = {"verify", data(c.model + ".onnx"), "--input", "x=" + data(c.model + ".x.npy"),
+                                     "--expected", "y=" + data(c.model + ".y.npy"), "--cflags",
+                                     "-std=c99 -O1 -Wall -Wextra -pedantic -Werror"};
+    args.insert(args.end(), c.extra.begin(), c.extra.end());
+    Result r = run_aotc(args, w.dir);
+    check_ok(r);
+    CHECK_THAT(r.out, Contains("PASS"));
+  }
+  // Wrong expected values must be caught.
+  Result mismatch = run_aotc({"verify", data("add_relu.onnx"), "--input", "x=" + data("add_relu.x.npy"), "--expected",
+                              "y=" + data("add_relu.x.npy")},
+                             w.dir);
+  check_no_crash(mismatch);
+  CHECK(mismatch.exit_code == 1);
+  CHECK_THAT(mismatch.out, Contains("MISMATCH"));
+  CHECK_THAT(mismatch.out, Contains("FAIL"));
+  // No data at all is a user error.
+  check_user_error(run_aotc({"verify", data("add_relu.onnx")}, w.dir), {"--data"});
+}
+
+// ---- bad inputs ----------------------------------------------------------------
+
+TEST_CASE("bad models: one clear error naming the file and node, no output left", "[cli][errors]") {
+  struct Case {
+    std::string file;
+    std::vector<std::string> fragments;
+  };
+  const Case cases[] = {
+      {"bad_undefined_input.onnx", {"node 'reads_ghost'", "'ghost'"}},
+      {"bad_cycle.onnx", {"cycle", "'cyc_"}},
+      {"bad_raw_data_short.onnx", {"initializer 'w'", "8 bytes"}},
+      {"bad_two_unsupported.onnx", {"node 'norm_node'", "StringNormalizer", "node 'tfidf_node'", "TfIdfVectorizer"}},
+      {"bad_broadcast.onnx", {"node 'bad_add'", "Add", "[2,3]", "[4]"}},
+      {"bad_external_missing.onnx", {"missing.bin"}},
+      {"bad_external_short.onnx", {"external_data.bin"}},
+      {"symbolic_dim.onnx", {"'x'", "--input-shape"}},
+  };
+  for (const Case &c : cases) {
+    INFO(c.file);
+    Work w("bad_" + c.file);
+    check_compile_fails(w, data(c.file), c.fragments);
+  }
+}
+
+TEST_CASE("files that are not ONNX models", "[cli][errors]") {
+  Work w("not_onnx");
+  std::string text = w.path("text.onnx");
+  write_file(text, "definitely not a protobuf\n");
+  check_compile_fails(w, text, {});
+  std::string empty = w.path("empty.onnx");
+  write_file(empty, "");
+  check_compile_fails(w, empty, {"empty"});
+  check_compile_fails(w, w.path("does_not_exist.onnx"), {});
+  check_compile_fails(w, w.dir.string(), {});
+  // Truncated copies of real models, cut at several points.
+  std::vector<std::string> sources = {data("elementwise_chain.onnx")};
+  if (fs::exists(kModels + "/mnist_cnn/model.onnx")) sources.push_back(kModels + "/mnist_cnn/model.onnx");
+  for (const std::string &src : sources) {
+    std::string full = read_file(src);
+    for (size_t keep : {full.size() / 2, full.size() - 3, size_t{5}}) {
+      INFO(src << " cut to " << keep << " bytes");
+      std::string cut = w.path("truncated.onnx");
+      write_file(cut, full.substr(0, keep));
+      check_compile_fails(w, cut, {});
+    }
+  }
+}
+
+TEST_CASE("bad options: one clear error, no output left", "[cli][errors]") {
+  Work w("bad_options");
+  // An option error is about the option, not the model file.
+  check_compile_fails(w, data("symbolic_dim.onnx"), {"--input-shape", "x=2,a"}, {"--input-shape", "x=2,a"}, false);
+  check_compile_fails(w, data("symbolic_dim.onnx"), {"'nope'"}, {"--input-shape", "x=2,3", "--input-shape", "nope=1"});
+  check_compile_fails(w, data("add_relu.onnx"), {"1bad"}, {"--name", "1bad"});
+}
+
+TEST_CASE("unwritable output locations: clear error, nothing left behind", "[cli][errors]") {
+  Work w("unwritable");
+  SECTION("a directory under /proc") {
+    std::string target = "/proc/aotc-test-out-" + std::to_string(getpid());
+    Result r = run_aotc({data("add_relu.onnx"), "-o", target}, w.dir);
+    check_user_error(r, {"/proc"});
+    CHECK_FALSE(fs::exists(target));
+  }
+  SECTION("a path whose parent is a regular file") {
+    write_file(w.dir / "afile", "x");
+    Result r = run_aotc({data("add_relu.onnx"), "-o", w.path("afile/out")}, w.dir);
+    check_user_error(r, {"afile"});
+    CHECK(fs::is_regular_file(w.dir / "afile"));
+    CHECK(read_file(w.dir / "afile") == "x");
+    CHECK(Work::temp_dirs(w.dir).empty());
+  }
+  SECTION("the output path is an existing regular file") {
+    write_file(w.dir / "afile", "x");
+    Result r = run_aotc({data("add_relu.onnx"), "-o", w.path("afile")}, w.dir);
+    check_user_error(r, {"afile", "not a directory"});
+    CHECK(read_file(w.dir / "afile") == "x");
+    CHECK(Work::temp_dirs(w.dir).empty());
+  }
+}
+
+// Needs Identity, Dropout, Shape, Gather, Unsqueeze, Concat and Reshape.
+TEST_CASE("Identity, Dropout and a Shape->...->Reshape chain compile away", "[cli][shape-ops]") {
+  Work w("shape_chain");
+  Result ir = run_aotc({data("shape_chain.onnx"), "--emit", "ir"}, w.dir);
+  check_ok(ir);
+  CHECK_THAT(ir.out, Contains("= Reshape(%x, %"));
+  CHECK_THAT(ir.out, Contains("= Relu("));
+  for (const char *gone : {"Shape(", "Gather(", "Unsqueeze(", "Concat(", "Identity(", "Dropout("})
+    CHECK(ir.out.find(gone) == std::string::npos);
+  check_golden("shape_chain.ir", ir.out);
+  Result v = run_aotc({"verify", data("shape_chain.onnx"), "--input", "x=" + data("shape_chain.x.npy"), "--expected",
+                       "y=" + data("shape_chain.y.npy")},
+                      w.dir);
+  check_ok(v);
+  CHECK_THAT(v.out, Contains("PASS"));
+}

@@ -1,0 +1,190 @@
+#!/usr/bin/python3
+"""Writes the tiny ONNX models (and .npy test vectors) aotc's tests use.
+
+The generated files are committed next to this script; rerun it only when a
+model has to change:  /usr/bin/python3 tests/data/make_test_models.py
+(needs onnx >= 1.12 and numpy; output is deterministic).
+
+Good models (compile today, elementwise ops only unless noted):
+  add_relu.onnx          y = Relu(x + c), x f32[2,3], c f32[3]      (API tests, hand-checked)
+  mul_sigmoid.onnx       prod = a*b, gate = Sigmoid(a-b), a,b f32[4] (second model, two outputs)
+  elementwise_chain.onnx Mul/Add/Sigmoid/LeakyRelu with a foldable constant subexpression
+  external_data.onnx     y = x + w, w stored in external_data.bin at offset 16
+  symbolic_dim.onnx      y = Relu(x), x f32[N,3]: needs --input-shape x=2,3
+  shape_chain.onnx       Identity, Dropout and Shape->Gather->Unsqueeze->Concat->Reshape
+                         (needs the shape ops; folds to a constant Reshape target)
+Bad models (each must give one clear error):
+  bad_undefined_input.onnx   node 'reads_ghost' reads 'ghost', which nothing defines
+  bad_cycle.onnx             nodes 'cyc_a' and 'cyc_b' read each other's outputs
+  bad_raw_data_short.onnx    initializer 'w' f32[3] with 8 bytes of raw_data
+  bad_two_unsupported.onnx   nodes 'norm_node' (StringNormalizer), 'tfidf_node' (TfIdfVectorizer)
+  bad_broadcast.onnx         node 'bad_add' adds f32[2,3] and f32[4]
+  bad_external_missing.onnx  external data file 'missing.bin' does not exist
+  bad_external_short.onnx    external data range lies past the end of external_data.bin
+Each model with test vectors has NAME.x.npy / NAME.y.npy (inputs and expected
+outputs named after the graph's inputs/outputs) for `aotc verify`.
+"""
+import os
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OPSET = [helper.make_opsetid("", 13)]
+
+
+def save(model, name):
+    model.producer_name = "aotc-tests"
+    path = os.path.join(HERE, name)
+    with open(path, "wb") as f:
+        f.write(model.SerializeToString())
+    assert os.path.getsize(path) < 20 * 1024, name
+
+
+def npy(name, array):
+    np.save(os.path.join(HERE, name), array)
+
+
+def model(nodes, inputs, outputs, initializers=(), name="g"):
+    graph = helper.make_graph(nodes, name, inputs, outputs, list(initializers))
+    return helper.make_model(graph, opset_imports=OPSET, ir_version=7)
+
+
+def f32(name, shape):
+    return helper.make_tensor_value_info(name, TensorProto.FLOAT, shape)
+
+
+def add_relu():
+    c = np.array([0.5, -1.0, 2.0], dtype=np.float32)
+    m = model(
+        [helper.make_node("Add", ["x", "c"], ["s"], name="add"), helper.make_node("Relu", ["s"], ["y"], name="relu")],
+        [f32("x", [2, 3])], [f32("y", [2, 3])], [numpy_helper.from_array(c, "c")], name="add_relu")
+    save(m, "add_relu.onnx")
+    x = np.array([[-1.0, 0.25, -3.0], [2.0, 1.5, -2.5]], dtype=np.float32)
+    npy("add_relu.x.npy", x)
+    npy("add_relu.y.npy", np.maximum(x + c, 0).astype(np.float32))
+
+
+def mul_sigmoid():
+    m = model(
+        [helper.make_node("Mul", ["a", "b"], ["prod"], name="mul"),
+         helper.make_node("Sub", ["a", "b"], ["d"], name="sub"),
+         helper.make_node("Sigmoid", ["d"], ["gate"], name="sigmoid")],
+        [f32("a", [4]), f32("b", [4])], [f32("prod", [4]), f32("gate", [4])], name="mul_sigmoid")
+    save(m, "mul_sigmoid.onnx")
+
+
+def elementwise_chain():
+    k1 = np.array([1.0, 2.0, 3.0, 4.0], dtype=np.float32)
+    k2 = np.array(0.5, dtype=np.float32)
+    nodes = [
+        # Constant subexpression: folded at compile time.
+        helper.make_node("Constant", [], ["half"], name="half_const", value=numpy_helper.from_array(k2)),
+        helper.make_node("Add", ["k1", "half"], ["k"], name="fold_me"),
+        helper.make_node("Mul", ["x", "k"], ["m"], name="scale"),
+        helper.make_node("Sigmoid", ["m"], ["s"], name="gate"),
+        helper.make_node("LeakyRelu", ["m"], ["l"], name="leaky", alpha=0.2),
+        helper.make_node("Add", ["s", "l"], ["y"], name="combine"),
+        # Dead: nothing reads 'unused'.
+        helper.make_node("Relu", ["x"], ["unused"], name="dead_relu"),
+    ]
+    m = model(nodes, [f32("x", [2, 4])], [f32("y", [2, 4])], [numpy_helper.from_array(k1, "k1")],
+              name="elementwise_chain")
+    save(m, "elementwise_chain.onnx")
+    x = np.array([[-2.0, -0.5, 0.0, 1.0], [3.0, -4.0, 0.25, -1.5]], dtype=np.float32)
+    mm = x * (k1 + k2)
+    y = 1.0 / (1.0 + np.exp(-mm)) + np.where(mm >= 0, mm, 0.2 * mm)
+    npy("elementwise_chain.x.npy", x)
+    npy("elementwise_chain.y.npy", y.astype(np.float32))
+
+
+def external_tensor(name, shape, location, offset, length):
+    t = TensorProto()
+    t.name = name
+    t.data_type = TensorProto.FLOAT
+    t.dims.extend(shape)
+    t.data_location = TensorProto.EXTERNAL
+    for key, value in (("location", location), ("offset", str(offset)), ("length", str(length))):
+        entry = t.external_data.add()
+        entry.key, entry.value = key, value
+    return t
+
+
+def external_data():
+    w = np.array([0.1, -0.2, 1e-40, -0.0, 3.4e38, 1.0 / 3.0], dtype=np.float32)  # includes a denormal and -0
+    with open(os.path.join(HERE, "external_data.bin"), "wb") as f:
+        f.write(b"aotc-test-junk!!")  # 16 bytes the offset must skip
+        f.write(w.tobytes())
+    def make(location, offset, name):
+        m = model([helper.make_node("Add", ["x", "w"], ["y"], name="add_w")], [f32("x", [6])], [f32("y", [6])],
+                  [external_tensor("w", [6], location, offset, w.nbytes)], name="external_data")
+        save(m, name)
+    make("external_data.bin", 16, "external_data.onnx")
+    make("missing.bin", 16, "bad_external_missing.onnx")
+    make("external_data.bin", 20, "bad_external_short.onnx")  # 20 + 24 > 40 bytes in the file
+    x = np.array([1.0, 2.0, 3.0, 4.0, -3.0e38, 0.5], dtype=np.float32)
+    npy("external_data.x.npy", x)
+    npy("external_data.y.npy", (x + w).astype(np.float32))
+
+
+def symbolic_dim():
+    m = model([helper.make_node("Relu", ["x"], ["y"], name="relu")], [f32("x", ["N", 3])], [f32("y", ["N", 3])],
+              name="symbolic_dim")
+    save(m, "symbolic_dim.onnx")
+    x = np.array([[-1.0, 2.0, -3.0], [4.0, -5.0, 6.0]], dtype=np.float32)
+    npy("symbolic_dim.x.npy", x)
+    npy("symbolic_dim.y.npy", np.maximum(x, 0).astype(np.float32))
+
+
+def shape_chain():
+    i64 = lambda name, values: numpy_helper.from_array(np.array(values, dtype=np.int64), name)
+    nodes = [
+        helper.make_node("Identity", ["x"], ["xi"], name="ident"),
+        helper.make_node("Dropout", ["xi"], ["xd"], name="drop"),
+        helper.make_node("Shape", ["xd"], ["shp"], name="shape"),
+        helper.make_node("Gather", ["shp", "zero"], ["batch"], name="gather", axis=0),
+        helper.make_node("Unsqueeze", ["batch", "axes0"], ["batch1"], name="unsqueeze"),
+        helper.make_node("Concat", ["batch1", "minus1"], ["target"], name="concat", axis=0),
+        helper.make_node("Reshape", ["xd", "target"], ["r"], name="reshape"),
+        helper.make_node("Relu", ["r"], ["y"], name="relu"),
+    ]
+    m = model(nodes, [f32("x", [2, 3, 4])], [f32("y", [2, 12])],
+              [i64("zero", 0), i64("axes0", [0]), i64("minus1", [-1])], name="shape_chain")
+    save(m, "shape_chain.onnx")
+    x = (np.arange(24, dtype=np.float32) - 12.0).reshape(2, 3, 4) / 4.0
+    npy("shape_chain.x.npy", x)
+    npy("shape_chain.y.npy", np.maximum(x.reshape(2, 12), 0).astype(np.float32))
+
+
+def bad_models():
+    save(model([helper.make_node("Relu", ["ghost"], ["y"], name="reads_ghost")], [f32("x", [2])], [f32("y", [2])]),
+         "bad_undefined_input.onnx")
+    save(model([helper.make_node("Add", ["x", "b_out"], ["a_out"], name="cyc_a"),
+                helper.make_node("Relu", ["a_out"], ["b_out"], name="cyc_b")],
+               [f32("x", [2])], [f32("a_out", [2])]),
+         "bad_cycle.onnx")
+    w = TensorProto()
+    w.name, w.data_type = "w", TensorProto.FLOAT
+    w.dims.append(3)
+    w.raw_data = np.array([1.0, 2.0], dtype=np.float32).tobytes()  # 8 bytes; f32[3] needs 12
+    save(model([helper.make_node("Add", ["x", "w"], ["y"], name="add_w")], [f32("x", [3])], [f32("y", [3])], [w]),
+         "bad_raw_data_short.onnx")
+    save(model([helper.make_node("Relu", ["x"], ["r"], name="ok_relu"),
+                helper.make_node("StringNormalizer", ["r"], ["n"], name="norm_node"),
+                helper.make_node("TfIdfVectorizer", ["n"], ["y"], name="tfidf_node")],
+               [f32("x", [2])], [f32("y", [2])]),
+         "bad_two_unsupported.onnx")
+    save(model([helper.make_node("Add", ["x", "z"], ["y"], name="bad_add")], [f32("x", [2, 3]), f32("z", [4])],
+               [f32("y", [2, 3])]),
+         "bad_broadcast.onnx")
+
+
+if __name__ == "__main__":
+    add_relu()
+    mul_sigmoid()
+    elementwise_chain()
+    external_data()
+    symbolic_dim()
+    shape_chain()
+    bad_models()

@@ -1,0 +1,211 @@
+// Graph passes on hand-built graphs: infer_shapes_and_fold (type inference,
+// constant folding through the runtime-c kernels, the exporters' Shape ->
+// Gather -> Unsqueeze -> Concat -> Reshape chain), remove_identities and
+// eliminate_dead_code.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "ops/op.h"
+#include "passes/pipeline.h"
+#include "test_util.h"
+
+using namespace aotc;
+using namespace aotc_test;
+using Catch::Matchers::Contains;
+
+namespace {
+
+std::vector<std::string> ops_of(const Graph &g) {
+  std::vector<std::string> ops;
+  for (auto &n : g.nodes) ops.push_back(n->op);
+  return ops;
+}
+
+std::vector<float> floats_of(const Value &v) {
+  REQUIRE(v.is_constant());
+  REQUIRE(v.constant->dtype == DType::Float);
+  const float *p = v.constant->data<float>();
+  return std::vector<float>(p, p + v.constant->count());
+}
+
+}  // namespace
+
+TEST_CASE("infer_shapes_and_fold infers shapes and folds constant elementwise nodes", "[passes]") {
+  Graph g;
+  g.opsets[""] = 13;
+  Value *x = input(g, "x", {2, 3});
+  Value *a = f32_constant(g, "a", {1, 2}, {2, 1});
+  Value *b = f32_constant(g, "b", {10, 20, 30}, {3});
+  Value *k = temp(g, "k"), *kr = temp(g, "kr"), *y = temp(g, "y");
+  node(g, "Add", "fold_add", {a, b}, {k});    // [2,1] + [3] -> [2,3], all constant
+  node(g, "Relu", "fold_relu", {k}, {kr});    // still constant
+  node(g, "Mul", "mul", {x, kr}, {y});        // depends on the input: stays
+  set_output(g, y);
+
+  infer_shapes_and_fold(g);
+  CHECK(ops_of(g) == std::vector<std::string>{"Mul"});
+  REQUIRE(g.nodes[0]->inputs[1]->is_constant());
+  CHECK(g.nodes[0]->inputs[1]->shape == Shape{2, 3});
+  CHECK(floats_of(*g.nodes[0]->inputs[1]) == std::vector<float>{11, 21, 31, 12, 22, 32});
+  CHECK(y->shape_known);
+  CHECK(y->dtype == DType::Float);
+  CHECK(y->shape == Shape{2, 3});
+  CHECK_NOTHROW(verify_graph(g, true));
+}
+
+TEST_CASE("infer_shapes_and_fold rejects unknown ops and attributes, naming the node", "[passes]") {
+  SECTION("unsupported op") {
+    Graph g;
+    Value *x = input(g, "x", {2});
+    Value *y = temp(g, "y");
+    node(g, "NoSuchOp", "mystery", {x}, {y});
+    set_output(g, y);
+    std::string msg = error_of([&] { infer_shapes_and_fold(g); });
+    CHECK_THAT(msg, Contains("node 'mystery' (NoSuchOp, opset 13)"));
+    CHECK_THAT(msg, Contains("unsupported op"));
+  }
+  SECTION("unknown attribute") {
+    Graph g;
+    Value *x = input(g, "x", {2});
+    Value *y = temp(g, "y");
+    node(g, "Relu", "r", {x}, {y})->attrs["bogus"].value = int64_t{1};
+    set_output(g, y);
+    CHECK_THAT(error_of([&] { infer_shapes_and_fold(g); }), Contains("unknown attribute 'bogus'"));
+  }
+  SECTION("wrong number of inputs") {
+    Graph g;
+    Value *x = input(g, "x", {2});
+    Value *y = temp(g, "y");
+    node(g, "Add", "lonely_add", {x}, {y});
+    set_output(g, y);
+    CHECK_THAT(error_of([&] { infer_shapes_and_fold(g); }), Contains("node 'lonely_add'"));
+  }
+}
+
+// Needs the shape ops (Shape, Gather, Unsqueeze, Concat, Reshape), which live in
+// ops/shape_ops.cpp and ops/data_movement.cpp; fails with a clear message
+// while they are not registered.
+TEST_CASE("infer_shapes_and_fold turns a Shape->Gather->Unsqueeze->Concat->Reshape chain into a constant",
+          "[passes][shape-ops]") {
+  std::vector<std::string> missing;
+  for (const char *op : {"Shape", "Gather", "Unsqueeze", "Concat", "Reshape"})
+    if (!find_op("", op)) missing.push_back(op);
+  if (!missing.empty()) {
+    std::string list;
+    for (auto &m : missing) list += " " + m;
+    FAIL("ops not registered yet:" << list);
+  }
+  Graph g;
+  g.opsets[""] = 13;
+  Value *x = input(g, "x", {2, 3, 4});
+  Value *zero = g.add_constant("zero", make_int64_tensor({0}, {}));
+  Value *axes = g.add_constant("axes", make_int64_tensor({0}, {1}));
+  Value *minus1 = g.add_constant("minus1", make_int64_tensor({-1}, {1}));
+  Value *shp = temp(g, "shp"), *batch = temp(g, "batch"), *b1 = temp(g, "b1"), *target = temp(g, "target");
+  Value *r = temp(g, "r"), *y = temp(g, "y");
+  node(g, "Shape", "shape", {x}, {shp});
+  node(g, "Gather", "gather", {shp, zero}, {batch})->attrs["axis"].value = int64_t{0};
+  node(g, "Unsqueeze", "unsqueeze", {batch, axes}, {b1});
+  node(g, "Concat", "concat", {b1, minus1}, {target})->attrs["axis"].value = int64_t{0};
+  node(g, "Reshape", "reshape", {x, target}, {r});
+  node(g, "Relu", "relu", {r}, {y});
+  set_output(g, y);
+
+  infer_shapes_and_fold(g);
+  CHECK(ops_of(g) == std::vector<std::string>{"Reshape", "Relu"});
+  Value *shape_in = g.nodes[0]->inputs[1];
+  REQUIRE(shape_in->is_constant());
+  CHECK(shape_in->constant->to_ints() == std::vector<int64_t>{2, -1});
+  CHECK(r->shape == Shape{2, 12});
+  CHECK(y->shape == Shape{2, 12});
+  eliminate_dead_code(g);
+  CHECK(g.find_value("shp") == nullptr);  // the folded intermediates are gone
+  CHECK_NOTHROW(verify_graph(g, true));
+}
+
+TEST_CASE("remove_identities forwards Identity and inference Dropout", "[passes]") {
+  Graph g;
+  Value *x = input(g, "x", {4});
+  Value *a = typed_value(g, "a", Value::Kind::Intermediate, {4});
+  Value *b = typed_value(g, "b", Value::Kind::Intermediate, {4});
+  Value *c = typed_value(g, "c", Value::Kind::Intermediate, {4});
+  node(g, "Identity", "ident", {x}, {a});
+  node(g, "Relu", "relu", {a}, {b});
+  node(g, "Dropout", "drop", {b}, {c});
+  set_output(g, c);
+
+  remove_identities(g);
+  CHECK(ops_of(g) == std::vector<std::string>{"Relu"});
+  CHECK(g.nodes[0]->inputs[0] == x);
+  REQUIRE(g.outputs.size() == 1);
+  CHECK(g.outputs[0] == b);
+  CHECK(g.output_names[0] == "c");  // the ONNX output name survives
+  CHECK(g.find_value("a") == nullptr);
+  CHECK(g.find_value("c") == nullptr);
+  CHECK_NOTHROW(verify_graph(g, true));
+}
+
+TEST_CASE("remove_identities keeps nodes that must copy", "[passes]") {
+  SECTION("Identity from a graph input to a graph output") {
+    Graph g;
+    Value *x = input(g, "x", {4});
+    Value *y = typed_value(g, "y", Value::Kind::Intermediate, {4});
+    node(g, "Identity", "passthrough", {x}, {y});
+    set_output(g, y);
+    remove_identities(g);
+    CHECK(ops_of(g) == std::vector<std::string>{"Identity"});
+    CHECK(g.outputs[0] == y);
+  }
+  SECTION("Identity from a constant to a graph output") {
+    Graph g;
+    Value *k = f32_constant(g, "k", {1, 2}, {2});
+    Value *y = typed_value(g, "y", Value::Kind::Intermediate, {2});
+    node(g, "Identity", "const_out", {k}, {y});
+    set_output(g, y);
+    remove_identities(g);
+    CHECK(ops_of(g) == std::vector<std::string>{"Identity"});
+  }
+  SECTION("Dropout whose mask is used") {
+    Graph g;
+    Value *x = input(g, "x", {4});
+    Value *y = typed_value(g, "y", Value::Kind::Intermediate, {4});
+    Value *mask = typed_value(g, "mask", Value::Kind::Intermediate, {4}, DType::Bool);
+    Value *z = typed_value(g, "z", Value::Kind::Intermediate, {4});
+    node(g, "Dropout", "drop", {x}, {y, mask});
+    node(g, "Relu", "relu", {y}, {z});
+    set_output(g, z);
+    set_output(g, mask);
+    remove_identities(g);
+    CHECK(ops_of(g) == std::vector<std::string>{"Dropout", "Relu"});
+  }
+}
+
+TEST_CASE("eliminate_dead_code removes dead chains and unused constants", "[passes]") {
+  Graph g;
+  Value *x = input(g, "x", {4});
+  Value *used_k = f32_constant(g, "used_k", {1, 2, 3, 4}, {4});
+  Value *dead_k = f32_constant(g, "dead_k", {5, 6, 7, 8}, {4});
+  f32_constant(g, "orphan", {9}, {1});
+  Value *live = typed_value(g, "live", Value::Kind::Intermediate, {4});
+  Value *d1 = typed_value(g, "d1", Value::Kind::Intermediate, {4});
+  Value *d2 = typed_value(g, "d2", Value::Kind::Intermediate, {4});
+  Value *mid = typed_value(g, "mid", Value::Kind::Intermediate, {4});
+  Value *out = typed_value(g, "out", Value::Kind::Intermediate, {4});
+  node(g, "Add", "live_add", {x, used_k}, {mid});
+  node(g, "Mul", "dead_mul", {mid, dead_k}, {d1});  // reads a live value, but is dead
+  node(g, "Relu", "dead_relu", {d1}, {d2});
+  node(g, "Relu", "live_relu", {mid}, {live});
+  node(g, "Sigmoid", "out_sig", {live}, {out});
+  set_output(g, out);
+
+  eliminate_dead_code(g);
+  CHECK(ops_of(g) == std::vector<std::string>{"Add", "Relu", "Sigmoid"});
+  CHECK(g.find_value("d1") == nullptr);
+  CHECK(g.find_value("d2") == nullptr);
+  CHECK(g.find_value("dead_k") == nullptr);
+  CHECK(g.find_value("orphan") == nullptr);
+  CHECK(g.find_value("used_k") != nullptr);
+  CHECK(g.find_value("x") != nullptr);  // graph inputs stay even if unused
+  CHECK_NOTHROW(verify_graph(g, true));
+}
