@@ -41,10 +41,15 @@ void parse_input_shape(const std::string &spec, ImportOptions &options) {
   options.input_shapes[spec.substr(0, eq)] = shape;
 }
 
+Tensor load_tensor_file(const std::string &path) {
+  if (path.size() > 4 && path.compare(path.size() - 4, 4, ".npy") == 0) return load_npy(path);
+  return load_tensor_proto(path, nullptr);
+}
+
 // "NAME=path" -> pair
 std::pair<std::string, std::string> parse_named_file(const std::string &spec, const char *flag) {
   auto eq = spec.find('=');
-  if (eq == std::string::npos) fail(fmt::format("{} '{}': expected NAME=FILE.npy", flag, spec));
+  if (eq == std::string::npos) fail(fmt::format("{} '{}': expected NAME=FILE", flag, spec));
   return {spec.substr(0, eq), spec.substr(eq + 1)};
 }
 
@@ -74,12 +79,14 @@ int main(int argc, char **argv) {
 
   CompileOptions options;
   std::string model, out_dir, emit = "c";
-  std::vector<std::string> input_shapes;
+  std::vector<std::string> input_shapes, const_inputs;
   bool list_ops = false;
   app.add_option("model", model, "ONNX model file");
   app.add_option("-o,--output", out_dir, "output directory for NAME.h, NAME.c and aotc.h");
   app.add_option("--name", options.name, "C name prefix: NAME_run(), NAME_model, NAME.c (default: model)");
   app.add_option("--input-shape", input_shapes, "shape for an input with unknown dims: NAME=d0,d1,... (repeatable)");
+  app.add_option("--const-input", const_inputs,
+                 "NAME=FILE (.npy or TensorProto .pb): compile graph input NAME as this constant (repeatable)");
   app.add_option("--emit", emit, "what to produce: c (default), ir (IR after the passes), ir-imported (IR before)")
       ->check(CLI::IsMember({"c", "ir", "ir-imported"}));
   app.add_flag("--list-ops", list_ops, "list the supported ONNX ops and exit");
@@ -90,7 +97,7 @@ int main(int argc, char **argv) {
 
   CLI::App *verify = app.add_subcommand("verify", "compile, build with the host C compiler, run and compare outputs");
   std::string verify_model_path;
-  std::vector<std::string> data_dirs, npy_inputs, npy_expected, verify_shapes;
+  std::vector<std::string> data_dirs, npy_inputs, npy_expected, verify_shapes, verify_consts;
   VerifyOptions vopts;
   CompileOptions verify_compile;
   verify->add_option("model", verify_model_path, "ONNX model file")->required();
@@ -103,6 +110,7 @@ int main(int argc, char **argv) {
   verify->add_option("--cflags", vopts.cflags, "C compiler flags (default -std=c99 -O2)");
   verify->add_option("--name", verify_compile.name, "C name prefix (default model)");
   verify->add_option("--input-shape", verify_shapes, "NAME=d0,d1,...: shape for an input with unknown dims");
+  verify->add_option("--const-input", verify_consts, "NAME=FILE: compile graph input NAME as this constant");
   verify->add_option("--keep", vopts.work_dir, "build in this directory and keep it");
 
   try {
@@ -119,6 +127,11 @@ int main(int argc, char **argv) {
     if (*info) return run_info(info_model);
     if (*verify) {
       for (auto &s : verify_shapes) parse_input_shape(s, verify_compile.import);
+      for (auto &spec : verify_consts) {
+        auto [name, file] = parse_named_file(spec, "--const-input");
+        verify_compile.import.constant_inputs[name] = load_tensor_file(file);
+        vopts.frozen_inputs.insert(name);
+      }
       std::vector<TestData> data;
       for (auto &dir : data_dirs) data.push_back(load_test_data_dir(dir));
       if (!npy_inputs.empty() || !npy_expected.empty()) {
@@ -147,6 +160,10 @@ int main(int argc, char **argv) {
       return 2;
     }
     for (auto &s : input_shapes) parse_input_shape(s, options.import);
+    for (auto &spec : const_inputs) {
+      auto [name, file] = parse_named_file(spec, "--const-input");
+      options.import.constant_inputs[name] = load_tensor_file(file);
+    }
     if (emit == "ir-imported") {
       fmt::print("{}", print_graph(*import_onnx(model, options.import)));
       return 0;

@@ -25,6 +25,10 @@ template <typename F>
 auto with_file_context(const std::string &path, F &&f) -> decltype(f()) {
   try {
     return f();
+  } catch (const NeedsConstantError &e) {
+    std::string msg = e.what();
+    if (msg.rfind(path, 0) == 0) throw;
+    throw NeedsConstantError(path + ": " + msg, e.value_name());
   } catch (const Error &e) {
     std::string msg = e.what();
     if (msg.rfind(path, 0) == 0) throw;
@@ -229,7 +233,10 @@ VerifyResult verify_model(const Compilation &compilation, const std::vector<Test
   VerifyResult result;
   result.ok = true;
   for (size_t set = 0; set < data.size(); ++set) {
-    const TestData &d = data[set];
+    TestData d = data[set];
+    d.inputs.erase(std::remove_if(d.inputs.begin(), d.inputs.end(),
+                                  [&](auto &named) { return options.frozen_inputs.count(named.first) > 0; }),
+                   d.inputs.end());
     std::vector<std::string> args;
     if (d.inputs.size() != graph.inputs.size())
       fail(fmt::format("test data has {} inputs, the model has {}", d.inputs.size(), graph.inputs.size()));

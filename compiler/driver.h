@@ -4,6 +4,7 @@
 #pragma once
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,8 @@ struct VerifyOptions {
   double rtol = 1e-4, atol = 1e-5;
   std::string work_dir;  ///< where to build; a fresh temporary directory if empty
   bool keep = false;     ///< keep work_dir afterwards
+  /// Test-data inputs compiled in as constants (--const-input): not fed at run time.
+  std::set<std::string> frozen_inputs;
 };
 
 struct OutputComparison {

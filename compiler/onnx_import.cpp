@@ -219,6 +219,17 @@ std::unique_ptr<Graph> import_onnx(const std::string &path, const ImportOptions 
   std::set<std::string> used_overrides;
   for (const auto &in : g.input()) {
     if (by_name.count(in.name())) continue;  // initializer listed as input (IR < 4): a constant
+    auto frozen = options.constant_inputs.find(in.name());
+    if (frozen != options.constant_inputs.end()) {
+      const Tensor &t = frozen->second;
+      auto declared = static_cast<DType>(in.type().tensor_type().elem_type());
+      if (t.dtype != declared)
+        fail(fmt::format("{}: --const-input '{}' is {}, but the input is declared {}", path, in.name(),
+                         dtype_name(t.dtype), dtype_name(declared)));
+      define(in.name(), graph->add_constant(in.name(), t), "constant input");
+      used_overrides.insert(in.name());
+      continue;
+    }
     Value *v = graph->add_value(in.name(), Value::Kind::Input);
     const auto &type = in.type();
     if (!type.has_tensor_type()) fail(fmt::format("{}: input '{}' is not a tensor; aotc supports tensor inputs only", path, in.name()));
@@ -248,6 +259,8 @@ std::unique_ptr<Graph> import_onnx(const std::string &path, const ImportOptions 
   }
   for (auto &[name, shape] : options.input_shapes)
     if (!used_overrides.count(name)) fail(fmt::format("{}: --input-shape names '{}', which is not a graph input", path, name));
+  for (auto &[name, tensor] : options.constant_inputs)
+    if (!used_overrides.count(name)) fail(fmt::format("{}: --const-input names '{}', which is not a graph input", path, name));
 
   // Order nodes topologically (ONNX requires it, but not every exporter obeys).
   const int n_nodes = g.node_size();

@@ -12,6 +12,9 @@ namespace aotc {
 struct ImportOptions {
   /// Overrides for input shapes, by input name (resolves symbolic/missing dims).
   std::map<std::string, Shape> input_shapes;
+  /// Graph inputs to treat as constants with these values (e.g. a Reshape
+  /// target shape fed as an input): --const-input NAME=FILE.
+  std::map<std::string, Tensor> constant_inputs;
 };
 
 /// Reads `path` into a Graph. Initializers and Constant nodes become constants;

@@ -144,19 +144,20 @@ void register_conv(OpRegistry &r) {
       ctx.call(kernel_for(ctx, "conv_direct", x.dtype)).in(&x).in(&ctx.input(1)).in(b).out(&ctx.output(0)).ints(g);
       return;
     }
-    if (g[2] == 1 && s.group > 1 && g[10] == 1 && g[7] == 1) {
-      // Depthwise: scratch holds one zero-padded input plane and one flat output
-      // (see aotc_conv_depthwise_f32), plus slack for the last vector block.
+    if (g[2] == 1 && s.group > 1 && g[10] == 1 && g[7] == 1 && g[22] == kShifted) {
+      // Depthwise (2D): the same phases and tap offsets as aotc_conv_f32 (Cg = 1);
+      // scratch: the phases of one plane and one flat output row block, plus slack.
       int64_t OH = g[8], OW = g[9];
-      int64_t IHp = (OH - 1) * g[14] + (g[11] - 1) * g[17] + 1, IWp = (OW - 1) * g[15] + (g[12] - 1) * g[18] + 1;
-      size_t floats = static_cast<size_t>(IHp * IWp + OH * IWp + 64);
+      int64_t Hph = OH + (g[11] - 1) * g[17] / g[14], Wph = OW + (g[12] - 1) * g[18] / g[15];
+      size_t floats = static_cast<size_t>(g[14] * g[15] * Hph * Wph + OH * Wph + 64);
       ctx.call("aotc_conv_depthwise_f32")
           .in(&x)
           .in(&ctx.input(1))
           .in(b)
           .out(&ctx.output(0))
           .scratch(floats * sizeof(float))
-          .ints(g);
+          .ints(g)
+          .ints(plan.koff);
       return;
     }
     // Constant weights (the usual case) are packed for the micro-kernel here,

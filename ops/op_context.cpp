@@ -66,7 +66,11 @@ const Tensor &OpContext::attr_tensor(const std::string &key) const {
 const Tensor &OpContext::constant_input(size_t i) const {
   Value &v = input(i);
   if (!v.is_constant())
-    error(fmt::format("input {} ('{}') must be a compile-time constant; aotc needs static shapes", i, v.name));
+    throw NeedsConstantError(
+        fmt::format("{}: input {} ('{}') must be a compile-time constant; aotc needs static shapes "
+                    "(if it is a graph input, give its value with --const-input)",
+                    node_.describe(), i, v.name),
+        v.name);
   return *v.constant;
 }
 

@@ -220,12 +220,12 @@ void check_dropout_inference(const OpContext &ctx) {
   }
   if (ctx.opset() < 12 || !ctx.has_input(2)) return;
   Value &mode = ctx.input(2);
-  ctx.require(mode.is_constant(), "training_mode must be a compile-time constant");
+  if (!mode.is_constant()) ctx.constant_input(2);  // reports the standard error naming the input
   if (mode.constant->int_at(0) == 0) return;
   double ratio = 0.5;
   if (ctx.has_input(1)) {
     Value &rv = ctx.input(1);
-    ctx.require(rv.is_constant(), "ratio must be a compile-time constant in training mode");
+    if (!rv.is_constant()) ctx.constant_input(1);
     ratio = scalar_value(*rv.constant);
   }
   if (ratio != 0.0)

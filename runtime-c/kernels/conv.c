@@ -28,9 +28,10 @@
  *
  * Speed: the inner loops use GCC/Clang vector extensions, as wide as the
  * target allows (8 floats with AVX, else 4), with plain C for other
- * compilers. On x86-64 built without AVX (plain -O2), the hot loops also get
- * an AVX2 copy chosen at run time, so generic builds run near AVX speed on
- * CPUs that have it (define AOTC_NO_CPU_DISPATCH to turn this off).
+ * compilers, and fused multiply-adds where the target has them. On x86-64
+ * built without AVX (plain -O2), the hot loops also get an AVX2+FMA copy
+ * chosen at run time, so generic builds run at AVX2 speed on CPUs that have
+ * it (define AOTC_NO_CPU_DISPATCH to turn this off).
  */
 #include "kernel_common.h"
 
@@ -48,6 +49,13 @@
 #define AOTC_CONV_VEC 1
 typedef float aotc_conv_v4 __attribute__((vector_size(16)));
 typedef float aotc_conv_v8 __attribute__((vector_size(32)));
+/* GCC only fuses a*b + c into FMA instructions with fp-contract=fast (ISO C
+ * modes turn it off); clang fuses within an expression by default. */
+#if defined(__clang__)
+#define AOTC_CONV_CONTRACT
+#else
+#define AOTC_CONV_CONTRACT optimize("fp-contract=fast")
+#endif
 #if defined(__AVX__)
 typedef aotc_conv_v8 aotc_conv_vn;
 #define AOTC_CONV_VWN 8
@@ -56,10 +64,30 @@ typedef aotc_conv_v4 aotc_conv_vn;
 #define AOTC_CONV_VWN 4
 #if defined(__x86_64__) && !defined(AOTC_NO_CPU_DISPATCH)
 #define AOTC_CONV_DISPATCH 1
-#define AOTC_CONV_AVX2 __attribute__((target("avx2")))
+#define AOTC_CONV_AVX2 __attribute__((target("avx2,fma"), AOTC_CONV_CONTRACT))
+#define AOTC_CONV_HAVE_AVX2() (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
 #endif
 #endif
+#if defined(__FMA__) || defined(__ARM_FEATURE_FMA)
+#define AOTC_CONV_NATIVE __attribute__((AOTC_CONV_CONTRACT))
+#else
+#define AOTC_CONV_NATIVE
 #endif
+#endif
+
+/*
+ * dst[i] = src[i], i < n: inline copies of 4 floats (rows here are short, so a
+ * memcpy call per row would cost more than the copy).
+ */
+static AOTC_UNUSED void aotc_conv_copy_f32(float *AOTC_RESTRICT dst, const float *AOTC_RESTRICT src, int32_t n) {
+  int32_t i;
+  if (n < 4) {
+    for (i = 0; i < n; ++i) dst[i] = src[i];
+    return;
+  }
+  for (i = 0; i + 4 <= n; i += 4) memcpy(dst + i, src + i, 4 * sizeof(float));
+  if (i < n) memcpy(dst + n - 4, src + n - 4, 4 * sizeof(float)); /* overlapping last block */
+}
 
 /*
  * Copies one input channel x (ID x IH x IW) into its SD*SH*SW stride phases
@@ -71,6 +99,8 @@ static AOTC_UNUSED void aotc_conv_phase_copy_f32(const float *x, float *dst, con
   const int32_t ID = g[4], IH = g[5], IW = g[6], SD = g[13], SH = g[14], SW = g[15];
   const int32_t PD = g[19], PH = g[20], PW = g[21];
   int32_t pd, ph, pw, i, j, l;
+  /* Zero everything once, then copy the parts of the rows inside the image. */
+  memset(dst, 0, (size_t)SD * SH * SW * Dph * Hph * Wph * sizeof(float));
   for (pd = 0; pd < SD; ++pd)
     for (ph = 0; ph < SH; ++ph)
       for (pw = 0; pw < SW; ++pw) {
@@ -79,22 +109,16 @@ static AOTC_UNUSED void aotc_conv_phase_copy_f32(const float *x, float *dst, con
         int32_t lo = t <= 0 ? 0 : (t + SW - 1) / SW;
         int32_t hi = u < 0 ? 0 : u / SW + 1;
         if (hi > Wph) hi = Wph;
-        if (lo > hi) lo = hi;
         for (i = 0; i < Dph; ++i)
           for (j = 0; j < Hph; ++j, dst += Wph) {
             const int32_t id = i * SD + pd - PD, ih = j * SH + ph - PH;
             const float *src;
-            if (id < 0 || id >= ID || ih < 0 || ih >= IH || lo == hi) {
-              for (l = 0; l < Wph; ++l) dst[l] = 0.0f;
-              continue;
-            }
+            if (id < 0 || id >= ID || ih < 0 || ih >= IH || lo >= hi) continue;
             src = x + ((ptrdiff_t)id * IH + ih) * IW + (lo * SW + pw - PW);
-            for (l = 0; l < lo; ++l) dst[l] = 0.0f;
             if (SW == 1)
-              memcpy(dst + lo, src, (size_t)(hi - lo) * sizeof(float));
+              aotc_conv_copy_f32(dst + lo, src, hi - lo);
             else
               for (l = lo; l < hi; ++l) dst[l] = src[(ptrdiff_t)(l - lo) * SW];
-            for (l = hi; l < Wph; ++l) dst[l] = 0.0f;
           }
       }
 }
@@ -208,7 +232,7 @@ static AOTC_UNUSED void aotc_conv_phase_copy_f32(const float *x, float *dst, con
         }                                                                                                       \
     }                                                                                                           \
   }
-AOTC_CONV_GEMM(aotc_conv_native, aotc_conv_vn, AOTC_CONV_VWN, )
+AOTC_CONV_GEMM(aotc_conv_native, aotc_conv_vn, AOTC_CONV_VWN, AOTC_CONV_NATIVE)
 #ifdef AOTC_CONV_DISPATCH
 AOTC_CONV_GEMM(aotc_conv_avx2, aotc_conv_v8, 8, AOTC_CONV_AVX2)
 #endif
@@ -266,7 +290,7 @@ static AOTC_UNUSED void aotc_conv_pack_f32(const float *w, int32_t Mg, int32_t K
 static AOTC_UNUSED void aotc_conv_gemm_f32(int32_t Mg, int32_t K, int32_t cols, const float *w, const float *B,
                                           const int32_t *koff, const float *bias, float *y, int32_t P) {
 #ifdef AOTC_CONV_DISPATCH
-  if (__builtin_cpu_supports("avx2")) {
+  if (AOTC_CONV_HAVE_AVX2()) {
     aotc_conv_avx2_gemm(Mg, K, cols, w, B, koff, bias, y, P);
     return;
   }
@@ -278,7 +302,7 @@ static AOTC_UNUSED void aotc_conv_shifted_f32(int32_t Mg, int32_t K, const float
                                              const int32_t *koff, const float *bias, float *y, int32_t OD,
                                              int32_t OH, int32_t OW, int32_t Hph, int32_t Wph) {
 #ifdef AOTC_CONV_DISPATCH
-  if (__builtin_cpu_supports("avx2")) {
+  if (AOTC_CONV_HAVE_AVX2()) {
     aotc_conv_avx2_shifted(Mg, K, w, xp, koff, bias, y, OD, OH, OW, Hph, Wph);
     return;
   }
@@ -343,54 +367,49 @@ AOTC_KERNEL void aotc_conv_f32(const float *x, const float *w, const float *wpac
 
 #ifdef AOTC_CONV_VEC
 /*
- * Stride-1 depthwise conv of one zero-padded plane xp (rows IWp apart): out[q]
- * = bias + sum over taps of w[kh][kw] * xp[q + kh*DH*IWp + kw*DW] for q < nq,
- * computed 2*VW outputs at a time (out and xp have slack for the last block).
+ * out[q] = bias + sum over taps t < T of wk[t] * xp[q + koff[t]], q < nq,
+ * 2*VW outputs at a time (out and xp have slack for the last block).
  */
 #define AOTC_CONV_DW_FLAT(NAME, VT, VW, ATTR)                                                                \
-  static AOTC_UNUSED ATTR void NAME(const float *xp, const float *wk, float bias, float *out, int32_t nq,     \
-                                    int32_t IWp, int32_t KH, int32_t KW, int32_t DH, int32_t DW) {           \
-    int32_t q, kh, kw;                                                                                       \
+  static AOTC_UNUSED ATTR void NAME(const float *xp, const float *wk, const int32_t *koff, int32_t T,        \
+                                    float bias, float *out, int32_t nq) {                                    \
+    int32_t q, t;                                                                                            \
     VT zero;                                                                                                 \
     memset(&zero, 0, sizeof zero);                                                                           \
     for (q = 0; q < nq; q += 2 * VW) {                                                                       \
       VT acc0 = zero + bias, acc1 = zero + bias, v0, v1;                                                     \
-      for (kh = 0; kh < KH; ++kh) {                                                                          \
-        const float *xr = xp + q + (ptrdiff_t)kh * DH * IWp;                                                 \
-        for (kw = 0; kw < KW; ++kw) {                                                                        \
-          const float wv = wk[kh * KW + kw];                                                                 \
-          memcpy(&v0, xr + kw * DW, sizeof v0);                                                              \
-          memcpy(&v1, xr + kw * DW + VW, sizeof v1);                                                         \
-          acc0 += wv * v0;                                                                                   \
-          acc1 += wv * v1;                                                                                   \
-        }                                                                                                    \
+      for (t = 0; t < T; ++t) {                                                                              \
+        const float *xt = xp + q + koff[t];                                                                  \
+        memcpy(&v0, xt, sizeof v0);                                                                          \
+        memcpy(&v1, xt + VW, sizeof v1);                                                                     \
+        acc0 += wk[t] * v0;                                                                                  \
+        acc1 += wk[t] * v1;                                                                                  \
       }                                                                                                      \
       memcpy(out + q, &acc0, sizeof acc0);                                                                   \
       memcpy(out + q + VW, &acc1, sizeof acc1);                                                              \
     }                                                                                                        \
   }
-AOTC_CONV_DW_FLAT(aotc_conv_dw_flat_native, aotc_conv_vn, AOTC_CONV_VWN, )
+AOTC_CONV_DW_FLAT(aotc_conv_dw_flat_native, aotc_conv_vn, AOTC_CONV_VWN, AOTC_CONV_NATIVE)
 #ifdef AOTC_CONV_DISPATCH
 AOTC_CONV_DW_FLAT(aotc_conv_dw_flat_avx2, aotc_conv_v8, 8, AOTC_CONV_AVX2)
 #endif
 #endif
 
-static AOTC_UNUSED void aotc_conv_dw_flat_f32(const float *xp, const float *wk, float bias, float *out, int32_t nq,
-                                             int32_t IWp, int32_t KH, int32_t KW, int32_t DH, int32_t DW) {
+static AOTC_UNUSED void aotc_conv_dw_flat_f32(const float *xp, const float *wk, const int32_t *koff, int32_t T,
+                                             float bias, float *out, int32_t nq) {
 #ifdef AOTC_CONV_VEC
 #ifdef AOTC_CONV_DISPATCH
-  if (__builtin_cpu_supports("avx2")) {
-    aotc_conv_dw_flat_avx2(xp, wk, bias, out, nq, IWp, KH, KW, DH, DW);
+  if (AOTC_CONV_HAVE_AVX2()) {
+    aotc_conv_dw_flat_avx2(xp, wk, koff, T, bias, out, nq);
     return;
   }
 #endif
-  aotc_conv_dw_flat_native(xp, wk, bias, out, nq, IWp, KH, KW, DH, DW);
+  aotc_conv_dw_flat_native(xp, wk, koff, T, bias, out, nq);
 #else
-  int32_t q, kh, kw;
+  int32_t q, t;
   for (q = 0; q < nq; ++q) {
     float acc = bias;
-    for (kh = 0; kh < KH; ++kh)
-      for (kw = 0; kw < KW; ++kw) acc += wk[kh * KW + kw] * xp[q + (ptrdiff_t)kh * DH * IWp + kw * DW];
+    for (t = 0; t < T; ++t) acc += wk[t] * xp[q + koff[t]];
     out[q] = acc;
   }
 #endif
@@ -398,55 +417,33 @@ static AOTC_UNUSED void aotc_conv_dw_flat_f32(const float *xp, const float *wk, 
 
 /*
  * Depthwise conv: one input channel per group, 2D (KD = OD = 1), any channel
- * multiplier Mg. Each input plane is copied once into scratch with its zero
- * padding (IHp x IWp, the extent the windows cover), so every tap reads in
- * bounds. Stride 1 then runs as one flat 1D convolution over the padded plane
- * (the columns past OW in each row are computed and dropped), which
- * vectorizes even for narrow images; other strides loop per output pixel.
- * scratch: IHp*IWp + OH*IWp + 2*32 floats (see ops/conv.cpp).
+ * multiplier Mg. Each input plane is split into its zero-padded stride phases
+ * once (as in aotc_conv_f32, koff the same tap offsets), which turns the conv
+ * into a flat 1D convolution over the phase planes: output (oh, ow) is flat
+ * index oh*Wph + ow, and tap t adds wk[t] * phases[index + koff[t]]. The
+ * Wph - OW columns past each output row are computed and dropped; in exchange
+ * the loop vectorizes even for narrow images.
+ * scratch: SH*SW*Hph*Wph + OH*Wph + 64 floats (see ops/conv.cpp).
  */
 AOTC_KERNEL void aotc_conv_depthwise_f32(const float *x, const float *w, const float *bias, float *y, void *scratch,
-                                         const int32_t *g) {
+                                         const int32_t *g, const int32_t *koff) {
   const int32_t N = g[0], G = g[1], Mg = g[3], IH = g[5], IW = g[6], OH = g[8], OW = g[9];
-  const int32_t KH = g[11], KW = g[12], SH = g[14], SW = g[15], DH = g[17], DW = g[18], PH = g[20], PW = g[21];
-  const int32_t IHp = (OH - 1) * SH + (KH - 1) * DH + 1, IWp = (OW - 1) * SW + (KW - 1) * DW + 1;
-  const int32_t copy_w = IW < IWp - PW ? IW : IWp - PW; /* image columns inside the padded plane */
+  const int32_t KH = g[11], KW = g[12], SH = g[14], SW = g[15];
+  const int32_t Hph = OH + (KH - 1) * g[17] / SH, Wph = OW + (KW - 1) * g[18] / SW;
+  const ptrdiff_t chan = (ptrdiff_t)SH * SW * Hph * Wph;
+  const int32_t T = KH * KW, nq = (OH - 1) * Wph + OW;
   float *xp = (float *)scratch;
-  float *flat = xp + (ptrdiff_t)IHp * IWp + 32;
-  int32_t n, gi, mm, r, i, oh, ow, kh, kw;
-  for (i = 0; i < 32; ++i) xp[(ptrdiff_t)IHp * IWp + i] = 0.0f;
+  float *flat = xp + chan + 32;
+  int32_t n, gi, mm, oh, i;
+  for (i = 0; i < 32; ++i) xp[chan + i] = 0.0f;
   for (n = 0; n < N; ++n)
     for (gi = 0; gi < G; ++gi) {
-      const float *xin = x + ((ptrdiff_t)n * G + gi) * IH * IW;
-      for (r = 0; r < IHp; ++r) {
-        float *dst = xp + (ptrdiff_t)r * IWp;
-        const int32_t ih = r - PH;
-        if (ih < 0 || ih >= IH || copy_w <= 0) {
-          for (i = 0; i < IWp; ++i) dst[i] = 0.0f;
-          continue;
-        }
-        for (i = 0; i < PW && i < IWp; ++i) dst[i] = 0.0f;
-        memcpy(dst + PW, xin + (ptrdiff_t)ih * IW, (size_t)copy_w * sizeof(float));
-        for (i = PW + copy_w; i < IWp; ++i) dst[i] = 0.0f;
-      }
+      aotc_conv_phase_copy_f32(x + ((ptrdiff_t)n * G + gi) * IH * IW, xp, g, 1, Hph, Wph);
       for (mm = 0; mm < Mg; ++mm) {
         const int32_t m = gi * Mg + mm;
-        const float *wk = w + (ptrdiff_t)m * KH * KW;
-        const float b = bias ? bias[m] : 0.0f;
         float *yout = y + ((ptrdiff_t)n * G * Mg + m) * OH * OW;
-        if (SH == 1 && SW == 1) {
-          aotc_conv_dw_flat_f32(xp, wk, b, flat, (OH - 1) * IWp + OW, IWp, KH, KW, DH, DW);
-          for (oh = 0; oh < OH; ++oh) memcpy(yout + (ptrdiff_t)oh * OW, flat + (ptrdiff_t)oh * IWp, (size_t)OW * sizeof(float));
-          continue;
-        }
-        for (oh = 0; oh < OH; ++oh)
-          for (ow = 0; ow < OW; ++ow) {
-            const float *xw = xp + (ptrdiff_t)oh * SH * IWp + ow * SW;
-            float acc = b;
-            for (kh = 0; kh < KH; ++kh)
-              for (kw = 0; kw < KW; ++kw) acc += wk[kh * KW + kw] * xw[(ptrdiff_t)kh * DH * IWp + kw * DW];
-            yout[(ptrdiff_t)oh * OW + ow] = acc;
-          }
+        aotc_conv_dw_flat_f32(xp, w + (ptrdiff_t)m * T, koff, T, bias ? bias[m] : 0.0f, flat, nq);
+        for (oh = 0; oh < OH; ++oh) aotc_conv_copy_f32(yout + (ptrdiff_t)oh * OW, flat + (ptrdiff_t)oh * Wph, OW);
       }
     }
 }
