@@ -72,11 +72,22 @@ TestResult run_test(const fs::path &dir, const VerifyOptions &vopts) {
           for (auto &o : one.outputs) v.outputs.push_back(o);
           break;
         } catch (const NeedsConstantError &e) {
+          if (attempt > 8) throw;
           auto input = std::find_if(data[set].inputs.begin(), data[set].inputs.end(),
                                     [&](auto &named) { return named.first == e.value_name(); });
-          if (input == data[set].inputs.end() || attempt > 8) throw;
-          options.import.constant_inputs[input->first] = input->second;
-          set_opts.frozen_inputs.insert(input->first);
+          if (input != data[set].inputs.end()) {
+            options.import.constant_inputs[input->first] = input->second;
+            set_opts.frozen_inputs.insert(input->first);
+            continue;
+          }
+          // The value is computed from graph inputs: freeze the integer ones (sizes, axes, ...).
+          size_t before = set_opts.frozen_inputs.size();
+          for (auto &[name, tensor] : data[set].inputs)
+            if (is_integer(tensor.dtype) && !name.empty()) {
+              options.import.constant_inputs[name] = tensor;
+              set_opts.frozen_inputs.insert(name);
+            }
+          if (set_opts.frozen_inputs.size() == before) throw;
         }
       }
       if (set == 0) r.frozen.assign(set_opts.frozen_inputs.begin(), set_opts.frozen_inputs.end());
