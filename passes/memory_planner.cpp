@@ -13,16 +13,14 @@ bool lifetimes_overlap(const BufferRequest &a, const BufferRequest &b) {
 }
 }  // namespace
 
-MemoryPlan plan_greedy_by_size(const std::vector<BufferRequest> &buffers, size_t alignment) {
+namespace {
+
+// Places buffers in the given order, each at the lowest offset where it
+// overlaps no already-placed buffer that is live at the same time.
+MemoryPlan place_in_order(const std::vector<BufferRequest> &buffers, const std::vector<size_t> &order,
+                          size_t alignment) {
   MemoryPlan plan;
   plan.offsets.assign(buffers.size(), 0);
-  std::vector<size_t> order(buffers.size());
-  std::iota(order.begin(), order.end(), 0);
-  // Largest first; ties broken by first use, then index, so the plan is deterministic.
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    if (buffers[a].size != buffers[b].size) return buffers[a].size > buffers[b].size;
-    return buffers[a].first_use < buffers[b].first_use;
-  });
   std::vector<size_t> placed;
   for (size_t i : order) {
     size_t size = align_up(buffers[i].size, alignment);
@@ -42,6 +40,41 @@ MemoryPlan plan_greedy_by_size(const std::vector<BufferRequest> &buffers, size_t
     placed.push_back(i);
   }
   return plan;
+}
+
+// Sorts indices by `key` (descending), ties by first use then index, so plans are deterministic.
+template <typename Key>
+std::vector<size_t> order_by(const std::vector<BufferRequest> &buffers, Key key) {
+  std::vector<size_t> order(buffers.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    auto ka = key(buffers[a]), kb = key(buffers[b]);
+    if (ka != kb) return ka > kb;
+    return buffers[a].first_use < buffers[b].first_use;
+  });
+  return order;
+}
+
+}  // namespace
+
+MemoryPlan plan_greedy_by_size(const std::vector<BufferRequest> &buffers, size_t alignment) {
+  return place_in_order(buffers, order_by(buffers, [](const BufferRequest &b) { return b.size; }), alignment);
+}
+
+MemoryPlan plan_best_greedy(const std::vector<BufferRequest> &buffers, size_t alignment) {
+  auto lifetime = [](const BufferRequest &b) { return static_cast<size_t>(b.last_use - b.first_use + 1); };
+  std::vector<std::vector<size_t>> orders = {
+      order_by(buffers, [](const BufferRequest &b) { return b.size; }),
+      order_by(buffers, [&](const BufferRequest &b) { return b.size * lifetime(b); }),
+      order_by(buffers, [&](const BufferRequest &b) { return lifetime(b); }),
+      order_by(buffers, [](const BufferRequest &b) { return -static_cast<long>(b.first_use); }),
+  };
+  MemoryPlan best;
+  for (size_t k = 0; k < orders.size(); ++k) {
+    MemoryPlan plan = place_in_order(buffers, orders[k], alignment);
+    if (k == 0 || plan.total < best.total) best = std::move(plan);
+  }
+  return best;
 }
 
 size_t live_peak(const std::vector<BufferRequest> &buffers, size_t alignment) {

@@ -2,8 +2,9 @@
 // same small interface as TFLM's planners: each buffer has a size and the
 // first and last step that use it; the plan gives each an arena offset.
 //
-// The greedy planner places buffers largest first, each at the lowest offset
-// where it overlaps no already-placed buffer that is live at the same time.
+// The greedy planner places buffers one by one (largest first, or in another
+// order), each at the lowest offset where it overlaps no already-placed buffer
+// that is live at the same time; plan_best_greedy tries several orders.
 // This is not guaranteed optimal (the problem is NP-complete), but it is never
 // worse than one slot per buffer, and is usually at or near the live peak.
 #pragma once
@@ -28,6 +29,10 @@ size_t align_up(size_t n, size_t align);
 
 /// Greedy-by-size placement (see the header comment).
 MemoryPlan plan_greedy_by_size(const std::vector<BufferRequest> &buffers, size_t alignment);
+
+/// Runs the greedy placement with several buffer orders (by size, by
+/// size x lifetime, by lifetime, by first use) and keeps the smallest plan.
+MemoryPlan plan_best_greedy(const std::vector<BufferRequest> &buffers, size_t alignment);
 
 /// Lower bound for any plan: the largest sum of (aligned) sizes live at one step.
 size_t live_peak(const std::vector<BufferRequest> &buffers, size_t alignment);

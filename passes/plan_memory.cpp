@@ -118,7 +118,7 @@ void plan_memory(Program &program) {
       fail(fmt::format("internal error: graph output '{}' is never written", graph.output_names[k]));
   }
 
-  MemoryPlan plan = plan_greedy_by_size(requests, program.arena_alignment);
+  MemoryPlan plan = plan_best_greedy(requests, program.arena_alignment);
   // Assign arena offsets to every member of each group.
   for (auto &step : program.steps)
     for (KernelArg &arg : step.call.args)

@@ -170,3 +170,28 @@ TEST_CASE("random buffer sets satisfy every property", "[planner]") {
     check_all_properties(bufs, align);
   }
 }
+
+TEST_CASE("best-of-orders planner is valid and never worse than greedy by size", "[planner]") {
+  std::mt19937 rng(777);
+  for (int trial = 0; trial < 200; ++trial) {
+    int steps = 2 + static_cast<int>(rng() % 30);
+    std::vector<BufferRequest> bufs;
+    for (size_t i = 0, n = 1 + rng() % 25; i < n; ++i) {
+      int a = static_cast<int>(rng() % static_cast<unsigned>(steps));
+      int b = static_cast<int>(rng() % static_cast<unsigned>(steps));
+      bufs.push_back({1 + rng() % 5000, std::min(a, b), std::max(a, b)});
+    }
+    INFO("trial " << trial);
+    MemoryPlan best = plan_best_greedy(bufs, 16);
+    REQUIRE(check_plan(bufs, best, 16).empty());
+    REQUIRE(best.total <= plan_greedy_by_size(bufs, 16).total);
+    REQUIRE(best.total >= live_peak(bufs, 16));
+  }
+}
+
+TEST_CASE("best-of-orders packs a residual-like chain at its live peak", "[planner]") {
+  std::vector<BufferRequest> bufs = {{64, 0, 1}, {32, 1, 3}, {64, 2, 3}, {96, 4, 5}, {32, 3, 4}};
+  MemoryPlan best = plan_best_greedy(bufs, 16);
+  REQUIRE(check_plan(bufs, best, 16).empty());
+  REQUIRE(best.total == live_peak(bufs, 16));
+}
