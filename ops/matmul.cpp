@@ -13,11 +13,20 @@ namespace aotc {
 
 namespace {
 
-// Bytes of scratch aotc_sgemm needs for inner dimension K
-// (AOTC_SGEMM_SCRATCH_FLOATS in matmul.c: 16 floats per k, up to k = 256).
-size_t sgemm_scratch_bytes(DType dtype, int64_t k) {
-  if (dtype != DType::Float) return 0;
-  return sizeof(float) * 16 * static_cast<size_t>(std::min<int64_t>(std::max<int64_t>(k, 1), 256));
+// Bytes of scratch aotc_sgemm (matmul.c) needs for C[m,n] = op(A)[m,k] * op(B)[k,n]:
+// AOTC_SGEMM_SCRATCH_FLOATS(k) = 16 floats per k up to k = 256, except where
+// matmul.c is sure to take a path that packs nothing, whatever the target:
+// dot products (A rows and B columns contiguous along k, m <= 12 =
+// AOTC_SGEMM_DOT_MAX_M, or n == 1) or row AXPYs (m < 3 <= every MR, B rows
+// contiguous). Batch-1 fully connected layers then need no scratch at all.
+size_t sgemm_scratch_bytes(DType dtype, int64_t m, int64_t n, int64_t k, bool trans_a, bool trans_b) {
+  if (dtype != DType::Float || m == 0 || n == 0 || k == 0) return 0;
+  bool a_rows_contiguous = !trans_a || m == 1;   // a_cs == 1
+  bool b_cols_contiguous = trans_b || n == 1;    // b_rs == 1
+  bool b_rows_contiguous = !trans_b || k == 1;   // b_cs == 1
+  if (a_rows_contiguous && b_cols_contiguous && (m <= 12 || n == 1)) return 0;
+  if (m < 3 && b_rows_contiguous) return 0;
+  return sizeof(float) * 16 * static_cast<size_t>(std::min<int64_t>(k, 256));
 }
 
 // ---- Gemm ---------------------------------------------------------------------
@@ -86,7 +95,8 @@ void lower_gemm(LowerContext &ctx) {
       .f(ctx.attr_float("beta", 1.0f))
       .i(c_rs)
       .i(c_cs)
-      .scratch(sgemm_scratch_bytes(a.dtype, d.k));
+      .scratch(sgemm_scratch_bytes(a.dtype, d.m, d.n, d.k, ctx.attr_int("transA", 0) != 0,
+                                   ctx.attr_int("transB", 0) != 0));
 }
 
 // ---- MatMul -------------------------------------------------------------------
@@ -154,7 +164,7 @@ void lower_matmul(LowerContext &ctx) {
       .ints(batch.dims)
       .ints(batch.strides.empty() ? std::vector<int64_t>{} : batch.strides[0])
       .ints(batch.strides.empty() ? std::vector<int64_t>{} : batch.strides[1])
-      .scratch(sgemm_scratch_bytes(a.dtype, p.k));
+      .scratch(sgemm_scratch_bytes(a.dtype, m, p.n, p.k, false, false));
 }
 
 }  // namespace

@@ -53,10 +53,11 @@
 #ifndef AOTC_SGEMM_PACK_MIN_M
 #define AOTC_SGEMM_PACK_MIN_M 12
 #endif
-/* Up to this many rows, A * B^T (both contiguous along k) is done as dot products. */
-#ifndef AOTC_SGEMM_DOT_MAX_M
+/*
+ * Up to this many rows, A * B^T (both contiguous along k) is done as dot
+ * products, which need no scratch; ops/matmul.cpp relies on this value.
+ */
 #define AOTC_SGEMM_DOT_MAX_M 12
-#endif
 /*
  * Scratch aotc_sgemm needs, in floats: one packed B panel, min(K, KC) x NR.
  * NR <= 16 in every configuration, so that aotc (which cannot know the
@@ -309,7 +310,8 @@ AOTC_SGEMM_ALL(aotc_sgemm_avx2, aotc_sgemm_v8, aotc_sgemm_v8u, 8, 2, 6, __attrib
  *   c, ldc         element (i, j) of C is c[i * ldc + j]; C must not overlap A or B.
  *   beta           0 writes C without reading it (so C may hold garbage).
  *   scratch        AOTC_SGEMM_SCRATCH_FLOATS(K) floats, i.e. 4 * 16 * min(K, 256)
- *                  bytes, any alignment.
+ *                  bytes, any alignment (none for the no-packing cases listed
+ *                  in ops/matmul.cpp, sgemm_scratch_bytes).
  *
  * A static helper, not a kernel: kernels in this file call it. Conv kernels in
  * another file would need this file pasted too, or a copy of the core.
