@@ -91,7 +91,9 @@ std::string element_literal(const Tensor &t, int64_t i) {
     case DType::Float16:
     case DType::BFloat16:
     case DType::UInt16: return fmt::format("{}u", t.data<uint16_t>()[i]);
-    default: return fmt::format("{}", t.int_at(i));
+    default:
+      if (is_minifloat(t.dtype)) return fmt::format("{}u", t.data<uint8_t>()[i]);  // float8/float4 bit pattern
+      return fmt::format("{}", t.int_at(i));
   }
 }
 

@@ -64,25 +64,6 @@ std::string shell_quote(const std::string &s) {
   return out + "'";
 }
 
-double half_to_double(uint16_t h) {
-  int sign = h >> 15, exp = (h >> 10) & 0x1f, mant = h & 0x3ff;
-  double v = exp == 0 ? std::ldexp(mant, -24) : exp == 31 ? (mant ? NAN : INFINITY) : std::ldexp(mant + 1024, exp - 25);
-  return sign ? -v : v;
-}
-
-double element_as_double(const Tensor &t, int64_t i) {
-  switch (t.dtype) {
-    case DType::Float16: return half_to_double(t.data<uint16_t>()[i]);
-    case DType::BFloat16: {
-      uint32_t bits = static_cast<uint32_t>(t.data<uint16_t>()[i]) << 16;
-      float f;
-      std::memcpy(&f, &bits, 4);
-      return f;
-    }
-    default: return t.double_at(i);
-  }
-}
-
 }  // namespace
 
 std::unique_ptr<Graph> load_and_optimize(const std::string &model_path, const CompileOptions &options) {
@@ -175,10 +156,12 @@ OutputComparison compare_tensors(const std::string &name, const Tensor &actual, 
     return c;
   }
   c.ok = true;
-  bool exact = !is_float(actual.dtype);
+  // Floats (including float8/float4 bit patterns) compare decoded values within
+  // tolerance, NaN matching NaN; everything else compares exactly.
+  bool exact = !is_float(actual.dtype) && !is_minifloat(actual.dtype);
   for (int64_t i = 0; i < actual.count(); ++i) {
-    double a = exact ? static_cast<double>(actual.int_at(i)) : element_as_double(actual, i);
-    double e = exact ? static_cast<double>(expected.int_at(i)) : element_as_double(expected, i);
+    double a = exact ? static_cast<double>(actual.int_at(i)) : actual.double_at(i);
+    double e = exact ? static_cast<double>(expected.int_at(i)) : expected.double_at(i);
     if (exact && actual.dtype == DType::UInt64) {
       a = static_cast<double>(actual.data<uint64_t>()[i]);
       e = static_cast<double>(expected.data<uint64_t>()[i]);

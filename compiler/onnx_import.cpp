@@ -3,7 +3,8 @@
 // Handles: initializers (raw, typed fields and external data), Constant nodes,
 // opset imports, symbolic dims resolved by --input-shape, nodes out of
 // topological order (sorted here; a cycle is an error), and element types
-// newer than the ONNX 1.12 schema we build against (kept by number).
+// newer than the ONNX 1.12 schema we build against (kept by number; packed
+// 4-bit and 2-bit tensors are unpacked to one element per byte, see ir/dtype.h).
 #include "compiler/onnx_import.h"
 
 #include <fmt/format.h>
@@ -49,6 +50,20 @@ void copy_field(Tensor &t, const Field &src) {
   for (int i = 0; i < src.size(); ++i) dst[i] = static_cast<Storage>(src.Get(i));
 }
 
+// ONNX packs 4-bit and 2-bit elements (two or four per byte, the first in the
+// lowest bits); aotc keeps one element per byte, sign-extended for int4/int2.
+void unpack_subbyte(Tensor &t, const uint8_t *packed) {
+  size_t bits = onnx_packed_bits(t.dtype);
+  bool is_signed = t.dtype == DType::Int4 || t.dtype == DType::Int2;
+  uint32_t mask = (1u << bits) - 1u, sign = 1u << (bits - 1);
+  for (size_t i = 0; i < t.bytes.size(); ++i) {
+    size_t bit = i * bits;
+    uint32_t v = (static_cast<uint32_t>(packed[bit / 8]) >> (bit % 8)) & mask;
+    if (is_signed && (v & sign)) v |= ~mask;  // two's complement sign extension
+    t.bytes[i] = static_cast<uint8_t>(v);
+  }
+}
+
 Tensor tensor_from_proto(const onnx::TensorProto &proto, const fs::path &model_dir, const std::string &where) {
   Tensor t;
   t.dtype = static_cast<DType>(proto.data_type());
@@ -63,12 +78,25 @@ Tensor tensor_from_proto(const onnx::TensorProto &proto, const fs::path &model_d
   }
   size_t elem = dtype_size(t.dtype);
   if (elem == 0) fail(fmt::format("{}: tensor '{}' has unsupported element type {}", where, proto.name(), proto.data_type()));
-  size_t expected = static_cast<size_t>(count) * elem;
   if (count > (int64_t(1) << 40)) fail(fmt::format("{}: tensor '{}' is impossibly large", where, proto.name()));
+  size_t expected = static_cast<size_t>(count) * elem;
+  // Bytes of the serialized form: fewer than `expected` for packed sub-byte types.
+  size_t bits = onnx_packed_bits(t.dtype);
+  bool packed = bits < 8;
+  size_t stored = packed ? (static_cast<size_t>(count) * bits + 7) / 8 : expected;
+  // Takes the serialized bytes, unpacking sub-byte types.
+  auto take_bytes = [&](const uint8_t *data) {
+    if (packed) {
+      t.bytes.assign(expected, 0);
+      unpack_subbyte(t, data);
+    } else {
+      t.bytes.assign(data, data + expected);
+    }
+  };
 
   if (proto.data_location() == onnx::TensorProto::EXTERNAL) {
     std::string location;
-    size_t offset = 0, length = expected;
+    size_t offset = 0, length = stored;
     bool has_length = false;
     for (auto &kv : proto.external_data()) {
       if (kv.key() == "location") location = kv.value();
@@ -79,47 +107,61 @@ Tensor tensor_from_proto(const onnx::TensorProto &proto, const fs::path &model_d
     fs::path file = model_dir / location;
     std::ifstream in(file, std::ios::binary);
     if (!in) fail(fmt::format("{}: external data file '{}' of tensor '{}' cannot be opened", where, file.string(), proto.name()));
-    if (has_length && length != expected)
-      fail(fmt::format("{}: tensor '{}' external data length {} does not match its {} bytes", where, proto.name(), length, expected));
-    t.bytes.resize(expected);
+    if (has_length && length != stored)
+      fail(fmt::format("{}: tensor '{}' external data length {} does not match its {} bytes", where, proto.name(), length, stored));
+    std::vector<uint8_t> data(stored);
     in.seekg(static_cast<std::streamoff>(offset));
-    in.read(reinterpret_cast<char *>(t.bytes.data()), static_cast<std::streamsize>(expected));
-    if (static_cast<size_t>(in.gcount()) != expected)
+    in.read(reinterpret_cast<char *>(data.data()), static_cast<std::streamsize>(stored));
+    if (static_cast<size_t>(in.gcount()) != stored)
       fail(fmt::format("{}: external data file '{}' is too short for tensor '{}'", where, file.string(), proto.name()));
+    take_bytes(data.data());
     return t;
   }
 
   if (proto.has_raw_data()) {
-    if (proto.raw_data().size() != expected)
+    if (proto.raw_data().size() != stored)
       fail(fmt::format("{}: tensor '{}' has {} bytes of data, but {}{} needs {}", where, proto.name(),
-                       proto.raw_data().size(), dtype_name(t.dtype), shape_str(t.shape), expected));
-    t.bytes.assign(proto.raw_data().begin(), proto.raw_data().end());
+                       proto.raw_data().size(), dtype_name(t.dtype), shape_str(t.shape), stored));
+    take_bytes(reinterpret_cast<const uint8_t *>(proto.raw_data().data()));
     return t;
   }
   t.bytes.assign(expected, 0);
-  auto check = [&](int n) {
-    if (n != count)
+  auto check = [&](int n, int64_t needed) {
+    if (n != needed)
       fail(fmt::format("{}: tensor '{}' has {} elements of data, but {}{} needs {}", where, proto.name(), n,
-                       dtype_name(t.dtype), shape_str(t.shape), count));
+                       dtype_name(t.dtype), shape_str(t.shape), needed));
   };
+  if (packed) {
+    // Each int32_data entry holds one packed byte.
+    check(proto.int32_data_size(), static_cast<int64_t>(stored));
+    std::vector<uint8_t> data(stored);
+    for (size_t i = 0; i < stored; ++i) data[i] = static_cast<uint8_t>(proto.int32_data(static_cast<int>(i)));
+    take_bytes(data.data());
+    return t;
+  }
   switch (t.dtype) {
-    case DType::Float: check(proto.float_data_size()); copy_field<float>(t, proto.float_data()); break;
-    case DType::Double: check(proto.double_data_size()); copy_field<double>(t, proto.double_data()); break;
-    case DType::Int64: check(proto.int64_data_size()); copy_field<int64_t>(t, proto.int64_data()); break;
+    case DType::Float: check(proto.float_data_size(), count); copy_field<float>(t, proto.float_data()); break;
+    case DType::Double: check(proto.double_data_size(), count); copy_field<double>(t, proto.double_data()); break;
+    case DType::Int64: check(proto.int64_data_size(), count); copy_field<int64_t>(t, proto.int64_data()); break;
     case DType::UInt32:
     case DType::UInt64:
-      check(proto.uint64_data_size());
+      check(proto.uint64_data_size(), count);
       if (t.dtype == DType::UInt32) copy_field<uint32_t>(t, proto.uint64_data());
       else copy_field<uint64_t>(t, proto.uint64_data());
       break;
-    case DType::Int32: check(proto.int32_data_size()); copy_field<int32_t>(t, proto.int32_data()); break;
-    case DType::Int16: check(proto.int32_data_size()); copy_field<int16_t>(t, proto.int32_data()); break;
-    case DType::Int8: check(proto.int32_data_size()); copy_field<int8_t>(t, proto.int32_data()); break;
+    case DType::Int32: check(proto.int32_data_size(), count); copy_field<int32_t>(t, proto.int32_data()); break;
+    case DType::Int16: check(proto.int32_data_size(), count); copy_field<int16_t>(t, proto.int32_data()); break;
+    case DType::Int8: check(proto.int32_data_size(), count); copy_field<int8_t>(t, proto.int32_data()); break;
     case DType::UInt16:
     case DType::Float16:
-    case DType::BFloat16: check(proto.int32_data_size()); copy_field<uint16_t>(t, proto.int32_data()); break;
+    case DType::BFloat16: check(proto.int32_data_size(), count); copy_field<uint16_t>(t, proto.int32_data()); break;
     case DType::UInt8:
-    case DType::Bool: check(proto.int32_data_size()); copy_field<uint8_t>(t, proto.int32_data()); break;
+    case DType::Bool:
+    case DType::Float8E4M3FN:  // float8 types: one bit pattern per int32_data entry
+    case DType::Float8E4M3FNUZ:
+    case DType::Float8E5M2:
+    case DType::Float8E5M2FNUZ:
+    case DType::Float8E8M0: check(proto.int32_data_size(), count); copy_field<uint8_t>(t, proto.int32_data()); break;
     default: fail(fmt::format("{}: tensor '{}' has element type {} aotc cannot read", where, proto.name(), dtype_name(t.dtype)));
   }
   return t;

@@ -22,8 +22,12 @@ int64_t Tensor::int_at(int64_t i) const {
     case DType::Int64: return data<int64_t>()[i];
     case DType::Int32: return data<int32_t>()[i];
     case DType::Int16: return data<int16_t>()[i];
-    case DType::Int8: return data<int8_t>()[i];
+    case DType::Int8:
+    case DType::Int4:  // unpacked, sign-extended (see dtype.h)
+    case DType::Int2: return data<int8_t>()[i];
     case DType::UInt8:
+    case DType::UInt4:
+    case DType::UInt2:
     case DType::Bool: return data<uint8_t>()[i];
     case DType::UInt16: return data<uint16_t>()[i];
     case DType::UInt32: return data<uint32_t>()[i];
@@ -38,7 +42,12 @@ double Tensor::double_at(int64_t i) const {
   switch (dtype) {
     case DType::Float: return data<float>()[i];
     case DType::Double: return data<double>()[i];
-    default: return static_cast<double>(int_at(i));
+    case DType::Float16:
+    case DType::BFloat16: return float_bits_to_double(dtype, data<uint16_t>()[i]);
+    case DType::UInt64: return static_cast<double>(data<uint64_t>()[i]);
+    default:
+      if (is_minifloat(dtype)) return float_bits_to_double(dtype, data<uint8_t>()[i]);
+      return static_cast<double>(int_at(i));
   }
 }
 

@@ -27,7 +27,8 @@ std::string float_str(T f) {
 // Small constants are printed inline so folded shape arithmetic is readable.
 std::string constant_preview(const Tensor &t) {
   const int64_t kMaxInline = 8;
-  if (t.dtype == DType::String || dtype_size(t.dtype) == 0 || t.count() > kMaxInline) return "";
+  if (t.dtype == DType::String || dtype_size(t.dtype) == 0 || is_minifloat(t.dtype) || t.count() > kMaxInline)
+    return "";
   std::vector<std::string> items;
   for (int64_t i = 0; i < t.count(); ++i)
     items.push_back(t.dtype == DType::Float    ? float_str(t.data<float>()[i])

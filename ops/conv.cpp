@@ -1,10 +1,18 @@
-// Conv and ConvTranspose: shape inference from the window geometry
-// (ops/window.h) and lowering to the kernels in runtime-c/kernels/conv.c.
+// Conv, ConvTranspose, ConvInteger and QLinearConv: shape inference from the
+// window geometry (ops/window.h) and lowering to runtime-c/kernels/conv.c.
 // 1D and 2D convs run as 3D ones with leading size-1 spatial dims. float32
-// picks a kernel by shape: depthwise (one input channel per group, 2D) runs
-// directly, everything else as im2col + a register-blocked GEMM, where
-// pointwise (1x1, stride 1, no pads) convs skip im2col.
+// Conv is a GEMM without im2col (see conv.c): everything that depends only on
+// shapes -- the row offsets of the GEMM's implicit B matrix, the scratch
+// size, and the weights packed for its micro-kernel when they are constant --
+// is computed here. 2D depthwise convs have a direct kernel. Other types and
+// the other ops use simple direct kernels.
+//
+// Conv's internal attributes aotc_activation/_a/_b carry an activation fused
+// by passes/fuse_conv_activation.cpp.
 #include <fmt/format.h>
+
+#include <cmath>
+#include <limits>
 
 #include "ops/op_util.h"
 #include "ops/window.h"
@@ -17,7 +25,7 @@ namespace {
 constexpr int64_t kShifted = 0, kPointwise = 1;
 // Widest micro-kernel tile of conv.c (AOTC_CONV_NR_MAX), and its output
 // channels per tile (AOTC_CONV_MR): weights are packed in blocks of kConvMR rows.
-constexpr int64_t kTileMax = 16;
+constexpr int64_t kTileMax = 32;
 constexpr int64_t kConvMR = 4;
 
 // Packs constant weights [M, K] (per group Mg rows) the way aotc_conv_pack_f32
@@ -42,15 +50,27 @@ struct ConvShape {
   WindowGeometry win;
 };
 
-ConvShape conv_shape(const OpContext &ctx) {
-  Value &x = ctx.input(0);
-  Value &w = ctx.input(1);
+// Which inputs hold X, W and the bias (-1: none) for Conv and its quantized forms.
+struct ConvInputs {
+  size_t x = 0, w = 1;
+  int b = 2;
+  bool quantized = false;  // 8-bit X and W instead of one float type
+};
+
+ConvShape conv_shape(const OpContext &ctx, ConvInputs io = {}) {
+  Value &x = ctx.input(io.x);
+  Value &w = ctx.input(io.w);
   int64_t rank = static_cast<int64_t>(x.shape.size());
   ctx.require(rank >= 3, fmt::format("X must have rank >= 3 (N, C, spatial...), got {}", shape_str(x.shape)));
   ctx.require(rank <= 5, "only 1D, 2D and 3D convolutions are supported");
   ctx.require(w.shape.size() == x.shape.size(),
               fmt::format("W {} must have the same rank as X {}", shape_str(w.shape), shape_str(x.shape)));
-  ctx.require(is_float(x.dtype) && w.dtype == x.dtype, "X and W must have the same floating-point type");
+  if (io.quantized) {
+    auto is_8bit = [](DType t) { return t == DType::UInt8 || t == DType::Int8; };
+    ctx.require(is_8bit(x.dtype) && is_8bit(w.dtype), "X and W must be uint8 or int8");
+  } else {
+    ctx.require(is_float(x.dtype) && w.dtype == x.dtype, "X and W must have the same floating-point type");
+  }
   ConvShape s;
   s.N = x.shape[0];
   s.C = x.shape[1];
@@ -68,9 +88,10 @@ ConvShape conv_shape(const OpContext &ctx) {
     ctx.require(ks == kernel, fmt::format("kernel_shape {} does not match W {}", shape_str(ks), shape_str(w.shape)));
   }
   s.win = window_geometry(ctx, in, kernel, false);
-  if (ctx.has_input(2)) {
-    Value &b = ctx.input(2);
-    ctx.require(b.dtype == x.dtype, "B must have the type of X");
+  if (io.b >= 0 && ctx.has_input(static_cast<size_t>(io.b))) {
+    Value &b = ctx.input(static_cast<size_t>(io.b));
+    ctx.require(b.dtype == (io.quantized ? DType::Int32 : x.dtype),
+                io.quantized ? "B must be int32" : "B must have the type of X");
     ctx.require(b.shape == Shape{s.M}, fmt::format("B must have shape [{}], got {}", s.M, shape_str(b.shape)));
   }
   return s;
@@ -125,7 +146,10 @@ ConvPlan conv_plan(const ConvShape &s) {
 void register_conv(OpRegistry &r) {
   OpDef def;
   def.op = "Conv";
-  def.attrs = {"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"};
+  // aotc_activation*: an activation fused by fuse_conv_activation (internal).
+  def.attrs = {"auto_pad", "dilations",          "group",           "kernel_shape",
+               "pads",     "strides",            "aotc_activation", "aotc_activation_a",
+               "aotc_activation_b"};
   def.min_inputs = 2;
   def.max_inputs = 3;
   def.infer = [](OpContext &ctx) {
@@ -140,11 +164,16 @@ void register_conv(OpRegistry &r) {
     Value *b = ctx.has_input(2) ? &ctx.input(2) : nullptr;
     ConvPlan plan = conv_plan(s);
     const std::vector<int64_t> &g = plan.g;
+    // A fused activation (kind as aotc_conv_act in conv.c; 0: none).
+    const int64_t act = ctx.attr_int("aotc_activation", 0);
+    const double act_a = ctx.attr_float("aotc_activation_a", 0.0f), act_b = ctx.attr_float("aotc_activation_b", 0.0f);
+    ctx.require(act >= 0 && act <= 2, "unknown fused activation");
     if (x.dtype != DType::Float) {
+      ctx.require(act == 0, "fused activations need float32");
       ctx.call(kernel_for(ctx, "conv_direct", x.dtype)).in(&x).in(&ctx.input(1)).in(b).out(&ctx.output(0)).ints(g);
       return;
     }
-    if (g[2] == 1 && s.group > 1 && g[10] == 1 && g[7] == 1 && g[22] == kShifted) {
+    if (g[2] == 1 && s.group > 1 && s.win.nsp <= 2 && g[22] == kShifted) {
       // Depthwise (2D): the same phases and tap offsets as aotc_conv_f32 (Cg = 1);
       // scratch: the phases of one plane and one flat output row block, plus slack.
       int64_t OH = g[8], OW = g[9];
@@ -157,7 +186,10 @@ void register_conv(OpRegistry &r) {
           .out(&ctx.output(0))
           .scratch(floats * sizeof(float))
           .ints(g)
-          .ints(plan.koff);
+          .ints(plan.koff)
+          .i(act)
+          .f(act_a)
+          .f(act_b);
       return;
     }
     // Constant weights (the usual case) are packed for the micro-kernel here,
@@ -177,13 +209,245 @@ void register_conv(OpRegistry &r) {
         .out(&ctx.output(0))
         .scratch(static_cast<size_t>(scratch_floats) * sizeof(float))
         .ints(g)
-        .ints(plan.koff);
+        .ints(plan.koff)
+        .i(act)
+        .f(act_a)
+        .f(act_b);
+  };
+  r.add(std::move(def));
+}
+
+// ---- ConvInteger and QLinearConv (direct kernels) ----------------------------
+
+// The plain geometry array (g[0..21] of conv.c) for the direct kernels.
+std::vector<int64_t> direct_geometry(const ConvShape &s) {
+  std::vector<int64_t> g = {s.N, s.group, s.C / s.group, s.M / s.group};
+  for (auto *v : {&s.win.in, &s.win.out, &s.win.kernel, &s.win.strides, &s.win.dilations}) {
+    std::vector<int64_t> v3 = to3d(*v, 1);
+    g.insert(g.end(), v3.begin(), v3.end());
+  }
+  std::vector<int64_t> pb = to3d(s.win.pad_begin, 0);
+  g.insert(g.end(), pb.begin(), pb.end());
+  return g;
+}
+
+// A zero point or scale: one value, or (if per_channel_ok) one per output channel.
+// Returns the count.
+int64_t check_quant_param(const OpContext &ctx, size_t i, DType dtype, int64_t M, bool per_channel_ok,
+                          const char *name) {
+  Value &v = ctx.input(i);
+  ctx.require(v.dtype == dtype, fmt::format("{} must have type {}", name, dtype_name(dtype)));
+  bool scalar = v.count() == 1 && v.shape.size() <= 1;
+  bool per_channel = per_channel_ok && v.shape == Shape{M};
+  ctx.require(scalar || per_channel,
+              fmt::format("{} must be a scalar{}", name, per_channel_ok ? fmt::format(" or have shape [{}]", M) : ""));
+  return v.count();
+}
+
+std::string quant_kernel(const OpContext &ctx, const char *base, DType x, DType w) {
+  std::string name = fmt::format("aotc_{}_{}_{}", base, dtype_info(x).suffix, dtype_info(w).suffix);
+  if (!kernel_exists(name)) ctx.error(fmt::format("no kernel {} for these element types", name));
+  return name;
+}
+
+void register_conv_integer(OpRegistry &r) {
+  OpDef def;
+  def.op = "ConvInteger";
+  def.attrs = {"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"};
+  def.min_inputs = 2;
+  def.max_inputs = 4;
+  def.infer = [](OpContext &ctx) {
+    ConvInputs io;
+    io.b = -1;
+    io.quantized = true;
+    ConvShape s = conv_shape(ctx, io);
+    if (ctx.has_input(2)) check_quant_param(ctx, 2, ctx.input(0).dtype, s.M, false, "x_zero_point");
+    if (ctx.has_input(3)) check_quant_param(ctx, 3, ctx.input(1).dtype, s.M, true, "w_zero_point");
+    Shape y = {s.N, s.M};
+    y.insert(y.end(), s.win.out.begin(), s.win.out.end());
+    ctx.set_output(0, DType::Int32, y);
+  };
+  def.lower = [](LowerContext &ctx) {
+    ConvInputs io;
+    io.b = -1;
+    io.quantized = true;
+    ConvShape s = conv_shape(ctx, io);
+    Value &x = ctx.input(0), &w = ctx.input(1);
+    ctx.call(quant_kernel(ctx, "conv_integer", x.dtype, w.dtype))
+        .in(&x)
+        .in(&w)
+        .in(ctx.has_input(2) ? &ctx.input(2) : nullptr)
+        .in(ctx.has_input(3) ? &ctx.input(3) : nullptr)
+        .out(&ctx.output(0))
+        .ints(direct_geometry(s))
+        .i(ctx.has_input(3) ? ctx.input(3).count() : 1);
+  };
+  r.add(std::move(def));
+}
+
+void register_qlinear_conv(OpRegistry &r) {
+  OpDef def;
+  def.op = "QLinearConv";
+  def.attrs = {"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"};
+  def.min_inputs = 8;
+  def.max_inputs = 9;
+  static const ConvInputs io = [] {
+    ConvInputs v;
+    v.x = 0;
+    v.w = 3;
+    v.b = 8;
+    v.quantized = true;
+    return v;
+  }();
+  def.infer = [](OpContext &ctx) {
+    ConvShape s = conv_shape(ctx, io);
+    DType xt = ctx.input(0).dtype, wt = ctx.input(3).dtype;
+    check_quant_param(ctx, 1, DType::Float, s.M, false, "x_scale");
+    check_quant_param(ctx, 2, xt, s.M, false, "x_zero_point");
+    int64_t ws = check_quant_param(ctx, 4, DType::Float, s.M, true, "w_scale");
+    int64_t wz = check_quant_param(ctx, 5, wt, s.M, true, "w_zero_point");
+    ctx.require(ws == wz || wz == 1, "w_scale and w_zero_point must both be per channel or both scalars");
+    check_quant_param(ctx, 6, DType::Float, s.M, false, "y_scale");
+    Value &yz = ctx.input(7);
+    ctx.require(yz.dtype == xt, "aotc supports QLinearConv with y of the type of x only");
+    check_quant_param(ctx, 7, xt, s.M, false, "y_zero_point");
+    Shape y = {s.N, s.M};
+    y.insert(y.end(), s.win.out.begin(), s.win.out.end());
+    ctx.set_output(0, xt, y);
+  };
+  def.lower = [](LowerContext &ctx) {
+    ConvShape s = conv_shape(ctx, io);
+    Value &x = ctx.input(0), &w = ctx.input(3);
+    bool per_channel = ctx.input(4).count() > 1;
+    if (per_channel) ctx.require(ctx.input(5).count() > 1, "w_zero_point must be per channel like w_scale");
+    ctx.call(quant_kernel(ctx, "qlinearconv", x.dtype, w.dtype))
+        .in(&x)
+        .in(&ctx.input(1))
+        .in(&ctx.input(2))
+        .in(&w)
+        .in(&ctx.input(4))
+        .in(&ctx.input(5))
+        .in(&ctx.input(6))
+        .in(&ctx.input(7))
+        .in(ctx.has_input(8) ? &ctx.input(8) : nullptr)
+        .out(&ctx.output(0))
+        .ints(direct_geometry(s))
+        .i(per_channel ? 1 : 0);
+  };
+  r.add(std::move(def));
+}
+
+// ---- ConvTranspose -----------------------------------------------------------
+
+struct ConvTransposeShape {
+  int64_t N, C, M, group;
+  std::vector<int64_t> in, kernel, strides, dilations, pad_begin, out;
+};
+
+ConvTransposeShape conv_transpose_shape(const OpContext &ctx) {
+  Value &x = ctx.input(0);
+  Value &w = ctx.input(1);
+  const size_t rank = x.shape.size();
+  ctx.require(rank >= 3 && rank <= 5, fmt::format("X must be N x C x D1 [x D2 [x D3]], got {}", shape_str(x.shape)));
+  ctx.require(w.shape.size() == rank,
+              fmt::format("W {} must have the same rank as X {}", shape_str(w.shape), shape_str(x.shape)));
+  ctx.require(is_float(x.dtype) && w.dtype == x.dtype, "X and W must have the same floating-point type");
+  const size_t n = rank - 2;
+  ConvTransposeShape s;
+  s.N = x.shape[0];
+  s.C = x.shape[1];
+  s.group = ctx.attr_int("group", 1);
+  ctx.require(s.group >= 1 && s.C % s.group == 0,
+              fmt::format("input channels ({}) must be divisible by group ({})", s.C, s.group));
+  ctx.require(w.shape[0] == s.C, fmt::format("W {} must have C = {} rows", shape_str(w.shape), s.C));
+  s.M = w.shape[1] * s.group;
+  s.in.assign(x.shape.begin() + 2, x.shape.end());
+  s.kernel.assign(w.shape.begin() + 2, w.shape.end());
+  if (ctx.has_attr("kernel_shape"))
+    ctx.require(ctx.attr_ints("kernel_shape") == s.kernel, "kernel_shape does not match W");
+  s.strides = ctx.attr_ints("strides", std::vector<int64_t>(n, 1));
+  s.dilations = ctx.attr_ints("dilations", std::vector<int64_t>(n, 1));
+  std::vector<int64_t> pads = ctx.attr_ints("pads", std::vector<int64_t>(2 * n, 0));
+  std::vector<int64_t> out_pad = ctx.attr_ints("output_padding", std::vector<int64_t>(n, 0));
+  ctx.require(s.strides.size() == n && s.dilations.size() == n && pads.size() == 2 * n && out_pad.size() == n,
+              "strides, dilations, output_padding (one per spatial dim) or pads (two per spatial dim) "
+              "have the wrong size");
+  std::string auto_pad = ctx.attr_string("auto_pad", "NOTSET");
+  if (auto_pad.empty()) auto_pad = "NOTSET";
+  if (auto_pad != "NOTSET" && auto_pad != "SAME_UPPER" && auto_pad != "SAME_LOWER" && auto_pad != "VALID")
+    ctx.error(fmt::format("unknown auto_pad '{}'", auto_pad));
+  std::vector<int64_t> out_shape = ctx.attr_ints("output_shape", {});
+  if (out_shape.size() == n + 2) out_shape.erase(out_shape.begin(), out_shape.begin() + 2);  // N, C included
+  ctx.require(out_shape.empty() || out_shape.size() == n, fmt::format("output_shape must have {} values", n));
+  s.pad_begin.assign(n, 0);
+  s.out.assign(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    int64_t st = s.strides[i], d = s.dilations[i], k = s.kernel[i];
+    ctx.require(st >= 1 && d >= 1, "strides and dilations must be >= 1");
+    int64_t full = st * (s.in[i] - 1) + out_pad[i] + (k - 1) * d + 1;  // output size without pads
+    if (!out_shape.empty() || auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
+      int64_t o = !out_shape.empty() ? out_shape[i] : s.in[i] * st;
+      ctx.require(o >= 1, "output_shape must be >= 1");
+      // A negative total (output_shape larger than the full output) extends the
+      // output with bias-only pixels; floor division as in ONNX's reference.
+      int64_t total = full - o;
+      int64_t half = total >= 0 ? total / 2 : -((-total + 1) / 2);
+      s.pad_begin[i] = auto_pad == "SAME_UPPER" ? half : total - half;
+      s.out[i] = o;
+    } else {
+      int64_t pb = auto_pad == "VALID" ? 0 : pads[i], pe = auto_pad == "VALID" ? 0 : pads[i + n];
+      ctx.require(pb >= 0 && pe >= 0, "pads must be >= 0");
+      s.pad_begin[i] = pb;
+      s.out[i] = full - pb - pe;
+      ctx.require(s.out[i] >= 1, "pads leave an empty output");
+    }
+  }
+  if (ctx.has_input(2)) {
+    Value &b = ctx.input(2);
+    ctx.require(b.dtype == x.dtype && b.shape == Shape{s.M}, fmt::format("B must have shape [{}]", s.M));
+  }
+  return s;
+}
+
+void register_conv_transpose(OpRegistry &r) {
+  OpDef def;
+  def.op = "ConvTranspose";
+  def.attrs = {"auto_pad", "dilations", "group", "kernel_shape", "output_padding", "output_shape", "pads", "strides"};
+  def.min_inputs = 2;
+  def.max_inputs = 3;
+  def.infer = [](OpContext &ctx) {
+    ConvTransposeShape s = conv_transpose_shape(ctx);
+    Shape y = {s.N, s.M};
+    y.insert(y.end(), s.out.begin(), s.out.end());
+    ctx.set_output(0, ctx.input(0).dtype, y);
+  };
+  def.lower = [](LowerContext &ctx) {
+    ConvTransposeShape s = conv_transpose_shape(ctx);
+    Value &x = ctx.input(0);
+    std::vector<int64_t> g = {s.N, s.group, s.C / s.group, s.M / s.group};
+    for (auto *v : {&s.in, &s.out, &s.kernel, &s.strides, &s.dilations}) {
+      std::vector<int64_t> v3 = to3d(*v, 1);
+      g.insert(g.end(), v3.begin(), v3.end());
+    }
+    std::vector<int64_t> pb = to3d(s.pad_begin, 0);
+    g.insert(g.end(), pb.begin(), pb.end());
+    ctx.call(kernel_for(ctx, "conv_transpose", x.dtype))
+        .in(&x)
+        .in(&ctx.input(1))
+        .in(ctx.has_input(2) ? &ctx.input(2) : nullptr)
+        .out(&ctx.output(0))
+        .ints(g);
   };
   r.add(std::move(def));
 }
 
 }  // namespace
 
-void register_conv_ops(OpRegistry &r) { register_conv(r); }
+void register_conv_ops(OpRegistry &r) {
+  register_conv(r);
+  register_conv_transpose(r);
+  register_conv_integer(r);
+  register_qlinear_conv(r);
+}
 
 }  // namespace aotc

@@ -1,5 +1,7 @@
 // Elementwise ops: unary maps (Relu, Sigmoid, Clip, ...) and broadcasting
-// binary/variadic arithmetic (Add, Mul, PRelu, Max, Sum, Mean, ...).
+// binary/variadic arithmetic (Add, Mul, PRelu, Pow, Max, Sum, Mean, ...).
+// Kernels (runtime-c/kernels/elementwise.c) exist for f32, f64, f16 and bf16
+// (computed in float), integer arithmetic, and Pow with mixed base/exponent types.
 #include <fmt/format.h>
 
 #include <limits>
@@ -156,6 +158,32 @@ void register_binary(OpRegistry &r, const char *op, const char *kernel) {
   r.add(std::move(def));
 }
 
+// Pow: from opset 12 the exponent may have another type than the base; the
+// output has the base's type. Mixed types use aotc_pow_<base>_<exponent>.
+void register_pow(OpRegistry &r) {
+  OpDef def;
+  def.op = "Pow";
+  def.min_inputs = def.max_inputs = 2;
+  def.attrs = {"broadcast", "axis"};
+  def.infer = [](OpContext &ctx) {
+    if (ctx.opset() < 7 && ctx.has_attr("axis")) ctx.error("legacy 'axis' broadcasting (opset < 7) is not supported");
+    Value &a = ctx.input(0), &b = ctx.input(1);
+    if (ctx.opset() < 12 && a.dtype != b.dtype)
+      ctx.error(fmt::format("base and exponent have different element types ({} and {}), allowed from opset 12",
+                            dtype_name(a.dtype), dtype_name(b.dtype)));
+    ctx.set_output(0, a.dtype, broadcast_shapes(ctx, {a.shape, b.shape}));
+  };
+  def.lower = [](LowerContext &ctx) {
+    Value &a = ctx.input(0), &b = ctx.input(1);
+    std::string base = dtype_info(a.dtype).suffix;
+    std::string kernel = "aotc_pow_" + base;
+    // Same-type kernels exist for the common float types; the rest use the pair kernel.
+    if (a.dtype != b.dtype || !kernel_exists(kernel)) kernel = kernel_for(ctx, "pow_" + base, b.dtype);
+    lower_binary(ctx, kernel, a, b, ctx.output(0));
+  };
+  r.add(std::move(def));
+}
+
 // Max, Min, Sum and Mean fold their inputs pairwise into the output: the first
 // call broadcasts both operands to the output shape, later ones update it in place.
 void register_variadic(OpRegistry &r, const char *op, const char *kernel, bool mean) {
@@ -192,7 +220,7 @@ void register_elementwise_ops(OpRegistry &r) {
   register_binary(r, "Sub", "sub");
   register_binary(r, "Mul", "mul");
   register_binary(r, "Div", "div");
-  register_binary(r, "Pow", "pow");
+  register_pow(r);
   register_binary(r, "PRelu", "prelu");
   register_variadic(r, "Max", "max", false);
   register_variadic(r, "Min", "min", false);

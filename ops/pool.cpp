@@ -134,8 +134,54 @@ void register_global_pool(OpRegistry &r, const char *op, const char *kernel, boo
   def.lower = [base, has_p](LowerContext &ctx) {
     Value &x = ctx.input(0);
     int64_t nc = x.shape[0] * x.shape[1];
-    KernelCall &call = ctx.call(kernel_for(ctx, base, x.dtype)).in(&x).out(&ctx.output(0)).i(nc).i(x.count() / std::max<int64_t>(nc, 1));
+    KernelCall &call =
+        ctx.call(kernel_for(ctx, base, x.dtype)).in(&x).out(&ctx.output(0)).i(nc).i(x.count() / std::max<int64_t>(nc, 1));
     if (has_p) call.f(static_cast<double>(ctx.attr_int("p", 2)));
+  };
+  r.add(std::move(def));
+}
+
+// MaxUnpool: scatters X to the flat positions in I (MaxPool's Indices) of a
+// zero tensor shaped like MaxPool's input: output_shape (input 2) or the
+// shape implied by the window.
+void register_maxunpool(OpRegistry &r) {
+  OpDef def;
+  def.op = "MaxUnpool";
+  def.attrs = {"kernel_shape", "pads", "strides"};
+  def.min_inputs = 2;
+  def.max_inputs = 3;
+  def.infer = [](OpContext &ctx) {
+    Value &x = ctx.input(0);
+    Value &ind = ctx.input(1);
+    require_pool_input(ctx, x);
+    ctx.require(ind.dtype == DType::Int64 && ind.shape == x.shape, "I must be int64 with the shape of X");
+    const size_t n = x.shape.size() - 2;
+    Shape y = {x.shape[0], x.shape[1]};
+    if (ctx.has_input(2)) {
+      std::vector<int64_t> out = ctx.constant_input(2).to_ints();
+      ctx.require(out.size() == x.shape.size(), fmt::format("output_shape must have {} values", x.shape.size()));
+      ctx.require(out[0] == x.shape[0] && out[1] == x.shape[1], "output_shape must keep N and C of X");
+      y = out;
+    } else {
+      std::vector<int64_t> k = ctx.attr_ints("kernel_shape");
+      std::vector<int64_t> st = ctx.attr_ints("strides", std::vector<int64_t>(n, 1));
+      std::vector<int64_t> pads = ctx.attr_ints("pads", std::vector<int64_t>(2 * n, 0));
+      ctx.require(k.size() == n && st.size() == n && pads.size() == 2 * n,
+                  "kernel_shape, strides or pads do not match the spatial rank");
+      for (size_t i = 0; i < n; ++i) y.push_back((x.shape[i + 2] - 1) * st[i] + k[i] - pads[i] - pads[i + n]);
+    }
+    ctx.set_output(0, x.dtype, y);
+  };
+  def.lower = [](LowerContext &ctx) {
+    Value &x = ctx.input(0);
+    Value &y = ctx.output(0);
+    ctx.call("aotc_maxunpool")
+        .in(&x)
+        .in(&ctx.input(1))
+        .out(&y)
+        .i(x.count())
+        .i(y.count())
+        .i(static_cast<int64_t>(dtype_size(x.dtype)));
   };
   r.add(std::move(def));
 }
@@ -149,6 +195,7 @@ void register_pool_ops(OpRegistry &r) {
   register_global_pool(r, "GlobalAveragePool", "global_avgpool", false);
   register_global_pool(r, "GlobalMaxPool", "global_maxpool", false);
   register_global_pool(r, "GlobalLpPool", "global_lppool", true);
+  register_maxunpool(r);
 }
 
 }  // namespace aotc

@@ -66,7 +66,8 @@ inline WindowGeometry window_geometry(const OpContext &ctx, const std::vector<in
       g.pad_begin[i] = pb;
       g.pad_end[i] = pe;
     } else if (auto_pad == "VALID") {
-      if (x < span) ctx.error(fmt::format("window (size {}) is larger than the input ({}) on spatial axis {}", span, x, i));
+      if (x < span)
+        ctx.error(fmt::format("window (size {}) is larger than the input ({}) on spatial axis {}", span, x, i));
       g.out[i] = (x - span) / s + 1;
     } else {
       int64_t o = (x + s - 1) / s;

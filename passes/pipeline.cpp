@@ -12,6 +12,10 @@ const std::vector<GraphPass> &graph_pipeline() {
       {"infer-shapes-and-fold", "infer dtypes and shapes, evaluate constant nodes", infer_shapes_and_fold},
       // Identity and inference-mode Dropout forward their input.
       {"remove-identities", "remove Identity and inference Dropout", remove_identities},
+      // Constant BatchNormalization after a Conv becomes new Conv weights/bias.
+      {"fuse-conv-batchnorm", "fold inference BatchNormalization into the Conv before it", fuse_conv_batchnorm},
+      // Relu/Clip/HardSwish after a Conv are applied by the Conv kernel as it stores.
+      {"fuse-conv-activation", "fuse Relu, Clip and HardSwish into the Conv before them", fuse_conv_activation},
       // Nodes whose results nobody reads, and unused constants.
       {"eliminate-dead-code", "remove nodes and constants nothing uses", eliminate_dead_code},
   };

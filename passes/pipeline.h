@@ -28,6 +28,8 @@ Program lower_and_plan(Graph &graph, size_t arena_alignment);
 // The passes themselves (one file each).
 void infer_shapes_and_fold(Graph &graph);
 void remove_identities(Graph &graph);
+void fuse_conv_batchnorm(Graph &graph);
+void fuse_conv_activation(Graph &graph);
 void eliminate_dead_code(Graph &graph);
 Program lower_graph(Graph &graph);
 void plan_memory(Program &program);

@@ -49,7 +49,14 @@ typedef enum aotc_status {
   AOTC_ERR_NO_ARENA = 8         /**< no arena given and the model has no static one */
 } aotc_status;
 
-/** Element types; the numbers are ONNX's TensorProto.DataType. */
+/**
+ * Element types; the numbers are ONNX's TensorProto.DataType.
+ * Every type from FLOAT8E4M3FN on takes ONE BYTE PER ELEMENT: the 8-bit floats
+ * hold their bit pattern (uint8_t); the 4-bit and 2-bit types are unpacked, one
+ * element per byte (uint8_t for UINT4, UINT2 and FLOAT4E2M1, whose code is in the
+ * low bits; int8_t holding the sign-extended value for INT4 and INT2), unlike
+ * ONNX's packed serialization.
+ */
 typedef enum aotc_dtype {
   AOTC_DTYPE_UNDEFINED = 0,
   AOTC_DTYPE_FLOAT32 = 1,
@@ -64,7 +71,17 @@ typedef enum aotc_dtype {
   AOTC_DTYPE_FLOAT64 = 11,
   AOTC_DTYPE_UINT32 = 12,
   AOTC_DTYPE_UINT64 = 13,
-  AOTC_DTYPE_BFLOAT16 = 16
+  AOTC_DTYPE_BFLOAT16 = 16,
+  AOTC_DTYPE_FLOAT8E4M3FN = 17,
+  AOTC_DTYPE_FLOAT8E4M3FNUZ = 18,
+  AOTC_DTYPE_FLOAT8E5M2 = 19,
+  AOTC_DTYPE_FLOAT8E5M2FNUZ = 20,
+  AOTC_DTYPE_UINT4 = 21,
+  AOTC_DTYPE_INT4 = 22,
+  AOTC_DTYPE_FLOAT4E2M1 = 23,
+  AOTC_DTYPE_FLOAT8E8M0 = 24,
+  AOTC_DTYPE_UINT2 = 25,
+  AOTC_DTYPE_INT2 = 26
 } aotc_dtype;
 
 /** Static description of one model input or output. */
@@ -127,6 +144,9 @@ static inline const char *aotc_status_string(aotc_status status) {
 static inline size_t aotc_dtype_size(int32_t dtype) {
   switch (dtype) {
     case AOTC_DTYPE_UINT8: case AOTC_DTYPE_INT8: case AOTC_DTYPE_BOOL: return 1;
+    case AOTC_DTYPE_FLOAT8E4M3FN: case AOTC_DTYPE_FLOAT8E4M3FNUZ: case AOTC_DTYPE_FLOAT8E5M2:
+    case AOTC_DTYPE_FLOAT8E5M2FNUZ: case AOTC_DTYPE_FLOAT8E8M0: case AOTC_DTYPE_FLOAT4E2M1:
+    case AOTC_DTYPE_UINT4: case AOTC_DTYPE_INT4: case AOTC_DTYPE_UINT2: case AOTC_DTYPE_INT2: return 1;
     case AOTC_DTYPE_UINT16: case AOTC_DTYPE_INT16: case AOTC_DTYPE_FLOAT16: case AOTC_DTYPE_BFLOAT16: return 2;
     case AOTC_DTYPE_FLOAT32: case AOTC_DTYPE_INT32: case AOTC_DTYPE_UINT32: return 4;
     case AOTC_DTYPE_INT64: case AOTC_DTYPE_FLOAT64: case AOTC_DTYPE_UINT64: return 8;
@@ -150,6 +170,16 @@ static inline const char *aotc_dtype_name(int32_t dtype) {
     case AOTC_DTYPE_UINT32: return "uint32";
     case AOTC_DTYPE_UINT64: return "uint64";
     case AOTC_DTYPE_BFLOAT16: return "bfloat16";
+    case AOTC_DTYPE_FLOAT8E4M3FN: return "float8e4m3fn";
+    case AOTC_DTYPE_FLOAT8E4M3FNUZ: return "float8e4m3fnuz";
+    case AOTC_DTYPE_FLOAT8E5M2: return "float8e5m2";
+    case AOTC_DTYPE_FLOAT8E5M2FNUZ: return "float8e5m2fnuz";
+    case AOTC_DTYPE_UINT4: return "uint4";
+    case AOTC_DTYPE_INT4: return "int4";
+    case AOTC_DTYPE_FLOAT4E2M1: return "float4e2m1";
+    case AOTC_DTYPE_FLOAT8E8M0: return "float8e8m0";
+    case AOTC_DTYPE_UINT2: return "uint2";
+    case AOTC_DTYPE_INT2: return "int2";
     default: return "undefined";
   }
 }

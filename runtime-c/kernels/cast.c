@@ -9,7 +9,8 @@
  * ONNX leaves undefined, saturate to the 64-bit range and then wrap like an
  * integer cast; NaN gives 0); integer to integer keeps the low bits; anything
  * to bool is "nonzero"; bool reads as 0/1. float16 and bfloat16 are stored as
- * their uint16_t bit patterns.
+ * their uint16_t bit patterns. Casts involving the types newer than ONNX 1.12
+ * (float8, float4, int4, int2) use aotc_cast_any, below.
  *
  * Range lives here too because its float16/bfloat16 variants need the same
  * half-precision rounding.
@@ -281,6 +282,222 @@ AOTC_CAST(bool, u16, uint8_t, uint16_t, (uint16_t)(v != 0))
 AOTC_CAST(bool, u32, uint8_t, uint32_t, (uint32_t)(v != 0))
 AOTC_CAST(bool, u64, uint8_t, uint64_t, (uint64_t)(v != 0))
 AOTC_CAST(bool, bool, uint8_t, uint8_t, v)
+
+/* ---- types newer than ONNX 1.12 ---------------------------------------------- */
+
+/*
+ * Casts from or to float8 (e4m3fn, e4m3fnuz, e5m2, e5m2fnuz, e8m0), float4e2m1,
+ * int4/uint4 and int2/uint2 go through one kernel that dispatches on the ONNX
+ * type numbers, as these types are rare and a typed kernel per pair would
+ * multiply this file. Storage is one element per byte (see aotc.h): float8 and
+ * float4 bit patterns in uint8_t, uint4/uint2 in uint8_t, int4/int2
+ * sign-extended in int8_t. An element travels as a double (exact for every
+ * value of these types) plus, for integer sources, the exact int64 value.
+ */
+typedef struct aotc_cast_value {
+  double f;    /* the value as a double (rounded for large 64-bit integers) */
+  int64_t i;   /* the exact value for integer and bool sources (u64 as its bit pattern) */
+  int is_int;  /* nonzero for integer and bool sources */
+} aotc_cast_value;
+
+/* The value of a float8/float4 bit pattern `b` of ONNX type `t`. */
+static AOTC_UNUSED double aotc_cast_mini2d(uint32_t b, int32_t t) {
+  int ebits, mbits, bias;
+  uint32_t mant, exp;
+  double v;
+  switch (t) {
+    case 17: /* e4m3fn: no infinities; S.1111.111 is NaN */
+      if ((b & 0x7Fu) == 0x7Fu) return (double)NAN;
+      ebits = 4, mbits = 3, bias = 7;
+      break;
+    case 18: /* e4m3fnuz: no infinities, no -0; 0x80 is NaN */
+      if (b == 0x80u) return (double)NAN;
+      ebits = 4, mbits = 3, bias = 8;
+      break;
+    case 19: /* e5m2: IEEE-like */
+      if ((b & 0x7Cu) == 0x7Cu) return (b & 3u) ? (double)NAN : ((b & 0x80u) ? -HUGE_VAL : HUGE_VAL);
+      ebits = 5, mbits = 2, bias = 15;
+      break;
+    case 20: /* e5m2fnuz */
+      if (b == 0x80u) return (double)NAN;
+      ebits = 5, mbits = 2, bias = 16;
+      break;
+    case 24: /* e8m0: 2^(b - 127); 0xFF is NaN */
+      return b == 0xFFu ? (double)NAN : ldexp(1.0, (int)b - 127);
+    default: /* 23, float4e2m1: every code is finite */
+      b &= 0xFu;
+      ebits = 2, mbits = 1, bias = 1;
+      break;
+  }
+  mant = b & ((1u << mbits) - 1u);
+  exp = (b >> mbits) & ((1u << ebits) - 1u);
+  v = exp == 0 ? ldexp((double)mant, 1 - bias - mbits)
+               : ldexp((double)(mant | (1u << mbits)), (int)exp - bias - mbits);
+  return ((b >> (ebits + mbits)) & 1u) ? -v : v;
+}
+
+/*
+ * Encodes x as float8 e4m3fn/e4m3fnuz/e5m2/e5m2fnuz or float4e2m1 (type `t`),
+ * rounding to nearest even. Out of range values and infinities become the
+ * largest finite value if `saturate`, else infinity (e5m2) or NaN (ONNX Cast's
+ * tables). The FNUZ types have no -0; float4e2m1 has no NaN or infinity and
+ * always saturates (NaN gives 0x8, as ONNX's reference does).
+ */
+static AOTC_UNUSED uint8_t aotc_cast_d2mini(double x, int32_t t, int32_t saturate) {
+  int mbits, bias, e, uz = 0, has_inf = 0;
+  uint32_t sign_bit = 0x80u, max_code, nan_code, sign, code;
+  double maxv, a, q, r;
+  switch (t) {
+    case 17: mbits = 3, bias = 7, maxv = 448.0, max_code = 0x7Eu, nan_code = 0x7Fu; break;
+    case 18: mbits = 3, bias = 8, maxv = 240.0, max_code = 0x7Fu, nan_code = 0x80u, uz = 1; break;
+    case 19: mbits = 2, bias = 15, maxv = 57344.0, max_code = 0x7Bu, nan_code = 0x7Eu, has_inf = 1; break;
+    case 20: mbits = 2, bias = 16, maxv = 57344.0, max_code = 0x7Fu, nan_code = 0x80u, uz = 1; break;
+    default: /* 23, float4e2m1 */
+      mbits = 1, bias = 1, maxv = 6.0, max_code = 0x7u, nan_code = 0x8u, sign_bit = 0x8u, saturate = 1;
+      break;
+  }
+  if (x != x) return (uint8_t)(uz || t == 23 ? nan_code : nan_code | (signbit(x) ? sign_bit : 0u));
+  sign = signbit(x) ? sign_bit : 0u;
+  a = fabs(x);
+  /* Spacing of representable values around a (subnormals share the smallest exponent's). */
+  if (a > maxv * 2.0) {
+    r = a; /* certainly out of range (also infinity) */
+  } else {
+    (void)frexp(a, &e); /* a = m * 2^e with m in [0.5, 1) */
+    if (e - 1 < 1 - bias) e = 2 - bias;
+    q = ldexp(1.0, e - 1 - mbits);
+    r = rint(a / q) * q; /* exact scaling; rint rounds half to even */
+  }
+  if (r > maxv) {
+    if (saturate) return (uint8_t)(max_code | sign);
+    if (has_inf) return (uint8_t)(0x7Cu | sign);
+    return (uint8_t)(uz ? nan_code : nan_code | sign);
+  }
+  if (r == 0.0) return (uint8_t)(uz ? 0u : sign);
+  (void)frexp(r, &e);
+  if (e - 1 < 1 - bias) {
+    code = (uint32_t)ldexp(r, bias - 1 + mbits); /* subnormal: r / 2^(1 - bias - mbits) */
+  } else {
+    code = ((uint32_t)(e - 1 + bias) << mbits) | ((uint32_t)ldexp(r, mbits - (e - 1)) - (1u << mbits));
+  }
+  return (uint8_t)(code | sign);
+}
+
+/*
+ * float -> float8e8m0 (a power of two, 2^(code - 127)) from the float's
+ * exponent bits, as ONNX's reference: round_mode 0 "up" rounds any fraction
+ * up, 1 "down" drops it, 2 "nearest" rounds up from half (ties up). Rounding
+ * up from the largest exponent gives NaN unless `saturate`; infinity gives
+ * the largest value if `saturate`, else NaN. The sign is ignored (negative
+ * inputs are undefined in ONNX).
+ */
+static AOTC_UNUSED uint8_t aotc_cast_f2e8m0(float f, int32_t saturate, int32_t round_mode) {
+  uint32_t b, e, m;
+  int up;
+  memcpy(&b, &f, sizeof b);
+  e = (b >> 23) & 0xFFu;
+  m = b & 0x7FFFFFu;
+  if (e == 0xFFu) return (uint8_t)(m == 0 && saturate ? 0xFEu : 0xFFu);
+  if (e == 0) {
+    /* A float subnormal m * 2^-149 lies between 0 and 2^-126 (code 1); code 0 is
+       2^-127 (m = 0x400000), the smallest value, which smaller inputs saturate to. */
+    if (round_mode == 0) return (uint8_t)(m > 0x400000u);
+    if (round_mode == 2) return (uint8_t)(m >= 0x600000u);
+    return 0;
+  }
+  if (round_mode == 0)
+    up = m != 0;
+  else if (round_mode == 2)
+    up = (m & 0x400000u) != 0;
+  else
+    up = 0;
+  if (up) {
+    if (e < 0xFEu)
+      ++e;
+    else if (!saturate)
+      e = 0xFFu;
+  }
+  return (uint8_t)e;
+}
+
+static AOTC_UNUSED aotc_cast_value aotc_cast_load(const void *x, int32_t t, int32_t k) {
+  aotc_cast_value v;
+  v.is_int = 1;
+  v.i = 0;
+  v.f = 0.0;
+  switch (t) {
+    case 1: v.f = (double)((const float *)x)[k]; v.is_int = 0; return v;
+    case 11: v.f = ((const double *)x)[k]; v.is_int = 0; return v;
+    case 10: v.f = (double)aotc_cast_h2f(((const uint16_t *)x)[k]); v.is_int = 0; return v;
+    case 16: v.f = (double)aotc_cast_b2f(((const uint16_t *)x)[k]); v.is_int = 0; return v;
+    case 17: case 18: case 19: case 20: case 23: case 24:
+      v.f = aotc_cast_mini2d(((const uint8_t *)x)[k], t);
+      v.is_int = 0;
+      return v;
+    case 2: case 21: case 25: v.i = ((const uint8_t *)x)[k]; break;
+    case 9: v.i = ((const uint8_t *)x)[k] != 0; break;
+    case 3: case 22: case 26: v.i = ((const int8_t *)x)[k]; break;
+    case 4: v.i = ((const uint16_t *)x)[k]; break;
+    case 5: v.i = ((const int16_t *)x)[k]; break;
+    case 6: v.i = ((const int32_t *)x)[k]; break;
+    case 7: v.i = ((const int64_t *)x)[k]; break;
+    case 12: v.i = ((const uint32_t *)x)[k]; break;
+    case 13: {
+      uint64_t u = ((const uint64_t *)x)[k];
+      v.i = (int64_t)u; /* wraps above INT64_MAX; only the low bits matter to integer targets */
+      v.f = (double)u;
+      return v;
+    }
+    default: break;
+  }
+  v.f = (double)v.i;
+  return v;
+}
+
+static AOTC_UNUSED void aotc_cast_store(void *y, int32_t t, int32_t k, aotc_cast_value v, int32_t saturate,
+                                        int32_t round_mode) {
+  uint64_t bits; /* integer targets: the value's low bits */
+  switch (t) {
+    case 1: ((float *)y)[k] = (float)v.f; return;
+    case 11: ((double *)y)[k] = v.f; return;
+    case 10: ((uint16_t *)y)[k] = aotc_cast_d2h(v.f); return;
+    case 16: ((uint16_t *)y)[k] = aotc_cast_d2b(v.f); return;
+    case 17: case 18: case 19: case 20: case 23:
+      ((uint8_t *)y)[k] = aotc_cast_d2mini(v.f, t, saturate);
+      return;
+    case 24: ((uint8_t *)y)[k] = aotc_cast_f2e8m0((float)v.f, saturate, round_mode); return;
+    case 9: ((uint8_t *)y)[k] = (uint8_t)(v.is_int ? v.i != 0 : v.f != 0.0); return;
+    default: break;
+  }
+  /* Integers keep the low bits of the source integer, or of the float truncated toward zero. */
+  bits = v.is_int ? (uint64_t)v.i : (t == 13 ? aotc_cast_d2u64(v.f) : (uint64_t)aotc_cast_d2i64(v.f));
+  switch (t) {
+    case 2: ((uint8_t *)y)[k] = (uint8_t)bits; break;
+    case 3: ((int8_t *)y)[k] = (int8_t)bits; break;
+    case 4: ((uint16_t *)y)[k] = (uint16_t)bits; break;
+    case 5: ((int16_t *)y)[k] = (int16_t)bits; break;
+    case 6: ((int32_t *)y)[k] = (int32_t)bits; break;
+    case 7: ((int64_t *)y)[k] = (int64_t)bits; break;
+    case 12: ((uint32_t *)y)[k] = (uint32_t)bits; break;
+    case 13: ((uint64_t *)y)[k] = bits; break;
+    case 21: ((uint8_t *)y)[k] = (uint8_t)(bits & 0xFu); break;
+    case 25: ((uint8_t *)y)[k] = (uint8_t)(bits & 0x3u); break;
+    case 22: ((int8_t *)y)[k] = (int8_t)((int)(bits & 0xFu) - (int)((bits & 0x8u) << 1)); break;
+    case 26: ((int8_t *)y)[k] = (int8_t)((int)(bits & 0x3u) - (int)((bits & 0x2u) << 1)); break;
+    default: break;
+  }
+}
+
+/*
+ * y = Cast(x) where x has ONNX type `from` and y type `to`, one of them a type
+ * newer than ONNX 1.12. `saturate` applies to float8 targets; round_mode
+ * (0 up, 1 down, 2 nearest) to float8e8m0.
+ */
+AOTC_KERNEL void aotc_cast_any(const void *x, void *y, int32_t n, int32_t from, int32_t to, int32_t saturate,
+                               int32_t round_mode) {
+  int32_t k;
+  for (k = 0; k < n; ++k) aotc_cast_store(y, to, k, aotc_cast_load(x, from, k), saturate, round_mode);
+}
 
 /* ---- Range ---------------------------------------------------------------- */
 

@@ -1,5 +1,6 @@
 /*
- * conv.c -- convolution kernels (Conv, ConvTranspose).
+ * conv.c -- convolution kernels: Conv (float32 fast paths, and a direct
+ * reference kernel), ConvTranspose, ConvInteger and QLinearConv.
  *
  * Every kernel works on 3 spatial dims; aotc pads 1D/2D convs with leading
  * size-1 dims. The geometry comes in one int array `g`, filled by ops/conv.cpp:
@@ -13,7 +14,7 @@
  * aotc_conv_f32 is a GEMM per group: output (Mg x pixels) = weights (Mg x K)
  * * B (K x pixels), K = Cg*KD*KH*KW, where row k of B holds the input under
  * kernel tap k for every output pixel. A register-blocked micro-kernel
- * computes MR output channels x 2 vectors of pixels; it finds row k of B at
+ * computes 4 or 8 output channels x 2 vectors of pixels; it finds row k of B at
  * `koff[k]` floats from the tile's base pointer (koff is precomputed by
  * aotc), so B never has to be materialized (no im2col):
  *   - POINTWISE (1x1 kernel, stride 1, no pads): B is the input itself.
@@ -24,14 +25,16 @@
  *     at (oh + kh*DH/SH, ow + kw*DW/SW): for every tap, B's row is one phase
  *     plane shifted by a constant, which is koff[k].
  * aotc_conv_depthwise_f32 handles one input channel per group (2D) directly,
- * also on a zero-padded copy of each plane, so no tap needs a bounds check.
+ * on the same phases, so no tap needs a bounds check. Both can clamp their
+ * results (an activation fused by ops/conv.cpp's fuse_conv_activation).
  *
  * Speed: the inner loops use GCC/Clang vector extensions, as wide as the
  * target allows (8 floats with AVX, else 4), with plain C for other
  * compilers, and fused multiply-adds where the target has them. On x86-64
- * built without AVX (plain -O2), the hot loops also get an AVX2+FMA copy
- * chosen at run time, so generic builds run at AVX2 speed on CPUs that have
- * it (define AOTC_NO_CPU_DISPATCH to turn this off).
+ * built without AVX (plain -O2), the hot loops also get AVX2+FMA and AVX-512
+ * copies chosen at run time, so generic builds run at full speed on CPUs that
+ * have them (define AOTC_NO_CPU_DISPATCH to turn this off; AOTC_NO_VECTOR_EXT
+ * forces the plain C code).
  */
 #include "kernel_common.h"
 
@@ -39,16 +42,21 @@
 #define AOTC_CONV_SHIFTED 0
 #define AOTC_CONV_POINTWISE 1
 
-/* Output channels per micro-kernel tile. ops/conv.cpp packs weights in blocks
- * of this many rows (kConvMR) and must agree. */
+/* Weights are packed in blocks of this many output channels (ops/conv.cpp's
+ * kConvMR must agree); micro-kernels take one or two blocks per tile. */
 #define AOTC_CONV_MR 4
 /* Widest micro-kernel tile in pixels (NR = 2 vectors); scratch is sized for it. */
-#define AOTC_CONV_NR_MAX 16
+#define AOTC_CONV_NR_MAX 32
 
-#if defined(__GNUC__) || defined(__clang__)
+/* AOTC_NO_VECTOR_EXT forces the plain C code (for compilers without GCC-style vectors). */
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(AOTC_NO_VECTOR_EXT)
 #define AOTC_CONV_VEC 1
 typedef float aotc_conv_v4 __attribute__((vector_size(16)));
 typedef float aotc_conv_v8 __attribute__((vector_size(32)));
+typedef int32_t aotc_conv_i4 __attribute__((vector_size(16)));
+typedef int32_t aotc_conv_i8 __attribute__((vector_size(32)));
+typedef float aotc_conv_v16 __attribute__((vector_size(64)));
+typedef int32_t aotc_conv_i16 __attribute__((vector_size(64)));
 /* GCC only fuses a*b + c into FMA instructions with fp-contract=fast (ISO C
  * modes turn it off); clang fuses within an expression by default. */
 #if defined(__clang__)
@@ -58,14 +66,18 @@ typedef float aotc_conv_v8 __attribute__((vector_size(32)));
 #endif
 #if defined(__AVX__)
 typedef aotc_conv_v8 aotc_conv_vn;
+typedef aotc_conv_i8 aotc_conv_in;
 #define AOTC_CONV_VWN 8
 #else
 typedef aotc_conv_v4 aotc_conv_vn;
+typedef aotc_conv_i4 aotc_conv_in;
 #define AOTC_CONV_VWN 4
 #if defined(__x86_64__) && !defined(AOTC_NO_CPU_DISPATCH)
 #define AOTC_CONV_DISPATCH 1
 #define AOTC_CONV_AVX2 __attribute__((target("avx2,fma"), AOTC_CONV_CONTRACT))
 #define AOTC_CONV_HAVE_AVX2() (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+#define AOTC_CONV_AVX512 __attribute__((target("avx512f,fma"), AOTC_CONV_CONTRACT))
+#define AOTC_CONV_HAVE_AVX512() (__builtin_cpu_supports("avx512f"))
 #endif
 #endif
 #if defined(__FMA__) || defined(__ARM_FEATURE_FMA)
@@ -76,17 +88,41 @@ typedef aotc_conv_v4 aotc_conv_vn;
 #endif
 
 /*
- * dst[i] = src[i], i < n: inline copies of 4 floats (rows here are short, so a
- * memcpy call per row would cost more than the copy).
+ * dst[i] = src[i], i < n. Rows here are often a few floats, where a memcpy
+ * call costs more than the copy: up to 8 floats take two overlapping inline
+ * 4-float moves.
  */
 static AOTC_UNUSED void aotc_conv_copy_f32(float *AOTC_RESTRICT dst, const float *AOTC_RESTRICT src, int32_t n) {
-  int32_t i;
-  if (n < 4) {
-    for (i = 0; i < n; ++i) dst[i] = src[i];
-    return;
+  if (n > 8) {
+    memcpy(dst, src, (size_t)n * sizeof(float));
+  } else if (n >= 4) {
+    memcpy(dst, src, 4 * sizeof(float));
+    memcpy(dst + n - 4, src + n - 4, 4 * sizeof(float));
+  } else {
+    if (n > 0) dst[0] = src[0];
+    if (n > 1) dst[1] = src[1];
+    if (n > 2) dst[2] = src[2];
   }
-  for (i = 0; i + 4 <= n; i += 4) memcpy(dst + i, src + i, 4 * sizeof(float));
-  if (i < n) memcpy(dst + n - 4, src + n - 4, 4 * sizeof(float)); /* overlapping last block */
+}
+
+/*
+ * An activation fused into a conv (ops/conv.cpp's fuse_conv_activation):
+ * kind 1 clamps to [a, b] (Relu, Clip); kind 2 is x * clamp(a*x + b, 0, 1)
+ * (HardSigmoid + Mul, i.e. hard swish). Kernels take NULL for none.
+ */
+typedef struct aotc_conv_act_s {
+  int32_t kind;
+  float a, b;
+} aotc_conv_act;
+#define AOTC_CONV_ACT_CLAMP 1
+#define AOTC_CONV_ACT_HARDSWISH 2
+
+static AOTC_UNUSED float aotc_conv_activate(float v, const aotc_conv_act *act) {
+  float t;
+  if (!act) return v;
+  if (act->kind == AOTC_CONV_ACT_CLAMP) return v < act->a ? act->a : (v > act->b ? act->b : v);
+  t = act->a * v + act->b;
+  return v * (t < 0.0f ? 0.0f : (t > 1.0f ? 1.0f : t));
 }
 
 /*
@@ -124,51 +160,86 @@ static AOTC_UNUSED void aotc_conv_phase_copy_f32(const float *x, float *dst, con
 }
 
 #ifdef AOTC_CONV_VEC
-/* Expands X(r) for every micro-kernel row r < AOTC_CONV_MR. */
-#define AOTC_CONV_ROWS(X) X(0) X(1) X(2) X(3)
-#define AOTC_CONV_ROW_FMA(r) \
-  a = Ak[r];                 \
-  c[r][0] += a * b0;         \
+/* Expands X(r) for every micro-kernel row r (4- and 8-row kernels). */
+#define AOTC_CONV_ROWS4(X) X(0) X(1) X(2) X(3)
+#define AOTC_CONV_ROWS8(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
+/* Row r's weight: rows 0-3 from the first packed block, 4-7 from the next. */
+#define AOTC_CONV_ROW_FMA(r)                \
+  a = (r) < 4 ? Ak[(r) & 3] : Ak2[(r) & 3]; \
+  c[r][0] += a * b0;                        \
   c[r][1] += a * b1;
+/* v = min(max(v, lo), hi) for float vector v of type VT (VI: same-size ints); NaN stays. */
+#define AOTC_CONV_CLAMP(VT, VI, v, lo, hi)          \
+  do {                                              \
+    VI m_ = (VI)((v) < (lo));                       \
+    (v) = (VT)(((VI)(v) & ~m_) | ((VI)(lo)&m_));    \
+    m_ = (VI)((v) > (hi));                          \
+    (v) = (VT)(((VI)(v) & ~m_) | ((VI)(hi)&m_));    \
+  } while (0)
+/* Applies the fused activation *act (see aotc_conv_act) to vector v; zero is a zero VT. */
+#define AOTC_CONV_ACTIVATE(VT, VI, v, act, zero)                      \
+  do {                                                                \
+    const VT pa_ = (zero) + (act)->a, pb_ = (zero) + (act)->b;        \
+    if ((act)->kind == AOTC_CONV_ACT_CLAMP) {                         \
+      AOTC_CONV_CLAMP(VT, VI, v, pa_, pb_);                           \
+    } else {                                                          \
+      VT t_ = pa_ * (v) + pb_;                                        \
+      const VT one_ = (zero) + 1.0f;                                  \
+      AOTC_CONV_CLAMP(VT, VI, t_, zero, one_);                        \
+      (v) = (v) * t_;                                                 \
+    }                                                                 \
+  } while (0)
 
 /*
- * Defines, for vector type VT of VW floats and function attributes ATTR:
+ * Defines, for vector type VT of VW floats (VI: ints of the same size), KR
+ * output channels per tile (4 or 8, ROWS the matching AOTC_CONV_ROWS*) and
+ * function attributes ATTR:
  *
- * NAME##_ukernel: a tile of mr (<= MR) output channels x 2 vectors of VW
+ * NAME##_ukernel: a tile of mr (<= KR) output channels x 2 vectors of VW
  *   pixels: for j < VW,
- *     C0[r*ldc + j] = bias[r] + sum_k A[k*MR + r] * B0[koff[k] + j]
- *     C1[r*ldc + j] = bias[r] + sum_k A[k*MR + r] * B1[koff[k] + j]
- *   (the two vectors can come from different image rows). A is a block of MR
- *   weight rows packed by aotc_conv_pack_f32. With nr < 2*VW only the first
- *   nr pixels are stored (then C1 must be C0 + VW).
- * NAME##_gemm: y (Mg x cols, rows P apart) = w (Mg x K, packed) * B + bias, B's
- *   pixels contiguous (the input of a pointwise conv), B rows readable up
- *   to a multiple of 2*VW columns.
+ *     C0[r*ldc + j] = bias[r] + sum_k A(r, k) * B0[koff[k] + j]
+ *     C1[r*ldc + j] = bias[r] + sum_k A(r, k) * B1[koff[k] + j]
+ *   then the fused activation act (if not NULL). The two vectors can come from
+ *   different image rows. A holds weight rows packed by aotc_conv_pack_f32 in
+ *   blocks of 4 (A(r, k) = A[(r/4)*4*K + k*4 + r%4]). With nr < 2*VW only the
+ *   first nr pixels are stored (then C1 must be C0 + VW).
+ * NAME##_gemm: y (Mg x cols, rows P apart) = w * B + bias, B's pixels
+ *   contiguous (the input of a pointwise conv), B rows readable up to a
+ *   multiple of 2*VW columns.
  * NAME##_shifted: the SHIFTED method over one group's input phases xp
  *   (planes of Dph x Hph x Wph): output pixel (od, oh, ow) reads B at
- *   xp + (od*Hph + oh)*Wph + ow. Each
- *   output row is cut into vectors of VW pixels (the last one shifted left to
- *   stay full, recomputing a few pixels), and vectors are paired into tiles,
- *   also across rows, so narrow images waste nothing. Rows narrower than VW
- *   are tiled over the flat padded index and scattered.
+ *   xp + (od*Hph + oh)*Wph + ow. Each output row is cut into vectors of VW
+ *   pixels (the last one shifted left to stay full, recomputing a few
+ *   pixels), and vectors are paired into tiles, also across rows, so narrow
+ *   images waste nothing. Rows narrower than VW are tiled over the flat phase
+ *   index and scattered.
  */
-#define AOTC_CONV_GEMM(NAME, VT, VW, ATTR)                                                                      \
-  static AOTC_UNUSED ATTR void NAME##_ukernel(int32_t K, const float *A, int32_t mr,                                   \
-                                              const float *B0, const float *B1, const int32_t *koff,           \
-                                              const float *bias, float *C0, float *C1, int32_t ldc, int32_t nr) { \
-    VT c[AOTC_CONV_MR][2], zero;                                                                                \
+#define AOTC_CONV_GEMM(NAME, VT, VI, VW, KR, ROWS, ATTR)                                                        \
+  static AOTC_UNUSED ATTR void NAME##_ukernel(int32_t K, const float *A, int32_t mr, const float *B0,           \
+                                              const float *B1, const int32_t *koff, const float *bias,         \
+                                              const aotc_conv_act *act, float *C0, float *C1, int32_t ldc,            \
+                                              int32_t nr) {                                                    \
+    /* Rows past mr repeat valid weights (computed, never stored). */                                          \
+    const float *A2 = mr > 4 ? A + (ptrdiff_t)4 * K : A;                                                        \
+    VT c[KR][2], zero;                                                                                          \
     float acc[2 * VW];                                                                                          \
     int32_t k, r, j;                                                                                            \
     memset(&zero, 0, sizeof zero);                                                                              \
-    for (r = 0; r < AOTC_CONV_MR; ++r) c[r][0] = c[r][1] = zero + (bias ? bias[r < mr ? r : mr - 1] : 0.0f);    \
+    for (r = 0; r < KR; ++r) c[r][0] = c[r][1] = zero + (bias ? bias[r < mr ? r : mr - 1] : 0.0f);              \
     for (k = 0; k < K; ++k) {                                                                                   \
+      const float *Ak = A + (ptrdiff_t)k * 4, *Ak2 = A2 + (ptrdiff_t)k * 4;                                     \
       VT b0, b1;                                                                                                \
-      const float *Ak = A + (ptrdiff_t)k * AOTC_CONV_MR;                                                       \
       float a;                                                                                                  \
       memcpy(&b0, B0 + koff[k], sizeof b0);                                                                     \
       memcpy(&b1, B1 + koff[k], sizeof b1);                                                                     \
-      AOTC_CONV_ROWS(AOTC_CONV_ROW_FMA)                                                                         \
+      ROWS(AOTC_CONV_ROW_FMA)                                                                                   \
+      (void)Ak2;                                                                                                \
     }                                                                                                           \
+    if (act)                                                                                                    \
+      for (r = 0; r < mr; ++r) {                                                                                \
+        AOTC_CONV_ACTIVATE(VT, VI, c[r][0], act, zero);                                                         \
+        AOTC_CONV_ACTIVATE(VT, VI, c[r][1], act, zero);                                                         \
+      }                                                                                                         \
     for (r = 0; r < mr; ++r) {                                                                                  \
       if (nr == 2 * VW) {                                                                                       \
         memcpy(C0 + (ptrdiff_t)r * ldc, &c[r][0], sizeof(VT));                                                  \
@@ -181,20 +252,22 @@ static AOTC_UNUSED void aotc_conv_phase_copy_f32(const float *x, float *dst, con
     }                                                                                                           \
   }                                                                                                             \
   static AOTC_UNUSED ATTR void NAME##_gemm(int32_t Mg, int32_t K, int32_t cols, const float *w, const float *B,  \
-                                           const int32_t *koff, const float *bias, float *y, int32_t P) {       \
+                                           const int32_t *koff, const float *bias, const aotc_conv_act *act, float *y, \
+                                           int32_t P) {                                                         \
     int32_t q, m;                                                                                               \
     for (q = 0; q < cols; q += 2 * VW) {                                                                        \
       const int32_t nr = cols - q < 2 * VW ? cols - q : 2 * VW;                                                 \
-      for (m = 0; m < Mg; m += AOTC_CONV_MR) {                                                                  \
+      for (m = 0; m < Mg; m += KR) {                                                                            \
         float *yt = y + (ptrdiff_t)m * P + q;                                                                   \
-        NAME##_ukernel(K, w + (ptrdiff_t)m * K, Mg - m < AOTC_CONV_MR ? Mg - m : AOTC_CONV_MR, B + q,         \
-                       B + q + VW, koff, bias ? bias + m : NULL, yt, yt + VW, P, nr);                           \
+        NAME##_ukernel(K, w + (ptrdiff_t)m * K, Mg - m < KR ? Mg - m : KR, B + q, B + q + VW, koff,             \
+                       bias ? bias + m : NULL, act, yt, yt + VW, P, nr);                                       \
       }                                                                                                         \
     }                                                                                                           \
   }                                                                                                             \
   static AOTC_UNUSED ATTR void NAME##_shifted(int32_t Mg, int32_t K, const float *w, const float *xp,           \
-                                              const int32_t *koff, const float *bias, float *y, int32_t OD,     \
-                                              int32_t OH, int32_t OW, int32_t Hph, int32_t Wph) {               \
+                                              const int32_t *koff, const float *bias, const aotc_conv_act *act,        \
+                                              float *y, int32_t OD, int32_t OH, int32_t OW, int32_t Hph,        \
+                                              int32_t Wph) {                                                    \
     const int32_t P = OD * OH * OW;                                                                             \
     int32_t m, r, j;                                                                                            \
     if (OW >= VW) {                                                                                             \
@@ -209,37 +282,52 @@ static AOTC_UNUSED void aotc_conv_phase_copy_f32(const float *x, float *dst, con
         const float *b0 = xp + ((ptrdiff_t)(row0 / OH) * Hph + row0 % OH) * Wph + s0;                           \
         const float *b1 = xp + ((ptrdiff_t)(row1 / OH) * Hph + row1 % OH) * Wph + s1;                           \
         float *y0 = y + (ptrdiff_t)row0 * OW + s0, *y1 = y + (ptrdiff_t)row1 * OW + s1;                         \
-        for (m = 0; m < Mg; m += AOTC_CONV_MR)                                                                  \
-          NAME##_ukernel(K, w + (ptrdiff_t)m * K, Mg - m < AOTC_CONV_MR ? Mg - m : AOTC_CONV_MR, b0, b1,      \
-                         koff, bias ? bias + m : NULL, y0 + (ptrdiff_t)m * P, y1 + (ptrdiff_t)m * P, P, 2 * VW); \
+        for (m = 0; m < Mg; m += KR)                                                                            \
+          NAME##_ukernel(K, w + (ptrdiff_t)m * K, Mg - m < KR ? Mg - m : KR, b0, b1, koff,                      \
+                         bias ? bias + m : NULL, act, y0 + (ptrdiff_t)m * P, y1 + (ptrdiff_t)m * P, P, 2 * VW); \
       }                                                                                                         \
     } else {                                                                                                    \
       /* Flat phase index q = (od*Hph + oh)*Wph + ow; the last valid one is below nq. */                       \
       const int32_t nq = (((OD - 1) * Hph) + OH - 1) * Wph + OW;                                                \
-      float tile[AOTC_CONV_MR * 2 * VW];                                                                        \
+      float tile[KR * 2 * VW];                                                                                  \
       int32_t q0;                                                                                               \
       for (q0 = 0; q0 < nq; q0 += 2 * VW)                                                                       \
-        for (m = 0; m < Mg; m += AOTC_CONV_MR) {                                                                \
-          const int32_t mr = Mg - m < AOTC_CONV_MR ? Mg - m : AOTC_CONV_MR;                                     \
-          NAME##_ukernel(K, w + (ptrdiff_t)m * K, mr, xp + q0, xp + q0 + VW, koff, bias ? bias + m : NULL,    \
-                         tile, tile + VW, 2 * VW, 2 * VW);                                                      \
-          for (j = 0; j < 2 * VW && q0 + j < nq; ++j) {                                                         \
-            const int32_t q = q0 + j, ow = q % Wph, oh = (q / Wph) % Hph, od = q / Wph / Hph;                   \
-            if (ow >= OW || oh >= OH) continue;                                                                 \
-            for (r = 0; r < mr; ++r)                                                                            \
-              y[(ptrdiff_t)(m + r) * P + ((ptrdiff_t)od * OH + oh) * OW + ow] = tile[r * 2 * VW + j];           \
+        for (m = 0; m < Mg; m += KR) {                                                                          \
+          const int32_t mr = Mg - m < KR ? Mg - m : KR;                                                         \
+          NAME##_ukernel(K, w + (ptrdiff_t)m * K, mr, xp + q0, xp + q0 + VW, koff, bias ? bias + m : NULL,      \
+                         act, tile, tile + VW, 2 * VW, 2 * VW);                                                \
+          {                                                                                                     \
+            int32_t ow = q0 % Wph, oh = (q0 / Wph) % Hph, od = q0 / Wph / Hph;                                  \
+            for (j = 0; j < 2 * VW && q0 + j < nq; ++j) {                                                       \
+              if (ow < OW && oh < OH)                                                                           \
+                for (r = 0; r < mr; ++r)                                                                        \
+                  y[(ptrdiff_t)(m + r) * P + ((ptrdiff_t)od * OH + oh) * OW + ow] = tile[r * 2 * VW + j];       \
+              if (++ow == Wph) {                                                                                \
+                ow = 0;                                                                                         \
+                if (++oh == Hph) {                                                                              \
+                  oh = 0;                                                                                       \
+                  ++od;                                                                                         \
+                }                                                                                               \
+              }                                                                                                 \
+            }                                                                                                   \
           }                                                                                                     \
         }                                                                                                       \
     }                                                                                                           \
   }
-AOTC_CONV_GEMM(aotc_conv_native, aotc_conv_vn, AOTC_CONV_VWN, AOTC_CONV_NATIVE)
+AOTC_CONV_GEMM(aotc_conv_native, aotc_conv_vn, aotc_conv_in, AOTC_CONV_VWN, 4, AOTC_CONV_ROWS4, AOTC_CONV_NATIVE)
+#ifdef __AVX512F__
+/* Built for AVX-512: 16-wide, 8-channel tiles for images at least 16 pixels wide. */
+AOTC_CONV_GEMM(aotc_conv_wide, aotc_conv_v16, aotc_conv_i16, 16, 8, AOTC_CONV_ROWS8, AOTC_CONV_NATIVE)
+#endif
 #ifdef AOTC_CONV_DISPATCH
-AOTC_CONV_GEMM(aotc_conv_avx2, aotc_conv_v8, 8, AOTC_CONV_AVX2)
+AOTC_CONV_GEMM(aotc_conv_avx2, aotc_conv_v8, aotc_conv_i8, 8, 4, AOTC_CONV_ROWS4, AOTC_CONV_AVX2)
+AOTC_CONV_GEMM(aotc_conv_avx512, aotc_conv_v16, aotc_conv_i16, 16, 8, AOTC_CONV_ROWS8, AOTC_CONV_AVX512)
 #endif
 
 #else /* no vector extensions: plain C */
 static AOTC_UNUSED void aotc_conv_native_gemm(int32_t Mg, int32_t K, int32_t cols, const float *w, const float *B,
-                                              const int32_t *koff, const float *bias, float *y, int32_t P) {
+                                              const int32_t *koff, const float *bias, const aotc_conv_act *act, float *y,
+                                              int32_t P) {
   int32_t q, m, r, j, k;
   for (q = 0; q < cols; q += 8)
     for (m = 0; m < Mg; m += 4) {
@@ -255,12 +343,13 @@ static AOTC_UNUSED void aotc_conv_native_gemm(int32_t Mg, int32_t K, int32_t col
         }
       }
       for (r = 0; r < mr; ++r)
-        for (j = 0; j < nr; ++j) y[(ptrdiff_t)(m + r) * P + q + j] = acc[r][j];
+        for (j = 0; j < nr; ++j) y[(ptrdiff_t)(m + r) * P + q + j] = aotc_conv_activate(acc[r][j], act);
     }
 }
 static AOTC_UNUSED void aotc_conv_native_shifted(int32_t Mg, int32_t K, const float *w, const float *xp,
-                                                 const int32_t *koff, const float *bias, float *y, int32_t OD,
-                                                 int32_t OH, int32_t OW, int32_t Hph, int32_t Wph) {
+                                                 const int32_t *koff, const float *bias, const aotc_conv_act *act,
+                                                 float *y,
+                                                 int32_t OD, int32_t OH, int32_t OW, int32_t Hph, int32_t Wph) {
   const int32_t P = OD * OH * OW;
   int32_t od, oh, ow, m, k;
   for (m = 0; m < Mg; ++m)
@@ -270,7 +359,7 @@ static AOTC_UNUSED void aotc_conv_native_shifted(int32_t Mg, int32_t K, const fl
           const float *b = xp + ((ptrdiff_t)od * Hph + oh) * Wph + ow;
           float acc = bias ? bias[m] : 0.0f;
           for (k = 0; k < K; ++k) acc += w[(ptrdiff_t)(m / 4 * 4) * K + k * 4 + m % 4] * b[koff[k]]; /* packed */
-          y[(ptrdiff_t)m * P + ((ptrdiff_t)od * OH + oh) * OW + ow] = acc;
+          y[(ptrdiff_t)m * P + ((ptrdiff_t)od * OH + oh) * OW + ow] = aotc_conv_activate(acc, act);
         }
 }
 #endif
@@ -288,26 +377,46 @@ static AOTC_UNUSED void aotc_conv_pack_f32(const float *w, int32_t Mg, int32_t K
 
 /* The GEMMs of aotc_conv_f32, on the best code path for this CPU. */
 static AOTC_UNUSED void aotc_conv_gemm_f32(int32_t Mg, int32_t K, int32_t cols, const float *w, const float *B,
-                                          const int32_t *koff, const float *bias, float *y, int32_t P) {
+                                          const int32_t *koff, const float *bias, const aotc_conv_act *act, float *y,
+                                          int32_t P) {
+#if defined(AOTC_CONV_VEC) && defined(__AVX512F__)
+  aotc_conv_wide_gemm(Mg, K, cols, w, B, koff, bias, act, y, P);
+  return;
+#endif
 #ifdef AOTC_CONV_DISPATCH
+  if (AOTC_CONV_HAVE_AVX512()) {
+    aotc_conv_avx512_gemm(Mg, K, cols, w, B, koff, bias, act, y, P);
+    return;
+  }
   if (AOTC_CONV_HAVE_AVX2()) {
-    aotc_conv_avx2_gemm(Mg, K, cols, w, B, koff, bias, y, P);
+    aotc_conv_avx2_gemm(Mg, K, cols, w, B, koff, bias, act, y, P);
     return;
   }
 #endif
-  aotc_conv_native_gemm(Mg, K, cols, w, B, koff, bias, y, P);
+  aotc_conv_native_gemm(Mg, K, cols, w, B, koff, bias, act, y, P);
 }
 
 static AOTC_UNUSED void aotc_conv_shifted_f32(int32_t Mg, int32_t K, const float *w, const float *xp,
-                                             const int32_t *koff, const float *bias, float *y, int32_t OD,
-                                             int32_t OH, int32_t OW, int32_t Hph, int32_t Wph) {
-#ifdef AOTC_CONV_DISPATCH
-  if (AOTC_CONV_HAVE_AVX2()) {
-    aotc_conv_avx2_shifted(Mg, K, w, xp, koff, bias, y, OD, OH, OW, Hph, Wph);
+                                             const int32_t *koff, const float *bias, const aotc_conv_act *act, float *y,
+                                             int32_t OD, int32_t OH, int32_t OW, int32_t Hph, int32_t Wph) {
+#if defined(AOTC_CONV_VEC) && defined(__AVX512F__)
+  if (OW >= 16) {
+    aotc_conv_wide_shifted(Mg, K, w, xp, koff, bias, act, y, OD, OH, OW, Hph, Wph);
     return;
   }
 #endif
-  aotc_conv_native_shifted(Mg, K, w, xp, koff, bias, y, OD, OH, OW, Hph, Wph);
+#ifdef AOTC_CONV_DISPATCH
+  /* The 16-wide kernel needs rows of 16 pixels; narrower images use AVX2's 8. */
+  if (OW >= 16 && AOTC_CONV_HAVE_AVX512()) {
+    aotc_conv_avx512_shifted(Mg, K, w, xp, koff, bias, act, y, OD, OH, OW, Hph, Wph);
+    return;
+  }
+  if (AOTC_CONV_HAVE_AVX2()) {
+    aotc_conv_avx2_shifted(Mg, K, w, xp, koff, bias, act, y, OD, OH, OW, Hph, Wph);
+    return;
+  }
+#endif
+  aotc_conv_native_shifted(Mg, K, w, xp, koff, bias, act, y, OD, OH, OW, Hph, Wph);
 }
 
 /*
@@ -320,7 +429,8 @@ static AOTC_UNUSED void aotc_conv_shifted_f32(int32_t Mg, int32_t K, const float
  * pointwise input's ragged last columns.
  */
 AOTC_KERNEL void aotc_conv_f32(const float *x, const float *w, const float *wpacked, const float *bias, float *y,
-                               void *scratch, const int32_t *g, const int32_t *koff) {
+                               void *scratch, const int32_t *g, const int32_t *koff, int32_t act_kind, float act_a,
+                               float act_b) {
   const int32_t N = g[0], G = g[1], Cg = g[2], Mg = g[3], ID = g[4], IH = g[5], IW = g[6];
   const int32_t OD = g[7], OH = g[8], OW = g[9], P = OD * OH * OW;
   const int32_t K = Cg * g[10] * g[11] * g[12];
@@ -331,8 +441,13 @@ AOTC_KERNEL void aotc_conv_f32(const float *x, const float *w, const float *wpac
   const ptrdiff_t chan = (ptrdiff_t)SD * SH * SW * Dph * Hph * Wph; /* floats per input channel */
   float *wp = (float *)scratch;
   float *buf = wpacked ? wp : wp + (ptrdiff_t)(Mg + AOTC_CONV_MR) * K;
+  aotc_conv_act act_s;
+  const aotc_conv_act *act = act_kind ? &act_s : NULL;
   const ptrdiff_t packed_group = (ptrdiff_t)(Mg + AOTC_CONV_MR - 1) / AOTC_CONV_MR * AOTC_CONV_MR * K;
   int32_t n, gi, c, i;
+  act_s.kind = act_kind;
+  act_s.a = act_a;
+  act_s.b = act_b;
   for (n = 0; n < N; ++n)
     for (gi = 0; gi < G; ++gi) {
       const float *xg = x + ((ptrdiff_t)n * G + gi) * Cg * ID * IH * IW;
@@ -343,7 +458,7 @@ AOTC_KERNEL void aotc_conv_f32(const float *x, const float *w, const float *wpac
       if (method == AOTC_CONV_POINTWISE) {
         /* B = the input itself (K x P); the ragged last columns go through a zero-padded copy. */
         const int32_t full = P / AOTC_CONV_NR_MAX * AOTC_CONV_NR_MAX;
-        aotc_conv_gemm_f32(Mg, K, full, wg, xg, koff, bg, yg, P);
+        aotc_conv_gemm_f32(Mg, K, full, wg, xg, koff, bg, act, yg, P);
         if (full < P) {
           int32_t k, j;
           int32_t *koff_tail = (int32_t *)(void *)(buf + (ptrdiff_t)K * AOTC_CONV_NR_MAX);
@@ -352,13 +467,13 @@ AOTC_KERNEL void aotc_conv_f32(const float *x, const float *w, const float *wpac
               buf[(ptrdiff_t)k * AOTC_CONV_NR_MAX + j] = full + j < P ? xg[(ptrdiff_t)k * P + full + j] : 0.0f;
             koff_tail[k] = k * AOTC_CONV_NR_MAX;
           }
-          aotc_conv_gemm_f32(Mg, K, P - full, wg, buf, koff_tail, bg, yg + full, P);
+          aotc_conv_gemm_f32(Mg, K, P - full, wg, buf, koff_tail, bg, act, yg + full, P);
         }
       } else {
         for (c = 0; c < Cg; ++c)
           aotc_conv_phase_copy_f32(xg + (ptrdiff_t)c * ID * IH * IW, buf + c * chan, g, Dph, Hph, Wph);
         for (i = 0; i < AOTC_CONV_NR_MAX; ++i) buf[Cg * chan + i] = 0.0f; /* read past the end by the last tile */
-        aotc_conv_shifted_f32(Mg, K, wg, buf, koff, bg, yg, OD, OH, OW, Hph, Wph);
+        aotc_conv_shifted_f32(Mg, K, wg, buf, koff, bg, act, yg, OD, OH, OW, Hph, Wph);
       }
     }
 }
@@ -370,9 +485,9 @@ AOTC_KERNEL void aotc_conv_f32(const float *x, const float *w, const float *wpac
  * out[q] = bias + sum over taps t < T of wk[t] * xp[q + koff[t]], q < nq,
  * 2*VW outputs at a time (out and xp have slack for the last block).
  */
-#define AOTC_CONV_DW_FLAT(NAME, VT, VW, ATTR)                                                                \
+#define AOTC_CONV_DW_FLAT(NAME, VT, VI, VW, ATTR)                                                                \
   static AOTC_UNUSED ATTR void NAME(const float *xp, const float *wk, const int32_t *koff, int32_t T,        \
-                                    float bias, float *out, int32_t nq) {                                    \
+                                    float bias, const aotc_conv_act *act, float *out, int32_t nq) {                 \
     int32_t q, t;                                                                                            \
     VT zero;                                                                                                 \
     memset(&zero, 0, sizeof zero);                                                                           \
@@ -385,32 +500,36 @@ AOTC_KERNEL void aotc_conv_f32(const float *x, const float *w, const float *wpac
         acc0 += wk[t] * v0;                                                                                  \
         acc1 += wk[t] * v1;                                                                                  \
       }                                                                                                      \
+      if (act) {                                                                                             \
+        AOTC_CONV_ACTIVATE(VT, VI, acc0, act, zero);                                                         \
+        AOTC_CONV_ACTIVATE(VT, VI, acc1, act, zero);                                                         \
+      }                                                                                                      \
       memcpy(out + q, &acc0, sizeof acc0);                                                                   \
       memcpy(out + q + VW, &acc1, sizeof acc1);                                                              \
     }                                                                                                        \
   }
-AOTC_CONV_DW_FLAT(aotc_conv_dw_flat_native, aotc_conv_vn, AOTC_CONV_VWN, AOTC_CONV_NATIVE)
+AOTC_CONV_DW_FLAT(aotc_conv_dw_flat_native, aotc_conv_vn, aotc_conv_in, AOTC_CONV_VWN, AOTC_CONV_NATIVE)
 #ifdef AOTC_CONV_DISPATCH
-AOTC_CONV_DW_FLAT(aotc_conv_dw_flat_avx2, aotc_conv_v8, 8, AOTC_CONV_AVX2)
+AOTC_CONV_DW_FLAT(aotc_conv_dw_flat_avx2, aotc_conv_v8, aotc_conv_i8, 8, AOTC_CONV_AVX2)
 #endif
 #endif
 
 static AOTC_UNUSED void aotc_conv_dw_flat_f32(const float *xp, const float *wk, const int32_t *koff, int32_t T,
-                                             float bias, float *out, int32_t nq) {
+                                             float bias, const aotc_conv_act *act, float *out, int32_t nq) {
 #ifdef AOTC_CONV_VEC
 #ifdef AOTC_CONV_DISPATCH
   if (AOTC_CONV_HAVE_AVX2()) {
-    aotc_conv_dw_flat_avx2(xp, wk, koff, T, bias, out, nq);
+    aotc_conv_dw_flat_avx2(xp, wk, koff, T, bias, act, out, nq);
     return;
   }
 #endif
-  aotc_conv_dw_flat_native(xp, wk, koff, T, bias, out, nq);
+  aotc_conv_dw_flat_native(xp, wk, koff, T, bias, act, out, nq);
 #else
   int32_t q, t;
   for (q = 0; q < nq; ++q) {
     float acc = bias;
     for (t = 0; t < T; ++t) acc += wk[t] * xp[q + koff[t]];
-    out[q] = acc;
+    out[q] = aotc_conv_activate(acc, act);
   }
 #endif
 }
@@ -426,7 +545,8 @@ static AOTC_UNUSED void aotc_conv_dw_flat_f32(const float *xp, const float *wk, 
  * scratch: SH*SW*Hph*Wph + OH*Wph + 64 floats (see ops/conv.cpp).
  */
 AOTC_KERNEL void aotc_conv_depthwise_f32(const float *x, const float *w, const float *bias, float *y, void *scratch,
-                                         const int32_t *g, const int32_t *koff) {
+                                         const int32_t *g, const int32_t *koff, int32_t act_kind, float act_a,
+                                         float act_b) {
   const int32_t N = g[0], G = g[1], Mg = g[3], IH = g[5], IW = g[6], OH = g[8], OW = g[9];
   const int32_t KH = g[11], KW = g[12], SH = g[14], SW = g[15];
   const int32_t Hph = OH + (KH - 1) * g[17] / SH, Wph = OW + (KW - 1) * g[18] / SW;
@@ -434,7 +554,12 @@ AOTC_KERNEL void aotc_conv_depthwise_f32(const float *x, const float *w, const f
   const int32_t T = KH * KW, nq = (OH - 1) * Wph + OW;
   float *xp = (float *)scratch;
   float *flat = xp + chan + 32;
+  aotc_conv_act act_s;
+  const aotc_conv_act *act = act_kind ? &act_s : NULL;
   int32_t n, gi, mm, oh, i;
+  act_s.kind = act_kind;
+  act_s.a = act_a;
+  act_s.b = act_b;
   for (i = 0; i < 32; ++i) xp[chan + i] = 0.0f;
   for (n = 0; n < N; ++n)
     for (gi = 0; gi < G; ++gi) {
@@ -442,7 +567,7 @@ AOTC_KERNEL void aotc_conv_depthwise_f32(const float *x, const float *w, const f
       for (mm = 0; mm < Mg; ++mm) {
         const int32_t m = gi * Mg + mm;
         float *yout = y + ((ptrdiff_t)n * G * Mg + m) * OH * OW;
-        aotc_conv_dw_flat_f32(xp, w + (ptrdiff_t)m * T, koff, T, bias ? bias[m] : 0.0f, flat, nq);
+        aotc_conv_dw_flat_f32(xp, w + (ptrdiff_t)m * T, koff, T, bias ? bias[m] : 0.0f, act, flat, nq);
         for (oh = 0; oh < OH; ++oh) aotc_conv_copy_f32(yout + (ptrdiff_t)oh * OW, flat + (ptrdiff_t)oh * Wph, OW);
       }
     }
@@ -450,7 +575,7 @@ AOTC_KERNEL void aotc_conv_depthwise_f32(const float *x, const float *w, const f
 
 /*
  * Direct convolution for any geometry: the simple reference path, used for
- * double precision. Same arguments as aotc_conv_f32 minus scratch.
+ * double precision. g as above (g[22] unused).
  */
 #define AOTC_CONV_DIRECT(SFX, T)                                                                              \
   AOTC_KERNEL void aotc_conv_direct_##SFX(const T *x, const T *w, const T *bias, T *y, const int32_t *g) {   \
@@ -491,3 +616,142 @@ AOTC_KERNEL void aotc_conv_depthwise_f32(const float *x, const float *w, const f
   }
 AOTC_CONV_DIRECT(f32, float)
 AOTC_CONV_DIRECT(f64, double)
+
+/*
+ * ConvTranspose, direct: every input pixel scatters x * w[tap] to output
+ * pixel i*S - P + tap*D. g is laid out like Conv's, with Cg the input channels
+ * per group, Mg the output channels per group, and w ONNX's [C, Mg, KD, KH, KW].
+ */
+#define AOTC_CONV_TRANSPOSE(SFX, T)                                                                           \
+  AOTC_KERNEL void aotc_conv_transpose_##SFX(const T *x, const T *w, const T *bias, T *y, const int32_t *g) { \
+    const int32_t N = g[0], G = g[1], Cg = g[2], Mg = g[3], ID = g[4], IH = g[5], IW = g[6];                  \
+    const int32_t OD = g[7], OH = g[8], OW = g[9], KD = g[10], KH = g[11], KW = g[12];                        \
+    const int32_t SD = g[13], SH = g[14], SW = g[15], DD = g[16], DH = g[17], DW = g[18];                     \
+    const int32_t PD = g[19], PH = g[20], PW = g[21];                                                         \
+    const ptrdiff_t out_plane = (ptrdiff_t)OD * OH * OW, in_plane = (ptrdiff_t)ID * IH * IW;                  \
+    int32_t n, gi, m, c, kd, kh, kw, id, ih, iw;                                                               \
+    ptrdiff_t i;                                                                                               \
+    for (n = 0; n < N; ++n)                                                                                    \
+      for (gi = 0; gi < G; ++gi)                                                                               \
+        for (m = 0; m < Mg; ++m) {                                                                             \
+          T *ym = y + ((ptrdiff_t)n * G * Mg + gi * Mg + m) * out_plane;                                       \
+          const T b = bias ? bias[gi * Mg + m] : (T)0;                                                         \
+          for (i = 0; i < out_plane; ++i) ym[i] = b;                                                           \
+          for (c = 0; c < Cg; ++c) {                                                                           \
+            const T *xc = x + ((ptrdiff_t)n * G * Cg + gi * Cg + c) * in_plane;                                \
+            const T *wc = w + ((ptrdiff_t)(gi * Cg + c) * Mg + m) * KD * KH * KW;                              \
+            for (kd = 0; kd < KD; ++kd)                                                                        \
+              for (kh = 0; kh < KH; ++kh)                                                                      \
+                for (kw = 0; kw < KW; ++kw) {                                                                  \
+                  const T wv = wc[(kd * KH + kh) * KW + kw];                                                   \
+                  for (id = 0; id < ID; ++id) {                                                                \
+                    const int32_t od = id * SD - PD + kd * DD;                                                 \
+                    if (od < 0 || od >= OD) continue;                                                          \
+                    for (ih = 0; ih < IH; ++ih) {                                                              \
+                      const int32_t oh = ih * SH - PH + kh * DH;                                               \
+                      const T *xr = xc + ((ptrdiff_t)id * IH + ih) * IW;                                       \
+                      T *yr;                                                                                   \
+                      if (oh < 0 || oh >= OH) continue;                                                        \
+                      yr = ym + ((ptrdiff_t)od * OH + oh) * OW;                                                \
+                      for (iw = 0; iw < IW; ++iw) {                                                            \
+                        const int32_t ow = iw * SW - PW + kw * DW;                                             \
+                        if (ow >= 0 && ow < OW) yr[ow] += xr[iw] * wv;                                         \
+                      }                                                                                        \
+                    }                                                                                          \
+                  }                                                                                            \
+                }                                                                                              \
+          }                                                                                                    \
+        }                                                                                                      \
+  }
+AOTC_CONV_TRANSPOSE(f32, float)
+AOTC_CONV_TRANSPOSE(f64, double)
+
+/* ---- quantized: ConvInteger and QLinearConv (direct) -------------------- */
+
+/*
+ * Accumulates sum over the window of (x - xz) * (w - wz) for output pixel
+ * (od, oh, ow) of output channel m (group gi) into ACC, in int32 (exact for
+ * 8-bit operands up to 2^15 taps). Shared by the two kernels below.
+ */
+#define AOTC_CONV_INT_DOT(ACC, XT, WT)                                                                                  \
+  for (c = 0; c < Cg; ++c) {                                                                                            \
+    const XT *xc = x + ((ptrdiff_t)n * G * Cg + gi * Cg + c) * ID * IH * IW;                                            \
+    const WT *wc = w + ((ptrdiff_t)(gi * Mg + m) * Cg + c) * KD * KH * KW;                                              \
+    for (kd = 0; kd < KD; ++kd) {                                                                                       \
+      const int32_t id = od * SD - PD + kd * DD;                                                                        \
+      if (id < 0 || id >= ID) continue;                                                                                 \
+      for (kh = 0; kh < KH; ++kh) {                                                                                     \
+        const int32_t ih = oh * SH - PH + kh * DH;                                                                      \
+        if (ih < 0 || ih >= IH) continue;                                                                               \
+        for (kw = 0; kw < KW; ++kw) {                                                                                   \
+          const int32_t iw = ow * SW - PW + kw * DW;                                                                    \
+          if (iw < 0 || iw >= IW) continue;                                                                             \
+          /* wraps instead of overflowing (no UB), like int32 arithmetic elsewhere */                                   \
+          ACC = (int32_t)((uint32_t)ACC + (uint32_t)(((int32_t)xc[((ptrdiff_t)id * IH + ih) * IW + iw] - xz) *          \
+                                                     ((int32_t)wc[(kd * KH + kh) * KW + kw] - wz)));                    \
+        }                                                                                                               \
+      }                                                                                                                 \
+    }                                                                                                                   \
+  }
+
+#define AOTC_CONV_INT_GEOMETRY                                                                                          \
+  const int32_t N = g[0], G = g[1], Cg = g[2], Mg = g[3], ID = g[4], IH = g[5], IW = g[6];                              \
+  const int32_t OD = g[7], OH = g[8], OW = g[9], KD = g[10], KH = g[11], KW = g[12];                                    \
+  const int32_t SD = g[13], SH = g[14], SW = g[15], DD = g[16], DH = g[17], DW = g[18];                                 \
+  const int32_t PD = g[19], PH = g[20], PW = g[21];                                                                     \
+  int32_t n, gi, m, od, oh, ow, c, kd, kh, kw;
+
+/*
+ * ConvInteger: y = sum (x - x_zp) * (w - w_zp) in int32. x_zp (a scalar) and
+ * w_zp (w_zp_count = 1 or M values, one per output channel) may be NULL.
+ * QLinearConv: the same sum plus bias (int32, may be NULL), requantized:
+ * y = saturate(round_half_even(acc * x_scale * w_scale[m] / y_scale) + y_zp),
+ * with w_scale and w_zp per output channel if per_channel, else scalars.
+ */
+#define AOTC_CONV_QUANT(SFX, XT, WT, YMIN, YMAX)                                                                        \
+  AOTC_KERNEL void aotc_conv_integer_##SFX(const XT *x, const WT *w, const XT *x_zp, const WT *w_zp,                    \
+                                           int32_t *y, const int32_t *g, int32_t w_zp_count) {                          \
+    AOTC_CONV_INT_GEOMETRY                                                                                              \
+    const int32_t xz = x_zp ? (int32_t)x_zp[0] : 0;                                                                     \
+    for (n = 0; n < N; ++n)                                                                                             \
+      for (gi = 0; gi < G; ++gi)                                                                                        \
+        for (m = 0; m < Mg; ++m) {                                                                                      \
+          const int32_t wz = w_zp ? (int32_t)w_zp[w_zp_count > 1 ? gi * Mg + m : 0] : 0;                                \
+          for (od = 0; od < OD; ++od)                                                                                   \
+            for (oh = 0; oh < OH; ++oh)                                                                                 \
+              for (ow = 0; ow < OW; ++ow) {                                                                             \
+                int32_t acc = 0;                                                                                        \
+                AOTC_CONV_INT_DOT(acc, XT, WT)                                                                          \
+                y[(((ptrdiff_t)n * G * Mg + gi * Mg + m) * OD + od) * OH * OW + (ptrdiff_t)oh * OW + ow] = acc;         \
+              }                                                                                                         \
+        }                                                                                                               \
+  }                                                                                                                     \
+  AOTC_KERNEL void aotc_qlinearconv_##SFX(const XT *x, const float *x_scale, const XT *x_zp, const WT *w,               \
+                                          const float *w_scale, const WT *w_zp, const float *y_scale,                   \
+                                          const XT *y_zp, const int32_t *bias, XT *y, const int32_t *g,                 \
+                                          int32_t per_channel) {                                                        \
+    AOTC_CONV_INT_GEOMETRY                                                                                              \
+    const int32_t xz = (int32_t)x_zp[0], yz = (int32_t)y_zp[0];                                                         \
+    for (n = 0; n < N; ++n)                                                                                             \
+      for (gi = 0; gi < G; ++gi)                                                                                        \
+        for (m = 0; m < Mg; ++m) {                                                                                      \
+          const int32_t mm = gi * Mg + m;                                                                               \
+          const int32_t wz = (int32_t)w_zp[per_channel ? mm : 0];                                                       \
+          const float scale = x_scale[0] * w_scale[per_channel ? mm : 0] / y_scale[0];                                  \
+          for (od = 0; od < OD; ++od)                                                                                   \
+            for (oh = 0; oh < OH; ++oh)                                                                                 \
+              for (ow = 0; ow < OW; ++ow) {                                                                             \
+                int32_t acc = bias ? bias[mm] : 0;                                                                      \
+                float v;                                                                                                \
+                AOTC_CONV_INT_DOT(acc, XT, WT)                                                                          \
+                v = rintf((float)acc * scale) + (float)yz;                                                              \
+                v = v < (float)(YMIN) ? (float)(YMIN) : (v > (float)(YMAX) ? (float)(YMAX) : v);                        \
+                y[(((ptrdiff_t)n * G * Mg + mm) * OD + od) * OH * OW + (ptrdiff_t)oh * OW + ow] = (XT)v;                \
+              }                                                                                                         \
+        }                                                                                                               \
+  }
+#define AOTC_CONV_QUANT_W(XS, XT, YMIN, YMAX)                                                                           \
+  AOTC_CONV_QUANT(XS##_u8, XT, uint8_t, YMIN, YMAX)                                                                     \
+  AOTC_CONV_QUANT(XS##_i8, XT, int8_t, YMIN, YMAX)
+AOTC_CONV_QUANT_W(u8, uint8_t, 0, 255)
+AOTC_CONV_QUANT_W(i8, int8_t, -128, 127)

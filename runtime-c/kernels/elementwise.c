@@ -2,69 +2,211 @@
  * elementwise.c -- unary maps and broadcasting binary operations.
  *
  * Unary kernels share one signature so that ops map onto them by a table:
- *     aotc_<op>_f32(const float *x, float *y, int32_t n, float alpha, float beta)
- * (alpha/beta carry the op's attributes, e.g. LeakyRelu's alpha, Clip's min/max).
+ *     aotc_<op>_<t>(const T *x, T *y, int32_t n, float alpha, float beta)
+ * (alpha/beta carry the op's attributes, e.g. LeakyRelu's alpha, Clip's min/max),
+ * for f32, f64, f16 and bf16 (computed in float), and Neg/Abs/Sign/Relu for
+ * integers.
  *
  * Binary kernels broadcast with per-input element strides (0 on broadcast dims):
  *     aotc_<op>_<t>(const T *a, const T *b, T *y, int32_t rank, const int32_t *dims,
  *                   const int32_t *a_strides, const int32_t *b_strides)
  * aotc collapses dims at compile time, so most calls have rank 1 or 2 and the
- * inner loop is a plain contiguous or scalar-broadcast loop.
+ * inner loop is a plain contiguous or scalar-broadcast loop. Pow also has
+ * aotc_pow_<t>_<exponent t> for an exponent of another type.
  */
 #include "kernel_common.h"
 
-/* ---- unary, float32 ---------------------------------------------------- */
+/* ---- float16 / bfloat16 ------------------------------------------------- */
 
-#define AOTC_UNARY_F32(NAME, EXPR)                                                         \
-  AOTC_KERNEL void NAME(const float *AOTC_RESTRICT x_, float *AOTC_RESTRICT y, int32_t n, \
-                        float alpha, float beta) {                                         \
-    int32_t i;                                                                             \
-    (void)alpha;                                                                           \
-    (void)beta;                                                                            \
-    for (i = 0; i < n; ++i) {                                                              \
-      float x = x_[i];                                                                     \
-      y[i] = (EXPR);                                                                       \
-    }                                                                                      \
+/*
+ * float16 and bfloat16 tensors hold uint16_t bit patterns; kernels compute in
+ * float and round back to nearest even, as numpy does for these types. (These
+ * converters are this file's own: kernel files are pasted into generated code
+ * independently, and all of them share one translation unit in the compiler.)
+ */
+static AOTC_UNUSED float aotc_ew_h2f(uint16_t h) {
+  uint32_t sign = (uint32_t)(h & 0x8000u) << 16;
+  uint32_t e = (h >> 10) & 0x1Fu, m = h & 0x3FFu, bits;
+  float f;
+  if (e == 0) {
+    f = (float)m * 5.9604644775390625e-8f; /* zero or subnormal: m * 2^-24 */
+    return sign ? -f : f;
+  }
+  bits = sign | (e == 31 ? 0x7F800000u : (e + 112u) << 23) | (m << 13);
+  memcpy(&f, &bits, sizeof f);
+  return f;
+}
+
+static AOTC_UNUSED uint16_t aotc_ew_f2h(float f) {
+  uint32_t b, sign, mant, h, rem, half;
+  int32_t e, shift;
+  memcpy(&b, &f, sizeof b);
+  sign = (b >> 16) & 0x8000u;
+  e = (int32_t)((b >> 23) & 0xFFu);
+  mant = b & 0x7FFFFFu;
+  if (e == 0xFF) return (uint16_t)(sign | 0x7C00u | (mant ? 0x200u | (mant >> 13) : 0u)); /* inf, NaN */
+  e -= 127 - 15;
+  if (e >= 31) return (uint16_t)(sign | 0x7C00u); /* overflow */
+  if (e <= 0) {
+    /* half subnormal: (mant | 2^23) * 2^(e - 14) in units of 2^-24 */
+    shift = 14 - e;
+    if (shift > 24) return (uint16_t)sign;
+    mant |= 0x800000u;
+    h = mant >> shift;
+    rem = mant & ((1u << shift) - 1u);
+    half = 1u << (shift - 1);
+  } else {
+    h = ((uint32_t)e << 10) | (mant >> 13);
+    rem = mant & 0x1FFFu;
+    half = 0x1000u;
+  }
+  if (rem > half || (rem == half && (h & 1u))) ++h; /* a carry moves into the exponent correctly */
+  return (uint16_t)(sign | h);
+}
+
+static AOTC_UNUSED float aotc_ew_b2f(uint16_t v) {
+  uint32_t bits = (uint32_t)v << 16;
+  float f;
+  memcpy(&f, &bits, sizeof f);
+  return f;
+}
+
+static AOTC_UNUSED uint16_t aotc_ew_f2b(float f) {
+  uint32_t b;
+  memcpy(&b, &f, sizeof b);
+  if ((b & 0x7FFFFFFFu) > 0x7F800000u) return (uint16_t)((b >> 16) | 0x40u); /* quiet NaN */
+  b += 0x7FFFu + ((b >> 16) & 1u);                                            /* round to nearest even */
+  return (uint16_t)(b >> 16);
+}
+
+#define AOTC_EW_ID(v) (v)
+
+/* ---- unary ------------------------------------------------------------- */
+
+/* Defines NAME(x, y, n, alpha, beta): y[i] = STORE(EXPR) with x = LOAD(x_[i]) of type CT. */
+#define AOTC_UNARY(NAME, T, CT, LOAD, STORE, EXPR)                                      \
+  AOTC_KERNEL void NAME(const T *AOTC_RESTRICT x_, T *AOTC_RESTRICT y, int32_t n,      \
+                        float alpha, float beta) {                                      \
+    int32_t i;                                                                          \
+    (void)alpha;                                                                        \
+    (void)beta;                                                                         \
+    for (i = 0; i < n; ++i) {                                                           \
+      CT x = LOAD(x_[i]);                                                               \
+      y[i] = (T)STORE(EXPR);                                                            \
+    }                                                                                   \
   }
 
-AOTC_UNARY_F32(aotc_relu_f32, x > 0.0f ? x : 0.0f)
-AOTC_UNARY_F32(aotc_leaky_relu_f32, x >= 0.0f ? x : alpha * x)
-AOTC_UNARY_F32(aotc_sigmoid_f32, aotc_sigmoidf(x))
-AOTC_UNARY_F32(aotc_tanh_f32, tanhf(x))
-AOTC_UNARY_F32(aotc_hard_sigmoid_f32, fmaxf(0.0f, fminf(1.0f, alpha * x + beta)))
-AOTC_UNARY_F32(aotc_hard_swish_f32, x * fmaxf(0.0f, fminf(1.0f, x * (1.0f / 6.0f) + 0.5f)))
-/* Clip: alpha = min, beta = max. NaN passes through, as in ONNX Runtime. */
-AOTC_UNARY_F32(aotc_clip_f32, x < alpha ? alpha : (x > beta ? beta : x))
-AOTC_UNARY_F32(aotc_neg_f32, -x)
-AOTC_UNARY_F32(aotc_abs_f32, fabsf(x))
-AOTC_UNARY_F32(aotc_exp_f32, expf(x))
-AOTC_UNARY_F32(aotc_log_f32, logf(x))
-AOTC_UNARY_F32(aotc_sqrt_f32, sqrtf(x))
-AOTC_UNARY_F32(aotc_reciprocal_f32, 1.0f / x)
-AOTC_UNARY_F32(aotc_floor_f32, floorf(x))
-AOTC_UNARY_F32(aotc_ceil_f32, ceilf(x))
-AOTC_UNARY_F32(aotc_round_f32, rintf(x))
-AOTC_UNARY_F32(aotc_erf_f32, erff(x))
-AOTC_UNARY_F32(aotc_elu_f32, x >= 0.0f ? x : alpha * (expf(x) - 1.0f))
-/* Selu: alpha = alpha, beta = gamma. */
-AOTC_UNARY_F32(aotc_selu_f32, x > 0.0f ? beta * x : beta * (alpha * expf(x) - alpha))
-AOTC_UNARY_F32(aotc_celu_f32, fmaxf(0.0f, x) + fminf(0.0f, alpha * (expf(x / alpha) - 1.0f)))
-AOTC_UNARY_F32(aotc_thresholded_relu_f32, x > alpha ? x : 0.0f)
-AOTC_UNARY_F32(aotc_softplus_f32, x > 0.0f ? x + log1pf(expf(-x)) : log1pf(expf(x)))
-AOTC_UNARY_F32(aotc_softsign_f32, x / (1.0f + fabsf(x)))
-AOTC_UNARY_F32(aotc_sign_f32, x > 0.0f ? 1.0f : (x < 0.0f ? -1.0f : x))
-AOTC_UNARY_F32(aotc_sin_f32, sinf(x))
-AOTC_UNARY_F32(aotc_cos_f32, cosf(x))
-AOTC_UNARY_F32(aotc_tan_f32, tanf(x))
-AOTC_UNARY_F32(aotc_asin_f32, asinf(x))
-AOTC_UNARY_F32(aotc_acos_f32, acosf(x))
-AOTC_UNARY_F32(aotc_atan_f32, atanf(x))
-AOTC_UNARY_F32(aotc_sinh_f32, sinhf(x))
-AOTC_UNARY_F32(aotc_cosh_f32, coshf(x))
-AOTC_UNARY_F32(aotc_asinh_f32, asinhf(x))
-AOTC_UNARY_F32(aotc_acosh_f32, acoshf(x))
-AOTC_UNARY_F32(aotc_atanh_f32, atanhf(x))
-AOTC_UNARY_F32(aotc_mish_f32, x * tanhf(x > 0.0f ? x + log1pf(expf(-x)) : log1pf(expf(x))))
+/*
+ * Float unary ops, computed in float: X(op, expression of x, alpha, beta).
+ * Instantiated for f32 and, through float, for f16 and bf16.
+ */
+#define AOTC_UNARY_FLOAT_OPS(X)                                                    \
+  X(relu, x > 0.0f ? x : 0.0f)                                                     \
+  X(leaky_relu, x >= 0.0f ? x : alpha * x)                                         \
+  X(sigmoid, aotc_sigmoidf(x))                                                     \
+  X(tanh, tanhf(x))                                                                \
+  X(hard_sigmoid, aotc_clamp01f(alpha * x + beta))                                 \
+  X(hard_swish, x * aotc_clamp01f(x * (1.0f / 6.0f) + 0.5f))                       \
+  /* Clip: alpha = min, beta = max. NaN passes through, as in ONNX Runtime. */     \
+  X(clip, x < alpha ? alpha : (x > beta ? beta : x))                               \
+  X(neg, -x)                                                                       \
+  X(abs, fabsf(x))                                                                 \
+  X(exp, expf(x))                                                                  \
+  X(log, logf(x))                                                                  \
+  X(sqrt, sqrtf(x))                                                                \
+  X(reciprocal, 1.0f / x)                                                          \
+  X(floor, floorf(x))                                                              \
+  X(ceil, ceilf(x))                                                                \
+  X(round, rintf(x))                                                               \
+  X(erf, erff(x))                                                                  \
+  X(elu, x >= 0.0f ? x : alpha * (expf(x) - 1.0f))                                 \
+  /* Selu: alpha = alpha, beta = gamma. */                                         \
+  X(selu, x > 0.0f ? beta * x : beta * (alpha * expf(x) - alpha))                  \
+  X(celu, fmaxf(0.0f, x) + fminf(0.0f, alpha * (expf(x / alpha) - 1.0f)))          \
+  X(thresholded_relu, x > alpha ? x : 0.0f)                                        \
+  X(softplus, x > 0.0f ? x + log1pf(expf(-x)) : log1pf(expf(x)))                   \
+  X(softsign, x / (1.0f + fabsf(x)))                                               \
+  X(sign, x > 0.0f ? 1.0f : (x < 0.0f ? -1.0f : x))                                \
+  X(sin, sinf(x))                                                                  \
+  X(cos, cosf(x))                                                                  \
+  X(tan, tanf(x))                                                                  \
+  X(asin, asinf(x))                                                                \
+  X(acos, acosf(x))                                                                \
+  X(atan, atanf(x))                                                                \
+  X(sinh, sinhf(x))                                                                \
+  X(cosh, coshf(x))                                                                \
+  X(asinh, asinhf(x))                                                              \
+  X(acosh, acoshf(x))                                                              \
+  X(atanh, atanhf(x))                                                              \
+  X(mish, x * tanhf(x > 0.0f ? x + log1pf(expf(-x)) : log1pf(expf(x))))
+
+#define AOTC_UNARY_F32(OP, EXPR) AOTC_UNARY(aotc_##OP##_f32, float, float, AOTC_EW_ID, AOTC_EW_ID, EXPR)
+#define AOTC_UNARY_F16(OP, EXPR) AOTC_UNARY(aotc_##OP##_f16, uint16_t, float, aotc_ew_h2f, aotc_ew_f2h, EXPR)
+#define AOTC_UNARY_BF16(OP, EXPR) AOTC_UNARY(aotc_##OP##_bf16, uint16_t, float, aotc_ew_b2f, aotc_ew_f2b, EXPR)
+AOTC_UNARY_FLOAT_OPS(AOTC_UNARY_F32)
+AOTC_UNARY_FLOAT_OPS(AOTC_UNARY_F16)
+AOTC_UNARY_FLOAT_OPS(AOTC_UNARY_BF16)
+
+/* The same ops in double precision (alpha and beta widen to double). */
+#define AOTC_UNARY_F64(OP, EXPR) AOTC_UNARY(aotc_##OP##_f64, double, double, AOTC_EW_ID, AOTC_EW_ID, EXPR)
+AOTC_UNARY_F64(relu, x > 0.0 ? x : 0.0)
+AOTC_UNARY_F64(leaky_relu, x >= 0.0 ? x : alpha * x)
+AOTC_UNARY_F64(sigmoid, x >= 0.0 ? 1.0 / (1.0 + exp(-x)) : exp(x) / (1.0 + exp(x)))
+AOTC_UNARY_F64(tanh, tanh(x))
+AOTC_UNARY_F64(hard_sigmoid, fmax(0.0, fmin(1.0, alpha * x + beta)))
+AOTC_UNARY_F64(hard_swish, x * fmax(0.0, fmin(1.0, x * (1.0 / 6.0) + 0.5)))
+AOTC_UNARY_F64(clip, x < alpha ? alpha : (x > beta ? beta : x))
+AOTC_UNARY_F64(neg, -x)
+AOTC_UNARY_F64(abs, fabs(x))
+AOTC_UNARY_F64(exp, exp(x))
+AOTC_UNARY_F64(log, log(x))
+AOTC_UNARY_F64(sqrt, sqrt(x))
+AOTC_UNARY_F64(reciprocal, 1.0 / x)
+AOTC_UNARY_F64(floor, floor(x))
+AOTC_UNARY_F64(ceil, ceil(x))
+AOTC_UNARY_F64(round, rint(x))
+AOTC_UNARY_F64(erf, erf(x))
+AOTC_UNARY_F64(elu, x >= 0.0 ? x : alpha * (exp(x) - 1.0))
+AOTC_UNARY_F64(selu, x > 0.0 ? beta * x : beta * (alpha * exp(x) - alpha))
+AOTC_UNARY_F64(celu, fmax(0.0, x) + fmin(0.0, alpha * (exp(x / alpha) - 1.0)))
+AOTC_UNARY_F64(thresholded_relu, x > alpha ? x : 0.0)
+AOTC_UNARY_F64(softplus, x > 0.0 ? x + log1p(exp(-x)) : log1p(exp(x)))
+AOTC_UNARY_F64(softsign, x / (1.0 + fabs(x)))
+AOTC_UNARY_F64(sign, x > 0.0 ? 1.0 : (x < 0.0 ? -1.0 : x))
+AOTC_UNARY_F64(sin, sin(x))
+AOTC_UNARY_F64(cos, cos(x))
+AOTC_UNARY_F64(tan, tan(x))
+AOTC_UNARY_F64(asin, asin(x))
+AOTC_UNARY_F64(acos, acos(x))
+AOTC_UNARY_F64(atan, atan(x))
+AOTC_UNARY_F64(sinh, sinh(x))
+AOTC_UNARY_F64(cosh, cosh(x))
+AOTC_UNARY_F64(asinh, asinh(x))
+AOTC_UNARY_F64(acosh, acosh(x))
+AOTC_UNARY_F64(atanh, atanh(x))
+AOTC_UNARY_F64(mish, x * tanh(x > 0.0 ? x + log1p(exp(-x)) : log1p(exp(x))))
+
+/*
+ * Integer Neg, Abs, Sign and Relu. Negation wraps like ONNX Runtime's
+ * (-INT_MIN == INT_MIN): it is done in the unsigned type U, which is defined
+ * behaviour in C.
+ */
+#define AOTC_UNARY_SINT(SFX, T, U)                                                        \
+  AOTC_UNARY(aotc_neg_##SFX, T, T, AOTC_EW_ID, AOTC_EW_ID, 0u - (U)x)                      \
+  AOTC_UNARY(aotc_abs_##SFX, T, T, AOTC_EW_ID, AOTC_EW_ID, x < 0 ? (T)(0u - (U)x) : x)     \
+  AOTC_UNARY(aotc_sign_##SFX, T, T, AOTC_EW_ID, AOTC_EW_ID, (x > 0) - (x < 0))             \
+  AOTC_UNARY(aotc_relu_##SFX, T, T, AOTC_EW_ID, AOTC_EW_ID, x > 0 ? x : 0)
+AOTC_UNARY_SINT(i8, int8_t, uint32_t)
+AOTC_UNARY_SINT(i16, int16_t, uint32_t)
+AOTC_UNARY_SINT(i32, int32_t, uint32_t)
+AOTC_UNARY_SINT(i64, int64_t, uint64_t)
+#define AOTC_UNARY_UINT(SFX, T)                                          \
+  AOTC_UNARY(aotc_abs_##SFX, T, T, AOTC_EW_ID, AOTC_EW_ID, x)            \
+  AOTC_UNARY(aotc_sign_##SFX, T, T, AOTC_EW_ID, AOTC_EW_ID, x > 0)
+AOTC_UNARY_UINT(u8, uint8_t)
+AOTC_UNARY_UINT(u16, uint16_t)
+AOTC_UNARY_UINT(u32, uint32_t)
+AOTC_UNARY_UINT(u64, uint64_t)
 
 /* ---- binary, broadcasting ---------------------------------------------- */
 
@@ -125,6 +267,19 @@ AOTC_BINARY_FLOAT_ARITH(f64, double)
 AOTC_BINARY(aotc_pow_f32, float, float, powf(xa, xb))
 AOTC_BINARY(aotc_pow_f64, double, double, pow(xa, xb))
 
+/* float16 / bfloat16: computed in float, rounded back to nearest even. */
+#define AOTC_BINARY_HALF_ARITH(SFX, TO_F, FROM_F)                                              \
+  AOTC_BINARY(aotc_add_##SFX, uint16_t, uint16_t, FROM_F(TO_F(xa) + TO_F(xb)))                  \
+  AOTC_BINARY(aotc_sub_##SFX, uint16_t, uint16_t, FROM_F(TO_F(xa) - TO_F(xb)))                  \
+  AOTC_BINARY(aotc_mul_##SFX, uint16_t, uint16_t, FROM_F(TO_F(xa) * TO_F(xb)))                  \
+  AOTC_BINARY(aotc_div_##SFX, uint16_t, uint16_t, FROM_F(TO_F(xa) / TO_F(xb)))                  \
+  AOTC_BINARY(aotc_prelu_##SFX, uint16_t, uint16_t, TO_F(xa) < 0 ? FROM_F(TO_F(xa) * TO_F(xb)) : xa) \
+  AOTC_BINARY(aotc_max_##SFX, uint16_t, uint16_t, (TO_F(xa) != TO_F(xa) || TO_F(xa) > TO_F(xb)) ? xa : xb) \
+  AOTC_BINARY(aotc_min_##SFX, uint16_t, uint16_t, (TO_F(xa) != TO_F(xa) || TO_F(xa) < TO_F(xb)) ? xa : xb) \
+  AOTC_BINARY(aotc_pow_##SFX, uint16_t, uint16_t, FROM_F(powf(TO_F(xa), TO_F(xb))))
+AOTC_BINARY_HALF_ARITH(f16, aotc_ew_h2f, aotc_ew_f2h)
+AOTC_BINARY_HALF_ARITH(bf16, aotc_ew_b2f, aotc_ew_f2b)
+
 /*
  * Integer arithmetic wraps around like ONNX Runtime's: it is done in the
  * unsigned type of the same width, which is defined behaviour in C.
@@ -147,6 +302,102 @@ AOTC_BINARY_INT_ARITH(u64, uint64_t, uint64_t)
 AOTC_BINARY(aotc_prelu_i32, int32_t, int32_t, xa < 0 ? (int32_t)((uint32_t)xa * (uint32_t)xb) : xa)
 AOTC_BINARY(aotc_prelu_i64, int64_t, int64_t, xa < 0 ? (int64_t)((uint64_t)xa * (uint64_t)xb) : xa)
 
+/* ---- Pow with a different exponent type (opset >= 12) --------------------- */
+
+/*
+ * aotc_pow_<base>_<exponent>: the output has the base's type. Float bases are
+ * computed in double (f32, f64) or float (f16, bf16); integer bases take float
+ * exponents through double, truncated toward zero, and integer exponents
+ * exactly, wrapping around on overflow. Not a hot op: one general strided loop.
+ */
+#define AOTC_BINARY_MIXED(NAME, TA, TB, TY, EXPR)                                              \
+  AOTC_KERNEL void NAME(const TA *a, const TB *b, TY *y, int32_t rank, const int32_t *dims,    \
+                        const int32_t *a_strides, const int32_t *b_strides) {                  \
+    int32_t idx[AOTC_MAX_RANK] = {0};                                                           \
+    int32_t off[2] = {0, 0};                                                                    \
+    const int32_t *strides[2];                                                                  \
+    int32_t n = rank > 0 ? dims[rank - 1] : 1;                                                  \
+    int32_t sa = rank > 0 ? a_strides[rank - 1] : 0;                                            \
+    int32_t sb = rank > 0 ? b_strides[rank - 1] : 0;                                            \
+    strides[0] = a_strides;                                                                     \
+    strides[1] = b_strides;                                                                     \
+    do {                                                                                        \
+      int32_t i;                                                                                \
+      for (i = 0; i < n; ++i) {                                                                 \
+        TA xa = a[off[0] + (ptrdiff_t)i * sa];                                                  \
+        TB xb = b[off[1] + (ptrdiff_t)i * sb];                                                  \
+        y[i] = (TY)(EXPR);                                                                      \
+      }                                                                                         \
+      y += n;                                                                                   \
+    } while (aotc_next_index(rank, 1, dims, idx, 2, off, strides));                             \
+  }
+
+/* Float to int64 truncating toward zero; NaN gives 0, out of range saturates. */
+static AOTC_UNUSED int64_t aotc_ew_d2i64(double d) {
+  if (d != d) return 0;
+  if (d >= 9223372036854775808.0) return INT64_MAX;
+  if (d <= -9223372036854775808.0) return INT64_MIN;
+  return (int64_t)d;
+}
+
+/* base^e by squaring, wrapping around (in uint64_t, so without overflow UB). */
+static AOTC_UNUSED int64_t aotc_ew_upow(int64_t base, uint64_t e) {
+  uint64_t r = 1, b = (uint64_t)base;
+  while (e) {
+    if (e & 1u) r *= b;
+    b *= b;
+    e >>= 1;
+  }
+  return (int64_t)r;
+}
+
+/* As above; a negative exponent gives the truncated 1 / base^-e: 0 unless |base| == 1. */
+static AOTC_UNUSED int64_t aotc_ew_ipow(int64_t base, int64_t e) {
+  if (e >= 0) return aotc_ew_upow(base, (uint64_t)e);
+  if (base == 1) return 1;
+  if (base == -1) return e % 2 != 0 ? -1 : 1;
+  return 0;
+}
+
+/* How an integer base is raised to an exponent of each kind: Float, Signed, Unsigned. */
+#define AOTC_EW_IPOW_F(A, B, TO_D) aotc_ew_d2i64(pow((double)(A), TO_D(B)))
+#define AOTC_EW_IPOW_S(A, B, TO_D) aotc_ew_ipow((int64_t)(A), (int64_t)(B))
+#define AOTC_EW_IPOW_U(A, B, TO_D) aotc_ew_upow((int64_t)(A), (uint64_t)(B))
+
+/* X(exponent suffix, C type, conversion to double, kind) for every exponent type. */
+#define AOTC_POW_EXPONENTS(X)                                                    \
+  X(f32, float, (double), F)                                                     \
+  X(f64, double, (double), F)                                                    \
+  X(f16, uint16_t, (double)aotc_ew_h2f, F)                                       \
+  X(bf16, uint16_t, (double)aotc_ew_b2f, F)                                      \
+  X(i8, int8_t, (double), S)                                                     \
+  X(i16, int16_t, (double), S)                                                   \
+  X(i32, int32_t, (double), S)                                                   \
+  X(i64, int64_t, (double), S)                                                   \
+  X(u8, uint8_t, (double), U)                                                    \
+  X(u16, uint16_t, (double), U)                                                  \
+  X(u32, uint32_t, (double), U)                                                  \
+  X(u64, uint64_t, (double), U)
+
+#define AOTC_POW_F32(E, TE, TO_D, KIND) \
+  AOTC_BINARY_MIXED(aotc_pow_f32_##E, float, TE, float, pow((double)xa, TO_D(xb)))
+#define AOTC_POW_F64(E, TE, TO_D, KIND) \
+  AOTC_BINARY_MIXED(aotc_pow_f64_##E, double, TE, double, pow(xa, TO_D(xb)))
+#define AOTC_POW_F16(E, TE, TO_D, KIND) \
+  AOTC_BINARY_MIXED(aotc_pow_f16_##E, uint16_t, TE, uint16_t, aotc_ew_f2h(powf(aotc_ew_h2f(xa), (float)TO_D(xb))))
+#define AOTC_POW_BF16(E, TE, TO_D, KIND) \
+  AOTC_BINARY_MIXED(aotc_pow_bf16_##E, uint16_t, TE, uint16_t, aotc_ew_f2b(powf(aotc_ew_b2f(xa), (float)TO_D(xb))))
+#define AOTC_POW_I32(E, TE, TO_D, KIND) \
+  AOTC_BINARY_MIXED(aotc_pow_i32_##E, int32_t, TE, int32_t, AOTC_EW_IPOW_##KIND(xa, xb, TO_D))
+#define AOTC_POW_I64(E, TE, TO_D, KIND) \
+  AOTC_BINARY_MIXED(aotc_pow_i64_##E, int64_t, TE, int64_t, AOTC_EW_IPOW_##KIND(xa, xb, TO_D))
+AOTC_POW_EXPONENTS(AOTC_POW_F32)
+AOTC_POW_EXPONENTS(AOTC_POW_F64)
+AOTC_POW_EXPONENTS(AOTC_POW_F16)
+AOTC_POW_EXPONENTS(AOTC_POW_BF16)
+AOTC_POW_EXPONENTS(AOTC_POW_I32)
+AOTC_POW_EXPONENTS(AOTC_POW_I64)
+
 /* ---- helpers used by several ops ---------------------------------------- */
 
 /* y = x * s (Mean's final scaling). In place is allowed. */
@@ -157,6 +408,14 @@ AOTC_KERNEL void aotc_scale_f32(const float *x, float *y, int32_t n, float s) {
 AOTC_KERNEL void aotc_scale_f64(const double *x, double *y, int32_t n, float s) {
   int32_t i;
   for (i = 0; i < n; ++i) y[i] = x[i] * (double)s;
+}
+AOTC_KERNEL void aotc_scale_f16(const uint16_t *x, uint16_t *y, int32_t n, float s) {
+  int32_t i;
+  for (i = 0; i < n; ++i) y[i] = aotc_ew_f2h(aotc_ew_h2f(x[i]) * s);
+}
+AOTC_KERNEL void aotc_scale_bf16(const uint16_t *x, uint16_t *y, int32_t n, float s) {
+  int32_t i;
+  for (i = 0; i < n; ++i) y[i] = aotc_ew_f2b(aotc_ew_b2f(x[i]) * s);
 }
 
 /*
@@ -183,3 +442,18 @@ AOTC_CLIP_BOUNDS(u8, uint8_t)
 AOTC_CLIP_BOUNDS(u16, uint16_t)
 AOTC_CLIP_BOUNDS(u32, uint32_t)
 AOTC_CLIP_BOUNDS(u64, uint64_t)
+
+/* float16 / bfloat16 bounds compare as floats. */
+#define AOTC_CLIP_BOUNDS_HALF(SFX, TO_F)                                                                           \
+  AOTC_KERNEL void aotc_clip_bounds_##SFX(const uint16_t *x, const uint16_t *lo, const uint16_t *hi, uint16_t *y, \
+                                          int32_t n) {                                                             \
+    int32_t i;                                                                                                     \
+    for (i = 0; i < n; ++i) {                                                                                      \
+      uint16_t v = x[i];                                                                                           \
+      if (lo && TO_F(v) < TO_F(*lo)) v = *lo;                                                                      \
+      if (hi && TO_F(v) > TO_F(*hi)) v = *hi;                                                                      \
+      y[i] = v;                                                                                                    \
+    }                                                                                                              \
+  }
+AOTC_CLIP_BOUNDS_HALF(f16, aotc_ew_h2f)
+AOTC_CLIP_BOUNDS_HALF(bf16, aotc_ew_b2f)

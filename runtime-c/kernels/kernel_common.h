@@ -70,6 +70,9 @@ static AOTC_UNUSED int aotc_next_index(int32_t rank, int32_t skip, const int32_t
   return 0;
 }
 
+/* Clamps to [0, 1] with plain comparisons: fminf/fmaxf are library calls at -O2. */
+static AOTC_UNUSED float aotc_clamp01f(float v) { return v < 0.0f ? 0.0f : (v > 1.0f ? 1.0f : v); }
+
 static AOTC_UNUSED float aotc_sigmoidf(float x) {
   /* Written so that exp never overflows: for x < 0 use e^x / (1 + e^x). */
   if (x >= 0.0f) return 1.0f / (1.0f + expf(-x));

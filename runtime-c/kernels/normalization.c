@@ -8,14 +8,15 @@
  */
 #include "kernel_common.h"
 
-#if defined(__GNUC__) || defined(__clang__)
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(AOTC_NO_VECTOR_EXT)
+#define AOTC_NORM_VEC 1
 typedef float aotc_norm_v4 __attribute__((vector_size(16)));
 #endif
 
 /* y[k] = x[k] * s + t, k < n (x == y allowed), 4 floats at a time where possible. */
 static AOTC_UNUSED void aotc_norm_affine_f32(const float *x, float *y, int32_t n, float s, float t) {
   int32_t k = 0;
-#if defined(__GNUC__) || defined(__clang__)
+#ifdef AOTC_NORM_VEC
   for (; k + 4 <= n; k += 4) {
     aotc_norm_v4 v;
     memcpy(&v, x + k, sizeof v);

@@ -177,3 +177,21 @@ AOTC_LPPOOL(f64, double, pow, fabs)
   }
 AOTC_GLOBAL_POOLS(f32, float, -FLT_MAX, powf, fabsf)
 AOTC_GLOBAL_POOLS(f64, double, -DBL_MAX, pow, fabs)
+
+/*
+ * MaxUnpool: y (y_count elements of elem_size bytes) is zero except
+ * y[indices[i]] = x[i] for i < n (flat indices as MaxPool produces them;
+ * out-of-range indices are ignored).
+ */
+AOTC_KERNEL void aotc_maxunpool(const void *x, const int64_t *indices, void *y, int32_t n, int32_t y_count,
+                                int32_t elem_size) {
+  const unsigned char *src = (const unsigned char *)x;
+  unsigned char *dst = (unsigned char *)y;
+  int32_t i;
+  memset(dst, 0, (size_t)y_count * (size_t)elem_size);
+  for (i = 0; i < n; ++i) {
+    const int64_t j = indices[i];
+    if (j >= 0 && j < y_count)
+      memcpy(dst + (size_t)j * (size_t)elem_size, src + (size_t)i * (size_t)elem_size, (size_t)elem_size);
+  }
+}

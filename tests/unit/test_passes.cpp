@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 #include "ops/op.h"
 #include "passes/pipeline.h"
@@ -208,4 +209,61 @@ TEST_CASE("eliminate_dead_code removes dead chains and unused constants", "[pass
   CHECK(g.find_value("used_k") != nullptr);
   CHECK(g.find_value("x") != nullptr);  // graph inputs stay even if unused
   CHECK_NOTHROW(verify_graph(g, true));
+}
+
+TEST_CASE("fuse_conv_batchnorm and fuse_conv_activation fold BN and Relu into the Conv", "[passes]") {
+  Graph g;
+  g.opsets[""] = 13;
+  Value *x = input(g, "x", {1, 1, 1, 2});
+  Value *w = f32_constant(g, "w", {2.0f, 3.0f}, {2, 1, 1, 1});
+  Value *scale = f32_constant(g, "scale", {1.0f, 2.0f}, {2});
+  Value *beta = f32_constant(g, "beta", {0.5f, 0.0f}, {2});
+  Value *mean = f32_constant(g, "mean", {1.0f, 0.0f}, {2});
+  Value *var = f32_constant(g, "var", {3.0f, 0.25f}, {2});
+  Value *c = g.add_value("c", Value::Kind::Intermediate);
+  Value *b = g.add_value("b", Value::Kind::Intermediate);
+  Value *y = g.add_value("y", Value::Kind::Intermediate);
+  g.add_node("Conv", {x, w}, {c})->opset = 13;
+  Node *bn = g.add_node("BatchNormalization", {c, scale, beta, mean, var}, {b});
+  bn->opset = 13;
+  bn->attrs["epsilon"].value = 1.0f;
+  g.add_node("Relu", {b}, {y})->opset = 13;
+  g.outputs = {y};
+  g.output_names = {"y"};
+
+  infer_shapes_and_fold(g);
+  fuse_conv_batchnorm(g);
+  fuse_conv_activation(g);
+  eliminate_dead_code(g);
+  verify_graph(g, true);
+
+  REQUIRE(ops_of(g) == std::vector<std::string>{"Conv"});
+  Node &conv = *g.nodes[0];
+  REQUIRE(g.outputs[0] == conv.outputs[0]);
+  // s = scale / sqrt(var + eps) = {0.5, 2/sqrt(1.25)}; W' = W*s; B' = (0 - mean)*s + beta.
+  float s1 = 2.0f / std::sqrt(1.25f);
+  std::vector<float> w2 = floats_of(*conv.inputs[1]), b2 = floats_of(*conv.inputs[2]);
+  REQUIRE(w2[0] == Approx(1.0f));
+  REQUIRE(w2[1] == Approx(3.0f * s1));
+  REQUIRE(b2[0] == Approx(-0.5f + 0.5f));
+  REQUIRE(b2[1] == Approx(0.0f));
+  REQUIRE(std::get<int64_t>(conv.attr("aotc_activation")->value) == 1);  // clamp to [0, inf)
+  REQUIRE(std::get<float>(conv.attr("aotc_activation_a")->value) == 0.0f);
+}
+
+TEST_CASE("fuse_conv_activation leaves a Conv whose output has other readers alone", "[passes]") {
+  Graph g;
+  g.opsets[""] = 13;
+  Value *x = input(g, "x", {1, 1, 1, 2});
+  Value *w = f32_constant(g, "w", {2.0f}, {1, 1, 1, 1});
+  Value *c = g.add_value("c", Value::Kind::Intermediate);
+  Value *y = g.add_value("y", Value::Kind::Intermediate);
+  g.add_node("Conv", {x, w}, {c})->opset = 13;
+  g.add_node("Relu", {c}, {y})->opset = 13;
+  g.outputs = {y, c};
+  g.output_names = {"y", "c"};
+  infer_shapes_and_fold(g);
+  fuse_conv_activation(g);
+  REQUIRE(ops_of(g) == std::vector<std::string>{"Conv", "Relu"});
+  REQUIRE(g.nodes[0]->attr("aotc_activation") == nullptr);
 }
