@@ -31,19 +31,6 @@ int64_t elem_size(const OpContext &ctx, const Value &v) {
   return static_cast<int64_t>(size);
 }
 
-// The raw bytes of one element, as the int32 words aotc_fill reads them.
-std::vector<int64_t> value_words(const uint8_t *bytes, size_t size) {
-  std::vector<uint8_t> padded(bytes, bytes + size);
-  padded.resize((size + 3) / 4 * 4, 0);
-  std::vector<int64_t> words;
-  for (size_t i = 0; i < padded.size(); i += 4) {
-    int32_t w;
-    std::memcpy(&w, &padded[i], 4);
-    words.push_back(w);
-  }
-  return words;
-}
-
 // Emits y[y_off + i.ys] = x[x_off + i.xs] over `dims` (strides in elements).
 // A copy that maps all of x onto all of y unchanged becomes an alias.
 void emit_strided_copy(LowerContext &ctx, Value &x, Value &y, const Shape &dims, const std::vector<int64_t> &xs,

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 
 namespace aotc {
 
@@ -73,6 +74,19 @@ std::vector<int64_t> normalize_axes(const OpContext &ctx, std::vector<int64_t> a
   std::sort(axes.begin(), axes.end());
   if (std::adjacent_find(axes.begin(), axes.end()) != axes.end()) ctx.error("axes contain a duplicate");
   return axes;
+}
+
+// The raw bytes of one element, as the int32 words aotc_fill reads them.
+std::vector<int64_t> value_words(const uint8_t *bytes, size_t size) {
+  std::vector<uint8_t> padded(bytes, bytes + size);
+  padded.resize((size + 3) / 4 * 4, 0);
+  std::vector<int64_t> words;
+  for (size_t i = 0; i < padded.size(); i += 4) {
+    int32_t w;
+    std::memcpy(&w, &padded[i], 4);
+    words.push_back(w);
+  }
+  return words;
 }
 
 void infer_same_as_input(OpContext &ctx) {

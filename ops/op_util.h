@@ -34,6 +34,10 @@ bool kernel_exists(const std::string &name);
 /// Normalises possibly negative axes against rank and sorts them.
 std::vector<int64_t> normalize_axes(const OpContext &ctx, std::vector<int64_t> axes, int64_t rank);
 
+/// The bytes of one element (e.g. a fill value) as the int32 words that
+/// fill kernels (aotc_fill) take, zero padded to a multiple of 4 bytes.
+std::vector<int64_t> value_words(const uint8_t *bytes, size_t size);
+
 /// Output shape of the node's first input (shared by shape-preserving ops).
 void infer_same_as_input(OpContext &ctx);
 

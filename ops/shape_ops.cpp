@@ -268,19 +268,6 @@ void register_dropout(OpRegistry &r) {
 
 // ---- ConstantOfShape ---------------------------------------------------------------
 
-// The raw bytes of one element, as the int32 words aotc_fill reads them.
-std::vector<int64_t> value_words(const uint8_t *bytes, size_t size) {
-  std::vector<uint8_t> padded(bytes, bytes + size);
-  padded.resize((size + 3) / 4 * 4, 0);
-  std::vector<int64_t> words;
-  for (size_t i = 0; i < padded.size(); i += 4) {
-    int32_t w;
-    std::memcpy(&w, &padded[i], 4);
-    words.push_back(w);
-  }
-  return words;
-}
-
 // ConstantOfShape's value: its attribute (one element), default float 0.
 Tensor fill_value(const OpContext &ctx) {
   if (!ctx.has_attr("value")) return make_tensor(DType::Float, {1});

@@ -19,32 +19,6 @@
 
 /* ---- scalar conversions --------------------------------------------------- */
 
-/* float16 bits -> float (exact). */
-static AOTC_UNUSED float aotc_cast_h2f(uint16_t h) {
-  uint32_t sign = (uint32_t)(h & 0x8000u) << 16;
-  uint32_t e = (h >> 10) & 0x1Fu, m = h & 0x3FFu, bits;
-  float f;
-  if (e == 0) {
-    /* zero or subnormal: m * 2^-24, exact in float */
-    f = (float)m * 5.9604644775390625e-8f;
-    return sign ? -f : f;
-  }
-  if (e == 31)
-    bits = sign | 0x7F800000u | (m << 13);
-  else
-    bits = sign | ((e + 112u) << 23) | (m << 13);
-  memcpy(&f, &bits, sizeof f);
-  return f;
-}
-
-/* bfloat16 bits -> float (exact: the top half of a float). */
-static AOTC_UNUSED float aotc_cast_b2f(uint16_t b) {
-  uint32_t bits = (uint32_t)b << 16;
-  float f;
-  memcpy(&f, &bits, sizeof f);
-  return f;
-}
-
 /*
  * Rounds a double to a narrower IEEE binary format with `mbits` mantissa bits
  * and `ebits` exponent bits (float16: 10/5, bfloat16: 7/8), to nearest even,
@@ -139,32 +113,32 @@ AOTC_CAST(f64, u16, double, uint16_t, (uint16_t)aotc_cast_d2i64((double)v))
 AOTC_CAST(f64, u32, double, uint32_t, (uint32_t)aotc_cast_d2i64((double)v))
 AOTC_CAST(f64, u64, double, uint64_t, (uint64_t)aotc_cast_d2u64((double)v))
 AOTC_CAST(f64, bool, double, uint8_t, (uint8_t)(v != 0))
-AOTC_CAST(f16, f32, uint16_t, float, (float)aotc_cast_h2f(v))
-AOTC_CAST(f16, f64, uint16_t, double, (double)aotc_cast_h2f(v))
+AOTC_CAST(f16, f32, uint16_t, float, (float)aotc_half_to_float(v))
+AOTC_CAST(f16, f64, uint16_t, double, (double)aotc_half_to_float(v))
 AOTC_CAST(f16, f16, uint16_t, uint16_t, v)
-AOTC_CAST(f16, bf16, uint16_t, uint16_t, aotc_cast_d2b((double)aotc_cast_h2f(v)))
-AOTC_CAST(f16, i8, uint16_t, int8_t, (int8_t)aotc_cast_d2i64((double)aotc_cast_h2f(v)))
-AOTC_CAST(f16, i16, uint16_t, int16_t, (int16_t)aotc_cast_d2i64((double)aotc_cast_h2f(v)))
-AOTC_CAST(f16, i32, uint16_t, int32_t, (int32_t)aotc_cast_d2i64((double)aotc_cast_h2f(v)))
-AOTC_CAST(f16, i64, uint16_t, int64_t, (int64_t)aotc_cast_d2i64((double)aotc_cast_h2f(v)))
-AOTC_CAST(f16, u8, uint16_t, uint8_t, (uint8_t)aotc_cast_d2i64((double)aotc_cast_h2f(v)))
-AOTC_CAST(f16, u16, uint16_t, uint16_t, (uint16_t)aotc_cast_d2i64((double)aotc_cast_h2f(v)))
-AOTC_CAST(f16, u32, uint16_t, uint32_t, (uint32_t)aotc_cast_d2i64((double)aotc_cast_h2f(v)))
-AOTC_CAST(f16, u64, uint16_t, uint64_t, (uint64_t)aotc_cast_d2u64((double)aotc_cast_h2f(v)))
-AOTC_CAST(f16, bool, uint16_t, uint8_t, (uint8_t)(aotc_cast_h2f(v) != 0))
-AOTC_CAST(bf16, f32, uint16_t, float, (float)aotc_cast_b2f(v))
-AOTC_CAST(bf16, f64, uint16_t, double, (double)aotc_cast_b2f(v))
-AOTC_CAST(bf16, f16, uint16_t, uint16_t, aotc_cast_d2h((double)aotc_cast_b2f(v)))
+AOTC_CAST(f16, bf16, uint16_t, uint16_t, aotc_cast_d2b((double)aotc_half_to_float(v)))
+AOTC_CAST(f16, i8, uint16_t, int8_t, (int8_t)aotc_cast_d2i64((double)aotc_half_to_float(v)))
+AOTC_CAST(f16, i16, uint16_t, int16_t, (int16_t)aotc_cast_d2i64((double)aotc_half_to_float(v)))
+AOTC_CAST(f16, i32, uint16_t, int32_t, (int32_t)aotc_cast_d2i64((double)aotc_half_to_float(v)))
+AOTC_CAST(f16, i64, uint16_t, int64_t, (int64_t)aotc_cast_d2i64((double)aotc_half_to_float(v)))
+AOTC_CAST(f16, u8, uint16_t, uint8_t, (uint8_t)aotc_cast_d2i64((double)aotc_half_to_float(v)))
+AOTC_CAST(f16, u16, uint16_t, uint16_t, (uint16_t)aotc_cast_d2i64((double)aotc_half_to_float(v)))
+AOTC_CAST(f16, u32, uint16_t, uint32_t, (uint32_t)aotc_cast_d2i64((double)aotc_half_to_float(v)))
+AOTC_CAST(f16, u64, uint16_t, uint64_t, (uint64_t)aotc_cast_d2u64((double)aotc_half_to_float(v)))
+AOTC_CAST(f16, bool, uint16_t, uint8_t, (uint8_t)(aotc_half_to_float(v) != 0))
+AOTC_CAST(bf16, f32, uint16_t, float, (float)aotc_bfloat16_to_float(v))
+AOTC_CAST(bf16, f64, uint16_t, double, (double)aotc_bfloat16_to_float(v))
+AOTC_CAST(bf16, f16, uint16_t, uint16_t, aotc_cast_d2h((double)aotc_bfloat16_to_float(v)))
 AOTC_CAST(bf16, bf16, uint16_t, uint16_t, v)
-AOTC_CAST(bf16, i8, uint16_t, int8_t, (int8_t)aotc_cast_d2i64((double)aotc_cast_b2f(v)))
-AOTC_CAST(bf16, i16, uint16_t, int16_t, (int16_t)aotc_cast_d2i64((double)aotc_cast_b2f(v)))
-AOTC_CAST(bf16, i32, uint16_t, int32_t, (int32_t)aotc_cast_d2i64((double)aotc_cast_b2f(v)))
-AOTC_CAST(bf16, i64, uint16_t, int64_t, (int64_t)aotc_cast_d2i64((double)aotc_cast_b2f(v)))
-AOTC_CAST(bf16, u8, uint16_t, uint8_t, (uint8_t)aotc_cast_d2i64((double)aotc_cast_b2f(v)))
-AOTC_CAST(bf16, u16, uint16_t, uint16_t, (uint16_t)aotc_cast_d2i64((double)aotc_cast_b2f(v)))
-AOTC_CAST(bf16, u32, uint16_t, uint32_t, (uint32_t)aotc_cast_d2i64((double)aotc_cast_b2f(v)))
-AOTC_CAST(bf16, u64, uint16_t, uint64_t, (uint64_t)aotc_cast_d2u64((double)aotc_cast_b2f(v)))
-AOTC_CAST(bf16, bool, uint16_t, uint8_t, (uint8_t)(aotc_cast_b2f(v) != 0))
+AOTC_CAST(bf16, i8, uint16_t, int8_t, (int8_t)aotc_cast_d2i64((double)aotc_bfloat16_to_float(v)))
+AOTC_CAST(bf16, i16, uint16_t, int16_t, (int16_t)aotc_cast_d2i64((double)aotc_bfloat16_to_float(v)))
+AOTC_CAST(bf16, i32, uint16_t, int32_t, (int32_t)aotc_cast_d2i64((double)aotc_bfloat16_to_float(v)))
+AOTC_CAST(bf16, i64, uint16_t, int64_t, (int64_t)aotc_cast_d2i64((double)aotc_bfloat16_to_float(v)))
+AOTC_CAST(bf16, u8, uint16_t, uint8_t, (uint8_t)aotc_cast_d2i64((double)aotc_bfloat16_to_float(v)))
+AOTC_CAST(bf16, u16, uint16_t, uint16_t, (uint16_t)aotc_cast_d2i64((double)aotc_bfloat16_to_float(v)))
+AOTC_CAST(bf16, u32, uint16_t, uint32_t, (uint32_t)aotc_cast_d2i64((double)aotc_bfloat16_to_float(v)))
+AOTC_CAST(bf16, u64, uint16_t, uint64_t, (uint64_t)aotc_cast_d2u64((double)aotc_bfloat16_to_float(v)))
+AOTC_CAST(bf16, bool, uint16_t, uint8_t, (uint8_t)(aotc_bfloat16_to_float(v) != 0))
 AOTC_CAST(i8, f32, int8_t, float, (float)v)
 AOTC_CAST(i8, f64, int8_t, double, (double)v)
 AOTC_CAST(i8, f16, int8_t, uint16_t, aotc_cast_d2h((double)v))
@@ -428,8 +402,8 @@ static AOTC_UNUSED aotc_cast_value aotc_cast_load(const void *x, int32_t t, int3
   switch (t) {
     case 1: v.f = (double)((const float *)x)[k]; v.is_int = 0; return v;
     case 11: v.f = ((const double *)x)[k]; v.is_int = 0; return v;
-    case 10: v.f = (double)aotc_cast_h2f(((const uint16_t *)x)[k]); v.is_int = 0; return v;
-    case 16: v.f = (double)aotc_cast_b2f(((const uint16_t *)x)[k]); v.is_int = 0; return v;
+    case 10: v.f = (double)aotc_half_to_float(((const uint16_t *)x)[k]); v.is_int = 0; return v;
+    case 16: v.f = (double)aotc_bfloat16_to_float(((const uint16_t *)x)[k]); v.is_int = 0; return v;
     case 17: case 18: case 19: case 20: case 23: case 24:
       v.f = aotc_cast_mini2d(((const uint8_t *)x)[k], t);
       v.is_int = 0;
@@ -525,11 +499,11 @@ AOTC_RANGE_INT(i64, int64_t, uint64_t)
 /* float16/bfloat16: computed in float, rounded to the storage type. */
 AOTC_KERNEL void aotc_range_f16(const uint16_t *start, const uint16_t *delta, uint16_t *y, int32_t n) {
   int32_t i;
-  float s = aotc_cast_h2f(start[0]), d = aotc_cast_h2f(delta[0]);
+  float s = aotc_half_to_float(start[0]), d = aotc_half_to_float(delta[0]);
   for (i = 0; i < n; ++i) y[i] = aotc_cast_d2h((double)(s + (float)i * d));
 }
 AOTC_KERNEL void aotc_range_bf16(const uint16_t *start, const uint16_t *delta, uint16_t *y, int32_t n) {
   int32_t i;
-  float s = aotc_cast_b2f(start[0]), d = aotc_cast_b2f(delta[0]);
+  float s = aotc_bfloat16_to_float(start[0]), d = aotc_bfloat16_to_float(delta[0]);
   for (i = 0; i < n; ++i) y[i] = aotc_cast_d2b((double)(s + (float)i * d));
 }

@@ -16,69 +16,6 @@
  */
 #include "kernel_common.h"
 
-/* ---- float16 / bfloat16 ------------------------------------------------- */
-
-/*
- * float16 and bfloat16 tensors hold uint16_t bit patterns; kernels compute in
- * float and round back to nearest even, as numpy does for these types. (These
- * converters are this file's own: kernel files are pasted into generated code
- * independently, and all of them share one translation unit in the compiler.)
- */
-static AOTC_UNUSED float aotc_ew_h2f(uint16_t h) {
-  uint32_t sign = (uint32_t)(h & 0x8000u) << 16;
-  uint32_t e = (h >> 10) & 0x1Fu, m = h & 0x3FFu, bits;
-  float f;
-  if (e == 0) {
-    f = (float)m * 5.9604644775390625e-8f; /* zero or subnormal: m * 2^-24 */
-    return sign ? -f : f;
-  }
-  bits = sign | (e == 31 ? 0x7F800000u : (e + 112u) << 23) | (m << 13);
-  memcpy(&f, &bits, sizeof f);
-  return f;
-}
-
-static AOTC_UNUSED uint16_t aotc_ew_f2h(float f) {
-  uint32_t b, sign, mant, h, rem, half;
-  int32_t e, shift;
-  memcpy(&b, &f, sizeof b);
-  sign = (b >> 16) & 0x8000u;
-  e = (int32_t)((b >> 23) & 0xFFu);
-  mant = b & 0x7FFFFFu;
-  if (e == 0xFF) return (uint16_t)(sign | 0x7C00u | (mant ? 0x200u | (mant >> 13) : 0u)); /* inf, NaN */
-  e -= 127 - 15;
-  if (e >= 31) return (uint16_t)(sign | 0x7C00u); /* overflow */
-  if (e <= 0) {
-    /* half subnormal: (mant | 2^23) * 2^(e - 14) in units of 2^-24 */
-    shift = 14 - e;
-    if (shift > 24) return (uint16_t)sign;
-    mant |= 0x800000u;
-    h = mant >> shift;
-    rem = mant & ((1u << shift) - 1u);
-    half = 1u << (shift - 1);
-  } else {
-    h = ((uint32_t)e << 10) | (mant >> 13);
-    rem = mant & 0x1FFFu;
-    half = 0x1000u;
-  }
-  if (rem > half || (rem == half && (h & 1u))) ++h; /* a carry moves into the exponent correctly */
-  return (uint16_t)(sign | h);
-}
-
-static AOTC_UNUSED float aotc_ew_b2f(uint16_t v) {
-  uint32_t bits = (uint32_t)v << 16;
-  float f;
-  memcpy(&f, &bits, sizeof f);
-  return f;
-}
-
-static AOTC_UNUSED uint16_t aotc_ew_f2b(float f) {
-  uint32_t b;
-  memcpy(&b, &f, sizeof b);
-  if ((b & 0x7FFFFFFFu) > 0x7F800000u) return (uint16_t)((b >> 16) | 0x40u); /* quiet NaN */
-  b += 0x7FFFu + ((b >> 16) & 1u);                                            /* round to nearest even */
-  return (uint16_t)(b >> 16);
-}
-
 #define AOTC_EW_ID(v) (v)
 
 /* ---- unary ------------------------------------------------------------- */
@@ -141,8 +78,8 @@ static AOTC_UNUSED uint16_t aotc_ew_f2b(float f) {
   X(mish, x * tanhf(x > 0.0f ? x + log1pf(expf(-x)) : log1pf(expf(x))))
 
 #define AOTC_UNARY_F32(OP, EXPR) AOTC_UNARY(aotc_##OP##_f32, float, float, AOTC_EW_ID, AOTC_EW_ID, EXPR)
-#define AOTC_UNARY_F16(OP, EXPR) AOTC_UNARY(aotc_##OP##_f16, uint16_t, float, aotc_ew_h2f, aotc_ew_f2h, EXPR)
-#define AOTC_UNARY_BF16(OP, EXPR) AOTC_UNARY(aotc_##OP##_bf16, uint16_t, float, aotc_ew_b2f, aotc_ew_f2b, EXPR)
+#define AOTC_UNARY_F16(OP, EXPR) AOTC_UNARY(aotc_##OP##_f16, uint16_t, float, aotc_half_to_float, aotc_float_to_half, EXPR)
+#define AOTC_UNARY_BF16(OP, EXPR) AOTC_UNARY(aotc_##OP##_bf16, uint16_t, float, aotc_bfloat16_to_float, aotc_float_to_bfloat16, EXPR)
 AOTC_UNARY_FLOAT_OPS(AOTC_UNARY_F32)
 AOTC_UNARY_FLOAT_OPS(AOTC_UNARY_F16)
 AOTC_UNARY_FLOAT_OPS(AOTC_UNARY_BF16)
@@ -210,49 +147,6 @@ AOTC_UNARY_UINT(u64, uint64_t)
 
 /* ---- binary, broadcasting ---------------------------------------------- */
 
-/* Defines NAME(a, b, y, rank, dims, a_strides, b_strides) computing y = EXPR(xa, xb). */
-#define AOTC_BINARY(NAME, TA, TY, EXPR)                                                                  \
-  AOTC_KERNEL void NAME(const TA *a, const TA *b, TY *y, int32_t rank, const int32_t *dims,             \
-                        const int32_t *a_strides, const int32_t *b_strides) {                           \
-    int32_t idx[AOTC_MAX_RANK] = {0};                                                                    \
-    int32_t off[2] = {0, 0};                                                                             \
-    const int32_t *strides[2];                                                                           \
-    int32_t n = rank > 0 ? dims[rank - 1] : 1;                                                           \
-    int32_t sa = rank > 0 ? a_strides[rank - 1] : 0;                                                     \
-    int32_t sb = rank > 0 ? b_strides[rank - 1] : 0;                                                     \
-    strides[0] = a_strides;                                                                              \
-    strides[1] = b_strides;                                                                              \
-    do {                                                                                                 \
-      const TA *pa = a + off[0];                                                                         \
-      const TA *pb = b + off[1];                                                                         \
-      int32_t i;                                                                                         \
-      if (sa == 1 && sb == 1) {                                                                          \
-        for (i = 0; i < n; ++i) {                                                                        \
-          TA xa = pa[i], xb = pb[i];                                                                     \
-          y[i] = (EXPR);                                                                                 \
-        }                                                                                                \
-      } else if (sa == 1 && sb == 0) {                                                                   \
-        TA xb = pb[0];                                                                                   \
-        for (i = 0; i < n; ++i) {                                                                        \
-          TA xa = pa[i];                                                                                 \
-          y[i] = (EXPR);                                                                                 \
-        }                                                                                                \
-      } else if (sa == 0 && sb == 1) {                                                                   \
-        TA xa = pa[0];                                                                                   \
-        for (i = 0; i < n; ++i) {                                                                        \
-          TA xb = pb[i];                                                                                 \
-          y[i] = (EXPR);                                                                                 \
-        }                                                                                                \
-      } else {                                                                                           \
-        for (i = 0; i < n; ++i) {                                                                        \
-          TA xa = pa[(ptrdiff_t)i * sa], xb = pb[(ptrdiff_t)i * sb];                                     \
-          y[i] = (EXPR);                                                                                 \
-        }                                                                                                \
-      }                                                                                                  \
-      y += n;                                                                                            \
-    } while (aotc_next_index(rank, 1, dims, idx, 2, off, strides));                                      \
-  }
-
 /* Float arithmetic. */
 #define AOTC_BINARY_FLOAT_ARITH(SFX, T)                       \
   AOTC_BINARY(aotc_add_##SFX, T, T, xa + xb)                  \
@@ -277,8 +171,8 @@ AOTC_BINARY(aotc_pow_f64, double, double, pow(xa, xb))
   AOTC_BINARY(aotc_max_##SFX, uint16_t, uint16_t, (TO_F(xa) != TO_F(xa) || TO_F(xa) > TO_F(xb)) ? xa : xb) \
   AOTC_BINARY(aotc_min_##SFX, uint16_t, uint16_t, (TO_F(xa) != TO_F(xa) || TO_F(xa) < TO_F(xb)) ? xa : xb) \
   AOTC_BINARY(aotc_pow_##SFX, uint16_t, uint16_t, FROM_F(powf(TO_F(xa), TO_F(xb))))
-AOTC_BINARY_HALF_ARITH(f16, aotc_ew_h2f, aotc_ew_f2h)
-AOTC_BINARY_HALF_ARITH(bf16, aotc_ew_b2f, aotc_ew_f2b)
+AOTC_BINARY_HALF_ARITH(f16, aotc_half_to_float, aotc_float_to_half)
+AOTC_BINARY_HALF_ARITH(bf16, aotc_bfloat16_to_float, aotc_float_to_bfloat16)
 
 /*
  * Integer arithmetic wraps around like ONNX Runtime's: it is done in the
@@ -368,8 +262,8 @@ static AOTC_UNUSED int64_t aotc_ew_ipow(int64_t base, int64_t e) {
 #define AOTC_POW_EXPONENTS(X)                                                    \
   X(f32, float, (double), F)                                                     \
   X(f64, double, (double), F)                                                    \
-  X(f16, uint16_t, (double)aotc_ew_h2f, F)                                       \
-  X(bf16, uint16_t, (double)aotc_ew_b2f, F)                                      \
+  X(f16, uint16_t, (double)aotc_half_to_float, F)                                       \
+  X(bf16, uint16_t, (double)aotc_bfloat16_to_float, F)                                      \
   X(i8, int8_t, (double), S)                                                     \
   X(i16, int16_t, (double), S)                                                   \
   X(i32, int32_t, (double), S)                                                   \
@@ -384,9 +278,9 @@ static AOTC_UNUSED int64_t aotc_ew_ipow(int64_t base, int64_t e) {
 #define AOTC_POW_F64(E, TE, TO_D, KIND) \
   AOTC_BINARY_MIXED(aotc_pow_f64_##E, double, TE, double, pow(xa, TO_D(xb)))
 #define AOTC_POW_F16(E, TE, TO_D, KIND) \
-  AOTC_BINARY_MIXED(aotc_pow_f16_##E, uint16_t, TE, uint16_t, aotc_ew_f2h(powf(aotc_ew_h2f(xa), (float)TO_D(xb))))
+  AOTC_BINARY_MIXED(aotc_pow_f16_##E, uint16_t, TE, uint16_t, aotc_float_to_half(powf(aotc_half_to_float(xa), (float)TO_D(xb))))
 #define AOTC_POW_BF16(E, TE, TO_D, KIND) \
-  AOTC_BINARY_MIXED(aotc_pow_bf16_##E, uint16_t, TE, uint16_t, aotc_ew_f2b(powf(aotc_ew_b2f(xa), (float)TO_D(xb))))
+  AOTC_BINARY_MIXED(aotc_pow_bf16_##E, uint16_t, TE, uint16_t, aotc_float_to_bfloat16(powf(aotc_bfloat16_to_float(xa), (float)TO_D(xb))))
 #define AOTC_POW_I32(E, TE, TO_D, KIND) \
   AOTC_BINARY_MIXED(aotc_pow_i32_##E, int32_t, TE, int32_t, AOTC_EW_IPOW_##KIND(xa, xb, TO_D))
 #define AOTC_POW_I64(E, TE, TO_D, KIND) \
@@ -411,11 +305,11 @@ AOTC_KERNEL void aotc_scale_f64(const double *x, double *y, int32_t n, float s) 
 }
 AOTC_KERNEL void aotc_scale_f16(const uint16_t *x, uint16_t *y, int32_t n, float s) {
   int32_t i;
-  for (i = 0; i < n; ++i) y[i] = aotc_ew_f2h(aotc_ew_h2f(x[i]) * s);
+  for (i = 0; i < n; ++i) y[i] = aotc_float_to_half(aotc_half_to_float(x[i]) * s);
 }
 AOTC_KERNEL void aotc_scale_bf16(const uint16_t *x, uint16_t *y, int32_t n, float s) {
   int32_t i;
-  for (i = 0; i < n; ++i) y[i] = aotc_ew_f2b(aotc_ew_b2f(x[i]) * s);
+  for (i = 0; i < n; ++i) y[i] = aotc_float_to_bfloat16(aotc_bfloat16_to_float(x[i]) * s);
 }
 
 /*
@@ -455,5 +349,5 @@ AOTC_CLIP_BOUNDS(u64, uint64_t)
       y[i] = v;                                                                                                    \
     }                                                                                                              \
   }
-AOTC_CLIP_BOUNDS_HALF(f16, aotc_ew_h2f)
-AOTC_CLIP_BOUNDS_HALF(bf16, aotc_ew_b2f)
+AOTC_CLIP_BOUNDS_HALF(f16, aotc_half_to_float)
+AOTC_CLIP_BOUNDS_HALF(bf16, aotc_bfloat16_to_float)

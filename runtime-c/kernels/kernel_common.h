@@ -82,4 +82,112 @@ static AOTC_UNUSED float aotc_sigmoidf(float x) {
   }
 }
 
+/*
+ * float16 and bfloat16 tensors hold uint16_t bit patterns; kernels compute in
+ * float and round back to nearest even (as numpy does for these types).
+ */
+static AOTC_UNUSED float aotc_half_to_float(uint16_t h) {
+  uint32_t sign = (uint32_t)(h & 0x8000u) << 16;
+  uint32_t e = (h >> 10) & 0x1Fu, m = h & 0x3FFu, bits;
+  float f;
+  if (e == 0) {
+    f = (float)m * 5.9604644775390625e-8f; /* zero or subnormal: m * 2^-24 */
+    return sign ? -f : f;
+  }
+  bits = sign | (e == 31 ? 0x7F800000u : (e + 112u) << 23) | (m << 13);
+  memcpy(&f, &bits, sizeof f);
+  return f;
+}
+
+static AOTC_UNUSED uint16_t aotc_float_to_half(float f) {
+  uint32_t b, sign, mant, h, rem, half;
+  int32_t e, shift;
+  memcpy(&b, &f, sizeof b);
+  sign = (b >> 16) & 0x8000u;
+  e = (int32_t)((b >> 23) & 0xFFu);
+  mant = b & 0x7FFFFFu;
+  if (e == 0xFF) return (uint16_t)(sign | 0x7C00u | (mant ? 0x200u | (mant >> 13) : 0u)); /* inf, NaN */
+  e -= 127 - 15;
+  if (e >= 31) return (uint16_t)(sign | 0x7C00u); /* overflow */
+  if (e <= 0) {
+    /* half subnormal: (mant | 2^23) * 2^(e - 14) in units of 2^-24 */
+    shift = 14 - e;
+    if (shift > 24) return (uint16_t)sign;
+    mant |= 0x800000u;
+    h = mant >> shift;
+    rem = mant & ((1u << shift) - 1u);
+    half = 1u << (shift - 1);
+  } else {
+    h = ((uint32_t)e << 10) | (mant >> 13);
+    rem = mant & 0x1FFFu;
+    half = 0x1000u;
+  }
+  if (rem > half || (rem == half && (h & 1u))) ++h; /* a carry moves into the exponent correctly */
+  return (uint16_t)(sign | h);
+}
+
+static AOTC_UNUSED float aotc_bfloat16_to_float(uint16_t v) {
+  uint32_t bits = (uint32_t)v << 16;
+  float f;
+  memcpy(&f, &bits, sizeof f);
+  return f;
+}
+
+static AOTC_UNUSED uint16_t aotc_float_to_bfloat16(float f) {
+  uint32_t b;
+  memcpy(&b, &f, sizeof b);
+  if ((b & 0x7FFFFFFFu) > 0x7F800000u) return (uint16_t)((b >> 16) | 0x40u); /* quiet NaN */
+  b += 0x7FFFu + ((b >> 16) & 1u);                                            /* round to nearest even */
+  return (uint16_t)(b >> 16);
+}
+
+/*
+ * Broadcasting binary kernel: defines
+ *     NAME(const TA *a, const TA *b, TY *y, int32_t rank, const int32_t *dims,
+ *          const int32_t *a_strides, const int32_t *b_strides)
+ * computing y = EXPR (of xa, xb) with per-input element strides (0 on
+ * broadcast dims). The innermost dim gets contiguous/scalar fast paths.
+ */
+#define AOTC_BINARY(NAME, TA, TY, EXPR)                                                                  \
+  AOTC_KERNEL void NAME(const TA *a, const TA *b, TY *y, int32_t rank, const int32_t *dims,             \
+                        const int32_t *a_strides, const int32_t *b_strides) {                           \
+    int32_t idx[AOTC_MAX_RANK] = {0};                                                                    \
+    int32_t off[2] = {0, 0};                                                                             \
+    const int32_t *strides[2];                                                                           \
+    int32_t n = rank > 0 ? dims[rank - 1] : 1;                                                           \
+    int32_t sa = rank > 0 ? a_strides[rank - 1] : 0;                                                     \
+    int32_t sb = rank > 0 ? b_strides[rank - 1] : 0;                                                     \
+    strides[0] = a_strides;                                                                              \
+    strides[1] = b_strides;                                                                              \
+    do {                                                                                                 \
+      const TA *pa = a + off[0];                                                                         \
+      const TA *pb = b + off[1];                                                                         \
+      int32_t i;                                                                                         \
+      if (sa == 1 && sb == 1) {                                                                          \
+        for (i = 0; i < n; ++i) {                                                                        \
+          TA xa = pa[i], xb = pb[i];                                                                     \
+          y[i] = (EXPR);                                                                                 \
+        }                                                                                                \
+      } else if (sa == 1 && sb == 0) {                                                                   \
+        TA xb = pb[0];                                                                                   \
+        for (i = 0; i < n; ++i) {                                                                        \
+          TA xa = pa[i];                                                                                 \
+          y[i] = (EXPR);                                                                                 \
+        }                                                                                                \
+      } else if (sa == 0 && sb == 1) {                                                                   \
+        TA xa = pa[0];                                                                                   \
+        for (i = 0; i < n; ++i) {                                                                        \
+          TA xb = pb[i];                                                                                 \
+          y[i] = (EXPR);                                                                                 \
+        }                                                                                                \
+      } else {                                                                                           \
+        for (i = 0; i < n; ++i) {                                                                        \
+          TA xa = pa[(ptrdiff_t)i * sa], xb = pb[(ptrdiff_t)i * sb];                                     \
+          y[i] = (EXPR);                                                                                 \
+        }                                                                                                \
+      }                                                                                                  \
+      y += n;                                                                                            \
+    } while (aotc_next_index(rank, 1, dims, idx, 2, off, strides));                                      \
+  }
+
 #endif /* AOTC_KERNEL_COMMON_H */

@@ -10,42 +10,8 @@
  */
 #include "kernel_common.h"
 
-/* Defines NAME(a, b, y, rank, dims, a_strides, b_strides) computing y = EXPR(xa, xb). */
-#define AOTC_LG_BINARY(NAME, TA, EXPR)                                                                  \
-  AOTC_KERNEL void NAME(const TA *a, const TA *b, uint8_t *y, int32_t rank, const int32_t *dims,       \
-                        const int32_t *a_strides, const int32_t *b_strides) {                          \
-    int32_t idx[AOTC_MAX_RANK] = {0};                                                                   \
-    int32_t off[2] = {0, 0};                                                                            \
-    const int32_t *strides[2];                                                                          \
-    int32_t n = rank > 0 ? dims[rank - 1] : 1;                                                          \
-    int32_t sa = rank > 0 ? a_strides[rank - 1] : 0;                                                    \
-    int32_t sb = rank > 0 ? b_strides[rank - 1] : 0;                                                    \
-    strides[0] = a_strides;                                                                             \
-    strides[1] = b_strides;                                                                             \
-    do {                                                                                                \
-      const TA *pa = a + off[0];                                                                        \
-      const TA *pb = b + off[1];                                                                        \
-      int32_t i;                                                                                        \
-      if (sa == 1 && sb == 1) {                                                                         \
-        for (i = 0; i < n; ++i) {                                                                       \
-          TA xa = pa[i], xb = pb[i];                                                                    \
-          y[i] = (uint8_t)(EXPR);                                                                       \
-        }                                                                                               \
-      } else if (sa == 1 && sb == 0) {                                                                  \
-        TA xb = pb[0];                                                                                  \
-        for (i = 0; i < n; ++i) {                                                                       \
-          TA xa = pa[i];                                                                                \
-          y[i] = (uint8_t)(EXPR);                                                                       \
-        }                                                                                               \
-      } else {                                                                                          \
-        for (i = 0; i < n; ++i) {                                                                       \
-          TA xa = pa[(ptrdiff_t)i * sa], xb = pb[(ptrdiff_t)i * sb];                                    \
-          y[i] = (uint8_t)(EXPR);                                                                       \
-        }                                                                                               \
-      }                                                                                                 \
-      y += n;                                                                                           \
-    } while (aotc_next_index(rank, 1, dims, idx, 2, off, strides));                                     \
-  }
+/* Comparisons and boolean logic: the common broadcasting kernel with a uint8_t result. */
+#define AOTC_LG_BINARY(NAME, TA, EXPR) AOTC_BINARY(NAME, TA, uint8_t, (uint8_t)(EXPR))
 
 #define AOTC_LG_COMPARE(SFX, T)                             \
   AOTC_LG_BINARY(aotc_equal_##SFX, T, xa == xb)             \
@@ -64,32 +30,14 @@ AOTC_LG_COMPARE(u16, uint16_t)
 AOTC_LG_COMPARE(u32, uint32_t)
 AOTC_LG_COMPARE(u64, uint64_t)
 /* float16 / bfloat16 (uint16_t bit patterns): compared as floats (exact conversions). */
-static AOTC_UNUSED float aotc_lg_h2f(uint16_t h) {
-  uint32_t sign = (uint32_t)(h & 0x8000u) << 16;
-  uint32_t e = (h >> 10) & 0x1Fu, m = h & 0x3FFu, bits;
-  float f;
-  if (e == 0) {
-    f = (float)m * 5.9604644775390625e-8f;
-    return sign ? -f : f;
-  }
-  bits = sign | (e == 31 ? 0x7F800000u : (e + 112u) << 23) | (m << 13);
-  memcpy(&f, &bits, sizeof f);
-  return f;
-}
-static AOTC_UNUSED float aotc_lg_b2f(uint16_t b) {
-  uint32_t bits = (uint32_t)b << 16;
-  float f;
-  memcpy(&f, &bits, sizeof f);
-  return f;
-}
 #define AOTC_LG_COMPARE_HALF(SFX, CVT)                                     \
   AOTC_LG_BINARY(aotc_equal_##SFX, uint16_t, CVT(xa) == CVT(xb))           \
   AOTC_LG_BINARY(aotc_less_##SFX, uint16_t, CVT(xa) < CVT(xb))             \
   AOTC_LG_BINARY(aotc_less_equal_##SFX, uint16_t, CVT(xa) <= CVT(xb))      \
   AOTC_LG_BINARY(aotc_greater_##SFX, uint16_t, CVT(xa) > CVT(xb))          \
   AOTC_LG_BINARY(aotc_greater_equal_##SFX, uint16_t, CVT(xa) >= CVT(xb))
-AOTC_LG_COMPARE_HALF(f16, aotc_lg_h2f)
-AOTC_LG_COMPARE_HALF(bf16, aotc_lg_b2f)
+AOTC_LG_COMPARE_HALF(f16, aotc_half_to_float)
+AOTC_LG_COMPARE_HALF(bf16, aotc_bfloat16_to_float)
 
 /* Equal on booleans: any nonzero byte is true. */
 AOTC_LG_BINARY(aotc_equal_bool, uint8_t, (xa != 0) == (xb != 0))
