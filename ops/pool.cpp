@@ -141,6 +141,21 @@ void register_global_pool(OpRegistry &r, const char *op, const char *kernel, boo
   r.add(std::move(def));
 }
 
+// The shape MaxPool's input had, from X and the window: N, C, then
+// (x - 1) * stride + kernel - pad_begin - pad_end per spatial dim.
+Shape unpool_default_shape(const OpContext &ctx) {
+  const Value &x = ctx.input(0);
+  const size_t n = x.shape.size() - 2;
+  std::vector<int64_t> k = ctx.attr_ints("kernel_shape");
+  std::vector<int64_t> st = ctx.attr_ints("strides", std::vector<int64_t>(n, 1));
+  std::vector<int64_t> pads = ctx.attr_ints("pads", std::vector<int64_t>(2 * n, 0));
+  ctx.require(k.size() == n && st.size() == n && pads.size() == 2 * n,
+              "kernel_shape, strides or pads do not match the spatial rank");
+  Shape y = {x.shape[0], x.shape[1]};
+  for (size_t i = 0; i < n; ++i) y.push_back((x.shape[i + 2] - 1) * st[i] + k[i] - pads[i] - pads[i + n]);
+  return y;
+}
+
 // MaxUnpool: scatters X to the flat positions in I (MaxPool's Indices) of a
 // zero tensor shaped like MaxPool's input: output_shape (input 2) or the
 // shape implied by the window.
@@ -156,32 +171,43 @@ void register_maxunpool(OpRegistry &r) {
     require_pool_input(ctx, x);
     ctx.require(ind.dtype == DType::Int64 && ind.shape == x.shape, "I must be int64 with the shape of X");
     const size_t n = x.shape.size() - 2;
-    Shape y = {x.shape[0], x.shape[1]};
+    Shape y = unpool_default_shape(ctx);
     if (ctx.has_input(2)) {
       std::vector<int64_t> out = ctx.constant_input(2).to_ints();
       ctx.require(out.size() == x.shape.size(), fmt::format("output_shape must have {} values", x.shape.size()));
       ctx.require(out[0] == x.shape[0] && out[1] == x.shape[1], "output_shape must keep N and C of X");
+      for (size_t i = 2; i < out.size(); ++i)
+        ctx.require(out[i] >= y[i], "output_shape must not be smaller than the unpooled shape");
       y = out;
-    } else {
-      std::vector<int64_t> k = ctx.attr_ints("kernel_shape");
-      std::vector<int64_t> st = ctx.attr_ints("strides", std::vector<int64_t>(n, 1));
-      std::vector<int64_t> pads = ctx.attr_ints("pads", std::vector<int64_t>(2 * n, 0));
-      ctx.require(k.size() == n && st.size() == n && pads.size() == 2 * n,
-                  "kernel_shape, strides or pads do not match the spatial rank");
-      for (size_t i = 0; i < n; ++i) y.push_back((x.shape[i + 2] - 1) * st[i] + k[i] - pads[i] - pads[i + n]);
     }
     ctx.set_output(0, x.dtype, y);
   };
   def.lower = [](LowerContext &ctx) {
     Value &x = ctx.input(0);
     Value &y = ctx.output(0);
-    ctx.call("aotc_maxunpool")
+    // Indices address the unpooled shape implied by the window; a larger
+    // output_shape keeps each value at the same (n, c, h, w) position.
+    Shape from = unpool_default_shape(ctx);
+    if (from == y.shape) {
+      ctx.call("aotc_maxunpool")
+          .in(&x)
+          .in(&ctx.input(1))
+          .out(&y)
+          .i(x.count())
+          .i(y.count())
+          .i(static_cast<int64_t>(dtype_size(x.dtype)));
+      return;
+    }
+    ctx.call("aotc_maxunpool_remap")
         .in(&x)
         .in(&ctx.input(1))
         .out(&y)
         .i(x.count())
         .i(y.count())
-        .i(static_cast<int64_t>(dtype_size(x.dtype)));
+        .i(static_cast<int64_t>(dtype_size(x.dtype)))
+        .i(static_cast<int64_t>(from.size()))
+        .ints(from)
+        .ints(y.shape);
   };
   r.add(std::move(def));
 }

@@ -195,3 +195,25 @@ AOTC_KERNEL void aotc_maxunpool(const void *x, const int64_t *indices, void *y, 
       memcpy(dst + (size_t)j * (size_t)elem_size, src + (size_t)i * (size_t)elem_size, (size_t)elem_size);
   }
 }
+
+/*
+ * MaxUnpool into a larger output_shape: index j addresses a tensor of dims
+ * `from`; the value goes to the same multi-index in a tensor of dims `to`.
+ */
+AOTC_KERNEL void aotc_maxunpool_remap(const void *x, const int64_t *indices, void *y, int32_t n, int32_t y_count,
+                                      int32_t elem_size, int32_t rank, const int32_t *from, const int32_t *to) {
+  const unsigned char *src = (const unsigned char *)x;
+  unsigned char *dst = (unsigned char *)y;
+  int32_t i, d;
+  memset(dst, 0, (size_t)y_count * (size_t)elem_size);
+  for (i = 0; i < n; ++i) {
+    int64_t j = indices[i], target = 0, scale = 1;
+    for (d = rank - 1; d >= 0; --d) {
+      target += (j % from[d]) * scale;
+      j /= from[d];
+      scale *= to[d];
+    }
+    if (indices[i] >= 0 && target < y_count)
+      memcpy(dst + (size_t)target * (size_t)elem_size, src + (size_t)i * (size_t)elem_size, (size_t)elem_size);
+  }
+}
