@@ -10,6 +10,7 @@
 
 #include "compiler/driver.h"
 #include "ops/op.h"
+#include "passes/pipeline.h"
 
 using namespace aotc;
 
@@ -80,7 +81,7 @@ int main(int argc, char **argv) {
   CompileOptions options;
   std::string model, out_dir, emit = "c";
   std::vector<std::string> input_shapes, const_inputs;
-  bool list_ops = false;
+  bool list_ops = false, list_passes = false;
   app.add_option("model", model, "ONNX model file");
   app.add_option("-o,--output", out_dir, "output directory for NAME.h, NAME.c and aotc.h");
   app.add_option("--name", options.name, "C name prefix: NAME_run(), NAME_model, NAME.c (default: model)");
@@ -90,6 +91,7 @@ int main(int argc, char **argv) {
   app.add_option("--emit", emit, "what to produce: c (default), ir (IR after the passes), ir-imported (IR before)")
       ->check(CLI::IsMember({"c", "ir", "ir-imported"}));
   app.add_flag("--list-ops", list_ops, "list the supported ONNX ops and exit");
+  app.add_flag("--list-passes", list_passes, "list the graph passes in pipeline order and exit");
 
   CLI::App *info = app.add_subcommand("info", "show a model's inputs, outputs, opsets and ops");
   std::string info_model;
@@ -122,6 +124,12 @@ int main(int argc, char **argv) {
   try {
     if (list_ops) {
       for (const OpDef *op : all_ops()) fmt::print("{}{}\n", op->domain.empty() ? "" : op->domain + ".", op->op);
+      return 0;
+    }
+    if (list_passes) {
+      for (const GraphPass &pass : graph_pipeline()) fmt::print("{:<24} {}\n", pass.name, pass.what);
+      fmt::print("{:<24} {}\n{:<24} {}\n", "lower", "lower every node to runtime-c kernel calls", "plan-memory",
+                 "place intermediates in one arena by liveness");
       return 0;
     }
     if (*info) return run_info(info_model);
