@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# Sets everything up and runs the full test suite: unit, CLI, C API, golden
-# model tests and the ONNX backend node conformance run (generated C built
-# with AddressSanitizer and UBSan).
+# Sets everything up and runs the full test suite twice over:
+#  1. a Release build: unit, CLI, C API and golden model tests;
+#  2. a Debug build of aotc itself under AddressSanitizer and UBSan (which also
+#     checks the kernels the compiler runs for constant folding): the same
+#     tests plus the ONNX backend node conformance run, whose generated C is
+#     built with ASan and UBSan too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/install-deps.sh
-bash .ci/build.sh -DAOTC_CONFORMANCE_CFLAGS="-std=c99 -O1 -fsanitize=address,undefined -fno-sanitize-recover=all"
-ctest --test-dir build --output-on-failure -j "$(nproc)"
+sanitize_c="-std=c99 -O1 -fsanitize=address,undefined -fno-sanitize-recover=all"
+bash .ci/build.sh
+ctest --test-dir build --output-on-failure -j "$(nproc)" -E '^conformance$'
+BUILD_DIR=build-asan BUILD_TYPE=Debug bash .ci/build.sh -DAOTC_SANITIZE=ON -DAOTC_CONFORMANCE_CFLAGS="$sanitize_c"
+ctest --test-dir build-asan --output-on-failure -j "$(nproc)"

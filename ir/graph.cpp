@@ -67,7 +67,7 @@ Tensor make_tensor(DType dtype, Shape shape) {
 
 Tensor make_int64_tensor(const std::vector<int64_t> &values, Shape shape) {
   Tensor t = make_tensor(DType::Int64, std::move(shape));
-  std::memcpy(t.bytes.data(), values.data(), values.size() * sizeof(int64_t));
+  if (!values.empty()) std::memcpy(t.bytes.data(), values.data(), values.size() * sizeof(int64_t));
   return t;
 }
 

@@ -87,7 +87,7 @@ std::vector<Tensor> evaluate_node(Node &node, const std::vector<LoweredStep> &st
   for (const LoweredStep &step : steps) {
     if (step.is_alias()) {
       Tensor &dst = results.at(step.alias_out);
-      std::memcpy(dst.bytes.data(), data_of(step.alias_in), dst.bytes.size());
+      if (!dst.bytes.empty()) std::memcpy(dst.bytes.data(), data_of(step.alias_in), dst.bytes.size());
       continue;
     }
     const KernelCall &call = step.call;
