@@ -359,6 +359,8 @@ std::unique_ptr<Graph> import_onnx(const std::string &path, const ImportOptions 
     node->opset = version;
     for (const auto &a : n.attribute()) {
       if (node->attrs.count(a.name())) fail(fmt::format("{}: attribute '{}' is given twice", where, a.name()));
+      // aotc_* attributes are aotc's own (set by passes, e.g. a fused activation).
+      if (a.name().rfind("aotc_", 0) == 0) fail(fmt::format("{}: attribute name '{}' is reserved", where, a.name()));
       node->attrs[a.name()] = attribute_from_proto(a, model_dir, where);
     }
   }
