@@ -121,19 +121,6 @@ void infer_broadcast(OpContext &ctx) {
   ctx.set_output(0, dtype, broadcast_shapes(ctx, shapes));
 }
 
-// Emits y = a (op) b with both operands broadcast to y's shape.
-void lower_binary(LowerContext &ctx, const std::string &kernel, Value &a, Value &b, Value &y) {
-  BroadcastPlan plan = plan_broadcast(y.shape, {a.shape, b.shape});
-  ctx.call(kernel)
-      .in(&a)
-      .in(&b)
-      .out(&y)
-      .i(static_cast<int64_t>(plan.dims.size()))
-      .ints(plan.dims)
-      .ints(plan.strides[0])
-      .ints(plan.strides[1]);
-}
-
 void register_binary(OpRegistry &r, const char *op, const char *kernel) {
   OpDef def;
   def.op = op;
@@ -153,7 +140,7 @@ void register_binary(OpRegistry &r, const char *op, const char *kernel) {
   std::string base = kernel;
   def.lower = [base](LowerContext &ctx) {
     Value &a = ctx.input(0);
-    lower_binary(ctx, kernel_for(ctx, base, a.dtype), a, ctx.input(1), ctx.output(0));
+    lower_broadcast_binary(ctx, kernel_for(ctx, base, a.dtype), a, ctx.input(1), ctx.output(0));
   };
   r.add(std::move(def));
 }
@@ -179,7 +166,7 @@ void register_pow(OpRegistry &r) {
     std::string kernel = "aotc_pow_" + base;
     // Same-type kernels exist for the common float types; the rest use the pair kernel.
     if (a.dtype != b.dtype || !kernel_exists(kernel)) kernel = kernel_for(ctx, "pow_" + base, b.dtype);
-    lower_binary(ctx, kernel, a, b, ctx.output(0));
+    lower_broadcast_binary(ctx, kernel, a, b, ctx.output(0));
   };
   r.add(std::move(def));
 }
@@ -201,8 +188,8 @@ void register_variadic(OpRegistry &r, const char *op, const char *kernel, bool m
       ctx.call("aotc_copy").in(&x).out(&y).i(static_cast<int64_t>(x.byte_size()));
       return;
     }
-    lower_binary(ctx, k, ctx.input(0), ctx.input(1), y);
-    for (size_t i = 2; i < ctx.num_inputs(); ++i) lower_binary(ctx, k, y, ctx.input(i), y);
+    lower_broadcast_binary(ctx, k, ctx.input(0), ctx.input(1), y);
+    for (size_t i = 2; i < ctx.num_inputs(); ++i) lower_broadcast_binary(ctx, k, y, ctx.input(i), y);
     if (mean) {
       // Mean = Sum * (1/n), applied with a scalar-broadcast multiply.
       ctx.call(kernel_for(ctx, "scale", y.dtype)).in(&y).out(&y).i(y.count()).f(1.0 / static_cast<double>(ctx.num_inputs()));

@@ -43,17 +43,7 @@ void register_binary(OpRegistry &r, const char *op, const char *kernel, bool boo
   def.lower = [base](LowerContext &ctx) {
     Value &a = ctx.input(0), &b = ctx.input(1), &y = ctx.output(0);
     if (y.count() == 0) return write_empty(ctx, y);
-    std::string k = kernel_for(ctx, base, a.dtype);
-    BroadcastPlan plan = broadcast_plan(y.shape, {a.shape, b.shape});
-    ctx.require(plan.dims.size() <= 8, "too many dimensions after broadcasting");
-    ctx.call(k)
-        .in(&a)
-        .in(&b)
-        .out(&y)
-        .i(static_cast<int64_t>(plan.dims.size()))
-        .ints(plan.dims)
-        .ints(plan.strides[0])
-        .ints(plan.strides[1]);
+    lower_broadcast_binary(ctx, kernel_for(ctx, base, a.dtype), a, b, y);
   };
   r.add(std::move(def));
 }

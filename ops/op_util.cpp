@@ -63,6 +63,21 @@ BroadcastPlan plan_broadcast(const Shape &out_shape, const std::vector<Shape> &i
   return plan;
 }
 
+void lower_broadcast_binary(LowerContext &ctx, const std::string &kernel, Value &a, Value &b, Value &y) {
+  BroadcastPlan plan = plan_broadcast(y.shape, {a.shape, b.shape});
+  if (plan.dims.size() > kMaxKernelRank)
+    ctx.error(fmt::format("{} dimensions remain after broadcasting; kernels iterate over at most {}",
+                          plan.dims.size(), kMaxKernelRank));
+  ctx.call(kernel)
+      .in(&a)
+      .in(&b)
+      .out(&y)
+      .i(static_cast<int64_t>(plan.dims.size()))
+      .ints(plan.dims)
+      .ints(plan.strides[0])
+      .ints(plan.strides[1]);
+}
+
 std::string kernel_for(const OpContext &ctx, const std::string &base, DType dtype) {
   std::string name = fmt::format("aotc_{}_{}", base, dtype_info(dtype).suffix);
   if (!kernel_exists(name)) ctx.error(fmt::format("element type {} is not supported (no kernel {})", dtype_name(dtype), name));

@@ -7,6 +7,9 @@
 
 namespace aotc {
 
+/// AOTC_MAX_RANK in runtime-c/kernels/kernel_common.h: most dims a kernel iterates over.
+constexpr size_t kMaxKernelRank = 8;
+
 /// Numpy-style multidirectional broadcast of shapes; an error naming the node if incompatible.
 Shape broadcast_shapes(const OpContext &ctx, const std::vector<Shape> &shapes);
 
@@ -23,6 +26,10 @@ struct BroadcastPlan {
   std::vector<std::vector<int64_t>> strides;  ///< one per operand
 };
 BroadcastPlan plan_broadcast(const Shape &out_shape, const std::vector<Shape> &in_shapes);
+
+/// Emits y = kernel(a, b) with both operands broadcast to y's shape, for the
+/// broadcasting binary kernels of kernel_common.h (AOTC_BINARY).
+void lower_broadcast_binary(LowerContext &ctx, const std::string &kernel, Value &a, Value &b, Value &y);
 
 /// "aotc_<base>_<dtype suffix>", checked to exist in the kernel library;
 /// if not, an error naming the node and dtype.

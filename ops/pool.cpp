@@ -170,7 +170,6 @@ void register_maxunpool(OpRegistry &r) {
     Value &ind = ctx.input(1);
     require_pool_input(ctx, x);
     ctx.require(ind.dtype == DType::Int64 && ind.shape == x.shape, "I must be int64 with the shape of X");
-    const size_t n = x.shape.size() - 2;
     Shape y = unpool_default_shape(ctx);
     if (ctx.has_input(2)) {
       std::vector<int64_t> out = ctx.constant_input(2).to_ints();
