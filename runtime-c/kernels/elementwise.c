@@ -202,29 +202,9 @@ AOTC_BINARY(aotc_prelu_i64, int64_t, int64_t, xa < 0 ? (int64_t)((uint64_t)xa * 
  * aotc_pow_<base>_<exponent>: the output has the base's type. Float bases are
  * computed in double (f32, f64) or float (f16, bf16); integer bases take float
  * exponents through double, truncated toward zero, and integer exponents
- * exactly, wrapping around on overflow. Not a hot op: one general strided loop.
+ * exactly, wrapping around on overflow.
  */
-#define AOTC_BINARY_MIXED(NAME, TA, TB, TY, EXPR)                                              \
-  AOTC_KERNEL void NAME(const TA *a, const TB *b, TY *y, int32_t rank, const int32_t *dims,    \
-                        const int32_t *a_strides, const int32_t *b_strides) {                  \
-    int32_t idx[AOTC_MAX_RANK] = {0};                                                           \
-    int32_t off[2] = {0, 0};                                                                    \
-    const int32_t *strides[2];                                                                  \
-    int32_t n = rank > 0 ? dims[rank - 1] : 1;                                                  \
-    int32_t sa = rank > 0 ? a_strides[rank - 1] : 0;                                            \
-    int32_t sb = rank > 0 ? b_strides[rank - 1] : 0;                                            \
-    strides[0] = a_strides;                                                                     \
-    strides[1] = b_strides;                                                                     \
-    do {                                                                                        \
-      int32_t i;                                                                                \
-      for (i = 0; i < n; ++i) {                                                                 \
-        TA xa = a[off[0] + (ptrdiff_t)i * sa];                                                  \
-        TB xb = b[off[1] + (ptrdiff_t)i * sb];                                                  \
-        y[i] = (TY)(EXPR);                                                                      \
-      }                                                                                         \
-      y += n;                                                                                   \
-    } while (aotc_next_index(rank, 1, dims, idx, 2, off, strides));                             \
-  }
+#define AOTC_BINARY_MIXED(NAME, TA, TB, TY, EXPR) AOTC_BINARY_AB(NAME, TA, TB, TY, (TY)(EXPR))
 
 /* Float to int64 truncating toward zero; NaN gives 0, out of range saturates. */
 static AOTC_UNUSED int64_t aotc_ew_d2i64(double d) {

@@ -142,14 +142,14 @@ static AOTC_UNUSED uint16_t aotc_float_to_bfloat16(float f) {
 }
 
 /*
- * Broadcasting binary kernel: defines
- *     NAME(const TA *a, const TA *b, TY *y, int32_t rank, const int32_t *dims,
+ * Broadcasting binary kernel: AOTC_BINARY_AB defines
+ *     NAME(const TA *a, const TB *b, TY *y, int32_t rank, const int32_t *dims,
  *          const int32_t *a_strides, const int32_t *b_strides)
  * computing y = EXPR (of xa, xb) with per-input element strides (0 on
  * broadcast dims). The innermost dim gets contiguous/scalar fast paths.
  */
-#define AOTC_BINARY(NAME, TA, TY, EXPR)                                                                  \
-  AOTC_KERNEL void NAME(const TA *a, const TA *b, TY *y, int32_t rank, const int32_t *dims,             \
+#define AOTC_BINARY_AB(NAME, TA, TB, TY, EXPR)                                                                \
+  AOTC_KERNEL void NAME(const TA *a, const TB *b, TY *y, int32_t rank, const int32_t *dims,             \
                         const int32_t *a_strides, const int32_t *b_strides) {                           \
     int32_t idx[AOTC_MAX_RANK] = {0};                                                                    \
     int32_t off[2] = {0, 0};                                                                             \
@@ -161,15 +161,15 @@ static AOTC_UNUSED uint16_t aotc_float_to_bfloat16(float f) {
     strides[1] = b_strides;                                                                              \
     do {                                                                                                 \
       const TA *pa = a + off[0];                                                                         \
-      const TA *pb = b + off[1];                                                                         \
+      const TB *pb = b + off[1];                                                                         \
       int32_t i;                                                                                         \
       if (sa == 1 && sb == 1) {                                                                          \
         for (i = 0; i < n; ++i) {                                                                        \
-          TA xa = pa[i], xb = pb[i];                                                                     \
+          TA xa = pa[i]; TB xb = pb[i];                                                                   \
           y[i] = (EXPR);                                                                                 \
         }                                                                                                \
       } else if (sa == 1 && sb == 0) {                                                                   \
-        TA xb = pb[0];                                                                                   \
+        TB xb = pb[0];                                                                                   \
         for (i = 0; i < n; ++i) {                                                                        \
           TA xa = pa[i];                                                                                 \
           y[i] = (EXPR);                                                                                 \
@@ -177,17 +177,19 @@ static AOTC_UNUSED uint16_t aotc_float_to_bfloat16(float f) {
       } else if (sa == 0 && sb == 1) {                                                                   \
         TA xa = pa[0];                                                                                   \
         for (i = 0; i < n; ++i) {                                                                        \
-          TA xb = pb[i];                                                                                 \
+          TB xb = pb[i];                                                                                 \
           y[i] = (EXPR);                                                                                 \
         }                                                                                                \
       } else {                                                                                           \
         for (i = 0; i < n; ++i) {                                                                        \
-          TA xa = pa[(ptrdiff_t)i * sa], xb = pb[(ptrdiff_t)i * sb];                                     \
+          TA xa = pa[(ptrdiff_t)i * sa]; TB xb = pb[(ptrdiff_t)i * sb];                                      \
           y[i] = (EXPR);                                                                                 \
         }                                                                                                \
       }                                                                                                  \
       y += n;                                                                                            \
     } while (aotc_next_index(rank, 1, dims, idx, 2, off, strides));                                      \
   }
+/* The common case: both operands of one type. */
+#define AOTC_BINARY(NAME, TA, TY, EXPR) AOTC_BINARY_AB(NAME, TA, TA, TY, EXPR)
 
 #endif /* AOTC_KERNEL_COMMON_H */
