@@ -217,8 +217,13 @@ std::string node_label(const onnx::NodeProto &n, int version) {
 }  // namespace
 
 std::unique_ptr<Graph> import_onnx(const std::string &path, const ImportOptions &options) {
+  return import_onnx_bytes(read_file(path), path, options);
+}
+
+std::unique_ptr<Graph> import_onnx_bytes(const std::string &bytes, const std::string &path,
+                                         const ImportOptions &options) {
   onnx::ModelProto model;
-  parse_proto(model, read_file(path), path, "an ONNX model");
+  parse_proto(model, bytes, path, "an ONNX model");
   if (!model.has_graph() || model.ir_version() <= 0)
     fail(fmt::format("{}: not an ONNX model (no graph or IR version)", path));
   fs::path model_dir = fs::path(path).parent_path();

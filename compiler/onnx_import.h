@@ -23,6 +23,11 @@ struct ImportOptions {
 /// every unsupported op in the model is listed in one error.
 std::unique_ptr<Graph> import_onnx(const std::string &path, const ImportOptions &options);
 
+/// As import_onnx, on the serialized model `bytes`; `path` names the model in
+/// messages, and external data is looked up in its directory.
+std::unique_ptr<Graph> import_onnx_bytes(const std::string &bytes, const std::string &path,
+                                         const ImportOptions &options);
+
 /// Reads one serialized TensorProto (as in ONNX test_data_set_N/input_K.pb).
 /// `name` receives the tensor's name.
 Tensor load_tensor_proto(const std::string &path, std::string *name);
