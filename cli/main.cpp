@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "compiler/driver.h"
+#include "ir/escape.h"
 #include "ops/op.h"
 #include "passes/pipeline.h"
 
@@ -54,20 +55,31 @@ std::pair<std::string, std::string> parse_named_file(const std::string &spec, co
   return {spec.substr(0, eq), spec.substr(eq + 1)};
 }
 
+// Everything aotc prints may hold text from the model: control bytes and
+// terminal escape sequences in it are shown escaped, never sent to the terminal.
+template <typename... Args>
+void print_out(fmt::format_string<Args...> format, Args &&...args) {
+  fmt::print("{}", escape_terminal(fmt::format(format, std::forward<Args>(args)...), /*keep_newlines=*/true));
+}
+
+void print_err(const std::string &text) { fmt::print(stderr, "{}\n", escape_terminal(text, /*keep_newlines=*/true)); }
+
+void warn(const std::string &message) { print_err("aotc: warning: " + message); }
+
 int run_info(const std::string &model) {
   ModelInfo info = read_model_info(model);
-  fmt::print("model:      {}\n", model);
-  fmt::print("producer:   {}\n", info.producer.empty() ? "(unknown)" : info.producer);
-  fmt::print("ir_version: {}\n", info.ir_version);
-  for (auto &[domain, version] : info.opsets) fmt::print("opset:      {} {}\n", domain, version);
-  for (auto &in : info.inputs) fmt::print("input:      {}\n", in);
-  for (auto &out : info.outputs) fmt::print("output:     {}\n", out);
-  fmt::print("ops:\n");
-  for (auto &[op, count] : info.op_histogram) fmt::print("  {:<28} {}\n", op, count);
+  print_out("model:      {}\n", model);
+  print_out("producer:   {}\n", info.producer.empty() ? "(unknown)" : info.producer);
+  print_out("ir_version: {}\n", info.ir_version);
+  for (auto &[domain, version] : info.opsets) print_out("opset:      {} {}\n", domain, version);
+  for (auto &in : info.inputs) print_out("input:      {}\n", in);
+  for (auto &out : info.outputs) print_out("output:     {}\n", out);
+  print_out("ops:\n");
+  for (auto &[op, count] : info.op_histogram) print_out("  {:<28} {}\n", op, count);
   if (info.unsupported_ops.empty())
-    fmt::print("unsupported ops: none\n");
+    print_out("unsupported ops: none\n");
   else
-    fmt::print("unsupported ops: {}\n", fmt::join(info.unsupported_ops, ", "));
+    print_out("unsupported ops: {}\n", fmt::join(info.unsupported_ops, ", "));
   return 0;
 }
 
@@ -90,6 +102,8 @@ int main(int argc, char **argv) {
                  "NAME=FILE (.npy or TensorProto .pb): compile graph input NAME as this constant (repeatable)");
   app.add_option("--emit", emit, "what to produce: c (default), ir (IR after the passes), ir-imported (IR before)")
       ->check(CLI::IsMember({"c", "ir", "ir-imported"}));
+  app.add_flag("--allow-newer-opset", options.import.allow_newer_opset,
+               "compile a model that imports a newer opset than aotc knows, as the newest it knows (warns)");
   app.add_flag("--list-ops", list_ops, "list the supported ONNX ops and exit");
   app.add_flag("--list-passes", list_passes, "list the graph passes in pipeline order and exit");
 
@@ -114,6 +128,9 @@ int main(int argc, char **argv) {
   verify->add_option("--input-shape", verify_shapes, "NAME=d0,d1,...: shape for an input with unknown dims");
   verify->add_option("--const-input", verify_consts, "NAME=FILE: compile graph input NAME as this constant");
   verify->add_option("--keep", vopts.work_dir, "build in this directory and keep it");
+  verify->add_flag("--allow-newer-opset", verify_compile.import.allow_newer_opset,
+                   "compile a model that imports a newer opset than aotc knows, as the newest it knows (warns)");
+  options.import.warn = verify_compile.import.warn = warn;
 
   try {
     app.parse(argc, argv);
@@ -158,9 +175,9 @@ int main(int argc, char **argv) {
       Compilation c = compile_model(verify_model_path, verify_compile);
       VerifyResult r = verify_model(c, data, vopts);
       for (auto &o : r.outputs)
-        fmt::print("output '{}': {} max_abs_err={:.3g} max_rel_err={:.3g}{}\n", o.name, o.ok ? "ok" : "MISMATCH",
+        print_out("output '{}': {} max_abs_err={:.3g} max_rel_err={:.3g}{}\n", o.name, o.ok ? "ok" : "MISMATCH",
                    o.max_abs_error, o.max_rel_error, o.problem.empty() ? "" : " (" + o.problem + ")");
-      fmt::print("{}: {}\n", verify_model_path, r.ok ? "PASS" : "FAIL");
+      print_out("{}: {}\n", verify_model_path, r.ok ? "PASS" : "FAIL");
       return r.ok ? 0 : 1;
     }
     if (model.empty()) {
@@ -183,16 +200,16 @@ int main(int argc, char **argv) {
     if (out_dir.empty()) fail("no output directory: use -o OUTDIR (or --emit ir to print the IR)");
     Compilation c = compile_model(model, options);
     write_output_dir(out_dir, c.files);
-    fmt::print("aotc: wrote {}/{}.c, {}.h, aotc.h: {} kernel calls; scratch arena {} bytes "
+    print_out("aotc: wrote {}/{}.c, {}.h, aotc.h: {} kernel calls; scratch arena {} bytes "
                "(live-peak lower bound {}, all intermediates {})\n",
                out_dir, options.name, options.name, c.program.steps.size(), c.program.scratch_size,
                c.program.live_peak_bytes, c.program.intermediate_bytes_total);
     return 0;
   } catch (const Error &e) {
-    fmt::print(stderr, "aotc: error: {}\n", e.what());
+    print_err(fmt::format("aotc: error: {}", e.what()));
     return *verify ? 2 : 1;
   } catch (const std::exception &e) {
-    fmt::print(stderr, "aotc: internal error: {}\n", e.what());
+    print_err(fmt::format("aotc: internal error: {}", e.what()));
     return 3;
   }
 }

@@ -17,6 +17,8 @@
 #include <set>
 #include <sstream>
 
+#include "ir/escape.h"
+#include "ir/limits.h"
 #include "ops/op.h"
 
 namespace aotc {
@@ -29,6 +31,11 @@ std::string read_file(const std::string &path) {
   std::error_code ec;
   if (!fs::exists(path, ec)) fail(fmt::format("{}: no such file", path));
   if (fs::is_directory(path, ec)) fail(fmt::format("{}: is a directory, expected an .onnx file", path));
+  if (!fs::is_regular_file(path, ec)) fail(fmt::format("{}: not a regular file", path));
+  uintmax_t size = fs::file_size(path, ec);
+  if (!ec && size > limits::kMaxModelFileBytes)
+    fail(fmt::format("{}: file of {} bytes is larger than the {} bytes aotc reads (keep large weights in external "
+                     "data files)", path, size, limits::kMaxModelFileBytes));
   std::ifstream in(path, std::ios::binary);
   if (!in) fail(fmt::format("{}: cannot open file: {}", path, std::strerror(errno)));
   std::ostringstream buf;
@@ -46,6 +53,7 @@ void parse_proto(Message &msg, const std::string &bytes, const std::string &path
 // Copies `count` elements of repeated field `src` into `t`, converting to the storage type.
 template <typename Storage, typename Field>
 void copy_field(Tensor &t, const Field &src) {
+  t.bytes.assign(static_cast<size_t>(src.size()) * sizeof(Storage), 0);
   auto *dst = t.data<Storage>();
   for (int i = 0; i < src.size(); ++i) dst[i] = static_cast<Storage>(src.Get(i));
 }
@@ -64,21 +72,96 @@ void unpack_subbyte(Tensor &t, const uint8_t *packed) {
   }
 }
 
+// Element count of a tensor shape from the model, within aotc's limits.
+int64_t checked_element_count(const Shape &shape, const std::string &what) {
+  if (shape.size() > limits::kMaxRank)
+    fail(fmt::format("{} has rank {}; aotc supports at most {} dimensions", what, shape.size(), limits::kMaxRank));
+  for (size_t i = 0; i < shape.size(); ++i)
+    if (shape[i] < 0) fail(fmt::format("{} has negative dimension {} ({})", what, i, shape[i]));
+  if (std::find(shape.begin(), shape.end(), 0) != shape.end()) return 0;
+  int64_t count = 1;
+  for (int64_t d : shape)
+    if (__builtin_mul_overflow(count, d, &count) || count > limits::kMaxTensorElements)
+      fail(fmt::format("{} has shape {}: more than the {} elements a tensor may have (generated code indexes "
+                       "tensors with int32_t)", what, shape_str(shape), limits::kMaxTensorElements));
+  return count;
+}
+
+// A non-negative decimal number from an external_data entry.
+uint64_t parse_size_field(const std::string &text, const std::string &key, const std::string &where) {
+  uint64_t value = 0;
+  bool ok = !text.empty() && text.size() <= 19;
+  for (char c : text) {
+    if (c < '0' || c > '9') ok = false;
+    else value = value * 10 + static_cast<uint64_t>(c - '0');
+  }
+  if (!ok) fail(fmt::format("{}: external data {} '{}' is not a byte count", where, key, escape_terminal(text)));
+  return value;
+}
+
+// Reads the `stored` bytes of a tensor kept in an external file. The file must
+// lie inside the model's directory: `location` is relative, has no '..', and
+// still lies inside after symlinks are resolved (a model must not be able to
+// pull an arbitrary file, such as a key, into the generated weights).
+std::vector<uint8_t> read_external_data(const onnx::TensorProto &proto, size_t stored, const fs::path &model_dir,
+                                        const std::string &where) {
+  std::string location;
+  uint64_t offset = 0, length = stored;
+  bool has_length = false;
+  std::string tensor = escape_terminal(proto.name());
+  for (auto &kv : proto.external_data()) {
+    if (kv.key() == "location") location = kv.value();
+    else if (kv.key() == "offset") offset = parse_size_field(kv.value(), "offset", where);
+    else if (kv.key() == "length") length = parse_size_field(kv.value(), "length", where), has_length = true;
+  }
+  if (location.empty()) fail(fmt::format("{}: tensor '{}' has external data without a location", where, tensor));
+  std::string shown = escape_terminal(location);
+  fs::path rel(location);
+  bool escapes = location.find('\0') != std::string::npos || rel.is_absolute() || rel.has_root_name() ||
+                 rel.has_root_directory();
+  for (const fs::path &part : rel) escapes = escapes || part == "..";
+  if (escapes)
+    fail(fmt::format("{}: tensor '{}' has external data location '{}', which is not a relative path inside the "
+                     "model's directory", where, tensor, shown));
+  std::error_code ec;
+  fs::path dir = fs::canonical(model_dir.empty() ? fs::path(".") : model_dir, ec);
+  fs::path file = ec ? fs::path() : fs::canonical(dir / rel, ec);
+  if (ec)
+    fail(fmt::format("{}: external data file '{}' of tensor '{}' cannot be opened: {}", where, shown, tensor,
+                     ec.message()));
+  fs::path inside = file.lexically_relative(dir);
+  if (inside.empty() || *inside.begin() == ".." || inside == ".")
+    fail(fmt::format("{}: tensor '{}' has external data location '{}', which leads out of the model's directory "
+                     "(through a symbolic link)", where, tensor, shown));
+  if (!fs::is_regular_file(file, ec))
+    fail(fmt::format("{}: external data file '{}' of tensor '{}' is not a regular file", where, shown, tensor));
+  uintmax_t file_size = fs::file_size(file, ec);
+  if (ec) fail(fmt::format("{}: external data file '{}' of tensor '{}' cannot be read: {}", where, shown, tensor, ec.message()));
+  if (has_length && length != stored)
+    fail(fmt::format("{}: tensor '{}' external data length {} does not match its {} bytes", where, tensor, length, stored));
+  if (offset > file_size || stored > file_size - offset)
+    fail(fmt::format("{}: external data file '{}' ({} bytes) is too short for tensor '{}' ({} bytes at offset {})",
+                     where, shown, file_size, tensor, stored, offset));
+  std::ifstream in(file, std::ios::binary);
+  std::vector<uint8_t> data(stored);
+  in.seekg(static_cast<std::streamoff>(offset));
+  in.read(reinterpret_cast<char *>(data.data()), static_cast<std::streamsize>(stored));
+  if (!in || static_cast<size_t>(in.gcount()) != stored)
+    fail(fmt::format("{}: external data file '{}' of tensor '{}' cannot be read", where, shown, tensor));
+  return data;
+}
+
 Tensor tensor_from_proto(const onnx::TensorProto &proto, const fs::path &model_dir, const std::string &where) {
   Tensor t;
   t.dtype = static_cast<DType>(proto.data_type());
-  for (int64_t d : proto.dims()) {
-    if (d < 0) fail(fmt::format("{}: tensor '{}' has negative dimension {}", where, proto.name(), d));
-    t.shape.push_back(d);
-  }
-  int64_t count = num_elements(t.shape);
+  t.shape.assign(proto.dims().begin(), proto.dims().end());
+  int64_t count = checked_element_count(t.shape, fmt::format("{}: tensor '{}'", where, proto.name()));
   if (t.dtype == DType::String) {
     t.strings.assign(proto.string_data().begin(), proto.string_data().end());
     return t;
   }
   size_t elem = dtype_size(t.dtype);
   if (elem == 0) fail(fmt::format("{}: tensor '{}' has unsupported element type {}", where, proto.name(), proto.data_type()));
-  if (count > (int64_t(1) << 40)) fail(fmt::format("{}: tensor '{}' is impossibly large", where, proto.name()));
   size_t expected = static_cast<size_t>(count) * elem;
   // Bytes of the serialized form: fewer than `expected` for packed sub-byte types.
   size_t bits = onnx_packed_bits(t.dtype);
@@ -95,25 +178,7 @@ Tensor tensor_from_proto(const onnx::TensorProto &proto, const fs::path &model_d
   };
 
   if (proto.data_location() == onnx::TensorProto::EXTERNAL) {
-    std::string location;
-    size_t offset = 0, length = stored;
-    bool has_length = false;
-    for (auto &kv : proto.external_data()) {
-      if (kv.key() == "location") location = kv.value();
-      else if (kv.key() == "offset") offset = std::stoull(kv.value());
-      else if (kv.key() == "length") length = std::stoull(kv.value()), has_length = true;
-    }
-    if (location.empty()) fail(fmt::format("{}: tensor '{}' has external data without a location", where, proto.name()));
-    fs::path file = model_dir / location;
-    std::ifstream in(file, std::ios::binary);
-    if (!in) fail(fmt::format("{}: external data file '{}' of tensor '{}' cannot be opened", where, file.string(), proto.name()));
-    if (has_length && length != stored)
-      fail(fmt::format("{}: tensor '{}' external data length {} does not match its {} bytes", where, proto.name(), length, stored));
-    std::vector<uint8_t> data(stored);
-    in.seekg(static_cast<std::streamoff>(offset));
-    in.read(reinterpret_cast<char *>(data.data()), static_cast<std::streamsize>(stored));
-    if (static_cast<size_t>(in.gcount()) != stored)
-      fail(fmt::format("{}: external data file '{}' is too short for tensor '{}'", where, file.string(), proto.name()));
+    std::vector<uint8_t> data = read_external_data(proto, stored, model_dir, where);
     take_bytes(data.data());
     return t;
   }
@@ -125,7 +190,7 @@ Tensor tensor_from_proto(const onnx::TensorProto &proto, const fs::path &model_d
     take_bytes(reinterpret_cast<const uint8_t *>(proto.raw_data().data()));
     return t;
   }
-  t.bytes.assign(expected, 0);
+  // Typed fields: the counts are checked before anything is allocated.
   auto check = [&](int n, int64_t needed) {
     if (n != needed)
       fail(fmt::format("{}: tensor '{}' has {} elements of data, but {}{} needs {}", where, proto.name(), n,
@@ -170,6 +235,10 @@ Tensor tensor_from_proto(const onnx::TensorProto &proto, const fs::path &model_d
 Attribute attribute_from_proto(const onnx::AttributeProto &a, const fs::path &model_dir, const std::string &where) {
   Attribute out;
   using A = onnx::AttributeProto;
+  size_t elements = static_cast<size_t>(std::max({a.ints_size(), a.floats_size(), a.strings_size()}));
+  if (elements > limits::kMaxAttributeElements)
+    fail(fmt::format("{}: attribute '{}' has {} elements; aotc accepts at most {}", where, escape_terminal(a.name()),
+                     elements, limits::kMaxAttributeElements));
   switch (a.type()) {
     case A::INT: out.value = static_cast<int64_t>(a.i()); break;
     case A::FLOAT: out.value = a.f(); break;
@@ -209,9 +278,49 @@ Tensor constant_node_value(const onnx::NodeProto &node, const fs::path &model_di
 
 std::string node_label(const onnx::NodeProto &n, int version) {
   std::string op = n.domain().empty() || n.domain() == "ai.onnx" ? n.op_type() : n.domain() + "." + n.op_type();
-  if (!n.name().empty()) return fmt::format("node '{}' ({}, opset {})", n.name(), op, version);
+  op = escape_terminal(op);
+  if (!n.name().empty()) return fmt::format("node '{}' ({}, opset {})", escape_terminal(n.name()), op, version);
   std::string out = n.output_size() > 0 ? n.output(0) : "?";
-  return fmt::format("node with output '{}' ({}, opset {})", out, op, version);
+  return fmt::format("node with output '{}' ({}, opset {})", escape_terminal(out), op, version);
+}
+
+// Opset versions aotc implements, by domain ("" is ai.onnx): up to ONNX 1.20.
+// Other domains have no ops in aotc; a node using one is reported as unsupported.
+const std::map<std::string, int64_t> &max_opset_versions() {
+  static const std::map<std::string, int64_t> versions = {
+      {"", 28}, {"ai.onnx.ml", 5}, {"ai.onnx.preview", 1}, {"ai.onnx.preview.training", 1}};
+  return versions;
+}
+
+void check_opset_version(const std::string &domain, int64_t version, const std::string &path,
+                         const ImportOptions &options) {
+  std::string shown = domain.empty() ? "ai.onnx" : escape_terminal(domain);
+  if (version < 1 || version > INT32_MAX)
+    fail(fmt::format("{}: the model imports opset {} version {}, which does not exist", path, shown, version));
+  auto known = max_opset_versions().find(domain);
+  if (known == max_opset_versions().end() || version <= known->second) return;
+  std::string message = fmt::format("{}: the model imports opset {} version {}, newer than any aotc knows (aotc "
+                                    "supports versions 1 to {})", path, shown, version, known->second);
+  if (!options.allow_newer_opset) fail(message + "; --allow-newer-opset compiles it anyway, as the newest version");
+  if (options.warn) options.warn(message + "; compiling it as version " + std::to_string(known->second) +
+                                 " semantics, as --allow-newer-opset asks");
+}
+
+// Counts and nesting depth of a graph against aotc's limits (ir/limits.h).
+void check_graph_limits(const onnx::GraphProto &g, const std::string &path, int depth) {
+  if (depth > limits::kMaxSubgraphDepth)
+    fail(fmt::format("{}: subgraphs nest more than {} deep", path, limits::kMaxSubgraphDepth));
+  if (static_cast<size_t>(g.node_size()) > limits::kMaxNodes)
+    fail(fmt::format("{}: the graph has {} nodes; aotc accepts at most {}", path, g.node_size(), limits::kMaxNodes));
+  size_t tensors = static_cast<size_t>(g.initializer_size()) + static_cast<size_t>(g.input_size());
+  for (const auto &n : g.node()) tensors += static_cast<size_t>(n.output_size());
+  if (tensors > limits::kMaxTensors)
+    fail(fmt::format("{}: the graph has {} tensors; aotc accepts at most {}", path, tensors, limits::kMaxTensors));
+  for (const auto &n : g.node())
+    for (const auto &a : n.attribute()) {
+      if (a.has_g()) check_graph_limits(a.g(), path, depth + 1);
+      for (const auto &sub : a.graphs()) check_graph_limits(sub, path, depth + 1);
+    }
 }
 
 }  // namespace
@@ -234,8 +343,10 @@ std::unique_ptr<Graph> import_onnx_bytes(const std::string &bytes, const std::st
   graph->source_path = path;
   for (auto &op : model.opset_import()) {
     std::string domain = op.domain() == "ai.onnx" ? "" : op.domain();
+    check_opset_version(domain, op.version(), path, options);
     graph->opsets[domain] = static_cast<int>(op.version());
   }
+  check_graph_limits(g, path, 0);
   if (model.opset_import_size() == 0) graph->opsets[""] = 1;  // IR v2 models carry none
 
   // Every op must be supported and come from an imported domain; list all offenders at once.
@@ -299,6 +410,7 @@ std::unique_ptr<Graph> import_onnx_bytes(const std::string &bytes, const std::st
       }
     }
     v->shape_known = true;
+    checked_element_count(v->shape, fmt::format("{}: input '{}'", path, escape_terminal(in.name())));
     if (dtype_info(v->dtype).c_type == nullptr)
       fail(fmt::format("{}: input '{}' has element type {}, which aotc does not support", path, in.name(), dtype_name(v->dtype)));
     graph->inputs.push_back(v);
@@ -427,9 +539,15 @@ Tensor load_npy(const std::string &path) {
   shape_text = shape_text.substr(shape_text.find('(') + 1);
   shape_text = shape_text.substr(0, shape_text.find(')'));
   std::stringstream ss(shape_text);
-  for (std::string item; std::getline(ss, item, ',');)
-    if (item.find_first_not_of(" ") != std::string::npos) t.shape.push_back(std::stoll(item));
-  size_t expected = static_cast<size_t>(t.count()) * dtype_size(t.dtype);
+  for (std::string item; std::getline(ss, item, ',');) {
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (item.empty()) continue;
+    if (item.size() > 18 || item.find_first_not_of("0123456789") != std::string::npos)
+      fail(fmt::format("{}: .npy shape entry '{}' is not a dimension", path, escape_terminal(item)));
+    t.shape.push_back(std::stoll(item));
+  }
+  size_t expected = static_cast<size_t>(checked_element_count(t.shape, path)) * dtype_size(t.dtype);
   size_t data_start = header_start + header_len;
   if (bytes.size() - data_start != expected)
     fail(fmt::format("{}: .npy data has {} bytes, expected {}", path, bytes.size() - data_start, expected));

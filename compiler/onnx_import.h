@@ -1,6 +1,7 @@
 // The ONNX importer: reads a ModelProto file into aotc's IR. The only part of
 // aotc that includes protobuf or ONNX headers.
 #pragma once
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -15,6 +16,11 @@ struct ImportOptions {
   /// Graph inputs to treat as constants with these values (e.g. a Reshape
   /// target shape fed as an input): --const-input NAME=FILE.
   std::map<std::string, Tensor> constant_inputs;
+  /// Compile models that import an opset newer than aotc knows, as the newest
+  /// version it knows (--allow-newer-opset), instead of refusing them.
+  bool allow_newer_opset = false;
+  /// Receives warnings (e.g. about a newer opset); none are reported if empty.
+  std::function<void(const std::string &)> warn;
 };
 
 /// Reads `path` into a Graph. Initializers and Constant nodes become constants;

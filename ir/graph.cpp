@@ -5,13 +5,18 @@
 #include <cstring>
 #include <set>
 
+#include "ir/escape.h"
+
 namespace aotc {
 
 void fail(const std::string &message) { throw Error(message); }
 
 int64_t num_elements(const Shape &shape) {
   int64_t n = 1;
-  for (int64_t d : shape) n *= d;
+  for (int64_t d : shape) {
+    if (d < 0) fail(fmt::format("shape {} has a negative dimension", shape_str(shape)));
+    if (__builtin_mul_overflow(n, d, &n)) fail(fmt::format("shape {} has more than 2^63 elements", shape_str(shape)));
+  }
   return n;
 }
 
@@ -32,8 +37,12 @@ int64_t Tensor::int_at(int64_t i) const {
     case DType::UInt16: return data<uint16_t>()[i];
     case DType::UInt32: return data<uint32_t>()[i];
     case DType::UInt64: return static_cast<int64_t>(data<uint64_t>()[i]);
-    case DType::Float: return static_cast<int64_t>(data<float>()[i]);
-    case DType::Double: return static_cast<int64_t>(data<double>()[i]);
+    case DType::Float:
+    case DType::Double: {
+      double v = dtype == DType::Float ? data<float>()[i] : data<double>()[i];
+      if (!(v >= -0x1p63 && v < 0x1p63)) fail(fmt::format("{} value {} cannot be read as an integer", dtype_name(dtype), v));
+      return static_cast<int64_t>(v);
+    }
     default: fail(fmt::format("cannot read a {} tensor as integers", dtype_name(dtype)));
   }
 }
@@ -78,10 +87,11 @@ const Attribute *Node::attr(const std::string &key) const {
 
 std::string Node::describe() const {
   std::string op_name = domain.empty() ? op : domain + "." + op;
-  if (!name.empty()) return fmt::format("node '{}' ({}, opset {})", name, op_name, opset);
+  op_name = escape_terminal(op_name);
+  if (!name.empty()) return fmt::format("node '{}' ({}, opset {})", escape_terminal(name), op_name, opset);
   // Unnamed nodes are identified by their first output.
   std::string out = !outputs.empty() && outputs[0] ? outputs[0]->name : "?";
-  return fmt::format("node with output '{}' ({}, opset {})", out, op_name, opset);
+  return fmt::format("node with output '{}' ({}, opset {})", escape_terminal(out), op_name, opset);
 }
 
 Value *Graph::add_value(std::string value_name, Value::Kind kind) {

@@ -2,14 +2,24 @@
 // in definition order) because golden tests compare against it.
 #include <fmt/format.h>
 
+#include <cctype>
 #include <cmath>
 #include <sstream>
 
+#include "ir/escape.h"
 #include "ir/graph.h"
 
 namespace aotc {
 
 namespace {
+
+// Names from the model print as they are when plain, else quoted and escaped,
+// so one line of the text form is always one line.
+std::string name_str(const std::string &name) {
+  bool plain = !name.empty();
+  for (unsigned char c : name) plain = plain && (std::isalnum(c) || c == '_' || c == '.' || c == ':' || c == '/' || c == '-');
+  return plain ? name : c_string_literal(name);
+}
 
 std::string type_str(const Value &v) {
   if (!v.shape_known) return dtype_name(v.dtype) + "[?]";
@@ -42,7 +52,7 @@ std::string attr_str(const Attribute &a) {
   struct Visitor {
     std::string operator()(int64_t i) const { return fmt::format("{}", i); }
     std::string operator()(float f) const { return float_str(f); }
-    std::string operator()(const std::string &s) const { return fmt::format("\"{}\"", s); }
+    std::string operator()(const std::string &s) const { return c_string_literal(s); }
     std::string operator()(const std::vector<int64_t> &v) const { return fmt::format("[{}]", fmt::join(v, ",")); }
     std::string operator()(const std::vector<float> &v) const {
       std::vector<std::string> items;
@@ -50,7 +60,9 @@ std::string attr_str(const Attribute &a) {
       return fmt::format("[{}]", fmt::join(items, ","));
     }
     std::string operator()(const std::vector<std::string> &v) const {
-      return fmt::format("[\"{}\"]", fmt::join(v, "\",\""));
+      std::vector<std::string> items;
+      for (const std::string &s : v) items.push_back(c_string_literal(s));
+      return fmt::format("[{}]", fmt::join(items, ","));
     }
     std::string operator()(const Tensor &t) const {
       return fmt::format("tensor<{}{}>{}", dtype_name(t.dtype), shape_str(t.shape), constant_preview(t));
@@ -60,7 +72,7 @@ std::string attr_str(const Attribute &a) {
   return std::visit(Visitor{}, a.value);
 }
 
-std::string operand(const Value *v) { return v ? "%" + v->name : "none"; }
+std::string operand(const Value *v) { return v ? "%" + name_str(v->name) : "none"; }
 
 }  // namespace
 
@@ -69,27 +81,27 @@ std::string print_graph(const Graph &graph) {
   std::vector<std::string> opsets;
   for (auto &[domain, version] : graph.opsets)
     opsets.push_back(fmt::format("{}={}", domain.empty() ? "ai.onnx" : domain, version));
-  out << fmt::format("graph \"{}\" opset({})\n", graph.name, fmt::join(opsets, ", "));
-  for (const Value *v : graph.inputs) out << fmt::format("  input  %{} : {}\n", v->name, type_str(*v));
+  out << fmt::format("graph {} opset({})\n", c_string_literal(graph.name), fmt::join(opsets, ", "));
+  for (const Value *v : graph.inputs) out << fmt::format("  input  {} : {}\n", operand(v), type_str(*v));
   for (auto &v : graph.values)
     if (v->is_constant())
-      out << fmt::format("  const  %{} : {}{}\n", v->name, type_str(*v), constant_preview(*v->constant));
+      out << fmt::format("  const  {} : {}{}\n", operand(v.get()), type_str(*v), constant_preview(*v->constant));
   for (auto &node : graph.nodes) {
     std::vector<std::string> results, args, attrs;
     for (const Value *v : node->outputs) results.push_back(v ? operand(v) + " : " + type_str(*v) : "none");
     for (const Value *v : node->inputs) args.push_back(operand(v));
-    for (auto &[key, a] : node->attrs) attrs.push_back(key + "=" + attr_str(a));
-    std::string op_name = node->domain.empty() ? node->op : node->domain + "." + node->op;
+    for (auto &[key, a] : node->attrs) attrs.push_back(name_str(key) + "=" + attr_str(a));
+    std::string op_name = name_str(node->domain.empty() ? node->op : node->domain + "." + node->op);
     out << fmt::format("  {} = {}({})", fmt::join(results, ", "), op_name, fmt::join(args, ", "));
     if (!attrs.empty()) out << fmt::format(" {{{}}}", fmt::join(attrs, ", "));
-    if (!node->name.empty()) out << "   # " << node->name;
+    if (!node->name.empty()) out << "   # " << escape_c(node->name);
     out << "\n";
   }
   for (size_t i = 0; i < graph.outputs.size(); ++i) {
     const Value *v = graph.outputs[i];
-    out << fmt::format("  output %{}", v->name);
+    out << fmt::format("  output {}", operand(v));
     if (i < graph.output_names.size() && graph.output_names[i] != v->name)
-      out << fmt::format(" as \"{}\"", graph.output_names[i]);
+      out << fmt::format(" as {}", c_string_literal(graph.output_names[i]));
     out << "\n";
   }
   return out.str();

@@ -9,8 +9,10 @@
 // of Shape/Gather/Concat nodes that only folding makes constant.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
+#include "ir/limits.h"
 #include "ops/kernel_library.h"
 #include "ops/op.h"
 #include "passes/pipeline.h"
@@ -37,6 +39,22 @@ void check_signature(const OpDef &def, const Node &node) {
   for (int i = 0; i < def.min_inputs; ++i)
     if (!node.inputs[static_cast<size_t>(i)])
       fail(fmt::format("{}: required input {} is missing", node.describe(), i));
+}
+
+// An inferred shape must be one generated code can index (ir/limits.h).
+void check_tensor_limits(const Node &node, const Value &out) {
+  if (out.shape.size() > limits::kMaxRank)
+    fail(fmt::format("{}: output '{}' would have rank {}; aotc supports at most {} dimensions", node.describe(),
+                     out.name, out.shape.size(), limits::kMaxRank));
+  for (int64_t d : out.shape)
+    if (d < 0) fail(fmt::format("{}: output '{}' would have shape {}", node.describe(), out.name, shape_str(out.shape)));
+  int64_t count = 1;
+  for (int64_t d : out.shape)
+    if (__builtin_mul_overflow(count, d, &count) || count > limits::kMaxTensorElements) {
+      if (std::find(out.shape.begin(), out.shape.end(), 0) != out.shape.end()) return;
+      fail(fmt::format("{}: output '{}' would have shape {}: more than the {} elements a tensor may have",
+                       node.describe(), out.name, shape_str(out.shape), limits::kMaxTensorElements));
+    }
 }
 
 void make_constant(Value &v, Tensor tensor) {
@@ -82,6 +100,7 @@ void infer_shapes_and_fold(Graph &graph) {
       Value *out = node.outputs[i];
       if (out && (!out->shape_known || out->dtype == DType::Undefined))
         fail(fmt::format("{}: could not infer the type and shape of output {}", node.describe(), i));
+      if (out) check_tensor_limits(node, *out);
     }
     if (def->fold) {
       if (std::optional<std::vector<Tensor>> values = def->fold(ctx)) {

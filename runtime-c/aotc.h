@@ -7,7 +7,7 @@
  *
  *     #include "mnist.h"
  *     aotc_session s;
- *     if (aotc_session_init(&s, &mnist_model, NULL, 0) != AOTC_OK) ...   // model's static arena
+ *     if (aotc_session_init(&s, &mnist_model, NULL, 0) != AOTC_OK) ...   // model's static arena (size 0)
  *     float *in = (float *)aotc_input_buffer(&s, 0);                      // zero-copy: fill in place
  *     ... or aotc_set_input(&s, 0, image, sizeof image);                  // copy in
  *     if (aotc_run(&s) != AOTC_OK) ...
@@ -46,7 +46,8 @@ typedef enum aotc_status {
   AOTC_ERR_ARENA_MISALIGNED = 5,/**< caller arena not aligned to model->arena_alignment */
   AOTC_ERR_NOT_FOUND = 6,       /**< no input/output with that name */
   AOTC_ERR_ABI_MISMATCH = 7,    /**< model built for another AOTC_ABI_VERSION */
-  AOTC_ERR_NO_ARENA = 8         /**< no arena given and the model has no static one */
+  AOTC_ERR_NO_ARENA = 8,        /**< no arena given and the model has no static one */
+  AOTC_ERR_BAD_ARGUMENT = 9     /**< an argument makes no sense, e.g. a size for a NULL arena */
 } aotc_status;
 
 /**
@@ -136,6 +137,7 @@ static inline const char *aotc_status_string(aotc_status status) {
     case AOTC_ERR_NOT_FOUND: return "no tensor with that name";
     case AOTC_ERR_ABI_MISMATCH: return "model was generated for another aotc ABI version";
     case AOTC_ERR_NO_ARENA: return "no arena given and the model has no static arena";
+    case AOTC_ERR_BAD_ARGUMENT: return "an argument makes no sense (e.g. a size given for a NULL arena)";
   }
   return "unknown status";
 }
@@ -232,9 +234,12 @@ static inline size_t aotc_pointer_table_offset_(const aotc_model *m) {
 }
 
 /**
- * Prepares a session on `arena` (`arena_bytes` long), or on the model's own
- * static arena if `arena` is NULL. Input and output pointers start out at the
- * session's buffers inside the arena.
+ * Prepares a session on `arena` (`arena_bytes` long, at least
+ * model->arena_size, aligned to model->arena_alignment), or on the model's
+ * own static arena if `arena` is NULL, in which case `arena_bytes` must be 0
+ * (anything else is AOTC_ERR_BAD_ARGUMENT). Input and output pointers start
+ * out at the session's buffers inside the arena. Sessions on the static arena
+ * share it: use one at a time.
  */
 static inline aotc_status aotc_session_init(aotc_session *s, const aotc_model *m, void *arena,
                                             size_t arena_bytes) {
@@ -243,6 +248,7 @@ static inline aotc_status aotc_session_init(aotc_session *s, const aotc_model *m
   if (!s || !m) return AOTC_ERR_NULL_ARGUMENT;
   if (m->abi_version != AOTC_ABI_VERSION) return AOTC_ERR_ABI_MISMATCH;
   if (!arena) {
+    if (arena_bytes != 0) return AOTC_ERR_BAD_ARGUMENT;
     if (!m->static_arena) return AOTC_ERR_NO_ARENA;
     arena = m->static_arena;
     arena_bytes = m->arena_size;

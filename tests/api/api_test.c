@@ -279,6 +279,10 @@ static void test_errors(void) {
   CHECK_STATUS(aotc_session_init(&s, m, arena + 1, size), AOTC_ERR_ARENA_MISALIGNED);
   CHECK_STATUS(aotc_session_init(&s, m, arena + align / 2, size), AOTC_ERR_ARENA_MISALIGNED);
   CHECK_STATUS(aotc_session_init(&s, m, arena, size), AOTC_OK);
+  /* A size with a NULL arena makes no sense: the static arena's size is the model's. */
+  CHECK_STATUS(aotc_session_init(&s, m, NULL, 1), AOTC_ERR_BAD_ARGUMENT);
+  CHECK_STATUS(aotc_session_init(&s, m, NULL, size), AOTC_ERR_BAD_ARGUMENT);
+  CHECK_STATUS(aotc_session_init(&s, m, NULL, (size_t)-1), AOTC_ERR_BAD_ARGUMENT);
   copy = *m;
   copy.static_arena = NULL;
   CHECK_STATUS(aotc_session_init(&s, &copy, NULL, 0), AOTC_ERR_NO_ARENA);
@@ -312,6 +316,17 @@ static void test_errors(void) {
   /* run */
   CHECK_STATUS(aotc_run(NULL), AOTC_ERR_NULL_ARGUMENT);
   CHECK_STATUS(aotc_run(&zeroed), AOTC_ERR_NULL_ARGUMENT);
+  /* W2 entry points: NULL tensors and scratch are refused, not dereferenced. */
+  CHECK(addrelu_run(NULL, y) == AOTC_ERR_NULL_ARGUMENT);
+  CHECK(addrelu_run(x, NULL) == AOTC_ERR_NULL_ARGUMENT);
+  CHECK(addrelu_run(NULL, NULL) == AOTC_ERR_NULL_ARGUMENT);
+  CHECK(addrelu_run_with_scratch(NULL, y, arena) == AOTC_ERR_NULL_ARGUMENT);
+  CHECK(addrelu_run_with_scratch(x, NULL, arena) == AOTC_ERR_NULL_ARGUMENT);
+  if (ADDRELU_SCRATCH_SIZE > 0) {
+    CHECK(addrelu_run_with_scratch(x, y, NULL) == AOTC_ERR_NULL_ARGUMENT);
+    CHECK(addrelu_run_with_scratch(x, y, arena + 1) == AOTC_ERR_ARENA_MISALIGNED);
+  }
+  CHECK(addrelu_run(x, y) == AOTC_OK);
   /* After all those rejected calls the session still works. */
   CHECK_STATUS(aotc_set_input(&s, 0, x, sizeof x), AOTC_OK);
   CHECK_STATUS(aotc_run(&s), AOTC_OK);
@@ -327,7 +342,8 @@ static void test_status_and_dtype_strings(void) {
                                     AOTC_ERR_ARENA_MISALIGNED,
                                     AOTC_ERR_NOT_FOUND,
                                     AOTC_ERR_ABI_MISMATCH,
-                                    AOTC_ERR_NO_ARENA};
+                                    AOTC_ERR_NO_ARENA,
+                                    AOTC_ERR_BAD_ARGUMENT};
   size_t n = sizeof all / sizeof all[0], i, j;
   for (i = 0; i < n; ++i) {
     const char *text = aotc_status_string(all[i]);

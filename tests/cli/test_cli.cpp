@@ -355,6 +355,49 @@ TEST_CASE("files that are not ONNX models", "[cli][errors]") {
   }
 }
 
+// Replaces the one occurrence of `from` in `bytes` with `to`, of the same
+// length, so a protobuf stays valid (strings are length-prefixed).
+std::string patch(std::string bytes, const std::string &from, const std::string &to) {
+  REQUIRE(from.size() == to.size());
+  size_t at = bytes.find(from);
+  REQUIRE(at != std::string::npos);
+  REQUIRE(bytes.find(from, at + 1) == std::string::npos);
+  return bytes.replace(at, from.size(), to);
+}
+
+TEST_CASE("model strings never reach the terminal raw", "[cli][errors][hostile]") {
+  Work w("terminal");
+  // A node name and an op type that clear the screen and retitle the terminal.
+  std::string bytes = patch(read_file(data("bad_two_unsupported.onnx")), "norm_node", "\x1b[2J\x1b[H!!");
+  bytes = patch(bytes, "StringNormalizer", "\x1b]0;pwned\x07\xc2\x9b" "31mX");
+  std::string model = w.path("escape.onnx");
+  write_file(model, bytes);
+  Result r = run_aotc({model, "-o", w.path("out")}, w.dir);
+  check_user_error(r, {"node '\\033[2J\\033[H!!'", "\\033]0;pwned\\007\\302\\23331mX"});
+  CHECK(r.err.find('\x1b') == std::string::npos);
+  CHECK(r.err.find('\x07') == std::string::npos);
+  CHECK(r.err.find("\xc2\x9b") == std::string::npos);
+  Result info = run_aotc({"info", model}, w.dir);
+  check_ok(info);
+  CHECK_THAT(info.out, Contains("\\033]0;pwned"));
+  CHECK(info.out.find('\x1b') == std::string::npos);
+  CHECK(info.out.find('\x07') == std::string::npos);
+}
+
+TEST_CASE("a newer opset than aotc knows: clear error, or a warning with --allow-newer-opset", "[cli][hostile]") {
+  Work w("newer_opset");
+  // add_relu.onnx imports ai.onnx 13 (OperatorSetIdProto {domain "", version 13}); make it 29.
+  std::string model = w.path("opset29.onnx");
+  write_file(model, patch(read_file(data("add_relu.onnx")), std::string("\x42\x04\x0a\x00\x10\x0d", 6),
+                          std::string("\x42\x04\x0a\x00\x10\x1d", 6)));
+  check_compile_fails(w, model, {"opset ai.onnx version 29", "supports versions 1 to 28", "--allow-newer-opset"});
+  Result r = run_aotc({model, "-o", w.path("out"), "--allow-newer-opset"}, w.dir);
+  check_ok(r);
+  CHECK_THAT(r.err, StartsWith("aotc: warning: "));
+  CHECK_THAT(r.err, Contains("version 29"));
+  CHECK(fs::exists(w.path("out/model.c")));
+}
+
 TEST_CASE("bad options: one clear error, no output left", "[cli][errors]") {
   Work w("bad_options");
   // An option error is about the option, not the model file.
