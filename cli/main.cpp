@@ -145,8 +145,9 @@ int main(int argc, char **argv) {
     }
     if (list_passes) {
       for (const GraphPass &pass : graph_pipeline()) fmt::print("{:<24} {}\n", pass.name, pass.what);
-      fmt::print("{:<24} {}\n{:<24} {}\n", "lower", "lower every node to runtime-c kernel calls", "plan-memory",
-                 "place intermediates in one arena by liveness");
+      fmt::print("{:<24} {}\n{:<24} {}\n{:<24} {}\n", "lower", "lower every node to runtime-c kernel calls",
+                 "plan-memory", "place intermediates in one arena by liveness", "check-plan",
+                 "check the memory plan independently: no live buffers overlap, each inside its storage");
       return 0;
     }
     if (*info) return run_info(info_model);

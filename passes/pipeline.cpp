@@ -1,6 +1,8 @@
 // The pipeline, readable on one screen. Graph passes first, then lowering to
-// kernel calls and static memory planning.
+// kernel calls, static memory planning and an independent check of the plan.
 #include "passes/pipeline.h"
+
+#include "passes/check_plan.h"
 
 namespace aotc {
 
@@ -33,6 +35,9 @@ Program lower_and_plan(Graph &graph, size_t arena_alignment) {
   Program program = lower_graph(graph);
   program.arena_alignment = arena_alignment;
   plan_memory(program);
+  // An independent check of the finished plan (passes/check_plan.h): no two
+  // live arena buffers overlap, every buffer lies inside its storage.
+  check_memory_plan(program);
   return program;
 }
 

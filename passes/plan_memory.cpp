@@ -59,6 +59,7 @@ void plan_memory(Program &program) {
       group_output[groups.find(in)] = out;
       shared = true;
     }
+    if (shared) program.shares_storage_with[out] = in;
     if (!shared) {
       LoweredStep copy;
       copy.node = step.node;

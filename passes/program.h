@@ -21,6 +21,10 @@ struct Program {
   Graph *graph = nullptr;
   std::vector<LoweredStep> steps;       ///< aliases are resolved away by plan_memory
   std::map<const Value *, Storage> storage;
+  /// Planned aliases: value -> the value whose storage it deliberately shares
+  /// (an alias step such as Reshape that plan_memory resolved to shared storage:
+  /// its output -> its input). check_memory_plan tells these from overlaps.
+  std::map<const Value *, const Value *> shares_storage_with;
   std::vector<const Value *> constants;  ///< in first-use order
   size_t arena_alignment = 16;
   size_t scratch_size = 0;              ///< bytes of the planned scratch arena

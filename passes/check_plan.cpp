@@ -1,0 +1,277 @@
+// Pass: independent check of the memory plan (see check_plan.h). It trusts
+// nothing from plan_memory but the result: Storage, scratch offsets,
+// scratch_size and the recorded aliases.
+#include "passes/check_plan.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <queue>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace aotc {
+
+namespace {
+
+[[noreturn]] void plan_error(const std::string &what) { fail("internal error: memory plan: " + what); }
+
+std::string step_name(const Program &p, size_t s) {
+  const LoweredStep &step = p.steps[s];
+  std::string text = fmt::format("step {} ({}", s, step.call.kernel.empty() ? "alias" : step.call.kernel);
+  if (step.node) text += fmt::format(", node '{}' ({})", step.node->name, step.node->op);
+  return text + ")";
+}
+
+const char *kind_name(Storage::Kind k) {
+  switch (k) {
+    case Storage::Kind::Input: return "graph input";
+    case Storage::Kind::Output: return "graph output";
+    case Storage::Kind::Constant: return "constant";
+    case Storage::Kind::Arena: return "arena";
+  }
+  return "?";
+}
+
+std::string storage_name(const Storage &s) {
+  if (s.kind == Storage::Kind::Arena) return fmt::format("arena offset {}", s.offset);
+  if (s.kind == Storage::Kind::Constant) return "constant";
+  return fmt::format("{} {}", kind_name(s.kind), s.index);
+}
+
+bool same_storage(const Storage &a, const Storage &b) {
+  if (a.kind != b.kind) return false;
+  if (a.kind == Storage::Kind::Arena) return a.offset == b.offset;
+  if (a.kind == Storage::Kind::Input || a.kind == Storage::Kind::Output) return a.index == b.index;
+  return true;
+}
+
+// Byte size of a value, overflow-checked.
+size_t bytes_of(const Value *v) {
+  int64_t count = v->count();
+  size_t bytes = 0;
+  if (count < 0 || __builtin_mul_overflow(static_cast<size_t>(count), dtype_size(v->dtype), &bytes))
+    plan_error(fmt::format("the byte size of '{}' overflows", v->name));
+  return bytes;
+}
+
+// [offset, offset + bytes) inside an arena of `arena` bytes, aligned.
+void check_in_arena(size_t offset, size_t bytes, size_t arena, size_t alignment, const std::string &what) {
+  size_t end = 0;
+  if (__builtin_add_overflow(offset, bytes, &end))
+    plan_error(fmt::format("{} at arena offset {} with {} bytes: the end overflows", what, offset, bytes));
+  if (end > arena)
+    plan_error(fmt::format("{} at arena offset {} with {} bytes ends past the arena of {} bytes", what, offset,
+                           bytes, arena));
+  if (alignment > 1 && offset % alignment != 0)
+    plan_error(fmt::format("{} at arena offset {} is not aligned to {}", what, offset, alignment));
+}
+
+// Union-find over the planned aliases.
+struct Groups {
+  std::unordered_map<const Value *, const Value *> parent;
+  const Value *find(const Value *v) {
+    while (true) {
+      auto it = parent.find(v);
+      if (it == parent.end() || it->second == v) return v;
+      auto up = parent.find(it->second);
+      if (up != parent.end()) it->second = up->second;  // path halving
+      v = it->second;
+    }
+  }
+  void join(const Value *a, const Value *b) {
+    const Value *ra = find(a), *rb = find(b);
+    if (ra != rb) parent[ra] = rb;
+  }
+};
+
+// One region of the arena, live from step `first` to step `last` (inclusive).
+struct Region {
+  size_t offset = 0, bytes = 0;
+  size_t first = 0, last = 0;
+  const Value *value = nullptr;  ///< a tensor (first member of its alias group), or nullptr: scratch
+  size_t members = 1;            ///< values sharing this region (alias group)
+  size_t first_write = 0;        ///< first step writing any member (SIZE_MAX: none)
+};
+
+std::string region_name(const Program &p, const Region &r) {
+  std::string who = r.value ? fmt::format("'{}'", r.value->name) : "scratch buffer of " + step_name(p, r.first);
+  if (r.members > 1) who += fmt::format(" (and {} values sharing its storage)", r.members - 1);
+  std::string range = r.first == r.last ? fmt::format("step {}", r.first) : fmt::format("steps {}..{}", r.first, r.last);
+  return fmt::format("{} (arena bytes [{}, {}), {})", who, r.offset, r.offset + r.bytes, range);
+}
+
+}  // namespace
+
+void check_memory_plan(const Program &p) {
+  const Graph &graph = *p.graph;
+  const size_t alignment = p.arena_alignment;
+
+  Groups groups;
+  for (auto &[v, shared] : p.shares_storage_with) {
+    if (!v || !shared) plan_error("an alias entry has no value");
+    groups.join(v, shared);
+  }
+
+  // Liveness from the steps: first and last step touching each value, in
+  // first-touch order; scratch buffers are live for their own step.
+  struct Use {
+    size_t first, last;
+    const Storage *storage;
+    size_t first_write;  ///< SIZE_MAX: never written
+  };
+  std::unordered_map<const Value *, Use> uses;
+  std::vector<const Value *> order;
+  std::vector<Region> regions;
+  std::vector<bool> output_written(graph.outputs.size(), false);
+  for (size_t s = 0; s < p.steps.size(); ++s) {
+    const LoweredStep &step = p.steps[s];
+    if (step.is_alias()) plan_error(fmt::format("{} is an alias step that was not resolved", step_name(p, s)));
+    for (const KernelArg &arg : step.call.args) {
+      if (arg.kind == KernelArg::Kind::Scratch) {
+        check_in_arena(arg.scratch_offset, arg.scratch_bytes, p.scratch_size, alignment,
+                       "scratch buffer of " + step_name(p, s));
+        Region r;
+        r.offset = arg.scratch_offset;
+        r.bytes = arg.scratch_bytes;
+        r.first = r.last = s;
+        regions.push_back(r);
+        continue;
+      }
+      if (arg.kind != KernelArg::Kind::Tensor) continue;
+      if (!arg.value) plan_error(fmt::format("{} has a tensor argument without a value", step_name(p, s)));
+      const Value *v = arg.value;
+      auto st = p.storage.find(v);
+      if (st == p.storage.end())
+        plan_error(fmt::format("'{}', an argument of {}, has no storage", v->name, step_name(p, s)));
+      const Storage &storage = st->second;
+      if (arg.writes && (storage.kind == Storage::Kind::Input || storage.kind == Storage::Kind::Constant))
+        plan_error(fmt::format("{} writes '{}', which is stored as a {}", step_name(p, s), v->name,
+                               kind_name(storage.kind)));
+      if (arg.writes && storage.kind == Storage::Kind::Output && storage.index < output_written.size())
+        output_written[storage.index] = true;
+      auto [it, fresh] = uses.emplace(v, Use{s, s, &storage, SIZE_MAX});
+      if (fresh) order.push_back(v);
+      it->second.last = s;
+      if (arg.writes) it->second.first_write = std::min(it->second.first_write, s);
+    }
+  }
+
+  // Storage of every value fits the value; arena values are merged into one
+  // region per alias group.
+  std::unordered_map<const Value *, size_t> region_of_group;  // group root -> index in regions
+  std::unordered_map<const Value *, const Value *> first_of_group;
+  std::unordered_set<const Value *> constants(p.constants.begin(), p.constants.end());
+  for (const Value *v : order) {
+    const Use &use = uses.at(v);
+    const Storage &s = *use.storage;
+    size_t bytes = bytes_of(v);
+    if (v->is_constant() != (s.kind == Storage::Kind::Constant))
+      plan_error(fmt::format("'{}' is {}a constant but is stored as {}", v->name, v->is_constant() ? "" : "not ",
+                             storage_name(s)));
+    if (s.kind == Storage::Kind::Constant && !constants.count(v))
+      plan_error(fmt::format("constant '{}' is missing from the program's constants", v->name));
+    if (s.kind == Storage::Kind::Input || s.kind == Storage::Kind::Output) {
+      const std::vector<Value *> &io = s.kind == Storage::Kind::Input ? graph.inputs : graph.outputs;
+      if (s.index >= io.size())
+        plan_error(fmt::format("'{}' is stored as {}, but the graph has {}", v->name, storage_name(s), io.size()));
+      const Value *owner = io[s.index];
+      if (groups.find(v) != groups.find(owner))
+        plan_error(fmt::format("'{}' is stored in {} ('{}') but is not an alias of it", v->name, storage_name(s),
+                               owner->name));
+      if (bytes != bytes_of(owner))
+        plan_error(fmt::format("'{}' ({} bytes) is stored in {} ('{}', {} bytes)", v->name, bytes, storage_name(s),
+                               owner->name, bytes_of(owner)));
+    }
+    // Members of one alias group share one storage.
+    const Value *root = groups.find(v);
+    auto [first, fresh] = first_of_group.emplace(root, v);
+    if (!fresh && !same_storage(p.storage.at(first->second), s))
+      plan_error(fmt::format("'{}' ({}) and '{}' ({}) are planned to share storage but do not", first->second->name,
+                             storage_name(p.storage.at(first->second)), v->name, storage_name(s)));
+    if (!fresh && s.kind == Storage::Kind::Constant)
+      plan_error(fmt::format("constants '{}' and '{}' are planned to share storage", first->second->name, v->name));
+    if (s.kind != Storage::Kind::Arena) continue;
+    if (v->kind == Value::Kind::Input)
+      plan_error(fmt::format("graph input '{}' is stored in the arena at offset {}", v->name, s.offset));
+    check_in_arena(s.offset, bytes, p.scratch_size, alignment, fmt::format("'{}'", v->name));
+    auto [at, new_region] = region_of_group.emplace(root, regions.size());
+    if (new_region) {
+      Region r;
+      r.offset = s.offset;
+      r.bytes = bytes;
+      r.first = use.first;
+      r.last = use.last;
+      r.value = v;
+      r.first_write = use.first_write;
+      regions.push_back(r);
+      continue;
+    }
+    Region &r = regions[at->second];
+    r.bytes = std::max(r.bytes, bytes);
+    r.first = std::min(r.first, use.first);
+    r.last = std::max(r.last, use.last);
+    r.first_write = std::min(r.first_write, use.first_write);
+    ++r.members;
+  }
+
+  // Graph inputs and outputs live in their own buffers, and outputs are written.
+  for (size_t i = 0; i < graph.inputs.size(); ++i) {
+    auto st = p.storage.find(graph.inputs[i]);
+    if (st != p.storage.end() && !(st->second.kind == Storage::Kind::Input && st->second.index == i))
+      plan_error(fmt::format("graph input {} '{}' is stored as {}", i, graph.inputs[i]->name,
+                             storage_name(st->second)));
+  }
+  for (size_t k = 0; k < graph.outputs.size(); ++k) {
+    const Value *out = graph.outputs[k];
+    auto st = p.storage.find(out);
+    if (st == p.storage.end() || !(st->second.kind == Storage::Kind::Output && st->second.index == k))
+      plan_error(fmt::format("graph output {} '{}' is stored as {}", k, out->name,
+                             st == p.storage.end() ? "nothing" : storage_name(st->second)));
+    if (!output_written[k] && bytes_of(out) > 0)
+      plan_error(fmt::format("graph output {} '{}' is never written", k, out->name));
+  }
+
+  // No two regions live at the same time overlap: sweep the steps in order,
+  // keeping the live regions (which never overlap each other) by offset, so a
+  // new region only needs comparing with its two neighbours.
+  std::vector<size_t> by_first;
+  for (size_t i = 0; i < regions.size(); ++i)
+    if (regions[i].bytes > 0) by_first.push_back(i);
+  std::sort(by_first.begin(), by_first.end(), [&](size_t a, size_t b) {
+    const Region &ra = regions[a], &rb = regions[b];
+    return ra.first != rb.first ? ra.first < rb.first : ra.offset != rb.offset ? ra.offset < rb.offset : a < b;
+  });
+  auto ends_later = [&](size_t a, size_t b) { return regions[a].last > regions[b].last; };
+  std::priority_queue<size_t, std::vector<size_t>, decltype(ends_later)> live_until(ends_later);
+  std::map<size_t, size_t> live;  // offset -> region
+  auto overlap = [&](const Region &a, const Region &b) {
+    plan_error(fmt::format("{} overlaps {}", region_name(p, a), region_name(p, b)));
+  };
+  for (size_t i : by_first) {
+    const Region &r = regions[i];
+    while (!live_until.empty() && regions[live_until.top()].last < r.first) {
+      live.erase(regions[live_until.top()].offset);
+      live_until.pop();
+    }
+    auto next = live.lower_bound(r.offset);
+    if (next != live.end() && next->first - r.offset < r.bytes) overlap(regions[next->second], r);
+    if (next != live.begin()) {
+      const Region &before = regions[std::prev(next)->second];
+      if (r.offset - before.offset < before.bytes) overlap(before, r);
+    }
+    live.emplace(r.offset, i);
+    live_until.push(i);
+  }
+
+  // An arena buffer's life starts where it is written: a read before that
+  // reads memory the plan may give to something else (e.g. a dropped alias).
+  for (const Region &r : regions)
+    if (r.value && r.bytes > 0 && r.first_write != r.first)
+      plan_error(fmt::format("{} is read at step {} before any step writes it", region_name(p, r), r.first));
+}
+
+}  // namespace aotc
