@@ -363,7 +363,8 @@ class Emitter {
     std::string literal = c_string_literal(name);
     if (literal.size() < 4000) return literal;
     std::vector<std::string> bytes;
-    for (unsigned char c : name) bytes.push_back(fmt::format("{}", static_cast<int>(c)));
+    // Octal character constants: a plain number above 127 would overflow a signed char.
+    for (unsigned char c : name) bytes.push_back(fmt::format("'\\{:03o}'", c));
     bytes.push_back("0");
     w.line("static const char {}[{}] = {{", array_name, bytes.size());
     write_items(w, bytes, 24);
