@@ -104,6 +104,11 @@ int main(int argc, char **argv) {
       ->check(CLI::IsMember({"c", "ir", "ir-imported"}));
   app.add_flag("--allow-newer-opset", options.import.allow_newer_opset,
                "compile a model that imports a newer opset than aotc knows, as the newest it knows (warns)");
+  app.add_option("--target", options.target,
+                 "what to compile for: generic, host (default), cortex-m0, cortex-m4, cortex-m7, cortex-m33, "
+                 "cortex-m55 (--list-targets describes them)");
+  bool list_targets = false;
+  app.add_flag("--list-targets", list_targets, "list the targets with their features and exit");
   app.add_flag("--list-ops", list_ops, "list the supported ONNX ops and exit");
   app.add_flag("--list-passes", list_passes, "list the graph passes in pipeline order and exit");
 
@@ -128,6 +133,7 @@ int main(int argc, char **argv) {
   verify->add_option("--input-shape", verify_shapes, "NAME=d0,d1,...: shape for an input with unknown dims");
   verify->add_option("--const-input", verify_consts, "NAME=FILE: compile graph input NAME as this constant");
   verify->add_option("--keep", vopts.work_dir, "build in this directory and keep it");
+  verify->add_option("--target", verify_compile.target, "what to compile for (default host); the C runs on this machine");
   verify->add_flag("--allow-newer-opset", verify_compile.import.allow_newer_opset,
                    "compile a model that imports a newer opset than aotc knows, as the newest it knows (warns)");
   options.import.warn = verify_compile.import.warn = warn;
@@ -141,6 +147,12 @@ int main(int argc, char **argv) {
   try {
     if (list_ops) {
       for (const OpDef *op : all_ops()) fmt::print("{}{}\n", op->domain.empty() ? "" : op->domain + ".", op->op);
+      return 0;
+    }
+    if (list_targets) {
+      for (const Target &t : all_targets())
+        fmt::print("{:<12} {}\n{:<12} {}\n{}", t.name, t.summary, "", target_features(t),
+                   t.cflags.empty() ? "" : fmt::format("{:<12} {}\n", "", t.cflags));
       return 0;
     }
     if (list_passes) {

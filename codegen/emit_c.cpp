@@ -113,6 +113,8 @@ class Emitter {
   std::map<std::vector<double>, std::string> float_arrays_;
   std::vector<std::pair<std::string, std::string>> array_defs_;  // in first-use order
 
+  const Target &target() const { return p_.target ? *p_.target : find_target(default_target_name()); }
+
   const char *c_type(DType t) const {
     const char *c = dtype_info(t).c_type;
     if (!c) fail(fmt::format("element type {} cannot be used in generated C", dtype_name(t)));
@@ -150,6 +152,13 @@ class Emitter {
     w.line("#ifdef __cplusplus");
     w.line("extern \"C\" {{");
     w.line("#endif");
+    w.blank();
+    const Target &target = this->target();
+    w.line("/* Target: {} -- {}", target.name, target.summary);
+    w.line("   ({}).", target_features(target));
+    if (!target.cflags.empty()) w.line("   Suggested compiler flags: {} */", target.cflags);
+    else w.line("   Any C99 compiler. */");
+    w.line("#define {}_TARGET \"{}\"", macro_, target.name);
     w.blank();
     w.line("#define {}_NUM_INPUTS {}", macro_, g_.inputs.size());
     w.line("#define {}_NUM_OUTPUTS {}", macro_, g_.outputs.size());
@@ -291,6 +300,19 @@ class Emitter {
     w.line("#include \"{}.h\"", opt_.name);
     w.blank();
     w.line("/* ---- runtime-c kernels ---- */");
+    // The kernels' optional paths, as the target allows (see runtime-c/kernels/conv.c).
+    if (!target().x86_dispatch) {
+      w.line("/* Target {}: no run-time x86 SIMD dispatch. */", target().name);
+      w.line("#ifndef AOTC_NO_CPU_DISPATCH");
+      w.line("#define AOTC_NO_CPU_DISPATCH 1");
+      w.line("#endif");
+    }
+    if (target().c99_only) {
+      w.line("/* Target {}: ISO C99 only, no GNU vector types. */", target().name);
+      w.line("#ifndef AOTC_NO_VECTOR_EXT");
+      w.line("#define AOTC_NO_VECTOR_EXT 1");
+      w.line("#endif");
+    }
     w.raw(strip_local_includes(runtime_source("kernel_common.h")));
     for (const std::string &f : files) {
       w.blank();

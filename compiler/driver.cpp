@@ -75,10 +75,11 @@ std::unique_ptr<Graph> load_and_optimize(const std::string &model_path, const Co
 }
 
 Compilation compile_model(const std::string &model_path, const CompileOptions &options) {
+  find_target(options.target);  // an unknown --target is an error before any work
   Compilation c;
   c.graph = load_and_optimize(model_path, options);
   with_file_context(model_path, [&] {
-    c.program = lower_and_plan(*c.graph, options.arena_alignment);
+    c.program = lower_and_plan(*c.graph, options.arena_alignment, find_target(options.target));
     EmitOptions emit;
     emit.name = options.name;
     emit.source_file = fs::path(model_path).filename().string();

@@ -15,6 +15,7 @@ namespace aotc {
 
 struct CompileOptions {
   std::string name = "model";  ///< C prefix for the generated files and symbols
+  std::string target = default_target_name();  ///< --target: see ir/target.h
   ImportOptions import;
   size_t arena_alignment = 16;
 };

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ir/graph.h"
+#include "ir/target.h"
 #include "ops/kernel_call.h"
 
 namespace aotc {
@@ -63,7 +64,11 @@ class OpContext {
 /// Collects the kernel calls a node lowers to.
 class LowerContext : public OpContext {
  public:
-  using OpContext::OpContext;
+  /// `target` picks among kernels; constant folding lowers for `generic`.
+  explicit LowerContext(Node &node, const Target &target = find_target("generic"))
+      : OpContext(node), target_(target) {}
+  /// What the program is compiled for: decides among kernels and layouts.
+  const Target &target() const { return target_; }
   /// Starts a call to `kernel`; fill its arguments with the builder methods.
   KernelCall &call(const std::string &kernel);
   /// Declares that `out` is `in` reinterpreted (same bytes, new shape).
@@ -72,6 +77,7 @@ class LowerContext : public OpContext {
 
  private:
   std::vector<LoweredStep> steps_;
+  const Target &target_;
 };
 
 struct OpDef {

@@ -9,14 +9,15 @@
 
 namespace aotc {
 
-Program lower_graph(Graph &graph) {
+Program lower_graph(Graph &graph, const Target &target) {
   Program program;
   program.graph = &graph;
+  program.target = &target;
   for (auto &node : graph.nodes) {
     const OpDef *def = find_op(node->domain, node->op);
     if (!def || !def->lower)
       fail(fmt::format("{}: cannot be compiled (its inputs must be compile-time constants)", node->describe()));
-    LowerContext ctx(*node);
+    LowerContext ctx(*node, target);
     def->lower(ctx);
     for (LoweredStep &step : ctx.steps()) program.steps.push_back(std::move(step));
   }

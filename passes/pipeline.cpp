@@ -31,8 +31,8 @@ void run_graph_pipeline(Graph &graph) {
   }
 }
 
-Program lower_and_plan(Graph &graph, size_t arena_alignment) {
-  Program program = lower_graph(graph);
+Program lower_and_plan(Graph &graph, size_t arena_alignment, const Target &target) {
+  Program program = lower_graph(graph, target);
   program.arena_alignment = arena_alignment;
   plan_memory(program);
   // An independent check of the finished plan (passes/check_plan.h): no two

@@ -23,7 +23,8 @@ const std::vector<GraphPass> &graph_pipeline();
 void run_graph_pipeline(Graph &graph);
 
 /// Lowers an optimised graph to kernel calls and plans its memory.
-Program lower_and_plan(Graph &graph, size_t arena_alignment);
+Program lower_and_plan(Graph &graph, size_t arena_alignment,
+                       const Target &target = find_target(default_target_name()));
 
 // The passes themselves (one file each).
 void infer_shapes_and_fold(Graph &graph);
@@ -31,7 +32,7 @@ void remove_identities(Graph &graph);
 void fuse_conv_batchnorm(Graph &graph);
 void fuse_conv_activation(Graph &graph);
 void eliminate_dead_code(Graph &graph);
-Program lower_graph(Graph &graph);
+Program lower_graph(Graph &graph, const Target &target);
 void plan_memory(Program &program);
 
 }  // namespace aotc

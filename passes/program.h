@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "ir/graph.h"
+#include "ir/target.h"
 #include "ops/kernel_call.h"
 
 namespace aotc {
@@ -19,6 +20,7 @@ struct Storage {
 
 struct Program {
   Graph *graph = nullptr;
+  const Target *target = nullptr;       ///< what the program is compiled for (--target)
   std::vector<LoweredStep> steps;       ///< aliases are resolved away by plan_memory
   std::map<const Value *, Storage> storage;
   /// Planned aliases: value -> the value whose storage it deliberately shares

@@ -27,9 +27,14 @@
 /*
  * Native tile: AOTC_SGEMM_MR rows x (AOTC_SGEMM_NV vectors of AOTC_SGEMM_VW
  * floats); MR * NV accumulators plus NV B vectors fit in the register file
- * (16 vector registers on x86-64, 32 on AArch64).
+ * (16 vector registers on x86-64, 32 on AArch64). AOTC_NO_VECTOR_EXT (set by
+ * aotc for --target generic) forces the plain C tile.
  */
-#if defined(__GNUC__) && defined(__AVX__)
+#if defined(AOTC_NO_VECTOR_EXT) /* ISO C99 only (--target generic) */
+#define AOTC_SGEMM_VW 1
+#define AOTC_SGEMM_NV 4
+#define AOTC_SGEMM_MR 4
+#elif defined(__GNUC__) && defined(__AVX__)
 #define AOTC_SGEMM_VW 8
 #define AOTC_SGEMM_NV 2
 #define AOTC_SGEMM_MR 6

@@ -56,7 +56,9 @@ static AOTC_UNUSED float aotc_expf_fast(float x) {
  * the scalar version (gcc turns its clamp into a branch), so float32 softmax
  * rows are processed AOTC_SM_VW lanes at a time explicitly.
  */
-#if defined(__GNUC__) && defined(__AVX__)
+#if defined(AOTC_NO_VECTOR_EXT)
+#define AOTC_SM_VW 1
+#elif defined(__GNUC__) && defined(__AVX__)
 #define AOTC_SM_VW 8
 #elif defined(__GNUC__) && (defined(__SSE2__) || defined(__ARM_NEON) || defined(__wasm_simd128__))
 #define AOTC_SM_VW 4

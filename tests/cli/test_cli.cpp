@@ -273,6 +273,37 @@ TEST_CASE("compiling writes NAME.c, NAME.h and aotc.h, deterministically", "[cli
   CHECK(Work::temp_dirs(w.dir / "out1").empty());
 }
 
+TEST_CASE("targets are recorded in the header and pick the kernels' paths, unknown targets are refused", "[cli][target]") {
+  Work w("target");
+  Result list = run_aotc({"--list-targets"}, w.dir);
+  check_ok(list);
+  for (const char *t : {"generic", "host", "cortex-m0", "cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55"})
+    CHECK_THAT(list.out, Contains(std::string("\n") + t + " ") || StartsWith(std::string(t) + " "));
+  CHECK_THAT(list.out, Contains("-mcpu=cortex-m4 -mthumb -mfpu=fpv4-sp-d16 -mfloat-abi=hard"));
+
+  struct Case {
+    std::string target;
+    bool plain_c, no_dispatch;
+  };
+  for (const Case &c : {Case{"generic", true, true}, Case{"host", false, false}, Case{"cortex-m4", false, true},
+                        Case{"cortex-m55", false, true}}) {
+    INFO(c.target);
+    std::string out = w.path("out_" + c.target);
+    check_ok(run_aotc({data("add_relu.onnx"), "-o", out, "--target", c.target}, w.dir));
+    std::string header = read_file(fs::path(out) / "model.h"), source = read_file(fs::path(out) / "model.c");
+    CHECK_THAT(header, Contains("#define MODEL_TARGET \"" + c.target + "\""));
+    CHECK_THAT(header, Contains("/* Target: " + c.target + " -- "));
+    CHECK((source.find("#define AOTC_NO_VECTOR_EXT 1") != std::string::npos) == c.plain_c);
+    CHECK((source.find("#define AOTC_NO_CPU_DISPATCH 1") != std::string::npos) == c.no_dispatch);
+  }
+  // The default is host.
+  check_ok(run_aotc({data("add_relu.onnx"), "-o", w.path("out_default")}, w.dir));
+  CHECK(read_file(w.dir / "out_default" / "model.c") == read_file(w.dir / "out_host" / "model.c"));
+
+  check_compile_fails(w, data("add_relu.onnx"), {"--target 'cortex-m99'", "generic, host, cortex-m0"},
+                      {"--target", "cortex-m99"}, /*names_model=*/false);
+}
+
 TEST_CASE("verify runs the generated C and compares with expected outputs", "[cli][verify]") {
   Work w("verify");
   struct Case {
