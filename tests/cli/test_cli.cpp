@@ -304,6 +304,27 @@ TEST_CASE("targets are recorded in the header and pick the kernels' paths, unkno
                       {"--target", "cortex-m99"}, /*names_model=*/false);
 }
 
+TEST_CASE("the constant bytes in the header are what lands in .rodata", "[cli][codegen]") {
+  Work w("rodata");
+  // resnet8's convolution weights are packed for the micro-kernel: they must be counted too.
+  std::string model = kModels + "/resnet8/model.onnx";
+  check_ok(run_aotc({model, "-o", w.path("out"), "--name", "r8"}, w.dir));
+  std::smatch m;
+  std::string header = read_file(w.dir / "out" / "r8.h");
+  REQUIRE(std::regex_search(header, m, std::regex("#define R8_CONSTANT_BYTES ([0-9]+)")));
+  long reported = std::stol(m[1]);
+  std::string cmd = "cc -std=c99 -O2 -c -I" + w.path("out") + " " + w.path("out/r8.c") + " -o " + w.path("r8.o") +
+                    " && size -A " + w.path("r8.o") + " > " + w.path("size.txt");
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  std::string sizes = read_file(w.dir / "size.txt");
+  REQUIRE(std::regex_search(sizes, m, std::regex("\\.rodata\\s+([0-9]+)")));
+  long rodata = std::stol(m[1]);
+  INFO("reported " << reported << ", .rodata " << rodata);
+  CHECK(reported > 300000);
+  CHECK(reported <= rodata);
+  CHECK(rodata - reported < 2048);  // the rest: the descriptor's tensor infos and shapes
+}
+
 TEST_CASE("verify runs the generated C and compares with expected outputs", "[cli][verify]") {
   Work w("verify");
   struct Case {
