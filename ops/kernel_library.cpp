@@ -40,9 +40,43 @@ void invoke_with(void (*fn)(P...), const std::vector<KernelArgValue> &args, std:
   fn(convert_arg<P>(args[I])...);
 }
 
+// The C name of a kernel parameter's pointee type, for signature checks.
+template <typename T>
+const char *c_type_name() {
+  if constexpr (std::is_void_v<T>) return "void";
+  else if constexpr (std::is_same_v<T, float>) return "float";
+  else if constexpr (std::is_same_v<T, double>) return "double";
+  else if constexpr (std::is_same_v<T, int8_t>) return "int8_t";
+  else if constexpr (std::is_same_v<T, uint8_t>) return "uint8_t";
+  else if constexpr (std::is_same_v<T, int16_t>) return "int16_t";
+  else if constexpr (std::is_same_v<T, uint16_t>) return "uint16_t";
+  else if constexpr (std::is_same_v<T, int32_t>) return "int32_t";
+  else if constexpr (std::is_same_v<T, uint32_t>) return "uint32_t";
+  else if constexpr (std::is_same_v<T, int64_t>) return "int64_t";
+  else if constexpr (std::is_same_v<T, uint64_t>) return "uint64_t";
+  else return "(other)";
+}
+
+template <typename P>
+KernelParam param_of() {
+  KernelParam p;
+  if constexpr (std::is_pointer_v<P>) {
+    using T = std::remove_pointer_t<P>;
+    p.kind = KernelParam::Kind::Pointer;
+    p.to_const = std::is_const_v<T>;
+    p.pointee = c_type_name<std::remove_cv_t<T>>();
+  } else if constexpr (std::is_floating_point_v<P>) {
+    p.kind = KernelParam::Kind::Float;
+  } else {
+    static_assert(std::is_integral_v<P>, "kernel parameters are pointers, integers or floats");
+    p.kind = KernelParam::Kind::Int;
+  }
+  return p;
+}
+
 template <typename... P>
-constexpr size_t arity_of(void (*)(P...)) {
-  return sizeof...(P);
+std::vector<KernelParam> params_of(void (*)(P...)) {
+  return {param_of<P>()...};
 }
 
 // Turns a kernel's C signature into a uniform invoker, by template deduction.
@@ -55,13 +89,59 @@ auto make_invoker(void (*)(P...)) {
 
 #define AOTC_KERNEL_ENTRY(file, name)                                                              \
   KernelInfo{#name, #file, [](const std::vector<KernelArgValue> &args) { make_invoker(&name)(&name, args); }, \
-             arity_of(&name)},
+             params_of(&name)},
 const KernelInfo kKernels[] = {
 #include "kernel_list.inc"
 };
 #undef AOTC_KERNEL_ENTRY
 
 }  // namespace
+
+std::string KernelParam::text() const {
+  switch (kind) {
+    case Kind::Int: return "an integer";
+    case Kind::Float: return "a float";
+    case Kind::Pointer: return fmt::format("{}{} *", to_const ? "const " : "", pointee);
+  }
+  return "";
+}
+
+void check_kernel_call(const KernelCall &call, const std::string &where) {
+  const KernelInfo *k = find_kernel(call.kernel);
+  if (!k) fail(fmt::format("internal error: {}: no kernel named {}", where, call.kernel));
+  if (k->params.size() != call.args.size())
+    fail(fmt::format("internal error: {}: {} takes {} arguments, lowering passed {}", where, call.kernel,
+                     k->params.size(), call.args.size()));
+  for (size_t i = 0; i < call.args.size(); ++i) {
+    const KernelArg &a = call.args[i];
+    const KernelParam &p = k->params[i];
+    using K = KernelArg::Kind;
+    bool ok = false;
+    std::string passed;
+    switch (a.kind) {
+      case K::Int: ok = p.kind == KernelParam::Kind::Int, passed = "an integer"; break;
+      case K::Float: ok = p.kind == KernelParam::Kind::Float, passed = "a float"; break;
+      case K::Null: ok = p.kind == KernelParam::Kind::Pointer, passed = "NULL"; break;
+      case K::Scratch: ok = p.kind == KernelParam::Kind::Pointer && !p.to_const, passed = "scratch memory"; break;
+      case K::Ints: ok = p.kind == KernelParam::Kind::Pointer && p.to_const && p.pointee == "int32_t",
+                    passed = "an int32_t array"; break;
+      case K::Floats: ok = p.kind == KernelParam::Kind::Pointer && p.to_const && p.pointee == "float",
+                      passed = "a float array"; break;
+      case K::Tensor: {
+        const char *c_type = dtype_info(a.value->dtype).c_type;
+        // Read-only tensors (graph inputs, weights) arrive as const pointers in generated C.
+        ok = p.kind == KernelParam::Kind::Pointer && p.to_const == !a.writes && c_type &&
+             (p.pointee == "void" || p.pointee == c_type);
+        passed = fmt::format("{} tensor '{}' ({})", a.writes ? "written" : "read", a.value->name,
+                             c_type ? c_type : dtype_name(a.value->dtype).c_str());
+        break;
+      }
+    }
+    if (!ok)
+      fail(fmt::format("internal error: {}: argument {} of {} is {}, but the kernel takes {}", where, i + 1,
+                       call.kernel, passed, p.text()));
+  }
+}
 
 const KernelInfo *find_kernel(const std::string &name) {
   static const std::map<std::string, const KernelInfo *> index = [] {
@@ -93,9 +173,7 @@ std::vector<Tensor> evaluate_node(Node &node, const std::vector<LoweredStep> &st
     const KernelCall &call = step.call;
     const KernelInfo *k = find_kernel(call.kernel);
     if (!k) fail(fmt::format("{}: no kernel named {}", node.describe(), call.kernel));
-    if (k->arity != call.args.size())
-      fail(fmt::format("internal error: {} takes {} arguments, lowering passed {}", call.kernel, k->arity,
-                       call.args.size()));
+    check_kernel_call(call, node.describe());
     std::vector<std::vector<int32_t>> int_arrays;
     std::vector<std::vector<float>> float_arrays;
     std::vector<std::vector<uint8_t>> scratch;

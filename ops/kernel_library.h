@@ -16,15 +16,31 @@ union KernelArgValue {
   double f;
 };
 
+/// One parameter of a kernel's C signature, as much as a call must match.
+struct KernelParam {
+  enum class Kind { Pointer, Int, Float };
+  Kind kind = Kind::Int;
+  bool to_const = false;       ///< Pointer: `const T *`
+  std::string pointee;         ///< Pointer: the C type pointed to ("float", "int32_t", "void", ...)
+  std::string text() const;    ///< "const float *", "int32_t", "float"
+};
+
 struct KernelInfo {
   const char *name;
   const char *file;  ///< runtime-c/kernels/<file>.c
   void (*invoke)(const std::vector<KernelArgValue> &args);
-  size_t arity;
+  std::vector<KernelParam> params;  ///< read from the kernel's C signature when aotc is built
 };
 
 /// Returns the kernel called `name`, or nullptr.
 const KernelInfo *find_kernel(const std::string &name);
+
+/// Checks a call against its kernel's C signature: the kernel exists, the
+/// argument count, and each argument's kind (tensor read through a const
+/// pointer of the tensor's C type, tensor written through a non-const one,
+/// scratch, NULL, int, float, int32/float arrays). A mismatch is an internal
+/// error naming `where`, so a lowering bug never becomes C that does not compile.
+void check_kernel_call(const KernelCall &call, const std::string &where);
 
 /// Runs a node's lowered steps on constant inputs and returns one tensor per
 /// node output (nullptr-output slots get an empty tensor). Used by constant folding.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "ops/kernel_library.h"
 #include "ops/op.h"
 #include "passes/pipeline.h"
 
@@ -19,7 +20,10 @@ Program lower_graph(Graph &graph, const Target &target) {
       fail(fmt::format("{}: cannot be compiled (its inputs must be compile-time constants)", node->describe()));
     LowerContext ctx(*node, target);
     def->lower(ctx);
-    for (LoweredStep &step : ctx.steps()) program.steps.push_back(std::move(step));
+    for (LoweredStep &step : ctx.steps()) {
+      if (!step.is_alias()) check_kernel_call(step.call, node->describe());
+      program.steps.push_back(std::move(step));
+    }
   }
   // A graph output that is a graph input, a constant, or listed twice needs a
   // copy into its own output buffer.

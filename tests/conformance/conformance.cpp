@@ -36,7 +36,7 @@ struct TestResult {
   std::vector<std::string> ops;
 };
 
-TestResult run_test(const fs::path &dir, const VerifyOptions &vopts) {
+TestResult run_test(const fs::path &dir, const VerifyOptions &vopts, const std::string &target) {
   TestResult r;
   r.name = dir.filename().string();
   std::string model = (dir / "model.onnx").string();
@@ -63,6 +63,7 @@ TestResult run_test(const fs::path &dir, const VerifyOptions &vopts) {
     v.ok = true;
     for (size_t set = 0; set < data.size(); ++set) {
       CompileOptions options;
+      options.target = target;
       VerifyOptions set_opts = vopts;
       for (int attempt = 0;; ++attempt) {
         try {
@@ -120,7 +121,7 @@ std::set<std::string> read_list(const std::string &path) {
 
 int main(int argc, char **argv) {
   CLI::App app{"Run ONNX backend node tests through aotc"};
-  std::string root = "../shared/onnx-backend-node", expected_path, filter = ".*";
+  std::string root = "../shared/onnx-backend-node", expected_path, filter = ".*", target = "host";
   unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
   bool update = false, verbose = false;
   VerifyOptions vopts;
@@ -131,6 +132,7 @@ int main(int argc, char **argv) {
   app.add_option("--expected", expected_path, "expected-pass list (one test name per line)");
   app.add_option("--jobs", jobs, "parallel tests");
   app.add_option("--filter", filter, "only tests matching this regex");
+  app.add_option("--target", target, "aotc --target for every test (default host); the C runs on this machine");
   app.add_option("--cc", vopts.cc, "C compiler");
   app.add_option("--cflags", vopts.cflags, "C flags for generated code (e.g. add -fsanitize=address,undefined)");
   app.add_flag("--update", update, "rewrite the expected-pass list with the tests that pass now");
@@ -156,7 +158,7 @@ int main(int argc, char **argv) {
   for (unsigned j = 0; j < jobs; ++j)
     workers.emplace_back([&] {
       for (size_t i; (i = next++) < dirs.size();) {
-        results[i] = run_test(dirs[i], vopts);
+        results[i] = run_test(dirs[i], vopts, target);
         if (verbose) {
           std::lock_guard<std::mutex> lock(print_mutex);
           const char *tag = results[i].outcome == Outcome::Pass ? "pass" : results[i].outcome == Outcome::Fail ? "FAIL" : "unsupported";
