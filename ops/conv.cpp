@@ -45,6 +45,11 @@ std::vector<double> pack_weights(const Tensor &w, int64_t group, int64_t Mg, int
   return out;
 }
 
+// Arm cores without SIMD for float (Cortex-M0/M4/M7/M33): conv.c's aotc_sconv_*
+// kernels, which keep a 4x4 tile of accumulators in scalar FP registers (the
+// vector-extension kernels become slow scalar code there).
+bool scalar_fp_target(const Target &t) { return t.vector_bits == 0 && t.arch.rfind("armv", 0) == 0; }
+
 struct ConvShape {
   int64_t N, C, M, group;
   WindowGeometry win;
@@ -178,8 +183,10 @@ void register_conv(OpRegistry &r) {
       // scratch: the phases of one plane and one flat output row block, plus slack.
       int64_t OH = g[8], OW = g[9];
       int64_t Hph = OH + (g[11] - 1) * g[17] / g[14], Wph = OW + (g[12] - 1) * g[18] / g[15];
-      size_t floats = static_cast<size_t>(g[14] * g[15] * Hph * Wph + OH * Wph + 64);
-      ctx.call("aotc_conv_depthwise_f32")
+      // (aotc_sconv_depthwise_f32 writes the output directly: the phases and 32 floats of slack.)
+      const bool sconv = scalar_fp_target(ctx.target());
+      size_t floats = static_cast<size_t>(g[14] * g[15] * Hph * Wph + (sconv ? 32 : OH * Wph + 64));
+      ctx.call(sconv ? "aotc_sconv_depthwise_f32" : "aotc_conv_depthwise_f32")
           .in(&x)
           .in(&ctx.input(1))
           .in(b)
@@ -197,8 +204,10 @@ void register_conv(OpRegistry &r) {
     // Otherwise the kernel packs them into scratch, in front of its buffers.
     Value &w = ctx.input(1);
     const int64_t K = g[2] * g[10] * g[11] * g[12];
-    int64_t scratch_floats = plan.scratch_floats;
-    KernelCall &call = ctx.call("aotc_conv_f32").in(&x);
+    const bool sconv = scalar_fp_target(ctx.target());
+    // aotc_sconv_f32 reads a pointwise conv's input in place (no tail copy).
+    int64_t scratch_floats = sconv && g[22] == kPointwise ? 0 : plan.scratch_floats;
+    KernelCall &call = ctx.call(sconv ? "aotc_sconv_f32" : "aotc_conv_f32").in(&x);
     if (w.is_constant()) {
       call.in(nullptr).floats(pack_weights(*w.constant, s.group, s.M / s.group, K));
     } else {
@@ -207,7 +216,7 @@ void register_conv(OpRegistry &r) {
     }
     call.in(b)
         .out(&ctx.output(0))
-        .scratch(static_cast<size_t>(scratch_floats) * sizeof(float))
+        .scratch(static_cast<size_t>(std::max<int64_t>(scratch_floats, 1)) * sizeof(float))
         .ints(g)
         .ints(plan.koff)
         .i(act)

@@ -755,3 +755,335 @@ AOTC_CONV_TRANSPOSE(f64, double)
   AOTC_CONV_QUANT(XS##_i8, XT, int8_t, YMIN, YMAX)
 AOTC_CONV_QUANT_W(u8, uint8_t, 0, 255)
 AOTC_CONV_QUANT_W(i8, int8_t, -128, 127)
+
+/* ---- scalar-FPU kernels (Cortex-M) --------------------------------------- */
+
+/*
+ * For cores whose FPU has no float SIMD but 32 single-precision registers and
+ * a fused multiply-add (Cortex-M4F's FPv4-SP, M7, M33); ops/conv.cpp chooses
+ * them for those targets. Plain C99 with scalar accumulators: 4 output
+ * channels x 4 output pixels (16 accumulators, 4 weights and 4 inputs: 24 of
+ * the 32 registers). fmaf becomes one VFMA where the FPU has it
+ * (__ARM_FEATURE_FMA); elsewhere it is a*b + c.
+ *
+ * aotc_sconv_f32 takes the arguments of aotc_conv_f32 (the same geometry, tap
+ * offsets koff, packed weights and scratch) and aotc_sconv_depthwise_f32
+ * those of aotc_conv_depthwise_f32. Output pixels are computed in tiles of 4
+ * that are consecutive in the (phase) plane: along one output row (the last
+ * tile of a row shifted left to stay full) when rows are at least 4 wide and
+ * that wastes no more than the flat order; otherwise over the flat phase index
+ * (oh*Wph + ow), dropping the Wph - OW columns past each row.
+ */
+#if defined(__ARM_FEATURE_FMA) || defined(FP_FAST_FMAF)
+#define AOTC_SCONV_FMA(a, b, c) fmaf((a), (b), (c))
+#else
+#define AOTC_SCONV_FMA(a, b, c) ((a) * (b) + (c))
+#endif
+
+/* How output pixels are cut into tiles of 4 (see above). */
+typedef struct aotc_sconv_tiling_s {
+  int32_t OD, OH, OW, Hph, Wph;
+  int32_t rowwise; /* 1: along output rows; 0: over the flat phase index */
+  int32_t nq;      /* flat phase indices up to the last output pixel */
+} aotc_sconv_tiling;
+
+static AOTC_UNUSED aotc_sconv_tiling aotc_sconv_tiles(int32_t OD, int32_t OH, int32_t OW, int32_t Hph, int32_t Wph,
+                                                     int32_t force_rows) {
+  aotc_sconv_tiling t;
+  t.OD = OD;
+  t.OH = OH;
+  t.OW = OW;
+  t.Hph = Hph;
+  t.Wph = Wph;
+  t.nq = ((OD - 1) * Hph + OH - 1) * Wph + OW;
+  t.rowwise = OW >= 4 && (force_rows || (OW + 3) / 4 * 4 <= Wph);
+  return t;
+}
+
+/* A walk over the tiles: q is the tile's first flat phase index, pos[j] the
+ * output index of its pixel j (-1: none), contig says pos[j] = pos[0] + j. */
+typedef struct aotc_sconv_walk_s {
+  int32_t q, pos[4], contig, step; /* contig: pixel j at pos[0] + j*step */
+  int32_t row, s0, ow, oh, od; /* next tile: rowwise (row, s0); flat (od, oh, ow) of q */
+} aotc_sconv_walk;
+
+static AOTC_UNUSED void aotc_sconv_walk_start(aotc_sconv_walk *it) {
+  it->row = it->s0 = it->ow = it->oh = it->od = 0;
+  it->q = -4;
+  it->step = 1;
+  it->contig = 0;
+  it->pos[0] = it->pos[1] = it->pos[2] = it->pos[3] = -1;
+}
+
+/* Moves to the next tile; 0 when there is none. */
+static AOTC_UNUSED int aotc_sconv_walk_next(const aotc_sconv_tiling *t, aotc_sconv_walk *it) {
+  int32_t j;
+  if (t->rowwise) {
+    int32_t s;
+    if (it->s0 >= t->OW) {
+      it->s0 = 0;
+      ++it->row;
+    }
+    if (it->row >= t->OD * t->OH) return 0;
+    s = it->s0 < t->OW - 4 ? it->s0 : t->OW - 4;
+    it->q = ((it->row / t->OH) * t->Hph + it->row % t->OH) * t->Wph + s;
+    it->pos[0] = it->row * t->OW + s;
+    it->pos[1] = it->pos[0] + 1;
+    it->pos[2] = it->pos[0] + 2;
+    it->pos[3] = it->pos[0] + 3;
+    it->contig = 1;
+    it->s0 += 4;
+    return 1;
+  }
+  it->q += 4;
+  if (it->q >= t->nq) return 0;
+  it->contig = 1;
+  for (j = 0; j < 4; ++j) {
+    it->pos[j] = it->ow < t->OW && it->oh < t->OH && it->od < t->OD ? (it->od * t->OH + it->oh) * t->OW + it->ow : -1;
+    if (it->pos[j] < 0 || it->pos[j] != it->pos[0] + j) it->contig = 0;
+    if (++it->ow == t->Wph) {
+      it->ow = 0;
+      if (++it->oh == t->Hph) {
+        it->oh = 0;
+        ++it->od;
+      }
+    }
+  }
+  return 1;
+}
+
+/* v = min(max(v, lo), hi); NaN stays (as aotc_conv_activate). */
+#define AOTC_SCONV_CLAMP(v) (v) = (v) < lo ? lo : ((v) > hi ? hi : (v))
+
+/* Stores 4 values of one output channel (row r of a tile) at y + pos[j]. */
+static AOTC_UNUSED void aotc_sconv_put4(float *y, const aotc_sconv_walk *it, float v0, float v1, float v2, float v3,
+                                        const aotc_conv_act *act) {
+  if (act && act->kind == AOTC_CONV_ACT_CLAMP) {
+    const float lo = act->a, hi = act->b;
+    AOTC_SCONV_CLAMP(v0);
+    AOTC_SCONV_CLAMP(v1);
+    AOTC_SCONV_CLAMP(v2);
+    AOTC_SCONV_CLAMP(v3);
+  } else if (act) {
+    v0 = aotc_conv_activate(v0, act);
+    v1 = aotc_conv_activate(v1, act);
+    v2 = aotc_conv_activate(v2, act);
+    v3 = aotc_conv_activate(v3, act);
+  }
+  if (it->contig) {
+    y += it->pos[0];
+    y[0] = v0;
+    y[it->step] = v1;
+    y[2 * it->step] = v2;
+    y[3 * it->step] = v3;
+  } else {
+    if (it->pos[0] >= 0) y[it->pos[0]] = v0;
+    if (it->pos[1] >= 0) y[it->pos[1]] = v1;
+    if (it->pos[2] >= 0) y[it->pos[2]] = v2;
+    if (it->pos[3] >= 0) y[it->pos[3]] = v3;
+  }
+}
+
+/*
+ * One tile: for 4 channels r (mr valid) and its 4 pixels j, stores
+ * act(bias[r] + sum_k A(r, k) * b[koff[k] + j]) at y + r*ldc + pos[j]; A is one
+ * block of 4 packed rows (A(r, k) = A[k*4 + r]); rows past mr repeat valid ones.
+ */
+static AOTC_UNUSED void aotc_sconv_4x4(int32_t K, const float *A, const float *b, const int32_t *koff,
+                                       const float *bias, int32_t mr, float *y, ptrdiff_t ldc,
+                                       const aotc_sconv_walk *it, const aotc_conv_act *act) {
+  float c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33;
+  int32_t k;
+  c00 = c01 = c02 = c03 = bias ? bias[0] : 0.0f;
+  c10 = c11 = c12 = c13 = bias ? bias[mr > 1 ? 1 : 0] : 0.0f;
+  c20 = c21 = c22 = c23 = bias ? bias[mr > 2 ? 2 : 0] : 0.0f;
+  c30 = c31 = c32 = c33 = bias ? bias[mr > 3 ? 3 : 0] : 0.0f;
+  for (k = 0; k < K; ++k, A += 4) {
+    const float *bk = b + koff[k];
+    const float b0 = bk[0], b1 = bk[1], b2 = bk[2], b3 = bk[3];
+    const float a0 = A[0], a1 = A[1], a2 = A[2], a3 = A[3];
+    c00 = AOTC_SCONV_FMA(a0, b0, c00);
+    c01 = AOTC_SCONV_FMA(a0, b1, c01);
+    c02 = AOTC_SCONV_FMA(a0, b2, c02);
+    c03 = AOTC_SCONV_FMA(a0, b3, c03);
+    c10 = AOTC_SCONV_FMA(a1, b0, c10);
+    c11 = AOTC_SCONV_FMA(a1, b1, c11);
+    c12 = AOTC_SCONV_FMA(a1, b2, c12);
+    c13 = AOTC_SCONV_FMA(a1, b3, c13);
+    c20 = AOTC_SCONV_FMA(a2, b0, c20);
+    c21 = AOTC_SCONV_FMA(a2, b1, c21);
+    c22 = AOTC_SCONV_FMA(a2, b2, c22);
+    c23 = AOTC_SCONV_FMA(a2, b3, c23);
+    c30 = AOTC_SCONV_FMA(a3, b0, c30);
+    c31 = AOTC_SCONV_FMA(a3, b1, c31);
+    c32 = AOTC_SCONV_FMA(a3, b2, c32);
+    c33 = AOTC_SCONV_FMA(a3, b3, c33);
+  }
+  aotc_sconv_put4(y, it, c00, c01, c02, c03, act);
+  if (mr > 1) aotc_sconv_put4(y + ldc, it, c10, c11, c12, c13, act);
+  if (mr > 2) aotc_sconv_put4(y + 2 * ldc, it, c20, c21, c22, c23, act);
+  if (mr > 3) aotc_sconv_put4(y + 3 * ldc, it, c30, c31, c32, c33, act);
+}
+
+/* One output pixel y[0] (and y[r*ldc]) of 4 channels: pointwise convs of fewer than 4 pixels. */
+static AOTC_UNUSED void aotc_sconv_4x1(int32_t K, const float *A, const float *b, const int32_t *koff,
+                                       const float *bias, int32_t mr, float *y, ptrdiff_t ldc,
+                                       const aotc_conv_act *act) {
+  float c[4];
+  int32_t k, r;
+  for (r = 0; r < 4; ++r) c[r] = bias ? bias[r < mr ? r : 0] : 0.0f;
+  for (k = 0; k < K; ++k, A += 4) {
+    const float bk = b[koff[k]];
+    c[0] = AOTC_SCONV_FMA(A[0], bk, c[0]);
+    c[1] = AOTC_SCONV_FMA(A[1], bk, c[1]);
+    c[2] = AOTC_SCONV_FMA(A[2], bk, c[2]);
+    c[3] = AOTC_SCONV_FMA(A[3], bk, c[3]);
+  }
+  for (r = 0; r < mr; ++r) y[(ptrdiff_t)r * ldc] = aotc_conv_activate(c[r], act);
+}
+
+/* Conv with aotc_conv_f32's arguments (see there) on scalar accumulators. */
+AOTC_KERNEL void aotc_sconv_f32(const float *x, const float *w, const float *wpacked, const float *bias, float *y,
+                                void *scratch, const int32_t *g, const int32_t *koff, int32_t act_kind, float act_a,
+                                float act_b) {
+  const int32_t N = g[0], G = g[1], Cg = g[2], Mg = g[3], ID = g[4], IH = g[5], IW = g[6];
+  const int32_t OD = g[7], OH = g[8], OW = g[9], P = OD * OH * OW;
+  const int32_t K = Cg * g[10] * g[11] * g[12];
+  const int32_t SD = g[13], SH = g[14], SW = g[15], method = g[22];
+  const int32_t Dph = OD + (g[10] - 1) * g[16] / SD, Hph = OH + (g[11] - 1) * g[17] / SH;
+  const int32_t Wph = OW + (g[12] - 1) * g[18] / SW;
+  const ptrdiff_t chan = (ptrdiff_t)SD * SH * SW * Dph * Hph * Wph;
+  const ptrdiff_t packed_group = (ptrdiff_t)(Mg + AOTC_CONV_MR - 1) / AOTC_CONV_MR * AOTC_CONV_MR * K;
+  float *wp = (float *)scratch;
+  float *buf = wpacked ? wp : wp + (ptrdiff_t)(Mg + AOTC_CONV_MR) * K;
+  aotc_conv_act act_s;
+  const aotc_conv_act *act = act_kind ? &act_s : NULL;
+  aotc_sconv_tiling tl;
+  aotc_sconv_walk it;
+  int32_t n, gi, c, i, m;
+  act_s.kind = act_kind;
+  act_s.a = act_a;
+  act_s.b = act_b;
+  /* Pointwise: one row of P pixels read from the input itself; else the phases. */
+  tl = method == AOTC_CONV_POINTWISE ? aotc_sconv_tiles(1, 1, P, 1, P, 1)
+                                         : aotc_sconv_tiles(OD, OH, OW, Hph, Wph, 0);
+  for (n = 0; n < N; ++n)
+    for (gi = 0; gi < G; ++gi) {
+      const float *xg = x + ((ptrdiff_t)n * G + gi) * Cg * ID * IH * IW, *b = xg;
+      const float *wg = wpacked ? wpacked + gi * packed_group : wp;
+      const float *bg = bias ? bias + (ptrdiff_t)gi * Mg : NULL;
+      float *yg = y + ((ptrdiff_t)n * G + gi) * Mg * P;
+      if (!wpacked) aotc_conv_pack_f32(w + (ptrdiff_t)gi * Mg * K, Mg, K, wp);
+      if (method != AOTC_CONV_POINTWISE) {
+        for (c = 0; c < Cg; ++c)
+          aotc_conv_phase_copy_f32(xg + (ptrdiff_t)c * ID * IH * IW, buf + c * chan, g, Dph, Hph, Wph);
+        for (i = 0; i < AOTC_CONV_NR_MAX; ++i) buf[Cg * chan + i] = 0.0f; /* read past the end by the last tile */
+        b = buf;
+      } else if (P < 4) {
+        for (i = 0; i < P; ++i)
+          for (m = 0; m < Mg; m += AOTC_CONV_MR) {
+            const int32_t mr = Mg - m < AOTC_CONV_MR ? Mg - m : AOTC_CONV_MR;
+            aotc_sconv_4x1(K, wg + (ptrdiff_t)m * K, b + i, koff, bg ? bg + m : NULL, mr, yg + (ptrdiff_t)m * P + i, P,
+                           act);
+          }
+        continue;
+      }
+      aotc_sconv_walk_start(&it);
+      while (aotc_sconv_walk_next(&tl, &it))
+        for (m = 0; m < Mg; m += AOTC_CONV_MR) {
+          const int32_t mr = Mg - m < AOTC_CONV_MR ? Mg - m : AOTC_CONV_MR;
+          aotc_sconv_4x4(K, wg + (ptrdiff_t)m * K, b + it.q, koff, bg ? bg + m : NULL, mr, yg + (ptrdiff_t)m * P, P,
+                         &it, act);
+        }
+    }
+}
+
+/* Depthwise conv with aotc_conv_depthwise_f32's arguments (see there), 4 output
+ * pixels at a time with the tap loop innermost. */
+AOTC_KERNEL void aotc_sconv_depthwise_f32(const float *x, const float *w, const float *bias, float *y, void *scratch,
+                                          const int32_t *g, const int32_t *koff, int32_t act_kind, float act_a,
+                                          float act_b) {
+  const int32_t N = g[0], G = g[1], Mg = g[3], IH = g[5], IW = g[6], OH = g[8], OW = g[9];
+  const int32_t KH = g[11], KW = g[12], SH = g[14], SW = g[15];
+  const int32_t Hph = OH + (KH - 1) * g[17] / SH, Wph = OW + (KW - 1) * g[18] / SW;
+  const ptrdiff_t chan = (ptrdiff_t)SH * SW * Hph * Wph;
+  const int32_t T = KH * KW;
+  const aotc_sconv_tiling tl = aotc_sconv_tiles(1, OH, OW, Hph, Wph, 0);
+  /* 3x3 tap offsets (koff has T entries). */
+  const int32_t o0 = koff[0], o1 = T == 9 ? koff[1] : 0, o2 = T == 9 ? koff[2] : 0, o3 = T == 9 ? koff[3] : 0;
+  const int32_t o4 = T == 9 ? koff[4] : 0, o5 = T == 9 ? koff[5] : 0, o6 = T == 9 ? koff[6] : 0;
+  const int32_t o7 = T == 9 ? koff[7] : 0, o8 = T == 9 ? koff[8] : 0;
+  float *xp = (float *)scratch;
+  aotc_conv_act act_s;
+  const aotc_conv_act *act = act_kind ? &act_s : NULL;
+  aotc_sconv_walk it;
+  int32_t n, gi, mm, i, t;
+  act_s.kind = act_kind;
+  act_s.a = act_a;
+  act_s.b = act_b;
+  for (i = 0; i < 32; ++i) xp[chan + i] = 0.0f;
+  for (n = 0; n < N; ++n)
+    for (gi = 0; gi < G; ++gi) {
+      aotc_conv_phase_copy_f32(x + ((ptrdiff_t)n * G + gi) * IH * IW, xp, g, 1, Hph, Wph);
+      for (mm = 0; mm < Mg; ++mm) {
+        const int32_t m = gi * Mg + mm;
+        const float *wk = w + (ptrdiff_t)m * T, b0 = bias ? bias[m] : 0.0f;
+        const float w0 = wk[0], w1 = T == 9 ? wk[1] : 0.0f, w2 = T == 9 ? wk[2] : 0.0f, w3 = T == 9 ? wk[3] : 0.0f;
+        const float w4 = T == 9 ? wk[4] : 0.0f, w5 = T == 9 ? wk[5] : 0.0f, w6 = T == 9 ? wk[6] : 0.0f;
+        const float w7 = T == 9 ? wk[7] : 0.0f, w8 = T == 9 ? wk[8] : 0.0f;
+        float *yout = y + ((ptrdiff_t)n * G * Mg + m) * OH * OW;
+        int32_t ow = 0, h0 = 0, dq = 1;
+        const int32_t col = !tl.rowwise && OH >= 4 && (OH + 3) / 4 * 4 * OW < OH * Wph;
+        /* Rows narrower than a tile but at least 4 rows: tiles of 4 vertically adjacent pixels
+           (the last one of a column shifted up), else the walk above. */
+        aotc_sconv_walk_start(&it);
+        if (col) {
+          it.contig = 1;
+          it.step = OW;
+          dq = Wph;
+        }
+        while (col ? ow < OW : aotc_sconv_walk_next(&tl, &it)) {
+          float c0 = b0, c1 = b0, c2 = b0, c3 = b0;
+          const float *p;
+          if (col) {
+            const int32_t oh = h0 < OH - 4 ? h0 : OH - 4;
+            it.q = oh * Wph + ow;
+            it.pos[0] = oh * OW + ow;
+            if ((h0 += 4) >= OH) {
+              h0 = 0;
+              ++ow;
+            }
+          }
+          p = xp + it.q;
+          if (T == 9) { /* 3x3: the weights and tap offsets in registers */
+            const float *pt;
+#define AOTC_SCONV_DW_TAP(t)                   \
+  pt = p + o##t;                               \
+  c0 = AOTC_SCONV_FMA(w##t, pt[0], c0);        \
+  c1 = AOTC_SCONV_FMA(w##t, pt[dq], c1);       \
+  c2 = AOTC_SCONV_FMA(w##t, pt[2 * dq], c2);   \
+  c3 = AOTC_SCONV_FMA(w##t, pt[3 * dq], c3);
+            AOTC_SCONV_DW_TAP(0)
+            AOTC_SCONV_DW_TAP(1)
+            AOTC_SCONV_DW_TAP(2)
+            AOTC_SCONV_DW_TAP(3)
+            AOTC_SCONV_DW_TAP(4)
+            AOTC_SCONV_DW_TAP(5)
+            AOTC_SCONV_DW_TAP(6)
+            AOTC_SCONV_DW_TAP(7)
+            AOTC_SCONV_DW_TAP(8)
+#undef AOTC_SCONV_DW_TAP
+          } else {
+            for (t = 0; t < T; ++t) {
+              const float *pt = p + koff[t], wt = wk[t];
+              c0 = AOTC_SCONV_FMA(wt, pt[0], c0);
+              c1 = AOTC_SCONV_FMA(wt, pt[dq], c1);
+              c2 = AOTC_SCONV_FMA(wt, pt[2 * dq], c2);
+              c3 = AOTC_SCONV_FMA(wt, pt[3 * dq], c3);
+            }
+          }
+          aotc_sconv_put4(yout, &it, c0, c1, c2, c3, act);
+        }
+      }
+    }
+}

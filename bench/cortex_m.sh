@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Cortex-M instruction counts for every model in models/: compiles it with
+# `aotc --target TARGET`, builds it with arm-none-eabi-gcc -O2 -std=c99 and the
+# target's suggested flags, runs it once on QEMU's MPS2 board with the test
+# input of test_data_set_0 embedded, counts the instructions the model run
+# executes (a QEMU plugin, bench/cortex-m/insncount.c; deterministic), checks
+# the output against output_0.pb (rtol 1e-3, atol 1e-4) and prints one line
+# per model. Prints numbers; nothing here is a test (the exit status is 1 if
+# an output mismatched or a run failed).
+#
+#   bench/cortex_m.sh [build-dir] [target]     target: cortex-m4 (default), cortex-m7, cortex-m0
+#
+# Needs: a built aotc (build-dir, default build); Debian packages
+# gcc-arm-none-eabi, libnewlib-arm-none-eabi, qemu-system-arm (7.x: plugin API
+# v1), python3-onnx (run as /usr/bin/python3; a pyenv python3 lacks it), and
+# the host cc for the plugin. Env: BENCH_CM_CFLAGS (default -O2 -std=c99),
+# BENCH_CM_KEEP=DIR keeps the build files there.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+here=$root/bench/cortex-m
+build=$(cd "${1:-$root/build}" && pwd)
+target=${2:-cortex-m4}
+aotc=$build/cli/aotc
+py=${BENCH_PYTHON:-/usr/bin/python3}
+cflags=${BENCH_CM_CFLAGS:--O2 -std=c99}
+case $target in
+  cortex-m4) machine=mps2-an386 ;;
+  cortex-m7) machine=mps2-an500 ;;
+  cortex-m0) machine=mps2-an385 ;;  # a Cortex-M3 board; it runs ARMv6-M code unchanged
+  *) echo "cortex_m.sh: no QEMU board set up for target '$target' (cortex-m4, cortex-m7, cortex-m0)" >&2; exit 2 ;;
+esac
+missing=
+for tool in arm-none-eabi-gcc arm-none-eabi-size arm-none-eabi-nm qemu-system-arm cc "$py"; do
+  command -v "$tool" >/dev/null || missing="$missing $tool"
+done
+[ -x "$aotc" ] || missing="$missing $aotc"
+"$py" -c 'import onnx, numpy' 2>/dev/null || missing="$missing python3-onnx(for $py)"
+if [ -n "$missing" ]; then
+  echo "cortex_m.sh: missing:$missing" >&2
+  echo "  apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm python3-onnx; build aotc first" >&2
+  exit 2
+fi
+if [ -n "${BENCH_CM_KEEP:-}" ]; then work=$BENCH_CM_KEEP; mkdir -p "$work"; else
+  work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+fi
+cc -shared -fPIC -O2 -o "$work/insncount.so" "$here/insncount.c"
+status=0
+first=1
+for dir in "$root"/models/*/; do
+  [ -f "$dir/model.onnx" ] && [ -d "$dir/test_data_set_0" ] || continue
+  name=$(basename "$dir")
+  out=$work/$name
+  rm -rf "$out"
+  mkdir -p "$out"
+  "$aotc" "$dir/model.onnx" -o "$out/gen" --name model --target "$target" >/dev/null
+  arch=$(sed -n 's/.*Suggested compiler flags[^-]*\(-[^*]*\).*/\1/p' "$out/gen/model.h" | head -1)
+  [ -n "$arch" ] || { echo "cortex_m.sh: no 'Suggested compiler flags' line in $out/gen/model.h" >&2; exit 2; }
+  if [ $first = 1 ]; then
+    echo "# aotc --target $target; arm-none-eabi-gcc $cflags $arch; QEMU $machine; instructions of one run"
+    printf '%-16s %12s %10s %9s %12s %9s %9s %s\n' model instructions MACs insn/MAC max_abs_err flash RAM result
+    first=0
+  fi
+  macs=$("$py" "$here/prepare.py" "$dir/model.onnx" "$dir/test_data_set_0" "$out")
+  # shellcheck disable=SC2086
+  arm-none-eabi-gcc $arch $cflags -ffunction-sections -fdata-sections -I"$out" -I"$out/gen" \
+    "$here/main.c" "$here/startup.c" "$out/gen/model.c" -nostartfiles --specs=nosys.specs \
+    -T "$here/cortex-m.ld" -Wl,--gc-sections -lm -o "$out/prog.elf"
+  read -r text data bss _ < <(arm-none-eabi-size "$out/prog.elf" | tail -1)
+  mark=$(arm-none-eabi-nm "$out/prog.elf" | awk '$3 == "bench_mark" { print "0x" $1 }')
+  set +e
+  timeout -k 5 300 qemu-system-arm -M "$machine" -nodefaults -display none -nic user,restrict=on \
+    -semihosting-config enable=on,target=native -kernel "$out/prog.elf" \
+    -plugin "$work/insncount.so,mark=$mark,out=$out/insns.txt" </dev/null >"$out/qemu.out" 2>&1
+  rc=$?
+  msg=$(grep -m1 -e 'mismatches=' -e 'bench:' "$out/qemu.out" || head -c 200 "$out/qemu.out")
+  set -e
+  insns=$(awk '$1 == "mark" { m[++n] = $2 } END { if (n == 2) print m[2] - m[1]; else print "?" }' "$out/insns.txt" 2>/dev/null || echo "?")
+  bits=$(sed -n 's/.*max_abs_err_bits=0x\([0-9a-f]*\).*/\1/p' <<<"$msg")
+  err=$([ -n "$bits" ] && "$py" -c "import struct,sys; print('%.3g' % struct.unpack('<f', bytes.fromhex(sys.argv[1])[::-1])[0])" "$bits" || echo "?")
+  if [ "$rc" = 0 ]; then result=ok; else result="FAIL(exit $rc: $msg)"; status=1; fi
+  per=$(awk -v i="$insns" -v m="$macs" 'BEGIN { if (m > 0 && i != "?") printf "%.2f", i / m; else print "-" }')
+  printf '%-16s %12s %10s %9s %12s %9s %9s %s\n' "$name" "$insns" "$macs" "$per" "$err" $((text + data)) \
+    $((data + bss)) "$result"
+done
+exit $status
