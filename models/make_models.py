@@ -161,6 +161,61 @@ class MobileNetTiny(nn.Module):
         return self.fc(self.flatten(self.pool(self.features(x))))
 
 
+class VwwMobileNet(nn.Module):
+    """MLPerf Tiny visual wake words: MobileNetV1, width 0.25, 96x96 RGB, 2 classes.
+
+    Same layer list as the reference (mlcommons/tiny vww_model.py): conv 3x3 s2,
+    13 depthwise-separable blocks, BN + ReLU after every conv, average pool over
+    the whole 3x3 map, Dense(2) with softmax. Padding is torch's symmetric 1
+    where Keras 'same' pads (0, 1) on stride-2 layers; same shapes.
+    """
+
+    # (output channels at width 1.0, depthwise stride) of the 13 blocks
+    BLOCKS = [(64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2),
+              (512, 1), (512, 1), (512, 1), (512, 1), (512, 1), (1024, 2),
+              (1024, 1)]
+
+    def __init__(self, alpha=0.25, classes=2):
+        super().__init__()
+        c = int(32 * alpha)
+        layers = [conv_bn(3, c, 3, 2, 1)]                  # 8x48x48
+        for cout, stride in self.BLOCKS:
+            cout = int(cout * alpha)
+            layers.append(conv_bn(c, c, 3, stride, 1, groups=c))   # depthwise
+            layers.append(conv_bn(c, cout, 1))                     # pointwise
+            c = cout
+        self.features = nn.Sequential(*layers)             # 256x3x3
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.flatten = nn.Flatten()
+        self.fc = nn.Linear(c, classes)
+        self.softmax = nn.Softmax(dim=1)
+
+    def forward(self, x):
+        return self.softmax(self.fc(self.flatten(self.pool(self.features(x)))))
+
+
+class AdAutoencoder(nn.Module):
+    """MLPerf Tiny anomaly detection FC autoencoder (ToyADMOS, 5 frames x 128 mels).
+
+    640 -> 128 x4 -> 8 -> 128 x4 -> 640; every hidden layer is
+    Dense + BatchNorm + ReLU, the output layer a plain Dense (keras_model.py).
+    """
+
+    def __init__(self, dim=640):
+        super().__init__()
+        widths = [128, 128, 128, 128, 8, 128, 128, 128, 128]
+        layers = []
+        cin = dim
+        for w in widths:
+            layers += [nn.Linear(cin, w), nn.BatchNorm1d(w), nn.ReLU()]
+            cin = w
+        layers.append(nn.Linear(cin, dim))
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.net(x)
+
+
 # name -> (constructor, input shape, torch seed, input generator)
 MODELS = {
     "mnist_cnn": (MnistCNN, (1, 1, 28, 28), 1,
@@ -171,6 +226,10 @@ MODELS = {
                 lambda rs, s: rs.standard_normal(s)),
     "mobilenet_tiny": (MobileNetTiny, (1, 3, 64, 64), 4,
                        lambda rs, s: rs.standard_normal(s)),
+    "vww_mobilenet": (VwwMobileNet, (1, 3, 96, 96), 5,
+                      lambda rs, s: rs.standard_normal(s)),
+    "ad_autoencoder": (AdAutoencoder, (1, 640), 6,
+                       lambda rs, s: rs.standard_normal(s)),
 }
 
 
@@ -178,7 +237,7 @@ def randomize_bn(model):
     """Non-trivial BN statistics/affine params so BN actually changes values."""
     with torch.no_grad():
         for m in model.modules():
-            if isinstance(m, nn.BatchNorm2d):
+            if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
                 n = m.num_features
                 m.weight.copy_(torch.empty(n).uniform_(0.5, 1.5))
                 m.bias.copy_(torch.empty(n).normal_(0.0, 0.2))
