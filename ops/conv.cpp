@@ -45,6 +45,25 @@ std::vector<double> pack_weights(const Tensor &w, int64_t group, int64_t Mg, int
   return out;
 }
 
+// aotc_conv_pw_f32 (pointwise convs over at most kPwMaxPixels pixels): weights
+// packed per group in blocks of kPwMR output channels stored k-major
+// (AOTC_CONV_PW_MR in conv.c), the last block padded by repeating its last row.
+constexpr int64_t kPwMR = 16;
+constexpr int64_t kPwMaxPixels = 64;
+std::vector<double> pack_weights_pw(const Tensor &w, int64_t group, int64_t Mg, int64_t K) {
+  std::vector<double> out;
+  int64_t blocks = (Mg + kPwMR - 1) / kPwMR;
+  out.reserve(static_cast<size_t>(group * blocks * kPwMR * K));
+  for (int64_t g = 0; g < group; ++g)
+    for (int64_t b = 0; b < blocks; ++b)
+      for (int64_t k = 0; k < K; ++k)
+        for (int64_t r = 0; r < kPwMR; ++r) {
+          int64_t m = std::min(b * kPwMR + r, Mg - 1);
+          out.push_back(w.double_at((g * Mg + m) * K + k));
+        }
+  return out;
+}
+
 // Arm cores without SIMD for float (Cortex-M0/M4/M7/M33): conv.c's aotc_sconv_*
 // kernels, which keep a 4x4 tile of accumulators in scalar FP registers (the
 // vector-extension kernels become slow scalar code there).
@@ -179,13 +198,15 @@ void register_conv(OpRegistry &r) {
       return;
     }
     if (g[2] == 1 && s.group > 1 && s.win.nsp <= 2 && g[22] == kShifted) {
-      // Depthwise (2D): the same phases and tap offsets as aotc_conv_f32 (Cg = 1);
-      // scratch: the phases of one plane and one flat output row block, plus slack.
+      // Depthwise (2D). aotc_sconv_depthwise_f32 uses the same phases and tap offsets as
+      // aotc_conv_f32 (Cg = 1); aotc_conv_depthwise_f32 works on the NCHW planes directly.
       int64_t OH = g[8], OW = g[9];
       int64_t Hph = OH + (g[11] - 1) * g[17] / g[14], Wph = OW + (g[12] - 1) * g[18] / g[15];
       // (aotc_sconv_depthwise_f32 writes the output directly: the phases and 32 floats of slack.)
       const bool sconv = scalar_fp_target(ctx.target());
-      size_t floats = static_cast<size_t>(g[14] * g[15] * Hph * Wph + (sconv ? 32 : OH * Wph + 64));
+      // (aotc_conv_depthwise_f32: the input plane between two zero rows, two column masks and a zero row.)
+      size_t floats = static_cast<size_t>(sconv ? g[14] * g[15] * Hph * Wph + 32
+                                                : (g[5] + 2) * g[6] + 2 * OH * OW + g[6] + 96);
       ctx.call(sconv ? "aotc_sconv_depthwise_f32" : "aotc_conv_depthwise_f32")
           .in(&x)
           .in(&ctx.input(1))
@@ -205,6 +226,19 @@ void register_conv(OpRegistry &r) {
     Value &w = ctx.input(1);
     const int64_t K = g[2] * g[10] * g[11] * g[12];
     const bool sconv = scalar_fp_target(ctx.target());
+    if (!sconv && g[22] == kPointwise && w.is_constant() && g[7] * g[8] * g[9] <= kPwMaxPixels) {
+      // Few pixels: aotc_conv_pw_f32 vectorizes over output channels instead.
+      ctx.call("aotc_conv_pw_f32")
+          .in(&x)
+          .floats(pack_weights_pw(*w.constant, s.group, s.M / s.group, K))
+          .in(b)
+          .out(&ctx.output(0))
+          .ints(g)
+          .i(act)
+          .f(act_a)
+          .f(act_b);
+      return;
+    }
     // aotc_sconv_f32 reads a pointwise conv's input in place (no tail copy).
     int64_t scratch_floats = sconv && g[22] == kPointwise ? 0 : plan.scratch_floats;
     KernelCall &call = ctx.call(sconv ? "aotc_sconv_f32" : "aotc_conv_f32").in(&x);
@@ -369,7 +403,7 @@ ConvTransposeShape conv_transpose_shape(const OpContext &ctx) {
   ctx.require(s.group >= 1 && s.C % s.group == 0,
               fmt::format("input channels ({}) must be divisible by group ({})", s.C, s.group));
   ctx.require(w.shape[0] == s.C, fmt::format("W {} must have C = {} rows", shape_str(w.shape), s.C));
-  s.M = w.shape[1] * s.group;
+  ctx.require(!__builtin_mul_overflow(w.shape[1], s.group, &s.M), "group is too large");
   s.in.assign(x.shape.begin() + 2, x.shape.end());
   s.kernel.assign(w.shape.begin() + 2, w.shape.end());
   if (ctx.has_attr("kernel_shape"))
@@ -393,6 +427,10 @@ ConvTransposeShape conv_transpose_shape(const OpContext &ctx) {
   for (size_t i = 0; i < n; ++i) {
     int64_t st = s.strides[i], d = s.dilations[i], k = s.kernel[i];
     ctx.require(st >= 1 && d >= 1, "strides and dilations must be >= 1");
+    // Kernel arguments are 32-bit; this also keeps the arithmetic below from overflowing.
+    for (int64_t v : {st, d, k, s.in[i], out_pad[i], pads[i], pads[i + n], out_shape.empty() ? 0 : out_shape[i]})
+      ctx.require(v <= INT32_MAX, fmt::format("size {} in the window geometry is too large", v));
+    ctx.require(out_pad[i] >= 0, "output_padding must be >= 0");
     int64_t full = st * (s.in[i] - 1) + out_pad[i] + (k - 1) * d + 1;  // output size without pads
     if (!out_shape.empty() || auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
       int64_t o = !out_shape.empty() ? out_shape[i] : s.in[i] * st;

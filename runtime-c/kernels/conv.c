@@ -153,6 +153,8 @@ static AOTC_UNUSED void aotc_conv_phase_copy_f32(const float *x, float *dst, con
             src = x + ((ptrdiff_t)id * IH + ih) * IW + (lo * SW + pw - PW);
             if (SW == 1)
               aotc_conv_copy_f32(dst + lo, src, hi - lo);
+            else if (SW == 2) /* a constant stride, which compilers vectorize */
+              for (l = lo; l < hi; ++l) dst[l] = src[(ptrdiff_t)(l - lo) * 2];
             else
               for (l = lo; l < hi; ++l) dst[l] = src[(ptrdiff_t)(l - lo) * SW];
           }
@@ -480,95 +482,357 @@ AOTC_KERNEL void aotc_conv_f32(const float *x, const float *w, const float *wpac
 
 /* ---- depthwise ----------------------------------------------------------- */
 
-#ifdef AOTC_CONV_VEC
-/*
- * out[q] = bias + sum over taps t < T of wk[t] * xp[q + koff[t]], q < nq,
- * 2*VW outputs at a time (out and xp have slack for the last block).
- */
-#define AOTC_CONV_DW_FLAT(NAME, VT, VI, VW, ATTR)                                                                \
-  static AOTC_UNUSED ATTR void NAME(const float *xp, const float *wk, const int32_t *koff, int32_t T,        \
-                                    float bias, const aotc_conv_act *act, float *out, int32_t nq) {                 \
-    int32_t q, t;                                                                                            \
-    VT zero;                                                                                                 \
-    memset(&zero, 0, sizeof zero);                                                                           \
-    for (q = 0; q < nq; q += 2 * VW) {                                                                       \
-      VT acc0 = zero + bias, acc1 = zero + bias, v0, v1;                                                     \
-      for (t = 0; t < T; ++t) {                                                                              \
-        const float *xt = xp + q + koff[t];                                                                  \
-        memcpy(&v0, xt, sizeof v0);                                                                          \
-        memcpy(&v1, xt + VW, sizeof v1);                                                                     \
-        acc0 += wk[t] * v0;                                                                                  \
-        acc1 += wk[t] * v1;                                                                                  \
-      }                                                                                                      \
-      if (act) {                                                                                             \
-        AOTC_CONV_ACTIVATE(VT, VI, acc0, act, zero);                                                         \
-        AOTC_CONV_ACTIVATE(VT, VI, acc1, act, zero);                                                         \
-      }                                                                                                      \
-      memcpy(out + q, &acc0, sizeof acc0);                                                                   \
-      memcpy(out + q + VW, &acc1, sizeof acc1);                                                              \
-    }                                                                                                        \
-  }
-AOTC_CONV_DW_FLAT(aotc_conv_dw_flat_native, aotc_conv_vn, aotc_conv_in, AOTC_CONV_VWN, AOTC_CONV_NATIVE)
-#ifdef AOTC_CONV_DISPATCH
-AOTC_CONV_DW_FLAT(aotc_conv_dw_flat_avx2, aotc_conv_v8, aotc_conv_i8, 8, AOTC_CONV_AVX2)
-#endif
-#endif
-
-static AOTC_UNUSED void aotc_conv_dw_flat_f32(const float *xp, const float *wk, const int32_t *koff, int32_t T,
-                                             float bias, const aotc_conv_act *act, float *out, int32_t nq) {
-#ifdef AOTC_CONV_VEC
-#ifdef AOTC_CONV_DISPATCH
-  if (AOTC_CONV_HAVE_AVX2()) {
-    aotc_conv_dw_flat_avx2(xp, wk, koff, T, bias, act, out, nq);
-    return;
-  }
-#endif
-  aotc_conv_dw_flat_native(xp, wk, koff, T, bias, act, out, nq);
-#else
-  int32_t q, t;
-  for (q = 0; q < nq; ++q) {
-    float acc = bias;
-    for (t = 0; t < T; ++t) acc += wk[t] * xp[q + koff[t]];
-    out[q] = aotc_conv_activate(acc, act);
-  }
-#endif
-}
-
 /*
  * Depthwise conv: one input channel per group, 2D (KD = OD = 1), any channel
- * multiplier Mg. Each input plane is split into its zero-padded stride phases
- * once (as in aotc_conv_f32, koff the same tap offsets), which turns the conv
- * into a flat 1D convolution over the phase planes: output (oh, ow) is flat
- * index oh*Wph + ow, and tap t adds wk[t] * phases[index + koff[t]]. The
- * Wph - OW columns past each output row are computed and dropped; in exchange
- * the loop vectorizes even for narrow images.
- * scratch: SH*SW*Hph*Wph + OH*Wph + 64 floats (see ops/conv.cpp).
+ * multiplier Mg, computed directly on the NCHW planes (no phase copies):
+ *   - 3x3, stride 1, pads 1 and output the size of the input (the usual
+ *     "same" depthwise conv): the plane is copied once between two zero rows,
+ *     and every output pixel q = oh*OW + ow is then flat index q of a 1D
+ *     convolution with 9 constant tap offsets; the taps left and right of
+ *     the centre column are masked off at the image's first and last
+ *     column. One contiguous loop per plane, any width.
+ *   - anything else: output row by row. 3x3 convs compute the columns whose
+ *     taps are all inside the image in one loop (strides 1 and 2 specialised),
+ *     the border columns separately; other kernels add one tap at a time over
+ *     the columns it covers. Rows outside the image read a zero row.
+ * The loops are plain C that compilers vectorize; the fused activation runs
+ * over each finished row or plane.
+ * scratch: (IH + 2)*IW + 2*OH*OW + IW + 96 floats (ops/conv.cpp).
  */
+#ifdef AOTC_CONV_NATIVE
+#define AOTC_CONV_DW_ATTR AOTC_CONV_NATIVE
+#else
+#define AOTC_CONV_DW_ATTR
+#endif
+
+/* v[0..n) = act(v[0..n)) (see aotc_conv_act); NaN stays. */
+static AOTC_UNUSED AOTC_CONV_DW_ATTR void aotc_conv_dw_act_f32(float *AOTC_RESTRICT v, int32_t n,
+                                                              const aotc_conv_act *act) {
+  int32_t i;
+  if (!act) return;
+  if (act->kind == AOTC_CONV_ACT_CLAMP) {
+    const float lo = act->a, hi = act->b;
+    for (i = 0; i < n; ++i) {
+      float t = v[i];
+      t = t < lo ? lo : t;
+      v[i] = t > hi ? hi : t;
+    }
+  } else {
+    const float a = act->a, b = act->b;
+    for (i = 0; i < n; ++i) {
+      float t = a * v[i] + b;
+      t = t < 0.0f ? 0.0f : t;
+      t = t > 1.0f ? 1.0f : t;
+      v[i] = v[i] * t;
+    }
+  }
+}
+
+/* 3x3, stride 1, pads 1, OH x OW = IH x IW: p is the plane's first pixel with a
+ * zero row above and below; mask_l/mask_r are 0 at the first/last column. */
+static AOTC_UNUSED AOTC_CONV_DW_ATTR void aotc_conv_dw3s1_plane_f32(const float *AOTC_RESTRICT p, int32_t W,
+                                                                   int32_t P, const float *wk, float bias,
+                                                                   const float *AOTC_RESTRICT mask_l,
+                                                                   const float *AOTC_RESTRICT mask_r, float lo,
+                                                                   float hi, float *AOTC_RESTRICT y) {
+  const float w0 = wk[0], w1 = wk[1], w2 = wk[2], w3 = wk[3], w4 = wk[4], w5 = wk[5], w6 = wk[6], w7 = wk[7];
+  const float w8 = wk[8];
+  const float *a = p - W, *c = p + W;
+  int32_t q;
+  for (q = 0; q < P; ++q) {
+    float mid = bias + w1 * a[q] + w4 * p[q] + w7 * c[q];
+    const float l = w0 * a[q - 1] + w3 * p[q - 1] + w6 * c[q - 1];
+    const float r = w2 * a[q + 1] + w5 * p[q + 1] + w8 * c[q + 1];
+    mid += mask_l[q] != 0.0f ? l : 0.0f;
+    mid += mask_r[q] != 0.0f ? r : 0.0f;
+    mid = mid < lo ? lo : mid;
+    y[q] = mid > hi ? hi : mid;
+  }
+}
+
+/* 3x3, stride 2, pads 1, IH x IW = 2*OH x 2*OW: the input split into its even
+ * (ee, oe: rows 0, 2, ...) and odd rows (eo, oo: a zero row, then rows 1, 3,
+ * ...), each into its even (e*) and odd (o*) columns, OW wide; mask_l is 0
+ * at the first column. */
+static AOTC_UNUSED AOTC_CONV_DW_ATTR void aotc_conv_dw3s2_plane_f32(const float *AOTC_RESTRICT eo,
+                                                                   const float *AOTC_RESTRICT oo,
+                                                                   const float *AOTC_RESTRICT ee,
+                                                                   const float *AOTC_RESTRICT oe, int32_t OW,
+                                                                   int32_t P, const float *wk, float bias,
+                                                                   const float *AOTC_RESTRICT mask_l, float lo,
+                                                                   float hi, float *AOTC_RESTRICT y) {
+  const float w0 = wk[0], w1 = wk[1], w2 = wk[2], w3 = wk[3], w4 = wk[4], w5 = wk[5], w6 = wk[6], w7 = wk[7];
+  const float w8 = wk[8];
+  const float *eb = eo + OW, *ob = oo + OW;
+  int32_t q;
+  for (q = 0; q < P; ++q) {
+    float v = bias + w1 * eo[q] + w2 * oo[q] + w4 * ee[q] + w5 * oe[q] + w7 * eb[q] + w8 * ob[q];
+    const float l = w0 * oo[q - 1] + w3 * oe[q - 1] + w6 * ob[q - 1];
+    v += mask_l[q] != 0.0f ? l : 0.0f;
+    v = v < lo ? lo : v;
+    y[q] = v > hi ? hi : v;
+  }
+}
+
+/* One output row of a 3x3 conv, columns [lo, hi) (all taps inside the image):
+ * y[ow] = bias + sum w[kh*3 + kw] * r_kh[ow*SW + kw - PW]. */
+static AOTC_UNUSED AOTC_CONV_DW_ATTR void aotc_conv_dw3_row_f32(const float *AOTC_RESTRICT r0,
+                                                               const float *AOTC_RESTRICT r1,
+                                                               const float *AOTC_RESTRICT r2, const float *wk,
+                                                               float bias, int32_t SW, int32_t PW, int32_t lo,
+                                                               int32_t hi, float *AOTC_RESTRICT y) {
+  const float w0 = wk[0], w1 = wk[1], w2 = wk[2], w3 = wk[3], w4 = wk[4], w5 = wk[5], w6 = wk[6], w7 = wk[7];
+  const float w8 = wk[8];
+  int32_t ow;
+  r0 -= PW;
+  r1 -= PW;
+  r2 -= PW;
+  if (SW == 1) {
+    for (ow = lo; ow < hi; ++ow)
+      y[ow] = bias + w0 * r0[ow] + w1 * r0[ow + 1] + w2 * r0[ow + 2] + w3 * r1[ow] + w4 * r1[ow + 1] +
+              w5 * r1[ow + 2] + w6 * r2[ow] + w7 * r2[ow + 1] + w8 * r2[ow + 2];
+  } else if (SW == 2) {
+    for (ow = lo; ow < hi; ++ow)
+      y[ow] = bias + w0 * r0[2 * ow] + w1 * r0[2 * ow + 1] + w2 * r0[2 * ow + 2] + w3 * r1[2 * ow] +
+              w4 * r1[2 * ow + 1] + w5 * r1[2 * ow + 2] + w6 * r2[2 * ow] + w7 * r2[2 * ow + 1] +
+              w8 * r2[2 * ow + 2];
+  } else {
+    for (ow = lo; ow < hi; ++ow) {
+      const ptrdiff_t i = (ptrdiff_t)ow * SW;
+      y[ow] = bias + w0 * r0[i] + w1 * r0[i + 1] + w2 * r0[i + 2] + w3 * r1[i] + w4 * r1[i + 1] + w5 * r1[i + 2] +
+              w6 * r2[i] + w7 * r2[i + 1] + w8 * r2[i + 2];
+    }
+  }
+}
+
+/* y[ow] += wt * r[ow*SW + off] for ow in [lo, hi). */
+static AOTC_UNUSED AOTC_CONV_DW_ATTR void aotc_conv_dw_tap_row_f32(const float *AOTC_RESTRICT r, float wt,
+                                                                  int32_t SW, int32_t off, int32_t lo, int32_t hi,
+                                                                  float *AOTC_RESTRICT y) {
+  int32_t ow;
+  if (SW == 1)
+    for (ow = lo; ow < hi; ++ow) y[ow] += wt * r[ow + off];
+  else
+    for (ow = lo; ow < hi; ++ow) y[ow] += wt * r[(ptrdiff_t)ow * SW + off];
+}
+
+/* The output columns [lo, hi) whose input column ow*SW + off is inside 0..IW-1. */
+static AOTC_UNUSED void aotc_conv_dw_cols(int32_t off, int32_t SW, int32_t IW, int32_t OW, int32_t *lo,
+                                          int32_t *hi) {
+  int32_t l = off >= 0 ? 0 : (-off + SW - 1) / SW;
+  int32_t h = IW - 1 - off < 0 ? 0 : (IW - 1 - off) / SW + 1;
+  if (h > OW) h = OW;
+  if (l > h) l = h;
+  *lo = l;
+  *hi = h;
+}
+
 AOTC_KERNEL void aotc_conv_depthwise_f32(const float *x, const float *w, const float *bias, float *y, void *scratch,
                                          const int32_t *g, const int32_t *koff, int32_t act_kind, float act_a,
                                          float act_b) {
   const int32_t N = g[0], G = g[1], Mg = g[3], IH = g[5], IW = g[6], OH = g[8], OW = g[9];
-  const int32_t KH = g[11], KW = g[12], SH = g[14], SW = g[15];
-  const int32_t Hph = OH + (KH - 1) * g[17] / SH, Wph = OW + (KW - 1) * g[18] / SW;
-  const ptrdiff_t chan = (ptrdiff_t)SH * SW * Hph * Wph;
-  const int32_t T = KH * KW, nq = (OH - 1) * Wph + OW;
-  float *xp = (float *)scratch;
-  float *flat = xp + chan + 32;
+  const int32_t KH = g[11], KW = g[12], SH = g[14], SW = g[15], DH = g[17], DW = g[18];
+  const int32_t PH = g[20], PW = g[21], T = KH * KW, P = OH * OW;
+  const int32_t flat = KH == 3 && KW == 3 && SH == 1 && SW == 1 && DH == 1 && DW == 1 && PH == 1 && PW == 1 &&
+                       OH == IH && OW == IW;
+  const int32_t flat2 = KH == 3 && KW == 3 && SH == 2 && SW == 2 && DH == 1 && DW == 1 && PH == 1 && PW == 1 &&
+                        IH == 2 * OH && IW == 2 * OW;
+  float *buf = (float *)scratch;          /* flat: the plane between zero rows */
+  float *mask_l = buf + (ptrdiff_t)(IH + 2) * IW + 18, *mask_r = mask_l + P + 16;
+  float *zero = mask_r + P + 16;          /* a zero input row */
+  /* The flat loops clamp (a fused Relu or Clip; else -inf..inf); other activations run after them. */
+  const int32_t clamp = act_kind == AOTC_CONV_ACT_CLAMP;
+  const float lo_c = clamp ? act_a : -INFINITY, hi_c = clamp ? act_b : INFINITY;
+  /* Flat loops run up to a multiple of 16 pixels into the next channel's output (which overwrites
+     it later), so they need no scalar remainder loop; the last channels stop at P. */
+  const int32_t P16 = (P + 15) / 16 * 16, last = N * G * Mg - 1;
+  /* flat2: the row and column phases (see aotc_conv_dw3s2_plane_f32), each after one float of slack. */
+  float *oo = buf + 1, *eo = oo + (ptrdiff_t)(OH + 1) * OW, *oe = eo + (ptrdiff_t)(OH + 1) * OW + 1;
+  float *ee = oe + P;
   aotc_conv_act act_s;
   const aotc_conv_act *act = act_kind ? &act_s : NULL;
-  int32_t n, gi, mm, oh, i;
+  const aotc_conv_act *act_after = clamp ? NULL : act;
+  int32_t n, gi, mm, oh, ow, kh, kw, i, lo3, hi3, l2, h2;
+  (void)koff;
   act_s.kind = act_kind;
   act_s.a = act_a;
   act_s.b = act_b;
-  for (i = 0; i < 32; ++i) xp[chan + i] = 0.0f;
+  if (flat || flat2) {
+    memset(buf, 0, ((size_t)(IH + 2) * IW + 18) * sizeof(float));
+    for (i = P; i < P + 16; ++i) mask_l[i] = mask_r[i] = 0.0f;
+    for (oh = 0; oh < OH; ++oh)
+      for (ow = 0; ow < OW; ++ow) {
+        mask_l[oh * OW + ow] = ow != 0 ? 1.0f : 0.0f;
+        mask_r[oh * OW + ow] = ow != OW - 1 ? 1.0f : 0.0f;
+      }
+  } else {
+    for (i = 0; i < IW; ++i) zero[i] = 0.0f;
+  }
+  /* 3x3: the columns where taps kw = 0 and kw = 2 are both inside the image. */
+  aotc_conv_dw_cols(-PW, SW, IW, OW, &lo3, &hi3);
+  aotc_conv_dw_cols(2 - PW, SW, IW, OW, &l2, &h2);
+  if (l2 > lo3) lo3 = l2;
+  if (h2 < hi3) hi3 = h2;
+  if (hi3 < lo3) hi3 = lo3;
   for (n = 0; n < N; ++n)
     for (gi = 0; gi < G; ++gi) {
-      aotc_conv_phase_copy_f32(x + ((ptrdiff_t)n * G + gi) * IH * IW, xp, g, 1, Hph, Wph);
+      const float *xc = x + ((ptrdiff_t)n * G + gi) * IH * IW;
+      if (flat) memcpy(buf + 1 + IW, xc, (size_t)IH * IW * sizeof(float));
+      if (flat2)
+        for (i = 0; i < IH; ++i) {
+          const float *xr = xc + (ptrdiff_t)i * IW;
+          float *de = (i & 1 ? eo + (ptrdiff_t)(i + 1) / 2 * OW : ee + (ptrdiff_t)i / 2 * OW);
+          float *dodd = (i & 1 ? oo + (ptrdiff_t)(i + 1) / 2 * OW : oe + (ptrdiff_t)i / 2 * OW);
+          for (ow = 0; ow < OW; ++ow) {
+            de[ow] = xr[2 * ow];
+            dodd[ow] = xr[2 * ow + 1];
+          }
+        }
       for (mm = 0; mm < Mg; ++mm) {
         const int32_t m = gi * Mg + mm;
-        float *yout = y + ((ptrdiff_t)n * G * Mg + m) * OH * OW;
-        aotc_conv_dw_flat_f32(xp, w + (ptrdiff_t)m * T, koff, T, bias ? bias[m] : 0.0f, act, flat, nq);
-        for (oh = 0; oh < OH; ++oh) aotc_conv_copy_f32(yout + (ptrdiff_t)oh * OW, flat + (ptrdiff_t)oh * Wph, OW);
+        const float *wk = w + (ptrdiff_t)m * T, b = bias ? bias[m] : 0.0f;
+        float *ym = y + ((ptrdiff_t)n * G * Mg + m) * P;
+        const int32_t cnt = (last - n * G * Mg - m) * P >= P16 - P ? P16 : P; /* pixels the flat loops compute */
+        if (flat) {
+          aotc_conv_dw3s1_plane_f32(buf + 1 + IW, IW, cnt, wk, b, mask_l, mask_r, lo_c, hi_c, ym);
+          aotc_conv_dw_act_f32(ym, P, act_after);
+          continue;
+        }
+        if (flat2) {
+          aotc_conv_dw3s2_plane_f32(eo, oo, ee, oe, OW, cnt, wk, b, mask_l, lo_c, hi_c, ym);
+          aotc_conv_dw_act_f32(ym, P, act_after);
+          continue;
+        }
+        for (oh = 0; oh < OH; ++oh) {
+          float *yr = ym + (ptrdiff_t)oh * OW;
+          if (KH == 3 && KW == 3 && DW == 1) {
+            const float *r[3];
+            const int32_t lo = lo3, hi = hi3;
+            for (kh = 0; kh < 3; ++kh) {
+              const int32_t ih = oh * SH - PH + kh * DH;
+              r[kh] = ih >= 0 && ih < IH ? xc + (ptrdiff_t)ih * IW : zero;
+            }
+            aotc_conv_dw3_row_f32(r[0], r[1], r[2], wk, b, SW, PW, lo, hi, yr);
+            for (ow = 0; ow < OW; ++ow) {
+              float acc = b;
+              if (ow == lo) ow = hi;
+              if (ow >= OW) break;
+              for (kh = 0; kh < 3; ++kh)
+                for (kw = 0; kw < 3; ++kw) {
+                  const int32_t iw = ow * SW - PW + kw;
+                  if (iw >= 0 && iw < IW) acc += wk[kh * 3 + kw] * r[kh][iw];
+                }
+              yr[ow] = acc;
+            }
+          } else {
+            for (ow = 0; ow < OW; ++ow) yr[ow] = b;
+            for (kh = 0; kh < KH; ++kh) {
+              const int32_t ih = oh * SH - PH + kh * DH;
+              if (ih < 0 || ih >= IH) continue;
+              for (kw = 0; kw < KW; ++kw) {
+                const int32_t off = kw * DW - PW;
+                int32_t lo, hi;
+                aotc_conv_dw_cols(off, SW, IW, OW, &lo, &hi);
+                aotc_conv_dw_tap_row_f32(xc + (ptrdiff_t)ih * IW, wk[kh * KW + kw], SW, off, lo, hi, yr);
+              }
+            }
+          }
+          aotc_conv_dw_act_f32(yr, OW, act);
+        }
+      }
+    }
+}
+
+/* ---- pointwise, few pixels ------------------------------------------------ */
+
+/*
+ * 1x1 conv (stride 1, no pads) over few pixels P, where aotc_conv_f32's tiles
+ * of 2 vectors of pixels would mostly be padding: vectorized over output
+ * channels instead. Weights come packed by aotc (ops/conv.cpp) in blocks of
+ * AOTC_CONV_PW_MR output channels stored k-major, per group:
+ *   wp[(block*K + k)*MR + r] = w[block*MR + r][k], rows past Mg repeating the last.
+ * A tile is MR channels x NP pixels: per k one vector of weights and NP
+ * broadcast inputs. g as for aotc_conv_f32 (method POINTWISE).
+ */
+#define AOTC_CONV_PW_MR 16
+#if defined(AOTC_CONV_VEC)
+#if defined(__AVX512F__)
+#define AOTC_CONV_PW_NP 8
+#else
+#define AOTC_CONV_PW_NP 4
+#endif
+/* One tile of NPT (<= AOTC_CONV_PW_NP) pixels: y[r*P + j] for r < mr, j < NPT. */
+static AOTC_UNUSED AOTC_CONV_DW_ATTR void aotc_conv_pw_tile_f32(const float *x, const float *wb, const float *bias,
+                                                               float *y, int32_t K, int32_t P, int32_t mr,
+                                                               int32_t npt, const aotc_conv_act *act) {
+  aotc_conv_v16 acc[AOTC_CONV_PW_NP], zero, bv;
+  float out[AOTC_CONV_PW_MR];
+  int32_t k, j, r;
+  memset(&zero, 0, sizeof zero);
+  for (r = 0; r < AOTC_CONV_PW_MR; ++r) out[r] = bias ? bias[r < mr ? r : mr - 1] : 0.0f;
+  memcpy(&bv, out, sizeof bv);
+  for (j = 0; j < AOTC_CONV_PW_NP; ++j) acc[j] = bv;
+  if (npt == AOTC_CONV_PW_NP) {
+    for (k = 0; k < K; ++k) {
+      aotc_conv_v16 wv;
+      const float *xk = x + (ptrdiff_t)k * P;
+      memcpy(&wv, wb + (ptrdiff_t)k * AOTC_CONV_PW_MR, sizeof wv);
+      for (j = 0; j < AOTC_CONV_PW_NP; ++j) acc[j] += wv * xk[j];
+    }
+  } else {
+    for (k = 0; k < K; ++k) {
+      aotc_conv_v16 wv;
+      const float *xk = x + (ptrdiff_t)k * P;
+      memcpy(&wv, wb + (ptrdiff_t)k * AOTC_CONV_PW_MR, sizeof wv);
+      for (j = 0; j < npt; ++j) acc[j] += wv * xk[j];
+    }
+  }
+  for (j = 0; j < npt; ++j) {
+    if (act) AOTC_CONV_ACTIVATE(aotc_conv_v16, aotc_conv_i16, acc[j], act, zero);
+    memcpy(out, &acc[j], sizeof out);
+    for (r = 0; r < mr; ++r) y[(ptrdiff_t)r * P + j] = out[r];
+  }
+}
+#else
+#define AOTC_CONV_PW_NP 4
+static AOTC_UNUSED void aotc_conv_pw_tile_f32(const float *x, const float *wb, const float *bias, float *y, int32_t K,
+                                             int32_t P, int32_t mr, int32_t npt, const aotc_conv_act *act) {
+  float acc[AOTC_CONV_PW_NP][AOTC_CONV_PW_MR];
+  int32_t k, j, r;
+  for (j = 0; j < npt; ++j)
+    for (r = 0; r < AOTC_CONV_PW_MR; ++r) acc[j][r] = bias ? bias[r < mr ? r : mr - 1] : 0.0f;
+  for (k = 0; k < K; ++k)
+    for (j = 0; j < npt; ++j) {
+      const float xv = x[(ptrdiff_t)k * P + j];
+      for (r = 0; r < AOTC_CONV_PW_MR; ++r) acc[j][r] += wb[(ptrdiff_t)k * AOTC_CONV_PW_MR + r] * xv;
+    }
+  for (j = 0; j < npt; ++j)
+    for (r = 0; r < mr; ++r) y[(ptrdiff_t)r * P + j] = aotc_conv_activate(acc[j][r], act);
+}
+#endif
+
+AOTC_KERNEL void aotc_conv_pw_f32(const float *x, const float *wpacked, const float *bias, float *y,
+                                  const int32_t *g, int32_t act_kind, float act_a, float act_b) {
+  const int32_t N = g[0], G = g[1], K = g[2], Mg = g[3], P = g[7] * g[8] * g[9];
+  const int32_t blocks = (Mg + AOTC_CONV_PW_MR - 1) / AOTC_CONV_PW_MR;
+  aotc_conv_act act_s;
+  const aotc_conv_act *act = act_kind ? &act_s : NULL;
+  int32_t n, gi, bl, p;
+  act_s.kind = act_kind;
+  act_s.a = act_a;
+  act_s.b = act_b;
+  for (n = 0; n < N; ++n)
+    for (gi = 0; gi < G; ++gi) {
+      const float *xg = x + ((ptrdiff_t)n * G + gi) * K * P;
+      float *yg = y + ((ptrdiff_t)n * G + gi) * Mg * P;
+      for (bl = 0; bl < blocks; ++bl) {
+        const int32_t m = bl * AOTC_CONV_PW_MR, mr = Mg - m < AOTC_CONV_PW_MR ? Mg - m : AOTC_CONV_PW_MR;
+        const float *wb = wpacked + ((ptrdiff_t)gi * blocks + bl) * K * AOTC_CONV_PW_MR;
+        const float *bb = bias ? bias + (ptrdiff_t)gi * Mg + m : NULL;
+        for (p = 0; p < P; p += AOTC_CONV_PW_NP) {
+          const int32_t npt = P - p < AOTC_CONV_PW_NP ? P - p : AOTC_CONV_PW_NP;
+          aotc_conv_pw_tile_f32(xg + p, wb, bb, yg + (ptrdiff_t)m * P + p, K, P, mr, npt, act);
+        }
       }
     }
 }
