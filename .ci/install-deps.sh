@@ -2,8 +2,10 @@
 # Installs everything aotc needs on a fresh Debian 12 machine (run as root).
 # Idempotent; skips apt when every package is already there.
 set -euo pipefail
-packages=(cmake ninja-build g++ gcc clang libonnx-dev libprotobuf-dev protobuf-compiler libfmt-dev libcli11-dev
-          nlohmann-json3-dev catch2)
+# libclang-rt-14-dev: libFuzzer and the sanitizer runtimes for tests/fuzz (only
+# recommended by clang's dependencies, so --no-install-recommends skips it).
+packages=(cmake ninja-build g++ gcc clang libclang-rt-14-dev libonnx-dev libprotobuf-dev protobuf-compiler libfmt-dev
+          libcli11-dev nlohmann-json3-dev catch2)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

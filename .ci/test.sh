@@ -4,7 +4,9 @@
 #  2. a Debug build of aotc itself under AddressSanitizer and UBSan (which also
 #     checks the kernels the compiler runs for constant folding): the same
 #     tests plus the ONNX backend node conformance run, whose generated C is
-#     built with ASan and UBSan too.
+#     built with ASan and UBSan too;
+#  3. a fuzz smoke: each libFuzzer harness (tests/fuzz) for 75 s in a clang
+#     fuzz build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/install-deps.sh
@@ -13,3 +15,4 @@ bash .ci/build.sh
 ctest --test-dir build --output-on-failure -j "$(nproc)" -E '^conformance$'
 BUILD_DIR=build-asan BUILD_TYPE=Debug bash .ci/build.sh -DAOTC_SANITIZE=ON -DAOTC_CONFORMANCE_CFLAGS="$sanitize_c"
 ctest --test-dir build-asan --output-on-failure -j "$(nproc)"
+bash tests/fuzz/run.sh 75

@@ -201,6 +201,7 @@ void register_concat(OpRegistry &r) {
 
 // Sizes of Split's outputs along the axis.
 std::vector<int64_t> split_sizes(const OpContext &ctx, int64_t axis) {
+  ctx.require(!ctx.input(0).shape.empty(), "cannot split a scalar");
   int64_t dim = ctx.input(0).shape[static_cast<size_t>(axis)];
   int64_t n = static_cast<int64_t>(ctx.node().outputs.size());
   std::optional<std::vector<int64_t>> split;
@@ -217,7 +218,7 @@ std::vector<int64_t> split_sizes(const OpContext &ctx, int64_t axis) {
     int64_t total = 0;
     for (int64_t s : *split) {
       ctx.require(s >= 0, "split sizes must be >= 0");
-      total += s;
+      ctx.require(!__builtin_add_overflow(total, s, &total), "split sizes are too large");
     }
     ctx.require(total == dim, fmt::format("split sizes add up to {}, but the axis has size {}", total, dim));
     return *split;
@@ -315,7 +316,7 @@ SlicePlan plan_slice(const OpContext &ctx) {
     ctx.require(!seen[a], "axes contain a duplicate");
     seen[a] = true;
     int64_t dim = shape[a], start = starts[i], end = ends[i], step = steps[i];
-    ctx.require(step != 0, "slice step cannot be 0");
+    ctx.require(step != 0 && step != std::numeric_limits<int64_t>::min(), fmt::format("invalid slice step {}", step));
     if (start < 0) start += dim;
     if (end < 0) end += dim;
     int64_t count = 0;
@@ -387,6 +388,8 @@ std::vector<int64_t> tile_repeats(const OpContext &ctx) {
   if (ctx.opset() < 6) {
     // Tile-1: inputs (input, tiles, axis) repeat one axis `tiles` times.
     ctx.require(ctx.num_inputs() == 3, "Tile-1 takes inputs 'tiles' and 'axis'");
+    ctx.require(ctx.constant_input(1).count() == 1 && ctx.constant_input(2).count() == 1,
+                "tiles and axis must be scalars");
     std::vector<int64_t> repeats(static_cast<size_t>(rank), 1);
     int64_t axis = ctx.axis(ctx.constant_input(2).int_at(0), rank);
     repeats[static_cast<size_t>(axis)] = ctx.constant_input(1).int_at(0);
@@ -410,7 +413,8 @@ void register_tile(OpRegistry &r) {
     Value &x = ctx.input(0);
     std::vector<int64_t> repeats = tile_repeats(ctx);
     Shape out = x.shape;
-    for (size_t d = 0; d < out.size(); ++d) out[d] *= repeats[d];
+    for (size_t d = 0; d < out.size(); ++d)
+      ctx.require(!__builtin_mul_overflow(out[d], repeats[d], &out[d]), "repeats are too large");
     ctx.set_output(0, x.dtype, out);
   };
   def.lower = [](LowerContext &ctx) {
@@ -443,7 +447,8 @@ BlockPlan plan_block(const OpContext &ctx, bool depth_to_space) {
   const Shape &s = ctx.input(0).shape;
   ctx.require(s.size() == 4, "input must have rank 4 (N, C, H, W)");
   int64_t b = ctx.attr_int("blocksize");
-  ctx.require(b >= 1, "blocksize must be >= 1");
+  ctx.require(b >= 1 && b <= 65535, "blocksize must be in 1..65535");
+  for (int64_t d : s) ctx.require(d <= INT32_MAX, "input dims must fit in 32 bits");
   int64_t n = s[0], c = s[1], h = s[2], w = s[3];
   BlockPlan p;
   if (depth_to_space) {
@@ -539,6 +544,7 @@ PadPlan plan_pad(const OpContext &ctx) {
     axes = ctx.constant_input(3).to_ints();
     for (int64_t &a : axes) a = ctx.axis(a, rank);
   }
+  for (int64_t v : pads) ctx.require(v >= -INT32_MAX && v <= INT32_MAX, fmt::format("pad {} is too large", v));
   ctx.require(pads.size() == 2 * axes.size(),
               fmt::format("pads has {} entries; expected {} (begin and end for each axis)", pads.size(),
                           2 * axes.size()));

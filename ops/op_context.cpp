@@ -97,7 +97,7 @@ void OpContext::set_output(size_t i, DType dtype, Shape shape) const {
 void OpContext::error(const std::string &message) const { fail(fmt::format("{}: {}", node_.describe(), message)); }
 
 int64_t OpContext::axis(int64_t a, int64_t rank) const {
-  if (a < -rank || a >= std::max<int64_t>(rank, 1))
+  if (a < -rank || a >= rank)  // a scalar has no axis
     error(fmt::format("axis {} is out of range for rank {}", a, rank));
   return a < 0 ? a + rank : a;
 }

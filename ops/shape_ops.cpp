@@ -93,7 +93,7 @@ Shape reshape_target(const OpContext &ctx) {
     }
     ctx.require(d >= 0, fmt::format("invalid dimension {} in shape", d));
     out.push_back(d);
-    known *= d;
+    ctx.require(!__builtin_mul_overflow(known, d, &known), fmt::format("shape [{}] has too many elements", fmt::join(spec, ",")));
   }
   int64_t total = num_elements(in);
   if (infer_at >= 0) {
@@ -221,11 +221,13 @@ void check_dropout_inference(const OpContext &ctx) {
   if (ctx.opset() < 12 || !ctx.has_input(2)) return;
   Value &mode = ctx.input(2);
   if (!mode.is_constant()) ctx.constant_input(2);  // reports the standard error naming the input
+  ctx.require(mode.constant->count() == 1, "training_mode must be a scalar");
   if (mode.constant->int_at(0) == 0) return;
   double ratio = 0.5;
   if (ctx.has_input(1)) {
     Value &rv = ctx.input(1);
     if (!rv.is_constant()) ctx.constant_input(1);
+    ctx.require(rv.constant->count() == 1, "ratio must be a scalar");
     ratio = scalar_value(*rv.constant);
   }
   if (ratio != 0.0)
@@ -323,10 +325,13 @@ int64_t range_count(const OpContext &ctx) {
   double s = scalar_value(start), l = scalar_value(limit), d = scalar_value(delta);
   ctx.require(d != 0 && std::isfinite(s) && std::isfinite(l) && std::isfinite(d),
               "start, limit and delta must be finite and delta nonzero");
-  if (start.dtype == DType::Float)  // compute the count in the inputs' precision, as ONNX Runtime does
-    return std::max<int64_t>(static_cast<int64_t>(std::ceil((static_cast<float>(l) - static_cast<float>(s)) /
-                                                            static_cast<float>(d))), 0);
-  return std::max<int64_t>(static_cast<int64_t>(std::ceil((l - s) / d)), 0);
+  // Compute the count in the inputs' precision, as ONNX Runtime does.
+  double n = start.dtype == DType::Float
+                 ? std::ceil((static_cast<float>(l) - static_cast<float>(s)) / static_cast<float>(d))
+                 : std::ceil((l - s) / d);
+  if (!(n > 0)) return 0;  // also -inf (and NaN)
+  ctx.require(n <= std::numeric_limits<int32_t>::max(), "range is too long");
+  return static_cast<int64_t>(n);
 }
 
 void register_range(OpRegistry &r) {

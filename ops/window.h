@@ -48,10 +48,14 @@ inline WindowGeometry window_geometry(const OpContext &ctx, const std::vector<in
     if (k < 1) ctx.error("kernel dims must be >= 1");
     if (s < 1) ctx.error("strides must be >= 1");
     if (d < 1) ctx.error("dilations must be >= 1");
+    // Kernel arguments are 32-bit; this also keeps the arithmetic below from overflowing.
+    if (k > INT32_MAX || s > INT32_MAX || d > INT32_MAX || x > INT32_MAX)
+      ctx.error(fmt::format("kernel {}, stride {}, dilation {} or input size {} is too large", k, s, d, x));
     int64_t span = (k - 1) * d + 1;  // extent of one dilated window
     if (auto_pad == "NOTSET") {
       int64_t pb = pads[i], pe = pads[i + n];
       if (pb < 0 || pe < 0) ctx.error("pads must be >= 0");
+      if (pb > INT32_MAX || pe > INT32_MAX) ctx.error("pads are too large");
       int64_t total = x + pb + pe - span;
       if (total < 0)
         ctx.error(fmt::format("window (size {}) is larger than the padded input ({}) on spatial axis {}", span,

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Runs aotc's libFuzzer harnesses (see tests/fuzz/CMakeLists.txt).
+#
+#   bash tests/fuzz/run.sh [SECONDS]         each harness SECONDS (default 60), one after the other
+#   bash tests/fuzz/run.sh minimize HARNESS FILE [RUNS]   minimise a crashing input; prints the result
+#
+# Builds the fuzz build (clang, -DAOTC_FUZZ=ON) in ${FUZZ_BUILD_DIR:-build-fuzz}
+# if needed, then runs fuzz_import and fuzz_compile, one process with one job
+# each, on a writable corpus in BUILD/fuzz-run/HARNESS/corpus seeded from
+# tests/fuzz/corpus and, when present, ../shared/onnx-backend-node/*/model.onnx.
+# The corpus grows from run to run. Prints the executions per harness and in
+# total; exits non-zero on any crash, leak, sanitizer report, timeout or OOM
+# (the input is left in BUILD/fuzz-run/HARNESS/artifacts).
+# Extra libFuzzer flags: FUZZ_FLAGS="-only_ascii=1 ...".
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=${FUZZ_BUILD_DIR:-build-fuzz}
+case "$build" in /*) ;; *) build="$root/$build" ;; esac
+node_tests="$root/../shared/onnx-backend-node"
+flags=(-rss_limit_mb=2048 -timeout=10 -print_final_stats=0)
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+build_fuzzers() {
+  if [ ! -f "$build/build.ninja" ]; then
+    (cd "$root" && CC=clang CXX=clang++ BUILD_DIR="$build" BUILD_TYPE=RelWithDebInfo \
+      bash .ci/build.sh -DAOTC_FUZZ=ON -DAOTC_BUILD_TESTS=OFF)
+  fi
+  cmake --build "$build" -j 2 --target fuzz_import fuzz_compile >/dev/null
+}
+
+if [ "${1:-}" = minimize ]; then
+  harness=${2:?usage: run.sh minimize HARNESS FILE [RUNS]} file=$(realpath "${3:?usage: run.sh minimize HARNESS FILE [RUNS]}")
+  build_fuzzers
+  out=$(mktemp -d)
+  (cd "$out" && "$build/tests/fuzz/fuzz_$harness" "${flags[@]}" -minimize_crash=1 -runs="${4:-20000}" \
+      -artifact_prefix="$out/" "$file" >"$out/log" 2>&1) || true
+  best=$(ls -S "$out"/minimized-from-* 2>/dev/null | tail -1 || true)
+  [ -n "$best" ] || { cat "$out/log" >&2; echo "minimize: no minimised input (does $file crash?)" >&2; exit 1; }
+  echo "$best ($(stat -c %s "$best") bytes)"
+  exit 0
+fi
+
+seconds=${1:-60}
+build_fuzzers
+total=0
+failed=()
+for harness in import compile; do
+  work="$build/fuzz-run/$harness"
+  mkdir -p "$work/corpus" "$work/artifacts"
+  # fuzz_import mutates bytes: small seeds only, so that it stays fast.
+  max_seed=$([ $harness = import ] && echo 65536 || echo 1048576)
+  for m in "$root"/tests/fuzz/corpus/* "$node_tests"/*/model.onnx; do
+    [ -f "$m" ] || continue
+    name=$(basename "$m")
+    if [ "$name" = model.onnx ]; then name="node_$(basename "$(dirname "$m")").onnx"; fi
+    if [ ! -e "$work/corpus/$name" ] && [ "$(stat -c %s "$m")" -lt "$max_seed" ]; then cp "$m" "$work/corpus/$name"; fi
+  done
+  log="$work/last.log"
+  echo "== fuzz_$harness: ${seconds}s on $(ls "$work/corpus" | wc -l) inputs (log: $log)"
+  rc=0
+  (cd "$work" && "$build/tests/fuzz/fuzz_$harness" "${flags[@]}" ${FUZZ_FLAGS:-} -max_total_time="$seconds" \
+      -artifact_prefix="$work/artifacts/" "$work/corpus" >"$log" 2>&1) || rc=$?
+  runs=$(sed -n 's/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
+  if [ $rc -ne 0 ] || [ -z "$runs" ]; then
+    grep -E "ERROR|runtime error|SUMMARY|Test unit written|==[0-9]+==" "$log" | head -20 >&2 || tail -20 "$log" >&2
+    failed+=("$harness")
+    runs=$(sed -n 's/^#\([0-9]*\).*/\1/p' "$log" | tail -1)
+  fi
+  echo "fuzz_$harness: ${runs:-0} runs in ${seconds}s"
+  total=$((total + ${runs:-0}))
+done
+echo "fuzz total: $total runs"
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "fuzz: FAILED: ${failed[*]} (inputs in $build/fuzz-run/*/artifacts; minimise with: bash tests/fuzz/run.sh minimize HARNESS FILE)" >&2
+  exit 1
+fi
