@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <numeric>
@@ -494,17 +495,23 @@ void register_block_op(OpRegistry &r, const char *op, bool depth_to_space) {
 std::vector<uint8_t> scalar_bytes(const OpContext &ctx, DType dtype, double v) {
   std::vector<uint8_t> out(dtype_size(dtype));
   auto put = [&](auto x) { std::memcpy(out.data(), &x, sizeof x); };
+  auto put_int = [&](auto zero) {  // v must be in the integer type's range (NaN is not)
+    using T = decltype(zero);
+    if (!(v >= static_cast<double>(std::numeric_limits<T>::min()) && v < std::ldexp(1.0, std::numeric_limits<T>::digits)))
+      ctx.error(fmt::format("pad value {} is out of the range of {}", v, dtype_name(dtype)));
+    put(static_cast<T>(v));
+  };
   switch (dtype) {
     case DType::Float: put(static_cast<float>(v)); break;
     case DType::Double: put(v); break;
-    case DType::Int8: put(static_cast<int8_t>(v)); break;
-    case DType::Int16: put(static_cast<int16_t>(v)); break;
-    case DType::Int32: put(static_cast<int32_t>(v)); break;
-    case DType::Int64: put(static_cast<int64_t>(v)); break;
-    case DType::UInt8: put(static_cast<uint8_t>(v)); break;
-    case DType::UInt16: put(static_cast<uint16_t>(v)); break;
-    case DType::UInt32: put(static_cast<uint32_t>(v)); break;
-    case DType::UInt64: put(static_cast<uint64_t>(v)); break;
+    case DType::Int8: put_int(int8_t{}); break;
+    case DType::Int16: put_int(int16_t{}); break;
+    case DType::Int32: put_int(int32_t{}); break;
+    case DType::Int64: put_int(int64_t{}); break;
+    case DType::UInt8: put_int(uint8_t{}); break;
+    case DType::UInt16: put_int(uint16_t{}); break;
+    case DType::UInt32: put_int(uint32_t{}); break;
+    case DType::UInt64: put_int(uint64_t{}); break;
     case DType::Bool: put(static_cast<uint8_t>(v != 0)); break;
     default:
       if (v != 0) ctx.error(fmt::format("a nonzero pad value for {} is not supported", dtype_name(dtype)));

@@ -176,15 +176,18 @@ AOTC_BINARY_HALF_ARITH(bf16, aotc_bfloat16_to_float, aotc_float_to_bfloat16)
 
 /*
  * Integer arithmetic wraps around like ONNX Runtime's: it is done in the
- * unsigned type of the same width, which is defined behaviour in C.
+ * unsigned type of the same width, which is defined behaviour in C. Division
+ * by 0 gives 0; signed MIN / -1 wraps to MIN (the CPU would trap).
  */
 #define AOTC_BINARY_INT_ARITH(SFX, T, U)                                 \
   AOTC_BINARY(aotc_add_##SFX, T, T, (T)((U)xa + (U)xb))                  \
   AOTC_BINARY(aotc_sub_##SFX, T, T, (T)((U)xa - (U)xb))                  \
   AOTC_BINARY(aotc_mul_##SFX, T, T, (T)((U)xa * (U)xb))                  \
-  AOTC_BINARY(aotc_div_##SFX, T, T, xb != 0 ? (T)(xa / xb) : (T)0)       \
   AOTC_BINARY(aotc_max_##SFX, T, T, xa > xb ? xa : xb)                   \
   AOTC_BINARY(aotc_min_##SFX, T, T, xa < xb ? xa : xb)
+#define AOTC_BINARY_SINT_DIV(SFX, T, U) \
+  AOTC_BINARY(aotc_div_##SFX, T, T, xb == -1 ? (T)(0 - (U)xa) : xb != 0 ? (T)(xa / xb) : (T)0)
+#define AOTC_BINARY_UINT_DIV(SFX, T) AOTC_BINARY(aotc_div_##SFX, T, T, xb != 0 ? (T)(xa / xb) : (T)0)
 AOTC_BINARY_INT_ARITH(i8, int8_t, uint32_t)
 AOTC_BINARY_INT_ARITH(i16, int16_t, uint32_t)
 AOTC_BINARY_INT_ARITH(i32, int32_t, uint32_t)
@@ -193,6 +196,14 @@ AOTC_BINARY_INT_ARITH(u8, uint8_t, uint32_t)
 AOTC_BINARY_INT_ARITH(u16, uint16_t, uint32_t)
 AOTC_BINARY_INT_ARITH(u32, uint32_t, uint32_t)
 AOTC_BINARY_INT_ARITH(u64, uint64_t, uint64_t)
+AOTC_BINARY_SINT_DIV(i8, int8_t, uint32_t)
+AOTC_BINARY_SINT_DIV(i16, int16_t, uint32_t)
+AOTC_BINARY_SINT_DIV(i32, int32_t, uint32_t)
+AOTC_BINARY_SINT_DIV(i64, int64_t, uint64_t)
+AOTC_BINARY_UINT_DIV(u8, uint8_t)
+AOTC_BINARY_UINT_DIV(u16, uint16_t)
+AOTC_BINARY_UINT_DIV(u32, uint32_t)
+AOTC_BINARY_UINT_DIV(u64, uint64_t)
 AOTC_BINARY(aotc_prelu_i32, int32_t, int32_t, xa < 0 ? (int32_t)((uint32_t)xa * (uint32_t)xb) : xa)
 AOTC_BINARY(aotc_prelu_i64, int64_t, int64_t, xa < 0 ? (int64_t)((uint64_t)xa * (uint64_t)xb) : xa)
 

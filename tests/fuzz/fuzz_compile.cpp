@@ -1,6 +1,7 @@
 // fuzz_compile: the whole compile pipeline, as compiler/driver.cpp
 // compile_model runs it (import -> graph passes -> lowering and memory plan ->
-// C emission), in memory: no files are written and no C compiler runs.
+// C emission), in memory: no files are written and no C compiler runs. The
+// target (--target) is chosen by a hash of the input.
 // Inputs are ONNX models; mutator.cpp mutates them structurally (the fuzz
 // build only; the replay build runs this file without it).
 //
@@ -14,6 +15,7 @@
 #include "codegen/emit_c.h"
 #include "compiler/onnx_import.h"
 #include "fuzz_common.h"
+#include "ir/target.h"
 #include "passes/pipeline.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -27,7 +29,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     aotc::ImportOptions options;
     std::unique_ptr<aotc::Graph> graph = aotc::import_onnx_bytes(bytes, aotc_fuzz::model_path(), options);
     aotc::run_graph_pipeline(*graph);
-    aotc::Program program = aotc::lower_and_plan(*graph, 16);
+    // Targets choose different kernels and layouts: pick one from the input's bytes.
+    const std::vector<aotc::Target> &targets = aotc::all_targets();
+    uint32_t h = 2166136261u;  // FNV-1a of the input
+    for (size_t i = 0; i < size; ++i) h = (h ^ data[i]) * 16777619u;
+    aotc::Program program = aotc::lower_and_plan(*graph, 16, targets[h % targets.size()]);
     aotc::EmitOptions emit;
     emit.name = "model";
     emit.source_file = "model.onnx";

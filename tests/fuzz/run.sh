@@ -8,9 +8,10 @@
 # if needed, then runs fuzz_import and fuzz_compile, one process with one job
 # each, on a writable corpus in BUILD/fuzz-run/HARNESS/corpus seeded from
 # tests/fuzz/corpus and, when present, ../shared/onnx-backend-node/*/model.onnx.
-# The corpus grows from run to run. Prints the executions per harness and in
-# total; exits non-zero on any crash, leak, sanitizer report, timeout or OOM
-# (the input is left in BUILD/fuzz-run/HARNESS/artifacts).
+# The corpus grows from run to run (merged when it passes 8000 files). Prints
+# the executions per harness and in total; exits non-zero on any crash, leak,
+# sanitizer report, timeout or OOM (the input is left in
+# BUILD/fuzz-run/HARNESS/artifacts).
 # Extra libFuzzer flags: FUZZ_FLAGS="-only_ascii=1 ...".
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -56,6 +57,11 @@ for harness in import compile; do
     if [ "$name" = model.onnx ]; then name="node_$(basename "$(dirname "$m")").onnx"; fi
     if [ ! -e "$work/corpus/$name" ] && [ "$(stat -c %s "$m")" -lt "$max_seed" ]; then cp "$m" "$work/corpus/$name"; fi
   done
+  if [ "$(ls "$work/corpus" | wc -l)" -gt 8000 ]; then  # keep a long-lived corpus small: merge it
+    rm -rf "$work/corpus.min" && mkdir "$work/corpus.min"
+    "$build/tests/fuzz/fuzz_$harness" "${flags[@]}" -merge=1 "$work/corpus.min" "$work/corpus" >"$work/merge.log" 2>&1 &&
+      rm -rf "$work/corpus" && mv "$work/corpus.min" "$work/corpus"
+  fi
   log="$work/last.log"
   echo "== fuzz_$harness: ${seconds}s on $(ls "$work/corpus" | wc -l) inputs (log: $log)"
   rc=0
