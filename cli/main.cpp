@@ -146,7 +146,8 @@ int main(int argc, char **argv) {
 
   try {
     if (list_ops) {
-      for (const OpDef *op : all_ops()) fmt::print("{}{}\n", op->domain.empty() ? "" : op->domain + ".", op->op);
+      for (const OpDef *op : all_ops())  // internal ops (made by passes) are not for models
+        if (op->domain != kInternalDomain) fmt::print("{}{}\n", op->domain.empty() ? "" : op->domain + ".", op->op);
       return 0;
     }
     if (list_targets) {
@@ -156,7 +157,15 @@ int main(int argc, char **argv) {
       return 0;
     }
     if (list_passes) {
-      for (const GraphPass &pass : graph_pipeline()) fmt::print("{:<24} {}\n", pass.name, pass.what);
+      for (const PipelineStep &step : graph_pipeline()) {
+        // A fixed-point group is a header line with its passes indented below.
+        if (step.group)
+          fmt::print("{:<24} {}\n", step.group,
+                     fmt::format("repeat the passes below until none changes the graph (at most {} rounds)",
+                                 kMaxFixedPointRounds));
+        for (const GraphPass &pass : step.passes)
+          fmt::print("{:<24} {}\n", (step.group ? "  " : "") + std::string(pass.name), pass.what);
+      }
       fmt::print("{:<24} {}\n{:<24} {}\n{:<24} {}\n", "lower", "lower every node to runtime-c kernel calls",
                  "plan-memory", "place intermediates in one arena by liveness", "check-plan",
                  "check the memory plan independently: no live buffers overlap, each inside its storage");

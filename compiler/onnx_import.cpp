@@ -353,6 +353,11 @@ std::unique_ptr<Graph> import_onnx_bytes(const std::string &bytes, const std::st
   std::vector<std::string> unsupported;
   for (const auto &n : g.node()) {
     std::string domain = n.domain() == "ai.onnx" ? "" : n.domain();
+    // Internal node kinds (e.g. aotc.FusedConv) are made by passes from checked
+    // ONNX nodes; a model must not be able to inject them.
+    if (domain == kInternalDomain)
+      fail(fmt::format("{}: {}: domain '{}' is reserved for aotc's internal ops and cannot be used in a model", path,
+                       node_label(n, graph->opsets.count(domain) ? graph->opsets[domain] : 0), domain));
     if (n.op_type() == "Constant" && domain.empty()) continue;
     if (!graph->opsets.count(domain)) {
       unsupported.push_back(fmt::format("  {}: domain '{}' is not imported by the model", node_label(n, 0), domain));
@@ -485,8 +490,7 @@ std::unique_ptr<Graph> import_onnx_bytes(const std::string &bytes, const std::st
   for (const auto &out : g.output()) {
     auto it = by_name.find(out.name());
     if (it == by_name.end()) fail(fmt::format("{}: graph output '{}' is never defined", path, out.name()));
-    graph->outputs.push_back(it->second);
-    graph->output_names.push_back(out.name());
+    graph->add_output(it->second, out.name());
   }
   if (graph->outputs.empty()) fail(fmt::format("{}: the graph has no outputs", path));
   verify_graph(*graph, /*require_shapes=*/false);
@@ -567,7 +571,9 @@ ModelInfo read_model_info(const std::string &path) {
     bool default_domain = n.domain().empty() || n.domain() == "ai.onnx";
     std::string op = default_domain ? n.op_type() : n.domain() + "." + n.op_type();
     info.op_histogram[op]++;
-    if (!(default_domain && n.op_type() == "Constant") && !find_op(default_domain ? "" : n.domain(), n.op_type()))
+    bool internal = n.domain() == kInternalDomain;  // never accepted from a model
+    if (!(default_domain && n.op_type() == "Constant") &&
+        (internal || !find_op(default_domain ? "" : n.domain(), n.op_type())))
       unsupported.insert(op);
   }
   info.unsupported_ops.assign(unsupported.begin(), unsupported.end());

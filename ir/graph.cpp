@@ -3,7 +3,8 @@
 #include <fmt/format.h>
 
 #include <cstring>
-#include <set>
+#include <algorithm>
+#include <unordered_set>
 
 #include "ir/escape.h"
 
@@ -94,10 +95,15 @@ std::string Node::describe() const {
   return fmt::format("node with output '{}' ({}, opset {})", escape_terminal(out), op_name, opset);
 }
 
+bool Value::is_graph_output() const {
+  return std::any_of(uses_.begin(), uses_.end(), [](const Use &u) { return u.is_graph_output(); });
+}
+
 Value *Graph::add_value(std::string value_name, Value::Kind kind) {
   auto v = std::make_unique<Value>();
   v->name = std::move(value_name);
   v->kind = kind;
+  ++name_counts_[v->name];
   values.push_back(std::move(v));
   return values.back().get();
 }
@@ -118,17 +124,21 @@ Node *Graph::add_node(std::string op, std::vector<Value *> node_inputs, std::vec
   n->outputs = std::move(node_outputs);
   for (Value *out : n->outputs)
     if (out) out->producer = n.get();
+  for (size_t i = 0; i < n->inputs.size(); ++i)
+    if (n->inputs[i]) add_use(n->inputs[i], {n.get(), i});
   nodes.push_back(std::move(n));
   return nodes.back().get();
 }
 
 std::string Graph::unique_name(const std::string &base) {
-  std::set<std::string> taken;
-  for (auto &v : values) taken.insert(v->name);
-  if (!taken.count(base)) return base;
+  auto taken = [&](const std::string &name) {
+    auto it = name_counts_.find(name);
+    return it != name_counts_.end() && it->second > 0;
+  };
+  if (!taken(base)) return base;
   for (int i = 1;; ++i) {
     std::string candidate = fmt::format("{}_{}", base, i);
-    if (!taken.count(candidate)) return candidate;
+    if (!taken(candidate)) return candidate;
   }
 }
 
@@ -138,33 +148,84 @@ Value *Graph::find_value(const std::string &value_name) const {
   return nullptr;
 }
 
+void Graph::add_use(Value *v, Use use) { v->uses_.push_back(use); }
+
+void Graph::remove_use(Value *v, Use use) {
+  auto &uses = v->uses_;
+  auto it = std::find(uses.begin(), uses.end(), use);
+  if (it == uses.end())
+    fail(fmt::format("internal error: the use list of '{}' lacks a use it should have", v->name));
+  *it = uses.back();  // order does not matter
+  uses.pop_back();
+}
+
+void Graph::set_input(Node &node, size_t i, Value *v) {
+  if (i >= node.inputs.size()) node.inputs.resize(i + 1, nullptr);
+  if (node.inputs[i] == v) return;
+  if (node.inputs[i]) remove_use(node.inputs[i], {&node, i});
+  node.inputs[i] = v;
+  if (v) add_use(v, {&node, i});
+}
+
+void Graph::truncate_inputs(Node &node, size_t count) {
+  for (size_t i = count; i < node.inputs.size(); ++i) set_input(node, i, nullptr);
+  if (node.inputs.size() > count) node.inputs.resize(count);
+}
+
+void Graph::add_output(Value *v, std::string output_name) {
+  add_use(v, {nullptr, outputs.size()});
+  outputs.push_back(v);
+  output_names.push_back(output_name.empty() ? v->name : std::move(output_name));
+}
+
+void Graph::set_output(size_t k, Value *v) {
+  if (outputs[k] == v) return;
+  remove_use(outputs[k], {nullptr, k});
+  outputs[k] = v;
+  add_use(v, {nullptr, k});
+}
+
 void Graph::replace_all_uses(Value *from, Value *to) {
-  for (auto &node : nodes)
-    for (Value *&in : node->inputs)
-      if (in == from) in = to;
-  for (Value *&out : outputs)
-    if (out == from) out = to;
-}
-
-void Graph::erase_unreferenced_values() {
-  std::set<const Value *> used(inputs.begin(), inputs.end());
-  used.insert(outputs.begin(), outputs.end());
-  for (auto &node : nodes) {
-    used.insert(node->inputs.begin(), node->inputs.end());
-    used.insert(node->outputs.begin(), node->outputs.end());
+  if (from == to) return;
+  for (const Use &use : from->uses_) {
+    if (use.is_graph_output())
+      outputs[use.index] = to;
+    else
+      use.node->inputs[use.index] = to;
+    add_use(to, use);
   }
-  std::vector<std::unique_ptr<Value>> kept;
-  for (auto &v : values)
-    if (used.count(v.get())) kept.push_back(std::move(v));
-  values = std::move(kept);
+  from->uses_.clear();
 }
 
-size_t Graph::use_count(const Value *v) const {
-  size_t n = 0;
-  for (auto &node : nodes)
-    for (Value *in : node->inputs) n += (in == v);
-  for (Value *out : outputs) n += (out == v);
-  return n;
+void Graph::drop_input_uses(const std::vector<const Node *> &dead) {
+  std::unordered_set<const Node *> dead_set(dead.begin(), dead.end());
+  std::unordered_set<Value *> touched;
+  for (const Node *n : dead)
+    for (Value *in : n->inputs)
+      if (in) touched.insert(in);
+  // One filtering sweep per value, so erasing many readers of one value stays linear.
+  for (Value *v : touched) {
+    auto &uses = v->uses_;
+    uses.erase(std::remove_if(uses.begin(), uses.end(), [&](const Use &u) { return dead_set.count(u.node) > 0; }),
+               uses.end());
+  }
+}
+
+size_t Graph::erase_unreferenced_values() {
+  std::vector<std::unique_ptr<Value>> kept;
+  kept.reserve(values.size());
+  size_t erased = 0;
+  for (auto &v : values) {
+    bool referenced = v->kind == Value::Kind::Input || v->producer || !v->uses_.empty();
+    if (referenced) {
+      kept.push_back(std::move(v));
+    } else {
+      --name_counts_[v->name];
+      ++erased;
+    }
+  }
+  values = std::move(kept);
+  return erased;
 }
 
 }  // namespace aotc

@@ -2,21 +2,30 @@
 //
 // A Value is an SSA tensor with a dtype and a static shape (filled in by shape
 // inference); it is a graph input, a constant (data known at compile time), or
-// the output of exactly one node. A Node is an ONNX-level operation with typed
+// the output of exactly one node. A Node is an ONNX-level operation, or one of
+// aotc's own (domain "aotc", e.g. FusedConv, made by passes), with typed
 // attributes; `graph.nodes` is kept in topological order. Graphs own their
 // values and nodes; everything else refers to them by raw pointer.
+//
+// Every value keeps its use list (the node inputs and graph outputs that read
+// it), so rewrites find readers without scanning the graph. Fields stay public
+// for reading, but node inputs and graph outputs must be changed only through
+// Graph's mutation API (add_node, set_input, add_output, set_output,
+// replace_all_uses, erase_nodes_if), which keeps the use lists exact;
+// verify_graph checks them.
 //
 // Text form (see printer.cpp), e.g.:
 //   graph "mnist" opset(ai.onnx=13)
 //     input  %x : f32[1,1,28,28]
 //     const  %w : f32[8,1,5,5]
-//     %y : f32[1,8,24,24] = Conv(%x, %w) {kernel_shape=[5,5]}   # conv1
+//     %y : f32[1,8,24,24] = aotc.FusedConv(%x, %w) {activation=relu, kernel_shape=[5,5]}   # conv1
 //     output %y
 #pragma once
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
+#include <unordered_map>
 #include <string>
 #include <variant>
 #include <vector>
@@ -60,15 +69,42 @@ Tensor make_int64_tensor(const std::vector<int64_t> &values, Shape shape);
 
 struct Graph;
 
-/// A node attribute. The variant index encodes the ONNX attribute type.
+/// Domain of aotc's own node kinds (fused ops made by passes). Models may not
+/// use it: the importer rejects such nodes.
+inline constexpr const char *kInternalDomain = "aotc";
+
+/// An activation applied by a fused op as it stores its results (an attribute
+/// of aotc.FusedConv). Printed as none, relu, clip(min, max), hardswish(alpha, beta).
+struct FusedActivation {
+  enum class Kind { None, Relu, Clip, HardSwish };
+  Kind kind = Kind::None;
+  float a = 0, b = 0;  ///< Clip: min, max. HardSwish: x * clamp(a*x + b, 0, 1).
+
+  static FusedActivation relu() { return {Kind::Relu, 0, 0}; }
+  static FusedActivation clip(float min, float max) { return {Kind::Clip, min, max}; }
+  static FusedActivation hard_swish(float alpha, float beta) { return {Kind::HardSwish, alpha, beta}; }
+  bool operator==(const FusedActivation &o) const { return kind == o.kind && a == o.a && b == o.b; }
+};
+
+/// A node attribute. The first eight alternatives are the ONNX attribute
+/// types; FusedActivation exists only on internal-domain nodes.
 struct Attribute {
   using Subgraph = std::shared_ptr<Graph>;
   std::variant<int64_t, float, std::string, std::vector<int64_t>, std::vector<float>,
-               std::vector<std::string>, Tensor, Subgraph>
+               std::vector<std::string>, Tensor, Subgraph, FusedActivation>
       value;
 };
 
 struct Node;
+
+/// One read of a value: input `index` of `node`, or, when `node` is null,
+/// graph output `index`.
+struct Use {
+  Node *node = nullptr;
+  size_t index = 0;
+  bool is_graph_output() const { return node == nullptr; }
+  bool operator==(const Use &o) const { return node == o.node && index == o.index; }
+};
 
 struct Value {
   enum class Kind { Input, Constant, Intermediate };
@@ -80,14 +116,23 @@ struct Value {
   std::shared_ptr<const Tensor> constant;  ///< Set for Kind::Constant.
   Node *producer = nullptr;                ///< Set for Kind::Intermediate.
 
+  /// Every read of this value, in no particular order (maintained by Graph).
+  const std::vector<Use> &uses() const { return uses_; }
+  size_t use_count() const { return uses_.size(); }
+  bool is_graph_output() const;
+
   bool is_constant() const { return kind == Kind::Constant; }
   int64_t count() const { return num_elements(shape); }
   size_t byte_size() const { return static_cast<size_t>(count()) * dtype_size(dtype); }
+
+ private:
+  friend struct Graph;
+  std::vector<Use> uses_;
 };
 
 struct Node {
-  std::string op;      ///< ONNX op type, e.g. "Conv".
-  std::string domain;  ///< "" for the default ONNX domain.
+  std::string op;      ///< op type, e.g. "Conv"
+  std::string domain;  ///< "" for the default ONNX domain; kInternalDomain for aotc's own ops
   std::string name;    ///< ONNX node name (may be empty).
   int opset = 0;       ///< Version of `domain` the model imports.
   std::vector<Value *> inputs;   ///< nullptr marks an omitted optional input.
@@ -116,42 +161,64 @@ struct Graph {
 
   Value *add_value(std::string name, Value::Kind kind);
   Value *add_constant(std::string name, Tensor tensor);
+  /// Appends a node (so its inputs must already be defined) and records its uses.
   Node *add_node(std::string op, std::vector<Value *> inputs, std::vector<Value *> outputs);
   /// Returns a fresh value name derived from `base` that no value uses yet.
   std::string unique_name(const std::string &base);
   Value *find_value(const std::string &name) const;
 
+  /// Makes input `i` of `node` read `v` (nullptr: omitted), growing the input
+  /// list with omitted inputs if needed.
+  void set_input(Node &node, size_t i, Value *v);
+  /// Drops `node`'s inputs from index `count` on.
+  void truncate_inputs(Node &node, size_t count);
+  /// Appends a graph output named `name` (default: the value's name).
+  void add_output(Value *v, std::string name = "");
+  /// Makes graph output `k` refer to `v` (its ONNX name stays).
+  void set_output(size_t k, Value *v);
   /// Makes every use of `from` (node inputs and graph outputs) refer to `to`.
   void replace_all_uses(Value *from, Value *to);
   /// Removes nodes for which `dead` is true and values nothing refers to.
+  /// Returns the number of nodes removed.
   template <typename Pred>
-  void erase_nodes_if(Pred dead);
-  void erase_unreferenced_values();
+  size_t erase_nodes_if(Pred dead);
+  /// Removes values that are not graph inputs, not produced by a node and not
+  /// read by anything. Returns the number removed.
+  size_t erase_unreferenced_values();
   /// Number of nodes reading `v` plus the number of times it is a graph output.
-  size_t use_count(const Value *v) const;
+  size_t use_count(const Value *v) const { return v->use_count(); }
+
+ private:
+  void add_use(Value *v, Use use);
+  void remove_use(Value *v, Use use);
+  void drop_input_uses(const std::vector<const Node *> &dead);
+  std::unordered_map<std::string, size_t> name_counts_;  ///< values per name, for unique_name
 };
 
 template <typename Pred>
-void Graph::erase_nodes_if(Pred dead) {
+size_t Graph::erase_nodes_if(Pred dead) {
   std::vector<std::unique_ptr<Node>> kept;
+  std::vector<std::unique_ptr<Node>> erased;
   kept.reserve(nodes.size());
-  for (auto &node : nodes) {
-    if (dead(*node)) {
-      for (Value *out : node->outputs)
-        if (out && out->producer == node.get()) out->producer = nullptr;
-    } else {
-      kept.push_back(std::move(node));
-    }
-  }
+  for (auto &node : nodes) (dead(*node) ? erased : kept).push_back(std::move(node));
   nodes = std::move(kept);
+  std::vector<const Node *> gone;
+  for (auto &node : erased) {
+    gone.push_back(node.get());
+    for (Value *out : node->outputs)
+      if (out && out->producer == node.get()) out->producer = nullptr;
+  }
+  drop_input_uses(gone);
   erase_unreferenced_values();
+  return erased.size();
 }
 
 /// Prints the stable text form of a graph (see the header comment).
 std::string print_graph(const Graph &graph);
 
 /// Checks structural invariants: every input defined before use, one producer per
-/// value, outputs defined, and (if `require_shapes`) every value typed and shaped.
+/// value, outputs defined, use lists exactly matching the node inputs and graph
+/// outputs, and (if `require_shapes`) every value typed and shaped.
 /// Throws aotc::Error naming the offending node.
 void verify_graph(const Graph &graph, bool require_shapes);
 

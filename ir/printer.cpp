@@ -68,6 +68,16 @@ std::string attr_str(const Attribute &a) {
       return fmt::format("tensor<{}{}>{}", dtype_name(t.dtype), shape_str(t.shape), constant_preview(t));
     }
     std::string operator()(const Attribute::Subgraph &) const { return "graph{...}"; }
+    std::string operator()(const FusedActivation &act) const {
+      switch (act.kind) {
+        case FusedActivation::Kind::None: return "none";
+        case FusedActivation::Kind::Relu: return "relu";
+        case FusedActivation::Kind::Clip: return fmt::format("clip({}, {})", float_str(act.a), float_str(act.b));
+        case FusedActivation::Kind::HardSwish:
+          return fmt::format("hardswish({}, {})", float_str(act.a), float_str(act.b));
+      }
+      return "?";
+    }
   };
   return std::visit(Visitor{}, a.value);
 }

@@ -2,11 +2,57 @@
 // debug pipelines. Violations are errors that name the node.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <iterator>
+#include <map>
 #include <set>
 
 #include "ir/graph.h"
 
 namespace aotc {
+
+namespace {
+
+std::string describe_use(const Use &use) {
+  if (use.is_graph_output()) return fmt::format("graph output {}", use.index);
+  return fmt::format("input {} of {}", use.index, use.node->describe());
+}
+
+// Each value's use list must list exactly the node inputs and graph outputs
+// that read it (as a multiset: a node reading a value twice has two uses).
+void verify_use_lists(const Graph &graph) {
+  auto order = [](const Use &a, const Use &b) {
+    return std::less<const Node *>()(a.node, b.node) || (a.node == b.node && a.index < b.index);
+  };
+  std::map<const Value *, std::vector<Use>> actual;
+  std::set<const Node *> in_graph;
+  for (auto &node : graph.nodes) {
+    in_graph.insert(node.get());
+    for (size_t i = 0; i < node->inputs.size(); ++i)
+      if (node->inputs[i]) actual[node->inputs[i]].push_back({node.get(), i});
+  }
+  for (size_t k = 0; k < graph.outputs.size(); ++k) actual[graph.outputs[k]].push_back({nullptr, k});
+  for (auto &v : graph.values) {
+    std::vector<Use> listed = v->uses(), read = actual[v.get()];
+    std::sort(listed.begin(), listed.end(), order);
+    std::sort(read.begin(), read.end(), order);
+    std::vector<Use> missing, stale;
+    std::set_difference(read.begin(), read.end(), listed.begin(), listed.end(), std::back_inserter(missing), order);
+    std::set_difference(listed.begin(), listed.end(), read.begin(), read.end(), std::back_inserter(stale), order);
+    if (!missing.empty())
+      fail(fmt::format("use list of '{}' lacks {}, which reads it", v->name, describe_use(missing[0])));
+    if (!stale.empty()) {
+      const Use &use = stale[0];
+      // (A node no longer in the graph must not be dereferenced.)
+      std::string reader = use.is_graph_output() || in_graph.count(use.node)
+                               ? describe_use(use)
+                               : fmt::format("input {} of a node not in the graph", use.index);
+      fail(fmt::format("use list of '{}' names {}, which does not read it", v->name, reader));
+    }
+  }
+}
+
+}  // namespace
 
 void verify_graph(const Graph &graph, bool require_shapes) {
   std::set<const Value *> defined;
@@ -46,6 +92,7 @@ void verify_graph(const Graph &graph, bool require_shapes) {
   }
   for (const Value *out : graph.outputs)
     if (!defined.count(out)) fail(fmt::format("graph output '{}' is never defined", out->name));
+  verify_use_lists(graph);
 }
 
 }  // namespace aotc

@@ -7,8 +7,9 @@
 // is computed here. 2D depthwise convs have a direct kernel. Other types and
 // the other ops use simple direct kernels.
 //
-// Conv's internal attributes aotc_activation/_a/_b carry an activation fused
-// by passes/fuse_conv_activation.cpp.
+// aotc.FusedConv is a float32 Conv with an activation the kernels apply as they
+// store (made by passes/fuse_conv_activation.cpp); it shares Conv's inference
+// and lowering.
 #include <fmt/format.h>
 
 #include <cmath>
@@ -167,13 +168,35 @@ ConvPlan conv_plan(const ConvShape &s) {
   return plan;
 }
 
-void register_conv(OpRegistry &r) {
+// A fused activation as the conv kernels take it (aotc_conv_act in conv.c):
+// kind 0 none, 1 clamp to [a, b], 2 hard swish x * clamp(a*x + b, 0, 1).
+struct KernelActivation {
+  int64_t kind = 0;
+  double a = 0, b = 0;
+};
+
+KernelActivation kernel_activation(const OpContext &ctx) {
+  const Attribute *attr = ctx.node().attr("activation");
+  if (!attr) return {};
+  const FusedActivation *act = std::get_if<FusedActivation>(&attr->value);
+  ctx.require(act != nullptr, "attribute 'activation' must be a fused activation");
+  switch (act->kind) {
+    case FusedActivation::Kind::None: return {};
+    case FusedActivation::Kind::Relu: return {1, 0.0, std::numeric_limits<double>::infinity()};
+    case FusedActivation::Kind::Clip: return {1, act->a, act->b};
+    case FusedActivation::Kind::HardSwish: return {2, act->a, act->b};
+  }
+  ctx.error("unknown fused activation");
+}
+
+// Conv (ai.onnx) and aotc.FusedConv (internal: Conv's attributes plus the
+// typed `activation`) share everything below.
+OpDef conv_def(const std::string &domain, const std::string &op) {
   OpDef def;
-  def.op = "Conv";
-  // aotc_activation*: an activation fused by fuse_conv_activation (internal).
-  def.attrs = {"auto_pad", "dilations",          "group",           "kernel_shape",
-               "pads",     "strides",            "aotc_activation", "aotc_activation_a",
-               "aotc_activation_b"};
+  def.op = op;
+  def.domain = domain;
+  def.attrs = {"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"};
+  if (domain == kInternalDomain) def.attrs.push_back("activation");
   def.min_inputs = 2;
   def.max_inputs = 3;
   def.infer = [](OpContext &ctx) {
@@ -188,10 +211,9 @@ void register_conv(OpRegistry &r) {
     Value *b = ctx.has_input(2) ? &ctx.input(2) : nullptr;
     ConvPlan plan = conv_plan(s);
     const std::vector<int64_t> &g = plan.g;
-    // A fused activation (kind as aotc_conv_act in conv.c; 0: none).
-    const int64_t act = ctx.attr_int("aotc_activation", 0);
-    const double act_a = ctx.attr_float("aotc_activation_a", 0.0f), act_b = ctx.attr_float("aotc_activation_b", 0.0f);
-    ctx.require(act >= 0 && act <= 2, "unknown fused activation");
+    const KernelActivation activation = kernel_activation(ctx);
+    const int64_t act = activation.kind;
+    const double act_a = activation.a, act_b = activation.b;
     if (x.dtype != DType::Float) {
       ctx.require(act == 0, "fused activations need float32");
       ctx.call(kernel_for(ctx, "conv_direct", x.dtype)).in(&x).in(&ctx.input(1)).in(b).out(&ctx.output(0)).ints(g);
@@ -257,7 +279,12 @@ void register_conv(OpRegistry &r) {
         .f(act_a)
         .f(act_b);
   };
-  r.add(std::move(def));
+  return def;
+}
+
+void register_conv(OpRegistry &r) {
+  r.add(conv_def("", "Conv"));
+  r.add(conv_def(kInternalDomain, "FusedConv"));
 }
 
 // ---- ConvInteger and QLinearConv (direct kernels) ----------------------------

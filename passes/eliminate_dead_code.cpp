@@ -1,27 +1,24 @@
 // Pass: removes nodes none of whose outputs are used (every op here is free of
 // side effects) and constants nothing reads. Walks backwards so chains of dead
-// nodes go in one sweep.
-#include <set>
-
+// nodes go in one sweep: erasing a node drops its reads at once, so the nodes
+// before it that only it read are seen dead in turn.
 #include "passes/pipeline.h"
+#include "passes/rewrite.h"
 
 namespace aotc {
 
-void eliminate_dead_code(Graph &graph) {
-  std::set<const Value *> live(graph.outputs.begin(), graph.outputs.end());
-  std::set<const Node *> dead;
+bool eliminate_dead_code(Graph &graph) {
+  Rewriter rw(graph);
   for (auto it = graph.nodes.rbegin(); it != graph.nodes.rend(); ++it) {
-    const Node &node = **it;
+    Node &node = **it;
     bool used = false;
-    for (const Value *out : node.outputs) used = used || (out && live.count(out));
-    if (!used) {
-      dead.insert(&node);
-      continue;
-    }
-    for (const Value *in : node.inputs)
-      if (in) live.insert(in);
+    for (const Value *out : node.outputs) used = used || (out && out->use_count() > 0);
+    if (!used) rw.erase(node);
   }
-  graph.erase_nodes_if([&](const Node &n) { return dead.count(&n) > 0; });
+  rw.finish();
+  // Constants nothing reads (e.g. weights replaced by a fusion).
+  size_t unused_values = graph.erase_unreferenced_values();
+  return rw.changed() || unused_values > 0;
 }
 
 }  // namespace aotc

@@ -1,86 +1,91 @@
 // Pass: fuses the activation after a float32 Conv into it, when nothing else
 // reads the Conv's output: Relu, Clip with constant bounds, HardSwish, or
 // Mul(y, HardSigmoid(y)) (hard swish as exported before opset 14). The Conv
-// kernels apply it when storing results, saving a pass over the activations.
-// It is recorded in the Conv's internal attributes aotc_activation (kind, as
-// aotc_conv_act in runtime-c/kernels/conv.c) and aotc_activation_a/_b.
-#include <algorithm>
+// becomes an aotc.FusedConv whose typed `activation` attribute the conv
+// kernels apply when storing results, saving a pass over the activations.
 #include <cmath>
 #include <limits>
+#include <optional>
+#include <utility>
 
 #include "passes/pipeline.h"
-#include "passes/rewrite_util.h"
+#include "passes/rewrite.h"
 
 namespace aotc {
 
-void fuse_conv_activation(Graph &graph) {
-  std::vector<const Node *> fused;
-  for (auto &node_ptr : graph.nodes) {
-    Node &conv = *node_ptr;
-    if (!is_float_conv(conv) || conv.attr("aotc_activation")) continue;
-    Value *y = conv.outputs[0];
-    int64_t kind = 0;  // as aotc_conv_act in conv.c: 1 clamp, 2 hard swish
-    float a = 0, b = 0;
-    Node *last = nullptr;  // the node whose output the Conv takes over
-    std::vector<const Node *> gone;
-    if (Node *act = only_reader(graph, y)) {
-      if (!act->domain.empty() || act->inputs.empty() || act->inputs[0] != y || act->outputs.size() != 1) continue;
-      if (act->op == "Relu") {
-        kind = 1;
-        a = 0.0f;
-        b = std::numeric_limits<float>::infinity();
-      } else if (act->op == "Clip") {
-        kind = 1;
-        a = -std::numeric_limits<float>::infinity();
-        b = std::numeric_limits<float>::infinity();
-        if (act->opset < 11) {
-          a = attr_float_or(*act, "min", a);
-          b = attr_float_or(*act, "max", b);
-        } else {
-          bool constant_bounds = true;
-          for (size_t i = 1; i < act->inputs.size() && i <= 2; ++i)
-            if (act->inputs[i] && (!act->inputs[i]->is_constant() || act->inputs[i]->count() != 1))
-              constant_bounds = false;
-          if (!constant_bounds) continue;
-          if (act->has_input(1)) a = static_cast<float>(act->inputs[1]->constant->double_at(0));
-          if (act->has_input(2)) b = static_cast<float>(act->inputs[2]->constant->double_at(0));
-        }
-        if (std::isnan(a) || std::isnan(b)) continue;
-      } else if (act->op == "HardSwish") {
-        kind = 2;
-        a = 1.0f / 6.0f;
-        b = 0.5f;
-      } else {
-        continue;
-      }
-      last = act;
-      gone.push_back(act);
-    } else if (graph.use_count(y) == 2) {
-      // Hard swish as exported before opset 14: Mul(y, HardSigmoid(y)).
-      Node *hs = nullptr, *mul = nullptr;
-      for (auto &n : graph.nodes)
-        for (Value *in : n->inputs)
-          if (in == y) (n->op == "HardSigmoid" ? hs : mul) = n.get();
-      if (!hs || !mul || !hs->domain.empty() || !mul->domain.empty() || mul->op != "Mul") continue;
-      if (hs->outputs.size() != 1 || mul->inputs.size() != 2 || only_reader(graph, hs->outputs[0]) != mul) continue;
-      bool operands = (mul->inputs[0] == y && mul->inputs[1] == hs->outputs[0]) ||
-                      (mul->inputs[1] == y && mul->inputs[0] == hs->outputs[0]);
-      if (!operands || mul->outputs.size() != 1 || mul->outputs[0]->dtype != DType::Float) continue;
-      kind = 2;
-      a = attr_float_or(*hs, "alpha", 0.2f);
-      b = attr_float_or(*hs, "beta", 0.5f);
-      last = mul;
-      gone = {hs, mul};
-    } else {
-      continue;
-    }
-    conv.attrs["aotc_activation"].value = kind;
-    conv.attrs["aotc_activation_a"].value = a;
-    conv.attrs["aotc_activation_b"].value = b;
-    graph.replace_all_uses(last->outputs[0], y);
-    fused.insert(fused.end(), gone.begin(), gone.end());
+namespace {
+
+// The activation `act` (a Relu, Clip or HardSwish reading the Conv) computes,
+// if the kernels can apply it.
+std::optional<FusedActivation> activation_of(const Node &act) {
+  if (act.outputs.size() != 1) return std::nullopt;
+  if (act.op == "Relu") return FusedActivation::relu();
+  if (act.op == "HardSwish") return FusedActivation::hard_swish(1.0f / 6.0f, 0.5f);
+  // Clip: bounds are attributes before opset 11, optional constant inputs after.
+  float lo = -std::numeric_limits<float>::infinity(), hi = std::numeric_limits<float>::infinity();
+  if (act.opset < 11) {
+    lo = attr_float_or(act, "min", lo);
+    hi = attr_float_or(act, "max", hi);
+  } else {
+    for (size_t i = 1; i < act.inputs.size() && i <= 2; ++i)
+      if (act.inputs[i] && (!act.inputs[i]->is_constant() || act.inputs[i]->count() != 1)) return std::nullopt;
+    if (act.has_input(1)) lo = static_cast<float>(act.inputs[1]->constant->double_at(0));
+    if (act.has_input(2)) hi = static_cast<float>(act.inputs[2]->constant->double_at(0));
   }
-  graph.erase_nodes_if([&](const Node &n) { return std::find(fused.begin(), fused.end(), &n) != fused.end(); });
+  if (std::isnan(lo) || std::isnan(hi)) return std::nullopt;
+  return FusedActivation::clip(lo, hi);
 }
+
+// Hard swish as exported before opset 14: y -> HardSigmoid -> Mul(y, .), where
+// y's two readers are exactly those two nodes. Returns {HardSigmoid, Mul}.
+std::optional<std::pair<Node *, Node *>> match_hard_sigmoid_mul(const Value &y, FusedActivation &activation) {
+  if (y.use_count() != 2 || y.uses()[0].is_graph_output() || y.uses()[1].is_graph_output()) return std::nullopt;
+  Node *hs = y.uses()[0].node, *mul = y.uses()[1].node;
+  if (hs->op != "HardSigmoid") std::swap(hs, mul);
+  if (hs->op != "HardSigmoid" || mul->op != "Mul" || !hs->domain.empty() || !mul->domain.empty()) return std::nullopt;
+  if (hs->outputs.size() != 1 || mul->inputs.size() != 2 || sole_reader(*hs->outputs[0]) != mul) return std::nullopt;
+  bool operands = (mul->inputs[0] == &y && mul->inputs[1] == hs->outputs[0]) ||
+                  (mul->inputs[1] == &y && mul->inputs[0] == hs->outputs[0]);
+  if (!operands || mul->outputs.size() != 1 || mul->outputs[0]->dtype != DType::Float) return std::nullopt;
+  activation = FusedActivation::hard_swish(attr_float_or(*hs, "alpha", 0.2f), attr_float_or(*hs, "beta", 0.5f));
+  return std::make_pair(hs, mul);
+}
+
+// Turns the Conv into an aotc.FusedConv in place (same inputs, attributes and
+// position), so its readers and the topological order stay valid.
+void make_fused_conv(Node &conv, const FusedActivation &activation) {
+  conv.domain = kInternalDomain;
+  conv.op = "FusedConv";
+  conv.opset = 1;
+  conv.attrs["activation"].value = activation;
+}
+
+bool fuse_activation(Node &conv, Rewriter &rw) {
+  if (!is_float_conv(conv)) return false;
+  Value *y = conv.outputs[0];
+  if (auto chain = match_chain(conv, {"Relu", "Clip", "HardSwish"})) {
+    std::optional<FusedActivation> activation = activation_of(*chain->consumer);
+    if (!activation) return false;
+    make_fused_conv(conv, *activation);
+    // The fused Conv now computes the activation's result.
+    rw.graph().replace_all_uses(chain->consumer->outputs[0], y);
+    rw.erase(*chain->consumer);
+    return true;
+  }
+  FusedActivation activation;
+  if (auto pair = match_hard_sigmoid_mul(*y, activation)) {
+    auto [hard_sigmoid, mul] = *pair;
+    make_fused_conv(conv, activation);
+    rw.graph().replace_all_uses(mul->outputs[0], y);
+    rw.erase(*mul);
+    rw.erase(*hard_sigmoid);
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool fuse_conv_activation(Graph &graph) { return rewrite_nodes(graph, fuse_activation); }
 
 }  // namespace aotc

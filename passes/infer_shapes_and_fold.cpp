@@ -87,7 +87,7 @@ bool try_fold(Node &node, const OpDef &def) {
 
 }  // namespace
 
-void infer_shapes_and_fold(Graph &graph) {
+bool infer_shapes_and_fold(Graph &graph) {
   std::set<const Node *> folded;
   for (auto &node_ptr : graph.nodes) {
     Node &node = *node_ptr;
@@ -112,7 +112,7 @@ void infer_shapes_and_fold(Graph &graph) {
     }
     if (try_fold(node, *def)) folded.insert(&node);
   }
-  graph.erase_nodes_if([&](const Node &n) { return folded.count(&n) > 0; });
+  return graph.erase_nodes_if([&](const Node &n) { return folded.count(&n) > 0; }) > 0;
 }
 
 }  // namespace aotc

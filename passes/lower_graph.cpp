@@ -40,7 +40,7 @@ Program lower_graph(Graph &graph, const Target &target) {
     step.call.kernel = "aotc_copy";
     step.call.in(v).out(copy).i(static_cast<int64_t>(v->byte_size()));
     program.steps.push_back(std::move(step));
-    graph.outputs[k] = copy;
+    graph.set_output(k, copy);
   }
   return program;
 }

@@ -2,32 +2,59 @@
 // kernel calls, static memory planning and an independent check of the plan.
 #include "passes/pipeline.h"
 
+#include <fmt/format.h>
+
 #include "passes/check_plan.h"
 
 namespace aotc {
 
-const std::vector<GraphPass> &graph_pipeline() {
-  static const std::vector<GraphPass> passes = {
+const std::vector<PipelineStep> &graph_pipeline() {
+  static const std::vector<PipelineStep> steps = {
       // Types and static shapes for every value; evaluates every node whose
       // inputs are all constant (this is what resolves the Shape -> Gather ->
       // Concat -> Reshape chains exporters emit), and Shape/Size of static shapes.
-      {"infer-shapes-and-fold", "infer dtypes and shapes, evaluate constant nodes", infer_shapes_and_fold},
-      // Identity and inference-mode Dropout forward their input.
-      {"remove-identities", "remove Identity and inference Dropout", remove_identities},
-      // Constant BatchNormalization after a Conv becomes new Conv weights/bias.
-      {"fuse-conv-batchnorm", "fold inference BatchNormalization into the Conv before it", fuse_conv_batchnorm},
-      // Relu/Clip/HardSwish after a Conv are applied by the Conv kernel as it stores.
-      {"fuse-conv-activation", "fuse Relu, Clip and HardSwish into the Conv before them", fuse_conv_activation},
-      // Nodes whose results nobody reads, and unused constants.
-      {"eliminate-dead-code", "remove nodes and constants nothing uses", eliminate_dead_code},
+      {nullptr,
+       {{"infer-shapes-and-fold", "infer dtypes and shapes, evaluate constant nodes", infer_shapes_and_fold}}},
+      // Local rewrites, repeated until none applies.
+      {"simplify",
+       {
+           // Identity and inference-mode Dropout forward their input.
+           {"remove-identities", "remove Identity and inference Dropout", remove_identities},
+           // Constant BatchNormalization after a Conv becomes new Conv weights/bias.
+           {"fuse-conv-batchnorm", "fold inference BatchNormalization into the Conv before it",
+            fuse_conv_batchnorm},
+           // Relu/Clip/HardSwish after a Conv are applied by the Conv kernel as it stores.
+           {"fuse-conv-activation", "fuse Relu, Clip and HardSwish into the Conv before them (aotc.FusedConv)",
+            fuse_conv_activation},
+           // Nodes whose results nobody reads, and unused constants.
+           {"eliminate-dead-code", "remove nodes and constants nothing uses", eliminate_dead_code},
+       }},
   };
-  return passes;
+  return steps;
+}
+
+int run_to_fixed_point(Graph &graph, const char *group, const std::vector<GraphPass> &passes, int max_rounds) {
+  for (int round = 1; round <= max_rounds; ++round) {
+    bool changed = false;
+    for (const GraphPass &pass : passes) {
+      changed = pass.run(graph) || changed;
+      verify_graph(graph, /*require_shapes=*/true);
+    }
+    if (!changed) return round;
+  }
+  fail(fmt::format("internal error: pass group '{}' still changes the graph after {} rounds", group, max_rounds));
 }
 
 void run_graph_pipeline(Graph &graph) {
-  for (const GraphPass &pass : graph_pipeline()) {
-    pass.run(graph);
-    verify_graph(graph, /*require_shapes=*/true);
+  for (const PipelineStep &step : graph_pipeline()) {
+    if (step.group) {
+      run_to_fixed_point(graph, step.group, step.passes);
+      continue;
+    }
+    for (const GraphPass &pass : step.passes) {
+      pass.run(graph);
+      verify_graph(graph, /*require_shapes=*/true);
+    }
   }
 }
 

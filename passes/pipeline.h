@@ -9,29 +9,48 @@
 
 namespace aotc {
 
-/// A graph-to-graph pass.
+/// A graph-to-graph pass. `run` returns whether it changed the graph.
 struct GraphPass {
   const char *name;
   const char *what;  ///< one line, shown by `aotc --list-passes`
-  std::function<void(Graph &)> run;
+  std::function<bool(Graph &)> run;
 };
 
-/// The graph passes, in the order they run.
-const std::vector<GraphPass> &graph_pipeline();
+/// One step of the pipeline: a single pass, or a fixed-point group -- rewrite
+/// passes run in order, round after round, until a round changes nothing
+/// (one pass's rewrite can enable another's, e.g. a removed Identity lets a
+/// Conv fuse with the Relu behind it).
+struct PipelineStep {
+  const char *group;  ///< name of a fixed-point group; nullptr for a single pass
+  std::vector<GraphPass> passes;
+};
+
+/// More rounds than any real graph needs: hitting it means passes undo each
+/// other, an internal error.
+constexpr int kMaxFixedPointRounds = 16;
+
+/// The graph pipeline, in the order it runs.
+const std::vector<PipelineStep> &graph_pipeline();
 
 /// Runs every graph pass, verifying the graph after each one.
 void run_graph_pipeline(Graph &graph);
+
+/// Runs `passes` in order until a whole round changes nothing, verifying the
+/// graph after each pass. Returns the number of rounds run (the last changed
+/// nothing); an internal error naming `group` if `max_rounds` do not suffice.
+int run_to_fixed_point(Graph &graph, const char *group, const std::vector<GraphPass> &passes,
+                       int max_rounds = kMaxFixedPointRounds);
 
 /// Lowers an optimised graph to kernel calls and plans its memory.
 Program lower_and_plan(Graph &graph, size_t arena_alignment,
                        const Target &target = find_target(default_target_name()));
 
-// The passes themselves (one file each).
-void infer_shapes_and_fold(Graph &graph);
-void remove_identities(Graph &graph);
-void fuse_conv_batchnorm(Graph &graph);
-void fuse_conv_activation(Graph &graph);
-void eliminate_dead_code(Graph &graph);
+// The passes themselves (one file each); each returns whether it changed the graph.
+bool infer_shapes_and_fold(Graph &graph);
+bool remove_identities(Graph &graph);
+bool fuse_conv_batchnorm(Graph &graph);
+bool fuse_conv_activation(Graph &graph);
+bool eliminate_dead_code(Graph &graph);
 Program lower_graph(Graph &graph, const Target &target);
 void plan_memory(Program &program);
 

@@ -191,6 +191,24 @@ TEST_CASE("aotc --list-ops lists supported ops, one per line, sorted", "[cli]") 
     CHECK(std::find(lines.begin(), lines.end(), op) != lines.end());
   CHECK(std::is_sorted(lines.begin(), lines.end()));
   CHECK(std::find(lines.begin(), lines.end(), "StringNormalizer") == lines.end());
+  // Internal node kinds (made by passes) are not ops a model can use.
+  CHECK_THAT(r.out, !Contains("FusedConv"));
+}
+
+TEST_CASE("aotc --list-passes shows the pipeline with its fixed-point group", "[cli]") {
+  Work w("list_passes");
+  Result r = run_aotc({"--list-passes"}, w.dir);
+  check_ok(r);
+  // In order: a single pass, the group header, its passes indented, then lowering.
+  std::vector<std::string> starts = {"infer-shapes-and-fold ", "simplify ", "  remove-identities ",
+                                     "  fuse-conv-batchnorm ", "  fuse-conv-activation ", "  eliminate-dead-code ",
+                                     "lower ", "plan-memory ", "check-plan "};
+  std::vector<std::string> lines;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  REQUIRE(lines.size() == starts.size());
+  for (size_t i = 0; i < lines.size(); ++i) CHECK(lines[i].rfind(starts[i], 0) == 0);
+  CHECK_THAT(lines[1], Contains("until none changes the graph"));
 }
 
 TEST_CASE("info shows inputs, outputs, opsets, op histogram and unsupported ops", "[cli]") {

@@ -311,6 +311,29 @@ TEST_CASE("opset versions are checked against what aotc implements", "[hostile][
   CHECK(import_onnx(model.string(), {})->nodes.size() == 1);
 }
 
+TEST_CASE("a model cannot inject aotc's internal node kinds", "[hostile][internal]") {
+  // aotc.FusedConv is made by fuse-conv-activation from a checked Conv; taken
+  // from a file, the internal domain is an error naming the node and op,
+  // whether or not the model imports an "aotc" opset.
+  TempDir tmp("internal");
+  fs::path model = tmp.path / "model.onnx";
+  onnx::ModelProto m = add_model();
+  auto *n = m.mutable_graph()->mutable_node(0);
+  n->set_domain("aotc");
+  n->set_op_type("FusedConv");
+  n->set_name("injected");
+  std::string err = import_error_of(m, model);
+  CHECK_THAT(err, Contains(model.string()));
+  CHECK_THAT(err, Contains("node 'injected' (aotc.FusedConv"));
+  CHECK_THAT(err, Contains("domain 'aotc' is reserved for aotc's internal ops"));
+  auto *internal = m.add_opset_import();
+  internal->set_domain("aotc");
+  internal->set_version(1);
+  CHECK_THAT(import_error_of(m, model), Contains("node 'injected' (aotc.FusedConv, opset 1): domain 'aotc' is reserved"));
+  // `aotc info` does not count it as supported either.
+  CHECK(read_model_info(model.string()).unsupported_ops == std::vector<std::string>{"aotc.FusedConv"});
+}
+
 TEST_CASE("documented limits: attribute sizes, tensor and node counts, nesting, file size", "[hostile][limits]") {
   TempDir tmp("limits");
   fs::path model = tmp.path / "model.onnx";

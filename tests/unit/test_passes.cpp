@@ -228,8 +228,7 @@ TEST_CASE("fuse_conv_batchnorm and fuse_conv_activation fold BN and Relu into th
   bn->opset = 13;
   bn->attrs["epsilon"].value = 1.0f;
   g.add_node("Relu", {b}, {y})->opset = 13;
-  g.outputs = {y};
-  g.output_names = {"y"};
+  g.add_output(y);
 
   infer_shapes_and_fold(g);
   fuse_conv_batchnorm(g);
@@ -237,8 +236,9 @@ TEST_CASE("fuse_conv_batchnorm and fuse_conv_activation fold BN and Relu into th
   eliminate_dead_code(g);
   verify_graph(g, true);
 
-  REQUIRE(ops_of(g) == std::vector<std::string>{"Conv"});
+  REQUIRE(ops_of(g) == std::vector<std::string>{"FusedConv"});
   Node &conv = *g.nodes[0];
+  CHECK(conv.domain == kInternalDomain);
   REQUIRE(g.outputs[0] == conv.outputs[0]);
   // s = scale / sqrt(var + eps) = {0.5, 2/sqrt(1.25)}; W' = W*s; B' = (0 - mean)*s + beta.
   float s1 = 2.0f / std::sqrt(1.25f);
@@ -247,8 +247,8 @@ TEST_CASE("fuse_conv_batchnorm and fuse_conv_activation fold BN and Relu into th
   REQUIRE(w2[1] == Approx(3.0f * s1));
   REQUIRE(b2[0] == Approx(-0.5f + 0.5f));
   REQUIRE(b2[1] == Approx(0.0f));
-  REQUIRE(std::get<int64_t>(conv.attr("aotc_activation")->value) == 1);  // clamp to [0, inf)
-  REQUIRE(std::get<float>(conv.attr("aotc_activation_a")->value) == 0.0f);
+  REQUIRE(std::get<FusedActivation>(conv.attr("activation")->value) == FusedActivation::relu());
+  CHECK_THAT(print_graph(g), Contains("= aotc.FusedConv(%x, %w_bn, %w_bn_bias) {activation=relu}"));
 }
 
 TEST_CASE("fuse_conv_activation leaves a Conv whose output has other readers alone", "[passes]") {
@@ -260,10 +260,10 @@ TEST_CASE("fuse_conv_activation leaves a Conv whose output has other readers alo
   Value *y = g.add_value("y", Value::Kind::Intermediate);
   g.add_node("Conv", {x, w}, {c})->opset = 13;
   g.add_node("Relu", {c}, {y})->opset = 13;
-  g.outputs = {y, c};
-  g.output_names = {"y", "c"};
+  g.add_output(y);
+  g.add_output(c);
   infer_shapes_and_fold(g);
   fuse_conv_activation(g);
   REQUIRE(ops_of(g) == std::vector<std::string>{"Conv", "Relu"});
-  REQUIRE(g.nodes[0]->attr("aotc_activation") == nullptr);
+  REQUIRE(g.nodes[0]->domain.empty());
 }

@@ -52,8 +52,7 @@ inline aotc::Node *node(aotc::Graph &g, const std::string &op, const std::string
 }
 
 inline void set_output(aotc::Graph &g, aotc::Value *v, const std::string &name = "") {
-  g.outputs.push_back(v);
-  g.output_names.push_back(name.empty() ? v->name : name);
+  g.add_output(v, name);
 }
 
 /// Runs `f`, requires an aotc::Error, and returns its message.
