@@ -407,11 +407,6 @@ class SourceSplitter {
     }
   }
 
-  bool at_line_start(size_t i) const {
-    while (i > 0 && (text_[i - 1] == ' ' || text_[i - 1] == '\t')) --i;
-    return i == 0 || text_[i - 1] == '\n';
-  }
-
   void skip_blank_and_comments() {
     while (pos_ < text_.size()) {
       size_t next = skip_comment_or_literal(text_, pos_);

@@ -125,7 +125,7 @@ TEST_CASE("tiny graphs: NAME.c defines exactly the kernels it calls", "[codegen]
   CHECK(k.defined == k.called);
 }
 
-TEST_CASE("models: NAME.c defines exactly the kernels it calls, on every kind of target", "[codegen][lean]") {
+TEST_CASE("models: NAME.c defines exactly the kernels it calls, for host and Cortex-M targets", "[codegen][lean]") {
   std::vector<fs::path> models;
   for (const auto &e : fs::directory_iterator(AOTC_MODELS_DIR))
     if (fs::exists(e.path() / "model.onnx")) models.push_back(e.path() / "model.onnx");
@@ -133,7 +133,8 @@ TEST_CASE("models: NAME.c defines exactly the kernels it calls, on every kind of
   REQUIRE(models.size() >= 5);
   models.push_back(fs::path(AOTC_TEST_DATA_DIR) / "mul_sigmoid.onnx");
   for (const fs::path &model : models) {
-    for (const char *target : {"host", "generic", "cortex-m4"}) {
+    // Targets differ in the kernels lowering picks (generic picks the host's).
+    for (const char *target : {"host", "cortex-m4"}) {
       INFO(model.string() << " --target " << target);
       CompileOptions options;
       options.name = "lean";
