@@ -7,7 +7,7 @@
 #                        found by preprocessing with -DAOTC_KERNEL_SCAN, so that
 #                        macro-generated kernels are listed too
 #   kernel_sources.inc   {"file", R"(text)"} for every kernel file and the common
-#                        header, pasted by codegen into generated models
+#                        header, from which codegen pastes what a model needs
 file(GLOB kernel_files RELATIVE "${SRC}" "${SRC}/*.c")
 list(SORT kernel_files)
 set(includes "")

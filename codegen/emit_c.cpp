@@ -1,7 +1,8 @@
 // Writes NAME.h, NAME.c and aotc.h for a Program.
 //
-// NAME.c holds, in order: the runtime-c kernels the model calls (pasted, all
-// static), the weights as static const arrays with exact bit patterns (hex
+// NAME.c holds, in order: the runtime-c kernels the model calls and the
+// helpers, macros and types they need, nothing else (picked from the sources
+// by codegen/kernel_units.cpp, all static), the weights as static const arrays with exact bit patterns (hex
 // floats), the constant integer arrays kernel calls take, the run function
 // (one kernel call per lowered step, tensors at fixed arena offsets), the W2
 // entry point and the aotc_model descriptor of the standard API (aotc.h).
@@ -15,6 +16,7 @@
 #include <set>
 
 #include "codegen/c_writer.h"
+#include "codegen/kernel_units.h"
 #include "ir/escape.h"
 #include "ir/limits.h"
 #include "ops/kernel_library.h"
@@ -286,11 +288,10 @@ class Emitter {
       body.line("if ((uintptr_t)scratch % {}_ARENA_ALIGNMENT != 0) return AOTC_ERR_ARENA_MISALIGNED;", macro_);
     body.line("unsigned char *arena = (unsigned char *)scratch;");
     body.line("(void)arena;");
-    std::set<std::string> files;
+    std::set<std::string> kernels;
     for (const LoweredStep &step : p_.steps) {
-      const KernelInfo *k = find_kernel(step.call.kernel);
-      if (!k) fail("internal error: no kernel " + step.call.kernel);
-      files.insert(k->file);
+      if (!find_kernel(step.call.kernel)) fail("internal error: no kernel " + step.call.kernel);
+      kernels.insert(step.call.kernel);
       if (step.node)
         body.line("/* {} */", c_comment_text(step.node->name.empty() ? step.node->op : step.node->name + ": " + step.node->op));
       body.line("{}", call_text(step.call));
@@ -321,11 +322,7 @@ class Emitter {
       w.line("#define AOTC_NO_VECTOR_EXT 1");
       w.line("#endif");
     }
-    w.raw(strip_local_includes(runtime_source("kernel_common.h")));
-    for (const std::string &f : files) {
-      w.blank();
-      w.raw(strip_local_includes(runtime_source(f)));
-    }
+    w.raw(kernel_sources_for(kernels));
     w.blank();
     w.line("/* ---- weights ---- */");
     for (const Value *c : p_.constants) write_constant(w, *c);
@@ -360,19 +357,6 @@ class Emitter {
     size_t n = 0;
     for (const Value *c : p_.constants) n += c->byte_size();
     return n;
-  }
-
-  static std::string strip_local_includes(const std::string &text) {
-    std::string out;
-    size_t pos = 0;
-    while (pos < text.size()) {
-      size_t end = text.find('\n', pos);
-      if (end == std::string::npos) end = text.size();
-      std::string line = text.substr(pos, end - pos);
-      if (line.rfind("#include \"", 0) != 0) out += line + "\n";
-      pos = end + 1;
-    }
-    return out;
   }
 
   void write_constant(CWriter &w, const Value &c) {

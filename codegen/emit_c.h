@@ -1,6 +1,7 @@
 // C99 code generation from a lowered, memory-planned Program.
 #pragma once
 #include <map>
+#include <vector>
 #include <string>
 
 #include "passes/program.h"
@@ -21,5 +22,8 @@ bool is_valid_c_name(const std::string &name);
 
 /// Text of an embedded runtime-c file ("aotc.h", "kernel_common.h", or a kernel file stem).
 const std::string &runtime_source(const std::string &file);
+
+/// The kernel file stems ("cast", "conv", ...), in name order.
+std::vector<std::string> runtime_kernel_files();
 
 }  // namespace aotc

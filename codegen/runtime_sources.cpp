@@ -7,13 +7,28 @@
 
 namespace aotc {
 
-const std::string &runtime_source(const std::string &file) {
-  static const std::map<std::string, std::string> sources = {
+namespace {
+
+const std::map<std::string, std::string> &sources() {
+  static const std::map<std::string, std::string> files = {
 #include "kernel_sources.inc"
   };
-  auto it = sources.find(file);
-  if (it == sources.end()) fail("internal error: no embedded runtime source " + file);
+  return files;
+}
+
+}  // namespace
+
+const std::string &runtime_source(const std::string &file) {
+  auto it = sources().find(file);
+  if (it == sources().end()) fail("internal error: no embedded runtime source " + file);
   return it->second;
+}
+
+std::vector<std::string> runtime_kernel_files() {
+  std::vector<std::string> stems;
+  for (const auto &[name, text] : sources())
+    if (name.find('.') == std::string::npos) stems.push_back(name);  // "aotc.h" and the like are not kernel files
+  return stems;
 }
 
 }  // namespace aotc

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -151,6 +152,13 @@ const KernelInfo *find_kernel(const std::string &name) {
   }();
   auto it = index.find(name);
   return it == index.end() ? nullptr : it->second;
+}
+
+std::vector<std::string> kernel_names() {
+  std::vector<std::string> names;
+  for (const KernelInfo &k : kKernels) names.push_back(k.name);
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 std::vector<Tensor> evaluate_node(Node &node, const std::vector<LoweredStep> &steps) {

@@ -35,6 +35,9 @@ struct KernelInfo {
 /// Returns the kernel called `name`, or nullptr.
 const KernelInfo *find_kernel(const std::string &name);
 
+/// The names of every kernel in the library, sorted.
+std::vector<std::string> kernel_names();
+
 /// Checks a call against its kernel's C signature: the kernel exists, the
 /// argument count, and each argument's kind (tensor read through a const
 /// pointer of the tensor's C type, tensor written through a non-const one,

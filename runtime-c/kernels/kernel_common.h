@@ -2,9 +2,9 @@
  * kernel_common.h -- shared definitions for aotc's C kernels.
  *
  * The kernels in this folder are plain C99 (that also compiles as C++). aotc
- * pastes this header and the kernel files a model uses into the generated
- * NAME.c, where every kernel is `static`: models stay self-contained and any
- * number of them link into one program. The compiler itself builds the same
+ * pastes the kernels a model calls, with the parts of these files they use,
+ * into the generated NAME.c, where every kernel is `static`: models stay
+ * self-contained and any number of them link into one program. The compiler itself builds the same
  * files (as C++) to evaluate nodes at compile time, so constant folding and
  * generated code share one implementation.
  *
@@ -16,7 +16,10 @@
  *   - float attributes are `float`; arrays of them `const float *`;
  *   - shapes are fully known at compile time, so kernels trust their
  *     arguments: aotc validated them (validate-then-trust, as in TFLM);
- *   - no allocation: temporary memory comes in as a `scratch` pointer sized by aotc.
+ *   - no allocation: temporary memory comes in as a `scratch` pointer sized by aotc;
+ *   - separable (codegen/kernel_units.cpp): directives only between top-level
+ *     declarations, and a macro call that defines several kernels expands,
+ *     level by level, into calls or definitions of one kernel each.
  */
 #ifndef AOTC_KERNEL_COMMON_H
 #define AOTC_KERNEL_COMMON_H

@@ -318,8 +318,8 @@ AOTC_SGEMM_ALL(aotc_sgemm_avx2, aotc_sgemm_v8, aotc_sgemm_v8u, 8, 2, 6, __attrib
  *                  bytes, any alignment (none for the no-packing cases listed
  *                  in ops/matmul.cpp, sgemm_scratch_bytes).
  *
- * A static helper, not a kernel: kernels in this file call it. Conv kernels in
- * another file would need this file pasted too, or a copy of the core.
+ * A static helper, not a kernel: kernels in this file call it. Files are pasted
+ * in name order, so only kernels in files after this one could call it too.
  */
 static AOTC_UNUSED void aotc_sgemm(int32_t M, int32_t N, int32_t K, float alpha, const float *a, int32_t a_rs,
                                    int32_t a_cs, const float *b, int32_t b_rs, int32_t b_cs, float beta, float *c,

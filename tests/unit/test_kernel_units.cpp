@@ -1,0 +1,147 @@
+// Lean output: a generated NAME.c defines exactly the kernels its run function
+// calls (plus what those need), not whole kernel files. The kernels it defines
+// are read back from the C itself: preprocessed with -DAOTC_KERNEL_SCAN, every
+// kernel definition starts with AOTC_KERNEL_MARK (runtime-c/kernels/kernel_common.h).
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+
+#include "codegen/emit_c.h"
+#include "codegen/kernel_units.h"
+#include "compiler/driver.h"
+#include "ops/kernel_library.h"
+#include "passes/pipeline.h"
+#include "test_util.h"
+
+using namespace aotc;
+using namespace aotc_test;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::set<std::string> matches(const std::string &text, const std::string &pattern) {
+  std::set<std::string> out;
+  std::regex re(pattern);
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator(); ++it)
+    out.insert((*it)[1]);
+  return out;
+}
+
+std::string read_file(const fs::path &p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// True if `text` calls `kernel` (an occurrence of `kernel(` that is not `void kernel(`).
+bool calls(const std::string &text, const std::string &kernel) {
+  std::regex call("\\b" + kernel + "\\s*\\("), definition("\\bvoid\\s+" + kernel + "\\s*\\(");
+  auto count = [&](const std::regex &re) {
+    return std::distance(std::sregex_iterator(text.begin(), text.end(), re), std::sregex_iterator());
+  };
+  return count(call) > count(definition);
+}
+
+struct KernelSets {
+  std::set<std::string> defined, called;
+};
+
+// Writes the files, preprocesses NAME.c, and returns the kernels it defines
+// and the kernels its run function calls.
+KernelSets kernels_of(const std::map<std::string, std::string> &files, const std::string &name) {
+  fs::path dir = fs::temp_directory_path() / ("aotc-units-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (const auto &[file, text] : files) std::ofstream(dir / file, std::ios::binary) << text;
+  fs::path c = dir / (name + ".c"), pre = dir / "pre.txt";
+  std::string cmd = "cc -std=c99 -E -P -DAOTC_KERNEL_SCAN -I" + dir.string() + " " + c.string() + " > " + pre.string();
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  KernelSets k;
+  std::string preprocessed = read_file(pre);
+  k.defined = matches(preprocessed, R"(AOTC_KERNEL_MARK\s+static\s+void\s+(\w+)\s*\()");
+  const std::string &source = files.at(name + ".c");
+  size_t run = source.find("_run_with_scratch(");
+  REQUIRE(run != std::string::npos);
+  k.called = matches(source.substr(run, source.find("\n}\n", run) - run), R"(\n\s+(aotc_\w+)\()");
+  // Kernels that defined kernels call count as called (log-sum-exp runs reduce-max first).
+  for (const std::string &name : k.defined)
+    if (calls(preprocessed, name)) k.called.insert(name);
+  fs::remove_all(dir);
+  return k;
+}
+
+std::map<std::string, std::string> emit_graph(Graph &g, const std::string &name) {
+  run_graph_pipeline(g);
+  Program p = lower_and_plan(g, 16);
+  EmitOptions opt;
+  opt.name = name;
+  opt.source_file = name + ".onnx";
+  return emit_c(p, opt);
+}
+
+}  // namespace
+
+TEST_CASE("every library kernel is pasted alone, from one unit of the sources", "[codegen][lean]") {
+  std::vector<std::string> names = kernel_names();
+  REQUIRE(names.size() > 500);
+  for (const std::string &name : names) {
+    INFO(name);
+    std::set<std::string> defined = kernels_defined_for({name});
+    CHECK(defined.count(name) == 1);
+    // Others only if the kernel calls them (log-sum-exp runs reduce-max first).
+    std::string text = kernel_sources_for({name});
+    for (const std::string &other : defined)
+      if (other != name) CHECK(calls(text, other));
+  }
+  CHECK_THROWS(kernel_sources_for({"aotc_no_such_kernel"}));
+  // The text is a pure function of the set.
+  CHECK(kernel_sources_for({"aotc_add_f32", "aotc_conv_f32"}) == kernel_sources_for({"aotc_conv_f32", "aotc_add_f32"}));
+}
+
+TEST_CASE("tiny graphs: NAME.c defines exactly the kernels it calls", "[codegen][lean]") {
+  Graph add;
+  add.opsets[""] = 13;
+  Value *a = input(add, "a", {4}), *b = input(add, "b", {4});
+  Value *sum = temp(add, "sum");
+  node(add, "Add", "add", {a, b}, {sum});
+  set_output(add, sum);
+  KernelSets k = kernels_of(emit_graph(add, "one_add"), "one_add");
+  CHECK(k.called == std::set<std::string>{"aotc_add_f32"});
+  CHECK(k.defined == k.called);
+
+  Graph cast;
+  cast.opsets[""] = 13;
+  Value *x = input(cast, "x", {4});
+  Value *y = typed_value(cast, "y", Value::Kind::Intermediate, {4}, DType::Int32);
+  node(cast, "Cast", "cast", {x}, {y})->attrs["to"].value = int64_t{6};  // INT32
+  set_output(cast, y);
+  k = kernels_of(emit_graph(cast, "one_cast"), "one_cast");
+  CHECK(k.called == std::set<std::string>{"aotc_cast_f32_i32"});
+  CHECK(k.defined == k.called);
+}
+
+TEST_CASE("models: NAME.c defines exactly the kernels it calls, for host and Cortex-M targets", "[codegen][lean]") {
+  std::vector<fs::path> models;
+  for (const auto &e : fs::directory_iterator(AOTC_MODELS_DIR))
+    if (fs::exists(e.path() / "model.onnx")) models.push_back(e.path() / "model.onnx");
+  std::sort(models.begin(), models.end());
+  REQUIRE(models.size() >= 5);
+  models.push_back(fs::path(AOTC_TEST_DATA_DIR) / "mul_sigmoid.onnx");
+  for (const fs::path &model : models) {
+    // Targets differ in the kernels lowering picks (generic picks the host's).
+    for (const char *target : {"host", "cortex-m4"}) {
+      INFO(model.string() << " --target " << target);
+      CompileOptions options;
+      options.name = "lean";
+      options.target = target;
+      KernelSets k = kernels_of(compile_model(model.string(), options).files, "lean");
+      CHECK_FALSE(k.called.empty());
+      CHECK(k.defined == k.called);
+    }
+  }
+}
