@@ -35,7 +35,7 @@ function loadOrt() {
 }
 
 function parseArgs(argv) {
-  const opts = { runs: 20, rounds: 10, warmup: 10, convFlops: 0, peakGflops: 0, header: false };
+  const opts = { runs: 10, rounds: 20, warmup: 10, convFlops: 0, peakGflops: 0, header: false };
   const names = { '--model': 'model', '--name': 'name', '--server': 'server', '--workdir': 'workdir' };
   const numbers = { '--runs': 'runs', '--rounds': 'rounds', '--warmup': 'warmup',
     '--conv-flops': 'convFlops', '--peak-gflops': 'peakGflops' };
@@ -70,6 +70,8 @@ function randomFloats(count, seed) {
 class AotcServer {
   constructor(binary, workdir) {
     this.child = spawn(binary, [workdir], { stdio: ['pipe', 'pipe', 'inherit'] });
+    // A server that died is reported by nextLine(); don't also crash on EPIPE.
+    this.child.stdin.on('error', () => {});
     this.lines = readline.createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
   }
   async nextLine() {

@@ -9,7 +9,7 @@
 # model.onnx, or an .onnx file; without any, --set picks them: local (default)
 # = models/*/, imagenet = the six torchvision nets of bench/imagenet/make_models.py
 # (exported on first use), all = both. Each model is timed for R rounds of N
-# runs per side after W warm-up runs (defaults 10 x 20, 10); see compare.js.
+# runs per side after W warm-up runs (defaults 20 x 10, 10); see compare.js.
 # --breakdown adds each model's MACs per op kind after the table.
 #
 # Environment: AOTC (default build/cli/aotc), CC (cc), BENCH_CFLAGS for the
@@ -23,7 +23,7 @@ cc=${CC:-cc}
 cflags=${BENCH_CFLAGS:--O3 -march=native -std=c99}
 python=${PYTHON:-/usr/bin/python3}
 cache=${BENCH_MODELS_DIR:-$root/build/bench-models}
-runs=20 rounds=10 warmup=10 set=local breakdown=0
+runs=10 rounds=20 warmup=10 set=local breakdown=0
 while [ $# -gt 0 ]; do
   case $1 in
     --runs) runs=$2; shift 2 ;;
@@ -116,6 +116,7 @@ fi
 # The team's conv yardstick: ResNet-18 is almost all dense 3x3 convolutions.
 if [ -f "$work/resnet18/result.json" ]; then
   echo
+  # shellcheck disable=SC2016 # JavaScript, not shell, expands these
   node -e '
     const r = JSON.parse(require("fs").readFileSync(process.argv[1]));
     const peak = Number(process.argv[2]);

@@ -6,10 +6,14 @@
 Prints `conv_flops=F` (2 * MACs of every Conv, the number bench/compare.sh
 divides by aotc's latency) and with --breakdown one line per op kind with its
 share of all MACs, a cheap hint of which kernels dominate a net. Shapes come
-from onnx.shape_inference; a Conv whose output shape is unknown is skipped and
-counted in `unknown_shape_convs`.
+from onnx.shape_inference, with gaps filled from aotc's own shape inference
+(`aotc --emit ir`, AOTC or build/cli/aotc); a Conv whose output shape is still
+unknown is skipped and counted in `unknown_shape_convs`.
 """
 import argparse
+import os
+import re
+import subprocess
 import sys
 from collections import defaultdict
 
@@ -17,7 +21,32 @@ import onnx
 from onnx import shape_inference
 
 
-def static_shapes(model):
+AOTC_IR_TENSOR = re.compile(r"^\s+%(\S+) : \w+\[([0-9,]*)\] = ")
+
+
+def aotc_shapes(model_path):
+    """name -> dims from aotc's IR after its passes, or {} without aotc.
+
+    onnx.shape_inference gives up behind shapes computed at run time (the
+    Shape -> Gather -> Slice channel split of ShuffleNet); aotc's inference
+    folds those constants, so it fills the gaps.
+    """
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    aotc = os.environ.get("AOTC", os.path.join(root, "build", "cli", "aotc"))
+    try:
+        ir = subprocess.run([aotc, model_path, "-o", os.devnull, "--emit", "ir"], capture_output=True,
+                            text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return {}
+    shapes = {}
+    for line in ir.splitlines():
+        m = AOTC_IR_TENSOR.match(line)
+        if m and m.group(2):
+            shapes[m.group(1)] = [int(d) for d in m.group(2).split(",")]
+    return shapes
+
+
+def static_shapes(model, model_path=None):
     """name -> list of dims for every tensor whose shape inference made static."""
     inferred = shape_inference.infer_shapes(model)
     shapes = {}
@@ -27,12 +56,16 @@ def static_shapes(model):
             shapes[vi.name] = dims
     for init in inferred.graph.initializer:
         shapes[init.name] = list(init.dims)
+    conv_outputs = [n.output[0] for n in model.graph.node if n.op_type == "Conv"]
+    if model_path and any(name not in shapes for name in conv_outputs):
+        for name, dims in aotc_shapes(model_path).items():
+            shapes.setdefault(name, dims)
     return shapes
 
 
 def conv_kind(weight_shape, group):
     """Names the kernel family a Conv lands in; they perform very differently."""
-    out_ch, in_per_group = weight_shape[0], weight_shape[1]
+    in_per_group = weight_shape[1]  # weight is (C_out, C_in / group, k...)
     spatial = weight_shape[2:]
     size = "x".join(map(str, spatial))
     if group > 1 and in_per_group == 1:
@@ -42,13 +75,13 @@ def conv_kind(weight_shape, group):
     return "Conv " + size
 
 
-def node_macs(model):
+def node_macs(model, model_path=None):
     """Yields (node, kind, MACs) for every Conv, Gemm and MatMul with static shapes.
 
     kind is conv_kind() for a Conv, else the op type; a Conv whose shapes are
     unknown is yielded with MACs None.
     """
-    shapes = static_shapes(model)
+    shapes = static_shapes(model, model_path)
     for node in model.graph.node:
         if node.op_type == "Conv":
             out = shapes.get(node.output[0])
@@ -76,11 +109,11 @@ def node_macs(model):
             yield node, node.op_type, n_out * k
 
 
-def count_macs(model):
+def count_macs(model, model_path=None):
     """MACs per kind, and how many Convs had unknown shapes."""
     macs = defaultdict(int)
     unknown = 0
-    for _, kind, n in node_macs(model):
+    for _, kind, n in node_macs(model, model_path):
         if n is None:
             unknown += 1
         else:
@@ -93,7 +126,7 @@ def main():
     ap.add_argument("model")
     ap.add_argument("--breakdown", action="store_true")
     args = ap.parse_args()
-    macs, unknown = count_macs(onnx.load(args.model))
+    macs, unknown = count_macs(onnx.load(args.model), args.model)
     conv_macs = sum(v for k, v in macs.items() if k.startswith("Conv"))
     print(f"conv_flops={2 * conv_macs} unknown_shape_convs={unknown}")
     if args.breakdown:
