@@ -1,0 +1,101 @@
+#!/usr/bin/python3
+"""Where aotc's time goes in one model: time per kernel and op kind.
+
+    /usr/bin/python3 bench/profile_ops.py MODEL.onnx [--runs N] [--top K]
+
+Compiles the model with aotc, puts a clock around every kernel call of the
+generated NAME_run_with_scratch (each call is one line under a
+`/* node: OpType */` comment), builds it with bench/profile_ops.c and prints
+the time per run grouped by kernel function and op kind (Conv split by kernel
+size and depthwise, as in bench/conv_flops.py), with MACs and GFLOP/s for the
+MAC ops. Each call counts with its minimum over the runs, so other load on a
+shared machine drops out; the total is therefore below compare.sh's median.
+Environment: AOTC, CC, BENCH_CFLAGS as for compare.sh.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+
+import onnx
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from conv_flops import node_macs  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+COMMENT = re.compile(r"^  /\* (.*): (\w+) \*/$")
+CALL = re.compile(r"^  (aotc_\w+)\(.*\);$")
+
+
+def instrument(c_path, name):
+    """Wraps every kernel call in the run function with the profiler's clock.
+
+    Returns the list of (node name, op type, kernel function), one per call.
+    """
+    lines = open(c_path).read().split("\n")
+    start = lines.index(next(l for l in lines if l.startswith(f"int {name}_run_with_scratch(")))
+    calls = []
+    pending = None  # the comment naming the node of the next call
+    i = start
+    while not lines[i].startswith("}"):
+        comment, call = COMMENT.match(lines[i]), CALL.match(lines[i])
+        if comment:
+            pending = comment.groups()
+        elif call and pending:
+            lines[i] = (f"  {{ double aotc_prof_t0 = aotc_prof_now();{lines[i][1:]} "
+                        f"aotc_prof_add({len(calls)}, aotc_prof_now() - aotc_prof_t0); }}")
+            calls.append((pending[0], pending[1], call.group(1)))
+            pending = None
+        i += 1
+    prologue = ["double aotc_prof_now(void);", "void aotc_prof_add(int call, double us);",
+                f"const int aotc_prof_num_calls = {len(calls)};"]
+    lines[start:start] = prologue
+    open(c_path, "w").write("\n".join(lines))
+    return calls
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("model")
+    ap.add_argument("--runs", type=int, default=20)
+    ap.add_argument("--top", type=int, default=12, help="rows to print (0: all)")
+    args = ap.parse_args()
+    aotc = os.environ.get("AOTC", os.path.join(ROOT, "build", "cli", "aotc"))
+    cc = os.environ.get("CC", "cc")
+    cflags = os.environ.get("BENCH_CFLAGS", "-O3 -march=native -std=c99").split()
+    model = onnx.load(args.model)
+    macs_of = {node.name: (kind, n) for node, kind, n in node_macs(model, args.model)}
+    name = "prof"
+    with tempfile.TemporaryDirectory() as work:
+        subprocess.run([aotc, args.model, "-o", work, "--name", name], check=True, stdout=subprocess.DEVNULL)
+        calls = instrument(os.path.join(work, name + ".c"), name)
+        exe = os.path.join(work, "profile")
+        subprocess.run([cc, *cflags, f"-DBENCH_MODEL={name}_model", "-I", work,
+                        os.path.join(ROOT, "bench", "profile_ops.c"), os.path.join(work, name + ".c"),
+                        "-lm", "-o", exe], check=True)
+        out = subprocess.run([exe, str(args.runs)], check=True, capture_output=True, text=True).stdout
+    us = [float(line.split()[2]) for line in out.splitlines()]
+
+    groups = defaultdict(lambda: [0, 0.0, 0])  # key -> [calls, us, MACs]
+    for (node, op, kernel), t in zip(calls, us):
+        kind, macs = macs_of.get(node, (op, 0))
+        g = groups[f"{kind} [{kernel}]"]
+        g[0] += 1
+        g[1] += t
+        g[2] += macs or 0
+    total = sum(us)
+    print(f"# {os.path.basename(os.path.dirname(os.path.abspath(args.model)))}: {total / 1e3:.2f} ms per run "
+          f"summed over {len(calls)} kernel calls (each its minimum over {args.runs} runs)")
+    print(f"  {'op kind [kernel]':<48} {'calls':>5} {'us':>9} {'share':>6} {'MMAC':>8} {'GFLOP/s':>8}")
+    rows = sorted(groups.items(), key=lambda kv: -kv[1][1])
+    for key, (n, t, macs) in rows[:args.top or None]:
+        rate = f"{2 * macs / t / 1e3:8.1f}" if macs else f"{'-':>8}"
+        print(f"  {key:<48} {n:>5} {t:9.1f} {100 * t / total:5.1f}% {macs / 1e6:8.1f} {rate}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
