@@ -170,6 +170,10 @@ std::vector<Tensor> evaluate_node(Node &node, const std::vector<LoweredStep> &st
     auto it = results.find(v);
     if (it != results.end()) return it->second.bytes.data();
     if (!v->is_constant()) fail(fmt::format("{}: cannot evaluate, '{}' is not constant", node.describe(), v->name));
+    // Kernels index by the value's shape: data of another size must never reach one.
+    if (v->constant->bytes.size() != v->byte_size())
+      fail(fmt::format("{}: internal error: constant '{}' holds {} bytes, its shape {} needs {}", node.describe(),
+                       v->name, v->constant->bytes.size(), shape_str(v->shape), v->byte_size()));
     return const_cast<uint8_t *>(v->constant->bytes.data());
   };
   for (const LoweredStep &step : steps) {

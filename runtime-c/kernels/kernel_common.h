@@ -157,11 +157,14 @@ static AOTC_UNUSED uint16_t aotc_float_to_bfloat16(float f) {
     int32_t idx[AOTC_MAX_RANK] = {0};                                                                    \
     int32_t off[2] = {0, 0};                                                                             \
     const int32_t *strides[2];                                                                           \
+    int32_t i0;                                                                                          \
     int32_t n = rank > 0 ? dims[rank - 1] : 1;                                                           \
     int32_t sa = rank > 0 ? a_strides[rank - 1] : 0;                                                     \
     int32_t sb = rank > 0 ? b_strides[rank - 1] : 0;                                                     \
     strides[0] = a_strides;                                                                              \
     strides[1] = b_strides;                                                                              \
+    for (i0 = 0; i0 < rank; ++i0)  /* empty output: the inputs may be empty too, load nothing */         \
+      if (dims[i0] == 0) return;                                                                         \
     do {                                                                                                 \
       const TA *pa = a + off[0];                                                                         \
       const TB *pb = b + off[1];                                                                         \
