@@ -113,6 +113,7 @@ class Emitter {
   std::map<const Value *, std::string> constant_names_;
   std::map<std::vector<int64_t>, std::string> int_arrays_;
   std::map<std::vector<double>, std::string> float_arrays_;
+  std::map<std::string, std::string> params_structs_;  // initializer -> name
   std::vector<std::string> array_defs_;  // in first-use order
   size_t array_bytes_ = 0;               // bytes of those arrays (packed weights, geometry)
 
@@ -140,7 +141,10 @@ class Emitter {
   }
 
   std::string tensor_info_comment(const Value &v) const {
-    return fmt::format("\"{}\" {}{}", c_comment_text(v.name), dtype_name(v.dtype), shape_str(v.shape));
+    std::string layout = v.layout.is_packed()
+                             ? fmt::format(", packed {}{}", v.layout.format, shape_str(v.layout.storage))
+                             : "";
+    return fmt::format("\"{}\" {}{}{}", c_comment_text(v.name), dtype_name(v.dtype), shape_str(v.shape), layout);
   }
 
   std::string header() {
@@ -231,6 +235,24 @@ class Emitter {
     return "";
   }
 
+  // `&NAME_pK`: a geometry struct, one per distinct value.
+  std::string params_expr(const KernelArg &a) {
+    std::vector<std::string> inits;
+    for (const ParamsField &f : a.params) {
+      std::vector<std::string> items;
+      for (int32_t v : f.values) items.push_back(fmt::format("{}", v));
+      inits.push_back(fmt::format(f.is_array ? ".{} = {{{}}}" : ".{} = {}", f.name, fmt::join(items, ", ")));
+    }
+    std::string init = fmt::format("{}{{{}}}", a.params_type, fmt::join(inits, ", "));
+    auto [it, fresh] = params_structs_.emplace(init, fmt::format("{}_p{}", prefix_, params_structs_.size()));
+    if (fresh) {
+      array_defs_.push_back(
+          fmt::format("static const {} {} = {{{}}};", a.params_type, it->second, fmt::join(inits, ", ")));
+      array_bytes_ += a.params_words.size() * sizeof(int32_t);
+    }
+    return "&" + it->second;
+  }
+
   std::string array_name(const KernelArg &a) {
     if (a.kind == KernelArg::Kind::Ints) {
       if (a.ints.empty()) return "NULL";
@@ -267,6 +289,7 @@ class Emitter {
         case KernelArg::Kind::Float: args.push_back(float_literal(static_cast<float>(a.f))); break;
         case KernelArg::Kind::Ints:
         case KernelArg::Kind::Floats: args.push_back(array_name(a)); break;
+        case KernelArg::Kind::Params: args.push_back(params_expr(a)); break;
       }
     }
     return fmt::format("{}({});", call.kernel, fmt::join(args, ", "));

@@ -596,7 +596,7 @@ class SourceSplitter {
 const Library &library() {
   static const Library lib = [] {
     Library l;
-    std::vector<std::string> names = {"kernel_common.h"};
+    std::vector<std::string> names = {"kernel_params.h", "kernel_common.h"};
     for (const std::string &f : runtime_kernel_files()) names.push_back(f);
     for (const std::string &n : names) SourceSplitter(l, runtime_source(n)).collect_macros();
     for (const std::string &n : names) l.files.push_back({n, SourceSplitter(l, runtime_source(n)).split()});

@@ -69,7 +69,7 @@ std::string shell_quote(const std::string &s) {
 std::unique_ptr<Graph> load_and_optimize(const std::string &model_path, const CompileOptions &options) {
   return with_file_context(model_path, [&] {
     std::unique_ptr<Graph> graph = import_onnx(model_path, options.import);
-    run_graph_pipeline(*graph);
+    run_graph_pipeline(*graph, find_target(options.target));
     return graph;
   });
 }

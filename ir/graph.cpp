@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <cstring>
 #include <algorithm>
+#include <cstring>
 #include <unordered_set>
 
 #include "ir/escape.h"
@@ -115,6 +115,15 @@ Value *Graph::add_constant(std::string value_name, Tensor tensor) {
   v->shape_known = true;
   v->constant = std::make_shared<const Tensor>(std::move(tensor));
   return v;
+}
+
+Node *Graph::insert_node_before(const Node *before, std::string op, std::vector<Value *> node_inputs,
+                                std::vector<Value *> node_outputs) {
+  Node *n = add_node(std::move(op), std::move(node_inputs), std::move(node_outputs));
+  auto at = std::find_if(nodes.begin(), nodes.end(), [&](const std::unique_ptr<Node> &p) { return p.get() == before; });
+  if (at == nodes.end()) fail("internal error: insert_node_before: the node is not in the graph");
+  std::rotate(at, nodes.end() - 1, nodes.end());
+  return n;
 }
 
 Node *Graph::add_node(std::string op, std::vector<Value *> node_inputs, std::vector<Value *> node_outputs) {

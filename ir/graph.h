@@ -17,8 +17,8 @@
 // Text form (see printer.cpp), e.g.:
 //   graph "mnist" opset(ai.onnx=13)
 //     input  %x : f32[1,1,28,28]
-//     const  %w : f32[8,1,5,5]
-//     %y : f32[1,8,24,24] = aotc.FusedConv(%x, %w) {activation=relu, kernel_shape=[5,5]}   # conv1
+//     const  %w.packed : f32[8,1,5,5] packed(conv_gemm_mr4[1,2,25,4])
+//     %y : f32[1,8,24,24] nchw = aotc.FusedConv(%x, %w.packed) {activation=relu, kernel_shape=[5,5]}   # conv1
 //     output %y
 #pragma once
 #include <cstdint>
@@ -95,6 +95,29 @@ struct Attribute {
       value;
 };
 
+/// How a value's elements lie in memory. Chosen by the choose-layouts pass
+/// (passes/choose_layouts.cpp) for the target; values it does not touch stay
+/// RowMajor, ONNX's layout for every tensor.
+///   - ChannelsFirst: a conv/pool activation kept as ONNX's N, C, spatial...
+///     (the kernels' native layout today; printed nchw, ncw or ncdhw).
+///   - Packed: weights re-laid out for a kernel's micro-kernel; `format` names
+///     the packing (defined once, by the C function that produces it, see
+///     ops/conv.cpp), `storage` is the shape of the packed data, padding
+///     included. The value keeps its logical ONNX shape.
+/// Graph inputs and outputs are always RowMajor.
+struct Layout {
+  enum class Kind { RowMajor, ChannelsFirst, Packed };
+  Kind kind = Kind::RowMajor;
+  std::string format;  ///< Packed: e.g. "conv_gemm_mr4"
+  Shape storage;       ///< Packed: shape of the stored data
+
+  static Layout channels_first() { return {Kind::ChannelsFirst, "", {}}; }
+  static Layout packed(std::string format, Shape storage) { return {Kind::Packed, std::move(format), std::move(storage)}; }
+  bool is_packed() const { return kind == Kind::Packed; }
+  bool operator==(const Layout &o) const { return kind == o.kind && format == o.format && storage == o.storage; }
+  bool operator!=(const Layout &o) const { return !(*this == o); }
+};
+
 struct Node;
 
 /// One read of a value: input `index` of `node`, or, when `node` is null,
@@ -113,6 +136,7 @@ struct Value {
   DType dtype = DType::Undefined;
   Shape shape;
   bool shape_known = false;
+  Layout layout;                           ///< RowMajor unless choose-layouts picked another
   std::shared_ptr<const Tensor> constant;  ///< Set for Kind::Constant.
   Node *producer = nullptr;                ///< Set for Kind::Intermediate.
 
@@ -122,8 +146,12 @@ struct Value {
   bool is_graph_output() const;
 
   bool is_constant() const { return kind == Kind::Constant; }
+  /// Logical element count (of `shape`).
   int64_t count() const { return num_elements(shape); }
-  size_t byte_size() const { return static_cast<size_t>(count()) * dtype_size(dtype); }
+  /// The shape of the stored data: `shape`, or a packed layout's storage shape.
+  const Shape &storage_shape() const { return layout.is_packed() ? layout.storage : shape; }
+  /// Bytes the value occupies in memory (its storage, padding included).
+  size_t byte_size() const { return static_cast<size_t>(num_elements(storage_shape())) * dtype_size(dtype); }
 
  private:
   friend struct Graph;
@@ -163,6 +191,9 @@ struct Graph {
   Value *add_constant(std::string name, Tensor tensor);
   /// Appends a node (so its inputs must already be defined) and records its uses.
   Node *add_node(std::string op, std::vector<Value *> inputs, std::vector<Value *> outputs);
+  /// Inserts a node just before `before` (its inputs must be defined earlier).
+  Node *insert_node_before(const Node *before, std::string op, std::vector<Value *> inputs,
+                           std::vector<Value *> outputs);
   /// Returns a fresh value name derived from `base` that no value uses yet.
   std::string unique_name(const std::string &base);
   Value *find_value(const std::string &name) const;

@@ -21,9 +21,23 @@ std::string name_str(const std::string &name) {
   return plain ? name : c_string_literal(name);
 }
 
+// " nchw", " packed(conv_gemm_mr4[1,16,27,4])", or "" for RowMajor.
+std::string layout_str(const Value &v) {
+  switch (v.layout.kind) {
+    case Layout::Kind::RowMajor: return "";
+    case Layout::Kind::ChannelsFirst: {
+      static const char *const names[] = {"nc", "ncw", "nchw", "ncdhw"};
+      size_t spatial = v.shape.size() >= 2 ? v.shape.size() - 2 : 0;
+      return spatial < 4 ? fmt::format(" {}", names[spatial]) : " channels-first";
+    }
+    case Layout::Kind::Packed: return fmt::format(" packed({}{})", v.layout.format, shape_str(v.layout.storage));
+  }
+  return " ?";
+}
+
 std::string type_str(const Value &v) {
   if (!v.shape_known) return dtype_name(v.dtype) + "[?]";
-  return dtype_name(v.dtype) + shape_str(v.shape);
+  return dtype_name(v.dtype) + shape_str(v.shape) + layout_str(v);
 }
 
 // Shortest text that reads back to the same value (float or double).

@@ -68,11 +68,17 @@ void verify_graph(const Graph &graph, bool require_shapes) {
     defined.insert(v);
     check_typed(v, "graph input");
   }
-  for (auto &v : graph.values)
+  for (auto &v : graph.values) {
     if (v->is_constant()) {
       if (!v->constant) fail(fmt::format("constant '{}' has no data", v->name));
+      if (v->layout.is_packed() && v->constant->shape != v->layout.storage)
+        fail(fmt::format("packed constant '{}' holds data of shape {}, its layout stores {}", v->name,
+                         shape_str(v->constant->shape), shape_str(v->layout.storage)));
       defined.insert(v.get());
     }
+    if (v->layout.is_packed() && (v->is_graph_output() || v->kind == Value::Kind::Input))
+      fail(fmt::format("graph input or output '{}' has a packed layout; they keep ONNX's", v->name));
+  }
   for (auto &node : graph.nodes) {
     for (const Value *in : node->inputs) {
       if (!in) continue;

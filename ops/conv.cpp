@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 #include "ops/op_util.h"
@@ -22,53 +23,31 @@ namespace aotc {
 
 namespace {
 
-// Conv methods of aotc_conv_f32 (g[22]; see runtime-c/kernels/conv.c).
+// Conv methods of aotc_conv_f32 (aotc_conv_params::method; see runtime-c/kernels/conv.c).
 constexpr int64_t kShifted = 0, kPointwise = 1;
 // Widest micro-kernel tile of conv.c (AOTC_CONV_NR_MAX), and its output
 // channels per tile (AOTC_CONV_MR): weights are packed in blocks of kConvMR rows.
 constexpr int64_t kTileMax = 32;
 constexpr int64_t kConvMR = 4;
 
-// Packs constant weights [M, K] (per group Mg rows) the way aotc_conv_pack_f32
-// does: per group, blocks of kConvMR rows stored k-major, the last block
-// padded by repeating its last row.
-std::vector<double> pack_weights(const Tensor &w, int64_t group, int64_t Mg, int64_t K) {
-  std::vector<double> out;
-  int64_t blocks = (Mg + kConvMR - 1) / kConvMR;
-  out.reserve(static_cast<size_t>(group * blocks * kConvMR * K));
-  for (int64_t g = 0; g < group; ++g)
-    for (int64_t b = 0; b < blocks; ++b)
-      for (int64_t k = 0; k < K; ++k)
-        for (int64_t r = 0; r < kConvMR; ++r) {
-          int64_t m = std::min(b * kConvMR + r, Mg - 1);
-          out.push_back(w.double_at((g * Mg + m) * K + k));
-        }
-  return out;
-}
-
-// aotc_conv_pw_f32 (pointwise convs over at most kPwMaxPixels pixels): weights
-// packed per group in blocks of kPwMR output channels stored k-major
-// (AOTC_CONV_PW_MR in conv.c), the last block padded by repeating its last row.
+// aotc_conv_pw_f32 (pointwise convs over at most kPwMaxPixels pixels)
+// vectorizes over output channels, in blocks of kPwMR (AOTC_CONV_PW_MR).
 constexpr int64_t kPwMR = 16;
 constexpr int64_t kPwMaxPixels = 64;
-std::vector<double> pack_weights_pw(const Tensor &w, int64_t group, int64_t Mg, int64_t K) {
-  std::vector<double> out;
-  int64_t blocks = (Mg + kPwMR - 1) / kPwMR;
-  out.reserve(static_cast<size_t>(group * blocks * kPwMR * K));
-  for (int64_t g = 0; g < group; ++g)
-    for (int64_t b = 0; b < blocks; ++b)
-      for (int64_t k = 0; k < K; ++k)
-        for (int64_t r = 0; r < kPwMR; ++r) {
-          int64_t m = std::min(b * kPwMR + r, Mg - 1);
-          out.push_back(w.double_at((g * Mg + m) * K + k));
-        }
-  return out;
-}
 
 // Arm cores without SIMD for float (Cortex-M0/M4/M7/M33): conv.c's aotc_sconv_*
 // kernels, which keep a 4x4 tile of accumulators in scalar FP registers (the
 // vector-extension kernels become slow scalar code there).
 bool scalar_fp_target(const Target &t) { return t.vector_bits == 0 && t.arch.rfind("armv", 0) == 0; }
+
+// The block size of weights packed by aotc.PackConvWeights (conv_mr4 or
+// conv_mr16), or 0 for weights in ONNX's layout.
+int64_t packed_conv_mr(const Value &w) {
+  if (!w.layout.is_packed()) return 0;
+  if (w.layout.format == "conv_mr4") return kConvMR;
+  if (w.layout.format == "conv_mr16") return kPwMR;
+  fail(fmt::format("internal error: conv weights '{}' have the unknown packed format {}", w.name, w.layout.format));
+}
 
 struct ConvShape {
   int64_t N, C, M, group;
@@ -122,11 +101,45 @@ ConvShape conv_shape(const OpContext &ctx, ConvInputs io = {}) {
   return s;
 }
 
-// How aotc_conv_f32 runs a conv: its geometry array g (documented at the
-// top of runtime-c/kernels/conv.c), the row offsets koff of its B matrix and
-// the scratch it needs.
+// A conv's geometry as the kernels take it (aotc_conv_params in
+// runtime-c/kernels/kernel_params.h): spatial vectors padded to 3 dims.
+// Every value must fit the struct's int32_t fields.
+aotc_conv_params conv_params(int64_t N, int64_t group, int64_t Cg, int64_t Mg, const std::vector<int64_t> &in,
+                             const std::vector<int64_t> &out, const std::vector<int64_t> &kernel,
+                             const std::vector<int64_t> &strides, const std::vector<int64_t> &dilations,
+                             const std::vector<int64_t> &pad_begin) {
+  auto i32 = [](int64_t v) {
+    if (v < INT32_MIN || v > INT32_MAX) fail(fmt::format("conv geometry value {} does not fit in 32 bits", v));
+    return static_cast<int32_t>(v);
+  };
+  auto set3 = [&](int32_t *field, const std::vector<int64_t> &v, int64_t fill) {
+    std::vector<int64_t> v3 = to3d(v, fill);
+    for (int i = 0; i < 3; ++i) field[i] = i32(v3[static_cast<size_t>(i)]);
+  };
+  aotc_conv_params p{};
+  p.n = i32(N);
+  p.groups = i32(group);
+  p.cg = i32(Cg);
+  p.mg = i32(Mg);
+  set3(p.in, in, 1);
+  set3(p.out, out, 1);
+  set3(p.kernel, kernel, 1);
+  set3(p.stride, strides, 1);
+  set3(p.dilation, dilations, 1);
+  set3(p.pad, pad_begin, 0);
+  return p;
+}
+
+aotc_conv_params conv_params(const ConvShape &s) {
+  return conv_params(s.N, s.group, s.C / s.group, s.M / s.group, s.win.in, s.win.out, s.win.kernel, s.win.strides,
+                     s.win.dilations, s.win.pad_begin);
+}
+
+// How aotc_conv_f32 runs a conv: its geometry (with the method), the row
+// offsets koff of its B matrix and the scratch it needs.
 struct ConvPlan {
-  std::vector<int64_t> g, koff;
+  aotc_conv_params geo{};
+  std::vector<int64_t> koff;
   int64_t scratch_floats = 0;
 };
 
@@ -135,13 +148,11 @@ ConvPlan conv_plan(const ConvShape &s) {
   std::vector<int64_t> st = to3d(s.win.strides, 1), d = to3d(s.win.dilations, 1), pb = to3d(s.win.pad_begin, 0);
   std::vector<int64_t> pe = to3d(s.win.pad_end, 0);
   ConvPlan plan;
-  std::vector<int64_t> &g = plan.g;
-  g = {s.N, s.group, s.C / s.group, s.M / s.group};
-  for (auto *v : {&in, &out, &k, &st, &d, &pb}) g.insert(g.end(), v->begin(), v->end());
+  plan.geo = conv_params(s);
   const int64_t Cg = s.C / s.group, K = Cg * k[0] * k[1] * k[2], P = out[0] * out[1] * out[2];
   const std::vector<int64_t> ones = {1, 1, 1}, zeros = {0, 0, 0};
   int64_t method = (k == ones && st == ones && pb == zeros && pe == zeros) ? kPointwise : kShifted;
-  g.push_back(method);
+  plan.geo.method = static_cast<int32_t>(method);
   if (method == kPointwise) {
     // B is the input: row k is input channel k. Scratch: a zero-padded copy of
     // the ragged last columns and its row offsets.
@@ -166,6 +177,11 @@ ConvPlan conv_plan(const ConvShape &s) {
     plan.scratch_floats = Cg * chan + kTileMax;
   }
   return plan;
+}
+
+// 2D depthwise convs (one input channel per group) have their own kernels.
+bool is_depthwise(const ConvShape &s, const aotc_conv_params &geo) {
+  return geo.cg == 1 && s.group > 1 && s.win.nsp <= 2 && geo.method == kShifted;
 }
 
 // A fused activation as the conv kernels take it (aotc_conv_act in conv.c):
@@ -210,62 +226,57 @@ OpDef conv_def(const std::string &domain, const std::string &op) {
     Value &x = ctx.input(0);
     Value *b = ctx.has_input(2) ? &ctx.input(2) : nullptr;
     ConvPlan plan = conv_plan(s);
-    const std::vector<int64_t> &g = plan.g;
+    const aotc_conv_params &geo = plan.geo;
     const KernelActivation activation = kernel_activation(ctx);
     const int64_t act = activation.kind;
     const double act_a = activation.a, act_b = activation.b;
     if (x.dtype != DType::Float) {
       ctx.require(act == 0, "fused activations need float32");
-      ctx.call(kernel_for(ctx, "conv_direct", x.dtype)).in(&x).in(&ctx.input(1)).in(b).out(&ctx.output(0)).ints(g);
+      ctx.call(kernel_for(ctx, "conv_direct", x.dtype)).in(&x).in(&ctx.input(1)).in(b).out(&ctx.output(0)).params(geo);
       return;
     }
-    if (g[2] == 1 && s.group > 1 && s.win.nsp <= 2 && g[22] == kShifted) {
+    if (is_depthwise(s, geo)) {
       // Depthwise (2D). aotc_sconv_depthwise_f32 uses the same phases and tap offsets as
       // aotc_conv_f32 (Cg = 1); aotc_conv_depthwise_f32 works on the NCHW planes directly.
-      int64_t OH = g[8], OW = g[9];
-      int64_t Hph = OH + (g[11] - 1) * g[17] / g[14], Wph = OW + (g[12] - 1) * g[18] / g[15];
+      int64_t OH = geo.out[1], OW = geo.out[2];
+      int64_t Hph = OH + (geo.kernel[1] - 1) * geo.dilation[1] / geo.stride[1];
+      int64_t Wph = OW + (geo.kernel[2] - 1) * geo.dilation[2] / geo.stride[2];
       // (aotc_sconv_depthwise_f32 writes the output directly: the phases and 32 floats of slack.)
       const bool sconv = scalar_fp_target(ctx.target());
       // (aotc_conv_depthwise_f32: the input plane between two zero rows, two column masks and a zero row.)
-      size_t floats = static_cast<size_t>(sconv ? g[14] * g[15] * Hph * Wph + 32
-                                                : (g[5] + 2) * g[6] + 2 * OH * OW + g[6] + 96);
+      size_t floats = static_cast<size_t>(sconv ? int64_t{geo.stride[1]} * geo.stride[2] * Hph * Wph + 32
+                                                : (int64_t{geo.in[1]} + 2) * geo.in[2] + 2 * OH * OW + geo.in[2] + 96);
       ctx.call(sconv ? "aotc_sconv_depthwise_f32" : "aotc_conv_depthwise_f32")
           .in(&x)
           .in(&ctx.input(1))
           .in(b)
           .out(&ctx.output(0))
           .scratch(floats * sizeof(float))
-          .ints(g)
+          .params(geo)
           .ints(plan.koff)
           .i(act)
           .f(act_a)
           .f(act_b);
       return;
     }
-    // Constant weights (the usual case) are packed for the micro-kernel here,
-    // so the generated code holds them in that layout only.
-    // Otherwise the kernel packs them into scratch, in front of its buffers.
+    // Weights packed by choose-layouts (passes/choose_layouts.cpp, the usual
+    // case: they are constant) pick the kernel; others are packed by the
+    // kernel into scratch, in front of its buffers.
     Value &w = ctx.input(1);
-    const int64_t K = g[2] * g[10] * g[11] * g[12];
+    const int64_t K = int64_t{geo.cg} * geo.kernel[0] * geo.kernel[1] * geo.kernel[2];
     const bool sconv = scalar_fp_target(ctx.target());
-    if (!sconv && g[22] == kPointwise && w.is_constant() && g[7] * g[8] * g[9] <= kPwMaxPixels) {
-      // Few pixels: aotc_conv_pw_f32 vectorizes over output channels instead.
-      ctx.call("aotc_conv_pw_f32")
-          .in(&x)
-          .floats(pack_weights_pw(*w.constant, s.group, s.M / s.group, K))
-          .in(b)
-          .out(&ctx.output(0))
-          .ints(g)
-          .i(act)
-          .f(act_a)
-          .f(act_b);
+    const int64_t packed_mr = packed_conv_mr(w);
+    if (packed_mr == kPwMR) {
+      ctx.require(geo.method == kPointwise, "internal error: conv_mr16 weights on a conv that is not pointwise");
+      ctx.call("aotc_conv_pw_f32").in(&x).in(&w).in(b).out(&ctx.output(0)).params(geo).i(act).f(act_a).f(act_b);
       return;
     }
+    ctx.require(packed_mr == 0 || packed_mr == kConvMR, "internal error: unknown packed weight format");
     // aotc_sconv_f32 reads a pointwise conv's input in place (no tail copy).
-    int64_t scratch_floats = sconv && g[22] == kPointwise ? 0 : plan.scratch_floats;
+    int64_t scratch_floats = sconv && geo.method == kPointwise ? 0 : plan.scratch_floats;
     KernelCall &call = ctx.call(sconv ? "aotc_sconv_f32" : "aotc_conv_f32").in(&x);
-    if (w.is_constant()) {
-      call.in(nullptr).floats(pack_weights(*w.constant, s.group, s.M / s.group, K));
+    if (packed_mr) {
+      call.in(nullptr).in(&w);
     } else {
       call.in(&w).in(nullptr);
       scratch_floats += (s.M / s.group + kConvMR) * K;
@@ -273,33 +284,74 @@ OpDef conv_def(const std::string &domain, const std::string &op) {
     call.in(b)
         .out(&ctx.output(0))
         .scratch(static_cast<size_t>(std::max<int64_t>(scratch_floats, 1)) * sizeof(float))
-        .ints(g)
+        .params(geo)
         .ints(plan.koff)
         .i(act)
         .f(act_a)
         .f(act_b);
   };
+  // Constant float weights of a conv the GEMM kernels run are stored packed
+  // for their micro-kernel: conv_mr16 for aotc_conv_pw_f32, else conv_mr4.
+  def.packs = [](LowerContext &ctx) -> std::vector<PackRequest> {
+    ConvShape s = conv_shape(ctx);
+    Value &w = ctx.input(1);
+    if (w.dtype != DType::Float || !w.is_constant() || w.layout.is_packed()) return {};
+    ConvPlan plan = conv_plan(s);
+    const aotc_conv_params &geo = plan.geo;
+    if (is_depthwise(s, geo)) return {};
+    const bool pw = !scalar_fp_target(ctx.target()) && geo.method == kPointwise &&
+                    int64_t{geo.out[0]} * geo.out[1] * geo.out[2] <= kPwMaxPixels;
+    PackRequest r;
+    r.input = 1;
+    r.op = "PackConvWeights";
+    r.attrs["group"].value = s.group;
+    r.attrs["mr"].value = pw ? kPwMR : kConvMR;
+    return {r};
+  };
+  def.channels_first = true;
   return def;
+}
+
+// aotc.PackConvWeights: ONNX conv weights [M, Cg, k...] re-laid out as
+// conv_mr<mr> (see aotc_conv_pack_weights_f32 in conv.c, the one definition
+// of the format): per group, ceil(Mg / mr) blocks of K x mr. Inserted by
+// choose-layouts on constant weights, then folded at compile time.
+void register_pack_conv_weights(OpRegistry &r) {
+  OpDef def;
+  def.op = "PackConvWeights";
+  def.domain = kInternalDomain;
+  def.attrs = {"group", "mr"};
+  def.infer = [](OpContext &ctx) {
+    Value &w = ctx.input(0);
+    const int64_t group = ctx.attr_int("group"), mr = ctx.attr_int("mr");
+    ctx.require(w.dtype == DType::Float && w.shape.size() >= 3, "expects float conv weights [M, Cg, k...]");
+    ctx.require(mr == kConvMR || mr == kPwMR, fmt::format("unknown block size mr={}", mr));
+    ctx.require(group >= 1 && w.shape[0] % group == 0, "M must be divisible by group");
+    const int64_t Mg = w.shape[0] / group, K = w.count() / std::max<int64_t>(w.shape[0], 1);
+    ctx.set_output(0, DType::Float, w.shape);
+    ctx.set_output_layout(0, Layout::packed(fmt::format("conv_mr{}", mr), {group, (Mg + mr - 1) / mr, K, mr}));
+  };
+  def.lower = [](LowerContext &ctx) {
+    Value &w = ctx.input(0);
+    const int64_t group = ctx.attr_int("group"), mr = ctx.attr_int("mr");
+    ctx.call("aotc_conv_pack_weights_f32")
+        .in(&w)
+        .out(&ctx.output(0))
+        .i(group)
+        .i(w.shape[0] / group)
+        .i(w.count() / std::max<int64_t>(w.shape[0], 1))
+        .i(mr);
+  };
+  r.add(std::move(def));
 }
 
 void register_conv(OpRegistry &r) {
   r.add(conv_def("", "Conv"));
   r.add(conv_def(kInternalDomain, "FusedConv"));
+  register_pack_conv_weights(r);
 }
 
 // ---- ConvInteger and QLinearConv (direct kernels) ----------------------------
-
-// The plain geometry array (g[0..21] of conv.c) for the direct kernels.
-std::vector<int64_t> direct_geometry(const ConvShape &s) {
-  std::vector<int64_t> g = {s.N, s.group, s.C / s.group, s.M / s.group};
-  for (auto *v : {&s.win.in, &s.win.out, &s.win.kernel, &s.win.strides, &s.win.dilations}) {
-    std::vector<int64_t> v3 = to3d(*v, 1);
-    g.insert(g.end(), v3.begin(), v3.end());
-  }
-  std::vector<int64_t> pb = to3d(s.win.pad_begin, 0);
-  g.insert(g.end(), pb.begin(), pb.end());
-  return g;
-}
 
 // A zero point or scale: one value, or (if per_channel_ok) one per output channel.
 // Returns the count.
@@ -349,9 +401,10 @@ void register_conv_integer(OpRegistry &r) {
         .in(ctx.has_input(2) ? &ctx.input(2) : nullptr)
         .in(ctx.has_input(3) ? &ctx.input(3) : nullptr)
         .out(&ctx.output(0))
-        .ints(direct_geometry(s))
+        .params(conv_params(s))
         .i(ctx.has_input(3) ? ctx.input(3).count() : 1);
   };
+  def.channels_first = true;
   r.add(std::move(def));
 }
 
@@ -401,9 +454,10 @@ void register_qlinear_conv(OpRegistry &r) {
         .in(&ctx.input(7))
         .in(ctx.has_input(8) ? &ctx.input(8) : nullptr)
         .out(&ctx.output(0))
-        .ints(direct_geometry(s))
+        .params(conv_params(s))
         .i(per_channel ? 1 : 0);
   };
+  def.channels_first = true;
   r.add(std::move(def));
 }
 
@@ -498,20 +552,17 @@ void register_conv_transpose(OpRegistry &r) {
   def.lower = [](LowerContext &ctx) {
     ConvTransposeShape s = conv_transpose_shape(ctx);
     Value &x = ctx.input(0);
-    std::vector<int64_t> g = {s.N, s.group, s.C / s.group, s.M / s.group};
-    for (auto *v : {&s.in, &s.out, &s.kernel, &s.strides, &s.dilations}) {
-      std::vector<int64_t> v3 = to3d(*v, 1);
-      g.insert(g.end(), v3.begin(), v3.end());
-    }
-    std::vector<int64_t> pb = to3d(s.pad_begin, 0);
-    g.insert(g.end(), pb.begin(), pb.end());
+    aotc_conv_params geo =
+        conv_params(s.N, s.group, s.C / s.group, s.M / s.group, s.in, s.out, s.kernel, s.strides, s.dilations,
+                    s.pad_begin);
     ctx.call(kernel_for(ctx, "conv_transpose", x.dtype))
         .in(&x)
         .in(&ctx.input(1))
         .in(ctx.has_input(2) ? &ctx.input(2) : nullptr)
         .out(&ctx.output(0))
-        .ints(g);
+        .params(geo);
   };
+  def.channels_first = true;
   r.add(std::move(def));
 }
 

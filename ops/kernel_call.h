@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ir/graph.h"
+#include "ops/kernel_params.h"
 
 namespace aotc {
 
@@ -19,6 +20,7 @@ struct KernelArg {
     Float,    ///< float scalar
     Ints,     ///< const int32_t * to a compile-time array
     Floats,   ///< const float * to a compile-time array
+    Params,   ///< const S * to a compile-time geometry struct (ops/kernel_params.h)
   };
   Kind kind = Kind::Null;
   Value *value = nullptr;
@@ -29,6 +31,9 @@ struct KernelArg {
   std::vector<double> floats;
   size_t scratch_bytes = 0;
   size_t scratch_offset = 0;  ///< Scratch args: arena offset, set by plan_memory.
+  std::string params_type;            ///< Params: the struct's C name, e.g. "aotc_conv_params"
+  std::vector<ParamsField> params;    ///< Params: its fields in order
+  std::vector<int32_t> params_words;  ///< Params: the struct's contents, as the kernel reads them
 };
 
 struct KernelCall {
@@ -42,6 +47,22 @@ struct KernelCall {
   KernelCall &f(double value);
   KernelCall &ints(const std::vector<int64_t> &values);
   KernelCall &floats(const std::vector<double> &values);
+  /// A geometry struct (runtime-c/kernels/kernel_params.h), passed by pointer.
+  template <typename S>
+  KernelCall &params(const S &p) {
+    static_assert(sizeof(S) % sizeof(int32_t) == 0, "params structs hold int32_t fields only");
+    KernelArg a;
+    a.kind = KernelArg::Kind::Params;
+    a.params_type = ParamsTraits<S>::c_name;
+    a.params = ParamsTraits<S>::fields(p);
+    for (const ParamsField &f : a.params) a.params_words.insert(a.params_words.end(), f.values.begin(), f.values.end());
+    check_params_size(a, sizeof(S));
+    args.push_back(std::move(a));
+    return *this;
+  }
+
+ private:
+  void check_params_size(const KernelArg &a, size_t struct_size) const;
 };
 
 /// One step of a lowered node: a kernel call, or an alias (the output shares

@@ -55,6 +55,7 @@ const char *c_type_name() {
   else if constexpr (std::is_same_v<T, uint32_t>) return "uint32_t";
   else if constexpr (std::is_same_v<T, int64_t>) return "int64_t";
   else if constexpr (std::is_same_v<T, uint64_t>) return "uint64_t";
+  else if constexpr (is_params_struct<T>::value) return ParamsTraits<T>::c_name;
   else return "(other)";
 }
 
@@ -128,6 +129,8 @@ void check_kernel_call(const KernelCall &call, const std::string &where) {
                     passed = "an int32_t array"; break;
       case K::Floats: ok = p.kind == KernelParam::Kind::Pointer && p.to_const && p.pointee == "float",
                       passed = "a float array"; break;
+      case K::Params: ok = p.kind == KernelParam::Kind::Pointer && p.to_const && p.pointee == a.params_type,
+                      passed = "a " + a.params_type + " struct"; break;
       case K::Tensor: {
         const char *c_type = dtype_info(a.value->dtype).c_type;
         // Read-only tensors (graph inputs, weights) arrive as const pointers in generated C.
@@ -164,7 +167,7 @@ std::vector<std::string> kernel_names() {
 std::vector<Tensor> evaluate_node(Node &node, const std::vector<LoweredStep> &steps) {
   std::map<const Value *, Tensor> results;
   for (Value *out : node.outputs)
-    if (out) results[out] = make_tensor(out->dtype, out->shape);
+    if (out) results[out] = make_tensor(out->dtype, out->storage_shape());
   auto data_of = [&](Value *v) -> void * {
     if (!v) return nullptr;
     auto it = results.find(v);
@@ -211,6 +214,11 @@ std::vector<Tensor> evaluate_node(Node &node, const std::vector<LoweredStep> &st
         case KernelArg::Kind::Floats:
           float_arrays.emplace_back(a.floats.begin(), a.floats.end());
           values[i].ptr = float_arrays.back().empty() ? nullptr : float_arrays.back().data();
+          break;
+        case KernelArg::Kind::Params:
+          // A struct of int32_t fields is laid out as its words in order.
+          int_arrays.emplace_back(a.params_words);
+          values[i].ptr = int_arrays.back().data();
           break;
       }
     }

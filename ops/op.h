@@ -8,6 +8,8 @@
 // tests/conformance; add them to tests/conformance/expected_pass.txt.
 #pragma once
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,6 +50,8 @@ class OpContext {
   std::optional<std::vector<int64_t>> ints_from_attr_or_input(const std::string &key, size_t i) const;
 
   void set_output(size_t i, DType dtype, Shape shape) const;
+  /// For ops that produce a non-RowMajor layout (e.g. a packing op).
+  void set_output_layout(size_t i, Layout layout) const;
   /// Throws an error naming this node: "model.onnx: node 'x' (Conv, opset 13): ...".
   [[noreturn]] void error(const std::string &message) const;
   /// Checks `cond`, failing with `message` if false.
@@ -80,6 +84,15 @@ class LowerContext : public OpContext {
   const Target &target_;
 };
 
+/// A constant input an op wants re-laid out before it runs: the choose-layouts
+/// pass inserts node `op` (an internal-domain packing op with `attrs`) on the
+/// input, and constant folding computes the packed data at compile time.
+struct PackRequest {
+  size_t input = 0;
+  std::string op;
+  std::map<std::string, Attribute> attrs;
+};
+
 struct OpDef {
   std::string op;      ///< ONNX op type
   std::string domain;  ///< "" for ai.onnx
@@ -90,6 +103,11 @@ struct OpDef {
   std::function<void(LowerContext &)> lower;  ///< emits kernel calls; nullptr: must fold away
   /// Optional: outputs computable from static shapes alone (Shape, Size), or nullopt.
   std::function<std::optional<std::vector<Tensor>>(OpContext &)> fold;
+  /// Optional, for choose-layouts: input 0 and output 0 are activations the
+  /// kernels read and write channels-first (conv, pool).
+  bool channels_first = false;
+  /// Optional, for choose-layouts: constant inputs to pack for `target`.
+  std::function<std::vector<PackRequest>(LowerContext &)> packs;
 };
 
 /// Looks up an op, or returns nullptr if aotc does not support it.

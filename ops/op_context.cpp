@@ -94,6 +94,10 @@ void OpContext::set_output(size_t i, DType dtype, Shape shape) const {
   v->shape_known = true;
 }
 
+void OpContext::set_output_layout(size_t i, Layout layout) const {
+  if (Value *v = node_.output(i)) v->layout = std::move(layout);
+}
+
 void OpContext::error(const std::string &message) const { fail(fmt::format("{}: {}", node_.describe(), message)); }
 
 int64_t OpContext::axis(int64_t a, int64_t rank) const {
@@ -175,6 +179,13 @@ KernelCall &KernelCall::floats(const std::vector<double> &values) {
   a.floats = values;
   args.push_back(std::move(a));
   return *this;
+}
+
+void KernelCall::check_params_size(const KernelArg &a, size_t struct_size) const {
+  // The field list must cover the struct: the words are the struct's bytes.
+  if (a.params_words.size() * sizeof(int32_t) != struct_size)
+    fail(fmt::format("internal error: {}: ParamsTraits<{}> lists {} ints, the struct holds {}", kernel,
+                     a.params_type, a.params_words.size(), struct_size / sizeof(int32_t)));
 }
 
 void OpRegistry::add(OpDef def) {

@@ -76,6 +76,7 @@ void register_maxpool(OpRegistry &r) {
         .ints(pool_geometry_args(x, w))
         .i(ctx.attr_int("storage_order", 0));
   };
+  def.channels_first = true;
   r.add(std::move(def));
 }
 
@@ -94,6 +95,7 @@ void register_avgpool(OpRegistry &r) {
         .ints(pool_geometry_args(x, w))
         .i(ctx.attr_int("count_include_pad", 0) != 0 ? 1 : 0);
   };
+  def.channels_first = true;
   r.add(std::move(def));
 }
 
@@ -115,6 +117,7 @@ void register_lppool(OpRegistry &r) {
         .ints(pool_geometry_args(x, w))
         .f(static_cast<double>(ctx.attr_int("p", 2)));
   };
+  def.channels_first = true;
   r.add(std::move(def));
 }
 
@@ -138,6 +141,7 @@ void register_global_pool(OpRegistry &r, const char *op, const char *kernel, boo
         ctx.call(kernel_for(ctx, base, x.dtype)).in(&x).out(&ctx.output(0)).i(nc).i(x.count() / std::max<int64_t>(nc, 1));
     if (has_p) call.f(static_cast<double>(ctx.attr_int("p", 2)));
   };
+  def.channels_first = true;
   r.add(std::move(def));
 }
 

@@ -61,7 +61,7 @@ void make_constant(Value &v, Tensor tensor) {
   v.kind = Value::Kind::Constant;
   v.producer = nullptr;
   tensor.dtype = v.dtype;
-  tensor.shape = v.shape;
+  tensor.shape = v.storage_shape();
   v.constant = std::make_shared<const Tensor>(std::move(tensor));
 }
 

@@ -29,15 +29,22 @@ const std::vector<PipelineStep> &graph_pipeline() {
            // Nodes whose results nobody reads, and unused constants.
            {"eliminate-dead-code", "remove nodes and constants nothing uses", eliminate_dead_code},
        }},
+      // Layouts for the target: conv/pool activations channels-first, and
+      // packing nodes on constant weights a kernel wants packed.
+      {nullptr, {{"choose-layouts", "pick value layouts for the target; pack constant weights for the kernels",
+                  choose_layouts}}},
+      // Computes the packed weights with the C code that defines their format.
+      {nullptr, {{"fold-packing", "evaluate the packing nodes on constant weights", infer_shapes_and_fold}}},
   };
   return steps;
 }
 
-int run_to_fixed_point(Graph &graph, const char *group, const std::vector<GraphPass> &passes, int max_rounds) {
+int run_to_fixed_point(Graph &graph, const char *group, const std::vector<GraphPass> &passes, int max_rounds,
+                       const Target &target) {
   for (int round = 1; round <= max_rounds; ++round) {
     bool changed = false;
     for (const GraphPass &pass : passes) {
-      changed = pass.run(graph) || changed;
+      changed = pass.run(graph, target) || changed;
       verify_graph(graph, /*require_shapes=*/true);
     }
     if (!changed) return round;
@@ -45,14 +52,14 @@ int run_to_fixed_point(Graph &graph, const char *group, const std::vector<GraphP
   fail(fmt::format("internal error: pass group '{}' still changes the graph after {} rounds", group, max_rounds));
 }
 
-void run_graph_pipeline(Graph &graph) {
+void run_graph_pipeline(Graph &graph, const Target &target) {
   for (const PipelineStep &step : graph_pipeline()) {
     if (step.group) {
-      run_to_fixed_point(graph, step.group, step.passes);
+      run_to_fixed_point(graph, step.group, step.passes, kMaxFixedPointRounds, target);
       continue;
     }
     for (const GraphPass &pass : step.passes) {
-      pass.run(graph);
+      pass.run(graph, target);
       verify_graph(graph, /*require_shapes=*/true);
     }
   }

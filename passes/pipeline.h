@@ -2,6 +2,7 @@
 #pragma once
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ir/graph.h"
@@ -13,7 +14,13 @@ namespace aotc {
 struct GraphPass {
   const char *name;
   const char *what;  ///< one line, shown by `aotc --list-passes`
-  std::function<bool(Graph &)> run;
+  std::function<bool(Graph &, const Target &)> run;
+
+  GraphPass(const char *name, const char *what, std::function<bool(Graph &, const Target &)> run)
+      : name(name), what(what), run(std::move(run)) {}
+  /// Most passes do not depend on the target.
+  GraphPass(const char *name, const char *what, std::function<bool(Graph &)> run)
+      : name(name), what(what), run([run = std::move(run)](Graph &g, const Target &) { return run(g); }) {}
 };
 
 /// One step of the pipeline: a single pass, or a fixed-point group -- rewrite
@@ -32,14 +39,15 @@ constexpr int kMaxFixedPointRounds = 16;
 /// The graph pipeline, in the order it runs.
 const std::vector<PipelineStep> &graph_pipeline();
 
-/// Runs every graph pass, verifying the graph after each one.
-void run_graph_pipeline(Graph &graph);
+/// Runs every graph pass for `target`, verifying the graph after each one.
+void run_graph_pipeline(Graph &graph, const Target &target = find_target(default_target_name()));
 
 /// Runs `passes` in order until a whole round changes nothing, verifying the
 /// graph after each pass. Returns the number of rounds run (the last changed
 /// nothing); an internal error naming `group` if `max_rounds` do not suffice.
 int run_to_fixed_point(Graph &graph, const char *group, const std::vector<GraphPass> &passes,
-                       int max_rounds = kMaxFixedPointRounds);
+                       int max_rounds = kMaxFixedPointRounds,
+                       const Target &target = find_target(default_target_name()));
 
 /// Lowers an optimised graph to kernel calls and plans its memory.
 Program lower_and_plan(Graph &graph, size_t arena_alignment,
@@ -51,6 +59,7 @@ bool remove_identities(Graph &graph);
 bool fuse_conv_batchnorm(Graph &graph);
 bool fuse_conv_activation(Graph &graph);
 bool eliminate_dead_code(Graph &graph);
+bool choose_layouts(Graph &graph, const Target &target);
 Program lower_graph(Graph &graph, const Target &target);
 void plan_memory(Program &program);
 

@@ -3,12 +3,9 @@
  * reference kernel), ConvTranspose, ConvInteger and QLinearConv.
  *
  * Every kernel works on 3 spatial dims; aotc pads 1D/2D convs with leading
- * size-1 dims. The geometry comes in one int array `g`, filled by ops/conv.cpp:
- *   g[0..3]   N, groups, input channels per group Cg, output channels per group Mg
- *   g[4..6]   input  D, H, W        g[7..9]   output D, H, W
- *   g[10..12] kernel D, H, W        g[13..15] strides D, H, W
- *   g[16..18] dilations D, H, W     g[19..21] begin pads D, H, W
- *   g[22]     method: AOTC_CONV_SHIFTED or AOTC_CONV_POINTWISE
+ * size-1 dims. The geometry comes in `geo`, an aotc_conv_params
+ * (kernel_params.h) filled by ops/conv.cpp; geo->method picks
+ * aotc_conv_f32's method, AOTC_CONV_SHIFTED or AOTC_CONV_POINTWISE.
  * Weights are ONNX's [M, Cg, KD, KH, KW]; bias may be NULL.
  *
  * aotc_conv_f32 is a GEMM per group: output (Mg x pixels) = weights (Mg x K)
@@ -38,7 +35,7 @@
  */
 #include "kernel_common.h"
 
-/* Values of g[22]. */
+/* Values of geo->method. */
 #define AOTC_CONV_SHIFTED 0
 #define AOTC_CONV_POINTWISE 1
 
@@ -130,10 +127,10 @@ static AOTC_UNUSED float aotc_conv_activate(float v, const aotc_conv_act *act) {
  * (each Dph x Hph x Wph, phase-major): phase (pd, ph, pw) at (i, j, l) is the
  * zero-padded input at (i*SD + pd - PD, j*SH + ph - PH, l*SW + pw - PW).
  */
-static AOTC_UNUSED void aotc_conv_phase_copy_f32(const float *x, float *dst, const int32_t *g, int32_t Dph,
+static AOTC_UNUSED void aotc_conv_phase_copy_f32(const float *x, float *dst, const aotc_conv_params *geo, int32_t Dph,
                                                 int32_t Hph, int32_t Wph) {
-  const int32_t ID = g[4], IH = g[5], IW = g[6], SD = g[13], SH = g[14], SW = g[15];
-  const int32_t PD = g[19], PH = g[20], PW = g[21];
+  const int32_t ID = geo->in[0], IH = geo->in[1], IW = geo->in[2], SD = geo->stride[0], SH = geo->stride[1], SW = geo->stride[2];
+  const int32_t PD = geo->pad[0], PH = geo->pad[1], PW = geo->pad[2];
   int32_t pd, ph, pw, i, j, l;
   /* Zero everything once, then copy the parts of the rows inside the image. */
   memset(dst, 0, (size_t)SD * SH * SW * Dph * Hph * Wph * sizeof(float));
@@ -367,14 +364,28 @@ static AOTC_UNUSED void aotc_conv_native_shifted(int32_t Mg, int32_t K, const fl
 #endif
 
 /*
- * Packs weights w (Mg x K) for the micro-kernel: blocks of MR rows, each
+ * The packed weight formats conv_mr4 and conv_mr16 (MR = 4 or 16), defined
+ * here once: weights w (Mg x K, one group) in blocks of MR rows, each block
  * stored k-major (wp[block*MR*K + k*MR + r]); rows past Mg repeat the last.
+ * aotc_conv_f32 and aotc_sconv_f32 read conv_mr4, aotc_conv_pw_f32 conv_mr16.
  */
-static AOTC_UNUSED void aotc_conv_pack_f32(const float *w, int32_t Mg, int32_t K, float *wp) {
+static AOTC_UNUSED void aotc_conv_pack_f32(const float *w, int32_t Mg, int32_t K, int32_t MR, float *wp) {
   int32_t m, k, r;
-  for (m = 0; m < Mg; m += AOTC_CONV_MR)
+  for (m = 0; m < Mg; m += MR)
     for (k = 0; k < K; ++k)
-      for (r = 0; r < AOTC_CONV_MR; ++r) *wp++ = w[(ptrdiff_t)(m + r < Mg ? m + r : Mg - 1) * K + k];
+      for (r = 0; r < MR; ++r) *wp++ = w[(ptrdiff_t)(m + r < Mg ? m + r : Mg - 1) * K + k];
+}
+
+/*
+ * Packs ONNX weights w (G groups of Mg x K) into conv_mr<MR>, group after
+ * group: G x ceil(Mg / MR) x K x MR floats. aotc runs it at compile time
+ * (aotc.PackConvWeights, ops/conv.cpp), so constant weights are stored packed.
+ */
+AOTC_KERNEL void aotc_conv_pack_weights_f32(const float *w, float *wp, int32_t G, int32_t Mg, int32_t K,
+                                            int32_t MR) {
+  const ptrdiff_t packed_group = (ptrdiff_t)(Mg + MR - 1) / MR * MR * K;
+  int32_t gi;
+  for (gi = 0; gi < G; ++gi) aotc_conv_pack_f32(w + (ptrdiff_t)gi * Mg * K, Mg, K, MR, wp + gi * packed_group);
 }
 
 /* The GEMMs of aotc_conv_f32, on the best code path for this CPU. */
@@ -422,8 +433,8 @@ static AOTC_UNUSED void aotc_conv_shifted_f32(int32_t Mg, int32_t K, const float
 }
 
 /*
- * Weights come either packed by aotc at compile time (wpacked, per group
- * roundup(Mg, MR) x K floats; w unused) or as the ONNX tensor w (wpacked NULL),
+ * Weights come either packed by aotc at compile time (wpacked, conv_mr4:
+ * per group roundup(Mg, MR) x K floats; w unused) or as the ONNX tensor w (wpacked NULL),
  * then packed into scratch. koff: K offsets, row k of B (see the file
  * comment). scratch: without wpacked, room for packed weights ((Mg + MR) x K
  * floats); then the
@@ -431,15 +442,15 @@ static AOTC_UNUSED void aotc_conv_shifted_f32(int32_t Mg, int32_t K, const float
  * pointwise input's ragged last columns.
  */
 AOTC_KERNEL void aotc_conv_f32(const float *x, const float *w, const float *wpacked, const float *bias, float *y,
-                               void *scratch, const int32_t *g, const int32_t *koff, int32_t act_kind, float act_a,
+                               void *scratch, const aotc_conv_params *geo, const int32_t *koff, int32_t act_kind, float act_a,
                                float act_b) {
-  const int32_t N = g[0], G = g[1], Cg = g[2], Mg = g[3], ID = g[4], IH = g[5], IW = g[6];
-  const int32_t OD = g[7], OH = g[8], OW = g[9], P = OD * OH * OW;
-  const int32_t K = Cg * g[10] * g[11] * g[12];
-  const int32_t SD = g[13], SH = g[14], SW = g[15], method = g[22];
+  const int32_t N = geo->n, G = geo->groups, Cg = geo->cg, Mg = geo->mg, ID = geo->in[0], IH = geo->in[1], IW = geo->in[2];
+  const int32_t OD = geo->out[0], OH = geo->out[1], OW = geo->out[2], P = OD * OH * OW;
+  const int32_t K = Cg * geo->kernel[0] * geo->kernel[1] * geo->kernel[2];
+  const int32_t SD = geo->stride[0], SH = geo->stride[1], SW = geo->stride[2], method = geo->method;
   /* Phase extents: output extent plus the largest tap shift. */
-  const int32_t Dph = OD + (g[10] - 1) * g[16] / SD, Hph = OH + (g[11] - 1) * g[17] / SH;
-  const int32_t Wph = OW + (g[12] - 1) * g[18] / SW;
+  const int32_t Dph = OD + (geo->kernel[0] - 1) * geo->dilation[0] / SD, Hph = OH + (geo->kernel[1] - 1) * geo->dilation[1] / SH;
+  const int32_t Wph = OW + (geo->kernel[2] - 1) * geo->dilation[2] / SW;
   const ptrdiff_t chan = (ptrdiff_t)SD * SH * SW * Dph * Hph * Wph; /* floats per input channel */
   float *wp = (float *)scratch;
   float *buf = wpacked ? wp : wp + (ptrdiff_t)(Mg + AOTC_CONV_MR) * K;
@@ -456,7 +467,7 @@ AOTC_KERNEL void aotc_conv_f32(const float *x, const float *w, const float *wpac
       const float *wg = wpacked ? wpacked + gi * packed_group : wp;
       const float *bg = bias ? bias + (ptrdiff_t)gi * Mg : NULL;
       float *yg = y + ((ptrdiff_t)n * G + gi) * Mg * P;
-      if (!wpacked) aotc_conv_pack_f32(w + (ptrdiff_t)gi * Mg * K, Mg, K, wp);
+      if (!wpacked) aotc_conv_pack_f32(w + (ptrdiff_t)gi * Mg * K, Mg, K, AOTC_CONV_MR, wp);
       if (method == AOTC_CONV_POINTWISE) {
         /* B = the input itself (K x P); the ragged last columns go through a zero-padded copy. */
         const int32_t full = P / AOTC_CONV_NR_MAX * AOTC_CONV_NR_MAX;
@@ -473,7 +484,7 @@ AOTC_KERNEL void aotc_conv_f32(const float *x, const float *w, const float *wpac
         }
       } else {
         for (c = 0; c < Cg; ++c)
-          aotc_conv_phase_copy_f32(xg + (ptrdiff_t)c * ID * IH * IW, buf + c * chan, g, Dph, Hph, Wph);
+          aotc_conv_phase_copy_f32(xg + (ptrdiff_t)c * ID * IH * IW, buf + c * chan, geo, Dph, Hph, Wph);
         for (i = 0; i < AOTC_CONV_NR_MAX; ++i) buf[Cg * chan + i] = 0.0f; /* read past the end by the last tile */
         aotc_conv_shifted_f32(Mg, K, wg, buf, koff, bg, act, yg, OD, OH, OW, Hph, Wph);
       }
@@ -628,11 +639,11 @@ static AOTC_UNUSED void aotc_conv_dw_cols(int32_t off, int32_t SW, int32_t IW, i
 }
 
 AOTC_KERNEL void aotc_conv_depthwise_f32(const float *x, const float *w, const float *bias, float *y, void *scratch,
-                                         const int32_t *g, const int32_t *koff, int32_t act_kind, float act_a,
+                                         const aotc_conv_params *geo, const int32_t *koff, int32_t act_kind, float act_a,
                                          float act_b) {
-  const int32_t N = g[0], G = g[1], Mg = g[3], IH = g[5], IW = g[6], OH = g[8], OW = g[9];
-  const int32_t KH = g[11], KW = g[12], SH = g[14], SW = g[15], DH = g[17], DW = g[18];
-  const int32_t PH = g[20], PW = g[21], T = KH * KW, P = OH * OW;
+  const int32_t N = geo->n, G = geo->groups, Mg = geo->mg, IH = geo->in[1], IW = geo->in[2], OH = geo->out[1], OW = geo->out[2];
+  const int32_t KH = geo->kernel[1], KW = geo->kernel[2], SH = geo->stride[1], SW = geo->stride[2], DH = geo->dilation[1], DW = geo->dilation[2];
+  const int32_t PH = geo->pad[1], PW = geo->pad[2], T = KH * KW, P = OH * OW;
   const int32_t flat = KH == 3 && KW == 3 && SH == 1 && SW == 1 && DH == 1 && DW == 1 && PH == 1 && PW == 1 &&
                        OH == IH && OW == IW;
   const int32_t flat2 = KH == 3 && KW == 3 && SH == 2 && SW == 2 && DH == 1 && DW == 1 && PH == 1 && PW == 1 &&
@@ -752,7 +763,7 @@ AOTC_KERNEL void aotc_conv_depthwise_f32(const float *x, const float *w, const f
  * AOTC_CONV_PW_MR output channels stored k-major, per group:
  *   wp[(block*K + k)*MR + r] = w[block*MR + r][k], rows past Mg repeating the last.
  * A tile is MR channels x NP pixels: per k one vector of weights and NP
- * broadcast inputs. g as for aotc_conv_f32 (method POINTWISE).
+ * broadcast inputs. geo as for aotc_conv_f32 (method POINTWISE).
  */
 #define AOTC_CONV_PW_MR 16
 #if defined(AOTC_CONV_VEC)
@@ -812,8 +823,8 @@ static AOTC_UNUSED void aotc_conv_pw_tile_f32(const float *x, const float *wb, c
 #endif
 
 AOTC_KERNEL void aotc_conv_pw_f32(const float *x, const float *wpacked, const float *bias, float *y,
-                                  const int32_t *g, int32_t act_kind, float act_a, float act_b) {
-  const int32_t N = g[0], G = g[1], K = g[2], Mg = g[3], P = g[7] * g[8] * g[9];
+                                  const aotc_conv_params *geo, int32_t act_kind, float act_a, float act_b) {
+  const int32_t N = geo->n, G = geo->groups, K = geo->cg, Mg = geo->mg, P = geo->out[0] * geo->out[1] * geo->out[2];
   const int32_t blocks = (Mg + AOTC_CONV_PW_MR - 1) / AOTC_CONV_PW_MR;
   aotc_conv_act act_s;
   const aotc_conv_act *act = act_kind ? &act_s : NULL;
@@ -839,14 +850,14 @@ AOTC_KERNEL void aotc_conv_pw_f32(const float *x, const float *wpacked, const fl
 
 /*
  * Direct convolution for any geometry: the simple reference path, used for
- * double precision. g as above (g[22] unused).
+ * double precision. geo as above (geo->method unused).
  */
 #define AOTC_CONV_DIRECT(SFX, T)                                                                              \
-  AOTC_KERNEL void aotc_conv_direct_##SFX(const T *x, const T *w, const T *bias, T *y, const int32_t *g) {   \
-    const int32_t N = g[0], G = g[1], Cg = g[2], Mg = g[3], ID = g[4], IH = g[5], IW = g[6];                  \
-    const int32_t OD = g[7], OH = g[8], OW = g[9], KD = g[10], KH = g[11], KW = g[12];                        \
-    const int32_t SD = g[13], SH = g[14], SW = g[15], DD = g[16], DH = g[17], DW = g[18];                     \
-    const int32_t PD = g[19], PH = g[20], PW = g[21];                                                         \
+  AOTC_KERNEL void aotc_conv_direct_##SFX(const T *x, const T *w, const T *bias, T *y, const aotc_conv_params *geo) {   \
+    const int32_t N = geo->n, G = geo->groups, Cg = geo->cg, Mg = geo->mg, ID = geo->in[0], IH = geo->in[1], IW = geo->in[2];                  \
+    const int32_t OD = geo->out[0], OH = geo->out[1], OW = geo->out[2], KD = geo->kernel[0], KH = geo->kernel[1], KW = geo->kernel[2];                        \
+    const int32_t SD = geo->stride[0], SH = geo->stride[1], SW = geo->stride[2], DD = geo->dilation[0], DH = geo->dilation[1], DW = geo->dilation[2];                     \
+    const int32_t PD = geo->pad[0], PH = geo->pad[1], PW = geo->pad[2];                                                         \
     int32_t n, gi, m, od, oh, ow, c, kd, kh, kw;                                                               \
     for (n = 0; n < N; ++n)                                                                                    \
       for (gi = 0; gi < G; ++gi)                                                                               \
@@ -883,15 +894,15 @@ AOTC_CONV_DIRECT(f64, double)
 
 /*
  * ConvTranspose, direct: every input pixel scatters x * w[tap] to output
- * pixel i*S - P + tap*D. g is laid out like Conv's, with Cg the input channels
+ * pixel i*S - P + tap*D. geo is filled like Conv's, with Cg the input channels
  * per group, Mg the output channels per group, and w ONNX's [C, Mg, KD, KH, KW].
  */
 #define AOTC_CONV_TRANSPOSE(SFX, T)                                                                           \
-  AOTC_KERNEL void aotc_conv_transpose_##SFX(const T *x, const T *w, const T *bias, T *y, const int32_t *g) { \
-    const int32_t N = g[0], G = g[1], Cg = g[2], Mg = g[3], ID = g[4], IH = g[5], IW = g[6];                  \
-    const int32_t OD = g[7], OH = g[8], OW = g[9], KD = g[10], KH = g[11], KW = g[12];                        \
-    const int32_t SD = g[13], SH = g[14], SW = g[15], DD = g[16], DH = g[17], DW = g[18];                     \
-    const int32_t PD = g[19], PH = g[20], PW = g[21];                                                         \
+  AOTC_KERNEL void aotc_conv_transpose_##SFX(const T *x, const T *w, const T *bias, T *y, const aotc_conv_params *geo) { \
+    const int32_t N = geo->n, G = geo->groups, Cg = geo->cg, Mg = geo->mg, ID = geo->in[0], IH = geo->in[1], IW = geo->in[2];                  \
+    const int32_t OD = geo->out[0], OH = geo->out[1], OW = geo->out[2], KD = geo->kernel[0], KH = geo->kernel[1], KW = geo->kernel[2];                        \
+    const int32_t SD = geo->stride[0], SH = geo->stride[1], SW = geo->stride[2], DD = geo->dilation[0], DH = geo->dilation[1], DW = geo->dilation[2];                     \
+    const int32_t PD = geo->pad[0], PH = geo->pad[1], PW = geo->pad[2];                                                         \
     const ptrdiff_t out_plane = (ptrdiff_t)OD * OH * OW, in_plane = (ptrdiff_t)ID * IH * IW;                  \
     int32_t n, gi, m, c, kd, kh, kw, id, ih, iw;                                                               \
     ptrdiff_t i;                                                                                               \
@@ -959,10 +970,10 @@ AOTC_CONV_TRANSPOSE(f64, double)
   }
 
 #define AOTC_CONV_INT_GEOMETRY                                                                                          \
-  const int32_t N = g[0], G = g[1], Cg = g[2], Mg = g[3], ID = g[4], IH = g[5], IW = g[6];                              \
-  const int32_t OD = g[7], OH = g[8], OW = g[9], KD = g[10], KH = g[11], KW = g[12];                                    \
-  const int32_t SD = g[13], SH = g[14], SW = g[15], DD = g[16], DH = g[17], DW = g[18];                                 \
-  const int32_t PD = g[19], PH = g[20], PW = g[21];                                                                     \
+  const int32_t N = geo->n, G = geo->groups, Cg = geo->cg, Mg = geo->mg, ID = geo->in[0], IH = geo->in[1], IW = geo->in[2];                              \
+  const int32_t OD = geo->out[0], OH = geo->out[1], OW = geo->out[2], KD = geo->kernel[0], KH = geo->kernel[1], KW = geo->kernel[2];                                    \
+  const int32_t SD = geo->stride[0], SH = geo->stride[1], SW = geo->stride[2], DD = geo->dilation[0], DH = geo->dilation[1], DW = geo->dilation[2];                                 \
+  const int32_t PD = geo->pad[0], PH = geo->pad[1], PW = geo->pad[2];                                                                     \
   int32_t n, gi, m, od, oh, ow, c, kd, kh, kw;
 
 /*
@@ -974,7 +985,7 @@ AOTC_CONV_TRANSPOSE(f64, double)
  */
 #define AOTC_CONV_QUANT(SFX, XT, WT, YMIN, YMAX)                                                                        \
   AOTC_KERNEL void aotc_conv_integer_##SFX(const XT *x, const WT *w, const XT *x_zp, const WT *w_zp,                    \
-                                           int32_t *y, const int32_t *g, int32_t w_zp_count) {                          \
+                                           int32_t *y, const aotc_conv_params *geo, int32_t w_zp_count) {                          \
     AOTC_CONV_INT_GEOMETRY                                                                                              \
     const int32_t xz = x_zp ? (int32_t)x_zp[0] : 0;                                                                     \
     for (n = 0; n < N; ++n)                                                                                             \
@@ -992,7 +1003,7 @@ AOTC_CONV_TRANSPOSE(f64, double)
   }                                                                                                                     \
   AOTC_KERNEL void aotc_qlinearconv_##SFX(const XT *x, const float *x_scale, const XT *x_zp, const WT *w,               \
                                           const float *w_scale, const WT *w_zp, const float *y_scale,                   \
-                                          const XT *y_zp, const int32_t *bias, XT *y, const int32_t *g,                 \
+                                          const XT *y_zp, const int32_t *bias, XT *y, const aotc_conv_params *geo,                 \
                                           int32_t per_channel) {                                                        \
     AOTC_CONV_INT_GEOMETRY                                                                                              \
     const int32_t xz = (int32_t)x_zp[0], yz = (int32_t)y_zp[0];                                                         \
@@ -1208,14 +1219,14 @@ static AOTC_UNUSED void aotc_sconv_4x1(int32_t K, const float *A, const float *b
 
 /* Conv with aotc_conv_f32's arguments (see there) on scalar accumulators. */
 AOTC_KERNEL void aotc_sconv_f32(const float *x, const float *w, const float *wpacked, const float *bias, float *y,
-                                void *scratch, const int32_t *g, const int32_t *koff, int32_t act_kind, float act_a,
+                                void *scratch, const aotc_conv_params *geo, const int32_t *koff, int32_t act_kind, float act_a,
                                 float act_b) {
-  const int32_t N = g[0], G = g[1], Cg = g[2], Mg = g[3], ID = g[4], IH = g[5], IW = g[6];
-  const int32_t OD = g[7], OH = g[8], OW = g[9], P = OD * OH * OW;
-  const int32_t K = Cg * g[10] * g[11] * g[12];
-  const int32_t SD = g[13], SH = g[14], SW = g[15], method = g[22];
-  const int32_t Dph = OD + (g[10] - 1) * g[16] / SD, Hph = OH + (g[11] - 1) * g[17] / SH;
-  const int32_t Wph = OW + (g[12] - 1) * g[18] / SW;
+  const int32_t N = geo->n, G = geo->groups, Cg = geo->cg, Mg = geo->mg, ID = geo->in[0], IH = geo->in[1], IW = geo->in[2];
+  const int32_t OD = geo->out[0], OH = geo->out[1], OW = geo->out[2], P = OD * OH * OW;
+  const int32_t K = Cg * geo->kernel[0] * geo->kernel[1] * geo->kernel[2];
+  const int32_t SD = geo->stride[0], SH = geo->stride[1], SW = geo->stride[2], method = geo->method;
+  const int32_t Dph = OD + (geo->kernel[0] - 1) * geo->dilation[0] / SD, Hph = OH + (geo->kernel[1] - 1) * geo->dilation[1] / SH;
+  const int32_t Wph = OW + (geo->kernel[2] - 1) * geo->dilation[2] / SW;
   const ptrdiff_t chan = (ptrdiff_t)SD * SH * SW * Dph * Hph * Wph;
   const ptrdiff_t packed_group = (ptrdiff_t)(Mg + AOTC_CONV_MR - 1) / AOTC_CONV_MR * AOTC_CONV_MR * K;
   float *wp = (float *)scratch;
@@ -1237,10 +1248,10 @@ AOTC_KERNEL void aotc_sconv_f32(const float *x, const float *w, const float *wpa
       const float *wg = wpacked ? wpacked + gi * packed_group : wp;
       const float *bg = bias ? bias + (ptrdiff_t)gi * Mg : NULL;
       float *yg = y + ((ptrdiff_t)n * G + gi) * Mg * P;
-      if (!wpacked) aotc_conv_pack_f32(w + (ptrdiff_t)gi * Mg * K, Mg, K, wp);
+      if (!wpacked) aotc_conv_pack_f32(w + (ptrdiff_t)gi * Mg * K, Mg, K, AOTC_CONV_MR, wp);
       if (method != AOTC_CONV_POINTWISE) {
         for (c = 0; c < Cg; ++c)
-          aotc_conv_phase_copy_f32(xg + (ptrdiff_t)c * ID * IH * IW, buf + c * chan, g, Dph, Hph, Wph);
+          aotc_conv_phase_copy_f32(xg + (ptrdiff_t)c * ID * IH * IW, buf + c * chan, geo, Dph, Hph, Wph);
         for (i = 0; i < AOTC_CONV_NR_MAX; ++i) buf[Cg * chan + i] = 0.0f; /* read past the end by the last tile */
         b = buf;
       } else if (P < 4) {
@@ -1265,11 +1276,11 @@ AOTC_KERNEL void aotc_sconv_f32(const float *x, const float *w, const float *wpa
 /* Depthwise conv with aotc_conv_depthwise_f32's arguments (see there), 4 output
  * pixels at a time with the tap loop innermost. */
 AOTC_KERNEL void aotc_sconv_depthwise_f32(const float *x, const float *w, const float *bias, float *y, void *scratch,
-                                          const int32_t *g, const int32_t *koff, int32_t act_kind, float act_a,
+                                          const aotc_conv_params *geo, const int32_t *koff, int32_t act_kind, float act_a,
                                           float act_b) {
-  const int32_t N = g[0], G = g[1], Mg = g[3], IH = g[5], IW = g[6], OH = g[8], OW = g[9];
-  const int32_t KH = g[11], KW = g[12], SH = g[14], SW = g[15];
-  const int32_t Hph = OH + (KH - 1) * g[17] / SH, Wph = OW + (KW - 1) * g[18] / SW;
+  const int32_t N = geo->n, G = geo->groups, Mg = geo->mg, IH = geo->in[1], IW = geo->in[2], OH = geo->out[1], OW = geo->out[2];
+  const int32_t KH = geo->kernel[1], KW = geo->kernel[2], SH = geo->stride[1], SW = geo->stride[2];
+  const int32_t Hph = OH + (KH - 1) * geo->dilation[1] / SH, Wph = OW + (KW - 1) * geo->dilation[2] / SW;
   const ptrdiff_t chan = (ptrdiff_t)SH * SW * Hph * Wph;
   const int32_t T = KH * KW;
   const aotc_sconv_tiling tl = aotc_sconv_tiles(1, OH, OW, Hph, Wph, 0);
@@ -1288,7 +1299,7 @@ AOTC_KERNEL void aotc_sconv_depthwise_f32(const float *x, const float *w, const 
   for (i = 0; i < 32; ++i) xp[chan + i] = 0.0f;
   for (n = 0; n < N; ++n)
     for (gi = 0; gi < G; ++gi) {
-      aotc_conv_phase_copy_f32(x + ((ptrdiff_t)n * G + gi) * IH * IW, xp, g, 1, Hph, Wph);
+      aotc_conv_phase_copy_f32(x + ((ptrdiff_t)n * G + gi) * IH * IW, xp, geo, 1, Hph, Wph);
       for (mm = 0; mm < Mg; ++mm) {
         const int32_t m = gi * Mg + mm;
         const float *wk = w + (ptrdiff_t)m * T, b0 = bias ? bias[m] : 0.0f;

@@ -30,6 +30,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "kernel_params.h"
+
 #if defined(__GNUC__) || defined(__clang__)
 #define AOTC_UNUSED __attribute__((unused))
 #else

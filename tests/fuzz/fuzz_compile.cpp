@@ -28,12 +28,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   try {
     aotc::ImportOptions options;
     std::unique_ptr<aotc::Graph> graph = aotc::import_onnx_bytes(bytes, aotc_fuzz::model_path(), options);
-    aotc::run_graph_pipeline(*graph);
     // Targets choose different kernels and layouts: pick one from the input's bytes.
     const std::vector<aotc::Target> &targets = aotc::all_targets();
     uint32_t h = 2166136261u;  // FNV-1a of the input
     for (size_t i = 0; i < size; ++i) h = (h ^ data[i]) * 16777619u;
-    aotc::Program program = aotc::lower_and_plan(*graph, 16, targets[h % targets.size()]);
+    const aotc::Target &target = targets[h % targets.size()];
+    aotc::run_graph_pipeline(*graph, target);
+    aotc::Program program = aotc::lower_and_plan(*graph, 16, target);
     aotc::EmitOptions emit;
     emit.name = "model";
     emit.source_file = "model.onnx";

@@ -63,3 +63,42 @@ TEST_CASE("kernel calls that do not match the C signature are internal errors", 
   scratch.scratch(16).out(y).i(4).f(2.0);
   CHECK_THAT(error_of([&] { check_kernel_call(scratch, "test"); }), Contains("is scratch memory"));
 }
+
+TEST_CASE("geometry goes to kernels as named structs, checked by type", "[kernel-call]") {
+  const KernelInfo *conv = find_kernel("aotc_conv_direct_f64");  // (x, w, bias, y, const aotc_conv_params *geo)
+  REQUIRE(conv);
+  REQUIRE(conv->params.size() == 5);
+  CHECK(conv->params[4].text() == "const aotc_conv_params *");
+
+  Graph g;
+  Value *x = input(g, "x", {1, 1, 1, 2}, DType::Double);
+  Value *w = input(g, "w", {1, 1, 1, 1}, DType::Double);
+  Value *y = typed_value(g, "y", Value::Kind::Intermediate, {1, 1, 1, 2}, DType::Double);
+  aotc_conv_params geo{};
+  geo.n = geo.groups = geo.cg = geo.mg = 1;
+  for (int i = 0; i < 3; ++i) geo.kernel[i] = geo.stride[i] = geo.dilation[i] = geo.in[i] = geo.out[i] = 1;
+  geo.in[2] = geo.out[2] = 2;
+  KernelCall good;
+  good.kernel = "aotc_conv_direct_f64";
+  good.in(x).in(w).in(nullptr).out(y).params(geo);
+  CHECK_NOTHROW(check_kernel_call(good, "test"));
+  // The struct's words are its fields in declaration order, arrays inline (23 int32_t).
+  const KernelArg &p = good.args[4];
+  CHECK(p.params_type == "aotc_conv_params");
+  REQUIRE(p.params_words.size() == 23);
+  CHECK(p.params_words[6] == 2);  // in[2]
+  CHECK(p.params.front().name == "n");
+  CHECK(p.params.back().name == "method");
+
+  KernelCall numbered;
+  numbered.kernel = "aotc_conv_direct_f64";
+  numbered.in(x).in(w).in(nullptr).out(y).ints(std::vector<int64_t>(23, 1));
+  CHECK_THAT(error_of([&] { check_kernel_call(numbered, "test"); }),
+             Contains("argument 5 of aotc_conv_direct_f64 is an int32_t array, but the kernel takes const "
+                      "aotc_conv_params *"));
+  KernelCall wrong_kernel;
+  wrong_kernel.kernel = "aotc_scale_f32";
+  wrong_kernel.params(geo).out(y).i(4).f(2.0);
+  CHECK_THAT(error_of([&] { check_kernel_call(wrong_kernel, "test"); }),
+             Contains("argument 1 of aotc_scale_f32 is a aotc_conv_params struct, but the kernel takes const float *"));
+}

@@ -1,0 +1,48 @@
+// The geometry structs of runtime-c/kernels/kernel_params.h, seen from the
+// compiler: ops fill them in by field name, KernelCall::params() records the
+// struct's bytes and its fields, codegen prints them as a `static const`
+// struct with designated initializers, and the evaluator hands the bytes to
+// the kernel. Each struct's field list lives here once; KernelCall::params
+// checks it covers the whole struct, so a field added in C but not here is
+// an internal error, not a silently zero field.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "runtime-c/kernels/kernel_params.h"
+
+namespace aotc {
+
+/// One field of a params struct: a name and its int32 value(s).
+struct ParamsField {
+  std::string name;
+  std::vector<int32_t> values;
+  bool is_array = false;
+};
+
+/// Specialised for each params struct: its C name and fields in order.
+template <typename S>
+struct ParamsTraits;
+
+template <>
+struct ParamsTraits<aotc_conv_params> {
+  static constexpr const char *c_name = "aotc_conv_params";
+  static std::vector<ParamsField> fields(const aotc_conv_params &p) {
+    auto one = [](const char *name, int32_t v) { return ParamsField{name, {v}, false}; };
+    auto three = [](const char *name, const int32_t *v) { return ParamsField{name, {v[0], v[1], v[2]}, true}; };
+    return {one("n", p.n),           one("groups", p.groups),        one("cg", p.cg),
+            one("mg", p.mg),         three("in", p.in),              three("out", p.out),
+            three("kernel", p.kernel), three("stride", p.stride),    three("dilation", p.dilation),
+            three("pad", p.pad),     one("method", p.method)};
+  }
+};
+
+/// Whether ParamsTraits<S> exists (S is a params struct).
+template <typename S, typename = void>
+struct is_params_struct : std::false_type {};
+template <typename S>
+struct is_params_struct<S, std::void_t<decltype(ParamsTraits<S>::c_name)>> : std::true_type {};
+
+}  // namespace aotc

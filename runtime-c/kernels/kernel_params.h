@@ -1,0 +1,31 @@
+/*
+ * kernel_params.h -- the geometry structs kernels take, one per kernel family,
+ * instead of numbered int arrays. aotc fills them in (the ops/ files, by field
+ * name) and emits them as `static const` structs with designated
+ * initializers; ops/kernel_params.h lists their fields for that. Every field
+ * is an int32_t or an array of them.
+ */
+#ifndef AOTC_KERNEL_PARAMS_H
+#define AOTC_KERNEL_PARAMS_H
+
+#include <stdint.h>
+
+/*
+ * A convolution (Conv, ConvTranspose, ConvInteger, QLinearConv) over 3
+ * spatial dims D, H, W; 1D and 2D convs have leading size-1 dims.
+ * Weights are ONNX's [M, Cg, KD, KH, KW] (ConvTranspose: [C, Mg, ...]).
+ */
+typedef struct aotc_conv_params_s {
+  int32_t n;           /* batch */
+  int32_t groups;
+  int32_t cg, mg;      /* input and output channels per group */
+  int32_t in[3];       /* input D, H, W */
+  int32_t out[3];      /* output D, H, W */
+  int32_t kernel[3];
+  int32_t stride[3];
+  int32_t dilation[3];
+  int32_t pad[3];      /* pads at the beginning of D, H, W */
+  int32_t method;      /* aotc_conv_f32: AOTC_CONV_SHIFTED or AOTC_CONV_POINTWISE (conv.c) */
+} aotc_conv_params;
+
+#endif

@@ -1,0 +1,160 @@
+// Layouts in the IR (ir/graph.h Layout) and the choose-layouts pass
+// (passes/choose_layouts.cpp): which weights get packed for which target, the
+// packed data against an independent re-implementation of the format, the
+// text form, the verifier's checks and the pass's idempotence.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "codegen/emit_c.h"
+#include "ir/target.h"
+#include "passes/pipeline.h"
+#include "test_util.h"
+
+using namespace aotc;
+using namespace aotc_test;
+using Catch::Matchers::Contains;
+
+namespace {
+
+std::vector<float> iota_floats(size_t n, float scale) {
+  std::vector<float> v(n);
+  for (size_t i = 0; i < n; ++i) v[i] = scale * static_cast<float>(i + 1);
+  return v;
+}
+
+Node *conv(Graph &g, const std::string &name, Value *x, Value *w, Value *y, int64_t group = 1, int64_t pad = 0) {
+  Node *n = node(g, "Conv", name, {x, w}, {y});
+  n->attrs["group"].value = group;
+  n->attrs["pads"].value = std::vector<int64_t>{pad, pad, pad, pad};
+  return n;
+}
+
+// x[1,4,4,4] -> 1x1 conv (6 channels, 16 pixels) -> 3x3 conv (5) -> depthwise 3x3 -> MaxPool -> y.
+Graph conv_chain() {
+  Graph g;
+  g.name = "chain";
+  g.opsets[""] = 13;
+  Value *x = input(g, "x", {1, 4, 4, 4});
+  Value *w1 = f32_constant(g, "w1", iota_floats(24, 0.01f), {6, 4, 1, 1});
+  Value *w2 = f32_constant(g, "w2", iota_floats(270, 0.001f), {5, 6, 3, 3});
+  Value *w3 = f32_constant(g, "w3", iota_floats(45, 0.01f), {5, 1, 3, 3});
+  Value *c1 = temp(g, "c1"), *c2 = temp(g, "c2"), *c3 = temp(g, "c3"), *y = temp(g, "y");
+  conv(g, "pointwise", x, w1, c1);
+  conv(g, "full", c1, w2, c2, 1, 1);
+  conv(g, "depthwise", c2, w3, c3, 5, 1);
+  Node *pool = node(g, "MaxPool", "pool", {c3}, {y});
+  pool->attrs["kernel_shape"].value = std::vector<int64_t>{2, 2};
+  pool->attrs["strides"].value = std::vector<int64_t>{2, 2};
+  set_output(g, y);
+  return g;
+}
+
+const Value &value_named(const Graph &g, const std::string &name) {
+  const Value *v = g.find_value(name);
+  REQUIRE(v != nullptr);
+  return *v;
+}
+
+}  // namespace
+
+TEST_CASE("choose-layouts packs constant conv weights in the format the target's kernel reads", "[layouts]") {
+  Graph g = conv_chain();
+  SECTION("host: few-pixel pointwise convs get conv_mr16, other GEMM convs conv_mr4, depthwise stays ONNX's") {
+    run_graph_pipeline(g, find_target("host"));
+    std::string ir = print_graph(g);
+    CHECK_THAT(ir, Contains("const  %w1.packed : f32[6,4,1,1] packed(conv_mr16[1,1,4,16])\n"));
+    CHECK_THAT(ir, Contains("const  %w2.packed : f32[5,6,3,3] packed(conv_mr4[1,2,54,4])\n"));
+    CHECK_THAT(ir, Contains("const  %w3 : f32[5,1,3,3]\n"));
+    // Activations between conv/pool kernels are channels-first; graph inputs and outputs keep ONNX's layout.
+    CHECK_THAT(ir, Contains("%c1 : f32[1,6,4,4] nchw = Conv(%x, %w1.packed)"));
+    CHECK_THAT(ir, Contains("%c3 : f32[1,5,4,4] nchw = Conv(%c2, %w3)"));
+    CHECK_THAT(ir, Contains("%y : f32[1,5,2,2] = MaxPool(%c3)"));
+    CHECK_THAT(ir, Contains("input  %x : f32[1,4,4,4]\n"));
+    // The packing nodes were evaluated at compile time; the unpacked weights are gone.
+    for (auto &n : g.nodes) CHECK(n->op != "PackConvWeights");
+    CHECK(g.find_value("w1") == nullptr);
+    CHECK(g.find_value("w2") == nullptr);
+    // Memory is the packed storage, padding included (5 rows pad to 8).
+    CHECK(value_named(g, "w2.packed").byte_size() == 8 * 54 * sizeof(float));
+  }
+  SECTION("cortex-m4 (no float SIMD): every GEMM conv gets conv_mr4, which aotc_sconv_f32 reads") {
+    run_graph_pipeline(g, find_target("cortex-m4"));
+    std::string ir = print_graph(g);
+    CHECK_THAT(ir, Contains("const  %w1.packed : f32[6,4,1,1] packed(conv_mr4[1,2,4,4])\n"));
+    CHECK_THAT(ir, Contains("const  %w2.packed : f32[5,6,3,3] packed(conv_mr4[1,2,54,4])\n"));
+  }
+}
+
+TEST_CASE("packed conv weights hold the conv_mr<MR> format: blocks of MR rows, k-major, last row repeated",
+          "[layouts]") {
+  Graph g = conv_chain();
+  run_graph_pipeline(g, find_target("cortex-m4"));
+  std::vector<float> w = iota_floats(270, 0.001f);  // w2: M=5 rows of K=54
+  const Value &packed = value_named(g, "w2.packed");
+  REQUIRE(packed.constant->shape == Shape{1, 2, 54, 4});
+  const float *p = packed.constant->data<float>();
+  for (int64_t b = 0; b < 2; ++b)
+    for (int64_t k = 0; k < 54; ++k)
+      for (int64_t r = 0; r < 4; ++r) {
+        int64_t row = std::min<int64_t>(b * 4 + r, 4);
+        INFO("block " << b << " k " << k << " r " << r);
+        REQUIRE(p[(b * 54 + k) * 4 + r] == w[static_cast<size_t>(row * 54 + k)]);
+      }
+}
+
+TEST_CASE("choose-layouts packs a shared weight once and is idempotent", "[layouts]") {
+  Graph g;
+  g.opsets[""] = 13;
+  Value *x = input(g, "x", {1, 2, 3, 3});
+  Value *w = f32_constant(g, "w", iota_floats(18, 0.1f), {1, 2, 3, 3});
+  Value *a = temp(g, "a"), *b = temp(g, "b"), *y = temp(g, "y");
+  conv(g, "left", x, w, a, 1, 1);
+  conv(g, "right", x, w, b, 1, 1);
+  node(g, "Add", "add", {a, b}, {y});
+  set_output(g, y);
+  infer_shapes_and_fold(g);
+  const Target &host = find_target("host");
+  CHECK(choose_layouts(g, host));
+  verify_graph(g, true);
+  REQUIRE(g.nodes.size() == 4);
+  CHECK(g.nodes[0]->op == "PackConvWeights");
+  CHECK(g.nodes[1]->inputs[1] == g.nodes[2]->inputs[1]);
+  CHECK(!choose_layouts(g, host));  // nothing left to do
+  infer_shapes_and_fold(g);
+  verify_graph(g, true);
+  CHECK(g.nodes.size() == 3);
+  CHECK(g.nodes[0]->inputs[1]->is_constant());
+}
+
+TEST_CASE("the verifier checks packed layouts", "[layouts][ir]") {
+  Graph g = conv_chain();
+  run_graph_pipeline(g, find_target("host"));
+  Value &packed = *g.find_value("w2.packed");
+  SECTION("a packed constant's data must have the storage shape") {
+    packed.layout.storage = {1, 1, 54, 4};
+    CHECK_THAT(error_of([&] { verify_graph(g, true); }),
+               Contains("packed constant 'w2.packed' holds data of shape [1,2,54,4], its layout stores [1,1,54,4]"));
+  }
+  SECTION("graph outputs keep ONNX's layout") {
+    g.outputs[0]->layout = Layout::packed("conv_mr4", {1});
+    CHECK_THAT(error_of([&] { verify_graph(g, true); }), Contains("'y' has a packed layout"));
+  }
+}
+
+TEST_CASE("generated C holds packed weights and named geometry structs", "[layouts][codegen]") {
+  Graph g = conv_chain();
+  const Target &host = find_target("host");
+  run_graph_pipeline(g, host);
+  Program program = lower_and_plan(g, 16, host);
+  EmitOptions emit;
+  emit.name = "chain";
+  std::string c = emit_c(program, emit).at("chain.c");
+  // 8 rows of 54 (5 padded to 8) for the 3x3 conv, packed conv_mr4.
+  CHECK_THAT(c, Contains("/* \"w2.packed\" f32[5,6,3,3], packed conv_mr4[1,2,54,4] */"));
+  CHECK_THAT(c, Contains("static const float chain_w1_w2_packed[432] = {"));
+  CHECK_THAT(c, Contains("static const aotc_conv_params chain_p1 = {.n = 1, .groups = 1, .cg = 6, .mg = 5, "
+                         ".in = {1, 4, 4}, .out = {1, 4, 4}, .kernel = {1, 3, 3}, .stride = {1, 1, 1}, "
+                         ".dilation = {1, 1, 1}, .pad = {0, 1, 1}, .method = 0};"));
+  CHECK_THAT(c, Contains(", &chain_p1, "));
+}
