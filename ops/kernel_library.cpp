@@ -9,93 +9,23 @@
 #include <type_traits>
 #include <utility>
 
-// The kernels, compiled as C++ in this one translation unit (they are static).
-#if defined(__GNUC__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#pragma GCC diagnostic ignored "-Wsign-compare"
-#pragma GCC diagnostic ignored "-Wold-style-cast"
-#endif
-#include "kernel_includes.inc"
-#if defined(__GNUC__)
-#pragma GCC diagnostic pop
-#endif
-
 namespace aotc {
+
+// The kernel tables of the generated translation units, one per kernel file.
+#define AOTC_KERNEL_TABLE(stem) extern const KernelTable kKernelTable_##stem;
+#include "kernel_tables.inc"
+#undef AOTC_KERNEL_TABLE
 
 namespace {
 
-template <typename P>
-P convert_arg(const KernelArgValue &a) {
-  if constexpr (std::is_pointer_v<P>) {
-    return reinterpret_cast<P>(a.ptr);
-  } else if constexpr (std::is_floating_point_v<P>) {
-    return static_cast<P>(a.f);
-  } else {
-    return static_cast<P>(a.i);
-  }
-}
-
-template <typename... P, size_t... I>
-void invoke_with(void (*fn)(P...), const std::vector<KernelArgValue> &args, std::index_sequence<I...>) {
-  fn(convert_arg<P>(args[I])...);
-}
-
-// The C name of a kernel parameter's pointee type, for signature checks.
-template <typename T>
-const char *c_type_name() {
-  if constexpr (std::is_void_v<T>) return "void";
-  else if constexpr (std::is_same_v<T, float>) return "float";
-  else if constexpr (std::is_same_v<T, double>) return "double";
-  else if constexpr (std::is_same_v<T, int8_t>) return "int8_t";
-  else if constexpr (std::is_same_v<T, uint8_t>) return "uint8_t";
-  else if constexpr (std::is_same_v<T, int16_t>) return "int16_t";
-  else if constexpr (std::is_same_v<T, uint16_t>) return "uint16_t";
-  else if constexpr (std::is_same_v<T, int32_t>) return "int32_t";
-  else if constexpr (std::is_same_v<T, uint32_t>) return "uint32_t";
-  else if constexpr (std::is_same_v<T, int64_t>) return "int64_t";
-  else if constexpr (std::is_same_v<T, uint64_t>) return "uint64_t";
-  else if constexpr (is_params_struct<T>::value) return ParamsTraits<T>::c_name;
-  else return "(other)";
-}
-
-template <typename P>
-KernelParam param_of() {
-  KernelParam p;
-  if constexpr (std::is_pointer_v<P>) {
-    using T = std::remove_pointer_t<P>;
-    p.kind = KernelParam::Kind::Pointer;
-    p.to_const = std::is_const_v<T>;
-    p.pointee = c_type_name<std::remove_cv_t<T>>();
-  } else if constexpr (std::is_floating_point_v<P>) {
-    p.kind = KernelParam::Kind::Float;
-  } else {
-    static_assert(std::is_integral_v<P>, "kernel parameters are pointers, integers or floats");
-    p.kind = KernelParam::Kind::Int;
-  }
-  return p;
-}
-
-template <typename... P>
-std::vector<KernelParam> params_of(void (*)(P...)) {
-  return {param_of<P>()...};
-}
-
-// Turns a kernel's C signature into a uniform invoker, by template deduction.
-template <typename... P>
-auto make_invoker(void (*)(P...)) {
-  return +[](void (*fn)(P...), const std::vector<KernelArgValue> &args) {
-    invoke_with(fn, args, std::index_sequence_for<P...>{});
+const std::vector<const KernelTable *> &kernel_tables() {
+  static const std::vector<const KernelTable *> tables = {
+#define AOTC_KERNEL_TABLE(stem) &kKernelTable_##stem,
+#include "kernel_tables.inc"
+#undef AOTC_KERNEL_TABLE
   };
+  return tables;
 }
-
-#define AOTC_KERNEL_ENTRY(file, name)                                                              \
-  KernelInfo{#name, #file, [](const std::vector<KernelArgValue> &args) { make_invoker(&name)(&name, args); }, \
-             params_of(&name)},
-const KernelInfo kKernels[] = {
-#include "kernel_list.inc"
-};
-#undef AOTC_KERNEL_ENTRY
 
 }  // namespace
 
@@ -150,7 +80,8 @@ void check_kernel_call(const KernelCall &call, const std::string &where) {
 const KernelInfo *find_kernel(const std::string &name) {
   static const std::map<std::string, const KernelInfo *> index = [] {
     std::map<std::string, const KernelInfo *> m;
-    for (const KernelInfo &k : kKernels) m[k.name] = &k;
+    for (const KernelTable *t : kernel_tables())
+      for (size_t i = 0; i < t->count; ++i) m[t->kernels[i].name] = &t->kernels[i];
     return m;
   }();
   auto it = index.find(name);
@@ -159,7 +90,8 @@ const KernelInfo *find_kernel(const std::string &name) {
 
 std::vector<std::string> kernel_names() {
   std::vector<std::string> names;
-  for (const KernelInfo &k : kKernels) names.push_back(k.name);
+  for (const KernelTable *t : kernel_tables())
+    for (size_t i = 0; i < t->count; ++i) names.push_back(t->kernels[i].name);
   std::sort(names.begin(), names.end());
   return names;
 }

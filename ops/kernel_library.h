@@ -32,6 +32,12 @@ struct KernelInfo {
   std::vector<KernelParam> params;  ///< read from the kernel's C signature when aotc is built
 };
 
+/// The kernels of one runtime-c/kernels file (a generated translation unit).
+struct KernelTable {
+  const KernelInfo *kernels;
+  size_t count;
+};
+
 /// Returns the kernel called `name`, or nullptr.
 const KernelInfo *find_kernel(const std::string &name);
 
