@@ -227,10 +227,9 @@ OpDef conv_def(const std::string &domain, const std::string &op) {
       // (aotc_sconv_depthwise_f32 writes the output directly: the phases and 32 floats of slack.)
       const bool sconv = scalar_fp_target(ctx.target());
       // (aotc_conv_depthwise_f32, runtime-c/kernels/conv_depthwise.c: the 3x3 "same" paths need the input
-      // plane between two zero rows, two column masks and a zero row; the others a zero-padded plane of
-      // (OH - 1)*SH + KH rows, OW rounded up to 16 plus the kernel's width per row.)
-      const int64_t OW16 = (OW + 15) / 16 * 16, We = g[15] == 1 ? OW16 + g[12] - 1 : OW16 + g[12] / 2;
-      const int64_t padded = ((OH - 1) * g[14] + g[11]) * g[15] * We;
+      // plane between two zero rows, two column masks and a zero row; the others the stride phases, a
+      // flat output plane, 256 floats of slack and the tap offsets.)
+      const int64_t padded = g[14] * g[15] * Hph * Wph + OH * Wph + g[11] * g[12] + 256;
       const int64_t flat = (g[5] + 2) * g[6] + 2 * OH * OW + g[6] + 96;
       size_t floats = static_cast<size_t>(sconv ? g[14] * g[15] * Hph * Wph + 32 : (flat > padded ? flat : padded));
       ctx.call(sconv ? "aotc_sconv_depthwise_f32" : "aotc_conv_depthwise_f32")

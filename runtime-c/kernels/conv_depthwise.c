@@ -12,24 +12,20 @@
  *     the centre column are masked off at the image's first and last
  *     column. One contiguous loop per plane, any width. 3x3, stride 2,
  *     pads 1, even input: the same on the input's row and column phases.
- *   - any other kernel with strides 1 or 2 and dilation 1 ("padded"): the
- *     input plane is copied once per channel into a zero-padded plane whose
- *     rows hold, for stride 2 across, the even padded columns and then the
- *     odd ones, so output column ow under tap kw reads a fixed offset plus ow
- *     (the column phase of kw). Blocks of 4 output rows x 2 vectors of
- *     output columns keep 8 accumulators in registers over all KH*KW taps;
- *     the last vector of a row overlaps the one before it (rows narrower
- *     than a vector go through a small buffer). Vectors are 16 floats wide
- *     with AVX-512 (rows of at least 16), else 8 with AVX, else 4; generic
- *     x86-64 builds pick AVX-512 or AVX2+FMA copies at run time as conv.c
- *     does. Plain C adds one tap at a time over each output row.
- *   - anything else (dilations, strides above 2): output row by row, one tap
- *     at a time over the columns it covers; rows outside the image are skipped.
- * The fused activation runs on each finished vector, row or plane.
- * scratch: max((IH + 2)*IW + 2*OH*OW + IW + 96, Hp*Wp) floats (ops/conv.cpp),
- * Hp*Wp the padded plane: Hp = (OH - 1)*SH + KH rows of
- * Wp = OW16 + KW - 1 (SW = 1) or 2*(OW16 + KW/2) (SW = 2) floats,
- * OW16 = OW rounded up to a multiple of 16.
+ *   - anything else (any kernel, strides, dilations, pads): the input
+ *     plane is copied once per channel into its zero-padded stride phases
+ *     (as aotc_conv_f32 does), on which every tap is a constant offset from
+ *     the output's flat index oh*Wph + ow; blocks of up to 8 vectors of
+ *     consecutive flat outputs keep their accumulators in registers over all
+ *     KH*KW taps (the few columns past OW in each row are computed and
+ *     dropped), then the rows are copied out. Vectors are 16 floats wide with
+ *     AVX-512 (planes of at least 8 such vectors), else 8 with AVX, else 4;
+ *     generic x86-64 builds pick AVX-512 or AVX2+FMA copies at run time as
+ *     conv.c does. Plain C adds one tap at a time over the flat plane.
+ * The fused activation runs on each finished vector or plane.
+ * scratch: max((IH + 2)*IW + 2*OH*OW + IW + 96,
+ *              SH*SW*Hph*Wph + OH*Wph + KH*KW + 256) floats (ops/conv.cpp),
+ * Hph = OH + (KH - 1)*DH/SH, Wph = OW + (KW - 1)*DW/SW.
  */
 #include "kernel_common.h"
 
@@ -158,232 +154,180 @@ static AOTC_UNUSED void aotc_conv_dw_flat_f32(const float *x, const float *w, co
     }
 }
 
-/* ---- any kernel, strides 1 and 2: register blocks on a padded plane ------- */
+/* ---- any other conv: flat blocks on the stride phases ------------------- */
 
 /*
- * The padded plane p: row r is padded input row r (input row r - PH), Wp floats
- * (ld) apart; in it, column phase ph (ph < SW) starts at ph*We and holds padded
- * columns ph, ph + SW, ph + 2*SW, ... Output (oh, ow) under tap (kh, kw) reads
- * p[(oh*SH + kh)*ld + (kw % SW)*We + kw / SW + ow].
+ * The input channel is copied into its SH*SW stride phases, each Hph x Wph
+ * (Hph = OH + (KH-1)*DH/SH, Wph = OW + (KW-1)*DW/SW), phase (ph, pw) at (j, l)
+ * holding the zero-padded input at (j*SH + ph - PH, l*SW + pw - PW), as for
+ * aotc_conv_f32. Output pixel (oh, ow) is then flat index q = oh*Wph + ow of
+ * a 1D convolution: under tap t it reads phases[off[t] + q], off[t] a
+ * constant. The kernel computes every q < (OH - 1)*Wph + OW (the columns
+ * ow >= OW are discarded) into a flat buffer, then copies the OW real
+ * columns of each row out.
  */
 #ifdef AOTC_CONV_VEC
-/*
- * NAME##_RxC: output rows 0..R-1 (SH*ld floats apart in p: rs), C vectors of
- * VW columns from column 0 (p and y point at the block's first column):
- *   y[r*ldy + j] = act(b + sum_{kh,kw} wk[kh*KW + kw] * p[r*rs + kh*ld + (kw % SW)*We + kw / SW + j]).
- */
-#define AOTC_CONV_DW_BLOCK(NAME, VT, VI, VW, ATTR, R, C)                                                         \
-  static AOTC_UNUSED ATTR void NAME##_##R##x##C(const float *AOTC_RESTRICT p, ptrdiff_t rs, ptrdiff_t ld,        \
-                                                int32_t SW, int32_t We, int32_t KH, int32_t KW, const float *wk, \
-                                                float b, const aotc_conv_act *act, float *AOTC_RESTRICT y,       \
-                                                ptrdiff_t ldy) {                                                  \
-    VT acc[R][C], v, zero;                                                                                        \
-    int32_t kh, ph, j, r, c;                                                                                      \
+/* NAME##_NV: out[j] = act(b + sum_t wk[t] * p[off[t] + j]) for j < NV vectors of VW floats. */
+#define AOTC_CONV_DW_BLOCK(NAME, VT, VI, VW, ATTR, NV)                                                           \
+  static AOTC_UNUSED ATTR void NAME##_##NV(const float *AOTC_RESTRICT p, const int32_t *off, int32_t T,         \
+                                           const float *wk, float b, const aotc_conv_act *act,                 \
+                                           float *AOTC_RESTRICT out) {                                          \
+    VT acc[NV], v, zero;                                                                                          \
+    int32_t t, c;                                                                                                 \
     memset(&zero, 0, sizeof zero);                                                                                \
-    for (r = 0; r < R; ++r)                                                                                       \
-      for (c = 0; c < C; ++c) acc[r][c] = zero + b;                                                               \
-    for (kh = 0; kh < KH; ++kh)                                                                                   \
-      for (ph = 0; ph < SW; ++ph) {                                                                               \
-        const float *q = p + (ptrdiff_t)kh * ld + (ptrdiff_t)ph * We;                                             \
-        const float *wr = wk + (ptrdiff_t)kh * KW + ph;                                                           \
-        for (j = 0; ph + j * SW < KW; ++j) {                                                                      \
-          const float wt = wr[j * SW];                                                                            \
-          for (r = 0; r < R; ++r)                                                                                 \
-            for (c = 0; c < C; ++c) {                                                                             \
-              memcpy(&v, q + r * rs + j + c * VW, sizeof v);                                                      \
-              acc[r][c] += wt * v;                                                                                \
-            }                                                                                                     \
-        }                                                                                                         \
+    for (c = 0; c < NV; ++c) acc[c] = zero + b;                                                                   \
+    for (t = 0; t < T; ++t) {                                                                                     \
+      const float *q = p + off[t];                                                                                \
+      const float wt = wk[t];                                                                                     \
+      for (c = 0; c < NV; ++c) {                                                                                  \
+        memcpy(&v, q + c * VW, sizeof v);                                                                         \
+        acc[c] += wt * v;                                                                                         \
       }                                                                                                           \
-    for (r = 0; r < R; ++r)                                                                                       \
-      for (c = 0; c < C; ++c) {                                                                                   \
-        if (act) AOTC_CONV_ACTIVATE(VT, VI, acc[r][c], act, zero);                                                \
-        memcpy(y + r * ldy + c * VW, &acc[r][c], sizeof v);                                                       \
-      }                                                                                                           \
-  }
-
-/* NAME##_plane: the whole OH x OW output plane y of one channel from padded plane p. */
-#define AOTC_CONV_DW_PADDED(NAME, VT, VI, VW, ATTR)                                                               \
-  AOTC_CONV_DW_BLOCK(NAME, VT, VI, VW, ATTR, 4, 2)                                                                \
-  AOTC_CONV_DW_BLOCK(NAME, VT, VI, VW, ATTR, 4, 1)                                                                \
-  AOTC_CONV_DW_BLOCK(NAME, VT, VI, VW, ATTR, 1, 2)                                                                \
-  AOTC_CONV_DW_BLOCK(NAME, VT, VI, VW, ATTR, 1, 1)                                                                \
-  static AOTC_UNUSED ATTR void NAME##_plane(const float *p, int32_t ld, int32_t SH, int32_t SW, int32_t We,       \
-                                            int32_t KH, int32_t KW, const float *wk, float b,                   \
-                                            const aotc_conv_act *act, float *y, int32_t OH, int32_t OW) {       \
-    const ptrdiff_t rs = (ptrdiff_t)SH * ld;                                                                      \
-    float tmp[4 * VW];                                                                                            \
-    int32_t oh, ow, r, R = 1;                                                                                     \
-    for (oh = 0; oh < OH; oh += R) {                                                                              \
-      const float *pr = p + oh * rs;                                                                              \
-      float *yr = y + (ptrdiff_t)oh * OW;                                                                         \
-      R = OH - oh >= 4 ? 4 : 1;                                                                                   \
-      if (OW < VW) { /* narrower than a vector: through tmp */                                                    \
-        if (R == 4)                                                                                               \
-          NAME##_4x1(pr, rs, ld, SW, We, KH, KW, wk, b, act, tmp, VW);                                            \
-        else                                                                                                      \
-          NAME##_1x1(pr, rs, ld, SW, We, KH, KW, wk, b, act, tmp, VW);                                            \
-        for (r = 0; r < R; ++r) memcpy(yr + (ptrdiff_t)r * OW, tmp + r * VW, (size_t)OW * sizeof(float));          \
-        continue;                                                                                                 \
-      }                                                                                                           \
-      for (ow = 0; ow + 2 * VW <= OW; ow += 2 * VW) {                                                             \
-        if (R == 4)                                                                                               \
-          NAME##_4x2(pr + ow, rs, ld, SW, We, KH, KW, wk, b, act, yr + ow, OW);                                   \
-        else                                                                                                      \
-          NAME##_1x2(pr + ow, rs, ld, SW, We, KH, KW, wk, b, act, yr + ow, OW);                                   \
-      }                                                                                                           \
-      for (;;) { /* the rest, one vector at a time; the last one ends at OW */                                    \
-        if (ow >= OW) break;                                                                                      \
-        if (ow + VW > OW) ow = OW - VW;                                                                           \
-        if (R == 4)                                                                                               \
-          NAME##_4x1(pr + ow, rs, ld, SW, We, KH, KW, wk, b, act, yr + ow, OW);                                   \
-        else                                                                                                      \
-          NAME##_1x1(pr + ow, rs, ld, SW, We, KH, KW, wk, b, act, yr + ow, OW);                                   \
-        ow += VW;                                                                                                 \
-      }                                                                                                           \
+    }                                                                                                             \
+    for (c = 0; c < NV; ++c) {                                                                                    \
+      if (act) AOTC_CONV_ACTIVATE(VT, VI, acc[c], act, zero);                                                     \
+      memcpy(out + c * VW, &acc[c], sizeof v);                                                                    \
     }                                                                                                             \
   }
 
-AOTC_CONV_DW_PADDED(aotc_conv_dwn, aotc_conv_vn, aotc_conv_in, AOTC_CONV_VWN, AOTC_CONV_DW_ATTR)
+/* NAME##_flat: out[q] for q < Q, in blocks of 8 vectors; the last one ends at Q (overlapping the one
+ * before it, which computes the same values) or, for Q < 8*VW, runs past Q (in p and out). */
+#define AOTC_CONV_DW_FLAT(NAME, VT, VI, VW, ATTR)                                                                 \
+  AOTC_CONV_DW_BLOCK(NAME, VT, VI, VW, ATTR, 8)                                                                   \
+  static AOTC_UNUSED ATTR void NAME##_flat(const float *p, const int32_t *off, int32_t T, const float *wk,       \
+                                           float b, const aotc_conv_act *act, float *out, int32_t Q) {         \
+    int32_t q = 0;                                                                                                \
+    for (;;) {                                                                                                    \
+      NAME##_8(p + q, off, T, wk, b, act, out + q);                                                               \
+      q += 8 * VW;                                                                                                \
+      if (q >= Q) break;                                                                                          \
+      if (q > Q - 8 * VW) q = Q - 8 * VW;                                                                         \
+    }                                                                                                             \
+  }
+
+AOTC_CONV_DW_FLAT(aotc_conv_dwn, aotc_conv_vn, aotc_conv_in, AOTC_CONV_VWN, AOTC_CONV_DW_ATTR)
 #ifdef __AVX512F__
-AOTC_CONV_DW_PADDED(aotc_conv_dww, aotc_conv_v16, aotc_conv_i16, 16, AOTC_CONV_DW_ATTR)
+AOTC_CONV_DW_FLAT(aotc_conv_dww, aotc_conv_v16, aotc_conv_i16, 16, AOTC_CONV_DW_ATTR)
 #endif
 #ifdef AOTC_CONV_DISPATCH
-AOTC_CONV_DW_PADDED(aotc_conv_dwa2, aotc_conv_v8, aotc_conv_i8, 8, AOTC_CONV_AVX2)
-AOTC_CONV_DW_PADDED(aotc_conv_dwa5, aotc_conv_v16, aotc_conv_i16, 16, AOTC_CONV_AVX512)
+AOTC_CONV_DW_FLAT(aotc_conv_dwa2, aotc_conv_v8, aotc_conv_i8, 8, AOTC_CONV_AVX2)
+AOTC_CONV_DW_FLAT(aotc_conv_dwa5, aotc_conv_v16, aotc_conv_i16, 16, AOTC_CONV_AVX512)
 #endif
 #endif /* AOTC_CONV_VEC */
 
-/* One output plane from padded plane p (see above), with the widest vectors the target allows. */
-static AOTC_UNUSED AOTC_CONV_DW_ATTR void aotc_conv_dw_padded_plane_f32(const float *p, int32_t ld, int32_t SH,
-                                                                       int32_t SW, int32_t We, int32_t KH,
-                                                                       int32_t KW, const float *wk, float b,
-                                                                       const aotc_conv_act *act, float *y,
-                                                                       int32_t OH, int32_t OW) {
+/* out[q] = act(b + sum_t wk[t] * p[off[t] + q]) for q < Q (vector code: for Q < 8 vectors, up to
+ * 8 vectors), with the widest vectors the target allows: 16 floats when there are at least 8 of them. */
+static AOTC_UNUSED AOTC_CONV_DW_ATTR void aotc_conv_dw_flat_taps_f32(const float *p, const int32_t *off,
+                                                                    int32_t T, const float *wk, float b,
+                                                                    const aotc_conv_act *act, float *out,
+                                                                    int32_t Q) {
 #ifdef AOTC_CONV_VEC
 #ifdef __AVX512F__
-  if (OW >= 16) {
-    aotc_conv_dww_plane(p, ld, SH, SW, We, KH, KW, wk, b, act, y, OH, OW);
+  if (Q >= 8 * 16) {
+    aotc_conv_dww_flat(p, off, T, wk, b, act, out, Q);
     return;
   }
 #endif
 #ifdef AOTC_CONV_DISPATCH
-  if (OW >= 16 && AOTC_CONV_HAVE_AVX512()) {
-    aotc_conv_dwa5_plane(p, ld, SH, SW, We, KH, KW, wk, b, act, y, OH, OW);
+  if (Q >= 8 * 16 && AOTC_CONV_HAVE_AVX512()) {
+    aotc_conv_dwa5_flat(p, off, T, wk, b, act, out, Q);
     return;
   }
   if (AOTC_CONV_HAVE_AVX2()) {
-    aotc_conv_dwa2_plane(p, ld, SH, SW, We, KH, KW, wk, b, act, y, OH, OW);
+    aotc_conv_dwa2_flat(p, off, T, wk, b, act, out, Q);
     return;
   }
 #endif
-  aotc_conv_dwn_plane(p, ld, SH, SW, We, KH, KW, wk, b, act, y, OH, OW);
+  aotc_conv_dwn_flat(p, off, T, wk, b, act, out, Q);
 #else
-  int32_t oh, ow, kh, kw;
-  for (oh = 0; oh < OH; ++oh) {
-    float *AOTC_RESTRICT yr = y + (ptrdiff_t)oh * OW;
-    for (ow = 0; ow < OW; ++ow) yr[ow] = b;
-    for (kh = 0; kh < KH; ++kh)
-      for (kw = 0; kw < KW; ++kw) {
-        const float *AOTC_RESTRICT q = p + ((ptrdiff_t)oh * SH + kh) * ld + (ptrdiff_t)(kw % SW) * We + kw / SW;
-        const float wt = wk[kh * KW + kw];
-        for (ow = 0; ow < OW; ++ow) yr[ow] += wt * q[ow];
-      }
-    aotc_conv_dw_act_f32(yr, OW, act);
+  int32_t q, t;
+  for (q = 0; q < Q; ++q) out[q] = b;
+  for (t = 0; t < T; ++t) {
+    const float *AOTC_RESTRICT pt = p + off[t];
+    const float wt = wk[t];
+    for (q = 0; q < Q; ++q) out[q] += wt * pt[q];
   }
+  aotc_conv_dw_act_f32(out, Q, act);
 #endif
 }
 
-/* Strides SH, SW in {1, 2}, dilation 1: the padded plane (Hp x ld floats, see
- * the file comment) in buf, refilled per input channel. */
-static AOTC_UNUSED void aotc_conv_dw_padded_f32(const float *x, const float *w, const float *bias, float *y,
+/* da[m] = src[2m], db[m] = src[2m + 1] for the n floats of src. */
+static AOTC_UNUSED void aotc_conv_dw_split2_f32(const float *AOTC_RESTRICT src, float *AOTC_RESTRICT da,
+                                               float *AOTC_RESTRICT db, int32_t n) {
+  int32_t m;
+  for (m = 0; m < n / 2; ++m) {
+    da[m] = src[2 * m];
+    db[m] = src[2 * m + 1];
+  }
+  if (n & 1) da[n / 2] = src[n - 1];
+}
+
+/* Any kernel, strides and dilations. scratch (floats): the phases (SH*SW*Hph*Wph) and 128 zeros,
+ * the flat output (OH*Wph + 128), the T tap offsets (as int32). */
+static AOTC_UNUSED void aotc_conv_dw_phases_f32(const float *x, const float *w, const float *bias, float *y,
                                                float *buf, int32_t N, int32_t G, int32_t Mg, int32_t IH, int32_t IW,
                                                int32_t OH, int32_t OW, int32_t KH, int32_t KW, int32_t SH,
-                                               int32_t SW, int32_t PH, int32_t PW, const aotc_conv_act *act) {
-  const int32_t OW16 = (OW + 15) / 16 * 16, Hp = (OH - 1) * SH + KH;
-  const int32_t We = SW == 1 ? OW16 + KW - 1 : OW16 + KW / 2, ld = SW * We;
-  const int32_t T = KH * KW, P = OH * OW;
-  /* The input rows and columns that land inside the padded plane. */
-  const int32_t ih_end = IH < Hp - PH ? IH : Hp - PH, iw_end = IW < SW * We - PW ? IW : SW * We - PW;
-  int32_t n, gi, mm, ih, iw;
-  memset(buf, 0, (size_t)Hp * ld * sizeof(float));
+                                               int32_t SW, int32_t DH, int32_t DW, int32_t PH, int32_t PW,
+                                               const aotc_conv_act *act) {
+  const int32_t Hph = OH + (KH - 1) * DH / SH, Wph = OW + (KW - 1) * DW / SW;
+  const ptrdiff_t plane = (ptrdiff_t)Hph * Wph, phases = SH * SW * plane;
+  const int32_t T = KH * KW, P = OH * OW, Q = (OH - 1) * Wph + OW;
+  float *out = buf + phases + 128;
+  int32_t *off = (int32_t *)(void *)(out + (ptrdiff_t)OH * Wph + 128);
+  int32_t n, gi, mm, ph, pw, j, l, kh, kw, oh;
+  for (kh = 0; kh < KH; ++kh)
+    for (kw = 0; kw < KW; ++kw) {
+      const int32_t th = kh * DH, tw = kw * DW;
+      off[kh * KW + kw] = (int32_t)(((th % SH) * SW + tw % SW) * plane + (th / SH) * Wph + tw / SW);
+    }
+  /* Zero once; every channel then writes the same (in-image) places. */
+  memset(buf, 0, (size_t)(phases + 128) * sizeof(float));
   for (n = 0; n < N; ++n)
     for (gi = 0; gi < G; ++gi) {
       const float *xc = x + ((ptrdiff_t)n * G + gi) * IH * IW;
-      for (ih = 0; ih < ih_end; ++ih) {
-        const float *xr = xc + (ptrdiff_t)ih * IW;
-        float *row = buf + (ptrdiff_t)(ih + PH) * ld;
-        if (SW == 1) {
-          if (iw_end > 0) memcpy(row + PW, xr, (size_t)iw_end * sizeof(float));
-        } else {
-          for (iw = 0; iw < iw_end; ++iw) {
-            const int32_t pc = iw + PW;
-            row[(pc & 1) * We + (pc >> 1)] = xr[iw];
+      if (SW <= 2) {
+        /* Each input row once: into row j of row phase ph, split into the column phases. */
+        const int32_t n_in = IW < SW * Wph - PW ? IW : SW * Wph - PW, e = PW / SW; /* columns; first one's */
+        int32_t ih;
+        ph = PH % SH;
+        j = PH / SH;
+        for (ih = 0; ih < IH && j < Hph; ++ih) {
+          const float *src = xc + (ptrdiff_t)ih * IW;
+          float *d0 = buf + ph * SW * plane + (ptrdiff_t)j * Wph;
+          if (n_in > 0 && SW == 1) {
+            aotc_conv_copy_f32(d0 + PW, src, n_in);
+          } else if (n_in > 0) {
+            /* Input column iw goes to column phase (iw + PW) & 1 at column (iw + PW) >> 1. */
+            aotc_conv_dw_split2_f32(src, (PW & 1 ? d0 + plane : d0) + e, (PW & 1 ? d0 + 1 : d0 + plane) + e, n_in);
+          }
+          if (++ph == SH) {
+            ph = 0;
+            ++j;
           }
         }
-      }
-      for (mm = 0; mm < Mg; ++mm) {
-        const int32_t m = gi * Mg + mm;
-        aotc_conv_dw_padded_plane_f32(buf, ld, SH, SW, We, KH, KW, w + (ptrdiff_t)m * T, bias ? bias[m] : 0.0f,
-                                      act, y + ((ptrdiff_t)n * G * Mg + m) * P, OH, OW);
-      }
-    }
-}
-
-/* ---- anything else: one tap at a time ------------------------------------ */
-
-/* y[ow] += wt * r[ow*SW + off] for ow in [lo, hi). */
-static AOTC_UNUSED AOTC_CONV_DW_ATTR void aotc_conv_dw_tap_row_f32(const float *AOTC_RESTRICT r, float wt,
-                                                                  int32_t SW, int32_t off, int32_t lo, int32_t hi,
-                                                                  float *AOTC_RESTRICT y) {
-  int32_t ow;
-  if (SW == 1)
-    for (ow = lo; ow < hi; ++ow) y[ow] += wt * r[ow + off];
-  else
-    for (ow = lo; ow < hi; ++ow) y[ow] += wt * r[(ptrdiff_t)ow * SW + off];
-}
-
-/* The output columns [lo, hi) whose input column ow*SW + off is inside 0..IW-1. */
-static AOTC_UNUSED void aotc_conv_dw_cols(int32_t off, int32_t SW, int32_t IW, int32_t OW, int32_t *lo,
-                                          int32_t *hi) {
-  int32_t l = off >= 0 ? 0 : (-off + SW - 1) / SW;
-  int32_t h = IW - 1 - off < 0 ? 0 : (IW - 1 - off) / SW + 1;
-  if (h > OW) h = OW;
-  if (l > h) l = h;
-  *lo = l;
-  *hi = h;
-}
-
-/* Any strides and dilations, directly on the input planes. */
-static AOTC_UNUSED void aotc_conv_dw_taps_f32(const float *x, const float *w, const float *bias, float *y,
-                                             int32_t N, int32_t G, int32_t Mg, int32_t IH, int32_t IW, int32_t OH,
-                                             int32_t OW, int32_t KH, int32_t KW, int32_t SH, int32_t SW,
-                                             int32_t DH, int32_t DW, int32_t PH, int32_t PW,
-                                             const aotc_conv_act *act) {
-  const int32_t T = KH * KW, P = OH * OW;
-  int32_t n, gi, mm, oh, ow, kh, kw;
-  for (n = 0; n < N; ++n)
-    for (gi = 0; gi < G; ++gi) {
-      const float *xc = x + ((ptrdiff_t)n * G + gi) * IH * IW;
-      for (mm = 0; mm < Mg; ++mm) {
-        const int32_t m = gi * Mg + mm;
-        const float *wk = w + (ptrdiff_t)m * T, b = bias ? bias[m] : 0.0f;
-        float *ym = y + ((ptrdiff_t)n * G * Mg + m) * P;
-        for (oh = 0; oh < OH; ++oh) {
-          float *yr = ym + (ptrdiff_t)oh * OW;
-          for (ow = 0; ow < OW; ++ow) yr[ow] = b;
-          for (kh = 0; kh < KH; ++kh) {
-            const int32_t ih = oh * SH - PH + kh * DH;
-            if (ih < 0 || ih >= IH) continue;
-            for (kw = 0; kw < KW; ++kw) {
-              const int32_t off = kw * DW - PW;
-              int32_t lo, hi;
-              aotc_conv_dw_cols(off, SW, IW, OW, &lo, &hi);
-              aotc_conv_dw_tap_row_f32(xc + (ptrdiff_t)ih * IW, wk[kh * KW + kw], SW, off, lo, hi, yr);
+      } else {
+        float *dst = buf;
+        for (ph = 0; ph < SH; ++ph)
+          for (pw = 0; pw < SW; ++pw) {
+            /* Columns l whose input column l*SW + pw - PW is inside the image. */
+            const int32_t t = PW - pw, u = IW - 1 + PW - pw;
+            const int32_t lo = t <= 0 ? 0 : (t + SW - 1) / SW;
+            int32_t hi = u < 0 ? 0 : u / SW + 1;
+            if (hi > Wph) hi = Wph;
+            for (j = 0; j < Hph; ++j, dst += Wph) {
+              const int32_t ih = j * SH + ph - PH;
+              const float *src;
+              if (ih < 0 || ih >= IH || lo >= hi) continue;
+              src = xc + (ptrdiff_t)ih * IW + (lo * SW + pw - PW);
+              for (l = lo; l < hi; ++l) dst[l] = src[(ptrdiff_t)(l - lo) * SW];
             }
           }
-          aotc_conv_dw_act_f32(yr, OW, act);
-        }
+      }
+      for (mm = 0; mm < Mg; ++mm) {
+        const int32_t m = gi * Mg + mm;
+        float *ym = y + ((ptrdiff_t)n * G * Mg + m) * P;
+        aotc_conv_dw_flat_taps_f32(buf, off, T, w + (ptrdiff_t)m * T, bias ? bias[m] : 0.0f, act, out, Q);
+        for (oh = 0; oh < OH; ++oh) aotc_conv_copy_f32(ym + (ptrdiff_t)oh * OW, out + (ptrdiff_t)oh * Wph, OW);
       }
     }
 }
@@ -410,8 +354,6 @@ AOTC_KERNEL void aotc_conv_depthwise_f32(const float *x, const float *w, const f
     aotc_conv_dw_flat_f32(x, w, bias, y, buf, N, G, Mg, IH, IW, OH, OW, 0, act);
   else if (k3p1 && SH == 2 && SW == 2 && IH == 2 * OH && IW == 2 * OW)
     aotc_conv_dw_flat_f32(x, w, bias, y, buf, N, G, Mg, IH, IW, OH, OW, 1, act);
-  else if (DH == 1 && DW == 1 && (SH == 1 || SH == 2) && (SW == 1 || SW == 2))
-    aotc_conv_dw_padded_f32(x, w, bias, y, buf, N, G, Mg, IH, IW, OH, OW, KH, KW, SH, SW, PH, PW, act);
   else
-    aotc_conv_dw_taps_f32(x, w, bias, y, N, G, Mg, IH, IW, OH, OW, KH, KW, SH, SW, DH, DW, PH, PW, act);
+    aotc_conv_dw_phases_f32(x, w, bias, y, buf, N, G, Mg, IH, IW, OH, OW, KH, KW, SH, SW, DH, DW, PH, PW, act);
 }

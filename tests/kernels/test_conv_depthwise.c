@@ -28,10 +28,9 @@ static float rndf(void) { return (float)(rng() % 20001u) / 10000.0f - 1.0f; }
 /* The scratch floats ops/conv.cpp reserves for aotc_conv_depthwise_f32 (keep in step). */
 static size_t dw_scratch_floats(const int32_t *g) {
   const int32_t IH = g[5], IW = g[6], OH = g[8], OW = g[9], KH = g[11], KW = g[12], SH = g[14], SW = g[15];
+  const int32_t Hph = OH + (KH - 1) * g[17] / SH, Wph = OW + (KW - 1) * g[18] / SW;
   const size_t flat = (size_t)(IH + 2) * IW + 2 * (size_t)OH * OW + IW + 96;
-  const int32_t OW16 = (OW + 15) / 16 * 16, Hp = (OH - 1) * SH + KH;
-  const int32_t We = SW == 1 ? OW16 + KW - 1 : OW16 + KW / 2;
-  const size_t padded = (size_t)Hp * SW * We;
+  const size_t padded = (size_t)SH * SW * Hph * Wph + (size_t)OH * Wph + (size_t)KH * KW + 256;
   return flat > padded ? flat : padded;
 }
 
