@@ -228,8 +228,8 @@ OpDef conv_def(const std::string &domain, const std::string &op) {
       const bool sconv = scalar_fp_target(ctx.target());
       // (aotc_conv_depthwise_f32, runtime-c/kernels/conv_depthwise.c: the 3x3 "same" paths need the input
       // plane between two zero rows, two column masks and a zero row; the others the stride phases, a
-      // flat output plane, 256 floats of slack and the tap offsets.)
-      const int64_t padded = g[14] * g[15] * Hph * Wph + OH * Wph + g[11] * g[12] + 256;
+      // flat output plane, 384 floats of slack and the tap offsets.)
+      const int64_t padded = g[14] * g[15] * Hph * Wph + OH * Wph + g[11] * g[12] + 384;
       const int64_t flat = (g[5] + 2) * g[6] + 2 * OH * OW + g[6] + 96;
       size_t floats = static_cast<size_t>(sconv ? g[14] * g[15] * Hph * Wph + 32 : (flat > padded ? flat : padded));
       ctx.call(sconv ? "aotc_sconv_depthwise_f32" : "aotc_conv_depthwise_f32")

@@ -15,7 +15,7 @@
  *   - anything else (any kernel, strides, dilations, pads): the input
  *     plane is copied once per channel into its zero-padded stride phases
  *     (as aotc_conv_f32 does), on which every tap is a constant offset from
- *     the output's flat index oh*Wph + ow; blocks of up to 8 vectors of
+ *     the output's flat index oh*Wph + ow; blocks of 8 or 12 vectors of
  *     consecutive flat outputs keep their accumulators in registers over all
  *     KH*KW taps (the few columns past OW in each row are computed and
  *     dropped), then the rows are copied out. Vectors are 16 floats wide with
@@ -24,7 +24,7 @@
  *     conv.c does. Plain C adds one tap at a time over the flat plane.
  * The fused activation runs on each finished vector or plane.
  * scratch: max((IH + 2)*IW + 2*OH*OW + IW + 96,
- *              SH*SW*Hph*Wph + OH*Wph + KH*KW + 256) floats (ops/conv.cpp),
+ *              SH*SW*Hph*Wph + OH*Wph + KH*KW + 384) floats (ops/conv.cpp),
  * Hph = OH + (KH - 1)*DH/SH, Wph = OW + (KW - 1)*DW/SW.
  */
 #include "kernel_common.h"
@@ -167,41 +167,55 @@ static AOTC_UNUSED void aotc_conv_dw_flat_f32(const float *x, const float *w, co
  * columns of each row out.
  */
 #ifdef AOTC_CONV_VEC
-/* NAME##_NV: out[j] = act(b + sum_t wk[t] * p[off[t] + j]) for j < NV vectors of VW floats. */
-#define AOTC_CONV_DW_BLOCK(NAME, VT, VI, VW, ATTR, NV)                                                           \
+/* Expands X(c) for every accumulator c of an 8- or 12-vector block (written out, so that -O2 keeps
+ * them in registers too). */
+#define AOTC_CONV_DW_ACC8(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
+#define AOTC_CONV_DW_ACC12(X) AOTC_CONV_DW_ACC8(X) X(8) X(9) X(10) X(11)
+#define AOTC_CONV_DW_INIT(c) acc[c] = bv;
+#define AOTC_CONV_DW_FMA(c)                 \
+  memcpy(&v, q + (c) * vw_, sizeof v);      \
+  acc[c] += wt * v;
+/* NAME##_NV: out[j] = act(b + sum_t wk[t] * p[off[t] + j]) for j < NV vectors of VW floats
+ * (ACCS: AOTC_CONV_DW_ACC##NV). */
+#define AOTC_CONV_DW_BLOCK(NAME, VT, VI, VW, ATTR, NV, ACCS)                                                     \
   static AOTC_UNUSED ATTR void NAME##_##NV(const float *AOTC_RESTRICT p, const int32_t *off, int32_t T,         \
                                            const float *wk, float b, const aotc_conv_act *act,                 \
                                            float *AOTC_RESTRICT out) {                                          \
-    VT acc[NV], v, zero;                                                                                          \
+    const int32_t vw_ = VW;                                                                                       \
+    VT acc[NV], v, zero, bv;                                                                                      \
     int32_t t, c;                                                                                                 \
     memset(&zero, 0, sizeof zero);                                                                                \
-    for (c = 0; c < NV; ++c) acc[c] = zero + b;                                                                   \
+    bv = zero + b;                                                                                                \
+    ACCS(AOTC_CONV_DW_INIT)                                                                                       \
     for (t = 0; t < T; ++t) {                                                                                     \
       const float *q = p + off[t];                                                                                \
       const float wt = wk[t];                                                                                     \
-      for (c = 0; c < NV; ++c) {                                                                                  \
-        memcpy(&v, q + c * VW, sizeof v);                                                                         \
-        acc[c] += wt * v;                                                                                         \
-      }                                                                                                           \
+      ACCS(AOTC_CONV_DW_FMA)                                                                                      \
     }                                                                                                             \
     for (c = 0; c < NV; ++c) {                                                                                    \
       if (act) AOTC_CONV_ACTIVATE(VT, VI, acc[c], act, zero);                                                     \
-      memcpy(out + c * VW, &acc[c], sizeof v);                                                                    \
+      memcpy(out + c * vw_, &acc[c], sizeof v);                                                                   \
     }                                                                                                             \
   }
 
-/* NAME##_flat: out[q] for q < Q, in blocks of 8 vectors; the last one ends at Q (overlapping the one
- * before it, which computes the same values) or, for Q < 8*VW, runs past Q (in p and out). */
+/* NAME##_flat: out[q] for q < Q, in blocks of NB = 8 or 12 vectors, whichever computes fewer
+ * vectors in all (8 on a tie); the last block ends at Q (overlapping the one before it, which
+ * computes the same values) or, for Q < NB*VW, runs past Q (in p and out). */
 #define AOTC_CONV_DW_FLAT(NAME, VT, VI, VW, ATTR)                                                                 \
-  AOTC_CONV_DW_BLOCK(NAME, VT, VI, VW, ATTR, 8)                                                                   \
+  AOTC_CONV_DW_BLOCK(NAME, VT, VI, VW, ATTR, 8, AOTC_CONV_DW_ACC8)                                                \
+  AOTC_CONV_DW_BLOCK(NAME, VT, VI, VW, ATTR, 12, AOTC_CONV_DW_ACC12)                                              \
   static AOTC_UNUSED ATTR void NAME##_flat(const float *p, const int32_t *off, int32_t T, const float *wk,       \
                                            float b, const aotc_conv_act *act, float *out, int32_t Q) {         \
+    const int32_t nv = (Q + VW - 1) / VW, nb = (nv + 7) / 8 * 8 <= (nv + 11) / 12 * 12 ? 8 : 12;                  \
     int32_t q = 0;                                                                                                \
     for (;;) {                                                                                                    \
-      NAME##_8(p + q, off, T, wk, b, act, out + q);                                                               \
-      q += 8 * VW;                                                                                                \
+      if (nb == 8)                                                                                                \
+        NAME##_8(p + q, off, T, wk, b, act, out + q);                                                             \
+      else                                                                                                        \
+        NAME##_12(p + q, off, T, wk, b, act, out + q);                                                            \
+      q += nb * VW;                                                                                               \
       if (q >= Q) break;                                                                                          \
-      if (q > Q - 8 * VW) q = Q - 8 * VW;                                                                         \
+      if (q > Q - nb * VW) q = Q - nb * VW;                                                                       \
     }                                                                                                             \
   }
 
@@ -215,8 +229,8 @@ AOTC_CONV_DW_FLAT(aotc_conv_dwa5, aotc_conv_v16, aotc_conv_i16, 16, AOTC_CONV_AV
 #endif
 #endif /* AOTC_CONV_VEC */
 
-/* out[q] = act(b + sum_t wk[t] * p[off[t] + q]) for q < Q (vector code: for Q < 8 vectors, up to
- * 8 vectors), with the widest vectors the target allows: 16 floats when there are at least 8 of them. */
+/* out[q] = act(b + sum_t wk[t] * p[off[t] + q]) for q < Q (vector code: for Q < 12 vectors, up
+ * to 12 vectors), with the widest vectors the target allows: 16 floats when there are at least 8 of them. */
 static AOTC_UNUSED AOTC_CONV_DW_ATTR void aotc_conv_dw_flat_taps_f32(const float *p, const int32_t *off,
                                                                     int32_t T, const float *wk, float b,
                                                                     const aotc_conv_act *act, float *out,
@@ -251,6 +265,17 @@ static AOTC_UNUSED AOTC_CONV_DW_ATTR void aotc_conv_dw_flat_taps_f32(const float
 #endif
 }
 
+/* dst[i] = src[i], i < n: aotc_conv_copy_f32, with rows of 9..16 floats (small planes' rows) as two
+ * overlapping inline 8-float moves rather than a memcpy call. */
+static AOTC_UNUSED void aotc_conv_dw_copy_f32(float *AOTC_RESTRICT dst, const float *AOTC_RESTRICT src, int32_t n) {
+  if (n > 8 && n <= 16) {
+    memcpy(dst, src, 8 * sizeof(float));
+    memcpy(dst + n - 8, src + n - 8, 8 * sizeof(float));
+  } else {
+    aotc_conv_copy_f32(dst, src, n);
+  }
+}
+
 /* da[m] = src[2m], db[m] = src[2m + 1] for the n floats of src. */
 static AOTC_UNUSED void aotc_conv_dw_split2_f32(const float *AOTC_RESTRICT src, float *AOTC_RESTRICT da,
                                                float *AOTC_RESTRICT db, int32_t n) {
@@ -262,8 +287,8 @@ static AOTC_UNUSED void aotc_conv_dw_split2_f32(const float *AOTC_RESTRICT src, 
   if (n & 1) da[n / 2] = src[n - 1];
 }
 
-/* Any kernel, strides and dilations. scratch (floats): the phases (SH*SW*Hph*Wph) and 128 zeros,
- * the flat output (OH*Wph + 128), the T tap offsets (as int32). */
+/* Any kernel, strides and dilations. scratch (floats): the phases (SH*SW*Hph*Wph) and 192 zeros,
+ * the flat output (OH*Wph + 192), the T tap offsets (as int32). */
 static AOTC_UNUSED void aotc_conv_dw_phases_f32(const float *x, const float *w, const float *bias, float *y,
                                                float *buf, int32_t N, int32_t G, int32_t Mg, int32_t IH, int32_t IW,
                                                int32_t OH, int32_t OW, int32_t KH, int32_t KW, int32_t SH,
@@ -272,8 +297,8 @@ static AOTC_UNUSED void aotc_conv_dw_phases_f32(const float *x, const float *w, 
   const int32_t Hph = OH + (KH - 1) * DH / SH, Wph = OW + (KW - 1) * DW / SW;
   const ptrdiff_t plane = (ptrdiff_t)Hph * Wph, phases = SH * SW * plane;
   const int32_t T = KH * KW, P = OH * OW, Q = (OH - 1) * Wph + OW;
-  float *out = buf + phases + 128;
-  int32_t *off = (int32_t *)(void *)(out + (ptrdiff_t)OH * Wph + 128);
+  float *out = buf + phases + 192;
+  int32_t *off = (int32_t *)(void *)(out + (ptrdiff_t)OH * Wph + 192);
   int32_t n, gi, mm, ph, pw, j, l, kh, kw, oh;
   for (kh = 0; kh < KH; ++kh)
     for (kw = 0; kw < KW; ++kw) {
@@ -281,7 +306,7 @@ static AOTC_UNUSED void aotc_conv_dw_phases_f32(const float *x, const float *w, 
       off[kh * KW + kw] = (int32_t)(((th % SH) * SW + tw % SW) * plane + (th / SH) * Wph + tw / SW);
     }
   /* Zero once; every channel then writes the same (in-image) places. */
-  memset(buf, 0, (size_t)(phases + 128) * sizeof(float));
+  memset(buf, 0, (size_t)(phases + 192) * sizeof(float));
   for (n = 0; n < N; ++n)
     for (gi = 0; gi < G; ++gi) {
       const float *xc = x + ((ptrdiff_t)n * G + gi) * IH * IW;
@@ -295,7 +320,7 @@ static AOTC_UNUSED void aotc_conv_dw_phases_f32(const float *x, const float *w, 
           const float *src = xc + (ptrdiff_t)ih * IW;
           float *d0 = buf + ph * SW * plane + (ptrdiff_t)j * Wph;
           if (n_in > 0 && SW == 1) {
-            aotc_conv_copy_f32(d0 + PW, src, n_in);
+            aotc_conv_dw_copy_f32(d0 + PW, src, n_in);
           } else if (n_in > 0) {
             /* Input column iw goes to column phase (iw + PW) & 1 at column (iw + PW) >> 1. */
             aotc_conv_dw_split2_f32(src, (PW & 1 ? d0 + plane : d0) + e, (PW & 1 ? d0 + 1 : d0 + plane) + e, n_in);
@@ -327,7 +352,7 @@ static AOTC_UNUSED void aotc_conv_dw_phases_f32(const float *x, const float *w, 
         const int32_t m = gi * Mg + mm;
         float *ym = y + ((ptrdiff_t)n * G * Mg + m) * P;
         aotc_conv_dw_flat_taps_f32(buf, off, T, w + (ptrdiff_t)m * T, bias ? bias[m] : 0.0f, act, out, Q);
-        for (oh = 0; oh < OH; ++oh) aotc_conv_copy_f32(ym + (ptrdiff_t)oh * OW, out + (ptrdiff_t)oh * Wph, OW);
+        for (oh = 0; oh < OH; ++oh) aotc_conv_dw_copy_f32(ym + (ptrdiff_t)oh * OW, out + (ptrdiff_t)oh * Wph, OW);
       }
     }
 }

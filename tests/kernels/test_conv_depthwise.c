@@ -30,7 +30,7 @@ static size_t dw_scratch_floats(const int32_t *g) {
   const int32_t IH = g[5], IW = g[6], OH = g[8], OW = g[9], KH = g[11], KW = g[12], SH = g[14], SW = g[15];
   const int32_t Hph = OH + (KH - 1) * g[17] / SH, Wph = OW + (KW - 1) * g[18] / SW;
   const size_t flat = (size_t)(IH + 2) * IW + 2 * (size_t)OH * OW + IW + 96;
-  const size_t padded = (size_t)SH * SW * Hph * Wph + (size_t)OH * Wph + (size_t)KH * KW + 256;
+  const size_t padded = (size_t)SH * SW * Hph * Wph + (size_t)OH * Wph + (size_t)KH * KW + 384;
   return flat > padded ? flat : padded;
 }
 
