@@ -8,14 +8,17 @@
 #                        -DAOTC_KERNEL_SCAN so that macro-generated kernels are
 #                        listed too. Editing one kernel file recompiles one unit.
 #   kernel_tables.inc    AOTC_KERNEL_TABLE(stem) for every kernel file
-#   kernel_sources.inc   {"file", R"(text)"} for every kernel file and the common
-#                        headers, from which codegen pastes what a model needs
+#   kernel_sources.inc   {"file", R"(text)"} for every kernel file and header
+#                        (and aotc.h, aotc_runner.c), from which codegen pastes
+#                        what a model needs
 file(GLOB kernel_files RELATIVE "${SRC}" "${SRC}/*.c")
 list(SORT kernel_files)
 set(tables "")
 set(sources "")
 set(outputs "kernel_tables.inc;tables" "kernel_sources.inc;sources")
-foreach(header kernel_params.h kernel_common.h ../aotc.h ../aotc_runner.c)
+file(GLOB kernel_headers RELATIVE "${SRC}" "${SRC}/*.h")
+list(SORT kernel_headers)
+foreach(header ${kernel_headers} ../aotc.h ../aotc_runner.c)
   file(READ "${SRC}/${header}" text)
   get_filename_component(base "${header}" NAME)
   string(APPEND sources "{\"${base}\", R\"aotc_src(${text})aotc_src\"},\n")

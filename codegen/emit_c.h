@@ -23,6 +23,9 @@ bool is_valid_c_name(const std::string &name);
 /// Text of an embedded runtime-c file ("aotc.h", "kernel_common.h", or a kernel file stem).
 const std::string &runtime_source(const std::string &file);
 
+/// The kernel headers ("conv_common.h", "kernel_common.h", ...), in name order.
+std::vector<std::string> runtime_kernel_headers();
+
 /// The kernel file stems ("cast", "conv", ...), in name order.
 std::vector<std::string> runtime_kernel_files();
 

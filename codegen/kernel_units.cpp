@@ -18,6 +18,7 @@
 // this way and comes alone.
 #include "codegen/kernel_units.h"
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <vector>
@@ -596,7 +597,10 @@ class SourceSplitter {
 const Library &library() {
   static const Library lib = [] {
     Library l;
+    // Headers first (the common ones before the others), then the kernel files.
     std::vector<std::string> names = {"kernel_params.h", "kernel_common.h"};
+    for (const std::string &h : runtime_kernel_headers())
+      if (std::find(names.begin(), names.end(), h) == names.end()) names.push_back(h);
     for (const std::string &f : runtime_kernel_files()) names.push_back(f);
     for (const std::string &n : names) SourceSplitter(l, runtime_source(n)).collect_macros();
     for (const std::string &n : names) l.files.push_back({n, SourceSplitter(l, runtime_source(n)).split()});

@@ -24,6 +24,13 @@ const std::string &runtime_source(const std::string &file) {
   return it->second;
 }
 
+std::vector<std::string> runtime_kernel_headers() {
+  std::vector<std::string> names;
+  for (const auto &[name, text] : sources())
+    if (name != "aotc.h" && name.size() > 2 && name.compare(name.size() - 2, 2, ".h") == 0) names.push_back(name);
+  return names;
+}
+
 std::vector<std::string> runtime_kernel_files() {
   std::vector<std::string> stems;
   for (const auto &[name, text] : sources())

@@ -243,9 +243,13 @@ OpDef conv_def(const std::string &domain, const std::string &op) {
       int64_t Wph = OW + (geo.kernel[2] - 1) * geo.dilation[2] / geo.stride[2];
       // (aotc_sconv_depthwise_f32 writes the output directly: the phases and 32 floats of slack.)
       const bool sconv = scalar_fp_target(ctx.target());
-      // (aotc_conv_depthwise_f32: the input plane between two zero rows, two column masks and a zero row.)
-      size_t floats = static_cast<size_t>(sconv ? int64_t{geo.stride[1]} * geo.stride[2] * Hph * Wph + 32
-                                                : (int64_t{geo.in[1]} + 2) * geo.in[2] + 2 * OH * OW + geo.in[2] + 96);
+      // (aotc_conv_depthwise_f32, runtime-c/kernels/conv_depthwise.c: the 3x3 "same" paths need the input
+      // plane between two zero rows, two column masks and a zero row; the others the stride phases, a
+      // flat output plane, 384 floats of slack and the tap offsets.)
+      const int64_t phases = int64_t{geo.stride[1]} * geo.stride[2] * Hph * Wph;
+      const int64_t padded = phases + OH * Wph + int64_t{geo.kernel[1]} * geo.kernel[2] + 384;
+      const int64_t flat = (int64_t{geo.in[1]} + 2) * geo.in[2] + 2 * OH * OW + geo.in[2] + 96;
+      size_t floats = static_cast<size_t>(sconv ? phases + 32 : std::max(flat, padded));
       ctx.call(sconv ? "aotc_sconv_depthwise_f32" : "aotc_conv_depthwise_f32")
           .in(&x)
           .in(&ctx.input(1))

@@ -1,0 +1,131 @@
+/*
+ * conv_common.h -- what the float convolution files share (conv.c and
+ * conv_depthwise.c): aotc_conv_f32's methods and tile sizes, the vector types
+ * and code-path macros, and the fused activation (aotc_conv_act). See conv.c's
+ * header comment.
+ */
+#ifndef AOTC_CONV_COMMON_H
+#define AOTC_CONV_COMMON_H
+
+#include "kernel_common.h"
+
+/* Values of geo->method. */
+#define AOTC_CONV_SHIFTED 0
+#define AOTC_CONV_POINTWISE 1
+
+/* Weights are packed in blocks of this many output channels (ops/conv.cpp's
+ * kConvMR must agree); micro-kernels take one or two blocks per tile. */
+#define AOTC_CONV_MR 4
+/* Widest micro-kernel tile in pixels (NR = 2 vectors); scratch is sized for it. */
+#define AOTC_CONV_NR_MAX 32
+
+/* AOTC_NO_VECTOR_EXT forces the plain C code (for compilers without GCC-style vectors). */
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(AOTC_NO_VECTOR_EXT)
+#define AOTC_CONV_VEC 1
+typedef float aotc_conv_v4 __attribute__((vector_size(16)));
+typedef float aotc_conv_v8 __attribute__((vector_size(32)));
+typedef int32_t aotc_conv_i4 __attribute__((vector_size(16)));
+typedef int32_t aotc_conv_i8 __attribute__((vector_size(32)));
+typedef float aotc_conv_v16 __attribute__((vector_size(64)));
+typedef int32_t aotc_conv_i16 __attribute__((vector_size(64)));
+/* GCC only fuses a*b + c into FMA instructions with fp-contract=fast (ISO C
+ * modes turn it off); clang fuses within an expression by default. */
+#if defined(__clang__)
+#define AOTC_CONV_CONTRACT
+#else
+#define AOTC_CONV_CONTRACT optimize("fp-contract=fast")
+#endif
+#if defined(__AVX__)
+typedef aotc_conv_v8 aotc_conv_vn;
+typedef aotc_conv_i8 aotc_conv_in;
+#define AOTC_CONV_VWN 8
+#else
+typedef aotc_conv_v4 aotc_conv_vn;
+typedef aotc_conv_i4 aotc_conv_in;
+#define AOTC_CONV_VWN 4
+#if defined(__x86_64__) && !defined(AOTC_NO_CPU_DISPATCH)
+#define AOTC_CONV_DISPATCH 1
+#define AOTC_CONV_AVX2 __attribute__((target("avx2,fma"), AOTC_CONV_CONTRACT))
+#define AOTC_CONV_HAVE_AVX2() (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+#define AOTC_CONV_AVX512 __attribute__((target("avx512f,fma"), AOTC_CONV_CONTRACT))
+#define AOTC_CONV_HAVE_AVX512() (__builtin_cpu_supports("avx512f"))
+#endif
+#endif
+#if defined(__FMA__) || defined(__ARM_FEATURE_FMA)
+#define AOTC_CONV_NATIVE __attribute__((AOTC_CONV_CONTRACT))
+#else
+#define AOTC_CONV_NATIVE
+#endif
+#endif
+
+/*
+ * dst[i] = src[i], i < n. Rows here are often a few floats, where a memcpy
+ * call costs more than the copy: up to 8 floats take two overlapping inline
+ * 4-float moves.
+ */
+static AOTC_UNUSED void aotc_conv_copy_f32(float *AOTC_RESTRICT dst, const float *AOTC_RESTRICT src, int32_t n) {
+  if (n > 8) {
+    memcpy(dst, src, (size_t)n * sizeof(float));
+  } else if (n >= 4) {
+    memcpy(dst, src, 4 * sizeof(float));
+    memcpy(dst + n - 4, src + n - 4, 4 * sizeof(float));
+  } else {
+    if (n > 0) dst[0] = src[0];
+    if (n > 1) dst[1] = src[1];
+    if (n > 2) dst[2] = src[2];
+  }
+}
+
+/*
+ * An activation fused into a conv (ops/conv.cpp's fuse_conv_activation):
+ * kind 1 clamps to [a, b] (Relu, Clip); kind 2 is x * clamp(a*x + b, 0, 1)
+ * (HardSigmoid + Mul, i.e. hard swish). Kernels take NULL for none.
+ */
+typedef struct aotc_conv_act_s {
+  int32_t kind;
+  float a, b;
+} aotc_conv_act;
+#define AOTC_CONV_ACT_CLAMP 1
+#define AOTC_CONV_ACT_HARDSWISH 2
+
+static AOTC_UNUSED float aotc_conv_activate(float v, const aotc_conv_act *act) {
+  float t;
+  if (!act) return v;
+  if (act->kind == AOTC_CONV_ACT_CLAMP) return v < act->a ? act->a : (v > act->b ? act->b : v);
+  t = act->a * v + act->b;
+  return v * (t < 0.0f ? 0.0f : (t > 1.0f ? 1.0f : t));
+}
+
+#ifdef AOTC_CONV_VEC
+/* v = min(max(v, lo), hi) for float vector v of type VT (VI: same-size ints); NaN stays. */
+#define AOTC_CONV_CLAMP(VT, VI, v, lo, hi)          \
+  do {                                              \
+    VI m_ = (VI)((v) < (lo));                       \
+    (v) = (VT)(((VI)(v) & ~m_) | ((VI)(lo)&m_));    \
+    m_ = (VI)((v) > (hi));                          \
+    (v) = (VT)(((VI)(v) & ~m_) | ((VI)(hi)&m_));    \
+  } while (0)
+/* Applies the fused activation *act (see aotc_conv_act) to vector v; zero is a zero VT. */
+#define AOTC_CONV_ACTIVATE(VT, VI, v, act, zero)                      \
+  do {                                                                \
+    const VT pa_ = (zero) + (act)->a, pb_ = (zero) + (act)->b;        \
+    if ((act)->kind == AOTC_CONV_ACT_CLAMP) {                         \
+      AOTC_CONV_CLAMP(VT, VI, v, pa_, pb_);                           \
+    } else {                                                          \
+      VT t_ = pa_ * (v) + pb_;                                        \
+      const VT one_ = (zero) + 1.0f;                                  \
+      AOTC_CONV_CLAMP(VT, VI, t_, zero, one_);                        \
+      (v) = (v) * t_;                                                 \
+    }                                                                 \
+  } while (0)
+#endif
+
+/* Function attributes of the plain-C loops that compilers vectorize here and in
+ * conv_depthwise.c: fused multiply-adds where the target has them. */
+#ifdef AOTC_CONV_NATIVE
+#define AOTC_CONV_DW_ATTR AOTC_CONV_NATIVE
+#else
+#define AOTC_CONV_DW_ATTR
+#endif
+
+#endif

@@ -1,0 +1,384 @@
+/*
+ * conv_depthwise.c -- float32 depthwise convolution (aotc_conv_depthwise_f32):
+ * one input channel per group, 2D (KD = OD = 1), any channel multiplier Mg,
+ * computed directly on the NCHW planes. Geometry (geo) and the fused activation
+ * as for aotc_conv_f32 (conv.c); conv_common.h provides aotc_conv_act, the
+ * vector types and AOTC_CONV_ACTIVATE.
+ *
+ *   - 3x3, stride 1, pads 1 and output the size of the input (the usual
+ *     "same" depthwise conv): the plane is copied once between two zero rows,
+ *     and every output pixel q = oh*OW + ow is then flat index q of a 1D
+ *     convolution with 9 constant tap offsets; the taps left and right of
+ *     the centre column are masked off at the image's first and last
+ *     column. One contiguous loop per plane, any width. 3x3, stride 2,
+ *     pads 1, even input: the same on the input's row and column phases.
+ *   - anything else (any kernel, strides, dilations, pads): the input
+ *     plane is copied once per channel into its zero-padded stride phases
+ *     (as aotc_conv_f32 does), on which every tap is a constant offset from
+ *     the output's flat index oh*Wph + ow; blocks of 8 or 12 vectors of
+ *     consecutive flat outputs keep their accumulators in registers over all
+ *     KH*KW taps (the few columns past OW in each row are computed and
+ *     dropped), then the rows are copied out. Vectors are 16 floats wide with
+ *     AVX-512 (planes of at least 8 such vectors), else 8 with AVX, else 4;
+ *     generic x86-64 builds pick AVX-512 or AVX2+FMA copies at run time as
+ *     conv.c does. Plain C adds one tap at a time over the flat plane.
+ * The fused activation runs on each finished vector or plane.
+ * scratch: max((IH + 2)*IW + 2*OH*OW + IW + 96,
+ *              SH*SW*Hph*Wph + OH*Wph + KH*KW + 384) floats (ops/conv.cpp),
+ * Hph = OH + (KH - 1)*DH/SH, Wph = OW + (KW - 1)*DW/SW.
+ */
+#include "conv_common.h"
+
+/* v[0..n) = act(v[0..n)) (see aotc_conv_act); NaN stays. */
+static AOTC_UNUSED AOTC_CONV_DW_ATTR void aotc_conv_dw_act_f32(float *AOTC_RESTRICT v, int32_t n,
+                                                              const aotc_conv_act *act) {
+  int32_t i;
+  if (!act) return;
+  if (act->kind == AOTC_CONV_ACT_CLAMP) {
+    const float lo = act->a, hi = act->b;
+    for (i = 0; i < n; ++i) {
+      float t = v[i];
+      t = t < lo ? lo : t;
+      v[i] = t > hi ? hi : t;
+    }
+  } else {
+    const float a = act->a, b = act->b;
+    for (i = 0; i < n; ++i) {
+      float t = a * v[i] + b;
+      t = t < 0.0f ? 0.0f : t;
+      t = t > 1.0f ? 1.0f : t;
+      v[i] = v[i] * t;
+    }
+  }
+}
+
+/* ---- 3x3 "same" convs, stride 1 and 2: flat loops over the whole plane ---- */
+
+/* 3x3, stride 1, pads 1, OH x OW = IH x IW: p is the plane's first pixel with a
+ * zero row above and below; mask_l/mask_r are 0 at the first/last column. */
+static AOTC_UNUSED AOTC_CONV_DW_ATTR void aotc_conv_dw3s1_plane_f32(const float *AOTC_RESTRICT p, int32_t W,
+                                                                   int32_t P, const float *wk, float bias,
+                                                                   const float *AOTC_RESTRICT mask_l,
+                                                                   const float *AOTC_RESTRICT mask_r, float lo,
+                                                                   float hi, float *AOTC_RESTRICT y) {
+  const float w0 = wk[0], w1 = wk[1], w2 = wk[2], w3 = wk[3], w4 = wk[4], w5 = wk[5], w6 = wk[6], w7 = wk[7];
+  const float w8 = wk[8];
+  const float *a = p - W, *c = p + W;
+  int32_t q;
+  for (q = 0; q < P; ++q) {
+    float mid = bias + w1 * a[q] + w4 * p[q] + w7 * c[q];
+    const float l = w0 * a[q - 1] + w3 * p[q - 1] + w6 * c[q - 1];
+    const float r = w2 * a[q + 1] + w5 * p[q + 1] + w8 * c[q + 1];
+    mid += mask_l[q] != 0.0f ? l : 0.0f;
+    mid += mask_r[q] != 0.0f ? r : 0.0f;
+    mid = mid < lo ? lo : mid;
+    y[q] = mid > hi ? hi : mid;
+  }
+}
+
+/* 3x3, stride 2, pads 1, IH x IW = 2*OH x 2*OW: the input split into its even
+ * (ee, oe: rows 0, 2, ...) and odd rows (eo, oo: a zero row, then rows 1, 3,
+ * ...), each into its even (e*) and odd (o*) columns, OW wide; mask_l is 0
+ * at the first column. */
+static AOTC_UNUSED AOTC_CONV_DW_ATTR void aotc_conv_dw3s2_plane_f32(const float *AOTC_RESTRICT eo,
+                                                                   const float *AOTC_RESTRICT oo,
+                                                                   const float *AOTC_RESTRICT ee,
+                                                                   const float *AOTC_RESTRICT oe, int32_t OW,
+                                                                   int32_t P, const float *wk, float bias,
+                                                                   const float *AOTC_RESTRICT mask_l, float lo,
+                                                                   float hi, float *AOTC_RESTRICT y) {
+  const float w0 = wk[0], w1 = wk[1], w2 = wk[2], w3 = wk[3], w4 = wk[4], w5 = wk[5], w6 = wk[6], w7 = wk[7];
+  const float w8 = wk[8];
+  const float *eb = eo + OW, *ob = oo + OW;
+  int32_t q;
+  for (q = 0; q < P; ++q) {
+    float v = bias + w1 * eo[q] + w2 * oo[q] + w4 * ee[q] + w5 * oe[q] + w7 * eb[q] + w8 * ob[q];
+    const float l = w0 * oo[q - 1] + w3 * oe[q - 1] + w6 * ob[q - 1];
+    v += mask_l[q] != 0.0f ? l : 0.0f;
+    v = v < lo ? lo : v;
+    y[q] = v > hi ? hi : v;
+  }
+}
+
+/* The 3x3 "same" convs: stride 1 (s2 = 0; OH x OW = IH x IW) or 2 (s2 = 1;
+ * IH x IW = 2*OH x 2*OW), pads 1. N x G input channels, Mg outputs each. */
+static AOTC_UNUSED void aotc_conv_dw_flat_f32(const float *x, const float *w, const float *bias, float *y, float *buf,
+                                             int32_t N, int32_t G, int32_t Mg, int32_t IH, int32_t IW, int32_t OH,
+                                             int32_t OW, int32_t s2, const aotc_conv_act *act) {
+  const int32_t P = OH * OW;
+  float *mask_l = buf + (ptrdiff_t)(IH + 2) * IW + 18, *mask_r = mask_l + P + 16;
+  /* The flat loops clamp (a fused Relu or Clip; else -inf..inf); other activations run after them. */
+  const int32_t clamp = act && act->kind == AOTC_CONV_ACT_CLAMP;
+  const float lo_c = clamp ? act->a : -INFINITY, hi_c = clamp ? act->b : INFINITY;
+  const aotc_conv_act *act_after = clamp ? NULL : act;
+  /* The flat loops run up to a multiple of 16 pixels into the next channel's output (which overwrites
+     it later), so they need no scalar remainder loop; the last channels stop at P. */
+  const int32_t P16 = (P + 15) / 16 * 16, last = N * G * Mg - 1;
+  /* s2: the row and column phases (see aotc_conv_dw3s2_plane_f32), each after one float of slack. */
+  float *oo = buf + 1, *eo = oo + (ptrdiff_t)(OH + 1) * OW, *oe = eo + (ptrdiff_t)(OH + 1) * OW + 1;
+  float *ee = oe + P;
+  int32_t n, gi, mm, oh, ow, i;
+  memset(buf, 0, ((size_t)(IH + 2) * IW + 18) * sizeof(float));
+  for (i = P; i < P + 16; ++i) mask_l[i] = mask_r[i] = 0.0f;
+  for (oh = 0; oh < OH; ++oh)
+    for (ow = 0; ow < OW; ++ow) {
+      mask_l[oh * OW + ow] = ow != 0 ? 1.0f : 0.0f;
+      mask_r[oh * OW + ow] = ow != OW - 1 ? 1.0f : 0.0f;
+    }
+  for (n = 0; n < N; ++n)
+    for (gi = 0; gi < G; ++gi) {
+      const float *xc = x + ((ptrdiff_t)n * G + gi) * IH * IW;
+      if (!s2)
+        memcpy(buf + 1 + IW, xc, (size_t)IH * IW * sizeof(float));
+      else
+        for (i = 0; i < IH; ++i) {
+          const float *xr = xc + (ptrdiff_t)i * IW;
+          float *de = (i & 1 ? eo + (ptrdiff_t)(i + 1) / 2 * OW : ee + (ptrdiff_t)i / 2 * OW);
+          float *dodd = (i & 1 ? oo + (ptrdiff_t)(i + 1) / 2 * OW : oe + (ptrdiff_t)i / 2 * OW);
+          for (ow = 0; ow < OW; ++ow) {
+            de[ow] = xr[2 * ow];
+            dodd[ow] = xr[2 * ow + 1];
+          }
+        }
+      for (mm = 0; mm < Mg; ++mm) {
+        const int32_t m = gi * Mg + mm;
+        const float *wk = w + (ptrdiff_t)m * 9, b = bias ? bias[m] : 0.0f;
+        float *ym = y + ((ptrdiff_t)n * G * Mg + m) * P;
+        const int32_t cnt = (last - n * G * Mg - m) * P >= P16 - P ? P16 : P; /* pixels the flat loops compute */
+        if (!s2)
+          aotc_conv_dw3s1_plane_f32(buf + 1 + IW, IW, cnt, wk, b, mask_l, mask_r, lo_c, hi_c, ym);
+        else
+          aotc_conv_dw3s2_plane_f32(eo, oo, ee, oe, OW, cnt, wk, b, mask_l, lo_c, hi_c, ym);
+        aotc_conv_dw_act_f32(ym, P, act_after);
+      }
+    }
+}
+
+/* ---- any other conv: flat blocks on the stride phases ------------------- */
+
+/*
+ * The input channel is copied into its SH*SW stride phases, each Hph x Wph
+ * (Hph = OH + (KH-1)*DH/SH, Wph = OW + (KW-1)*DW/SW), phase (ph, pw) at (j, l)
+ * holding the zero-padded input at (j*SH + ph - PH, l*SW + pw - PW), as for
+ * aotc_conv_f32. Output pixel (oh, ow) is then flat index q = oh*Wph + ow of
+ * a 1D convolution: under tap t it reads phases[off[t] + q], off[t] a
+ * constant. The kernel computes every q < (OH - 1)*Wph + OW (the columns
+ * ow >= OW are discarded) into a flat buffer, then copies the OW real
+ * columns of each row out.
+ */
+#ifdef AOTC_CONV_VEC
+/* Expands X(c) for every accumulator c of an 8- or 12-vector block (written out, so that -O2 keeps
+ * them in registers too). */
+#define AOTC_CONV_DW_ACC8(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
+#define AOTC_CONV_DW_ACC12(X) AOTC_CONV_DW_ACC8(X) X(8) X(9) X(10) X(11)
+#define AOTC_CONV_DW_INIT(c) acc[c] = bv;
+#define AOTC_CONV_DW_FMA(c)                 \
+  memcpy(&v, q + (c) * vw_, sizeof v);      \
+  acc[c] += wt * v;
+/* NAME##_NV: out[j] = act(b + sum_t wk[t] * p[off[t] + j]) for j < NV vectors of VW floats
+ * (ACCS: AOTC_CONV_DW_ACC##NV). */
+#define AOTC_CONV_DW_BLOCK(NAME, VT, VI, VW, ATTR, NV, ACCS)                                                     \
+  static AOTC_UNUSED ATTR void NAME##_##NV(const float *AOTC_RESTRICT p, const int32_t *off, int32_t T,         \
+                                           const float *wk, float b, const aotc_conv_act *act,                 \
+                                           float *AOTC_RESTRICT out) {                                          \
+    const int32_t vw_ = VW;                                                                                       \
+    VT acc[NV], v, zero, bv;                                                                                      \
+    int32_t t, c;                                                                                                 \
+    memset(&zero, 0, sizeof zero);                                                                                \
+    bv = zero + b;                                                                                                \
+    ACCS(AOTC_CONV_DW_INIT)                                                                                       \
+    for (t = 0; t < T; ++t) {                                                                                     \
+      const float *q = p + off[t];                                                                                \
+      const float wt = wk[t];                                                                                     \
+      ACCS(AOTC_CONV_DW_FMA)                                                                                      \
+    }                                                                                                             \
+    for (c = 0; c < NV; ++c) {                                                                                    \
+      if (act) AOTC_CONV_ACTIVATE(VT, VI, acc[c], act, zero);                                                     \
+      memcpy(out + c * vw_, &acc[c], sizeof v);                                                                   \
+    }                                                                                                             \
+  }
+
+/* NAME##_flat: out[q] for q < Q, in blocks of NB = 8 or 12 vectors, whichever computes fewer
+ * vectors in all (8 on a tie); the last block ends at Q (overlapping the one before it, which
+ * computes the same values) or, for Q < NB*VW, runs past Q (in p and out). */
+#define AOTC_CONV_DW_FLAT(NAME, VT, VI, VW, ATTR)                                                                 \
+  AOTC_CONV_DW_BLOCK(NAME, VT, VI, VW, ATTR, 8, AOTC_CONV_DW_ACC8)                                                \
+  AOTC_CONV_DW_BLOCK(NAME, VT, VI, VW, ATTR, 12, AOTC_CONV_DW_ACC12)                                              \
+  static AOTC_UNUSED ATTR void NAME##_flat(const float *p, const int32_t *off, int32_t T, const float *wk,       \
+                                           float b, const aotc_conv_act *act, float *out, int32_t Q) {         \
+    const int32_t nv = (Q + VW - 1) / VW, nb = (nv + 7) / 8 * 8 <= (nv + 11) / 12 * 12 ? 8 : 12;                  \
+    int32_t q = 0;                                                                                                \
+    for (;;) {                                                                                                    \
+      if (nb == 8)                                                                                                \
+        NAME##_8(p + q, off, T, wk, b, act, out + q);                                                             \
+      else                                                                                                        \
+        NAME##_12(p + q, off, T, wk, b, act, out + q);                                                            \
+      q += nb * VW;                                                                                               \
+      if (q >= Q) break;                                                                                          \
+      if (q > Q - nb * VW) q = Q - nb * VW;                                                                       \
+    }                                                                                                             \
+  }
+
+AOTC_CONV_DW_FLAT(aotc_conv_dwn, aotc_conv_vn, aotc_conv_in, AOTC_CONV_VWN, AOTC_CONV_DW_ATTR)
+#ifdef __AVX512F__
+AOTC_CONV_DW_FLAT(aotc_conv_dww, aotc_conv_v16, aotc_conv_i16, 16, AOTC_CONV_DW_ATTR)
+#endif
+#ifdef AOTC_CONV_DISPATCH
+AOTC_CONV_DW_FLAT(aotc_conv_dwa2, aotc_conv_v8, aotc_conv_i8, 8, AOTC_CONV_AVX2)
+AOTC_CONV_DW_FLAT(aotc_conv_dwa5, aotc_conv_v16, aotc_conv_i16, 16, AOTC_CONV_AVX512)
+#endif
+#endif /* AOTC_CONV_VEC */
+
+/* out[q] = act(b + sum_t wk[t] * p[off[t] + q]) for q < Q (vector code: for Q < 12 vectors, up
+ * to 12 vectors), with the widest vectors the target allows: 16 floats when there are at least 8 of them. */
+static AOTC_UNUSED AOTC_CONV_DW_ATTR void aotc_conv_dw_flat_taps_f32(const float *p, const int32_t *off,
+                                                                    int32_t T, const float *wk, float b,
+                                                                    const aotc_conv_act *act, float *out,
+                                                                    int32_t Q) {
+#ifdef AOTC_CONV_VEC
+#ifdef __AVX512F__
+  if (Q >= 8 * 16) {
+    aotc_conv_dww_flat(p, off, T, wk, b, act, out, Q);
+    return;
+  }
+#endif
+#ifdef AOTC_CONV_DISPATCH
+  if (Q >= 8 * 16 && AOTC_CONV_HAVE_AVX512()) {
+    aotc_conv_dwa5_flat(p, off, T, wk, b, act, out, Q);
+    return;
+  }
+  if (AOTC_CONV_HAVE_AVX2()) {
+    aotc_conv_dwa2_flat(p, off, T, wk, b, act, out, Q);
+    return;
+  }
+#endif
+  aotc_conv_dwn_flat(p, off, T, wk, b, act, out, Q);
+#else
+  int32_t q, t;
+  for (q = 0; q < Q; ++q) out[q] = b;
+  for (t = 0; t < T; ++t) {
+    const float *AOTC_RESTRICT pt = p + off[t];
+    const float wt = wk[t];
+    for (q = 0; q < Q; ++q) out[q] += wt * pt[q];
+  }
+  aotc_conv_dw_act_f32(out, Q, act);
+#endif
+}
+
+/* dst[i] = src[i], i < n: aotc_conv_copy_f32, with rows of 9..16 floats (small planes' rows) as two
+ * overlapping inline 8-float moves rather than a memcpy call. */
+static AOTC_UNUSED void aotc_conv_dw_copy_f32(float *AOTC_RESTRICT dst, const float *AOTC_RESTRICT src, int32_t n) {
+  if (n > 8 && n <= 16) {
+    memcpy(dst, src, 8 * sizeof(float));
+    memcpy(dst + n - 8, src + n - 8, 8 * sizeof(float));
+  } else {
+    aotc_conv_copy_f32(dst, src, n);
+  }
+}
+
+/* da[m] = src[2m], db[m] = src[2m + 1] for the n floats of src. */
+static AOTC_UNUSED void aotc_conv_dw_split2_f32(const float *AOTC_RESTRICT src, float *AOTC_RESTRICT da,
+                                               float *AOTC_RESTRICT db, int32_t n) {
+  int32_t m;
+  for (m = 0; m < n / 2; ++m) {
+    da[m] = src[2 * m];
+    db[m] = src[2 * m + 1];
+  }
+  if (n & 1) da[n / 2] = src[n - 1];
+}
+
+/* Any kernel, strides and dilations. scratch (floats): the phases (SH*SW*Hph*Wph) and 192 zeros,
+ * the flat output (OH*Wph + 192), the T tap offsets (as int32). */
+static AOTC_UNUSED void aotc_conv_dw_phases_f32(const float *x, const float *w, const float *bias, float *y,
+                                               float *buf, int32_t N, int32_t G, int32_t Mg, int32_t IH, int32_t IW,
+                                               int32_t OH, int32_t OW, int32_t KH, int32_t KW, int32_t SH,
+                                               int32_t SW, int32_t DH, int32_t DW, int32_t PH, int32_t PW,
+                                               const aotc_conv_act *act) {
+  const int32_t Hph = OH + (KH - 1) * DH / SH, Wph = OW + (KW - 1) * DW / SW;
+  const ptrdiff_t plane = (ptrdiff_t)Hph * Wph, phases = SH * SW * plane;
+  const int32_t T = KH * KW, P = OH * OW, Q = (OH - 1) * Wph + OW;
+  float *out = buf + phases + 192;
+  int32_t *off = (int32_t *)(void *)(out + (ptrdiff_t)OH * Wph + 192);
+  int32_t n, gi, mm, ph, pw, j, l, kh, kw, oh;
+  for (kh = 0; kh < KH; ++kh)
+    for (kw = 0; kw < KW; ++kw) {
+      const int32_t th = kh * DH, tw = kw * DW;
+      off[kh * KW + kw] = (int32_t)(((th % SH) * SW + tw % SW) * plane + (th / SH) * Wph + tw / SW);
+    }
+  /* Zero once; every channel then writes the same (in-image) places. */
+  memset(buf, 0, (size_t)(phases + 192) * sizeof(float));
+  for (n = 0; n < N; ++n)
+    for (gi = 0; gi < G; ++gi) {
+      const float *xc = x + ((ptrdiff_t)n * G + gi) * IH * IW;
+      if (SW <= 2) {
+        /* Each input row once: into row j of row phase ph, split into the column phases. */
+        const int32_t n_in = IW < SW * Wph - PW ? IW : SW * Wph - PW, e = PW / SW; /* columns; first one's */
+        int32_t ih;
+        ph = PH % SH;
+        j = PH / SH;
+        for (ih = 0; ih < IH && j < Hph; ++ih) {
+          const float *src = xc + (ptrdiff_t)ih * IW;
+          float *d0 = buf + ph * SW * plane + (ptrdiff_t)j * Wph;
+          if (n_in > 0 && SW == 1) {
+            aotc_conv_dw_copy_f32(d0 + PW, src, n_in);
+          } else if (n_in > 0) {
+            /* Input column iw goes to column phase (iw + PW) & 1 at column (iw + PW) >> 1. */
+            aotc_conv_dw_split2_f32(src, (PW & 1 ? d0 + plane : d0) + e, (PW & 1 ? d0 + 1 : d0 + plane) + e, n_in);
+          }
+          if (++ph == SH) {
+            ph = 0;
+            ++j;
+          }
+        }
+      } else {
+        float *dst = buf;
+        for (ph = 0; ph < SH; ++ph)
+          for (pw = 0; pw < SW; ++pw) {
+            /* Columns l whose input column l*SW + pw - PW is inside the image. */
+            const int32_t t = PW - pw, u = IW - 1 + PW - pw;
+            const int32_t lo = t <= 0 ? 0 : (t + SW - 1) / SW;
+            int32_t hi = u < 0 ? 0 : u / SW + 1;
+            if (hi > Wph) hi = Wph;
+            for (j = 0; j < Hph; ++j, dst += Wph) {
+              const int32_t ih = j * SH + ph - PH;
+              const float *src;
+              if (ih < 0 || ih >= IH || lo >= hi) continue;
+              src = xc + (ptrdiff_t)ih * IW + (lo * SW + pw - PW);
+              for (l = lo; l < hi; ++l) dst[l] = src[(ptrdiff_t)(l - lo) * SW];
+            }
+          }
+      }
+      for (mm = 0; mm < Mg; ++mm) {
+        const int32_t m = gi * Mg + mm;
+        float *ym = y + ((ptrdiff_t)n * G * Mg + m) * P;
+        aotc_conv_dw_flat_taps_f32(buf, off, T, w + (ptrdiff_t)m * T, bias ? bias[m] : 0.0f, act, out, Q);
+        for (oh = 0; oh < OH; ++oh) aotc_conv_dw_copy_f32(ym + (ptrdiff_t)oh * OW, out + (ptrdiff_t)oh * Wph, OW);
+      }
+    }
+}
+
+/* ---- the kernel ----------------------------------------------------------- */
+
+AOTC_KERNEL void aotc_conv_depthwise_f32(const float *x, const float *w, const float *bias, float *y, void *scratch,
+                                         const aotc_conv_params *geo, const int32_t *koff, int32_t act_kind, float act_a,
+                                         float act_b) {
+  /* The geometry (see conv.c); the helpers above take these as plain ints. */
+  const int32_t N = geo->n, G = geo->groups, Mg = geo->mg, IH = geo->in[1], IW = geo->in[2], OH = geo->out[1], OW = geo->out[2];
+  const int32_t KH = geo->kernel[1], KW = geo->kernel[2], SH = geo->stride[1], SW = geo->stride[2], DH = geo->dilation[1], DW = geo->dilation[2];
+  const int32_t PH = geo->pad[1], PW = geo->pad[2];
+  const int32_t k3p1 = KH == 3 && KW == 3 && DH == 1 && DW == 1 && PH == 1 && PW == 1;
+  float *buf = (float *)scratch;
+  aotc_conv_act act_s;
+  const aotc_conv_act *act = act_kind ? &act_s : NULL;
+  (void)koff;
+  act_s.kind = act_kind;
+  act_s.a = act_a;
+  act_s.b = act_b;
+  if (N <= 0 || G <= 0 || Mg <= 0 || OH <= 0 || OW <= 0) return;
+  if (k3p1 && SH == 1 && SW == 1 && OH == IH && OW == IW)
+    aotc_conv_dw_flat_f32(x, w, bias, y, buf, N, G, Mg, IH, IW, OH, OW, 0, act);
+  else if (k3p1 && SH == 2 && SW == 2 && IH == 2 * OH && IW == 2 * OW)
+    aotc_conv_dw_flat_f32(x, w, bias, y, buf, N, G, Mg, IH, IW, OH, OW, 1, act);
+  else
+    aotc_conv_dw_phases_f32(x, w, bias, y, buf, N, G, Mg, IH, IW, OH, OW, KH, KW, SH, SW, DH, DW, PH, PW, act);
+}

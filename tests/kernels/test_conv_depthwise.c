@@ -1,0 +1,137 @@
+/*
+ * aotc_conv_depthwise_f32 (runtime-c/kernels/conv_depthwise.c) against the
+ * direct reference kernel aotc_conv_direct_f32 (conv.c) plus the fused
+ * activation applied afterwards: fixed real-world shapes (3x3, 5x5 and 7x7,
+ * strides 1 and 2, MobileNet/MnasNet/EfficientNet planes) and random ones
+ * (kernels 1..7 each way, strides 1..3, dilations 1..2, asymmetric pads,
+ * channel multipliers, batches, with and without bias, every activation).
+ * Scratch is exactly the size ops/conv.cpp reserves, in its own allocation,
+ * so ASan catches a kernel that overruns it. Exit status 1 on any mismatch.
+ * Built several ways by tests/kernels/CMakeLists.txt (target vector widths,
+ * run-time dispatch, plain C).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "kernel_common.h"
+#include "conv.c"
+#include "conv_depthwise.c"
+
+static uint32_t rng_state = 12345u;
+static uint32_t rng(void) {
+  rng_state = rng_state * 1664525u + 1013904223u;
+  return rng_state >> 8;
+}
+static int32_t rnd(int32_t lo, int32_t hi) { return lo + (int32_t)(rng() % (uint32_t)(hi - lo + 1)); }
+static float rndf(void) { return (float)(rng() % 20001u) / 10000.0f - 1.0f; }
+
+/* The scratch floats ops/conv.cpp reserves for aotc_conv_depthwise_f32 (keep in step). */
+static size_t dw_scratch_floats(const aotc_conv_params *geo) {
+  const int32_t IH = geo->in[1], IW = geo->in[2], OH = geo->out[1], OW = geo->out[2];
+  const int32_t KH = geo->kernel[1], KW = geo->kernel[2], SH = geo->stride[1], SW = geo->stride[2];
+  const int32_t Hph = OH + (KH - 1) * geo->dilation[1] / SH, Wph = OW + (KW - 1) * geo->dilation[2] / SW;
+  const size_t flat = (size_t)(IH + 2) * IW + 2 * (size_t)OH * OW + IW + 96;
+  const size_t padded = (size_t)SH * SW * Hph * Wph + (size_t)OH * Wph + (size_t)KH * KW + 384;
+  return flat > padded ? flat : padded;
+}
+
+static int failures = 0, cases = 0;
+
+/* One conv; N, G, Mg, input IH x IW, kernel, strides, dilations, begin pads PH/PW, end pads EH/EW. */
+static void check(int32_t N, int32_t G, int32_t Mg, int32_t IH, int32_t IW, int32_t KH, int32_t KW, int32_t SH,
+                  int32_t SW, int32_t DH, int32_t DW, int32_t PH, int32_t PW, int32_t EH, int32_t EW, int use_bias,
+                  int32_t act_kind) {
+  const int32_t OH = (IH + PH + EH - DH * (KH - 1) - 1) / SH + 1, OW = (IW + PW + EW - DW * (KW - 1) - 1) / SW + 1;
+  aotc_conv_params geo;
+  const int32_t M = G * Mg;
+  size_t nx, ny, nw, i, ns;
+  float *x, *w, *b, *y, *ref;
+  void *scratch;
+  float act_a = 0.0f, act_b = 0.0f;
+  aotc_conv_act act;
+  if (IH + PH + EH < DH * (KH - 1) + 1 || IW + PW + EW < DW * (KW - 1) + 1) return;
+  geo.n = N, geo.groups = G, geo.cg = 1, geo.mg = Mg;
+  geo.in[0] = 1, geo.in[1] = IH, geo.in[2] = IW, geo.out[0] = 1, geo.out[1] = OH, geo.out[2] = OW;
+  geo.kernel[0] = 1, geo.kernel[1] = KH, geo.kernel[2] = KW, geo.stride[0] = 1, geo.stride[1] = SH, geo.stride[2] = SW;
+  geo.dilation[0] = 1, geo.dilation[1] = DH, geo.dilation[2] = DW, geo.pad[0] = 0, geo.pad[1] = PH, geo.pad[2] = PW;
+  geo.method = AOTC_CONV_SHIFTED;
+  if (act_kind == AOTC_CONV_ACT_CLAMP) {
+    act_a = rng() % 2 ? 0.0f : -0.25f;
+    act_b = rng() % 2 ? INFINITY : 0.5f;
+  } else if (act_kind == AOTC_CONV_ACT_HARDSWISH) {
+    act_a = 1.0f / 6.0f;
+    act_b = 0.5f;
+  }
+  nx = (size_t)N * G * IH * IW;
+  ny = (size_t)N * M * OH * OW;
+  nw = (size_t)M * KH * KW;
+  ns = dw_scratch_floats(&geo);
+  x = (float *)malloc(nx * sizeof(float));
+  w = (float *)malloc(nw * sizeof(float));
+  b = (float *)malloc((size_t)M * sizeof(float));
+  y = (float *)malloc(ny * sizeof(float));
+  ref = (float *)malloc(ny * sizeof(float));
+  scratch = malloc(ns * sizeof(float));
+  if (!x || !w || !b || !y || !ref || !scratch) {
+    fprintf(stderr, "out of memory\n");
+    exit(2);
+  }
+  for (i = 0; i < nx; ++i) x[i] = rndf();
+  for (i = 0; i < nw; ++i) w[i] = rndf();
+  for (i = 0; i < (size_t)M; ++i) b[i] = rndf();
+  for (i = 0; i < ny; ++i) y[i] = 1e30f; /* every output must be written */
+  for (i = 0; i < ns; ++i) ((float *)scratch)[i] = 1e30f; /* scratch must not be trusted to be zero */
+  aotc_conv_direct_f32(x, w, use_bias ? b : NULL, ref, &geo);
+  act.kind = act_kind;
+  act.a = act_a;
+  act.b = act_b;
+  for (i = 0; i < ny; ++i) ref[i] = aotc_conv_activate(ref[i], act_kind ? &act : NULL);
+  aotc_conv_depthwise_f32(x, w, use_bias ? b : NULL, y, scratch, &geo, NULL, act_kind, act_a, act_b);
+  ++cases;
+  for (i = 0; i < ny; ++i) {
+    const float d = y[i] - ref[i], tol = 1e-4f * (float)(KH * KW) + 1e-4f * (ref[i] < 0 ? -ref[i] : ref[i]);
+    if (!(d <= tol && -d <= tol)) {
+      if (++failures <= 10)
+        fprintf(stderr,
+                "MISMATCH N=%d G=%d Mg=%d in %dx%d k %dx%d s %d,%d d %d,%d pads %d,%d/%d,%d bias %d act %d: "
+                "out %d got %g want %g\n",
+                (int)N, (int)G, (int)Mg, (int)IH, (int)IW, (int)KH, (int)KW, (int)SH, (int)SW, (int)DH, (int)DW,
+                (int)PH, (int)PW, (int)EH, (int)EW, use_bias, (int)act_kind, (int)i, (double)y[i], (double)ref[i]);
+      break;
+    }
+  }
+  free(x);
+  free(w);
+  free(b);
+  free(y);
+  free(ref);
+  free(scratch);
+}
+
+int main(void) {
+  int32_t k, s, size, it, act;
+  /* Real-world shapes: "same" k x k convs, strides 1 and 2, the usual plane sizes, every activation. */
+  for (k = 3; k <= 7; k += 2)
+    for (s = 1; s <= 2; ++s)
+      for (size = 0; size < 6; ++size) {
+        static const int32_t sizes[6] = {112, 56, 28, 14, 7, 9};
+        const int32_t n = sizes[size];
+        for (act = 0; act <= 2; ++act) check(1, 3, 1, n, n, k, k, s, s, 1, 1, k / 2, k / 2, k / 2, k / 2, 1, act);
+      }
+  /* TF-style "same" stride 2 (pads 0 before, 1 after) and valid convs. */
+  check(1, 4, 1, 56, 56, 5, 5, 2, 2, 1, 1, 1, 1, 2, 2, 1, 1);
+  check(1, 4, 1, 56, 56, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1, 1, 1);
+  check(1, 4, 1, 20, 17, 5, 5, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0);
+  check(2, 2, 2, 15, 33, 7, 7, 2, 2, 1, 1, 3, 3, 3, 3, 1, 2);
+  /* Random geometries. */
+  for (it = 0; it < 1500; ++it) {
+    const int32_t KH = rnd(1, 7), KW = rnd(1, 7);
+    const int32_t SH = rnd(1, 10) <= 8 ? rnd(1, 2) : 3, SW = rnd(1, 10) <= 8 ? rnd(1, 2) : 3;
+    const int32_t DH = rnd(1, 10) == 1 ? 2 : 1, DW = rnd(1, 10) == 1 ? 2 : 1;
+    const int32_t N = rnd(1, 2), G = rnd(1, 4), Mg = rnd(1, 2), IH = rnd(1, 40), IW = rnd(1, 40);
+    const int32_t PH = rnd(0, KH), PW = rnd(0, KW), EH = rnd(0, KH), EW = rnd(0, KW), bias = rnd(0, 1);
+    check(N, G, Mg, IH, IW, KH, KW, SH, SW, DH, DW, PH, PW, EH, EW, (int)bias, rnd(0, 2));
+  }
+  printf("%d depthwise convs checked, %d mismatched\n", cases, failures);
+  return failures != 0;
+}
