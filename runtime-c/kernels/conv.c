@@ -37,6 +37,12 @@
 #include "kernel_common.h"
 #include "conv_common.h"
 
+/* Extent of the stride phases along dim d (0..2 = D, H, W): the output
+ * extent plus the largest tap shift. */
+static AOTC_UNUSED int32_t aotc_conv_phase_extent(const aotc_conv_params *geo, int d) {
+  return geo->out[d] + (geo->kernel[d] - 1) * geo->dilation[d] / geo->stride[d];
+}
+
 /*
  * Copies one input channel x (ID x IH x IW) into its SD*SH*SW stride phases
  * (each Dph x Hph x Wph, phase-major): phase (pd, ph, pw) at (i, j, l) is the
@@ -44,7 +50,8 @@
  */
 static AOTC_UNUSED void aotc_conv_phase_copy_f32(const float *x, float *dst, const aotc_conv_params *geo, int32_t Dph,
                                                 int32_t Hph, int32_t Wph) {
-  const int32_t ID = geo->in[0], IH = geo->in[1], IW = geo->in[2], SD = geo->stride[0], SH = geo->stride[1], SW = geo->stride[2];
+  const int32_t ID = geo->in[0], IH = geo->in[1], IW = geo->in[2], SD = geo->stride[0], SH = geo->stride[1];
+  const int32_t SW = geo->stride[2];
   const int32_t PD = geo->pad[0], PH = geo->pad[1], PW = geo->pad[2];
   int32_t pd, ph, pw, i, j, l;
   /* Zero everything once, then copy the parts of the rows inside the image. */
@@ -335,16 +342,16 @@ static AOTC_UNUSED void aotc_conv_shifted_f32(int32_t Mg, int32_t K, const float
  * pointwise input's ragged last columns.
  */
 AOTC_KERNEL void aotc_conv_f32(const float *x, const float *w, const float *wpacked, const float *bias, float *y,
-                               void *scratch, const aotc_conv_params *geo, const int32_t *koff, int32_t act_kind, float act_a,
-                               float act_b) {
-  const int32_t N = geo->n, G = geo->groups, Cg = geo->cg, Mg = geo->mg, ID = geo->in[0], IH = geo->in[1], IW = geo->in[2];
+                               void *scratch, const aotc_conv_params *geo, const int32_t *koff, int32_t act_kind,
+                               float act_a, float act_b) {
+  const int32_t N = geo->n, G = geo->groups, Cg = geo->cg, Mg = geo->mg;
+  const int32_t ID = geo->in[0], IH = geo->in[1], IW = geo->in[2];
   const int32_t OD = geo->out[0], OH = geo->out[1], OW = geo->out[2], P = OD * OH * OW;
-  const int32_t K = Cg * geo->kernel[0] * geo->kernel[1] * geo->kernel[2];
-  const int32_t SD = geo->stride[0], SH = geo->stride[1], SW = geo->stride[2], method = geo->method;
-  /* Phase extents: output extent plus the largest tap shift. */
-  const int32_t Dph = OD + (geo->kernel[0] - 1) * geo->dilation[0] / SD, Hph = OH + (geo->kernel[1] - 1) * geo->dilation[1] / SH;
-  const int32_t Wph = OW + (geo->kernel[2] - 1) * geo->dilation[2] / SW;
-  const ptrdiff_t chan = (ptrdiff_t)SD * SH * SW * Dph * Hph * Wph; /* floats per input channel */
+  const int32_t K = Cg * geo->kernel[0] * geo->kernel[1] * geo->kernel[2], method = geo->method;
+  const int32_t Dph = aotc_conv_phase_extent(geo, 0), Hph = aotc_conv_phase_extent(geo, 1);
+  const int32_t Wph = aotc_conv_phase_extent(geo, 2);
+  /* floats per input channel */
+  const ptrdiff_t chan = (ptrdiff_t)geo->stride[0] * geo->stride[1] * geo->stride[2] * Dph * Hph * Wph;
   float *wp = (float *)scratch;
   float *buf = wpacked ? wp : wp + (ptrdiff_t)(Mg + AOTC_CONV_MR) * K;
   aotc_conv_act act_s;
@@ -483,42 +490,45 @@ AOTC_KERNEL void aotc_conv_pw_f32(const float *x, const float *wpacked, const fl
  * Direct convolution for any geometry: the simple reference path, used for
  * double precision. geo as above (geo->method unused).
  */
-#define AOTC_CONV_DIRECT(SFX, T)                                                                              \
-  AOTC_KERNEL void aotc_conv_direct_##SFX(const T *x, const T *w, const T *bias, T *y, const aotc_conv_params *geo) {   \
-    const int32_t N = geo->n, G = geo->groups, Cg = geo->cg, Mg = geo->mg, ID = geo->in[0], IH = geo->in[1], IW = geo->in[2];                  \
-    const int32_t OD = geo->out[0], OH = geo->out[1], OW = geo->out[2], KD = geo->kernel[0], KH = geo->kernel[1], KW = geo->kernel[2];                        \
-    const int32_t SD = geo->stride[0], SH = geo->stride[1], SW = geo->stride[2], DD = geo->dilation[0], DH = geo->dilation[1], DW = geo->dilation[2];                     \
-    const int32_t PD = geo->pad[0], PH = geo->pad[1], PW = geo->pad[2];                                                         \
-    int32_t n, gi, m, od, oh, ow, c, kd, kh, kw;                                                               \
-    for (n = 0; n < N; ++n)                                                                                    \
-      for (gi = 0; gi < G; ++gi)                                                                               \
-        for (m = 0; m < Mg; ++m) {                                                                             \
-          const T *wm = w + (ptrdiff_t)(gi * Mg + m) * Cg * KD * KH * KW;                                      \
-          T *ym = y + ((ptrdiff_t)n * G * Mg + gi * Mg + m) * OD * OH * OW;                                    \
-          for (od = 0; od < OD; ++od)                                                                          \
-            for (oh = 0; oh < OH; ++oh)                                                                        \
-              for (ow = 0; ow < OW; ++ow) {                                                                    \
-                T acc = bias ? bias[gi * Mg + m] : (T)0;                                                       \
-                for (c = 0; c < Cg; ++c) {                                                                     \
-                  const T *xc = x + ((ptrdiff_t)n * G * Cg + gi * Cg + c) * ID * IH * IW;                      \
-                  const T *wc = wm + (ptrdiff_t)c * KD * KH * KW;                                              \
-                  for (kd = 0; kd < KD; ++kd) {                                                                \
-                    int32_t id = od * SD - PD + kd * DD;                                                       \
-                    if (id < 0 || id >= ID) continue;                                                          \
-                    for (kh = 0; kh < KH; ++kh) {                                                              \
-                      int32_t ih = oh * SH - PH + kh * DH;                                                     \
-                      if (ih < 0 || ih >= IH) continue;                                                        \
-                      for (kw = 0; kw < KW; ++kw) {                                                            \
-                        int32_t iw = ow * SW - PW + kw * DW;                                                   \
-                        if (iw < 0 || iw >= IW) continue;                                                      \
-                        acc += wc[(kd * KH + kh) * KW + kw] * xc[((ptrdiff_t)id * IH + ih) * IW + iw];         \
-                      }                                                                                        \
-                    }                                                                                          \
-                  }                                                                                            \
-                }                                                                                              \
-                ym[((ptrdiff_t)od * OH + oh) * OW + ow] = acc;                                                 \
-              }                                                                                                \
-        }                                                                                                      \
+#define AOTC_CONV_DIRECT(SFX, T)                                                                                       \
+  AOTC_KERNEL void aotc_conv_direct_##SFX(const T *x, const T *w, const T *bias, T *y, const aotc_conv_params *geo) {  \
+    const int32_t N = geo->n, G = geo->groups, Cg = geo->cg, Mg = geo->mg, ID = geo->in[0], IH = geo->in[1];           \
+    const int32_t IW = geo->in[2];                                                                                     \
+    const int32_t OD = geo->out[0], OH = geo->out[1], OW = geo->out[2], KD = geo->kernel[0], KH = geo->kernel[1];      \
+    const int32_t KW = geo->kernel[2];                                                                                 \
+    const int32_t SD = geo->stride[0], SH = geo->stride[1], SW = geo->stride[2], DD = geo->dilation[0];                \
+    const int32_t DH = geo->dilation[1], DW = geo->dilation[2];                                                        \
+    const int32_t PD = geo->pad[0], PH = geo->pad[1], PW = geo->pad[2];                                                \
+    int32_t n, gi, m, od, oh, ow, c, kd, kh, kw;                                                                       \
+    for (n = 0; n < N; ++n)                                                                                            \
+      for (gi = 0; gi < G; ++gi)                                                                                       \
+        for (m = 0; m < Mg; ++m) {                                                                                     \
+          const T *wm = w + (ptrdiff_t)(gi * Mg + m) * Cg * KD * KH * KW;                                              \
+          T *ym = y + ((ptrdiff_t)n * G * Mg + gi * Mg + m) * OD * OH * OW;                                            \
+          for (od = 0; od < OD; ++od)                                                                                  \
+            for (oh = 0; oh < OH; ++oh)                                                                                \
+              for (ow = 0; ow < OW; ++ow) {                                                                            \
+                T acc = bias ? bias[gi * Mg + m] : (T)0;                                                               \
+                for (c = 0; c < Cg; ++c) {                                                                             \
+                  const T *xc = x + ((ptrdiff_t)n * G * Cg + gi * Cg + c) * ID * IH * IW;                              \
+                  const T *wc = wm + (ptrdiff_t)c * KD * KH * KW;                                                      \
+                  for (kd = 0; kd < KD; ++kd) {                                                                        \
+                    int32_t id = od * SD - PD + kd * DD;                                                               \
+                    if (id < 0 || id >= ID) continue;                                                                  \
+                    for (kh = 0; kh < KH; ++kh) {                                                                      \
+                      int32_t ih = oh * SH - PH + kh * DH;                                                             \
+                      if (ih < 0 || ih >= IH) continue;                                                                \
+                      for (kw = 0; kw < KW; ++kw) {                                                                    \
+                        int32_t iw = ow * SW - PW + kw * DW;                                                           \
+                        if (iw < 0 || iw >= IW) continue;                                                              \
+                        acc += wc[(kd * KH + kh) * KW + kw] * xc[((ptrdiff_t)id * IH + ih) * IW + iw];                 \
+                      }                                                                                                \
+                    }                                                                                                  \
+                  }                                                                                                    \
+                }                                                                                                      \
+                ym[((ptrdiff_t)od * OH + oh) * OW + ow] = acc;                                                         \
+              }                                                                                                        \
+        }                                                                                                              \
   }
 AOTC_CONV_DIRECT(f32, float)
 AOTC_CONV_DIRECT(f64, double)
@@ -528,46 +538,50 @@ AOTC_CONV_DIRECT(f64, double)
  * pixel i*S - P + tap*D. geo is filled like Conv's, with Cg the input channels
  * per group, Mg the output channels per group, and w ONNX's [C, Mg, KD, KH, KW].
  */
-#define AOTC_CONV_TRANSPOSE(SFX, T)                                                                           \
-  AOTC_KERNEL void aotc_conv_transpose_##SFX(const T *x, const T *w, const T *bias, T *y, const aotc_conv_params *geo) { \
-    const int32_t N = geo->n, G = geo->groups, Cg = geo->cg, Mg = geo->mg, ID = geo->in[0], IH = geo->in[1], IW = geo->in[2];                  \
-    const int32_t OD = geo->out[0], OH = geo->out[1], OW = geo->out[2], KD = geo->kernel[0], KH = geo->kernel[1], KW = geo->kernel[2];                        \
-    const int32_t SD = geo->stride[0], SH = geo->stride[1], SW = geo->stride[2], DD = geo->dilation[0], DH = geo->dilation[1], DW = geo->dilation[2];                     \
-    const int32_t PD = geo->pad[0], PH = geo->pad[1], PW = geo->pad[2];                                                         \
-    const ptrdiff_t out_plane = (ptrdiff_t)OD * OH * OW, in_plane = (ptrdiff_t)ID * IH * IW;                  \
-    int32_t n, gi, m, c, kd, kh, kw, id, ih, iw;                                                               \
-    ptrdiff_t i;                                                                                               \
-    for (n = 0; n < N; ++n)                                                                                    \
-      for (gi = 0; gi < G; ++gi)                                                                               \
-        for (m = 0; m < Mg; ++m) {                                                                             \
-          T *ym = y + ((ptrdiff_t)n * G * Mg + gi * Mg + m) * out_plane;                                       \
-          const T b = bias ? bias[gi * Mg + m] : (T)0;                                                         \
-          for (i = 0; i < out_plane; ++i) ym[i] = b;                                                           \
-          for (c = 0; c < Cg; ++c) {                                                                           \
-            const T *xc = x + ((ptrdiff_t)n * G * Cg + gi * Cg + c) * in_plane;                                \
-            const T *wc = w + ((ptrdiff_t)(gi * Cg + c) * Mg + m) * KD * KH * KW;                              \
-            for (kd = 0; kd < KD; ++kd)                                                                        \
-              for (kh = 0; kh < KH; ++kh)                                                                      \
-                for (kw = 0; kw < KW; ++kw) {                                                                  \
-                  const T wv = wc[(kd * KH + kh) * KW + kw];                                                   \
-                  for (id = 0; id < ID; ++id) {                                                                \
-                    const int32_t od = id * SD - PD + kd * DD;                                                 \
-                    if (od < 0 || od >= OD) continue;                                                          \
-                    for (ih = 0; ih < IH; ++ih) {                                                              \
-                      const int32_t oh = ih * SH - PH + kh * DH;                                               \
-                      const T *xr = xc + ((ptrdiff_t)id * IH + ih) * IW;                                       \
-                      T *yr;                                                                                   \
-                      if (oh < 0 || oh >= OH) continue;                                                        \
-                      yr = ym + ((ptrdiff_t)od * OH + oh) * OW;                                                \
-                      for (iw = 0; iw < IW; ++iw) {                                                            \
-                        const int32_t ow = iw * SW - PW + kw * DW;                                             \
-                        if (ow >= 0 && ow < OW) yr[ow] += xr[iw] * wv;                                         \
-                      }                                                                                        \
-                    }                                                                                          \
-                  }                                                                                            \
-                }                                                                                              \
-          }                                                                                                    \
-        }                                                                                                      \
+#define AOTC_CONV_TRANSPOSE(SFX, T)                                                                                    \
+  AOTC_KERNEL void aotc_conv_transpose_##SFX(const T *x, const T *w, const T *bias, T *y,                              \
+                                             const aotc_conv_params *geo) {                                            \
+    const int32_t N = geo->n, G = geo->groups, Cg = geo->cg, Mg = geo->mg, ID = geo->in[0], IH = geo->in[1];           \
+    const int32_t IW = geo->in[2];                                                                                     \
+    const int32_t OD = geo->out[0], OH = geo->out[1], OW = geo->out[2], KD = geo->kernel[0], KH = geo->kernel[1];      \
+    const int32_t KW = geo->kernel[2];                                                                                 \
+    const int32_t SD = geo->stride[0], SH = geo->stride[1], SW = geo->stride[2], DD = geo->dilation[0];                \
+    const int32_t DH = geo->dilation[1], DW = geo->dilation[2];                                                        \
+    const int32_t PD = geo->pad[0], PH = geo->pad[1], PW = geo->pad[2];                                                \
+    const ptrdiff_t out_plane = (ptrdiff_t)OD * OH * OW, in_plane = (ptrdiff_t)ID * IH * IW;                           \
+    int32_t n, gi, m, c, kd, kh, kw, id, ih, iw;                                                                       \
+    ptrdiff_t i;                                                                                                       \
+    for (n = 0; n < N; ++n)                                                                                            \
+      for (gi = 0; gi < G; ++gi)                                                                                       \
+        for (m = 0; m < Mg; ++m) {                                                                                     \
+          T *ym = y + ((ptrdiff_t)n * G * Mg + gi * Mg + m) * out_plane;                                               \
+          const T b = bias ? bias[gi * Mg + m] : (T)0;                                                                 \
+          for (i = 0; i < out_plane; ++i) ym[i] = b;                                                                   \
+          for (c = 0; c < Cg; ++c) {                                                                                   \
+            const T *xc = x + ((ptrdiff_t)n * G * Cg + gi * Cg + c) * in_plane;                                        \
+            const T *wc = w + ((ptrdiff_t)(gi * Cg + c) * Mg + m) * KD * KH * KW;                                      \
+            for (kd = 0; kd < KD; ++kd)                                                                                \
+              for (kh = 0; kh < KH; ++kh)                                                                              \
+                for (kw = 0; kw < KW; ++kw) {                                                                          \
+                  const T wv = wc[(kd * KH + kh) * KW + kw];                                                           \
+                  for (id = 0; id < ID; ++id) {                                                                        \
+                    const int32_t od = id * SD - PD + kd * DD;                                                         \
+                    if (od < 0 || od >= OD) continue;                                                                  \
+                    for (ih = 0; ih < IH; ++ih) {                                                                      \
+                      const int32_t oh = ih * SH - PH + kh * DH;                                                       \
+                      const T *xr = xc + ((ptrdiff_t)id * IH + ih) * IW;                                               \
+                      T *yr;                                                                                           \
+                      if (oh < 0 || oh >= OH) continue;                                                                \
+                      yr = ym + ((ptrdiff_t)od * OH + oh) * OW;                                                        \
+                      for (iw = 0; iw < IW; ++iw) {                                                                    \
+                        const int32_t ow = iw * SW - PW + kw * DW;                                                     \
+                        if (ow >= 0 && ow < OW) yr[ow] += xr[iw] * wv;                                                 \
+                      }                                                                                                \
+                    }                                                                                                  \
+                  }                                                                                                    \
+                }                                                                                                      \
+          }                                                                                                            \
+        }                                                                                                              \
   }
 AOTC_CONV_TRANSPOSE(f32, float)
 AOTC_CONV_TRANSPOSE(f64, double)
@@ -579,32 +593,35 @@ AOTC_CONV_TRANSPOSE(f64, double)
  * (od, oh, ow) of output channel m (group gi) into ACC, in int32 (exact for
  * 8-bit operands up to 2^15 taps). Shared by the two kernels below.
  */
-#define AOTC_CONV_INT_DOT(ACC, XT, WT)                                                                                  \
-  for (c = 0; c < Cg; ++c) {                                                                                            \
-    const XT *xc = x + ((ptrdiff_t)n * G * Cg + gi * Cg + c) * ID * IH * IW;                                            \
-    const WT *wc = w + ((ptrdiff_t)(gi * Mg + m) * Cg + c) * KD * KH * KW;                                              \
-    for (kd = 0; kd < KD; ++kd) {                                                                                       \
-      const int32_t id = od * SD - PD + kd * DD;                                                                        \
-      if (id < 0 || id >= ID) continue;                                                                                 \
-      for (kh = 0; kh < KH; ++kh) {                                                                                     \
-        const int32_t ih = oh * SH - PH + kh * DH;                                                                      \
-        if (ih < 0 || ih >= IH) continue;                                                                               \
-        for (kw = 0; kw < KW; ++kw) {                                                                                   \
-          const int32_t iw = ow * SW - PW + kw * DW;                                                                    \
-          if (iw < 0 || iw >= IW) continue;                                                                             \
-          /* wraps instead of overflowing (no UB), like int32 arithmetic elsewhere */                                   \
-          ACC = (int32_t)((uint32_t)ACC + (uint32_t)(((int32_t)xc[((ptrdiff_t)id * IH + ih) * IW + iw] - xz) *          \
-                                                     ((int32_t)wc[(kd * KH + kh) * KW + kw] - wz)));                    \
-        }                                                                                                               \
-      }                                                                                                                 \
-    }                                                                                                                   \
+#define AOTC_CONV_INT_DOT(ACC, XT, WT)                                                                                 \
+  for (c = 0; c < Cg; ++c) {                                                                                           \
+    const XT *xc = x + ((ptrdiff_t)n * G * Cg + gi * Cg + c) * ID * IH * IW;                                           \
+    const WT *wc = w + ((ptrdiff_t)(gi * Mg + m) * Cg + c) * KD * KH * KW;                                             \
+    for (kd = 0; kd < KD; ++kd) {                                                                                      \
+      const int32_t id = od * SD - PD + kd * DD;                                                                       \
+      if (id < 0 || id >= ID) continue;                                                                                \
+      for (kh = 0; kh < KH; ++kh) {                                                                                    \
+        const int32_t ih = oh * SH - PH + kh * DH;                                                                     \
+        if (ih < 0 || ih >= IH) continue;                                                                              \
+        for (kw = 0; kw < KW; ++kw) {                                                                                  \
+          const int32_t iw = ow * SW - PW + kw * DW;                                                                   \
+          if (iw < 0 || iw >= IW) continue;                                                                            \
+          /* wraps instead of overflowing (no UB), like int32 arithmetic elsewhere */                                  \
+          ACC = (int32_t)((uint32_t)ACC + (uint32_t)(((int32_t)xc[((ptrdiff_t)id * IH + ih) * IW + iw] - xz) *         \
+                                                     ((int32_t)wc[(kd * KH + kh) * KW + kw] - wz)));                   \
+        }                                                                                                              \
+      }                                                                                                                \
+    }                                                                                                                  \
   }
 
-#define AOTC_CONV_INT_GEOMETRY                                                                                          \
-  const int32_t N = geo->n, G = geo->groups, Cg = geo->cg, Mg = geo->mg, ID = geo->in[0], IH = geo->in[1], IW = geo->in[2];                              \
-  const int32_t OD = geo->out[0], OH = geo->out[1], OW = geo->out[2], KD = geo->kernel[0], KH = geo->kernel[1], KW = geo->kernel[2];                                    \
-  const int32_t SD = geo->stride[0], SH = geo->stride[1], SW = geo->stride[2], DD = geo->dilation[0], DH = geo->dilation[1], DW = geo->dilation[2];                                 \
-  const int32_t PD = geo->pad[0], PH = geo->pad[1], PW = geo->pad[2];                                                                     \
+#define AOTC_CONV_INT_GEOMETRY                                                                                         \
+  const int32_t N = geo->n, G = geo->groups, Cg = geo->cg, Mg = geo->mg, ID = geo->in[0], IH = geo->in[1];             \
+  const int32_t IW = geo->in[2];                                                                                       \
+  const int32_t OD = geo->out[0], OH = geo->out[1], OW = geo->out[2], KD = geo->kernel[0], KH = geo->kernel[1];        \
+  const int32_t KW = geo->kernel[2];                                                                                   \
+  const int32_t SD = geo->stride[0], SH = geo->stride[1], SW = geo->stride[2], DD = geo->dilation[0];                  \
+  const int32_t DH = geo->dilation[1], DW = geo->dilation[2];                                                          \
+  const int32_t PD = geo->pad[0], PH = geo->pad[1], PW = geo->pad[2];                                                  \
   int32_t n, gi, m, od, oh, ow, c, kd, kh, kw;
 
 /*
@@ -614,50 +631,50 @@ AOTC_CONV_TRANSPOSE(f64, double)
  * y = saturate(round_half_even(acc * x_scale * w_scale[m] / y_scale) + y_zp),
  * with w_scale and w_zp per output channel if per_channel, else scalars.
  */
-#define AOTC_CONV_QUANT(SFX, XT, WT, YMIN, YMAX)                                                                        \
-  AOTC_KERNEL void aotc_conv_integer_##SFX(const XT *x, const WT *w, const XT *x_zp, const WT *w_zp,                    \
-                                           int32_t *y, const aotc_conv_params *geo, int32_t w_zp_count) {                          \
-    AOTC_CONV_INT_GEOMETRY                                                                                              \
-    const int32_t xz = x_zp ? (int32_t)x_zp[0] : 0;                                                                     \
-    for (n = 0; n < N; ++n)                                                                                             \
-      for (gi = 0; gi < G; ++gi)                                                                                        \
-        for (m = 0; m < Mg; ++m) {                                                                                      \
-          const int32_t wz = w_zp ? (int32_t)w_zp[w_zp_count > 1 ? gi * Mg + m : 0] : 0;                                \
-          for (od = 0; od < OD; ++od)                                                                                   \
-            for (oh = 0; oh < OH; ++oh)                                                                                 \
-              for (ow = 0; ow < OW; ++ow) {                                                                             \
-                int32_t acc = 0;                                                                                        \
-                AOTC_CONV_INT_DOT(acc, XT, WT)                                                                          \
-                y[(((ptrdiff_t)n * G * Mg + gi * Mg + m) * OD + od) * OH * OW + (ptrdiff_t)oh * OW + ow] = acc;         \
-              }                                                                                                         \
-        }                                                                                                               \
-  }                                                                                                                     \
-  AOTC_KERNEL void aotc_qlinearconv_##SFX(const XT *x, const float *x_scale, const XT *x_zp, const WT *w,               \
-                                          const float *w_scale, const WT *w_zp, const float *y_scale,                   \
-                                          const XT *y_zp, const int32_t *bias, XT *y, const aotc_conv_params *geo,                 \
-                                          int32_t per_channel) {                                                        \
-    AOTC_CONV_INT_GEOMETRY                                                                                              \
-    const int32_t xz = (int32_t)x_zp[0], yz = (int32_t)y_zp[0];                                                         \
-    for (n = 0; n < N; ++n)                                                                                             \
-      for (gi = 0; gi < G; ++gi)                                                                                        \
-        for (m = 0; m < Mg; ++m) {                                                                                      \
-          const int32_t mm = gi * Mg + m;                                                                               \
-          const int32_t wz = (int32_t)w_zp[per_channel ? mm : 0];                                                       \
-          const float scale = x_scale[0] * w_scale[per_channel ? mm : 0] / y_scale[0];                                  \
-          for (od = 0; od < OD; ++od)                                                                                   \
-            for (oh = 0; oh < OH; ++oh)                                                                                 \
-              for (ow = 0; ow < OW; ++ow) {                                                                             \
-                int32_t acc = bias ? bias[mm] : 0;                                                                      \
-                float v;                                                                                                \
-                AOTC_CONV_INT_DOT(acc, XT, WT)                                                                          \
-                v = rintf((float)acc * scale) + (float)yz;                                                              \
-                v = v < (float)(YMIN) ? (float)(YMIN) : (v > (float)(YMAX) ? (float)(YMAX) : v);                        \
-                y[(((ptrdiff_t)n * G * Mg + mm) * OD + od) * OH * OW + (ptrdiff_t)oh * OW + ow] = (XT)v;                \
-              }                                                                                                         \
-        }                                                                                                               \
+#define AOTC_CONV_QUANT(SFX, XT, WT, YMIN, YMAX)                                                                       \
+  AOTC_KERNEL void aotc_conv_integer_##SFX(const XT *x, const WT *w, const XT *x_zp, const WT *w_zp,                   \
+                                           int32_t *y, const aotc_conv_params *geo, int32_t w_zp_count) {              \
+    AOTC_CONV_INT_GEOMETRY                                                                                             \
+    const int32_t xz = x_zp ? (int32_t)x_zp[0] : 0;                                                                    \
+    for (n = 0; n < N; ++n)                                                                                            \
+      for (gi = 0; gi < G; ++gi)                                                                                       \
+        for (m = 0; m < Mg; ++m) {                                                                                     \
+          const int32_t wz = w_zp ? (int32_t)w_zp[w_zp_count > 1 ? gi * Mg + m : 0] : 0;                               \
+          for (od = 0; od < OD; ++od)                                                                                  \
+            for (oh = 0; oh < OH; ++oh)                                                                                \
+              for (ow = 0; ow < OW; ++ow) {                                                                            \
+                int32_t acc = 0;                                                                                       \
+                AOTC_CONV_INT_DOT(acc, XT, WT)                                                                         \
+                y[(((ptrdiff_t)n * G * Mg + gi * Mg + m) * OD + od) * OH * OW + (ptrdiff_t)oh * OW + ow] = acc;        \
+              }                                                                                                        \
+        }                                                                                                              \
+  }                                                                                                                    \
+  AOTC_KERNEL void aotc_qlinearconv_##SFX(const XT *x, const float *x_scale, const XT *x_zp, const WT *w,              \
+                                          const float *w_scale, const WT *w_zp, const float *y_scale,                  \
+                                          const XT *y_zp, const int32_t *bias, XT *y, const aotc_conv_params *geo,     \
+                                          int32_t per_channel) {                                                       \
+    AOTC_CONV_INT_GEOMETRY                                                                                             \
+    const int32_t xz = (int32_t)x_zp[0], yz = (int32_t)y_zp[0];                                                        \
+    for (n = 0; n < N; ++n)                                                                                            \
+      for (gi = 0; gi < G; ++gi)                                                                                       \
+        for (m = 0; m < Mg; ++m) {                                                                                     \
+          const int32_t mm = gi * Mg + m;                                                                              \
+          const int32_t wz = (int32_t)w_zp[per_channel ? mm : 0];                                                      \
+          const float scale = x_scale[0] * w_scale[per_channel ? mm : 0] / y_scale[0];                                 \
+          for (od = 0; od < OD; ++od)                                                                                  \
+            for (oh = 0; oh < OH; ++oh)                                                                                \
+              for (ow = 0; ow < OW; ++ow) {                                                                            \
+                int32_t acc = bias ? bias[mm] : 0;                                                                     \
+                float v;                                                                                               \
+                AOTC_CONV_INT_DOT(acc, XT, WT)                                                                         \
+                v = rintf((float)acc * scale) + (float)yz;                                                             \
+                v = v < (float)(YMIN) ? (float)(YMIN) : (v > (float)(YMAX) ? (float)(YMAX) : v);                       \
+                y[(((ptrdiff_t)n * G * Mg + mm) * OD + od) * OH * OW + (ptrdiff_t)oh * OW + ow] = (XT)v;               \
+              }                                                                                                        \
+        }                                                                                                              \
   }
-#define AOTC_CONV_QUANT_W(XS, XT, YMIN, YMAX)                                                                           \
-  AOTC_CONV_QUANT(XS##_u8, XT, uint8_t, YMIN, YMAX)                                                                     \
+#define AOTC_CONV_QUANT_W(XS, XT, YMIN, YMAX)                                                                          \
+  AOTC_CONV_QUANT(XS##_u8, XT, uint8_t, YMIN, YMAX)                                                                    \
   AOTC_CONV_QUANT(XS##_i8, XT, int8_t, YMIN, YMAX)
 AOTC_CONV_QUANT_W(u8, uint8_t, 0, 255)
 AOTC_CONV_QUANT_W(i8, int8_t, -128, 127)
@@ -850,15 +867,15 @@ static AOTC_UNUSED void aotc_sconv_4x1(int32_t K, const float *A, const float *b
 
 /* Conv with aotc_conv_f32's arguments (see there) on scalar accumulators. */
 AOTC_KERNEL void aotc_sconv_f32(const float *x, const float *w, const float *wpacked, const float *bias, float *y,
-                                void *scratch, const aotc_conv_params *geo, const int32_t *koff, int32_t act_kind, float act_a,
-                                float act_b) {
-  const int32_t N = geo->n, G = geo->groups, Cg = geo->cg, Mg = geo->mg, ID = geo->in[0], IH = geo->in[1], IW = geo->in[2];
+                                void *scratch, const aotc_conv_params *geo, const int32_t *koff, int32_t act_kind,
+                                float act_a, float act_b) {
+  const int32_t N = geo->n, G = geo->groups, Cg = geo->cg, Mg = geo->mg;
+  const int32_t ID = geo->in[0], IH = geo->in[1], IW = geo->in[2];
   const int32_t OD = geo->out[0], OH = geo->out[1], OW = geo->out[2], P = OD * OH * OW;
-  const int32_t K = Cg * geo->kernel[0] * geo->kernel[1] * geo->kernel[2];
-  const int32_t SD = geo->stride[0], SH = geo->stride[1], SW = geo->stride[2], method = geo->method;
-  const int32_t Dph = OD + (geo->kernel[0] - 1) * geo->dilation[0] / SD, Hph = OH + (geo->kernel[1] - 1) * geo->dilation[1] / SH;
-  const int32_t Wph = OW + (geo->kernel[2] - 1) * geo->dilation[2] / SW;
-  const ptrdiff_t chan = (ptrdiff_t)SD * SH * SW * Dph * Hph * Wph;
+  const int32_t K = Cg * geo->kernel[0] * geo->kernel[1] * geo->kernel[2], method = geo->method;
+  const int32_t Dph = aotc_conv_phase_extent(geo, 0), Hph = aotc_conv_phase_extent(geo, 1);
+  const int32_t Wph = aotc_conv_phase_extent(geo, 2);
+  const ptrdiff_t chan = (ptrdiff_t)geo->stride[0] * geo->stride[1] * geo->stride[2] * Dph * Hph * Wph;
   const ptrdiff_t packed_group = (ptrdiff_t)(Mg + AOTC_CONV_MR - 1) / AOTC_CONV_MR * AOTC_CONV_MR * K;
   float *wp = (float *)scratch;
   float *buf = wpacked ? wp : wp + (ptrdiff_t)(Mg + AOTC_CONV_MR) * K;
@@ -907,9 +924,10 @@ AOTC_KERNEL void aotc_sconv_f32(const float *x, const float *w, const float *wpa
 /* Depthwise conv with aotc_conv_depthwise_f32's arguments (see there), 4 output
  * pixels at a time with the tap loop innermost. */
 AOTC_KERNEL void aotc_sconv_depthwise_f32(const float *x, const float *w, const float *bias, float *y, void *scratch,
-                                          const aotc_conv_params *geo, const int32_t *koff, int32_t act_kind, float act_a,
-                                          float act_b) {
-  const int32_t N = geo->n, G = geo->groups, Mg = geo->mg, IH = geo->in[1], IW = geo->in[2], OH = geo->out[1], OW = geo->out[2];
+                                          const aotc_conv_params *geo, const int32_t *koff, int32_t act_kind,
+                                          float act_a, float act_b) {
+  const int32_t N = geo->n, G = geo->groups, Mg = geo->mg, IH = geo->in[1], IW = geo->in[2], OH = geo->out[1];
+  const int32_t OW = geo->out[2];
   const int32_t KH = geo->kernel[1], KW = geo->kernel[2], SH = geo->stride[1], SW = geo->stride[2];
   const int32_t Hph = OH + (KH - 1) * geo->dilation[1] / SH, Wph = OW + (KW - 1) * geo->dilation[2] / SW;
   const ptrdiff_t chan = (ptrdiff_t)SH * SW * Hph * Wph;

@@ -360,11 +360,13 @@ static AOTC_UNUSED void aotc_conv_dw_phases_f32(const float *x, const float *w, 
 /* ---- the kernel ----------------------------------------------------------- */
 
 AOTC_KERNEL void aotc_conv_depthwise_f32(const float *x, const float *w, const float *bias, float *y, void *scratch,
-                                         const aotc_conv_params *geo, const int32_t *koff, int32_t act_kind, float act_a,
-                                         float act_b) {
+                                         const aotc_conv_params *geo, const int32_t *koff, int32_t act_kind,
+                                         float act_a, float act_b) {
   /* The geometry (see conv.c); the helpers above take these as plain ints. */
-  const int32_t N = geo->n, G = geo->groups, Mg = geo->mg, IH = geo->in[1], IW = geo->in[2], OH = geo->out[1], OW = geo->out[2];
-  const int32_t KH = geo->kernel[1], KW = geo->kernel[2], SH = geo->stride[1], SW = geo->stride[2], DH = geo->dilation[1], DW = geo->dilation[2];
+  const int32_t N = geo->n, G = geo->groups, Mg = geo->mg, IH = geo->in[1], IW = geo->in[2], OH = geo->out[1];
+  const int32_t OW = geo->out[2];
+  const int32_t KH = geo->kernel[1], KW = geo->kernel[2], SH = geo->stride[1], SW = geo->stride[2];
+  const int32_t DH = geo->dilation[1], DW = geo->dilation[2];
   const int32_t PH = geo->pad[1], PW = geo->pad[2];
   const int32_t k3p1 = KH == 3 && KW == 3 && DH == 1 && DW == 1 && PH == 1 && PW == 1;
   float *buf = (float *)scratch;
