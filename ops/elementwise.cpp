@@ -1,5 +1,6 @@
 // Elementwise ops: unary maps (Relu, Sigmoid, Clip, ...) and broadcasting
-// binary/variadic arithmetic (Add, Mul, PRelu, Pow, Max, Sum, Mean, ...).
+// binary/variadic arithmetic (Add, Mul, PRelu, Pow, Max, Sum, Mean, ...), and
+// the internal aotc.Silu (fused x * Sigmoid(x)).
 // Kernels (runtime-c/kernels/elementwise.c) exist for f32, f64, f16 and bf16
 // (computed in float), integer arithmetic, and Pow with mixed base/exponent types.
 #include <fmt/format.h>
@@ -75,6 +76,24 @@ void register_unary(OpRegistry &r, const UnaryOp &u) {
     float alpha = u.attrs.size() > 0 ? ctx.attr_float(u.attrs[0], u.alpha_default) : 0.0f;
     float beta = u.attrs.size() > 1 ? ctx.attr_float(u.attrs[1], u.beta_default) : 0.0f;
     ctx.call(kernel_for(ctx, u.kernel, x.dtype)).in(&x).out(&ctx.output(0)).i(x.count()).f(alpha).f(beta);
+  };
+  r.add(std::move(def));
+}
+
+// aotc.Silu (internal, made by passes/fuse_silu.cpp): x * Sigmoid(x) in one
+// kernel pass, float32 only.
+void register_silu(OpRegistry &r) {
+  OpDef def;
+  def.op = "Silu";
+  def.domain = kInternalDomain;
+  def.infer = [](OpContext &ctx) {
+    Value &x = ctx.input(0);
+    if (x.dtype != DType::Float) ctx.error(fmt::format("input must be float32, got {}", dtype_name(x.dtype)));
+    ctx.set_output(0, x.dtype, x.shape);
+  };
+  def.lower = [](LowerContext &ctx) {
+    Value &x = ctx.input(0);
+    ctx.call(kernel_for(ctx, "silu", x.dtype)).in(&x).out(&ctx.output(0)).i(x.count()).f(0.0f).f(0.0f);
   };
   r.add(std::move(def));
 }
@@ -203,6 +222,7 @@ void register_variadic(OpRegistry &r, const char *op, const char *kernel, bool m
 void register_elementwise_ops(OpRegistry &r) {
   for (const UnaryOp &u : unary_ops()) register_unary(r, u);
   register_clip(r);
+  register_silu(r);
   register_binary(r, "Add", "add");
   register_binary(r, "Sub", "sub");
   register_binary(r, "Mul", "mul");

@@ -26,6 +26,8 @@ const std::vector<PipelineStep> &graph_pipeline() {
            // Relu/Clip/HardSwish after a Conv are applied by the Conv kernel as it stores.
            {"fuse-conv-activation", "fuse Relu, Clip and HardSwish into the Conv before them (aotc.FusedConv)",
             fuse_conv_activation},
+           // x * Sigmoid(x) (SiLU / swish as torch exports it) becomes one kernel.
+           {"fuse-silu", "fuse Mul(x, Sigmoid(x)) into one node (aotc.Silu)", fuse_silu},
            // Nodes whose results nobody reads, and unused constants.
            {"eliminate-dead-code", "remove nodes and constants nothing uses", eliminate_dead_code},
        }},

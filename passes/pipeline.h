@@ -58,6 +58,7 @@ bool infer_shapes_and_fold(Graph &graph);
 bool remove_identities(Graph &graph);
 bool fuse_conv_batchnorm(Graph &graph);
 bool fuse_conv_activation(Graph &graph);
+bool fuse_silu(Graph &graph);
 bool eliminate_dead_code(Graph &graph);
 bool choose_layouts(Graph &graph, const Target &target);
 Program lower_graph(Graph &graph, const Target &target);

@@ -41,6 +41,8 @@
   X(relu, x > 0.0f ? x : 0.0f)                                                     \
   X(leaky_relu, x >= 0.0f ? x : alpha * x)                                         \
   X(sigmoid, aotc_sigmoidf(x))                                                     \
+  /* aotc.Silu (x * Sigmoid(x), fused): the same bits as Sigmoid then Mul. */      \
+  X(silu, x * aotc_sigmoidf(x))                                                    \
   X(tanh, tanhf(x))                                                                \
   X(hard_sigmoid, aotc_clamp01f(alpha * x + beta))                                 \
   X(hard_swish, x * aotc_clamp01f(x * (1.0f / 6.0f) + 0.5f))                       \

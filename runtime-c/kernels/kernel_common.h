@@ -78,13 +78,58 @@ static AOTC_UNUSED int aotc_next_index(int32_t rank, int32_t skip, const int32_t
 /* Clamps to [0, 1] with plain comparisons: fminf/fmaxf are library calls at -O2. */
 static AOTC_UNUSED float aotc_clamp01f(float v) { return v < 0.0f ? 0.0f : (v > 1.0f ? 1.0f : v); }
 
+/*
+ * e^-|x|, branch-free so that loops calling it vectorise (libm's expf is a
+ * call per element). t = -|x| = n ln2 + r with n = round(t / ln2) (ln2 split
+ * in two, Cody-Waite, so n ln2 is exact), e^r from Cephes' degree-7
+ * polynomial on |r| <= ln2/2 (relative error ~1e-7), then times 2^n built in
+ * the exponent field, in two halves so that results below FLT_MIN round to
+ * subnormals. |x| is capped at 104 (e^-104 is below the smallest subnormal)
+ * on its bits, an integer min: a float select against a constant would let
+ * gcc split the loop body in two paths and give up vectorising it. NaN is
+ * capped too: callers that care test for it.
+ */
+static AOTC_UNUSED float aotc_exp_neg_absf(float x) {
+  const uint32_t cap = 0x42D00000u; /* 104.0f */
+  uint32_t bits;
+  float t, fn, r, p, s1, s2;
+  int32_t n, n1, n2;
+  memcpy(&bits, &x, sizeof bits);
+  bits &= 0x7FFFFFFFu;
+  bits = bits < cap ? bits : cap;
+  memcpy(&t, &bits, sizeof t);
+  t = -t;
+  /* Rounds to nearest for t <= 0: the conversion truncates toward zero. */
+  n = (int32_t)(t * 1.44269504088896341f - 0.5f);
+  n1 = n / 2; /* n1, n2 in [-75, 0]: 2^n1 and 2^n2 are normal floats */
+  n2 = n - n1;
+  fn = (float)n;
+  r = (t - fn * 0.693359375f) - fn * -2.12194440e-4f;
+  p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * (r * r) + r + 1.0f;
+  bits = (uint32_t)(n1 + 127) << 23;
+  memcpy(&s1, &bits, sizeof s1);
+  bits = (uint32_t)(n2 + 127) << 23;
+  memcpy(&s2, &bits, sizeof s2);
+  return p * s1 * s2;
+}
+
+/*
+ * 1 / (1 + e^-x), from e = e^-|x| (never overflows): 1 / (1 + e) for x >= 0,
+ * e / (1 + e) for x < 0 (no cancellation, so tiny results keep their
+ * precision). Relative error below 3e-7; branch-free, vectorises. NaN stays NaN.
+ */
 static AOTC_UNUSED float aotc_sigmoidf(float x) {
-  /* Written so that exp never overflows: for x < 0 use e^x / (1 + e^x). */
-  if (x >= 0.0f) return 1.0f / (1.0f + expf(-x));
-  {
-    float e = expf(x);
-    return e / (1.0f + e);
-  }
+  const float e = aotc_exp_neg_absf(x);
+  const float r = 1.0f / (1.0f + e), er = e * r;
+  /* Selects between values computed on every path, which gcc if-converts. */
+  const float y = x >= 0.0f ? r : er;
+  return x == x ? y : x;
 }
 
 /*

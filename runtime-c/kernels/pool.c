@@ -66,13 +66,138 @@ static AOTC_UNUSED void aotc_pool_taps(int32_t start, int32_t k, int32_t d, int3
   }
 
 /*
+ * Fast float MaxPool for windows that are 2D (or 1D): no Indices output, no
+ * dilation, a depth window of 1 without depth padding. Per output row, the
+ * outputs whose window lies inside the input columns take the max tap by tap
+ * over the whole row (vectorisable loops, the row of outputs as the running
+ * max); the few border outputs go tap by tap as in the general loop. Taps are
+ * visited in the same order (rows, then columns) with the same comparison as
+ * the general path, so results are identical, NaN and -0 included. Returns 0
+ * (nothing written) for other geometries.
+ */
+
+/*
+ * acc[i] = max over the taps r[i * s + k], k < kw, in order, folded into acc
+ * (unless `first`: then the first tap starts it). Strided-2 windows of 2 and
+ * 3 taps (the usual 2x2/s2 and 3x3/s2 pools) get one pass with constant
+ * strides; others a pass per tap.
+ */
+static AOTC_UNUSED void aotc_maxpool_row_f32(float *AOTC_RESTRICT acc, const float *AOTC_RESTRICT r, int32_t n,
+                                             int32_t kw, int32_t s, int first) {
+  int32_t i, k;
+  float m, v;
+  if (kw == 3 && s == 2) {
+    if (first)
+      for (i = 0; i < n; ++i) {
+        m = r[2 * i];
+        v = r[2 * i + 1];
+        m = v > m ? v : m;
+        v = r[2 * i + 2];
+        acc[i] = v > m ? v : m;
+      }
+    else
+      for (i = 0; i < n; ++i) {
+        m = acc[i];
+        v = r[2 * i];
+        m = v > m ? v : m;
+        v = r[2 * i + 1];
+        m = v > m ? v : m;
+        v = r[2 * i + 2];
+        acc[i] = v > m ? v : m;
+      }
+    return;
+  }
+  if (kw == 2 && s == 2) {
+    if (first)
+      for (i = 0; i < n; ++i) {
+        m = r[2 * i];
+        v = r[2 * i + 1];
+        acc[i] = v > m ? v : m;
+      }
+    else
+      for (i = 0; i < n; ++i) {
+        m = acc[i];
+        v = r[2 * i];
+        m = v > m ? v : m;
+        v = r[2 * i + 1];
+        acc[i] = v > m ? v : m;
+      }
+    return;
+  }
+  for (k = 0; k < kw; ++k) {
+    const float *rk = r + k;
+    if (first && k == 0)
+      for (i = 0; i < n; ++i) acc[i] = rk[(ptrdiff_t)i * s];
+    else if (s == 1)
+      for (i = 0; i < n; ++i) {
+        v = rk[i];
+        acc[i] = v > acc[i] ? v : acc[i];
+      }
+    else
+      for (i = 0; i < n; ++i) {
+        v = rk[(ptrdiff_t)i * s];
+        acc[i] = v > acc[i] ? v : acc[i];
+      }
+  }
+}
+
+static AOTC_UNUSED int aotc_maxpool2d_f32(const float *x, float *y, const int32_t *g) {
+  const int32_t NC = g[0], ID = g[1], IH = g[2], IW = g[3], OD = g[4], OH = g[5], OW = g[6];
+  const int32_t KD = g[7], KH = g[8], KW = g[9], SD = g[10], SH = g[11], SW = g[12];
+  const int32_t PH = g[17], PW = g[18];
+  int32_t p, oh, ow, kh, kw, wa, wb, lim;
+  if (KD != 1 || g[13] != 1 || g[14] != 1 || g[15] != 1 || g[16] != 0 || g[19] != 0) return 0;
+  /* Outputs [wa, wb) have all KW taps inside the row. */
+  wa = (PW + SW - 1) / SW;
+  lim = IW - KW + PW;
+  wb = lim >= 0 ? lim / SW + 1 : 0;
+  if (wa > OW) wa = OW;
+  if (wb > OW) wb = OW;
+  if (wb < wa) wb = wa;
+  for (p = 0; p < NC * OD; ++p) {
+    const float *xp = x + ((ptrdiff_t)(p / OD) * ID + (ptrdiff_t)(p % OD) * SD) * IH * IW;
+    float *yp = y + (ptrdiff_t)p * OH * OW;
+    for (oh = 0; oh < OH; ++oh) {
+      const int32_t sh = oh * SH - PH;
+      const int32_t h0 = sh < 0 ? -sh : 0, h1 = IH - sh < KH ? IH - sh : KH;
+      float *yr = yp + (ptrdiff_t)oh * OW;
+      if (h1 <= h0) { /* the window lies in the padding */
+        for (ow = 0; ow < OW; ++ow) yr[ow] = -FLT_MAX;
+        continue;
+      }
+      for (kh = h0; kh < h1 && wa < wb; ++kh)
+        aotc_maxpool_row_f32(yr + wa, xp + (ptrdiff_t)(sh + kh) * IW + (ptrdiff_t)wa * SW - PW, wb - wa, KW, SW,
+                             kh == h0);
+      for (ow = wa > 0 ? 0 : wb; ow < OW; ow = ow + 1 == wa ? wb : ow + 1) { /* the borders */
+        const int32_t sw = ow * SW - PW;
+        const int32_t w0 = sw < 0 ? -sw : 0, w1 = IW - sw < KW ? IW - sw : KW;
+        float best = -FLT_MAX;
+        int first = 1;
+        for (kh = h0; kh < h1; ++kh) {
+          const float *row = xp + (ptrdiff_t)(sh + kh) * IW + sw;
+          for (kw = w0; kw < w1; ++kw)
+            if (row[kw] > best || first) {
+              best = row[kw];
+              first = 0;
+            }
+        }
+        yr[ow] = best;
+      }
+    }
+  }
+  return 1;
+}
+
+/*
  * MaxPool. `indices` (may be NULL) receives the flat input index of each max:
  * (n*C + c) * D*H*W + spatial offset, the spatial offset row-major, or
  * column-major if storage_order is 1. Windows entirely in padding give LOWEST.
+ * FAST: a fast path for the geometry, or 0 (see aotc_maxpool2d_f32).
  */
-#define AOTC_MAXPOOL(SFX, T, LOWEST)                                                                    \
+#define AOTC_MAXPOOL(SFX, T, LOWEST, FAST)                                                              \
   AOTC_KERNEL void aotc_maxpool_##SFX(const T *x, T *y, int64_t *indices, const int32_t *g,             \
                                       int32_t storage_order) {                                          \
+    if (!indices && FAST) return;                                                                       \
     AOTC_POOL_LOOP(T, {                                                                                 \
       T best = LOWEST;                                                                                  \
       int32_t bd = -1, bh = 0, bw = 0, kd, kh, kw;                                                      \
@@ -99,10 +224,10 @@ static AOTC_UNUSED void aotc_pool_taps(int32_t start, int32_t k, int32_t d, int3
       }                                                                                                 \
     })                                                                                                  \
   }
-AOTC_MAXPOOL(f32, float, -FLT_MAX)
-AOTC_MAXPOOL(f64, double, -DBL_MAX)
-AOTC_MAXPOOL(i8, int8_t, INT8_MIN)
-AOTC_MAXPOOL(u8, uint8_t, 0)
+AOTC_MAXPOOL(f32, float, -FLT_MAX, aotc_maxpool2d_f32(x, y, g))
+AOTC_MAXPOOL(f64, double, -DBL_MAX, 0)
+AOTC_MAXPOOL(i8, int8_t, INT8_MIN, 0)
+AOTC_MAXPOOL(u8, uint8_t, 0, 0)
 
 /*
  * AveragePool: the mean of the window's taps inside the input, or with

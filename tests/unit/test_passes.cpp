@@ -1,11 +1,13 @@
 // Graph passes on hand-built graphs: infer_shapes_and_fold (type inference,
 // constant folding through the runtime-c kernels, the exporters' Shape ->
 // Gather -> Unsqueeze -> Concat -> Reshape chain), remove_identities and
-// eliminate_dead_code.
+// eliminate_dead_code; kernels checked through folding (Sigmoid's accuracy,
+// aotc.Silu, MaxPool's fast path against its general one).
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "ops/op.h"
 #include "passes/pipeline.h"
@@ -266,4 +268,85 @@ TEST_CASE("fuse_conv_activation leaves a Conv whose output has other readers alo
   fuse_conv_activation(g);
   REQUIRE(ops_of(g) == std::vector<std::string>{"Conv", "Relu"});
   REQUIRE(g.nodes[0]->domain.empty());
+}
+
+TEST_CASE("Sigmoid and aotc.Silu fold through the vectorisable kernels, accurately", "[passes][silu]") {
+  // Values across the range, including where e^-|x| underflows to subnormals and 0.
+  std::vector<float> xs = {0.0f, -0.0f, 1e-30f, -1e-30f, 0.25f, -0.25f, 0.5f, -1.0f, 2.0f, -3.5f, 7.0f, -10.0f,
+                           15.9f, 16.7f, -20.0f, 30.0f, -40.0f, 80.0f, -86.0f, -87.5f, -95.0f, -100.0f, -103.0f,
+                           -104.0f, -120.0f, 1e30f, -1e30f, INFINITY, -INFINITY, NAN};
+  for (int i = -400; i <= 400; ++i) xs.push_back(static_cast<float>(i) * 0.0625f + 0.0013f * static_cast<float>(i % 7));
+  const int64_t n = static_cast<int64_t>(xs.size());
+  Graph g;
+  g.opsets[""] = 13;
+  Value *x = f32_constant(g, "x", xs, {n});
+  Value *s = temp(g, "s"), *y = temp(g, "y");
+  node(g, "Sigmoid", "sig", {x}, {s});
+  Node *silu = node(g, "Silu", "silu", {x}, {y});
+  silu->domain = kInternalDomain;
+  silu->opset = 1;
+  set_output(g, s);
+  set_output(g, y);
+  infer_shapes_and_fold(g);
+  CHECK(g.nodes.empty());
+  std::vector<float> sig = floats_of(*g.outputs[0]), sl = floats_of(*g.outputs[1]);
+  for (size_t i = 0; i < xs.size(); ++i) {
+    INFO("x = " << xs[i]);
+    if (std::isnan(xs[i])) {
+      CHECK(std::isnan(sig[i]));
+      CHECK(std::isnan(sl[i]));
+      continue;
+    }
+    double ref = 1.0 / (1.0 + std::exp(-static_cast<double>(xs[i])));
+    // A few ulp relative, or below the smallest normal float.
+    CHECK(std::fabs(sig[i] - ref) <= 1e-6 * ref + 1.5e-45);
+    CHECK(sig[i] >= 0.0f);
+    CHECK(sig[i] <= 1.0f);
+    // aotc.Silu gives exactly the bits of Sigmoid then Mul.
+    float prod = xs[i] * sig[i];
+    if (std::isnan(prod))
+      CHECK(std::isnan(sl[i]));
+    else
+      CHECK(sl[i] == prod);
+  }
+}
+
+TEST_CASE("MaxPool's fast 2D path gives the general path's results, NaN and -0 included", "[passes][pool]") {
+  // The same MaxPool with and without the Indices output: with it, the kernel
+  // takes the general path; without, the fast one (2D, no dilation).
+  struct Geometry {
+    std::vector<int64_t> kernel, strides, pads;
+    int64_t ceil_mode;
+  };
+  const std::vector<Geometry> geometries = {
+      {{3, 3}, {2, 2}, {1, 1, 1, 1}, 0}, {{2, 2}, {2, 2}, {0, 0, 0, 0}, 0}, {{3, 3}, {2, 2}, {1, 1, 1, 1}, 1},
+      {{3, 3}, {1, 1}, {1, 1, 1, 1}, 0}, {{2, 3}, {1, 2}, {0, 2, 1, 0}, 1}, {{4, 1}, {3, 1}, {2, 0, 0, 0}, 0},
+      {{3, 3}, {3, 3}, {2, 2, 2, 2}, 1}, {{5, 5}, {2, 2}, {2, 2, 2, 2}, 0}};
+  const int64_t H = 7, W = 9;
+  std::vector<float> data;
+  uint32_t state = 12345;
+  for (int64_t i = 0; i < 2 * H * W; ++i) {
+    state = state * 1103515245u + 12345u;
+    uint32_t r = (state >> 16) % 16;
+    data.push_back(r == 0 ? NAN : r == 1 ? -0.0f : r == 2 ? 0.0f : r == 3 ? -INFINITY : static_cast<float>(r % 5) - 2.0f);
+  }
+  for (const Geometry &geo : geometries) {
+    Graph g;
+    g.opsets[""] = 13;
+    Value *x = f32_constant(g, "x", data, {1, 2, H, W});
+    Value *fast = temp(g, "fast"), *general = temp(g, "general"), *indices = temp(g, "indices");
+    for (Node *n : {node(g, "MaxPool", "fast_pool", {x}, {fast}), node(g, "MaxPool", "general_pool", {x}, {general, indices})}) {
+      n->attrs["kernel_shape"].value = geo.kernel;
+      n->attrs["strides"].value = geo.strides;
+      n->attrs["pads"].value = geo.pads;
+      n->attrs["ceil_mode"].value = geo.ceil_mode;
+    }
+    set_output(g, fast);
+    set_output(g, general);
+    infer_shapes_and_fold(g);
+    REQUIRE(g.nodes.empty());
+    const Tensor &a = *g.outputs[0]->constant, &b = *g.outputs[1]->constant;
+    REQUIRE(a.count() == b.count());
+    CHECK(std::memcmp(a.data<float>(), b.data<float>(), static_cast<size_t>(a.count()) * sizeof(float)) == 0);
+  }
 }

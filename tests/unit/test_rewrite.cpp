@@ -301,3 +301,75 @@ TEST_CASE("rewriting a graph of 20,000 nodes is fast (use lists, no quadratic sc
   for (auto &n : g.nodes) CHECK(n->op == "FusedConv");
   CHECK(w->use_count() == static_cast<size_t>(kBlocks));
 }
+
+TEST_CASE("fuse_silu makes aotc.Silu of Mul(x, Sigmoid(x)) in either operand order", "[passes][silu]") {
+  Graph g;
+  g.opsets[""] = 13;
+  Value *x = input(g, "x", {1, 2, 2, 2});
+  Value *s1 = temp(g, "s1"), *y1 = temp(g, "y1"), *s2 = temp(g, "s2"), *y2 = temp(g, "y2");
+  node(g, "Sigmoid", "sig1", {x}, {s1});
+  node(g, "Mul", "swish1", {x, s1}, {y1});
+  node(g, "Sigmoid", "sig2", {y1}, {s2});
+  node(g, "Mul", "swish2", {s2, y1}, {y2});
+  set_output(g, y2, "out");
+  infer_shapes_and_fold(g);
+  CHECK(fuse_silu(g));
+  verify_graph(g, true);
+  std::string text = print_graph(g);
+  CHECK_THAT(text, Contains("%s1 : f32[1,2,2,2] = aotc.Silu(%x)   # sig1"));
+  CHECK_THAT(text, Contains("%s2 : f32[1,2,2,2] = aotc.Silu(%s1)   # sig2"));
+  CHECK_THAT(text, Contains("output %s2 as \"out\""));
+  REQUIRE(g.nodes.size() == 2);
+  CHECK(g.nodes[0]->domain == kInternalDomain);
+  CHECK(g.outputs[0] == s2);
+  CHECK(g.output_names[0] == "out");
+  CHECK_FALSE(fuse_silu(g));  // nothing left to fuse
+}
+
+TEST_CASE("fuse_silu leaves gates, shared sigmoids and non-float32 alone", "[passes][silu]") {
+  Graph g;
+  g.opsets[""] = 13;
+  Value *x = input(g, "x", {1, 2, 2, 2});
+  Value *z = input(g, "z", {1, 2, 1, 1});
+  Value *h = input(g, "h", {4}, DType::Float16);
+  // Squeeze-and-excitation gate: x * Sigmoid(z), z another value (broadcast).
+  Value *sz = temp(g, "sz"), *gated = temp(g, "gated");
+  node(g, "Sigmoid", "gate_sig", {z}, {sz});
+  node(g, "Mul", "gate", {x, sz}, {gated});
+  // Sigmoid(x) also read by an Add: the Mul cannot take it over.
+  Value *sx = temp(g, "sx"), *m = temp(g, "m"), *a = temp(g, "a");
+  node(g, "Sigmoid", "shared_sig", {x}, {sx});
+  node(g, "Mul", "shared_mul", {x, sx}, {m});
+  node(g, "Add", "other_reader", {sx, gated}, {a});
+  // Sigmoid(x) as a graph output too.
+  Value *so = temp(g, "so"), *mo = temp(g, "mo");
+  node(g, "Sigmoid", "out_sig", {x}, {so});
+  node(g, "Mul", "out_mul", {so, x}, {mo});
+  // float16 SiLU: the unfused graph rounds the sigmoid to float16 first.
+  Value *sh = temp(g, "sh"), *mh = temp(g, "mh");
+  node(g, "Sigmoid", "half_sig", {h}, {sh});
+  node(g, "Mul", "half_mul", {h, sh}, {mh});
+  for (Value *v : {m, a, so, mo, mh}) set_output(g, v);
+  infer_shapes_and_fold(g);
+  CHECK_FALSE(fuse_silu(g));
+  for (auto &n : g.nodes) CHECK(n->domain.empty());
+}
+
+TEST_CASE("the simplify group fuses SiLU after a Conv", "[passes][silu]") {
+  Graph g;
+  g.opsets[""] = 13;
+  Value *x = input(g, "x", {1, 1, 1, 2});
+  Value *w = f32_constant(g, "w", {2.0f}, {1, 1, 1, 1});
+  Value *c = temp(g, "c"), *id = temp(g, "id"), *s = temp(g, "s"), *y = temp(g, "y");
+  node(g, "Conv", "conv", {x, w}, {c});
+  node(g, "Identity", "id", {c}, {id});
+  node(g, "Sigmoid", "sig", {id}, {s});
+  node(g, "Mul", "mul", {id, s}, {y});
+  set_output(g, y);
+  infer_shapes_and_fold(g);
+  run_to_fixed_point(g, "simplify", simplify_passes());
+  std::vector<std::string> ops;
+  for (auto &n : g.nodes) ops.push_back(n->op);
+  CHECK(ops == std::vector<std::string>{"Conv", "Silu"});
+  CHECK(g.outputs[0] == s);
+}
