@@ -39,6 +39,22 @@ struct ParamsTraits<aotc_conv_params> {
   }
 };
 
+template <>
+struct ParamsTraits<aotc_pool_params> {
+  static constexpr const char *c_name = "aotc_pool_params";
+  static std::vector<ParamsField> fields(const aotc_pool_params &p) {
+    auto three = [](const char *name, const int32_t *v) { return ParamsField{name, {v[0], v[1], v[2]}, true}; };
+    return {ParamsField{"channels", {p.channels}, false},
+            three("in", p.in),
+            three("out", p.out),
+            three("kernel", p.kernel),
+            three("stride", p.stride),
+            three("dilation", p.dilation),
+            three("pad", p.pad),
+            three("pad_end", p.pad_end)};
+  }
+};
+
 /// Whether ParamsTraits<S> exists (S is a params struct).
 template <typename S, typename = void>
 struct is_params_struct : std::false_type {};

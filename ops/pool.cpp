@@ -4,6 +4,8 @@
 // size-1 dims) in runtime-c/kernels/pool.c.
 #include <fmt/format.h>
 
+#include <cstdint>
+
 #include "ops/op_util.h"
 #include "ops/window.h"
 
@@ -31,18 +33,26 @@ Shape pooled_shape(const Value &x, const WindowGeometry &w) {
   return y;
 }
 
-// The geometry array documented at the top of runtime-c/kernels/pool.c.
-std::vector<int64_t> pool_geometry_args(const Value &x, const WindowGeometry &w) {
-  std::vector<int64_t> g = {x.shape[0] * x.shape[1]};
-  for (auto *v : {&w.in, &w.out, &w.kernel, &w.strides, &w.dilations}) {
-    std::vector<int64_t> v3 = to3d(*v, 1);
-    g.insert(g.end(), v3.begin(), v3.end());
-  }
-  for (auto *v : {&w.pad_begin, &w.pad_end}) {
-    std::vector<int64_t> v3 = to3d(*v, 0);
-    g.insert(g.end(), v3.begin(), v3.end());
-  }
-  return g;
+// The geometry as the pool kernels take it (aotc_pool_params, runtime-c/kernels/kernel_params.h).
+aotc_pool_params pool_params(const OpContext &ctx, const Value &x, const WindowGeometry &w) {
+  auto i32 = [&](int64_t v) {
+    ctx.require(v >= INT32_MIN && v <= INT32_MAX, fmt::format("pool geometry value {} does not fit in 32 bits", v));
+    return static_cast<int32_t>(v);
+  };
+  auto set3 = [&](int32_t *field, const std::vector<int64_t> &v, int64_t fill) {
+    std::vector<int64_t> v3 = to3d(v, fill);
+    for (int i = 0; i < 3; ++i) field[i] = i32(v3[static_cast<size_t>(i)]);
+  };
+  aotc_pool_params p{};
+  p.channels = i32(x.shape[0] * x.shape[1]);
+  set3(p.in, w.in, 1);
+  set3(p.out, w.out, 1);
+  set3(p.kernel, w.kernel, 1);
+  set3(p.stride, w.strides, 1);
+  set3(p.dilation, w.dilations, 1);
+  set3(p.pad, w.pad_begin, 0);
+  set3(p.pad_end, w.pad_end, 0);
+  return p;
 }
 
 void infer_window_pool(OpContext &ctx) {
@@ -73,7 +83,7 @@ void register_maxpool(OpRegistry &r) {
         .in(&x)
         .out(&ctx.output(0))
         .out(indices)
-        .ints(pool_geometry_args(x, w))
+        .params(pool_params(ctx, x, w))
         .i(ctx.attr_int("storage_order", 0));
   };
   def.channels_first = true;
@@ -92,7 +102,7 @@ void register_avgpool(OpRegistry &r) {
     ctx.call(kernel_for(ctx, "avgpool", x.dtype))
         .in(&x)
         .out(&ctx.output(0))
-        .ints(pool_geometry_args(x, w))
+        .params(pool_params(ctx, x, w))
         .i(ctx.attr_int("count_include_pad", 0) != 0 ? 1 : 0);
   };
   def.channels_first = true;
@@ -114,7 +124,7 @@ void register_lppool(OpRegistry &r) {
     ctx.call(kernel_for(ctx, "lppool", x.dtype))
         .in(&x)
         .out(&ctx.output(0))
-        .ints(pool_geometry_args(x, w))
+        .params(pool_params(ctx, x, w))
         .f(static_cast<double>(ctx.attr_int("p", 2)));
   };
   def.channels_first = true;

@@ -28,4 +28,19 @@ typedef struct aotc_conv_params_s {
   int32_t method;      /* aotc_conv_f32: AOTC_CONV_SHIFTED or AOTC_CONV_POINTWISE (conv.c) */
 } aotc_conv_params;
 
+/*
+ * A windowed pool (MaxPool, AveragePool, LpPool) over 3 spatial dims D, H, W;
+ * 1D and 2D pools have leading size-1 dims. Pooling is per channel.
+ */
+typedef struct aotc_pool_params_s {
+  int32_t channels;    /* N * C */
+  int32_t in[3];       /* input D, H, W */
+  int32_t out[3];      /* output D, H, W */
+  int32_t kernel[3];
+  int32_t stride[3];
+  int32_t dilation[3];
+  int32_t pad[3];      /* pads at the beginning of D, H, W */
+  int32_t pad_end[3];  /* pads at the end (ceil_mode included) */
+} aotc_pool_params;
+
 #endif

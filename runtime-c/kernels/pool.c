@@ -3,11 +3,8 @@
  * LpPool, and their global variants.
  *
  * Windowed pools work on 3 spatial dims (aotc pads 1D/2D pools with leading
- * size-1 dims) and take the geometry as one int array `g`, filled by ops/pool.cpp:
- *   g[0]      N*C (pooling is per channel)
- *   g[1..3]   input D, H, W          g[4..6]   output D, H, W
- *   g[7..9]   kernel D, H, W         g[10..12] strides D, H, W
- *   g[13..15] dilations D, H, W      g[16..18] begin pads, g[19..21] end pads
+ * size-1 dims) and take the geometry as an aotc_pool_params (kernel_params.h),
+ * `geo`, filled by ops/pool.cpp.
  * For each output the valid kernel taps of every dim are computed up front,
  * so the tap loops have no bounds checks.
  */
@@ -38,31 +35,34 @@ static AOTC_UNUSED void aotc_pool_taps(int32_t start, int32_t k, int32_t d, int3
  * window origin (sd, sh, sw), `pad_count` (taps incl. padding) and `out`
  * (flat index of the output).
  */
-#define AOTC_POOL_LOOP(T, ...)                                                                          \
-  const int32_t NC = g[0], ID = g[1], IH = g[2], IW = g[3], OD = g[4], OH = g[5], OW = g[6];           \
-  const int32_t KD = g[7], KH = g[8], KW = g[9], SD = g[10], SH = g[11], SW = g[12];                   \
-  const int32_t DD = g[13], DH = g[14], DW = g[15], PD = g[16], PH = g[17], PW = g[18];                \
-  const int32_t ED = g[19], EH = g[20], EW = g[21];                                                    \
-  int32_t c, od, oh, ow;                                                                                \
-  ptrdiff_t out = 0;                                                                                    \
-  for (c = 0; c < NC; ++c) {                                                                            \
-    const T *x_c = x + (ptrdiff_t)c * ID * IH * IW;                                                     \
-    for (od = 0; od < OD; ++od) {                                                                       \
-      int32_t sd = od * SD - PD, d0, d1, nd;                                                            \
-      aotc_pool_taps(sd, KD, DD, ID, ED, &d0, &d1, &nd);                                                \
-      for (oh = 0; oh < OH; ++oh) {                                                                     \
-        int32_t sh = oh * SH - PH, h0, h1, nh;                                                          \
-        aotc_pool_taps(sh, KH, DH, IH, EH, &h0, &h1, &nh);                                              \
-        for (ow = 0; ow < OW; ++ow, ++out) {                                                            \
-          int32_t sw = ow * SW - PW, w0, w1, nw;                                                        \
-          int32_t pad_count;                                                                            \
-          aotc_pool_taps(sw, KW, DW, IW, EW, &w0, &w1, &nw);                                            \
-          pad_count = nd * nh * nw;                                                                     \
-          (void)pad_count;                                                                              \
-          __VA_ARGS__                                                                                   \
-        }                                                                                               \
-      }                                                                                                 \
-    }                                                                                                   \
+#define AOTC_POOL_LOOP(T, ...)                                                                                         \
+  const int32_t NC = geo->channels, ID = geo->in[0], IH = geo->in[1], IW = geo->in[2];                                \
+  const int32_t OD = geo->out[0], OH = geo->out[1], OW = geo->out[2];                                                  \
+  const int32_t KD = geo->kernel[0], KH = geo->kernel[1], KW = geo->kernel[2];                                         \
+  const int32_t SD = geo->stride[0], SH = geo->stride[1], SW = geo->stride[2];                                         \
+  const int32_t DD = geo->dilation[0], DH = geo->dilation[1], DW = geo->dilation[2];                                   \
+  const int32_t PD = geo->pad[0], PH = geo->pad[1], PW = geo->pad[2];                                                  \
+  const int32_t ED = geo->pad_end[0], EH = geo->pad_end[1], EW = geo->pad_end[2];                                      \
+  int32_t c, od, oh, ow;                                                                                               \
+  ptrdiff_t out = 0;                                                                                                   \
+  for (c = 0; c < NC; ++c) {                                                                                           \
+    const T *x_c = x + (ptrdiff_t)c * ID * IH * IW;                                                                    \
+    for (od = 0; od < OD; ++od) {                                                                                      \
+      int32_t sd = od * SD - PD, d0, d1, nd;                                                                           \
+      aotc_pool_taps(sd, KD, DD, ID, ED, &d0, &d1, &nd);                                                               \
+      for (oh = 0; oh < OH; ++oh) {                                                                                    \
+        int32_t sh = oh * SH - PH, h0, h1, nh;                                                                         \
+        aotc_pool_taps(sh, KH, DH, IH, EH, &h0, &h1, &nh);                                                             \
+        for (ow = 0; ow < OW; ++ow, ++out) {                                                                           \
+          int32_t sw = ow * SW - PW, w0, w1, nw;                                                                       \
+          int32_t pad_count;                                                                                           \
+          aotc_pool_taps(sw, KW, DW, IW, EW, &w0, &w1, &nw);                                                           \
+          pad_count = nd * nh * nw;                                                                                    \
+          (void)pad_count;                                                                                             \
+          __VA_ARGS__                                                                                                  \
+        }                                                                                                              \
+      }                                                                                                                \
+    }                                                                                                                  \
   }
 
 /*
@@ -141,12 +141,16 @@ static AOTC_UNUSED void aotc_maxpool_row_f32(float *AOTC_RESTRICT acc, const flo
   }
 }
 
-static AOTC_UNUSED int aotc_maxpool2d_f32(const float *x, float *y, const int32_t *g) {
-  const int32_t NC = g[0], ID = g[1], IH = g[2], IW = g[3], OD = g[4], OH = g[5], OW = g[6];
-  const int32_t KD = g[7], KH = g[8], KW = g[9], SD = g[10], SH = g[11], SW = g[12];
-  const int32_t PH = g[17], PW = g[18];
+static AOTC_UNUSED int aotc_maxpool2d_f32(const float *x, float *y, const aotc_pool_params *geo) {
+  const int32_t NC = geo->channels, ID = geo->in[0], IH = geo->in[1], IW = geo->in[2];
+  const int32_t OD = geo->out[0], OH = geo->out[1], OW = geo->out[2];
+  const int32_t KD = geo->kernel[0], KH = geo->kernel[1], KW = geo->kernel[2];
+  const int32_t SD = geo->stride[0], SH = geo->stride[1], SW = geo->stride[2];
+  const int32_t PH = geo->pad[1], PW = geo->pad[2];
   int32_t p, oh, ow, kh, kw, wa, wb, lim;
-  if (KD != 1 || g[13] != 1 || g[14] != 1 || g[15] != 1 || g[16] != 0 || g[19] != 0) return 0;
+  if (KD != 1 || geo->dilation[0] != 1 || geo->dilation[1] != 1 || geo->dilation[2] != 1 || geo->pad[0] != 0 ||
+      geo->pad_end[0] != 0)
+    return 0;
   /* Outputs [wa, wb) have all KW taps inside the row. */
   wa = (PW + SW - 1) / SW;
   lim = IW - KW + PW;
@@ -195,7 +199,7 @@ static AOTC_UNUSED int aotc_maxpool2d_f32(const float *x, float *y, const int32_
  * FAST: a fast path for the geometry, or 0 (see aotc_maxpool2d_f32).
  */
 #define AOTC_MAXPOOL(SFX, T, LOWEST, FAST)                                                              \
-  AOTC_KERNEL void aotc_maxpool_##SFX(const T *x, T *y, int64_t *indices, const int32_t *g,             \
+  AOTC_KERNEL void aotc_maxpool_##SFX(const T *x, T *y, int64_t *indices, const aotc_pool_params *geo,             \
                                       int32_t storage_order) {                                          \
     if (!indices && FAST) return;                                                                       \
     AOTC_POOL_LOOP(T, {                                                                                 \
@@ -224,7 +228,7 @@ static AOTC_UNUSED int aotc_maxpool2d_f32(const float *x, float *y, const int32_
       }                                                                                                 \
     })                                                                                                  \
   }
-AOTC_MAXPOOL(f32, float, -FLT_MAX, aotc_maxpool2d_f32(x, y, g))
+AOTC_MAXPOOL(f32, float, -FLT_MAX, aotc_maxpool2d_f32(x, y, geo))
 AOTC_MAXPOOL(f64, double, -DBL_MAX, 0)
 AOTC_MAXPOOL(i8, int8_t, INT8_MIN, 0)
 AOTC_MAXPOOL(u8, uint8_t, 0, 0)
@@ -234,7 +238,7 @@ AOTC_MAXPOOL(u8, uint8_t, 0, 0)
  * count_include_pad the sum divided by the taps inside input + padding.
  */
 #define AOTC_AVGPOOL(SFX, T)                                                                            \
-  AOTC_KERNEL void aotc_avgpool_##SFX(const T *x, T *y, const int32_t *g, int32_t count_include_pad) { \
+  AOTC_KERNEL void aotc_avgpool_##SFX(const T *x, T *y, const aotc_pool_params *geo, int32_t count_include_pad) { \
     AOTC_POOL_LOOP(T, {                                                                                 \
       T sum = 0;                                                                                        \
       int32_t kd, kh, kw, n;                                                                            \
@@ -252,7 +256,7 @@ AOTC_AVGPOOL(f64, double)
 
 /* LpPool: (sum of |x|^p over the window)^(1/p); padding contributes zeros. */
 #define AOTC_LPPOOL(SFX, T, POW, FABS)                                                                  \
-  AOTC_KERNEL void aotc_lppool_##SFX(const T *x, T *y, const int32_t *g, float p) {                     \
+  AOTC_KERNEL void aotc_lppool_##SFX(const T *x, T *y, const aotc_pool_params *geo, float p) {                     \
     const T pp = (T)p, inv = (T)1 / (T)p;                                                               \
     AOTC_POOL_LOOP(T, {                                                                                 \
       T sum = 0;                                                                                        \
