@@ -269,6 +269,23 @@ TEST_CASE("aotc --emit ir matches the golden IR", "[cli][golden]") {
   }
 }
 
+TEST_CASE("aotc --emit ir shows the layouts and packed weights chosen for the target", "[cli][golden]") {
+  Work w("golden_layouts");
+  // MNIST CNN: two 5x5 convs whose weights are packed (conv_mr4), activations nchw.
+  Result mnist = run_aotc({kModels + "/mnist_cnn/model.onnx", "--emit", "ir", "--target", "host"}, w.dir);
+  check_ok(mnist);
+  check_golden("mnist_cnn.host.ir", mnist.out);
+  // VWW MobileNetV1: on the host, 1x1 convs over at most 64 pixels get conv_mr16
+  // (aotc_conv_pw_f32); Cortex-M4 has no float SIMD and packs every GEMM conv
+  // as conv_mr4 (aotc_sconv_f32). Depthwise weights stay in ONNX's layout.
+  for (const char *target : {"host", "cortex-m4"}) {
+    INFO(target);
+    Result r = run_aotc({kModels + "/vww_mobilenet/model.onnx", "--emit", "ir", "--target", target}, w.dir);
+    check_ok(r);
+    check_golden(std::string("vww_mobilenet.") + target + ".ir", r.out);
+  }
+}
+
 TEST_CASE("compiling writes NAME.c, NAME.h and aotc.h, deterministically", "[cli]") {
   Work w("compile");
   Result r = run_aotc({data("elementwise_chain.onnx"), "-o", w.path("out1"), "--name", "chain"}, w.dir);
