@@ -276,12 +276,18 @@ AOTC_LPPOOL(f64, double, pow, fabs)
 
 #define AOTC_GLOBAL_POOLS(SFX, T, LOWEST, POW, FABS)                                                   \
   AOTC_KERNEL void aotc_global_avgpool_##SFX(const T *x, T *y, int32_t nc, int32_t size) {              \
-    int32_t c, i;                                                                                       \
+    int32_t c, i, j;                                                                                    \
     for (c = 0; c < nc; ++c) {                                                                          \
+      /* 16 running sums (lane j adds elements j, j + 16, ...), which compilers   */                  \
+      /* vectorize without reordering a single sum; then a fixed pairwise tree.   */                  \
       const T *xc = x + (ptrdiff_t)c * size;                                                            \
-      T sum = 0;                                                                                        \
-      for (i = 0; i < size; ++i) sum += xc[i];                                                          \
-      y[c] = sum / (T)size;                                                                             \
+      T lane[16] = {0};                                                                                 \
+      for (i = 0; i + 16 <= size; i += 16)                                                              \
+        for (j = 0; j < 16; ++j) lane[j] += xc[i + j];                                                  \
+      for (j = 0; i < size; ++i, ++j) lane[j] += xc[i];                                                 \
+      for (j = 8; j >= 1; j /= 2)                                                                       \
+        for (i = 0; i < j; ++i) lane[i] += lane[i + j];                                                 \
+      y[c] = lane[0] / (T)size;                                                                         \
     }                                                                                                   \
   }                                                                                                     \
   AOTC_KERNEL void aotc_global_maxpool_##SFX(const T *x, T *y, int32_t nc, int32_t size) {              \

@@ -311,6 +311,31 @@ TEST_CASE("Sigmoid and aotc.Silu fold through the vectorisable kernels, accurate
   }
 }
 
+TEST_CASE("GlobalAveragePool's lane sums match a double-precision mean", "[passes][pool]") {
+  // Plane sizes below, at and past the 16 lanes, with a ragged tail.
+  for (int64_t size : {1, 7, 16, 17, 33, 1000, 12544}) {
+    INFO("plane of " << size);
+    std::vector<float> xs(static_cast<size_t>(2 * size));
+    for (size_t i = 0; i < xs.size(); ++i) xs[i] = std::sin(0.37f * static_cast<float>(i)) * 3.0f + 1.0f;
+    Graph g;
+    g.opsets[""] = 13;
+    Value *x = f32_constant(g, "x", xs, {1, 2, size, 1});
+    Value *y = temp(g, "y");
+    node(g, "GlobalAveragePool", "gap", {x}, {y});
+    set_output(g, y);
+    infer_shapes_and_fold(g);
+    REQUIRE(g.nodes.empty());
+    std::vector<float> means = floats_of(*g.outputs[0]);
+    REQUIRE(means.size() == 2);
+    for (size_t c = 0; c < 2; ++c) {
+      double ref = 0;
+      for (int64_t i = 0; i < size; ++i) ref += xs[c * static_cast<size_t>(size) + static_cast<size_t>(i)];
+      ref /= static_cast<double>(size);
+      CHECK(std::fabs(means[c] - ref) <= 1e-6 * (1 + std::fabs(ref)));
+    }
+  }
+}
+
 TEST_CASE("MaxPool's fast 2D path gives the general path's results, NaN and -0 included", "[passes][pool]") {
   // The same MaxPool with and without the Indices output: with it, the kernel
   // takes the general path; without, the fast one (2D, no dilation).
