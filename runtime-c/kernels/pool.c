@@ -284,7 +284,7 @@ AOTC_LPPOOL(f64, double, pow, fabs)
       T lane[16] = {0};                                                                                 \
       for (i = 0; i + 16 <= size; i += 16)                                                              \
         for (j = 0; j < 16; ++j) lane[j] += xc[i + j];                                                  \
-      for (j = 0; i < size; ++i, ++j) lane[j] += xc[i];                                                 \
+      for (j = 0; j < 16 && i + j < size; ++j) lane[j] += xc[i + j];                                    \
       for (j = 8; j >= 1; j /= 2)                                                                       \
         for (i = 0; i < j; ++i) lane[i] += lane[i + j];                                                 \
       y[c] = lane[0] / (T)size;                                                                         \
