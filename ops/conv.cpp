@@ -30,10 +30,14 @@ constexpr int64_t kShifted = 0, kPointwise = 1;
 constexpr int64_t kTileMax = 32;
 constexpr int64_t kConvMR = 4;
 
-// aotc_conv_pw_f32 (pointwise convs over at most kPwMaxPixels pixels)
-// vectorizes over output channels, in blocks of kPwMR (AOTC_CONV_PW_MR).
-constexpr int64_t kPwMR = 16;
-constexpr int64_t kPwMaxPixels = 64;
+// aotc_conv_cv_f32 vectorizes over output channels, in blocks of kCvMR
+// (AOTC_CONV_CV_MR); it takes pointwise convs over at most
+// kCvMaxPointwisePixels pixels (beyond, the input rows are long enough for
+// aotc_conv_f32's pixel vectors).
+constexpr int64_t kCvMR = 16;
+constexpr int64_t kCvMaxPointwisePixels = 64;
+// ... and convs with a kernel window over at least this many weights per group.
+constexpr int64_t kCvMinWeights = 128 * 512;
 
 // Arm cores without SIMD for float (Cortex-M0/M4/M7/M33): conv.c's aotc_sconv_*
 // kernels, which keep a 4x4 tile of accumulators in scalar FP registers (the
@@ -45,7 +49,7 @@ bool scalar_fp_target(const Target &t) { return t.vector_bits == 0 && t.arch.rfi
 int64_t packed_conv_mr(const Value &w) {
   if (!w.layout.is_packed()) return 0;
   if (w.layout.format == "conv_mr4") return kConvMR;
-  if (w.layout.format == "conv_mr16") return kPwMR;
+  if (w.layout.format == "conv_mr16") return kCvMR;
   fail(fmt::format("internal error: conv weights '{}' have the unknown packed format {}", w.name, w.layout.format));
 }
 
@@ -184,6 +188,23 @@ bool is_depthwise(const ConvShape &s, const aotc_conv_params &geo) {
   return geo.cg == 1 && s.group > 1 && s.win.nsp <= 2 && geo.method == kShifted;
 }
 
+// Whether aotc_conv_cv_f32 (vectorized over output channels) runs a conv
+// rather than aotc_conv_f32 (over pixels): pointwise convs over few pixels,
+// and convs with a kernel window whose weights outgrow the caches that
+// aotc_conv_f32 rereads them from for every tile of pixels. Measured with
+// bench/conv_kernel_bench.c on AVX-512: 1.1x on ResNet-18's 3x3 convs over 128
+// channels, 1.3-1.9x on its 14x14 and 7x7 planes; aotc_conv_f32 stays faster
+// on ResNet-8's (at most 64 x 576 weights) and on 3-channel stems. With
+// narrower vectors aotc_conv_cv_f32 only wins on images narrower than
+// aotc_conv_f32's tiles. Scalar-FP cores run aotc_sconv_f32.
+bool uses_cv_kernel(const Target &target, const aotc_conv_params &geo) {
+  if (scalar_fp_target(target)) return false;
+  if (geo.method == kPointwise) return int64_t{geo.out[0]} * geo.out[1] * geo.out[2] <= kCvMaxPointwisePixels;
+  const int64_t weights = int64_t{geo.mg} * geo.cg * geo.kernel[0] * geo.kernel[1] * geo.kernel[2];
+  return geo.mg >= kCvMR && geo.cg >= 8 && weights >= kCvMinWeights &&
+         (target.vector_bits >= 512 || geo.out[2] < 16);
+}
+
 // A fused activation as the conv kernels take it (aotc_conv_act in conv.c):
 // kind 0 none, 1 clamp to [a, b], 2 hard swish x * clamp(a*x + b, 0, 1).
 struct KernelActivation {
@@ -270,9 +291,20 @@ OpDef conv_def(const std::string &domain, const std::string &op) {
     const int64_t K = int64_t{geo.cg} * geo.kernel[0] * geo.kernel[1] * geo.kernel[2];
     const bool sconv = scalar_fp_target(ctx.target());
     const int64_t packed_mr = packed_conv_mr(w);
-    if (packed_mr == kPwMR) {
-      ctx.require(geo.method == kPointwise, "internal error: conv_mr16 weights on a conv that is not pointwise");
-      ctx.call("aotc_conv_pw_f32").in(&x).in(&w).in(b).out(&ctx.output(0)).params(geo).i(act).f(act_a).f(act_b);
+    if (packed_mr == kCvMR) {
+      // (Scratch: the stride phases of one group, as for aotc_conv_f32; none for pointwise convs.)
+      const int64_t floats = geo.method == kPointwise ? 1 : plan.scratch_floats;
+      ctx.call("aotc_conv_cv_f32")
+          .in(&x)
+          .in(&w)
+          .in(b)
+          .out(&ctx.output(0))
+          .scratch(static_cast<size_t>(floats) * sizeof(float))
+          .params(geo)
+          .ints(plan.koff)
+          .i(act)
+          .f(act_a)
+          .f(act_b);
       return;
     }
     ctx.require(packed_mr == 0 || packed_mr == kConvMR, "internal error: unknown packed weight format");
@@ -295,7 +327,7 @@ OpDef conv_def(const std::string &domain, const std::string &op) {
         .f(act_b);
   };
   // Constant float weights of a conv the GEMM kernels run are stored packed
-  // for their micro-kernel: conv_mr16 for aotc_conv_pw_f32, else conv_mr4.
+  // for their micro-kernel: conv_mr16 for aotc_conv_cv_f32, else conv_mr4.
   def.packs = [](LowerContext &ctx) -> std::vector<PackRequest> {
     ConvShape s = conv_shape(ctx);
     Value &w = ctx.input(1);
@@ -303,13 +335,12 @@ OpDef conv_def(const std::string &domain, const std::string &op) {
     ConvPlan plan = conv_plan(s);
     const aotc_conv_params &geo = plan.geo;
     if (is_depthwise(s, geo)) return {};
-    const bool pw = !scalar_fp_target(ctx.target()) && geo.method == kPointwise &&
-                    int64_t{geo.out[0]} * geo.out[1] * geo.out[2] <= kPwMaxPixels;
+    const bool cv = uses_cv_kernel(ctx.target(), geo);
     PackRequest r;
     r.input = 1;
     r.op = "PackConvWeights";
     r.attrs["group"].value = s.group;
-    r.attrs["mr"].value = pw ? kPwMR : kConvMR;
+    r.attrs["mr"].value = cv ? kCvMR : kConvMR;
     return {r};
   };
   def.channels_first = true;
@@ -329,7 +360,7 @@ void register_pack_conv_weights(OpRegistry &r) {
     Value &w = ctx.input(0);
     const int64_t group = ctx.attr_int("group"), mr = ctx.attr_int("mr");
     ctx.require(w.dtype == DType::Float && w.shape.size() >= 3, "expects float conv weights [M, Cg, k...]");
-    ctx.require(mr == kConvMR || mr == kPwMR, fmt::format("unknown block size mr={}", mr));
+    ctx.require(mr == kConvMR || mr == kCvMR, fmt::format("unknown block size mr={}", mr));
     ctx.require(group >= 1 && w.shape[0] % group == 0, "M must be divisible by group");
     const int64_t Mg = w.shape[0] / group, K = w.count() / std::max<int64_t>(w.shape[0], 1);
     ctx.set_output(0, DType::Float, w.shape);

@@ -267,7 +267,7 @@ static AOTC_UNUSED void aotc_conv_native_shifted(int32_t Mg, int32_t K, const fl
  * The packed weight formats conv_mr4 and conv_mr16 (MR = 4 or 16), defined
  * here once: weights w (Mg x K, one group) in blocks of MR rows, each block
  * stored k-major (wp[block*MR*K + k*MR + r]); rows past Mg repeat the last.
- * aotc_conv_f32 and aotc_sconv_f32 read conv_mr4, aotc_conv_pw_f32 conv_mr16.
+ * aotc_conv_f32 and aotc_sconv_f32 read conv_mr4, aotc_conv_cv_f32 conv_mr16.
  */
 static AOTC_UNUSED void aotc_conv_pack_f32(const float *w, int32_t Mg, int32_t K, int32_t MR, float *wp) {
   int32_t m, k, r;
@@ -392,95 +392,226 @@ AOTC_KERNEL void aotc_conv_f32(const float *x, const float *w, const float *wpac
 }
 
 
-/* ---- pointwise, few pixels ------------------------------------------------ */
+/* ---- small planes: vectorized over output channels ------------------------ */
 
 /*
- * 1x1 conv (stride 1, no pads) over few pixels P, where aotc_conv_f32's tiles
- * of 2 vectors of pixels would mostly be padding: vectorized over output
- * channels instead. Weights come packed by aotc (ops/conv.cpp) in blocks of
- * AOTC_CONV_PW_MR output channels stored k-major, per group:
+ * aotc_conv_cv_f32: the same convolutions as aotc_conv_f32 (either method,
+ * same koff and scratch), vectorized over output channels instead of pixels,
+ * for images too small for aotc_conv_f32's tiles of 2 vectors of pixels
+ * (those compute padding columns and ragged tails, and reread all weights per
+ * tile). A tile is MB blocks of AOTC_CONV_CV_MR output channels x NP output
+ * pixels: per k, MB weight vectors and NP broadcast inputs, at any pixel
+ * offsets, so no padding column is computed. The weight blocks of a tile are
+ * reused over all its pixel tiles while they sit in cache.
+ * Weights come packed by aotc (ops/conv.cpp) as conv_mr16: blocks of
+ * AOTC_CONV_CV_MR output channels stored k-major, per group:
  *   wp[(block*K + k)*MR + r] = w[block*MR + r][k], rows past Mg repeating the last.
- * A tile is MR channels x NP pixels: per k one vector of weights and NP
- * broadcast inputs. geo as for aotc_conv_f32 (method POINTWISE).
  */
-#define AOTC_CONV_PW_MR 16
+#define AOTC_CONV_CV_MR 16
+/* Pixels per tile at most (the widest variant's NP). */
+#define AOTC_CONV_CV_NP_MAX 12
+/*
+ * A tile function: nb (1..MB) weight blocks wb, wb + wstride, ... x NP pixels;
+ * pixel j reads B at xp + pix[j] + koff[k] and writes y[r*P + ypix[j]] for
+ * r < mr (mr <= nb*MR) and j < npt (pix repeats a valid pixel past npt).
+ */
+typedef void (*aotc_conv_cv_tile_fn)(const float *xp, const int32_t *koff, const int32_t *pix, const int32_t *ypix,
+                                     int32_t npt, const float *wb, ptrdiff_t wstride, int32_t nb, const float *bias,
+                                     int32_t mr, float *y, int32_t P, int32_t K, const aotc_conv_act *act);
 #if defined(AOTC_CONV_VEC)
+/*
+ * A tile's registers: V vectors of VW output channels (V*VW = MB*MR) x NP
+ * pixels. Everything below is expanded for constant indices (v < 4, j < 12,
+ * skipped past the tile's nv_ and npc_), so that even -O2 keeps accumulators
+ * in registers and vector types are never wider than the target's (gcc
+ * lowers wider generic vectors through memory).
+ */
+#define AOTC_CONV_CV_EACH(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
+#define AOTC_CONV_CV_EACHV(X) X(0) X(1) X(2) X(3)
+/* Vector v of the tile's weights at k: block v*VW/MR, channels (v*VW) % MR on. */
+#define AOTC_CONV_CV_LOADW(v) \
+  if ((v) < nv_) memcpy(&w[v], wk + (ptrdiff_t)((v)*vw_ / AOTC_CONV_CV_MR) * wstride + (v)*vw_ % AOTC_CONV_CV_MR, sizeof w[v]);
+#define AOTC_CONV_CV_FMAV(v) \
+  if ((v) < nv_) acc[v][j_] += w[v] * b_;
+#define AOTC_CONV_CV_FMA(j)            \
+  if ((j) < npc_) {                    \
+    const int32_t j_ = (j);            \
+    const cv_vt b_ = zero + bk[pj[j]]; \
+    AOTC_CONV_CV_EACHV(AOTC_CONV_CV_FMAV) \
+  }
+/* The k loop of a tile over NV vectors of channels and NPC pixels (constants). */
+#define AOTC_CONV_CV_KLOOP(NV, NPC)                        \
+  for (k = 0; k < K; ++k) {                                \
+    const int32_t nv_ = (NV), npc_ = (NPC);                \
+    const float *bk = xp + koff[k];                        \
+    const float *wk = wb + (ptrdiff_t)k * AOTC_CONV_CV_MR; \
+    cv_vt w[4];                                            \
+    AOTC_CONV_CV_EACHV(AOTC_CONV_CV_LOADW)                 \
+    AOTC_CONV_CV_EACH(AOTC_CONV_CV_FMA)                    \
+  }
+/* All V vectors, or (nb < MB) the first block's; narrow tails run NP/2 or NP/4 pixels. */
+#define AOTC_CONV_CV_KLOOPS(V, NP)                                              \
+  do {                                                                          \
+    if (nb * AOTC_CONV_CV_MR >= (V)*vw_) {                                      \
+      if (npt > (NP) / 2) AOTC_CONV_CV_KLOOP(V, NP)                             \
+      else if (npt > (NP) / 4) AOTC_CONV_CV_KLOOP(V, (NP) / 2)                  \
+      else AOTC_CONV_CV_KLOOP(V, (NP) / 4)                                      \
+    } else {                                                                    \
+      if (npt > (NP) / 2) AOTC_CONV_CV_KLOOP(AOTC_CONV_CV_MR / vw_, NP)         \
+      else if (npt > (NP) / 4) AOTC_CONV_CV_KLOOP(AOTC_CONV_CV_MR / vw_, (NP) / 2) \
+      else AOTC_CONV_CV_KLOOP(AOTC_CONV_CV_MR / vw_, (NP) / 4)                  \
+    }                                                                           \
+  } while (0)
+/*
+ * Defines tile function NAME (see aotc_conv_cv_tile_fn) for V (<= 4) vectors
+ * of type VT (VI: same-size ints) holding VW floats, x NP (<= 12) pixels, with
+ * function attributes ATTR. V*NP accumulators must fit the target's registers.
+ */
+#define AOTC_CONV_CV_TILE(NAME, VT, VI, VW, V, NP, ATTR)                                                           \
+  static AOTC_UNUSED ATTR void NAME(const float *xp, const int32_t *koff, const int32_t *pix, const int32_t *ypix, \
+                                    int32_t npt, const float *wb, ptrdiff_t wstride, int32_t nb, const float *bias, \
+                                    int32_t mr, float *y, int32_t P, int32_t K, const aotc_conv_act *act) {         \
+    typedef VT cv_vt;                                                                                             \
+    const int32_t vw_ = (VW);                                                                                     \
+    cv_vt acc[4][AOTC_CONV_CV_NP_MAX], zero;                                                                      \
+    float out[VW];                                                                                                \
+    int32_t pj[AOTC_CONV_CV_NP_MAX];                                                                              \
+    int32_t k, j, r, v;                                                                                           \
+    memset(&zero, 0, sizeof zero);                                                                                \
+    for (j = 0; j < (NP); ++j) pj[j] = pix[j];                                                                    \
+    for (v = 0; v < (V); ++v) {                                                                                   \
+      cv_vt bv;                                                                                                   \
+      for (r = 0; r < (VW); ++r) {                                                                                \
+        const int32_t row = v * (VW) + r;                                                                         \
+        out[r] = bias ? bias[row < mr ? row : mr - 1] : 0.0f;                                                     \
+      }                                                                                                           \
+      memcpy(&bv, out, sizeof bv);                                                                                \
+      for (j = 0; j < (NP); ++j) acc[v][j] = bv;                                                                  \
+    }                                                                                                             \
+    AOTC_CONV_CV_KLOOPS(V, NP);                                                                                   \
+    for (v = 0; v < (V) && v * (VW) < mr; ++v)                                                                    \
+      for (j = 0; j < npt; ++j) {                                                                                 \
+        const int32_t rows = mr - v * (VW) < (VW) ? mr - v * (VW) : (VW);                                         \
+        float *yv = y + (ptrdiff_t)v * (VW) * P + ypix[j];                                                        \
+        if (act) AOTC_CONV_ACTIVATE(VT, VI, acc[v][j], act, zero);                                                \
+        memcpy(out, &acc[v][j], sizeof out);                                                                      \
+        for (r = 0; r < rows; ++r) yv[(ptrdiff_t)r * P] = out[r];                                                 \
+      }                                                                                                           \
+  }
+/* Native: 2 x 12 of AVX-512's 32 registers, 2 x 6 of AVX's 16, 4 x 3 of SSE's or NEON's. */
 #if defined(__AVX512F__)
-#define AOTC_CONV_PW_NP 8
+AOTC_CONV_CV_TILE(aotc_conv_cv_native, aotc_conv_v16, aotc_conv_i16, 16, 2, 12, AOTC_CONV_NATIVE)
+#define AOTC_CONV_CV_NATIVE_MB 2
+#define AOTC_CONV_CV_NATIVE_NP 12
+#elif defined(__AVX__)
+AOTC_CONV_CV_TILE(aotc_conv_cv_native, aotc_conv_v8, aotc_conv_i8, 8, 2, 6, AOTC_CONV_NATIVE)
+#define AOTC_CONV_CV_NATIVE_MB 1
+#define AOTC_CONV_CV_NATIVE_NP 6
 #else
-#define AOTC_CONV_PW_NP 4
+AOTC_CONV_CV_TILE(aotc_conv_cv_native, aotc_conv_v4, aotc_conv_i4, 4, 4, 3, AOTC_CONV_NATIVE)
+#define AOTC_CONV_CV_NATIVE_MB 1
+#define AOTC_CONV_CV_NATIVE_NP 3
 #endif
-/* One tile of NPT (<= AOTC_CONV_PW_NP) pixels: y[r*P + j] for r < mr, j < NPT. */
-static AOTC_UNUSED AOTC_CONV_DW_ATTR void aotc_conv_pw_tile_f32(const float *x, const float *wb, const float *bias,
-                                                               float *y, int32_t K, int32_t P, int32_t mr,
-                                                               int32_t npt, const aotc_conv_act *act) {
-  aotc_conv_v16 acc[AOTC_CONV_PW_NP], zero, bv;
-  float out[AOTC_CONV_PW_MR];
+#ifdef AOTC_CONV_DISPATCH
+AOTC_CONV_CV_TILE(aotc_conv_cv_avx2, aotc_conv_v8, aotc_conv_i8, 8, 2, 6, AOTC_CONV_AVX2)
+AOTC_CONV_CV_TILE(aotc_conv_cv_avx512, aotc_conv_v16, aotc_conv_i16, 16, 2, 12, AOTC_CONV_AVX512)
+#endif
+#else /* no vector extensions: plain C */
+#define AOTC_CONV_CV_NATIVE_MB 1
+#define AOTC_CONV_CV_NATIVE_NP 4
+static AOTC_UNUSED void aotc_conv_cv_native(const float *xp, const int32_t *koff, const int32_t *pix,
+                                           const int32_t *ypix, int32_t npt, const float *wb, ptrdiff_t wstride,
+                                           int32_t nb, const float *bias, int32_t mr, float *y, int32_t P, int32_t K,
+                                           const aotc_conv_act *act) {
+  float acc[AOTC_CONV_CV_NATIVE_NP][AOTC_CONV_CV_MR];
   int32_t k, j, r;
-  memset(&zero, 0, sizeof zero);
-  for (r = 0; r < AOTC_CONV_PW_MR; ++r) out[r] = bias ? bias[r < mr ? r : mr - 1] : 0.0f;
-  memcpy(&bv, out, sizeof bv);
-  for (j = 0; j < AOTC_CONV_PW_NP; ++j) acc[j] = bv;
-  if (npt == AOTC_CONV_PW_NP) {
-    for (k = 0; k < K; ++k) {
-      aotc_conv_v16 wv;
-      const float *xk = x + (ptrdiff_t)k * P;
-      memcpy(&wv, wb + (ptrdiff_t)k * AOTC_CONV_PW_MR, sizeof wv);
-      for (j = 0; j < AOTC_CONV_PW_NP; ++j) acc[j] += wv * xk[j];
-    }
-  } else {
-    for (k = 0; k < K; ++k) {
-      aotc_conv_v16 wv;
-      const float *xk = x + (ptrdiff_t)k * P;
-      memcpy(&wv, wb + (ptrdiff_t)k * AOTC_CONV_PW_MR, sizeof wv);
-      for (j = 0; j < npt; ++j) acc[j] += wv * xk[j];
-    }
-  }
-  for (j = 0; j < npt; ++j) {
-    if (act) AOTC_CONV_ACTIVATE(aotc_conv_v16, aotc_conv_i16, acc[j], act, zero);
-    memcpy(out, &acc[j], sizeof out);
-    for (r = 0; r < mr; ++r) y[(ptrdiff_t)r * P + j] = out[r];
-  }
-}
-#else
-#define AOTC_CONV_PW_NP 4
-static AOTC_UNUSED void aotc_conv_pw_tile_f32(const float *x, const float *wb, const float *bias, float *y, int32_t K,
-                                             int32_t P, int32_t mr, int32_t npt, const aotc_conv_act *act) {
-  float acc[AOTC_CONV_PW_NP][AOTC_CONV_PW_MR];
-  int32_t k, j, r;
+  (void)wstride, (void)nb;
   for (j = 0; j < npt; ++j)
-    for (r = 0; r < AOTC_CONV_PW_MR; ++r) acc[j][r] = bias ? bias[r < mr ? r : mr - 1] : 0.0f;
+    for (r = 0; r < AOTC_CONV_CV_MR; ++r) acc[j][r] = bias ? bias[r < mr ? r : mr - 1] : 0.0f;
   for (k = 0; k < K; ++k)
     for (j = 0; j < npt; ++j) {
-      const float xv = x[(ptrdiff_t)k * P + j];
-      for (r = 0; r < AOTC_CONV_PW_MR; ++r) acc[j][r] += wb[(ptrdiff_t)k * AOTC_CONV_PW_MR + r] * xv;
+      const float xv = xp[koff[k] + pix[j]];
+      for (r = 0; r < AOTC_CONV_CV_MR; ++r) acc[j][r] += wb[(ptrdiff_t)k * AOTC_CONV_CV_MR + r] * xv;
     }
   for (j = 0; j < npt; ++j)
-    for (r = 0; r < mr; ++r) y[(ptrdiff_t)r * P + j] = aotc_conv_activate(acc[j][r], act);
+    for (r = 0; r < mr; ++r) y[(ptrdiff_t)r * P + ypix[j]] = aotc_conv_activate(acc[j][r], act);
 }
 #endif
 
-AOTC_KERNEL void aotc_conv_pw_f32(const float *x, const float *wpacked, const float *bias, float *y,
-                                  const aotc_conv_params *geo, int32_t act_kind, float act_a, float act_b) {
-  const int32_t N = geo->n, G = geo->groups, K = geo->cg, Mg = geo->mg, P = geo->out[0] * geo->out[1] * geo->out[2];
-  const int32_t blocks = (Mg + AOTC_CONV_PW_MR - 1) / AOTC_CONV_PW_MR;
+/* The tile function for this CPU, with its blocks (MB) and pixels (NP) per tile. */
+static AOTC_UNUSED aotc_conv_cv_tile_fn aotc_conv_cv_pick(int32_t *mb, int32_t *np) {
+#ifdef AOTC_CONV_DISPATCH
+  if (AOTC_CONV_HAVE_AVX512()) {
+    *mb = 2, *np = 12;
+    return aotc_conv_cv_avx512;
+  }
+  if (AOTC_CONV_HAVE_AVX2()) {
+    *mb = 1, *np = 6;
+    return aotc_conv_cv_avx2;
+  }
+#endif
+  *mb = AOTC_CONV_CV_NATIVE_MB, *np = AOTC_CONV_CV_NATIVE_NP;
+  return aotc_conv_cv_native;
+}
+
+/*
+ * x, bias, y, scratch, geo, koff and the activation as for aotc_conv_f32;
+ * wpacked: conv_mr16 (see above). Scratch: the stride phases of one group
+ * (method SHIFTED; POINTWISE reads the input in place).
+ */
+AOTC_KERNEL void aotc_conv_cv_f32(const float *x, const float *wpacked, const float *bias, float *y, void *scratch,
+                                  const aotc_conv_params *geo, const int32_t *koff, int32_t act_kind, float act_a,
+                                  float act_b) {
+  const int32_t N = geo->n, G = geo->groups, Cg = geo->cg, Mg = geo->mg;
+  const int32_t ID = geo->in[0], IH = geo->in[1], IW = geo->in[2];
+  const int32_t OD = geo->out[0], OH = geo->out[1], OW = geo->out[2], P = OD * OH * OW;
+  const int32_t K = Cg * geo->kernel[0] * geo->kernel[1] * geo->kernel[2];
+  const int32_t Dph = aotc_conv_phase_extent(geo, 0), Hph = aotc_conv_phase_extent(geo, 1);
+  const int32_t Wph = aotc_conv_phase_extent(geo, 2);
+  const ptrdiff_t chan = (ptrdiff_t)geo->stride[0] * geo->stride[1] * geo->stride[2] * Dph * Hph * Wph;
+  const int32_t blocks = (Mg + AOTC_CONV_CV_MR - 1) / AOTC_CONV_CV_MR;
+  int32_t mb, np;
+  const aotc_conv_cv_tile_fn tile = aotc_conv_cv_pick(&mb, &np);
+  const int32_t step = mb * AOTC_CONV_CV_MR;
+  const ptrdiff_t wstride = (ptrdiff_t)K * AOTC_CONV_CV_MR; /* floats per packed block */
+  float *buf = (float *)scratch;
   aotc_conv_act act_s;
   const aotc_conv_act *act = act_kind ? &act_s : NULL;
-  int32_t n, gi, bl, p;
+  int32_t n, gi, c, m, p, j;
   act_s.kind = act_kind;
   act_s.a = act_a;
   act_s.b = act_b;
   for (n = 0; n < N; ++n)
     for (gi = 0; gi < G; ++gi) {
-      const float *xg = x + ((ptrdiff_t)n * G + gi) * K * P;
+      const float *xg = x + ((ptrdiff_t)n * G + gi) * Cg * ID * IH * IW;
+      const float *bg = bias ? bias + (ptrdiff_t)gi * Mg : NULL;
       float *yg = y + ((ptrdiff_t)n * G + gi) * Mg * P;
-      for (bl = 0; bl < blocks; ++bl) {
-        const int32_t m = bl * AOTC_CONV_PW_MR, mr = Mg - m < AOTC_CONV_PW_MR ? Mg - m : AOTC_CONV_PW_MR;
-        const float *wb = wpacked + ((ptrdiff_t)gi * blocks + bl) * K * AOTC_CONV_PW_MR;
-        const float *bb = bias ? bias + (ptrdiff_t)gi * Mg + m : NULL;
-        for (p = 0; p < P; p += AOTC_CONV_PW_NP) {
-          const int32_t npt = P - p < AOTC_CONV_PW_NP ? P - p : AOTC_CONV_PW_NP;
-          aotc_conv_pw_tile_f32(xg + p, wb, bb, yg + (ptrdiff_t)m * P + p, K, P, mr, npt, act);
+      const float *xp = xg;
+      if (geo->method == AOTC_CONV_SHIFTED) {
+        for (c = 0; c < Cg; ++c)
+          aotc_conv_phase_copy_f32(xg + (ptrdiff_t)c * ID * IH * IW, buf + c * chan, geo, Dph, Hph, Wph);
+        xp = buf;
+      }
+      for (m = 0; m < Mg; m += step) {
+        const int32_t mr = Mg - m < step ? Mg - m : step;
+        const int32_t nb = (mr + AOTC_CONV_CV_MR - 1) / AOTC_CONV_CV_MR;
+        const float *wb = wpacked + ((ptrdiff_t)gi * blocks + m / AOTC_CONV_CV_MR) * wstride;
+        /* Output pixel p = (od*OH + oh)*OW + ow reads phase offset (od*Hph + oh)*Wph + ow. */
+        int32_t od = 0, oh = 0, ow = 0;
+        for (p = 0; p < P; p += np) {
+          int32_t pix[AOTC_CONV_CV_NP_MAX], ypix[AOTC_CONV_CV_NP_MAX];
+          const int32_t npt = P - p < np ? P - p : np;
+          for (j = 0; j < npt; ++j) {
+            ypix[j] = p + j;
+            pix[j] = geo->method == AOTC_CONV_SHIFTED ? (od * Hph + oh) * Wph + ow : p + j;
+            if (++ow == OW) {
+              ow = 0;
+              if (++oh == OH) oh = 0, ++od;
+            }
+          }
+          for (; j < np; ++j) pix[j] = pix[npt - 1], ypix[j] = ypix[npt - 1];
+          tile(xp, koff, pix, ypix, npt, wb, wstride, nb, bg ? bg + m : NULL, mr,
+                                yg + (ptrdiff_t)m * P, P, K, act);
         }
       }
     }

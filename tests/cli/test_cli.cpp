@@ -276,7 +276,7 @@ TEST_CASE("aotc --emit ir shows the layouts and packed weights chosen for the ta
   check_ok(mnist);
   check_golden("mnist_cnn.host.ir", mnist.out);
   // VWW MobileNetV1: on the host, 1x1 convs over at most 64 pixels get conv_mr16
-  // (aotc_conv_pw_f32); Cortex-M4 has no float SIMD and packs every GEMM conv
+  // (aotc_conv_cv_f32); Cortex-M4 has no float SIMD and packs every GEMM conv
   // as conv_mr4 (aotc_sconv_f32). Depthwise weights stay in ONNX's layout.
   for (const char *target : {"host", "cortex-m4"}) {
     INFO(target);

@@ -1,0 +1,87 @@
+/*
+ * conv_kernel_bench.c -- GFLOP/s of aotc_conv_f32 (runtime-c/kernels/conv.c)
+ * on the conv shapes of ResNet-18 and a few others, with weights packed as
+ * aotc packs them at compile time. A tool that prints numbers, not a test.
+ *
+ *   cc -O3 -march=native -Iruntime-c/kernels -Itests/kernels bench/conv_kernel_bench.c -lm -o /tmp/ckb && /tmp/ckb [REPS]
+ *
+ * Each shape reports the best of REPS (default 20) timed calls.
+ */
+#define _POSIX_C_SOURCE 199309L
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "kernel_common.h"
+#include "conv.c"
+#include "conv_plan.h"
+
+static double now_us(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
+}
+
+typedef struct {
+  const char *name;
+  int32_t C, M, H, W, k, s;
+} shape;
+
+int main(int argc, char **argv) {
+  static const shape shapes[] = {
+      {"r18 conv1 7x7/2", 3, 64, 224, 224, 7, 2},   {"r18 l1 3x3", 64, 64, 56, 56, 3, 1},
+      {"r18 l2 3x3/2", 64, 128, 56, 56, 3, 2},      {"r18 l2 3x3", 128, 128, 28, 28, 3, 1},
+      {"r18 l3 3x3/2", 128, 256, 28, 28, 3, 2},     {"r18 l3 3x3", 256, 256, 14, 14, 3, 1},
+      {"r18 l4 3x3/2", 256, 512, 14, 14, 3, 2},     {"r18 l4 3x3", 512, 512, 7, 7, 3, 1},
+      {"r18 l2 1x1/2", 64, 128, 56, 56, 1, 2},      {"pw 56x56 64->256", 64, 256, 56, 56, 1, 1},
+      {"pw 28x28 128->512", 128, 512, 28, 28, 1, 1}, {"pw 14x14 256->1024", 256, 1024, 14, 14, 1, 1},
+      {"resnet8 3x3 32x32 16", 16, 16, 32, 32, 3, 1}, {"resnet8 3x3/2 32x32 32", 16, 32, 32, 32, 3, 2},
+      {"resnet8 3x3 16x16 32", 32, 32, 16, 16, 3, 1}, {"resnet8 3x3/2 16x16 64", 32, 64, 16, 16, 3, 2},
+      {"resnet8 3x3 8x8 64", 64, 64, 8, 8, 3, 1},
+      {"sq fire2 e3 55 16->64", 16, 64, 55, 55, 3, 1}, {"sq fire4 e3 27 32->128", 32, 128, 27, 27, 3, 1},
+      {"sq fire6 e3 13 48->192", 48, 192, 13, 13, 3, 1}, {"sq fire8 e3 13 64->256", 64, 256, 13, 13, 3, 1},
+      {"sq fire2 s1 55 64->16", 64, 16, 55, 55, 1, 1}, {"sq fire2 e1 55 16->64", 16, 64, 55, 55, 1, 1},
+      {"sq fire4 s1 27 128->32", 128, 32, 27, 27, 1, 1}, {"sq conv10 13 512->1000", 512, 1000, 13, 13, 1, 1},
+  };
+  const int reps = argc > 1 ? atoi(argv[1]) : 20;
+  double total_us = 0, total_flop = 0;
+  size_t si;
+  for (si = 0; si < sizeof shapes / sizeof shapes[0]; ++si) {
+    const shape *s = &shapes[si];
+    const int32_t pad = s->k / 2;
+    conv_test_plan p = conv_test_plan_2d(1, 1, s->C, s->M, s->H, s->W, s->k, s->k, s->s, s->s, 1, 1, pad, pad, pad, pad);
+    const int32_t OH = p.geo.out[1], OW = p.geo.out[2];
+    const size_t nx = (size_t)s->C * s->H * s->W, nw = (size_t)s->M * s->C * s->k * s->k;
+    const size_t ny = (size_t)s->M * OH * OW;
+    float *x = malloc(nx * sizeof(float)), *w = malloc(nw * sizeof(float)), *b = malloc((size_t)s->M * sizeof(float));
+    float *wp = malloc(conv_test_packed_floats(&p.geo, AOTC_CONV_MR) * sizeof(float));
+    float *wp16 = malloc(conv_test_packed_floats(&p.geo, AOTC_CONV_CV_MR) * sizeof(float));
+    float *y = malloc(ny * sizeof(float));
+    void *scratch = malloc(p.scratch_floats * sizeof(float));
+    double best = 1e30, best_cv = 1e30, flop = 2.0 * (double)ny * s->C * s->k * s->k;
+    size_t i;
+    int r;
+    for (i = 0; i < nx; ++i) x[i] = (float)(i % 17) * 0.1f - 0.8f;
+    for (i = 0; i < nw; ++i) w[i] = (float)(i % 13) * 0.01f - 0.06f;
+    for (i = 0; i < (size_t)s->M; ++i) b[i] = 0.1f;
+    aotc_conv_pack_weights_f32(w, wp, 1, s->M, s->C * s->k * s->k, AOTC_CONV_MR);
+    aotc_conv_pack_weights_f32(w, wp16, 1, s->M, s->C * s->k * s->k, AOTC_CONV_CV_MR);
+    for (r = 0; r < reps; ++r) {
+      double t0 = now_us(), t;
+      aotc_conv_f32(x, NULL, wp, b, y, scratch, &p.geo, p.koff, 1, 0.0f, 1e30f);
+      t = now_us() - t0;
+      if (t < best) best = t;
+      t0 = now_us();
+      aotc_conv_cv_f32(x, wp16, b, y, scratch, &p.geo, p.koff, 1, 0.0f, 1e30f);
+      t = now_us() - t0;
+      if (t < best_cv) best_cv = t;
+    }
+    total_us += best < best_cv ? best : best_cv;
+    total_flop += flop;
+    printf("%-22s aotc_conv_f32 %8.1f us %6.1f GFLOP/s  aotc_conv_cv_f32 %8.1f us %6.1f GFLOP/s\n", s->name, best,
+           flop / best / 1e3, best_cv, flop / best_cv / 1e3);
+    free(x), free(w), free(b), free(wp), free(wp16), free(y), free(scratch), free(p.koff);
+  }
+  printf("%-22s %8.1f us %7.1f GFLOP/s\n", "all (faster of the two)", total_us, total_flop / total_us / 1e3);
+  return 0;
+}

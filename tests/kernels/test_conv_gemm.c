@@ -1,0 +1,142 @@
+/*
+ * The GEMM convolution kernels of runtime-c/kernels/conv.c -- aotc_conv_f32
+ * (vectorized over pixels, conv_mr4 weights or ONNX weights packed in the
+ * kernel) and aotc_conv_cv_f32 (vectorized over output channels, conv_mr16)
+ * -- against the direct reference kernel aotc_conv_direct_f32 plus the fused
+ * activation applied afterwards: ResNet-style shapes (3x3 on 56..7 planes,
+ * strided, 1x1 pointwise) and random ones (kernels 1..5, strides 1..3,
+ * dilations, asymmetric pads, groups, batches, channel counts around the
+ * 16/32-channel tiles and pixel counts around the 12/6/3-pixel tiles, with and
+ * without bias, every activation). Geometry, koff and scratch come from
+ * conv_plan.h (what ops/conv.cpp computes); scratch is its own allocation
+ * filled with garbage, so ASan catches overruns. Exit status 1 on any mismatch.
+ * Built several ways by tests/kernels/CMakeLists.txt.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "kernel_common.h"
+#include "conv.c"
+#include "conv_plan.h"
+
+static uint32_t rng_state = 2024u;
+static uint32_t rng(void) {
+  rng_state = rng_state * 1664525u + 1013904223u;
+  return rng_state >> 8;
+}
+static int32_t rnd(int32_t lo, int32_t hi) { return lo + (int32_t)(rng() % (uint32_t)(hi - lo + 1)); }
+static float rndf(void) { return (float)(rng() % 20001u) / 10000.0f - 1.0f; }
+
+static int failures = 0, cases = 0;
+
+static float *alloc_floats(size_t n) {
+  float *p = (float *)malloc((n ? n : 1) * sizeof(float));
+  if (!p) {
+    fprintf(stderr, "out of memory\n");
+    exit(2);
+  }
+  return p;
+}
+
+static void compare(const char *kernel, const float *y, const float *ref, size_t ny, int32_t K, const char *desc) {
+  size_t i;
+  for (i = 0; i < ny; ++i) {
+    const float d = y[i] - ref[i], tol = 2e-5f * (float)K + 1e-4f * (ref[i] < 0 ? -ref[i] : ref[i]);
+    if (!(d <= tol && -d <= tol)) {
+      if (++failures <= 10)
+        fprintf(stderr, "MISMATCH %s %s: out %d got %g want %g\n", kernel, desc, (int)i, (double)y[i], (double)ref[i]);
+      return;
+    }
+  }
+}
+
+/* One conv, run by aotc_conv_f32 (packed and unpacked weights) and aotc_conv_cv_f32. */
+static void check(int32_t N, int32_t G, int32_t Cg, int32_t Mg, int32_t IH, int32_t IW, int32_t KH, int32_t KW,
+                  int32_t SH, int32_t SW, int32_t DH, int32_t DW, int32_t PH, int32_t PW, int32_t EH, int32_t EW,
+                  int use_bias, int32_t act_kind) {
+  conv_test_plan p;
+  const int32_t M = G * Mg, K = Cg * KH * KW;
+  size_t nx, ny, nw, i, ns, n4, n16;
+  float *x, *w, *b, *y, *ref, *scratch, *w4, *w16;
+  float act_a = 0.0f, act_b = 0.0f;
+  aotc_conv_act act;
+  char desc[200];
+  if (IH + PH + EH < DH * (KH - 1) + 1 || IW + PW + EW < DW * (KW - 1) + 1) return;
+  p = conv_test_plan_2d(N, G, Cg, Mg, IH, IW, KH, KW, SH, SW, DH, DW, PH, PW, EH, EW);
+  if (act_kind == AOTC_CONV_ACT_CLAMP) {
+    act_a = rng() % 2 ? 0.0f : -0.25f;
+    act_b = rng() % 2 ? INFINITY : 0.5f;
+  } else if (act_kind == AOTC_CONV_ACT_HARDSWISH) {
+    act_a = 1.0f / 6.0f;
+    act_b = 0.5f;
+  }
+  nx = (size_t)N * G * Cg * IH * IW;
+  ny = (size_t)N * M * p.geo.out[1] * p.geo.out[2];
+  nw = (size_t)M * K;
+  /* aotc_conv_f32 with ONNX weights packs them into scratch in front of its buffers. */
+  ns = p.scratch_floats + (size_t)(Mg + AOTC_CONV_MR) * K;
+  n4 = conv_test_packed_floats(&p.geo, AOTC_CONV_MR);
+  n16 = conv_test_packed_floats(&p.geo, AOTC_CONV_CV_MR);
+  x = alloc_floats(nx), w = alloc_floats(nw), b = alloc_floats((size_t)M), y = alloc_floats(ny);
+  ref = alloc_floats(ny), scratch = alloc_floats(ns), w4 = alloc_floats(n4), w16 = alloc_floats(n16);
+  for (i = 0; i < nx; ++i) x[i] = rndf();
+  for (i = 0; i < nw; ++i) w[i] = rndf();
+  for (i = 0; i < (size_t)M; ++i) b[i] = rndf();
+  aotc_conv_pack_weights_f32(w, w4, G, Mg, K, AOTC_CONV_MR);
+  aotc_conv_pack_weights_f32(w, w16, G, Mg, K, AOTC_CONV_CV_MR);
+  aotc_conv_direct_f32(x, w, use_bias ? b : NULL, ref, &p.geo);
+  act.kind = act_kind;
+  act.a = act_a;
+  act.b = act_b;
+  for (i = 0; i < ny; ++i) ref[i] = aotc_conv_activate(ref[i], act_kind ? &act : NULL);
+  sprintf(desc, "N=%d G=%d Cg=%d Mg=%d in %dx%d k %dx%d s %d,%d d %d,%d pads %d,%d/%d,%d bias %d act %d", (int)N,
+          (int)G, (int)Cg, (int)Mg, (int)IH, (int)IW, (int)KH, (int)KW, (int)SH, (int)SW, (int)DH, (int)DW, (int)PH,
+          (int)PW, (int)EH, (int)EW, use_bias, (int)act_kind);
+#define RUN(KERNEL, CALL)                                         \
+  do {                                                            \
+    for (i = 0; i < ny; ++i) y[i] = 1e30f;                        \
+    for (i = 0; i < ns; ++i) scratch[i] = 1e30f;                  \
+    CALL;                                                         \
+    compare(KERNEL, y, ref, ny, K, desc);                         \
+    ++cases;                                                      \
+  } while (0)
+  RUN("aotc_conv_f32 (conv_mr4)", aotc_conv_f32(x, NULL, w4, use_bias ? b : NULL, y, scratch, &p.geo, p.koff,
+                                                act_kind, act_a, act_b));
+  RUN("aotc_conv_f32 (ONNX weights)", aotc_conv_f32(x, w, NULL, use_bias ? b : NULL, y, scratch, &p.geo, p.koff,
+                                                    act_kind, act_a, act_b));
+  RUN("aotc_conv_cv_f32", aotc_conv_cv_f32(x, w16, use_bias ? b : NULL, y, scratch, &p.geo, p.koff, act_kind, act_a,
+                                           act_b));
+#undef RUN
+  free(x), free(w), free(b), free(y), free(ref), free(scratch), free(w4), free(w16), free(p.koff);
+}
+
+int main(void) {
+  int32_t it, size, act;
+  /* ResNet-style shapes: 3x3 "same" convs on the usual planes, stride 2 down, 1x1 pointwise. */
+  for (size = 0; size < 5; ++size) {
+    static const int32_t sizes[5] = {56, 28, 14, 7, 9};
+    const int32_t n = sizes[size];
+    for (act = 0; act <= 2; ++act) {
+      check(1, 1, 16, 32, n, n, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, act);
+      check(1, 1, 16, 48, n, n, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, act);
+      check(1, 1, 24, 40, n, n, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, act);
+    }
+  }
+  check(1, 1, 3, 16, 32, 32, 7, 7, 2, 2, 1, 1, 3, 3, 3, 3, 1, 1); /* a stem */
+  check(2, 2, 9, 17, 8, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, 2);  /* batch, groups, odd channels */
+  /* Random geometries. */
+  for (it = 0; it < 400; ++it) {
+    const int32_t KH = rnd(1, 10) <= 3 ? 1 : rnd(1, 5), KW = rnd(1, 10) <= 3 ? 1 : rnd(1, 5);
+    const int32_t SH = rnd(1, 10) <= 7 ? 1 : rnd(2, 3), SW = rnd(1, 10) <= 7 ? 1 : rnd(2, 3);
+    const int32_t DH = rnd(1, 10) == 1 ? 2 : 1, DW = rnd(1, 10) == 1 ? 2 : 1;
+    const int32_t N = rnd(1, 10) == 1 ? 2 : 1, G = rnd(1, 10) <= 8 ? 1 : rnd(2, 3);
+    const int32_t Cg = rnd(1, 20), Mg = rnd(1, 10) <= 5 ? rnd(1, 40) : 16 * rnd(1, 3);
+    const int32_t IH = rnd(1, 20), IW = rnd(1, 20);
+    const int32_t no_pads = rnd(0, 3) == 0;
+    const int32_t PH = no_pads ? 0 : rnd(0, KH), PW = no_pads ? 0 : rnd(0, KW);
+    const int32_t EH = no_pads ? 0 : rnd(0, KH), EW = no_pads ? 0 : rnd(0, KW);
+    check(N, G, Cg, Mg, IH, IW, KH, KW, SH, SW, DH, DW, PH, PW, EH, EW, (int)rnd(0, 1), rnd(0, 2));
+  }
+  printf("%d kernel runs checked, %d mismatched\n", cases, failures);
+  return failures != 0;
+}
