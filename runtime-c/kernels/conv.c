@@ -89,6 +89,14 @@ static AOTC_UNUSED void aotc_conv_phase_copy_f32(const float *x, float *dst, con
   a = (r) < 4 ? Ak[(r) & 3] : Ak2[(r) & 3]; \
   c[r][0] += a * b0;                        \
   c[r][1] += a * b1;
+/* Row r of a full tile: activation, then both vectors stored (constant r keeps c in registers). */
+#define AOTC_CONV_ROW_STORE(r)                                                  \
+  if (act) {                                                                    \
+    AOTC_CONV_ACTIVATE(aotc_cv_vt_, aotc_cv_vi_, c[r][0], act, zero);           \
+    AOTC_CONV_ACTIVATE(aotc_cv_vt_, aotc_cv_vi_, c[r][1], act, zero);           \
+  }                                                                             \
+  memcpy(C0 + (ptrdiff_t)(r)*ldc, &c[r][0], sizeof c[r][0]);                    \
+  memcpy(C1 + (ptrdiff_t)(r)*ldc, &c[r][1], sizeof c[r][1]);
 /*
  * Defines, for vector type VT of VW floats (VI: ints of the same size), KR
  * output channels per tile (4 or 8, ROWS the matching AOTC_CONV_ROWS*) and
@@ -133,6 +141,12 @@ static AOTC_UNUSED void aotc_conv_phase_copy_f32(const float *x, float *dst, con
       memcpy(&b1, B1 + koff[k], sizeof b1);                                                                     \
       ROWS(AOTC_CONV_ROW_FMA)                                                                                   \
       (void)Ak2;                                                                                                \
+    }                                                                                                           \
+    if (mr == KR && nr == 2 * VW) {                                                                             \
+      typedef VT aotc_cv_vt_;                                                                                   \
+      typedef VI aotc_cv_vi_;                                                                                   \
+      ROWS(AOTC_CONV_ROW_STORE)                                                                                 \
+      return;                                                                                                   \
     }                                                                                                           \
     if (act)                                                                                                    \
       for (r = 0; r < mr; ++r) {                                                                                \
