@@ -76,13 +76,14 @@ inline constexpr const char *kInternalDomain = "aotc";
 /// An activation applied by a fused op as it stores its results (an attribute
 /// of aotc.FusedConv). Printed as none, relu, clip(min, max), hardswish(alpha, beta).
 struct FusedActivation {
-  enum class Kind { None, Relu, Clip, HardSwish };
+  enum class Kind { None, Relu, Clip, HardSwish, Silu };
   Kind kind = Kind::None;
   float a = 0, b = 0;  ///< Clip: min, max. HardSwish: x * clamp(a*x + b, 0, 1).
 
   static FusedActivation relu() { return {Kind::Relu, 0, 0}; }
   static FusedActivation clip(float min, float max) { return {Kind::Clip, min, max}; }
   static FusedActivation hard_swish(float alpha, float beta) { return {Kind::HardSwish, alpha, beta}; }
+  static FusedActivation silu() { return {Kind::Silu, 0, 0}; }  ///< x * sigmoid(x)
   bool operator==(const FusedActivation &o) const { return kind == o.kind && a == o.a && b == o.b; }
 };
 

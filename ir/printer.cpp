@@ -89,6 +89,7 @@ std::string attr_str(const Attribute &a) {
         case FusedActivation::Kind::Clip: return fmt::format("clip({}, {})", float_str(act.a), float_str(act.b));
         case FusedActivation::Kind::HardSwish:
           return fmt::format("hardswish({}, {})", float_str(act.a), float_str(act.b));
+        case FusedActivation::Kind::Silu: return "silu";
       }
       return "?";
     }

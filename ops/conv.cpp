@@ -206,7 +206,8 @@ bool uses_cv_kernel(const Target &target, const aotc_conv_params &geo) {
 }
 
 // A fused activation as the conv kernels take it (aotc_conv_act in conv.c):
-// kind 0 none, 1 clamp to [a, b], 2 hard swish x * clamp(a*x + b, 0, 1).
+// kind 0 none, 1 clamp to [a, b], 2 hard swish x * clamp(a*x + b, 0, 1),
+// 3 SiLU x * sigmoid(x).
 struct KernelActivation {
   int64_t kind = 0;
   double a = 0, b = 0;
@@ -222,6 +223,7 @@ KernelActivation kernel_activation(const OpContext &ctx) {
     case FusedActivation::Kind::Relu: return {1, 0.0, std::numeric_limits<double>::infinity()};
     case FusedActivation::Kind::Clip: return {1, act->a, act->b};
     case FusedActivation::Kind::HardSwish: return {2, act->a, act->b};
+    case FusedActivation::Kind::Silu: return {3, 0.0, 0.0};
   }
   ctx.error("unknown fused activation");
 }

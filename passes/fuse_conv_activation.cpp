@@ -1,6 +1,7 @@
 // Pass: fuses the activation after a float32 Conv into it, when nothing else
-// reads the Conv's output: Relu, Clip with constant bounds, HardSwish, or
-// Mul(y, HardSigmoid(y)) (hard swish as exported before opset 14). The Conv
+// reads the Conv's output: Relu, Clip with constant bounds, HardSwish,
+// Mul(y, HardSigmoid(y)) (hard swish as exported before opset 14), or
+// aotc.Silu (fuse-silu's x * Sigmoid(x)). The Conv
 // becomes an aotc.FusedConv whose typed `activation` attribute the conv
 // kernels apply when storing results, saving a pass over the activations.
 #include <cmath>
@@ -70,6 +71,12 @@ bool fuse_activation(Node &conv, Rewriter &rw) {
     // The fused Conv now computes the activation's result.
     rw.graph().replace_all_uses(chain->consumer->outputs[0], y);
     rw.erase(*chain->consumer);
+    return true;
+  }
+  if (Node *silu = sole_reader(*y); silu && silu->domain == kInternalDomain && silu->op == "Silu") {
+    make_fused_conv(conv, FusedActivation::silu());
+    rw.graph().replace_all_uses(silu->outputs[0], y);
+    rw.erase(*silu);
     return true;
   }
   FusedActivation activation;

@@ -23,8 +23,8 @@ const std::vector<PipelineStep> &graph_pipeline() {
            // Constant BatchNormalization after a Conv becomes new Conv weights/bias.
            {"fuse-conv-batchnorm", "fold inference BatchNormalization into the Conv before it",
             fuse_conv_batchnorm},
-           // Relu/Clip/HardSwish after a Conv are applied by the Conv kernel as it stores.
-           {"fuse-conv-activation", "fuse Relu, Clip and HardSwish into the Conv before them (aotc.FusedConv)",
+           // Relu/Clip/HardSwish/SiLU after a Conv are applied by the Conv kernel as it stores.
+           {"fuse-conv-activation", "fuse Relu, Clip, HardSwish and SiLU into the Conv before them (aotc.FusedConv)",
             fuse_conv_activation},
            // x * Sigmoid(x) (SiLU / swish as torch exports it) becomes one kernel.
            {"fuse-silu", "fuse Mul(x, Sigmoid(x)) into one node (aotc.Silu)", fuse_silu},

@@ -426,10 +426,10 @@ AOTC_KERNEL void aotc_conv_f32(const float *x, const float *w, const float *wpac
 #define AOTC_CONV_CV_NP_MAX 12
 /*
  * A tile function: nb (1..MB) weight blocks wb, wb + wstride, ... x NP pixels;
- * pixel j reads B at xp + pix[j] + koff[k] and writes y[r*P + ypix[j]] for
+ * pixel j reads B at xp + pix[j] + koff[k] and writes y[r*P + yoff + j] for
  * r < mr (mr <= nb*MR) and j < npt (pix repeats a valid pixel past npt).
  */
-typedef void (*aotc_conv_cv_tile_fn)(const float *xp, const int32_t *koff, const int32_t *pix, const int32_t *ypix,
+typedef void (*aotc_conv_cv_tile_fn)(const float *xp, const int32_t *koff, const int32_t *pix, int32_t yoff,
                                      int32_t npt, const float *wb, ptrdiff_t wstride, int32_t nb, const float *bias,
                                      int32_t mr, float *y, int32_t P, int32_t K, const aotc_conv_act *act);
 #if defined(AOTC_CONV_VEC)
@@ -482,7 +482,7 @@ typedef void (*aotc_conv_cv_tile_fn)(const float *xp, const int32_t *koff, const
  * function attributes ATTR. V*NP accumulators must fit the target's registers.
  */
 #define AOTC_CONV_CV_TILE(NAME, VT, VI, VW, V, NP, ATTR)                                                           \
-  static AOTC_UNUSED ATTR void NAME(const float *xp, const int32_t *koff, const int32_t *pix, const int32_t *ypix, \
+  static AOTC_UNUSED ATTR void NAME(const float *xp, const int32_t *koff, const int32_t *pix, int32_t yoff, \
                                     int32_t npt, const float *wb, ptrdiff_t wstride, int32_t nb, const float *bias, \
                                     int32_t mr, float *y, int32_t P, int32_t K, const aotc_conv_act *act) {         \
     typedef VT cv_vt;                                                                                             \
@@ -506,7 +506,7 @@ typedef void (*aotc_conv_cv_tile_fn)(const float *xp, const int32_t *koff, const
     for (v = 0; v < (V) && v * (VW) < mr; ++v)                                                                    \
       for (j = 0; j < npt; ++j) {                                                                                 \
         const int32_t rows = mr - v * (VW) < (VW) ? mr - v * (VW) : (VW);                                         \
-        float *yv = y + (ptrdiff_t)v * (VW) * P + ypix[j];                                                        \
+        float *yv = y + (ptrdiff_t)v * (VW) * P + yoff + j;                                                        \
         if (act) AOTC_CONV_ACTIVATE(VT, VI, acc[v][j], act, zero);                                                \
         memcpy(out, &acc[v][j], sizeof out);                                                                      \
         for (r = 0; r < rows; ++r) yv[(ptrdiff_t)r * P] = out[r];                                                 \
@@ -534,7 +534,7 @@ AOTC_CONV_CV_TILE(aotc_conv_cv_avx512, aotc_conv_v16, aotc_conv_i16, 16, 2, 12, 
 #define AOTC_CONV_CV_NATIVE_MB 1
 #define AOTC_CONV_CV_NATIVE_NP 4
 static AOTC_UNUSED void aotc_conv_cv_native(const float *xp, const int32_t *koff, const int32_t *pix,
-                                           const int32_t *ypix, int32_t npt, const float *wb, ptrdiff_t wstride,
+                                           int32_t yoff, int32_t npt, const float *wb, ptrdiff_t wstride,
                                            int32_t nb, const float *bias, int32_t mr, float *y, int32_t P, int32_t K,
                                            const aotc_conv_act *act) {
   float acc[AOTC_CONV_CV_NATIVE_NP][AOTC_CONV_CV_MR];
@@ -548,7 +548,7 @@ static AOTC_UNUSED void aotc_conv_cv_native(const float *xp, const int32_t *koff
       for (r = 0; r < AOTC_CONV_CV_MR; ++r) acc[j][r] += wb[(ptrdiff_t)k * AOTC_CONV_CV_MR + r] * xv;
     }
   for (j = 0; j < npt; ++j)
-    for (r = 0; r < mr; ++r) y[(ptrdiff_t)r * P + ypix[j]] = aotc_conv_activate(acc[j][r], act);
+    for (r = 0; r < mr; ++r) y[(ptrdiff_t)r * P + yoff + j] = aotc_conv_activate(acc[j][r], act);
 }
 #endif
 
@@ -613,18 +613,17 @@ AOTC_KERNEL void aotc_conv_cv_f32(const float *x, const float *wpacked, const fl
         /* Output pixel p = (od*OH + oh)*OW + ow reads phase offset (od*Hph + oh)*Wph + ow. */
         int32_t od = 0, oh = 0, ow = 0;
         for (p = 0; p < P; p += np) {
-          int32_t pix[AOTC_CONV_CV_NP_MAX], ypix[AOTC_CONV_CV_NP_MAX];
+          int32_t pix[AOTC_CONV_CV_NP_MAX];
           const int32_t npt = P - p < np ? P - p : np;
           for (j = 0; j < npt; ++j) {
-            ypix[j] = p + j;
             pix[j] = geo->method == AOTC_CONV_SHIFTED ? (od * Hph + oh) * Wph + ow : p + j;
             if (++ow == OW) {
               ow = 0;
               if (++oh == OH) oh = 0, ++od;
             }
           }
-          for (; j < np; ++j) pix[j] = pix[npt - 1], ypix[j] = ypix[npt - 1];
-          tile(xp, koff, pix, ypix, npt, wb, wstride, nb, bg ? bg + m : NULL, mr,
+          for (; j < np; ++j) pix[j] = pix[npt - 1];
+          tile(xp, koff, pix, p, npt, wb, wstride, nb, bg ? bg + m : NULL, mr,
                                 yg + (ptrdiff_t)m * P, P, K, act);
         }
       }

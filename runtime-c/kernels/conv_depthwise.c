@@ -41,6 +41,8 @@ static AOTC_UNUSED AOTC_CONV_DW_ATTR void aotc_conv_dw_act_f32(float *AOTC_RESTR
       t = t < lo ? lo : t;
       v[i] = t > hi ? hi : t;
     }
+  } else if (act->kind == AOTC_CONV_ACT_SILU) {
+    aotc_conv_silu_f32(v, n);
   } else {
     const float a = act->a, b = act->b;
     for (i = 0; i < n; ++i) {

@@ -34,8 +34,10 @@
 
 #if defined(__GNUC__) || defined(__clang__)
 #define AOTC_UNUSED __attribute__((unused))
+#define AOTC_NOINLINE __attribute__((noinline))
 #else
 #define AOTC_UNUSED
+#define AOTC_NOINLINE
 #endif
 
 /* Every kernel is static to its translation unit (see the header comment). */

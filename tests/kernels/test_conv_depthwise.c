@@ -116,7 +116,7 @@ int main(void) {
       for (size = 0; size < 6; ++size) {
         static const int32_t sizes[6] = {112, 56, 28, 14, 7, 9};
         const int32_t n = sizes[size];
-        for (act = 0; act <= 2; ++act) check(1, 3, 1, n, n, k, k, s, s, 1, 1, k / 2, k / 2, k / 2, k / 2, 1, act);
+        for (act = 0; act <= 3; ++act) check(1, 3, 1, n, n, k, k, s, s, 1, 1, k / 2, k / 2, k / 2, k / 2, 1, act);
       }
   /* TF-style "same" stride 2 (pads 0 before, 1 after) and valid convs. */
   check(1, 4, 1, 56, 56, 5, 5, 2, 2, 1, 1, 1, 1, 2, 2, 1, 1);
@@ -130,7 +130,7 @@ int main(void) {
     const int32_t DH = rnd(1, 10) == 1 ? 2 : 1, DW = rnd(1, 10) == 1 ? 2 : 1;
     const int32_t N = rnd(1, 2), G = rnd(1, 4), Mg = rnd(1, 2), IH = rnd(1, 40), IW = rnd(1, 40);
     const int32_t PH = rnd(0, KH), PW = rnd(0, KW), EH = rnd(0, KH), EW = rnd(0, KW), bias = rnd(0, 1);
-    check(N, G, Mg, IH, IW, KH, KW, SH, SW, DH, DW, PH, PW, EH, EW, (int)bias, rnd(0, 2));
+    check(N, G, Mg, IH, IW, KH, KW, SH, SW, DH, DW, PH, PW, EH, EW, (int)bias, rnd(0, 3));
   }
   printf("%d depthwise convs checked, %d mismatched\n", cases, failures);
   return failures != 0;

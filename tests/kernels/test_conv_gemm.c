@@ -1,7 +1,8 @@
 /*
  * The GEMM convolution kernels of runtime-c/kernels/conv.c -- aotc_conv_f32
  * (vectorized over pixels, conv_mr4 weights or ONNX weights packed in the
- * kernel) and aotc_conv_cv_f32 (vectorized over output channels, conv_mr16)
+ * kernel), aotc_sconv_f32 (scalar tiles, for cores without float SIMD) and
+ * aotc_conv_cv_f32 (vectorized over output channels, conv_mr16)
  * -- against the direct reference kernel aotc_conv_direct_f32 plus the fused
  * activation applied afterwards: ResNet-style shapes (3x3 on 56..7 planes,
  * strided, 1x1 pointwise) and random ones (kernels 1..5, strides 1..3,
@@ -104,6 +105,8 @@ static void check(int32_t N, int32_t G, int32_t Cg, int32_t Mg, int32_t IH, int3
                                                 act_kind, act_a, act_b));
   RUN("aotc_conv_f32 (ONNX weights)", aotc_conv_f32(x, w, NULL, use_bias ? b : NULL, y, scratch, &p.geo, p.koff,
                                                     act_kind, act_a, act_b));
+  RUN("aotc_sconv_f32 (conv_mr4)", aotc_sconv_f32(x, NULL, w4, use_bias ? b : NULL, y, scratch, &p.geo, p.koff,
+                                                  act_kind, act_a, act_b));
   RUN("aotc_conv_cv_f32", aotc_conv_cv_f32(x, w16, use_bias ? b : NULL, y, scratch, &p.geo, p.koff, act_kind, act_a,
                                            act_b));
 #undef RUN
@@ -116,7 +119,7 @@ int main(void) {
   for (size = 0; size < 5; ++size) {
     static const int32_t sizes[5] = {56, 28, 14, 7, 9};
     const int32_t n = sizes[size];
-    for (act = 0; act <= 2; ++act) {
+    for (act = 0; act <= 3; ++act) {
       check(1, 1, 16, 32, n, n, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, act);
       check(1, 1, 16, 48, n, n, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, act);
       check(1, 1, 24, 40, n, n, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, act);
@@ -135,7 +138,7 @@ int main(void) {
     const int32_t no_pads = rnd(0, 3) == 0;
     const int32_t PH = no_pads ? 0 : rnd(0, KH), PW = no_pads ? 0 : rnd(0, KW);
     const int32_t EH = no_pads ? 0 : rnd(0, KH), EW = no_pads ? 0 : rnd(0, KW);
-    check(N, G, Cg, Mg, IH, IW, KH, KW, SH, SW, DH, DW, PH, PW, EH, EW, (int)rnd(0, 1), rnd(0, 2));
+    check(N, G, Cg, Mg, IH, IW, KH, KW, SH, SW, DH, DW, PH, PW, EH, EW, (int)rnd(0, 1), rnd(0, 3));
   }
   printf("%d kernel runs checked, %d mismatched\n", cases, failures);
   return failures != 0;

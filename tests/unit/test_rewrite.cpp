@@ -355,7 +355,7 @@ TEST_CASE("fuse_silu leaves gates, shared sigmoids and non-float32 alone", "[pas
   for (auto &n : g.nodes) CHECK(n->domain.empty());
 }
 
-TEST_CASE("the simplify group fuses SiLU after a Conv", "[passes][silu]") {
+TEST_CASE("the simplify group fuses SiLU into the Conv before it", "[passes][silu]") {
   Graph g;
   g.opsets[""] = 13;
   Value *x = input(g, "x", {1, 1, 1, 2});
@@ -366,10 +366,18 @@ TEST_CASE("the simplify group fuses SiLU after a Conv", "[passes][silu]") {
   node(g, "Sigmoid", "sig", {id}, {s});
   node(g, "Mul", "mul", {id, s}, {y});
   set_output(g, y);
+  // A second conv whose output is also read by an Add: its SiLU stays a node.
+  Value *c2 = temp(g, "c2"), *s2 = temp(g, "s2"), *y2 = temp(g, "y2"), *sum = temp(g, "sum");
+  node(g, "Conv", "conv2", {x, w}, {c2});
+  node(g, "Sigmoid", "sig2", {c2}, {s2});
+  node(g, "Mul", "mul2", {c2, s2}, {y2});
+  node(g, "Add", "add", {y2, c2}, {sum});
+  set_output(g, sum);
   infer_shapes_and_fold(g);
   run_to_fixed_point(g, "simplify", simplify_passes());
   std::vector<std::string> ops;
   for (auto &n : g.nodes) ops.push_back(n->op);
-  CHECK(ops == std::vector<std::string>{"Conv", "Silu"});
-  CHECK(g.outputs[0] == s);
+  CHECK(ops == std::vector<std::string>{"FusedConv", "Conv", "Silu", "Add"});
+  CHECK(g.outputs[0] == c);
+  CHECK_THAT(print_graph(g), Contains("%c : f32[1,1,1,2] = aotc.FusedConv(%x, %w) {activation=silu"));
 }
