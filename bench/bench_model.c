@@ -2,15 +2,17 @@
  * bench_model.c -- times an aotc-generated model through the standard API.
  * Prints numbers; it is a tool, not a test.
  *
- *   cc -O3 -DBENCH_MODEL=NAME_model -Iout bench_model.c out/NAME.c -lm -o bench
+ *   cc -O3 -DAOTC_STATIC_ARENA -DBENCH_MODEL=NAME_model -Iout bench_model.c out/NAME.c -lm -o bench
  *   ./bench [runs]
  *
  * Inputs are filled with a fixed pseudo-random pattern; 20 warm-up runs, then
- * `runs` timed runs (default 200); prints median/min/mean in microseconds.
+ * `runs` timed runs (default 200), each on the same inputs (put back, untimed);
+ * prints median/min/mean in microseconds.
  */
 #define _POSIX_C_SOURCE 199309L
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "aotc.h"
@@ -28,6 +30,24 @@ static int compare_doubles(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
+/* Copies of the inputs as first written, put back before every run: with the
+   inputs in the arena (aotc --io arena, the default) a run may overwrite them. */
+static unsigned char **save_inputs(aotc_session *s) {
+  const aotc_model *m = s->model;
+  unsigned char **saved = (unsigned char **)calloc(m->num_inputs + 1u, sizeof *saved);
+  uint32_t k;
+  for (k = 0; saved && k < m->num_inputs; ++k) {
+    if (!(saved[k] = (unsigned char *)malloc(m->inputs[k].byte_size + 1u))) return NULL;
+    memcpy(saved[k], aotc_input_buffer(s, k), m->inputs[k].byte_size);
+  }
+  return saved;
+}
+
+static void restore_inputs(aotc_session *s, unsigned char **saved) {
+  uint32_t k;
+  for (k = 0; k < s->model->num_inputs; ++k) aotc_set_input(s, k, saved[k], s->model->inputs[k].byte_size);
+}
+
 int main(int argc, char **argv) {
   const aotc_model *m = &BENCH_MODEL;
   aotc_session s;
@@ -35,6 +55,7 @@ int main(int argc, char **argv) {
   uint32_t k;
   double *times, sum = 0;
   uint32_t seed = 12345u;
+  unsigned char **inputs;
   if (runs < 1) runs = 1;
   if (aotc_session_init(&s, m, NULL, 0) != AOTC_OK) return 1;
   for (k = 0; k < m->num_inputs; ++k) {
@@ -49,11 +70,17 @@ int main(int argc, char **argv) {
       for (j = 0; j < n; ++j) p[j] = (unsigned char)(j * 7u);
     }
   }
-  for (i = 0; i < 20; ++i) aotc_run(&s);
+  if (!(inputs = save_inputs(&s))) return 1;
+  for (i = 0; i < 20; ++i) {
+    restore_inputs(&s, inputs);
+    aotc_run(&s);
+  }
   times = (double *)malloc(sizeof(double) * (size_t)runs);
   if (!times) return 1;
   for (i = 0; i < runs; ++i) {
-    double t0 = now_us();
+    double t0;
+    restore_inputs(&s, inputs);
+    t0 = now_us();
     aotc_run(&s);
     times[i] = now_us() - t0;
     sum += times[i];

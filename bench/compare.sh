@@ -99,7 +99,7 @@ while IFS= read -r onnx <&3; do
   mkdir -p "$out"
   if ! err=$("$aotc" "$onnx" -o "$out" --name "$name" 2>&1 >/dev/null); then fail "$name" "aotc" "$err"; continue; fi
   # shellcheck disable=SC2086 # cflags is a list of flags
-  if ! err=$($cc $cflags -DBENCH_MODEL="${name}_model" -I"$out" "$root/bench/aotc_server.c" "$out/$name.c" \
+  if ! err=$($cc $cflags -DAOTC_STATIC_ARENA -DBENCH_MODEL="${name}_model" -I"$out" "$root/bench/aotc_server.c" "$out/$name.c" \
       -lm -o "$out/server" 2>&1); then fail "$name" "cc" "$err"; continue; fi
   flops=$("$python" "$root/bench/conv_flops.py" "$onnx" 2>/dev/null | sed -n 's/^conv_flops=\([0-9]*\).*/\1/p')
   echo "${flops:-0}" >"$out/conv_flops"

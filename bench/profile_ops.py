@@ -73,7 +73,7 @@ def main():
         subprocess.run([aotc, args.model, "-o", work, "--name", name], check=True, stdout=subprocess.DEVNULL)
         calls = instrument(os.path.join(work, name + ".c"), name)
         exe = os.path.join(work, "profile")
-        subprocess.run([cc, *cflags, f"-DBENCH_MODEL={name}_model", "-I", work,
+        subprocess.run([cc, *cflags, "-DAOTC_STATIC_ARENA", f"-DBENCH_MODEL={name}_model", "-I", work,
                         os.path.join(ROOT, "bench", "profile_ops.c"), os.path.join(work, name + ".c"),
                         "-lm", "-o", exe], check=True)
         out = subprocess.run([exe, str(args.runs)], check=True, capture_output=True, text=True).stdout

@@ -19,7 +19,7 @@ for dir in "$root"/models/*/; do
   [ -f "$dir/model.onnx" ] || continue
   name=$(basename "$dir")
   "$build/cli/aotc" "$dir/model.onnx" -o "$work/$name" --name "$name" | sed "s/^aotc: wrote [^:]*:/plan $name:/"
-  $cc $cflags -DBENCH_MODEL="${name}_model" -I"$work/$name" "$root/bench/bench_model.c" "$work/$name/$name.c" \
+  $cc $cflags -DAOTC_STATIC_ARENA -DBENCH_MODEL="${name}_model" -I"$work/$name" "$root/bench/bench_model.c" "$work/$name/$name.c" \
     -lm -o "$work/$name/bench"
   "$work/$name/bench" "$runs"
 done

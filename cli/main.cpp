@@ -107,6 +107,11 @@ int main(int argc, char **argv) {
   app.add_option("--target", options.target,
                  "what to compile for: generic, host (default), cortex-m0, cortex-m4, cortex-m7, cortex-m33, "
                  "cortex-m55 (--list-targets describes them)");
+  std::string io = "arena", verify_io = "arena";
+  const char *io_help =
+      "where graph inputs and outputs live: arena (default: in the memory plan, sharing space with "
+      "intermediates; NAME_run copies in and out) or separate (buffers of their own)";
+  app.add_option("--io", io, io_help)->check(CLI::IsMember({"arena", "separate"}));
   bool list_targets = false;
   app.add_flag("--list-targets", list_targets, "list the targets with their features and exit");
   app.add_flag("--list-ops", list_ops, "list the supported ONNX ops and exit");
@@ -134,6 +139,7 @@ int main(int argc, char **argv) {
   verify->add_option("--const-input", verify_consts, "NAME=FILE: compile graph input NAME as this constant");
   verify->add_option("--keep", vopts.work_dir, "build in this directory and keep it");
   verify->add_option("--target", verify_compile.target, "what to compile for (default host); the C runs on this machine");
+  verify->add_option("--io", verify_io, io_help)->check(CLI::IsMember({"arena", "separate"}));
   verify->add_flag("--allow-newer-opset", verify_compile.import.allow_newer_opset,
                    "compile a model that imports a newer opset than aotc knows, as the newest it knows (warns)");
   options.import.warn = verify_compile.import.warn = warn;
@@ -143,6 +149,8 @@ int main(int argc, char **argv) {
   } catch (const CLI::ParseError &e) {
     return app.exit(e);
   }
+  options.io = io == "separate" ? IoMode::Separate : IoMode::Arena;
+  verify_compile.io = verify_io == "separate" ? IoMode::Separate : IoMode::Arena;
 
   try {
     if (list_ops) {
@@ -167,7 +175,7 @@ int main(int argc, char **argv) {
           fmt::print("{:<24} {}\n", (step.group ? "  " : "") + std::string(pass.name), pass.what);
       }
       fmt::print("{:<24} {}\n{:<24} {}\n{:<24} {}\n", "lower", "lower every node to runtime-c kernel calls",
-                 "plan-memory", "place intermediates in one arena by liveness", "check-plan",
+                 "plan-memory", "place intermediates (and, unless --io separate, inputs and outputs) in one arena by liveness", "check-plan",
                  "check the memory plan independently: no live buffers overlap, each inside its storage");
       return 0;
     }
@@ -222,9 +230,10 @@ int main(int argc, char **argv) {
     if (out_dir.empty()) fail("no output directory: use -o OUTDIR (or --emit ir to print the IR)");
     Compilation c = compile_model(model, options);
     write_output_dir(out_dir, c.files);
-    print_out("aotc: wrote {}/{}.c, {}.h, aotc.h: {} kernel calls; scratch arena {} bytes "
-               "(live-peak lower bound {}, all intermediates {})\n",
+    print_out("aotc: wrote {}/{}.c, {}.h, aotc.h: {} kernel calls; arena {} bytes{} "
+               "(live-peak lower bound {}, all buffers {})\n",
                out_dir, options.name, options.name, c.program.steps.size(), c.program.scratch_size,
+               options.io == IoMode::Arena ? ", inputs and outputs included" : " of scratch, inputs and outputs separate",
                c.program.live_peak_bytes, c.program.intermediate_bytes_total);
     return 0;
   } catch (const Error &e) {

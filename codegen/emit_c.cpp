@@ -6,6 +6,12 @@
 // floats), the constant integer arrays kernel calls take, the run function
 // (one kernel call per lowered step, tensors at fixed arena offsets), the W2
 // entry point and the aotc_model descriptor of the standard API (aotc.h).
+//
+// Where a session keeps the graph's inputs and outputs follows Program::io:
+// IoMode::Arena puts them at their planned offsets, so a session needs the
+// plan and nothing more, and NAME_run copies them in and out; IoMode::Separate
+// puts them after the scratch, followed by pointer tables that
+// aotc_bind_input()/aotc_bind_output() can redirect.
 #include "codegen/emit_c.h"
 
 #include <fmt/format.h>
@@ -95,8 +101,11 @@ class Emitter {
 
   std::map<std::string, std::string> run() {
     if (session_io_end() > limits::kMaxArenaBytes)
-      fail(fmt::format("the model needs an arena of {} bytes (scratch {} plus inputs and outputs); generated code "
-                       "addresses at most {}", session_io_end(), p_.scratch_size, limits::kMaxArenaBytes));
+      fail(fmt::format("the model needs an arena of {} bytes ({}); generated code addresses at most {}",
+                       session_io_end(),
+                       io_in_arena() ? "inputs and outputs included"
+                                     : fmt::format("scratch {} plus inputs and outputs", p_.scratch_size),
+                       limits::kMaxArenaBytes));
     name_constants();
     std::map<std::string, std::string> files;
     files[opt_.name + ".c"] = source();  // first: it decides which kernel argument arrays exist
@@ -184,15 +193,26 @@ class Emitter {
     w.line("/* Bytes of constant data (flash): weights {}, packed weights and kernel arguments {}. */",
            weight_bytes(), array_bytes_);
     w.line("#define {}_CONSTANT_BYTES {}", macro_, weight_bytes() + array_bytes_);
-    w.line("/* Bytes of scratch memory the model needs (the static memory plan). */");
-    w.line("#define {}_SCRATCH_SIZE {}", macro_, p_.scratch_size);
-    w.line("/* Bytes a session of the standard API needs: scratch, inputs, outputs, pointer tables. */");
-    w.line("#define {}_ARENA_SIZE ({}u + {}u * sizeof(void *))", macro_, session_io_end(),
-           g_.inputs.size() + g_.outputs.size());
+    if (io_in_arena()) {
+      w.line("/* Bytes of RAM the model needs: the static memory plan, which holds the inputs and");
+      w.line("   outputs too (they share space with intermediate tensors once dead). */");
+      w.line("#define {}_SCRATCH_SIZE {}", macro_, p_.scratch_size);
+      w.line("/* Bytes a session of the standard API needs: the plan, nothing more. */");
+      w.line("#define {}_ARENA_SIZE {}", macro_, p_.scratch_size);
+    } else {
+      w.line("/* Bytes of scratch memory the model needs (the static memory plan; --io separate:");
+      w.line("   inputs and outputs are not in it). */");
+      w.line("#define {}_SCRATCH_SIZE {}", macro_, p_.scratch_size);
+      w.line("/* Bytes a session of the standard API needs: scratch, inputs, outputs, pointer tables. */");
+      w.line("#define {}_ARENA_SIZE ({}u + {}u * sizeof(void *))", macro_, session_io_end(),
+             g_.inputs.size() + g_.outputs.size());
+    }
     w.line("#define {}_ARENA_ALIGNMENT {}", macro_, p_.arena_alignment);
     w.blank();
     w.line("/**");
     w.line(" * Runs the model (W2 entry point): one pointer per input, then per output.");
+    if (io_in_arena())
+      w.line(" * Copies the inputs into their places in the arena, runs, copies the outputs out.");
     w.line(" * Uses the model's static arena, so it is not reentrant. Returns 0 on success.");
     w.line(" */");
     w.line("int {}_run({});", prefix_, io_params(true));
@@ -213,15 +233,25 @@ class Emitter {
     return w.str();
   }
 
-  // Session layout: [scratch | inputs | outputs | pointer tables], each aligned.
+  bool io_in_arena() const { return p_.io == IoMode::Arena; }
+
+  // Where a session keeps input/output `io_index` (inputs first): its planned
+  // offset, or with separate I/O the layout
+  // [scratch | inputs | outputs | pointer tables], each aligned.
   size_t session_offset(size_t io_index) const {
+    if (io_in_arena()) {
+      const Value *v = io_index < g_.inputs.size() ? g_.inputs[io_index] : g_.outputs[io_index - g_.inputs.size()];
+      return p_.storage.at(v).offset;
+    }
     size_t offset = align_to(p_.scratch_size);
     std::vector<const Value *> io(g_.inputs.begin(), g_.inputs.end());
     io.insert(io.end(), g_.outputs.begin(), g_.outputs.end());
     for (size_t i = 0; i < io_index; ++i) offset = align_to(offset + io[i]->byte_size());
     return offset;
   }
-  size_t session_io_end() const { return session_offset(g_.inputs.size() + g_.outputs.size()); }
+  size_t session_io_end() const {
+    return io_in_arena() ? p_.scratch_size : session_offset(g_.inputs.size() + g_.outputs.size());
+  }
   size_t align_to(size_t n) const { return (n + p_.arena_alignment - 1) / p_.arena_alignment * p_.arena_alignment; }
 
   std::string tensor_expr(const Value *v) const {
@@ -295,8 +325,8 @@ class Emitter {
     return fmt::format("{}({});", call.kernel, fmt::join(args, ", "));
   }
 
-  std::string source() {
-    // The run function body first: it decides which arrays exist.
+  // The body of NAME_run_with_scratch up to the steps: argument checks, then `arena`.
+  std::string entry_prologue() const {
     CWriter body;
     body.indent();
     // Checked on every call: a few compares against a run of thousands of instructions.
@@ -307,26 +337,38 @@ class Emitter {
       if (g_.outputs[k]->byte_size() > 0) required.push_back(fmt::format("out{} == NULL", k));
     if (p_.scratch_size > 0) required.push_back("scratch == NULL");
     if (!required.empty()) body.line("if ({}) return AOTC_ERR_NULL_ARGUMENT;", fmt::join(required, " || "));
-    if (p_.scratch_size > 0)
+    if (p_.scratch_size > 0) {
       body.line("if ((uintptr_t)scratch % {}_ARENA_ALIGNMENT != 0) return AOTC_ERR_ARENA_MISALIGNED;", macro_);
-    body.line("unsigned char *arena = (unsigned char *)scratch;");
-    body.line("(void)arena;");
+      body.line("unsigned char *arena = (unsigned char *)scratch;");
+    } else {
+      // No byte of it is used, but `arena + 0` on a NULL scratch would be undefined.
+      body.line("unsigned char none[1] = {{0}};");
+      body.line("unsigned char *arena = scratch != NULL ? (unsigned char *)scratch : none;");
+    }
+    return body.str();
+  }
+
+  std::string source() {
+    // The steps first: they decide which arrays exist.
+    CWriter steps;
+    steps.indent();
+    steps.line("(void)arena;");
     std::set<std::string> kernels;
     for (const LoweredStep &step : p_.steps) {
       if (!find_kernel(step.call.kernel)) fail("internal error: no kernel " + step.call.kernel);
       kernels.insert(step.call.kernel);
       if (step.node)
-        body.line("/* {} */", c_comment_text(step.node->name.empty() ? step.node->op : step.node->name + ": " + step.node->op));
-      body.line("{}", call_text(step.call));
+        steps.line("/* {} */", c_comment_text(step.node->name.empty() ? step.node->op : step.node->name + ": " + step.node->op));
+      steps.line("{}", call_text(step.call));
     }
-    body.line("return 0;");
 
     CWriter w;
     w.line("/*");
     w.line(" * {}.c -- generated by aotc {} from {}. Do not edit.", opt_.name, kVersion, c_comment_text(opt_.source_file));
     w.line(" * Self-contained C99: no allocation, no stdio; needs only libm.");
-    w.line(" * Scratch arena: {} bytes; constant data: {} bytes (weights {}, packed weights and kernel",
-           p_.scratch_size, weight_bytes() + array_bytes_, weight_bytes());
+    w.line(" * {}: {} bytes; constant data: {} bytes (weights {}, packed weights and kernel",
+           io_in_arena() ? "Arena (inputs and outputs included)" : "Scratch arena", p_.scratch_size,
+           weight_bytes() + array_bytes_, weight_bytes());
     w.line(" * arguments {}).", array_bytes_);
     w.line(" */");
     w.line("#include \"{}.h\"", opt_.name);
@@ -356,15 +398,57 @@ class Emitter {
     w.line("/* ---- entry points ---- */");
     std::string params = io_params(true);
     std::string sep = params == "void" ? "" : ", ";
-    w.line("int {}_run_with_scratch({}{}void *scratch) {{", prefix_, params == "void" ? "" : params, sep);
-    w.raw(body.str());
-    w.line("}}");
+    if (io_in_arena()) {
+      w.line("/* One run on an arena of {}_ARENA_SIZE bytes holding the inputs at their offsets", macro_);
+      w.line("   (aotc_tensor_info.session_offset); leaves the outputs at theirs. Opaque to gcc's");
+      w.line("   interprocedural analysis: gcc 12 -O1/-O2 can find a function whose only effect is");
+      w.line("   storing through pointers computed from its argument to be const (after -fivopts)");
+      w.line("   and drop calls to it (test_transpose_all_permutations_4). */");
+      w.line("#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8");
+      w.line("__attribute__((noipa))");
+      w.line("#endif");
+      w.line("static void {}_run_arena(unsigned char *arena) {{", prefix_);
+      w.raw(steps.str());
+      w.line("}}");
+      w.blank();
+      w.line("int {}_run_with_scratch({}{}void *scratch) {{", prefix_, params == "void" ? "" : params, sep);
+      w.raw(entry_prologue());
+      for (size_t i = 0; i < g_.inputs.size(); ++i)
+        if (g_.inputs[i]->byte_size() > 0)
+          w.line("  memcpy(arena + {}, in{}, {});", session_offset(i), i, g_.inputs[i]->byte_size());
+      w.line("  {}_run_arena(arena);", prefix_);
+      for (size_t k = 0; k < g_.outputs.size(); ++k)
+        if (g_.outputs[k]->byte_size() > 0)
+          w.line("  memcpy(out{}, arena + {}, {});", k, session_offset(g_.inputs.size() + k), g_.outputs[k]->byte_size());
+      w.line("  return 0;");
+      w.line("}}");
+    } else {
+      w.line("int {}_run_with_scratch({}{}void *scratch) {{", prefix_, params == "void" ? "" : params, sep);
+      w.raw(entry_prologue());
+      w.raw(steps.str());
+      w.line("  return 0;");
+      w.line("}}");
+    }
     w.blank();
-    w.line("/* The model's own arena: scratch plus a session's buffers. */");
+    // Static memory only for NAME_run unless the user opts in (AOTC_STATIC_ARENA),
+    // so a program using caller arenas through NAME_model links none.
+    w.line("/* The model's own arena, used by {}_run. Compiled with AOTC_STATIC_ARENA defined, {}_model", prefix_, prefix_);
+    w.line("   offers it to sessions of the standard API too (aotc_session_init(&s, &{}_model, NULL, 0),", prefix_);
+    w.line("   one at a time, shared with {}_run); without, {}_model refers to no static memory. */", prefix_, prefix_);
+    std::string size = io_in_arena() ? fmt::format("{}_ARENA_SIZE", macro_) : fmt::format("{}_STATIC_ARENA_SIZE", macro_);
+    if (!io_in_arena()) {
+      w.line("#ifdef AOTC_STATIC_ARENA");
+      w.line("#define {}_STATIC_ARENA_SIZE {}_ARENA_SIZE", macro_, macro_);
+      w.line("#else");
+      w.line("#define {}_STATIC_ARENA_SIZE {}", macro_, p_.scratch_size > 0 ? macro_ + "_SCRATCH_SIZE" : "1");
+      w.line("#endif");
+    } else if (p_.scratch_size == 0) {
+      size = "1";  // C has no empty arrays
+    }
     w.line("#if defined(__GNUC__) || defined(__clang__)");
-    w.line("static unsigned char {}_arena[{}_ARENA_SIZE] __attribute__((aligned({})));", prefix_, macro_, p_.arena_alignment);
+    w.line("static unsigned char {}_arena[{}] __attribute__((aligned({})));", prefix_, size, p_.arena_alignment);
     w.line("#else");
-    w.line("static union {{ unsigned char bytes[{}_ARENA_SIZE]; long double ld; void *p; }} {}_arena_u;", macro_, prefix_);
+    w.line("static union {{ unsigned char bytes[{}]; long double ld; void *p; }} {}_arena_u;", size, prefix_);
     w.line("#define {}_arena ({}_arena_u.bytes)", prefix_, prefix_);
     w.line("#endif");
     w.blank();
@@ -441,6 +525,16 @@ class Emitter {
     write_tensor_infos(w, "output", g_.outputs, g_.output_names, g_.inputs.size());
     w.blank();
     w.line("static int {}_run_generic(const void *const *inputs, void *const *outputs, void *scratch) {{", prefix_);
+    if (io_in_arena()) {
+      // aotc_session_init checked the arena; the tensors are in it (no pointer tables).
+      w.line("  (void)inputs;");
+      w.line("  (void)outputs;");
+      w.line("  {}_run_arena((unsigned char *)scratch);", prefix_);
+      w.line("  return 0;");
+      w.line("}}");
+      write_model(w);
+      return;
+    }
     std::vector<std::string> args;
     for (size_t i = 0; i < g_.inputs.size(); ++i)
       args.push_back(fmt::format("(const {} *)inputs[{}]", c_type(g_.inputs[i]->dtype), i));
@@ -451,12 +545,21 @@ class Emitter {
     args.push_back("scratch");
     w.line("  return {}_run_with_scratch({});", prefix_, fmt::join(args, ", "));
     w.line("}}");
+    write_model(w);
+  }
+
+  void write_model(CWriter &w) {
     w.blank();
     w.line("const aotc_model {}_model = {{", prefix_);
     w.line("  AOTC_ABI_VERSION, {},", c_string_literal(opt_.name));
     w.line("  {}_NUM_INPUTS, {}_NUM_OUTPUTS, {}_inputs, {}_outputs,", macro_, macro_, prefix_, prefix_);
-    w.line("  {}_SCRATCH_SIZE, {}_ARENA_SIZE, {}_ARENA_ALIGNMENT,", macro_, macro_, macro_);
-    w.line("  {}_arena, {}_run_generic", prefix_, prefix_);
+    w.line("  {}_SCRATCH_SIZE, {}_ARENA_SIZE, {}_ARENA_ALIGNMENT, {}u,", macro_, macro_, macro_, io_in_arena() ? 1 : 0);
+    w.line("#ifdef AOTC_STATIC_ARENA");
+    w.line("  {}_arena,", prefix_);
+    w.line("#else");
+    w.line("  NULL,");
+    w.line("#endif");
+    w.line("  {}_run_generic", prefix_);
     w.line("}};");
   }
 };

@@ -79,7 +79,7 @@ Compilation compile_model(const std::string &model_path, const CompileOptions &o
   Compilation c;
   c.graph = load_and_optimize(model_path, options);
   with_file_context(model_path, [&] {
-    c.program = lower_and_plan(*c.graph, options.arena_alignment, find_target(options.target));
+    c.program = lower_and_plan(*c.graph, options.arena_alignment, find_target(options.target), options.io);
     EmitOptions emit;
     emit.name = options.name;
     emit.source_file = fs::path(model_path).filename().string();

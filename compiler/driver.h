@@ -18,6 +18,7 @@ struct CompileOptions {
   std::string target = default_target_name();  ///< --target: see ir/target.h
   ImportOptions import;
   size_t arena_alignment = 16;
+  IoMode io = IoMode::Arena;  ///< --io: graph inputs and outputs in the arena, or separate
 };
 
 struct Compilation {

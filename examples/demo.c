@@ -12,6 +12,10 @@
 
 #include "mnist.h"
 
+/* The session's memory: the model's inputs, outputs and intermediates all live
+   here (aotc's default --io arena), so this is all the RAM the model needs. */
+static unsigned char arena[MNIST_ARENA_SIZE] __attribute__((aligned(MNIST_ARENA_ALIGNMENT)));
+
 /* The float data of a TensorProto is its last `bytes` bytes when stored as raw_data. */
 static int read_tensor_tail(const char *path, void *data, size_t bytes) {
   static unsigned char buf[1 << 20];
@@ -38,7 +42,7 @@ int main(int argc, char **argv) {
   printf("], output '%s', arena %lu bytes (scratch %lu)\n", out->name, (unsigned long)m->arena_size,
          (unsigned long)m->scratch_size);
 
-  st = aotc_session_init(&s, m, NULL, 0);
+  st = aotc_session_init(&s, m, arena, sizeof arena);
   if (st != AOTC_OK) {
     fprintf(stderr, "session: %s\n", aotc_status_string(st));
     return 1;

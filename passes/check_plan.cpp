@@ -95,6 +95,7 @@ struct Region {
   const Value *value = nullptr;  ///< a tensor (first member of its alias group), or nullptr: scratch
   size_t members = 1;            ///< values sharing this region (alias group)
   size_t first_write = 0;        ///< first step writing any member (SIZE_MAX: none)
+  bool holds_input = false;      ///< a graph input: written by the caller before the first step
 };
 
 std::string region_name(const Program &p, const Region &r) {
@@ -115,6 +116,13 @@ void check_memory_plan(const Program &p) {
     if (!v || !shared) plan_error("an alias entry has no value");
     groups.join(v, shared);
   }
+  const bool io_in_arena = p.io == IoMode::Arena;
+  const size_t last_step = p.steps.empty() ? 0 : p.steps.size() - 1;
+  // Alias groups holding a graph input (the caller writes those; no step may)
+  // and alias groups some step writes.
+  std::unordered_map<const Value *, size_t> input_of_group;  // group root -> graph input index
+  for (size_t i = 0; i < graph.inputs.size(); ++i) input_of_group.emplace(groups.find(graph.inputs[i]), i);
+  std::unordered_set<const Value *> written_groups;
 
   // Liveness from the steps: first and last step touching each value, in
   // first-touch order; scratch buffers are live for their own step.
@@ -126,7 +134,6 @@ void check_memory_plan(const Program &p) {
   std::unordered_map<const Value *, Use> uses;
   std::vector<const Value *> order;
   std::vector<Region> regions;
-  std::vector<bool> output_written(graph.outputs.size(), false);
   for (size_t s = 0; s < p.steps.size(); ++s) {
     const LoweredStep &step = p.steps[s];
     if (step.is_alias()) plan_error(fmt::format("{} is an alias step that was not resolved", step_name(p, s)));
@@ -151,13 +158,31 @@ void check_memory_plan(const Program &p) {
       if (arg.writes && (storage.kind == Storage::Kind::Input || storage.kind == Storage::Kind::Constant))
         plan_error(fmt::format("{} writes '{}', which is stored as a {}", step_name(p, s), v->name,
                                kind_name(storage.kind)));
-      if (arg.writes && storage.kind == Storage::Kind::Output && storage.index < output_written.size())
-        output_written[storage.index] = true;
+      if (arg.writes) {
+        auto in = input_of_group.find(groups.find(v));
+        if (in != input_of_group.end())
+          plan_error(fmt::format("{} writes '{}', which shares storage with graph input {} '{}'", step_name(p, s),
+                                 v->name, in->second, graph.inputs[in->second]->name));
+        written_groups.insert(groups.find(v));
+      }
       auto [it, fresh] = uses.emplace(v, Use{s, s, &storage, SIZE_MAX});
       if (fresh) order.push_back(v);
       it->second.last = s;
       if (arg.writes) it->second.first_write = std::min(it->second.first_write, s);
     }
+  }
+
+  // In the arena, graph inputs and outputs are buffers even where no step touches them.
+  if (io_in_arena) {
+    auto add = [&](const Value *v, size_t step, const char *what, size_t index) {
+      if (uses.count(v)) return;
+      auto st = p.storage.find(v);
+      if (st == p.storage.end()) plan_error(fmt::format("{} {} '{}' has no storage", what, index, v->name));
+      uses.emplace(v, Use{step, step, &st->second, SIZE_MAX});
+      order.push_back(v);
+    };
+    for (size_t i = 0; i < graph.inputs.size(); ++i) add(graph.inputs[i], 0, "graph input", i);
+    for (size_t k = 0; k < graph.outputs.size(); ++k) add(graph.outputs[k], last_step, "graph output", k);
   }
 
   // Storage of every value fits the value; arena values are merged into one
@@ -174,6 +199,9 @@ void check_memory_plan(const Program &p) {
                              storage_name(s)));
     if (s.kind == Storage::Kind::Constant && !constants.count(v))
       plan_error(fmt::format("constant '{}' is missing from the program's constants", v->name));
+    if (io_in_arena && (s.kind == Storage::Kind::Input || s.kind == Storage::Kind::Output))
+      plan_error(fmt::format("'{}' is stored as {}, but the program keeps inputs and outputs in the arena", v->name,
+                             storage_name(s)));
     if (s.kind == Storage::Kind::Input || s.kind == Storage::Kind::Output) {
       const std::vector<Value *> &io = s.kind == Storage::Kind::Input ? graph.inputs : graph.outputs;
       if (s.index >= io.size())
@@ -195,7 +223,7 @@ void check_memory_plan(const Program &p) {
     if (!fresh && s.kind == Storage::Kind::Constant)
       plan_error(fmt::format("constants '{}' and '{}' are planned to share storage", first->second->name, v->name));
     if (s.kind != Storage::Kind::Arena) continue;
-    if (v->kind == Value::Kind::Input)
+    if (!io_in_arena && v->kind == Value::Kind::Input)
       plan_error(fmt::format("graph input '{}' is stored in the arena at offset {}", v->name, s.offset));
     check_in_arena(s.offset, bytes, p.scratch_size, alignment, fmt::format("'{}'", v->name));
     auto [at, new_region] = region_of_group.emplace(root, regions.size());
@@ -218,21 +246,40 @@ void check_memory_plan(const Program &p) {
     ++r.members;
   }
 
-  // Graph inputs and outputs live in their own buffers, and outputs are written.
+  // Graph inputs and outputs live where Program::io says (an unused input in
+  // separate buffers needs none), and outputs are written.
+  auto io_storage_ok = [&](const std::map<const Value *, Storage>::const_iterator &st, Storage::Kind kind,
+                           size_t index) {
+    if (st == p.storage.end()) return false;
+    if (io_in_arena) return st->second.kind == Storage::Kind::Arena;
+    return st->second.kind == kind && st->second.index == index;
+  };
   for (size_t i = 0; i < graph.inputs.size(); ++i) {
     auto st = p.storage.find(graph.inputs[i]);
-    if (st != p.storage.end() && !(st->second.kind == Storage::Kind::Input && st->second.index == i))
+    if ((io_in_arena || st != p.storage.end()) && !io_storage_ok(st, Storage::Kind::Input, i))
       plan_error(fmt::format("graph input {} '{}' is stored as {}", i, graph.inputs[i]->name,
-                             storage_name(st->second)));
+                             st == p.storage.end() ? "nothing" : storage_name(st->second)));
   }
   for (size_t k = 0; k < graph.outputs.size(); ++k) {
     const Value *out = graph.outputs[k];
     auto st = p.storage.find(out);
-    if (st == p.storage.end() || !(st->second.kind == Storage::Kind::Output && st->second.index == k))
+    if (!io_storage_ok(st, Storage::Kind::Output, k))
       plan_error(fmt::format("graph output {} '{}' is stored as {}", k, out->name,
                              st == p.storage.end() ? "nothing" : storage_name(st->second)));
-    if (!output_written[k] && bytes_of(out) > 0)
+    const Value *root = groups.find(out);
+    if (bytes_of(out) > 0 && !written_groups.count(root) && !input_of_group.count(root))
       plan_error(fmt::format("graph output {} '{}' is never written", k, out->name));
+  }
+
+  // The caller writes inputs before the first step and reads outputs after the last
+  // (their storage is in the arena: checked above).
+  if (io_in_arena) {
+    for (const Value *in : graph.inputs) {
+      Region &r = regions[region_of_group.at(groups.find(in))];
+      r.first = 0;
+      r.holds_input = true;
+    }
+    for (const Value *out : graph.outputs) regions[region_of_group.at(groups.find(out))].last = last_step;
   }
 
   // No two regions live at the same time overlap: sweep the steps in order,
@@ -270,7 +317,7 @@ void check_memory_plan(const Program &p) {
   // An arena buffer's life starts where it is written: a read before that
   // reads memory the plan may give to something else (e.g. a dropped alias).
   for (const Region &r : regions)
-    if (r.value && r.bytes > 0 && r.first_write != r.first)
+    if (r.value && r.bytes > 0 && !r.holds_input && r.first_write != r.first)
       plan_error(fmt::format("{} is read at step {} before any step writes it", region_name(p, r), r.first));
 }
 

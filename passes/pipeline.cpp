@@ -67,9 +67,10 @@ void run_graph_pipeline(Graph &graph, const Target &target) {
   }
 }
 
-Program lower_and_plan(Graph &graph, size_t arena_alignment, const Target &target) {
+Program lower_and_plan(Graph &graph, size_t arena_alignment, const Target &target, IoMode io) {
   Program program = lower_graph(graph, target);
   program.arena_alignment = arena_alignment;
+  program.io = io;
   plan_memory(program);
   // An independent check of the finished plan (passes/check_plan.h): no two
   // live arena buffers overlap, every buffer lies inside its storage.

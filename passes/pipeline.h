@@ -49,9 +49,10 @@ int run_to_fixed_point(Graph &graph, const char *group, const std::vector<GraphP
                        int max_rounds = kMaxFixedPointRounds,
                        const Target &target = find_target(default_target_name()));
 
-/// Lowers an optimised graph to kernel calls and plans its memory.
+/// Lowers an optimised graph to kernel calls and plans its memory, with the
+/// graph's inputs and outputs where `io` says.
 Program lower_and_plan(Graph &graph, size_t arena_alignment,
-                       const Target &target = find_target(default_target_name()));
+                       const Target &target = find_target(default_target_name()), IoMode io = IoMode::Arena);
 
 // The passes themselves (one file each); each returns whether it changed the graph.
 bool infer_shapes_and_fold(Graph &graph);

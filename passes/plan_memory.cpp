@@ -1,6 +1,8 @@
-// Pass: decides where every tensor lives. Graph inputs and outputs live in the
-// caller's buffers, constants in flash, everything else in one scratch arena
-// planned by liveness (memory_planner.h).
+// Pass: decides where every tensor lives. Constants live in flash, everything
+// else in one arena planned by liveness (memory_planner.h): with IoMode::Arena
+// (the default) graph inputs and outputs too -- an input is live from before
+// the first step to its last use, an output from its producer to after the
+// last step -- and with IoMode::Separate they live in buffers of their own.
 //
 // Alias steps (Reshape and friends) are resolved here: when both sides would
 // live in the arena, or the output is a graph output that can take over the
@@ -33,14 +35,17 @@ struct AliasGroups {
 
 void plan_memory(Program &program) {
   Graph &graph = *program.graph;
-  std::map<const Value *, Storage> fixed;  // inputs, outputs, constants
-  for (size_t i = 0; i < graph.inputs.size(); ++i) fixed[graph.inputs[i]] = {Storage::Kind::Input, i, 0};
-  for (size_t k = 0; k < graph.outputs.size(); ++k) fixed[graph.outputs[k]] = {Storage::Kind::Output, k, 0};
+  const bool io_in_arena = program.io == IoMode::Arena;
+  std::map<const Value *, Storage> fixed;  // graph inputs and outputs in buffers of their own
+  if (!io_in_arena) {
+    for (size_t i = 0; i < graph.inputs.size(); ++i) fixed[graph.inputs[i]] = {Storage::Kind::Input, i, 0};
+    for (size_t k = 0; k < graph.outputs.size(); ++k) fixed[graph.outputs[k]] = {Storage::Kind::Output, k, 0};
+  }
 
   // Resolve aliases: share storage or turn into a copy.
   AliasGroups groups;
   std::map<const Value *, const Value *> group_output;  // group root -> graph output it is anchored to
-  auto is_arena = [&](const Value *v) { return v->kind == Value::Kind::Intermediate && !fixed.count(v); };
+  auto is_arena = [&](const Value *v) { return !v->is_constant() && !fixed.count(v); };
   std::vector<LoweredStep> steps;
   for (LoweredStep &step : program.steps) {
     if (!step.is_alias()) {
@@ -75,6 +80,16 @@ void plan_memory(Program &program) {
   std::vector<BufferRequest> requests;
   std::vector<KernelArg *> scratch_args;
   std::vector<size_t> scratch_requests;
+  // The buffer of v's alias group, made live at `step`.
+  auto request_for = [&](const Value *v, int step) -> BufferRequest & {
+    auto [it, fresh] = request_of_group.emplace(groups.find(v), requests.size());
+    if (fresh) requests.push_back({0, step, step});
+    BufferRequest &r = requests[it->second];
+    r.size = std::max(r.size, v->byte_size());
+    r.first_use = std::min(r.first_use, step);
+    r.last_use = std::max(r.last_use, step);
+    return r;
+  };
   auto touch = [&](const Value *v, int step) {
     if (v->is_constant()) {
       if (!program.storage.count(v)) {
@@ -92,12 +107,7 @@ void plan_memory(Program &program) {
       program.storage[v] = fixed[group_output[root]];
       return;
     }
-    auto [it, fresh] = request_of_group.emplace(root, requests.size());
-    if (fresh) requests.push_back({0, step, step});
-    BufferRequest &r = requests[it->second];
-    r.size = std::max(r.size, v->byte_size());
-    r.first_use = std::min(r.first_use, step);
-    r.last_use = std::max(r.last_use, step);
+    request_for(v, step);
   };
   for (size_t s = 0; s < program.steps.size(); ++s) {
     for (KernelArg &arg : program.steps[s].call.args) {
@@ -109,24 +119,37 @@ void plan_memory(Program &program) {
       }
     }
   }
-  // Graph outputs anchoring an alias group are written through another member.
-  for (auto &[root, out] : group_output) program.storage[out] = fixed[out];
-  // Every graph output must be written by some step (an empty one needs no writer).
-  for (size_t k = 0; k < graph.outputs.size(); ++k) {
-    const Value *out = graph.outputs[k];
-    if (!program.storage.count(out) && out->byte_size() == 0) program.storage[out] = fixed[out];
-    if (!program.storage.count(out))
-      fail(fmt::format("internal error: graph output '{}' is never written", graph.output_names[k]));
+  if (io_in_arena) {
+    // The caller writes the inputs before the first step and reads the
+    // outputs after the last, whether or not a step touches them.
+    const int end = std::max(0, static_cast<int>(program.steps.size()) - 1);
+    for (const Value *in : graph.inputs) request_for(in, 0);
+    for (const Value *out : graph.outputs) request_for(out, end);
+  } else {
+    // Graph outputs anchoring an alias group are written through another member.
+    for (auto &[root, out] : group_output) program.storage[out] = fixed[out];
+    // Every graph output must be written by some step (an empty one needs no writer).
+    for (size_t k = 0; k < graph.outputs.size(); ++k) {
+      const Value *out = graph.outputs[k];
+      if (!program.storage.count(out) && out->byte_size() == 0) program.storage[out] = fixed[out];
+      if (!program.storage.count(out))
+        fail(fmt::format("internal error: graph output '{}' is never written", graph.output_names[k]));
+    }
   }
 
   MemoryPlan plan = plan_best_greedy(requests, program.arena_alignment);
   // Assign arena offsets to every member of each group.
+  auto place = [&](const Value *v) {
+    if (!program.storage.count(v))
+      program.storage[v] = {Storage::Kind::Arena, 0, plan.offsets[request_of_group.at(groups.find(v))]};
+  };
   for (auto &step : program.steps)
     for (KernelArg &arg : step.call.args)
-      if (arg.kind == KernelArg::Kind::Tensor && !program.storage.count(arg.value)) {
-        size_t index = request_of_group.at(groups.find(arg.value));
-        program.storage[arg.value] = {Storage::Kind::Arena, 0, plan.offsets[index]};
-      }
+      if (arg.kind == KernelArg::Kind::Tensor) place(arg.value);
+  if (io_in_arena) {
+    for (const Value *in : graph.inputs) place(in);
+    for (const Value *out : graph.outputs) place(out);
+  }
   for (size_t i = 0; i < scratch_args.size(); ++i) scratch_args[i]->scratch_offset = plan.offsets[scratch_requests[i]];
   program.scratch_size = plan.total;
   program.intermediate_bytes_total = 0;

@@ -11,8 +11,14 @@
 
 namespace aotc {
 
+/// Where graph inputs and outputs live (--io).
+enum class IoMode {
+  Arena,     ///< tensors of the memory plan like any other (default): no RAM beyond the plan
+  Separate,  ///< their own buffers: the caller's for W2, after the scratch in a session
+};
+
 struct Storage {
-  enum class Kind { Input, Output, Constant, Arena };
+  enum class Kind { Input, Output, Constant, Arena };  ///< Input/Output: IoMode::Separate only
   Kind kind = Kind::Arena;
   size_t index = 0;   ///< graph input/output index
   size_t offset = 0;  ///< byte offset in the scratch arena (Kind::Arena)
@@ -21,6 +27,7 @@ struct Storage {
 struct Program {
   Graph *graph = nullptr;
   const Target *target = nullptr;       ///< what the program is compiled for (--target)
+  IoMode io = IoMode::Arena;            ///< where graph inputs and outputs live
   std::vector<LoweredStep> steps;       ///< aliases are resolved away by plan_memory
   std::map<const Value *, Storage> storage;
   /// Planned aliases: value -> the value whose storage it deliberately shares
@@ -29,9 +36,9 @@ struct Program {
   std::map<const Value *, const Value *> shares_storage_with;
   std::vector<const Value *> constants;  ///< in first-use order
   size_t arena_alignment = 16;
-  size_t scratch_size = 0;              ///< bytes of the planned scratch arena
+  size_t scratch_size = 0;              ///< bytes of the planned arena (with the graph's I/O in IoMode::Arena)
   /// Statistics of the memory plan, for reports and benchmarks.
-  size_t intermediate_bytes_total = 0;  ///< sum of all arena tensors, no sharing
+  size_t intermediate_bytes_total = 0;  ///< sum of all arena buffers, no sharing
   size_t live_peak_bytes = 0;           ///< lower bound: most bytes live at one step
 };
 

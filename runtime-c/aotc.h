@@ -6,17 +6,29 @@
  * Firmware written once against this API can inspect and run any model:
  *
  *     #include "mnist.h"
+ *     static unsigned char arena[MNIST_ARENA_SIZE];  // aligned to MNIST_ARENA_ALIGNMENT
  *     aotc_session s;
- *     if (aotc_session_init(&s, &mnist_model, NULL, 0) != AOTC_OK) ...   // model's static arena (size 0)
+ *     if (aotc_session_init(&s, &mnist_model, arena, sizeof arena) != AOTC_OK) ...
  *     float *in = (float *)aotc_input_buffer(&s, 0);                      // zero-copy: fill in place
  *     ... or aotc_set_input(&s, 0, image, sizeof image);                  // copy in
  *     if (aotc_run(&s) != AOTC_OK) ...
  *     const float *scores = (const float *)aotc_output_buffer(&s, 0);
  *
- * A session keeps its input and output buffers in its arena after the
- * model's scratch area, so it needs `model->arena_size` bytes aligned to
- * `model->arena_alignment`. aotc_bind_input()/aotc_bind_output() point a
- * session at caller-owned buffers instead (no copies at all).
+ * A session needs `model->arena_size` bytes aligned to
+ * `model->arena_alignment`: the caller's, or the model's static arena
+ * (`aotc_session_init(&s, m, NULL, 0)`) if NAME.c was compiled with
+ * AOTC_STATIC_ARENA defined (otherwise model->static_arena is NULL and no
+ * static arena is linked for the standard API).
+ *
+ * By default (aotc --io arena) the inputs and outputs are tensors of the
+ * model's memory plan: they sit at their `session_offset` inside the arena and
+ * share it with intermediate tensors once dead, so the arena is the plan and
+ * nothing more. Running overwrites the inputs (set them before every run);
+ * outputs stay valid until the next input is written or the next run.
+ * With aotc --io separate, a session keeps its input and output buffers
+ * after the model's scratch area, with pointer tables that
+ * aotc_bind_input()/aotc_bind_output() can point at caller-owned buffers
+ * (no copies at all); there inputs survive a run.
  *
  * Everything here is `static inline`, so there is no library to link and any
  * number of models (and translation units) can include it without clashes.
@@ -34,7 +46,7 @@ extern "C" {
 #endif
 
 /** Version of the aotc_model layout; bumped on incompatible changes. */
-#define AOTC_ABI_VERSION 1u
+#define AOTC_ABI_VERSION 2u
 
 /** Status codes returned by every API function and by model run functions. */
 typedef enum aotc_status {
@@ -47,7 +59,8 @@ typedef enum aotc_status {
   AOTC_ERR_NOT_FOUND = 6,       /**< no input/output with that name */
   AOTC_ERR_ABI_MISMATCH = 7,    /**< model built for another AOTC_ABI_VERSION */
   AOTC_ERR_NO_ARENA = 8,        /**< no arena given and the model has no static one */
-  AOTC_ERR_BAD_ARGUMENT = 9     /**< an argument makes no sense, e.g. a size for a NULL arena */
+  AOTC_ERR_BAD_ARGUMENT = 9,    /**< an argument makes no sense, e.g. a size for a NULL arena */
+  AOTC_ERR_UNSUPPORTED = 10     /**< the model cannot do that, e.g. bind buffers unless built with --io separate */
 } aotc_status;
 
 /**
@@ -93,12 +106,15 @@ typedef struct aotc_tensor_info {
   const int64_t *shape;    /**< `rank` dims */
   size_t num_elements;
   size_t byte_size;
-  size_t session_offset;   /**< where a session keeps this tensor in its arena */
+  size_t session_offset;   /**< where a session keeps this tensor in its arena (inputs and outputs may
+                                share bytes with each other when the model keeps them in the arena) */
 } aotc_tensor_info;
 
 /**
  * Run function of a model: inputs[i] and outputs[i] point at the tensors,
- * `scratch` at least `scratch_size` bytes aligned to arena_alignment.
+ * `scratch` at least `scratch_size` bytes aligned to arena_alignment. A model
+ * with io_in_arena takes its tensors at their session_offset in `scratch`
+ * (arena_size bytes) and ignores `inputs` and `outputs` (NULL).
  */
 typedef int (*aotc_run_fn)(const void *const *inputs, void *const *outputs, void *scratch);
 
@@ -110,10 +126,14 @@ typedef struct aotc_model {
   uint32_t num_outputs;
   const aotc_tensor_info *inputs;
   const aotc_tensor_info *outputs;
-  size_t scratch_size;        /**< bytes of intermediate tensors (the memory plan) */
-  size_t arena_size;          /**< bytes a session needs: scratch + inputs + outputs + pointer tables */
+  size_t scratch_size;        /**< bytes of the memory plan (with the inputs and outputs if io_in_arena) */
+  size_t arena_size;          /**< bytes a session needs: the plan if io_in_arena, else scratch + inputs +
+                                   outputs + pointer tables */
   size_t arena_alignment;     /**< required alignment of an arena, in bytes */
-  void *static_arena;         /**< the model's own arena of arena_size bytes, or NULL */
+  uint32_t io_in_arena;       /**< 1: inputs and outputs live in the plan (aotc --io arena, the default);
+                                   0: in buffers of their own (--io separate) */
+  void *static_arena;         /**< the model's own arena of arena_size bytes (NAME.c compiled with
+                                   AOTC_STATIC_ARENA), or NULL */
   aotc_run_fn run;
 } aotc_model;
 
@@ -121,8 +141,8 @@ typedef struct aotc_model {
 typedef struct aotc_session {
   const aotc_model *model;
   unsigned char *arena;
-  const void **input_ptrs;    /**< in the arena: where each input is read from */
-  void **output_ptrs;         /**< in the arena: where each output is written */
+  const void **input_ptrs;    /**< in the arena: where each input is read from (NULL if io_in_arena) */
+  void **output_ptrs;         /**< in the arena: where each output is written (NULL if io_in_arena) */
 } aotc_session;
 
 /** Returns a constant English string for a status code. */
@@ -138,6 +158,7 @@ static inline const char *aotc_status_string(aotc_status status) {
     case AOTC_ERR_ABI_MISMATCH: return "model was generated for another aotc ABI version";
     case AOTC_ERR_NO_ARENA: return "no arena given and the model has no static arena";
     case AOTC_ERR_BAD_ARGUMENT: return "an argument makes no sense (e.g. a size given for a NULL arena)";
+    case AOTC_ERR_UNSUPPORTED: return "the model does not support this (binding buffers needs aotc --io separate)";
   }
   return "unknown status";
 }
@@ -228,7 +249,7 @@ static inline aotc_status aotc_find_output(const aotc_model *m, const char *name
 
 /* ---- sessions --------------------------------------------------------- */
 
-/* Pointer tables follow the scratch area and the I/O buffers in the arena. */
+/* Pointer tables follow the scratch area and the I/O buffers in the arena (--io separate). */
 static inline size_t aotc_pointer_table_offset_(const aotc_model *m) {
   return m->arena_size - (size_t)(m->num_inputs + m->num_outputs) * sizeof(void *);
 }
@@ -237,9 +258,10 @@ static inline size_t aotc_pointer_table_offset_(const aotc_model *m) {
  * Prepares a session on `arena` (`arena_bytes` long, at least
  * model->arena_size, aligned to model->arena_alignment), or on the model's
  * own static arena if `arena` is NULL, in which case `arena_bytes` must be 0
- * (anything else is AOTC_ERR_BAD_ARGUMENT). Input and output pointers start
- * out at the session's buffers inside the arena. Sessions on the static arena
- * share it: use one at a time.
+ * (anything else is AOTC_ERR_BAD_ARGUMENT; AOTC_ERR_NO_ARENA if the model was
+ * compiled without AOTC_STATIC_ARENA). Input and output pointers start out at
+ * the session's buffers inside the arena. Sessions on the static arena share
+ * it (and NAME_run): use one at a time.
  */
 static inline aotc_status aotc_session_init(aotc_session *s, const aotc_model *m, void *arena,
                                             size_t arena_bytes) {
@@ -257,6 +279,9 @@ static inline aotc_status aotc_session_init(aotc_session *s, const aotc_model *m
   if (m->arena_alignment && ((uintptr_t)arena % m->arena_alignment) != 0) return AOTC_ERR_ARENA_MISALIGNED;
   s->model = m;
   s->arena = (unsigned char *)arena;
+  s->input_ptrs = NULL;
+  s->output_ptrs = NULL;
+  if (m->io_in_arena) return AOTC_OK; /* the tensors stay at their session_offset */
   table = (void **)(void *)(s->arena + aotc_pointer_table_offset_(m));
   s->input_ptrs = (const void **)table;
   s->output_ptrs = table + m->num_inputs;
@@ -268,45 +293,61 @@ static inline aotc_status aotc_session_init(aotc_session *s, const aotc_model *m
 /** Returns the buffer input `index` is read from (write the input there), or NULL. */
 static inline void *aotc_input_buffer(aotc_session *s, uint32_t index) {
   if (!s || !s->model || index >= s->model->num_inputs) return NULL;
+  if (!s->input_ptrs) return s->arena + s->model->inputs[index].session_offset;
   return (void *)(uintptr_t)s->input_ptrs[index];
 }
 
 /** Returns the buffer output `index` is written to, or NULL. */
 static inline void *aotc_output_buffer(aotc_session *s, uint32_t index) {
   if (!s || !s->model || index >= s->model->num_outputs) return NULL;
+  if (!s->output_ptrs) return s->arena + s->model->outputs[index].session_offset;
   return s->output_ptrs[index];
 }
 
 /** Copies `bytes` bytes (exactly the input's byte_size) into input `index`. */
 static inline aotc_status aotc_set_input(aotc_session *s, uint32_t index, const void *data, size_t bytes) {
+  void *buffer;
   if (!s || !s->model || !data) return AOTC_ERR_NULL_ARGUMENT;
   if (index >= s->model->num_inputs) return AOTC_ERR_BAD_INDEX;
   if (bytes != s->model->inputs[index].byte_size) return AOTC_ERR_SIZE_MISMATCH;
-  if (s->input_ptrs[index] != data) memcpy((void *)(uintptr_t)s->input_ptrs[index], data, bytes);
+  buffer = aotc_input_buffer(s, index);
+  if (buffer != data) memcpy(buffer, data, bytes);
   return AOTC_OK;
 }
 
 /** Copies output `index` (exactly `bytes` = its byte_size) to `data`. */
 static inline aotc_status aotc_get_output(const aotc_session *s, uint32_t index, void *data, size_t bytes) {
+  const void *buffer;
   if (!s || !s->model || !data) return AOTC_ERR_NULL_ARGUMENT;
   if (index >= s->model->num_outputs) return AOTC_ERR_BAD_INDEX;
   if (bytes != s->model->outputs[index].byte_size) return AOTC_ERR_SIZE_MISMATCH;
-  if (s->output_ptrs[index] != data) memcpy(data, s->output_ptrs[index], bytes);
+  buffer = s->output_ptrs ? s->output_ptrs[index] : s->arena + s->model->outputs[index].session_offset;
+  if (buffer != data) memcpy(data, buffer, bytes);
   return AOTC_OK;
 }
 
-/** Makes input `index` be read straight from caller memory (zero copy). */
+/**
+ * Makes input `index` be read straight from caller memory (zero copy).
+ * AOTC_ERR_UNSUPPORTED unless the model was compiled with --io separate (in
+ * the arena, fill aotc_input_buffer() instead).
+ */
 static inline aotc_status aotc_bind_input(aotc_session *s, uint32_t index, const void *data) {
   if (!s || !s->model || !data) return AOTC_ERR_NULL_ARGUMENT;
   if (index >= s->model->num_inputs) return AOTC_ERR_BAD_INDEX;
+  if (!s->input_ptrs) return AOTC_ERR_UNSUPPORTED;
   s->input_ptrs[index] = data;
   return AOTC_OK;
 }
 
-/** Makes output `index` be written straight to caller memory (zero copy). */
+/**
+ * Makes output `index` be written straight to caller memory (zero copy).
+ * AOTC_ERR_UNSUPPORTED unless the model was compiled with --io separate (in
+ * the arena, read aotc_output_buffer() instead).
+ */
 static inline aotc_status aotc_bind_output(aotc_session *s, uint32_t index, void *data) {
   if (!s || !s->model || !data) return AOTC_ERR_NULL_ARGUMENT;
   if (index >= s->model->num_outputs) return AOTC_ERR_BAD_INDEX;
+  if (!s->output_ptrs) return AOTC_ERR_UNSUPPORTED;
   s->output_ptrs[index] = data;
   return AOTC_OK;
 }

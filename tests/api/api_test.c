@@ -5,9 +5,11 @@
  *     y = Relu(x + c),  x f32[2,3],  c = [0.5, -1, 2]
  * so every output can be computed by hand. The program uses only aotc.h and
  * the model header; it checks introspection, sessions on the model's static
- * arena and on caller arenas, copy in/out, zero-copy buffers, bound caller
- * buffers, every error status, and that the standard API gives exactly what
- * the W2 entry point addrelu_run() gives.
+ * arena (built with AOTC_STATIC_ARENA) and on caller arenas, copy in/out,
+ * zero-copy buffers, bound caller buffers, every error status, and that the
+ * standard API gives exactly what the W2 entry point addrelu_run() gives.
+ * It runs on the model compiled both ways: inputs and outputs in the arena
+ * (the default; api_test) and --io separate (api_test_separate).
  *
  * It is C99 that is also valid C++: api_test_cpp.cpp compiles this same file
  * as C++ to check that aotc.h and generated headers work from C++.
@@ -100,13 +102,24 @@ static void test_introspection(void) {
   CHECK(m->arena_size == ADDRELU_ARENA_SIZE);
   CHECK(m->arena_alignment == ADDRELU_ARENA_ALIGNMENT);
   CHECK(m->arena_alignment > 1u);
-  /* The arena holds scratch, the I/O buffers and the pointer tables. */
-  CHECK(m->arena_size >= m->scratch_size + in->byte_size + out->byte_size + 2 * sizeof(void *));
-  CHECK(in->session_offset >= m->scratch_size);
   CHECK(in->session_offset % m->arena_alignment == 0);
-  CHECK(out->session_offset >= in->session_offset + in->byte_size);
-  CHECK(out->session_offset + out->byte_size <= m->arena_size - 2 * sizeof(void *));
-  CHECK(m->static_arena != NULL);
+  CHECK(out->session_offset % m->arena_alignment == 0);
+  if (m->io_in_arena) {
+    /* The plan holds the I/O: a session needs nothing more. x (24 bytes, 32
+       aligned) and x + c are live together; y may take x's place. */
+    CHECK(m->arena_size == m->scratch_size);
+    CHECK(m->scratch_size >= 64u);
+    CHECK(in->session_offset + in->byte_size <= m->arena_size);
+    CHECK(out->session_offset + out->byte_size <= m->arena_size);
+  } else {
+    /* The arena holds scratch, the I/O buffers and the pointer tables. */
+    CHECK(m->io_in_arena == 0u);
+    CHECK(m->arena_size >= m->scratch_size + in->byte_size + out->byte_size + 2 * sizeof(void *));
+    CHECK(in->session_offset >= m->scratch_size);
+    CHECK(out->session_offset >= in->session_offset + in->byte_size);
+    CHECK(out->session_offset + out->byte_size <= m->arena_size - 2 * sizeof(void *));
+  }
+  CHECK(m->static_arena != NULL); /* built with AOTC_STATIC_ARENA */
 }
 
 static void test_find(void) {
@@ -164,6 +177,14 @@ static void test_matches_w2(void) {
     CHECK(same_floats(y_api, y_w2, 6));
     CHECK(same_floats(y_api, y_scratch, 6));
     CHECK(same_floats(y_api, y_ref, 6));
+  }
+  if (addrelu_model.io_in_arena) {
+    /* The W2 entry points copy in before and out after the run, so one buffer can be both. */
+    float xy[6], y_ref[6];
+    fill_inputs(xy, 77);
+    reference(xy, y_ref);
+    CHECK(addrelu_run_with_scratch(xy, xy, scratch) == 0);
+    CHECK(same_floats(xy, y_ref, 6));
   }
   free(block);
 }
@@ -227,13 +248,21 @@ static void test_caller_arenas(void) {
   free(block2);
 }
 
-/* bind_input/bind_output: the model reads and writes caller memory directly. */
+/* bind_input/bind_output: the model reads and writes caller memory directly
+   (--io separate); a model with its I/O in the arena refuses. */
 static void test_bind(void) {
   aotc_session s;
   float x[6], y[6], y_copy[6], y_ref[6];
   float *own_out;
   int i, untouched = 1;
   CHECK_STATUS(aotc_session_init(&s, &addrelu_model, NULL, 0), AOTC_OK);
+  if (addrelu_model.io_in_arena) {
+    void *in = aotc_input_buffer(&s, 0), *out = aotc_output_buffer(&s, 0);
+    CHECK_STATUS(aotc_bind_input(&s, 0, x), AOTC_ERR_UNSUPPORTED);
+    CHECK_STATUS(aotc_bind_output(&s, 0, y), AOTC_ERR_UNSUPPORTED);
+    CHECK(aotc_input_buffer(&s, 0) == in && aotc_output_buffer(&s, 0) == out); /* unchanged */
+    return;
+  }
   own_out = (float *)aotc_output_buffer(&s, 0);
   for (i = 0; i < 6; ++i) own_out[i] = 777.0f;
   fill_inputs(x, 99);
@@ -343,7 +372,8 @@ static void test_status_and_dtype_strings(void) {
                                     AOTC_ERR_NOT_FOUND,
                                     AOTC_ERR_ABI_MISMATCH,
                                     AOTC_ERR_NO_ARENA,
-                                    AOTC_ERR_BAD_ARGUMENT};
+                                    AOTC_ERR_BAD_ARGUMENT,
+                                    AOTC_ERR_UNSUPPORTED};
   size_t n = sizeof all / sizeof all[0], i, j;
   for (i = 0; i < n; ++i) {
     const char *text = aotc_status_string(all[i]);

@@ -13,6 +13,9 @@ Good models (compile today, elementwise ops only unless noted):
   symbolic_dim.onnx      y = Relu(x), x f32[N,3]: needs --input-shape x=2,3
   shape_chain.onnx       Identity, Dropout and Shape->Gather->Unsqueeze->Concat->Reshape
                          (needs the shape ops; folds to a constant Reshape target)
+  io_edges.onnx          inputs and outputs that are not plain: r = Reshape(x) (an alias of an
+                         input), x_out = Identity(x) (an input as output), a = Relu(x) listed
+                         twice and also read by b = Sigmoid(a), an unused input u
 Bad models (each must give one clear error):
   bad_undefined_input.onnx   node 'reads_ghost' reads 'ghost', which nothing defines
   bad_cycle.onnx             nodes 'cyc_a' and 'cyc_b' read each other's outputs
@@ -157,6 +160,19 @@ def shape_chain():
     npy("shape_chain.y.npy", np.maximum(x.reshape(2, 12), 0).astype(np.float32))
 
 
+def io_edges():
+    shape = numpy_helper.from_array(np.array([3, 2], dtype=np.int64), "shape")
+    m = model(
+        [helper.make_node("Reshape", ["x", "shape"], ["r"], name="reshape"),
+         helper.make_node("Identity", ["x"], ["x_out"], name="identity"),
+         helper.make_node("Relu", ["x"], ["a"], name="relu"),
+         helper.make_node("Sigmoid", ["a"], ["b"], name="sigmoid")],
+        [f32("x", [2, 3]), f32("u", [4])],
+        [f32("r", [3, 2]), f32("x_out", [2, 3]), f32("a", [2, 3]), f32("b", [2, 3]), f32("a", [2, 3])],
+        [shape], name="io_edges")
+    save(m, "io_edges.onnx")
+
+
 def bad_models():
     save(model([helper.make_node("Relu", ["ghost"], ["y"], name="reads_ghost")], [f32("x", [2])], [f32("y", [2])]),
          "bad_undefined_input.onnx")
@@ -187,4 +203,5 @@ if __name__ == "__main__":
     external_data()
     symbolic_dim()
     shape_chain()
+    io_edges()
     bad_models()

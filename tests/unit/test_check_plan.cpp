@@ -23,16 +23,17 @@ namespace {
 // x{4,8} -> a = Relu(x), b = Sigmoid(x), c = a + b, s = Softmax(c, axis 0)
 // (with scratch), r = Reshape(s, {1,4,8}) (shares s's arena storage), y = r + s;
 // t = Relu(x), y2 = Reshape(t, {32}) (t is written straight into output y2).
+// Planned with the graph's I/O in buffers of their own unless `io` says arena.
 struct Planned {
   Graph g;
   Program p;
-  Value *a = nullptr, *b = nullptr, *c = nullptr, *s = nullptr, *r = nullptr, *y = nullptr, *t = nullptr,
-        *y2 = nullptr;
+  Value *x = nullptr, *a = nullptr, *b = nullptr, *c = nullptr, *s = nullptr, *r = nullptr, *y = nullptr,
+        *t = nullptr, *y2 = nullptr;
 
-  Planned() {
+  explicit Planned(IoMode io = IoMode::Separate) {
     g.name = "plan";
     g.opsets[""] = 13;
-    Value *x = input(g, "x", {4, 8});
+    x = input(g, "x", {4, 8});
     Value *shape3 = g.add_constant("shape3", make_int64_tensor({1, 4, 8}, {3}));
     Value *shape1 = g.add_constant("shape1", make_int64_tensor({32}, {1}));
     a = temp(g, "a"), b = temp(g, "b"), c = temp(g, "c"), s = temp(g, "s"), r = temp(g, "r"), y = temp(g, "y");
@@ -48,7 +49,7 @@ struct Planned {
     set_output(g, y);
     set_output(g, y2);
     run_graph_pipeline(g);
-    p = lower_and_plan(g, 16);  // runs check_memory_plan
+    p = lower_and_plan(g, 16, find_target(default_target_name()), io);  // runs check_memory_plan
   }
   Storage &at(Value *v) { return p.storage.at(v); }
   // Removes the steps that write `v`.
@@ -79,25 +80,98 @@ TEST_CASE("check_memory_plan accepts the plans of the real models", "[check-plan
   for (auto &dir : fs::directory_iterator(AOTC_MODELS_DIR))
     if (fs::exists(dir.path() / "model.onnx")) models.push_back(dir.path() / "model.onnx");
   REQUIRE(models.size() >= 4);
-  for (auto &model : models) {
-    INFO(model.string());
-    CompileOptions options;
-    Compilation c = compile_model(model.string(), options);  // checks the plan ...
-    CHECK_NOTHROW(check_memory_plan(c.program));             // ... and so does this
-    CHECK(c.program.scratch_size > 0);
-  }
-  // The test models that compile (the bad_* ones fail, but not in the plan).
-  for (auto &file : fs::directory_iterator(AOTC_TEST_DATA_DIR)) {
-    if (file.path().extension() != ".onnx") continue;
-    INFO(file.path().string());
-    CompileOptions options;
-    if (file.path().filename() == "symbolic_dim.onnx") options.import.input_shapes["x"] = {2, 3};
-    try {
-      Compilation c = compile_model(file.path().string(), options);
-      CHECK_NOTHROW(check_memory_plan(c.program));
-    } catch (const Error &e) {
-      CHECK_THAT(std::string(e.what()), !Contains("memory plan"));
+  for (IoMode io : {IoMode::Arena, IoMode::Separate}) {
+    for (auto &model : models) {
+      INFO(model.string() << (io == IoMode::Arena ? " (I/O in the arena)" : " (--io separate)"));
+      CompileOptions options;
+      options.io = io;
+      Compilation c = compile_model(model.string(), options);  // checks the plan ...
+      CHECK_NOTHROW(check_memory_plan(c.program));             // ... and so does this
+      CHECK(c.program.scratch_size > 0);
+      // The planner reaches its lower bound on these models.
+      CHECK(c.program.scratch_size == c.program.live_peak_bytes);
     }
+    // The test models that compile (the bad_* ones fail, but not in the plan).
+    for (auto &file : fs::directory_iterator(AOTC_TEST_DATA_DIR)) {
+      if (file.path().extension() != ".onnx") continue;
+      INFO(file.path().string());
+      CompileOptions options;
+      options.io = io;
+      if (file.path().filename() == "symbolic_dim.onnx") options.import.input_shapes["x"] = {2, 3};
+      try {
+        Compilation c = compile_model(file.path().string(), options);
+        CHECK_NOTHROW(check_memory_plan(c.program));
+      } catch (const Error &e) {
+        CHECK_THAT(std::string(e.what()), !Contains("memory plan"));
+      }
+    }
+  }
+}
+
+TEST_CASE("inputs and outputs in the arena are tensors of the plan", "[check-plan]") {
+  Planned t(IoMode::Arena);
+  REQUIRE_NOTHROW(check_memory_plan(t.p));
+  for (Value *v : {t.x, t.y, t.y2}) CHECK(t.at(v).kind == Storage::Kind::Arena);
+  // t is written straight into y2 (an alias), so they share one offset.
+  CHECK(t.p.shares_storage_with.at(t.y2) == t.t);
+  CHECK(t.at(t.t).offset == t.at(t.y2).offset);
+  // The separate plan needs less scratch, but a session also needs x, y and y2 beside it.
+  Planned separate;
+  size_t io_bytes = 3 * 128;
+  CHECK(t.p.scratch_size < separate.p.scratch_size + io_bytes);
+}
+
+TEST_CASE("check_memory_plan keeps arena inputs live from the start and outputs to the end", "[check-plan]") {
+  // a = Relu(x), b = Sigmoid(a), y = b + z, y2 = Relu(x): z is first read by the
+  // third step, y is written before the last step; both still hold the caller's data.
+  Graph g;
+  g.name = "io";
+  g.opsets[""] = 13;
+  Value *x = input(g, "x", {4, 8}), *z = input(g, "z", {4, 8});
+  Value *a = temp(g, "a"), *b = temp(g, "b"), *y = temp(g, "y"), *y2 = temp(g, "y2");
+  node(g, "Relu", "relu", {x}, {a});
+  node(g, "Sigmoid", "sigmoid", {a}, {b});
+  node(g, "Add", "add", {b, z}, {y});
+  node(g, "Relu", "relu2", {x}, {y2});
+  set_output(g, y);
+  set_output(g, y2);
+  run_graph_pipeline(g);
+  Program p = lower_and_plan(g, 16);
+  auto error = [&] { return error_of([&] { check_memory_plan(p); }); };
+  REQUIRE(p.steps.size() == 4);
+  REQUIRE_NOTHROW(check_memory_plan(p));
+  // a lives in steps 0..1, z is first read at step 2: only z's life from the start keeps them apart.
+  size_t a_offset = p.storage.at(a).offset;
+  p.storage.at(a).offset = p.storage.at(z).offset;
+  CHECK_THAT(error(), Contains("memory plan") && Contains("'a'") && Contains("'z'") && Contains("overlaps"));
+  p.storage.at(a).offset = a_offset;
+  REQUIRE_NOTHROW(check_memory_plan(p));
+  // y is written at step 2; y2 at step 3 must not land on it, as the caller reads y after the run.
+  p.storage.at(y2).offset = p.storage.at(y).offset;
+  CHECK_THAT(error(), Contains("'y'") && Contains("'y2'") && Contains("overlaps"));
+}
+
+TEST_CASE("check_memory_plan rejects arena inputs and outputs stored or written wrongly", "[check-plan]") {
+  SECTION("an input in its own buffer although the program keeps I/O in the arena") {
+    Planned t(IoMode::Arena);
+    t.at(t.x) = {Storage::Kind::Input, 0, 0};
+    CHECK_THAT(t.error(), Contains("'x' is stored as graph input 0, but the program keeps inputs and outputs in the arena"));
+  }
+  SECTION("a step writing into an input's storage") {
+    Planned t(IoMode::Arena);
+    t.at(t.a) = t.at(t.x);
+    t.p.shares_storage_with[t.a] = t.x;
+    CHECK_THAT(t.error(), Contains("writes 'a', which shares storage with graph input 0 'x'"));
+  }
+  SECTION("an output past the end of the arena") {
+    Planned t(IoMode::Arena);
+    t.at(t.y).offset = align_up(t.p.scratch_size, 16);
+    CHECK_THAT(t.error(), Contains("'y'") && Contains("ends past the arena"));
+  }
+  SECTION("an output without storage") {
+    Planned t(IoMode::Arena);
+    t.p.storage.erase(t.y2);
+    CHECK_THAT(t.error(), Contains("'y2'") && Contains("no storage"));
   }
 }
 
