@@ -1,5 +1,5 @@
 // aotc's command line:
-//   aotc MODEL.onnx -o OUTDIR [--name N] [--input-shape NAME=d0,d1,...] [--emit c|ir|ir-imported]
+//   aotc MODEL.onnx -o OUTDIR [--name N] [--input-shape NAME=d0,d1,...] [--emit c|ir|ir-imported|dot] [--report]
 //   aotc info MODEL.onnx
 //   aotc verify MODEL.onnx --data TEST_DATA_DIR ... | --input NAME=x.npy --expected NAME=y.npy
 // Every error becomes one message on stderr and a non-zero exit status.
@@ -8,6 +8,8 @@
 
 #include <iostream>
 
+#include "codegen/emit_c.h"
+#include "codegen/emit_dot.h"
 #include "compiler/driver.h"
 #include "ir/escape.h"
 #include "ops/op.h"
@@ -100,8 +102,13 @@ int main(int argc, char **argv) {
   app.add_option("--input-shape", input_shapes, "shape for an input with unknown dims: NAME=d0,d1,... (repeatable)");
   app.add_option("--const-input", const_inputs,
                  "NAME=FILE (.npy or TensorProto .pb): compile graph input NAME as this constant (repeatable)");
-  app.add_option("--emit", emit, "what to produce: c (default), ir (IR after the passes), ir-imported (IR before)")
-      ->check(CLI::IsMember({"c", "ir", "ir-imported"}));
+  app.add_option("--emit", emit,
+                 "what to produce: c (default), ir (IR after the passes), ir-imported (IR before), dot (the "
+                 "optimised graph for Graphviz: to stdout, or OUTDIR/NAME.dot with -o)")
+      ->check(CLI::IsMember({"c", "ir", "ir-imported", "dot"}));
+  app.add_flag("--report", options.report,
+               "also write OUTDIR/report.json (memory plan, MACs, weights) and OUTDIR/memory.svg (a picture of the "
+               "plan), and print a summary");
   app.add_flag("--allow-newer-opset", options.import.allow_newer_opset,
                "compile a model that imports a newer opset than aotc knows, as the newest it knows (warns)");
   app.add_option("--target", options.target,
@@ -219,6 +226,19 @@ int main(int argc, char **argv) {
       auto [name, file] = parse_named_file(spec, "--const-input");
       options.import.constant_inputs[name] = load_tensor_file(file);
     }
+    if (options.report && emit != "c")
+      fail("--report describes the generated C: use it without --emit " + emit);
+    if (emit == "dot") {
+      if (!out_dir.empty() && !is_valid_c_name(options.name))  // it names the file
+        fail(fmt::format("--name '{}' is not a valid C identifier (letters, digits, '_', not starting with a digit)",
+                         options.name));
+      std::string dot = emit_dot(*load_and_optimize(model, options), options.name);
+      if (out_dir.empty())
+        fmt::print("{}", dot);
+      else
+        write_output_dir(out_dir, {{options.name + ".dot", dot}});
+      return 0;
+    }
     if (emit == "ir-imported") {
       fmt::print("{}", print_graph(*import_onnx(model, options.import)));
       return 0;
@@ -235,6 +255,7 @@ int main(int argc, char **argv) {
                out_dir, options.name, options.name, c.program.steps.size(), c.program.scratch_size,
                options.io == IoMode::Arena ? ", inputs and outputs included" : " of scratch, inputs and outputs separate",
                c.program.live_peak_bytes, c.program.intermediate_bytes_total);
+    if (c.report) print_out("aotc: wrote {}/report.json, memory.svg:\n{}", out_dir, report_summary(*c.report));
     return 0;
   } catch (const Error &e) {
     print_err(fmt::format("aotc: error: {}", e.what()));

@@ -114,6 +114,9 @@ class Emitter {
     return files;
   }
 
+  /// What run() emitted: the numbers behind NAME_CONSTANT_BYTES.
+  EmitStats stats() const { return {weight_bytes(), array_bytes_}; }
+
  private:
   const Program &p_;
   const Graph &g_;
@@ -573,11 +576,14 @@ bool is_valid_c_name(const std::string &name) {
   return true;
 }
 
-std::map<std::string, std::string> emit_c(const Program &program, const EmitOptions &options) {
+std::map<std::string, std::string> emit_c(const Program &program, const EmitOptions &options, EmitStats *stats) {
   if (!is_valid_c_name(options.name))
     fail(fmt::format("--name '{}' is not a valid C identifier (letters, digits, '_', not starting with a digit)",
                      options.name));
-  return Emitter(program, options).run();
+  Emitter emitter(program, options);
+  std::map<std::string, std::string> files = emitter.run();
+  if (stats) *stats = emitter.stats();
+  return files;
 }
 
 }  // namespace aotc

@@ -13,9 +13,18 @@ struct EmitOptions {
   std::string source_file;      ///< model file name, mentioned in the file comment
 };
 
+/// Constant data the generated code holds, as NAME.h reports it
+/// (NAME_CONSTANT_BYTES is their sum).
+struct EmitStats {
+  size_t weight_bytes = 0;    ///< constant tensors (weights, packed weights)
+  size_t argument_bytes = 0;  ///< kernel argument arrays and geometry structs
+};
+
 /// Returns the generated files by name: "NAME.h", "NAME.c" and "aotc.h".
 /// Output is a pure function of the program: same input, byte-identical files.
-std::map<std::string, std::string> emit_c(const Program &program, const EmitOptions &options);
+/// `stats`, if given, receives what the files hold.
+std::map<std::string, std::string> emit_c(const Program &program, const EmitOptions &options,
+                                          EmitStats *stats = nullptr);
 
 /// True if `name` is usable as a C identifier prefix.
 bool is_valid_c_name(const std::string &name);

@@ -66,10 +66,11 @@ std::string shell_quote(const std::string &s) {
 
 }  // namespace
 
-std::unique_ptr<Graph> load_and_optimize(const std::string &model_path, const CompileOptions &options) {
+std::unique_ptr<Graph> load_and_optimize(const std::string &model_path, const CompileOptions &options,
+                                         const PipelineObserver &after_step) {
   return with_file_context(model_path, [&] {
     std::unique_ptr<Graph> graph = import_onnx(model_path, options.import);
-    run_graph_pipeline(*graph, find_target(options.target));
+    run_graph_pipeline(*graph, find_target(options.target), after_step);
     return graph;
   });
 }
@@ -77,13 +78,26 @@ std::unique_ptr<Graph> load_and_optimize(const std::string &model_path, const Co
 Compilation compile_model(const std::string &model_path, const CompileOptions &options) {
   find_target(options.target);  // an unknown --target is an error before any work
   Compilation c;
-  c.graph = load_and_optimize(model_path, options);
+  // The naive peak is the graph's as imported with static shapes and constants
+  // folded, before any fusion: what a compiler without aotc's passes would run.
+  NaivePeak naive;
+  PipelineObserver measure_naive = [&](const std::string &step, const Graph &graph) {
+    if (step == "infer-shapes-and-fold") naive = naive_peak(graph);
+  };
+  c.graph = load_and_optimize(model_path, options, options.report ? measure_naive : nullptr);
   with_file_context(model_path, [&] {
     c.program = lower_and_plan(*c.graph, options.arena_alignment, find_target(options.target), options.io);
     EmitOptions emit;
     emit.name = options.name;
     emit.source_file = fs::path(model_path).filename().string();
-    c.files = emit_c(c.program, emit);
+    EmitStats emitted;
+    c.files = emit_c(c.program, emit, &emitted);
+    if (options.report) {
+      // Written with the C files, so the output directory is complete or absent.
+      c.report = make_report(c.program, {emit.source_file, options.name, naive, emitted});
+      c.files["report.json"] = report_json(*c.report);
+      c.files["memory.svg"] = memory_svg(*c.report);
+    }
   });
   return c;
 }

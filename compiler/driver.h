@@ -4,11 +4,14 @@
 #pragma once
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "codegen/report.h"
 #include "compiler/onnx_import.h"
+#include "passes/pipeline.h"
 #include "passes/program.h"
 
 namespace aotc {
@@ -19,16 +22,21 @@ struct CompileOptions {
   ImportOptions import;
   size_t arena_alignment = 16;
   IoMode io = IoMode::Arena;  ///< --io: graph inputs and outputs in the arena, or separate
+  /// --report: also write report.json and memory.svg (codegen/report.h).
+  bool report = false;
 };
 
 struct Compilation {
   std::unique_ptr<Graph> graph;
   Program program;
   std::map<std::string, std::string> files;  ///< generated files by name
+  std::optional<MemoryReport> report;        ///< with CompileOptions::report
 };
 
 /// Imports and optimises a model; returns the graph after the pass pipeline.
-std::unique_ptr<Graph> load_and_optimize(const std::string &model_path, const CompileOptions &options);
+/// `after_step` sees the graph after each pipeline step.
+std::unique_ptr<Graph> load_and_optimize(const std::string &model_path, const CompileOptions &options,
+                                         const PipelineObserver &after_step = nullptr);
 
 /// Compiles a model all the way to C source text.
 Compilation compile_model(const std::string &model_path, const CompileOptions &options);

@@ -167,6 +167,10 @@ struct Node {
   std::vector<Value *> inputs;   ///< nullptr marks an omitted optional input.
   std::vector<Value *> outputs;  ///< nullptr marks an omitted optional output.
   std::map<std::string, Attribute> attrs;
+  /// The ONNX ops a fusion pass merged into this node, in dataflow order
+  /// ("Conv", "BatchNormalization", "Relu"); empty if none was. For reports
+  /// (--emit dot) only: not part of the IR text, not read by any pass.
+  std::vector<std::string> fused_ops;
 
   Value *input(size_t i) const { return i < inputs.size() ? inputs[i] : nullptr; }
   bool has_input(size_t i) const { return input(i) != nullptr; }

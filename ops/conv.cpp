@@ -12,6 +12,7 @@
 // and lowering.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -228,6 +229,15 @@ KernelActivation kernel_activation(const OpContext &ctx) {
   ctx.error("unknown fused activation");
 }
 
+// MACs of a convolution: every output element sums (C / group) x kernel
+// volume products, the weight's logical shape past its first dimension.
+std::function<int64_t(OpContext &)> conv_macs(size_t weight_input) {
+  return [weight_input](OpContext &ctx) {
+    const Shape &w = ctx.input(weight_input).shape;
+    return ctx.output(0).count() * num_elements(Shape(w.begin() + std::min<size_t>(1, w.size()), w.end()));
+  };
+}
+
 // Conv (ai.onnx) and aotc.FusedConv (internal: Conv's attributes plus the
 // typed `activation`) share everything below.
 OpDef conv_def(const std::string &domain, const std::string &op) {
@@ -345,6 +355,7 @@ OpDef conv_def(const std::string &domain, const std::string &op) {
     r.attrs["mr"].value = cv ? kCvMR : kConvMR;
     return {r};
   };
+  def.macs = conv_macs(1);
   def.channels_first = true;
   return def;
 }
@@ -441,6 +452,7 @@ void register_conv_integer(OpRegistry &r) {
         .params(conv_params(s))
         .i(ctx.has_input(3) ? ctx.input(3).count() : 1);
   };
+  def.macs = conv_macs(1);
   def.channels_first = true;
   r.add(std::move(def));
 }
@@ -494,6 +506,7 @@ void register_qlinear_conv(OpRegistry &r) {
         .params(conv_params(s))
         .i(per_channel ? 1 : 0);
   };
+  def.macs = conv_macs(3);
   def.channels_first = true;
   r.add(std::move(def));
 }
@@ -598,6 +611,11 @@ void register_conv_transpose(OpRegistry &r) {
         .in(ctx.has_input(2) ? &ctx.input(2) : nullptr)
         .out(&ctx.output(0))
         .params(geo);
+  };
+  // Every input element scatters (M / group) x kernel volume products (W: C x M/group x k...).
+  def.macs = [](OpContext &ctx) {
+    const Shape &w = ctx.input(1).shape;
+    return ctx.input(0).count() * num_elements(Shape(w.begin() + std::min<size_t>(1, w.size()), w.end()));
   };
   def.channels_first = true;
   r.add(std::move(def));

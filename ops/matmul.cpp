@@ -178,6 +178,10 @@ void register_matmul_ops(OpRegistry &r) {
   gemm.max_inputs = 3;
   gemm.infer = infer_gemm;
   gemm.lower = lower_gemm;
+  gemm.macs = [](OpContext &ctx) {
+    GemmDims d = gemm_dims(ctx);
+    return d.m * d.n * d.k;
+  };
   r.add(std::move(gemm));
 
   OpDef matmul;
@@ -185,6 +189,10 @@ void register_matmul_ops(OpRegistry &r) {
   matmul.min_inputs = matmul.max_inputs = 2;
   matmul.infer = infer_matmul;
   matmul.lower = lower_matmul;
+  matmul.macs = [](OpContext &ctx) {
+    MatMulPlan p = plan_matmul(ctx);
+    return num_elements(p.y_shape) * p.k;
+  };
   r.add(std::move(matmul));
 }
 

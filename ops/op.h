@@ -108,6 +108,10 @@ struct OpDef {
   bool channels_first = false;
   /// Optional, for choose-layouts: constant inputs to pack for `target`.
   std::function<std::vector<PackRequest>(LowerContext &)> packs;
+  /// Optional, for --report: multiply-accumulates one run of the node does
+  /// (convolutions, Gemm, MatMul). Ops without it count 0: elementwise work
+  /// is not a MAC.
+  std::function<int64_t(OpContext &)> macs;
 };
 
 /// Looks up an op, or returns nullptr if aotc does not support it.

@@ -67,6 +67,7 @@ bool fuse_activation(Node &conv, Rewriter &rw) {
   if (auto chain = match_chain(conv, {"Relu", "Clip", "HardSwish"})) {
     std::optional<FusedActivation> activation = activation_of(*chain->consumer);
     if (!activation) return false;
+    record_fusion(conv, *chain->consumer);
     make_fused_conv(conv, *activation);
     // The fused Conv now computes the activation's result.
     rw.graph().replace_all_uses(chain->consumer->outputs[0], y);
@@ -82,6 +83,8 @@ bool fuse_activation(Node &conv, Rewriter &rw) {
   FusedActivation activation;
   if (auto pair = match_hard_sigmoid_mul(*y, activation)) {
     auto [hard_sigmoid, mul] = *pair;
+    record_fusion(conv, *hard_sigmoid);
+    record_fusion(conv, *mul);
     make_fused_conv(conv, activation);
     rw.graph().replace_all_uses(mul->outputs[0], y);
     rw.erase(*mul);

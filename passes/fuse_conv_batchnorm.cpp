@@ -50,6 +50,7 @@ bool fold_batchnorm(Node &conv, Rewriter &rw) {
   graph.set_input(conv, 2, graph.add_constant(graph.unique_name((b ? b->name : w->name) + "_bn_bias"), std::move(b2)));
   // The Conv now computes the BN's result: its readers read the Conv.
   graph.replace_all_uses(bn->outputs[0], conv.outputs[0]);
+  record_fusion(conv, *bn);
   rw.erase(*bn);
   return true;
 }

@@ -27,6 +27,7 @@ bool fuse(Node &sigmoid, Rewriter &rw) {
   if (!operands || mul->outputs[0]->dtype != DType::Float || mul->outputs[0]->shape != x->shape) return false;
   // The Sigmoid becomes the aotc.Silu in place (its position keeps the order
   // valid: it already reads x); the Mul's readers read it instead.
+  record_fusion(sigmoid, *mul);
   sigmoid.domain = kInternalDomain;
   sigmoid.op = "Silu";
   sigmoid.opset = 1;

@@ -54,15 +54,17 @@ int run_to_fixed_point(Graph &graph, const char *group, const std::vector<GraphP
   fail(fmt::format("internal error: pass group '{}' still changes the graph after {} rounds", group, max_rounds));
 }
 
-void run_graph_pipeline(Graph &graph, const Target &target) {
+void run_graph_pipeline(Graph &graph, const Target &target, const PipelineObserver &after_step) {
   for (const PipelineStep &step : graph_pipeline()) {
     if (step.group) {
       run_to_fixed_point(graph, step.group, step.passes, kMaxFixedPointRounds, target);
+      if (after_step) after_step(step.group, graph);
       continue;
     }
     for (const GraphPass &pass : step.passes) {
       pass.run(graph, target);
       verify_graph(graph, /*require_shapes=*/true);
+      if (after_step) after_step(pass.name, graph);
     }
   }
 }

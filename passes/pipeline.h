@@ -39,8 +39,14 @@ constexpr int kMaxFixedPointRounds = 16;
 /// The graph pipeline, in the order it runs.
 const std::vector<PipelineStep> &graph_pipeline();
 
+/// Sees the graph after each pipeline step, by the step's name (a pass, or a
+/// fixed-point group): e.g. the memory report measures the graph as imported
+/// and shape-inferred, before any fusion.
+using PipelineObserver = std::function<void(const std::string &step, const Graph &graph)>;
+
 /// Runs every graph pass for `target`, verifying the graph after each one.
-void run_graph_pipeline(Graph &graph, const Target &target = find_target(default_target_name()));
+void run_graph_pipeline(Graph &graph, const Target &target = find_target(default_target_name()),
+                        const PipelineObserver &after_step = nullptr);
 
 /// Runs `passes` in order until a whole round changes nothing, verifying the
 /// graph after each pass. Returns the number of rounds run (the last changed

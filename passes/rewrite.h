@@ -62,6 +62,16 @@ class Rewriter {
 /// graph. Returns whether anything changed.
 bool rewrite_nodes(Graph &graph, const std::function<bool(Node &, Rewriter &)> &rewrite);
 
+/// Records that `into` now also computes `absorbed` (Node::fused_ops). Call it
+/// before renaming `into`, so its original op comes first.
+inline void record_fusion(Node &into, const Node &absorbed) {
+  if (into.fused_ops.empty()) into.fused_ops.push_back(into.op);
+  if (absorbed.fused_ops.empty())
+    into.fused_ops.push_back(absorbed.op);
+  else
+    into.fused_ops.insert(into.fused_ops.end(), absorbed.fused_ops.begin(), absorbed.fused_ops.end());
+}
+
 inline bool is_float_conv(const Node &n) {
   return n.domain.empty() && n.op == "Conv" && n.outputs.size() == 1 && n.outputs[0] &&
          n.outputs[0]->dtype == DType::Float;

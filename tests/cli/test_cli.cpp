@@ -18,6 +18,10 @@
 #include <regex>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
+#include "../unit/xml_check.h"
+
 namespace fs = std::filesystem;
 using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
@@ -534,4 +538,175 @@ TEST_CASE("Identity, Dropout and a Shape->...->Reshape chain compile away", "[cl
                       w.dir);
   check_ok(v);
   CHECK_THAT(v.out, Contains("PASS"));
+}
+
+// ---- --report and --emit dot ----------------------------------------------------
+
+namespace {
+
+using Json = nlohmann::json;
+
+// The number after `#define NAME` in a generated header.
+long header_define(const std::string &header, const std::string &name) {
+  std::smatch m;
+  REQUIRE(std::regex_search(header, m, std::regex("#define " + name + " \\(?([0-9]+)")));
+  return std::stol(m[1]);
+}
+
+// report.json against its golden, compared as JSON (so only values count, not
+// spacing); a difference is shown as the JSON Patch from golden to actual.
+void check_golden_report(const std::string &golden_name, const std::string &actual_text) {
+  fs::path golden = fs::path(kData) / "golden" / "report" / golden_name;
+  const char *update = std::getenv("AOTC_UPDATE_GOLDEN");
+  if (update && std::string(update) == "1") {
+    fs::create_directories(golden.parent_path());
+    write_file(golden, actual_text);
+    WARN("updated " << golden.string());
+  }
+  INFO("golden file " << golden.string() << " (rerun with AOTC_UPDATE_GOLDEN=1 to rewrite)");
+  REQUIRE(fs::exists(golden));
+  Json expected = Json::parse(read_file(golden)), actual = Json::parse(actual_text);
+  std::string patch = Json::diff(expected, actual).dump(1);
+  INFO("changes from the golden: " << patch.substr(0, 4000));
+  CHECK(actual == expected);
+}
+
+// What must hold for any report, golden or not: the numbers agree with the
+// generated header and with each other, and the tensors form a valid plan.
+void check_report_consistent(const Json &r, const std::string &header, const std::string &macro, size_t steps) {
+  CHECK(r["arena_bytes"].get<long>() == header_define(header, macro + "_SCRATCH_SIZE"));
+  CHECK(r["weights_bytes"].get<long>() == header_define(header, macro + "_CONSTANT_BYTES"));
+  CHECK(r["weights_bytes"] == r["weights"]["tensor_bytes"].get<long>() + r["weights"]["kernel_argument_bytes"].get<long>());
+  const size_t arena = r["arena_bytes"], bound = r["arena_lower_bound_bytes"], align = r["arena_alignment"];
+  CHECK(bound <= arena);
+  CHECK(r["naive_peak_bytes"].get<long>() > 0);
+  REQUIRE(r["ops"].size() == steps);
+  long macs = 0;
+  for (size_t s = 0; s < steps; ++s) {
+    CHECK(r["ops"][s]["index"] == s);
+    macs += r["ops"][s]["macs"].get<long>();
+  }
+  CHECK(macs == r["macs"].get<long>());
+  // The most aligned bytes live at one step is the lower bound, first reached at peak_step.
+  std::vector<size_t> live(steps, 0);
+  const Json &t = r["tensors"];
+  long io = 0;
+  for (size_t a = 0; a < t.size(); ++a) {
+    INFO(t[a].dump());
+    size_t first = t[a]["first_use"], last = t[a]["last_use"], bytes = t[a]["bytes"];
+    REQUIRE(first <= last);
+    REQUIRE(last < steps);
+    if (t[a]["offset"].is_null()) {
+      CHECK((t[a]["kind"] == "input" || t[a]["kind"] == "output"));
+      io += static_cast<long>(bytes);
+      continue;
+    }
+    size_t offset = t[a]["offset"];
+    CHECK(offset % align == 0);
+    CHECK(offset + bytes <= arena);
+    for (size_t s = first; s <= last; ++s) live[s] += (bytes + align - 1) / align * align;
+    for (size_t b = a + 1; b < t.size(); ++b) {
+      if (t[b]["offset"].is_null() || bytes == 0 || t[b]["bytes"] == 0) continue;
+      size_t f2 = t[b]["first_use"], l2 = t[b]["last_use"], o2 = t[b]["offset"], b2 = t[b]["bytes"];
+      bool live_together = first <= l2 && f2 <= last;
+      CHECK((!live_together || offset + bytes <= o2 || o2 + b2 <= offset));
+    }
+  }
+  CHECK(io == r["io_bytes"].get<long>());
+  size_t peak_step = std::max_element(live.begin(), live.end()) - live.begin();
+  CHECK(live[peak_step] == bound);
+  CHECK(r["peak_step"] == peak_step);
+}
+
+}  // namespace
+
+TEST_CASE("aotc --report writes report.json and memory.svg matching the goldens and the generated header",
+          "[cli][report][golden]") {
+  Work w("report");
+  for (const char *model : {"ad_autoencoder", "kws_dscnn", "mnist_cnn", "mobilenet_tiny", "resnet8", "vww_mobilenet"}) {
+    INFO(model);
+    std::string out = w.path(std::string("out_") + model);
+    Result r = run_aotc({kModels + "/" + model + "/model.onnx", "-o", out, "--target", "cortex-m4", "--name", model,
+                         "--report"},
+                        w.dir);
+    check_ok(r);
+    for (const char *line : {"report.json, memory.svg", "arena ", "lower bound ", "naive peak ", "weights ",
+                             "arena / naive peak = "})
+      CHECK_THAT(r.out, Contains(line));
+    std::smatch m;
+    REQUIRE(std::regex_search(r.out, m, std::regex("([0-9]+) kernel calls")));
+    std::string report_text = read_file(fs::path(out) / "report.json");
+    Json report = Json::parse(report_text);
+    std::string upper = model;
+    for (char &c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    check_report_consistent(report, read_file(fs::path(out) / (std::string(model) + ".h")), upper, std::stoul(m[1]));
+    CHECK(report["target"] == "cortex-m4");
+    CHECK(report["name"] == model);
+    check_golden_report(std::string(model) + ".cortex-m4.json", report_text);
+    // The picture: well-formed, one hover title per drawn tensor.
+    std::string svg = read_file(fs::path(out) / "memory.svg");
+    CHECK(aotc_test::xml_problem(svg) == "");
+    size_t drawn = 0;
+    for (const Json &t : report["tensors"]) drawn += !t["offset"].is_null() && t["bytes"] != 0;
+    size_t titles = 0;
+    for (size_t at = svg.find("</title></rect>"); at != std::string::npos; at = svg.find("</title></rect>", at + 1))
+      ++titles;
+    CHECK(titles == drawn + 1 + report["ops"].size());  // + the peak band and one per step
+  }
+  // Deterministic: a second process writes the same bytes.
+  std::string again = w.path("again");
+  check_ok(run_aotc({kModels + "/resnet8/model.onnx", "-o", again, "--target", "cortex-m4", "--name", "resnet8",
+                     "--report"},
+                    w.dir));
+  for (const char *f : {"report.json", "memory.svg"})
+    CHECK(read_file(fs::path(again) / f) == read_file(w.dir / "out_resnet8" / f));
+  // Without --report, neither file.
+  check_ok(run_aotc({data("add_relu.onnx"), "-o", w.path("plain")}, w.dir));
+  CHECK_FALSE(fs::exists(w.dir / "plain" / "report.json"));
+  CHECK_FALSE(fs::exists(w.dir / "plain" / "memory.svg"));
+}
+
+TEST_CASE("aotc --report: no half-written output, and it needs C output", "[cli][report][errors]") {
+  Work w("report_errors");
+  check_compile_fails(w, data("bad_two_unsupported.onnx"), {}, {"--report"});
+  check_user_error(run_aotc({data("add_relu.onnx"), "--emit", "ir", "--report"}, w.dir), {"--report", "--emit ir"});
+  // Into an existing directory: stale report files are replaced with the rest.
+  fs::create_directories(w.dir / "out");
+  write_file(w.dir / "out" / "report.json", "stale");
+  write_file(w.dir / "out" / "memory.svg", "stale");
+  check_ok(run_aotc({data("add_relu.onnx"), "-o", w.path("out"), "--report"}, w.dir));
+  CHECK(Json::parse(read_file(w.dir / "out" / "report.json"))["name"] == "model");
+  CHECK(aotc_test::xml_problem(read_file(w.dir / "out" / "memory.svg")) == "");
+  CHECK(Work::temp_dirs(w.dir).empty());
+  CHECK(Work::temp_dirs(w.dir / "out").empty());
+}
+
+TEST_CASE("aotc --emit dot prints the optimised graph, or writes OUTDIR/NAME.dot", "[cli][dot]") {
+  Work w("dot");
+  std::string model = kModels + "/kws_dscnn/model.onnx";
+  Result r = run_aotc({model, "--emit", "dot", "--target", "cortex-m4"}, w.dir);
+  check_ok(r);
+  CHECK_THAT(r.out, StartsWith("digraph \"model\" {\n"));
+  CHECK_THAT(r.out, Contains("aotc.FusedConv: Conv+BatchNormalization+Relu"));
+  CHECK_THAT(r.out, Contains("[label=\"f32[1,64,25,5] nchw\\n32000 B\"];"));
+  CHECK((r.out.size() > 2 && r.out.substr(r.out.size() - 2) == "}\n"));
+
+  check_ok(run_aotc({model, "--emit", "dot", "--target", "cortex-m4", "-o", w.path("out"), "--name", "kws"}, w.dir));
+  CHECK(read_file(w.dir / "out" / "kws.dot") == std::regex_replace(r.out, std::regex("digraph \"model\""),
+                                                                   "digraph \"kws\""));
+  CHECK_FALSE(fs::exists(w.dir / "out" / "kws.c"));
+  // The name becomes a file name: only C identifiers, as for the C files.
+  Work bad("dot_errors");
+  check_compile_fails(bad, data("add_relu.onnx"), {"../x"}, {"--emit", "dot", "--name", "../x"}, false);
+  // Graphviz, where installed, must accept it.
+  if (std::system("command -v dot > /dev/null 2>&1") != 0) {
+    WARN("SKIPPED: Graphviz 'dot' is not installed; the DOT text was checked for structure only");
+    return;
+  }
+  std::string cmd = "dot -Tsvg " + w.path("out/kws.dot") + " -o " + w.path("kws.svg") + " 2> " + w.path("dot.err");
+  INFO(read_file(w.dir / "dot.err"));
+  CHECK(std::system(cmd.c_str()) == 0);
+  CHECK(read_file(w.dir / "dot.err").empty());
+  CHECK(aotc_test::xml_problem(read_file(w.dir / "kws.svg")) == "");
+  CHECK_THAT(read_file(w.dir / "kws.svg"), Contains("Conv+BatchNormalization+Relu"));
 }
