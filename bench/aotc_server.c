@@ -22,32 +22,9 @@
 #include <time.h>
 
 #include "aotc.h"
+#include "bench_common.h"
 
 extern const aotc_model BENCH_MODEL;
-
-static double now_us(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-/* Copies of the inputs as first written, put back before every run: with the
-   inputs in the arena (aotc --io arena, the default) a run may overwrite them. */
-static unsigned char **save_inputs(aotc_session *s) {
-  const aotc_model *m = s->model;
-  unsigned char **saved = (unsigned char **)calloc(m->num_inputs + 1u, sizeof *saved);
-  uint32_t k;
-  for (k = 0; saved && k < m->num_inputs; ++k) {
-    if (!(saved[k] = (unsigned char *)malloc(m->inputs[k].byte_size + 1u))) return NULL;
-    memcpy(saved[k], aotc_input_buffer(s, k), m->inputs[k].byte_size);
-  }
-  return saved;
-}
-
-static void restore_inputs(aotc_session *s, unsigned char **saved) {
-  uint32_t k;
-  for (k = 0; k < s->model->num_inputs; ++k) aotc_set_input(s, k, saved[k], s->model->inputs[k].byte_size);
-}
 
 /* Reads or writes exactly `bytes` bytes of DIR/PREFIX_K.bin; 0 on success. */
 static int transfer_file(const char *dir, const char *prefix, uint32_t k, void *buf, size_t bytes, int write) {
@@ -87,7 +64,7 @@ int main(int argc, char **argv) {
   }
   for (k = 0; k < m->num_inputs; ++k)
     if (transfer_file(argv[1], "input", k, aotc_input_buffer(&s, k), m->inputs[k].byte_size, 0)) return 1;
-  if (!(inputs = save_inputs(&s))) return 1;
+  if (!(inputs = bench_save_inputs(&s))) return 1;
   if ((status = (aotc_status)aotc_run(&s)) != AOTC_OK) {
     fprintf(stderr, "aotc_server: run failed: %s\n", aotc_status_string(status));
     return 1;
@@ -111,10 +88,10 @@ int main(int argc, char **argv) {
     }
     for (i = 0; i < runs; ++i) {
       double t0;
-      restore_inputs(&s, inputs);
-      t0 = now_us();
+      bench_restore_inputs(&s, inputs);
+      t0 = bench_now_us();
       aotc_run(&s);
-      times[i] = now_us() - t0;
+      times[i] = bench_now_us() - t0;
     }
     printf("times");
     for (i = 0; i < runs; ++i) printf(" %.3f", times[i]);

@@ -16,36 +16,13 @@
 #include <time.h>
 
 #include "aotc.h"
+#include "bench_common.h"
 
 extern const aotc_model BENCH_MODEL;
-
-static double now_us(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
 
 static int compare_doubles(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);
-}
-
-/* Copies of the inputs as first written, put back before every run: with the
-   inputs in the arena (aotc --io arena, the default) a run may overwrite them. */
-static unsigned char **save_inputs(aotc_session *s) {
-  const aotc_model *m = s->model;
-  unsigned char **saved = (unsigned char **)calloc(m->num_inputs + 1u, sizeof *saved);
-  uint32_t k;
-  for (k = 0; saved && k < m->num_inputs; ++k) {
-    if (!(saved[k] = (unsigned char *)malloc(m->inputs[k].byte_size + 1u))) return NULL;
-    memcpy(saved[k], aotc_input_buffer(s, k), m->inputs[k].byte_size);
-  }
-  return saved;
-}
-
-static void restore_inputs(aotc_session *s, unsigned char **saved) {
-  uint32_t k;
-  for (k = 0; k < s->model->num_inputs; ++k) aotc_set_input(s, k, saved[k], s->model->inputs[k].byte_size);
 }
 
 int main(int argc, char **argv) {
@@ -70,19 +47,19 @@ int main(int argc, char **argv) {
       for (j = 0; j < n; ++j) p[j] = (unsigned char)(j * 7u);
     }
   }
-  if (!(inputs = save_inputs(&s))) return 1;
+  if (!(inputs = bench_save_inputs(&s))) return 1;
   for (i = 0; i < 20; ++i) {
-    restore_inputs(&s, inputs);
+    bench_restore_inputs(&s, inputs);
     aotc_run(&s);
   }
   times = (double *)malloc(sizeof(double) * (size_t)runs);
   if (!times) return 1;
   for (i = 0; i < runs; ++i) {
     double t0;
-    restore_inputs(&s, inputs);
-    t0 = now_us();
+    bench_restore_inputs(&s, inputs);
+    t0 = bench_now_us();
     aotc_run(&s);
-    times[i] = now_us() - t0;
+    times[i] = bench_now_us() - t0;
     sum += times[i];
   }
   qsort(times, (size_t)runs, sizeof(double), compare_doubles);

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "aotc.h"
+#include "bench_common.h"
 
 extern const aotc_model BENCH_MODEL;
 extern const int aotc_prof_num_calls; /* defined by the instrumented model */
@@ -27,24 +28,6 @@ double aotc_prof_now(void) {
 }
 
 void aotc_prof_add(int call, double us) { call_us[call] += us; }
-
-/* Copies of the inputs as first written, put back before every run: with the
-   inputs in the arena (aotc --io arena, the default) a run may overwrite them. */
-static unsigned char **save_inputs(aotc_session *s) {
-  const aotc_model *m = s->model;
-  unsigned char **saved = (unsigned char **)calloc(m->num_inputs + 1u, sizeof *saved);
-  uint32_t k;
-  for (k = 0; saved && k < m->num_inputs; ++k) {
-    if (!(saved[k] = (unsigned char *)malloc(m->inputs[k].byte_size + 1u))) return NULL;
-    memcpy(saved[k], aotc_input_buffer(s, k), m->inputs[k].byte_size);
-  }
-  return saved;
-}
-
-static void restore_inputs(aotc_session *s, unsigned char **saved) {
-  uint32_t k;
-  for (k = 0; k < s->model->num_inputs; ++k) aotc_set_input(s, k, saved[k], s->model->inputs[k].byte_size);
-}
 
 int main(int argc, char **argv) {
   aotc_session s;
@@ -64,14 +47,14 @@ int main(int argc, char **argv) {
       in[j] = (float)(seed >> 8) / 8388608.0f - 1.0f;
     }
   }
-  if (!(inputs = save_inputs(&s))) return 1;
+  if (!(inputs = bench_save_inputs(&s))) return 1;
   for (i = 0; i < 3; ++i) { /* warm-up, its times are dropped */
-    restore_inputs(&s, inputs);
+    bench_restore_inputs(&s, inputs);
     aotc_run(&s);
   }
   for (i = 0; i < runs; ++i) {
     for (c = 0; c < aotc_prof_num_calls; ++c) call_us[c] = 0;
-    restore_inputs(&s, inputs);
+    bench_restore_inputs(&s, inputs);
     aotc_run(&s);
     for (c = 0; c < aotc_prof_num_calls; ++c)
       if (i == 0 || call_us[c] < best_us[c]) best_us[c] = call_us[c];

@@ -4,7 +4,7 @@
     /usr/bin/python3 bench/profile_ops.py MODEL.onnx [--runs N] [--top K]
 
 Compiles the model with aotc, puts a clock around every kernel call of the
-generated NAME_run_with_scratch (each call is one line under a
+generated run function (each call is one line under a
 `/* node: OpType */` comment), builds it with bench/profile_ops.c and prints
 the time per run grouped by kernel function and op kind (Conv split by kernel
 size and depthwise, as in bench/conv_flops.py), with MACs and GFLOP/s for the
@@ -36,7 +36,9 @@ def instrument(c_path, name):
     Returns the list of (node name, op type, kernel function), one per call.
     """
     lines = open(c_path).read().split("\n")
-    start = lines.index(next(l for l in lines if l.startswith(f"int {name}_run_with_scratch(")))
+    # The kernel calls are in NAME_run_arena (--io arena) or NAME_run_with_scratch (--io separate).
+    heads = (f"static void {name}_run_arena(", f"int {name}_run_with_scratch(")
+    start = lines.index(next(l for l in lines if l.startswith(heads)))
     calls = []
     pending = None  # the comment naming the node of the next call
     i = start

@@ -20,15 +20,7 @@
 
 #include "addrelu.h"
 
-static int failures = 0;
-
-#define CHECK(cond)                                                     \
-  do {                                                                  \
-    if (!(cond)) {                                                      \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      ++failures;                                                       \
-    }                                                                   \
-  } while (0)
+#include "check.h"
 
 #define CHECK_STATUS(expr, expected)                                                                   \
   do {                                                                                                 \

@@ -16,15 +16,7 @@
 
 #include "b.h"
 
-static int failures = 0;
-
-#define CHECK(cond)                                                              \
-  do {                                                                           \
-    if (!(cond)) {                                                               \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      ++failures;                                                                \
-    }                                                                            \
-  } while (0)
+#include "check.h"
 
 static int disjoint(const aotc_tensor_info *x, const aotc_tensor_info *y) {
   return x->session_offset + x->byte_size <= y->session_offset || y->session_offset + y->byte_size <= x->session_offset;

@@ -17,15 +17,7 @@
 
 #include "ioe.h"
 
-static int failures = 0;
-
-#define CHECK(cond)                                                              \
-  do {                                                                           \
-    if (!(cond)) {                                                               \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      ++failures;                                                                \
-    }                                                                            \
-  } while (0)
+#include "check.h"
 
 static const float kX[6] = {-1.0f, 0.25f, -3.0f, 2.0f, 1.5f, -2.5f};
 static const float kU[4] = {9.0f, 8.0f, 7.0f, 6.0f};

@@ -12,15 +12,7 @@
 #include "a.h"
 #include "b.h"
 
-static int failures = 0;
-
-#define CHECK(cond)                                                              \
-  do {                                                                           \
-    if (!(cond)) {                                                               \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      ++failures;                                                                \
-    }                                                                            \
-  } while (0)
+#include "check.h"
 
 int main(void) {
   const float x[6] = {-1.0f, 1.25f, -3.0f, 2.0f, 1.5f, -2.5f};
