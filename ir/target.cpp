@@ -53,6 +53,7 @@ Target cortex_m(std::string name, std::string summary, std::string arch, bool fp
   t.fp_registers = mve ? 8 : fpu_f32 ? 32 : 0;  // Helium: 8 Q registers; FPv4/5: s0..s31
   t.l1d_bytes = l1d_bytes;
   t.sram_bytes = sram_bytes;
+  t.max_conv_scratch_bytes = 8 * 1024;
   t.cflags = std::move(cflags);
   return t;
 }
@@ -109,6 +110,8 @@ std::string target_features(const Target &t) {
   if (t.fp_registers) parts.push_back(fmt::format("{} FP registers", t.fp_registers));
   parts.push_back(t.l1d_bytes ? fmt::format("{} KiB L1D", t.l1d_bytes / 1024) : "no data cache");
   if (t.sram_bytes) parts.push_back(fmt::format("~{} KiB SRAM", t.sram_bytes / 1024));
+  if (t.max_conv_scratch_bytes)
+    parts.push_back(fmt::format("conv input copies <= {} KiB", t.max_conv_scratch_bytes / 1024));
   if (t.x86_dispatch) parts.push_back("AVX2/AVX-512 chosen at run time");
   return fmt::format("{}", fmt::join(parts, ", "));
 }

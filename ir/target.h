@@ -30,6 +30,10 @@ struct Target {
   /// Kernels use only ISO C99: no GNU vector types (which gcc and clang lower
   /// to scalar code well on cores without SIMD, so only `generic` sets this).
   bool c99_only = false;
+  /// Most scratch a conv kernel may take for its copy of the input (0: no
+  /// cap). On cores with small SRAM, convs then copy a few input rows at a
+  /// time instead of the whole padded input.
+  size_t max_conv_scratch_bytes = 0;
   std::string cflags;       ///< suggested C compiler flags, e.g. for arm-none-eabi-gcc
 };
 

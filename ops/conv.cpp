@@ -141,14 +141,16 @@ aotc_conv_params conv_params(const ConvShape &s) {
 }
 
 // How aotc_conv_f32 runs a conv: its geometry (with the method), the row
-// offsets koff of its B matrix and the scratch it needs.
+// offsets koff of its B matrix and the scratch it needs. With band > 0
+// (aotc_sconv_f32 only), the phases hold the input rows of `band` output rows
+// at a time.
 struct ConvPlan {
   aotc_conv_params geo{};
   std::vector<int64_t> koff;
   int64_t scratch_floats = 0;
 };
 
-ConvPlan conv_plan(const ConvShape &s) {
+ConvPlan conv_plan(const ConvShape &s, int64_t band = 0) {
   std::vector<int64_t> in = to3d(s.win.in, 1), out = to3d(s.win.out, 1), k = to3d(s.win.kernel, 1);
   std::vector<int64_t> st = to3d(s.win.strides, 1), d = to3d(s.win.dilations, 1), pb = to3d(s.win.pad_begin, 0);
   std::vector<int64_t> pe = to3d(s.win.pad_end, 0);
@@ -169,7 +171,8 @@ ConvPlan conv_plan(const ConvShape &s) {
     // ((kd*dd) % sd, (kh*dh) % sh, (kw*dw) % sw) shifted by the quotients.
     // Scratch: the phases of one group, plus slack for the last tile.
     std::vector<int64_t> ph(3);
-    for (int i = 0; i < 3; ++i) ph[i] = out[i] + (k[i] - 1) * d[i] / st[i];
+    for (int i = 0; i < 3; ++i) ph[i] = (i == 1 && band ? band : out[i]) + (k[i] - 1) * d[i] / st[i];
+    plan.geo.band = static_cast<int32_t>(band);
     const int64_t plane = ph[0] * ph[1] * ph[2], chan = st[0] * st[1] * st[2] * plane;
     for (int64_t c = 0; c < Cg; ++c)
       for (int64_t kd = 0; kd < k[0]; ++kd)
@@ -204,6 +207,24 @@ bool uses_cv_kernel(const Target &target, const aotc_conv_params &geo) {
   const int64_t weights = int64_t{geo.mg} * geo.cg * geo.kernel[0] * geo.kernel[1] * geo.kernel[2];
   return geo.mg >= kCvMR && geo.cg >= 8 && weights >= kCvMinWeights &&
          (target.vector_bits >= 512 || geo.out[2] < 16);
+}
+
+// Output rows per band for aotc_sconv_f32 (0: the whole image at once): the
+// most rows whose input phases fit the target's max_conv_scratch_bytes, at
+// least one. 2D SHIFTED convs only.
+int64_t sconv_band(const ConvShape &s, const Target &target) {
+  ConvPlan whole = conv_plan(s);
+  const aotc_conv_params &geo = whole.geo;
+  const int64_t cap = static_cast<int64_t>(target.max_conv_scratch_bytes) / static_cast<int64_t>(sizeof(float));
+  if (cap == 0 || geo.method != kShifted || geo.in[0] != 1 || geo.out[0] != 1 || whole.scratch_floats <= cap)
+    return 0;
+  // Phase floats per band row: every input channel, every stride phase, Wph columns.
+  const int64_t Wph = geo.out[2] + int64_t{geo.kernel[2] - 1} * geo.dilation[2] / geo.stride[2];
+  const int64_t per_row = int64_t{geo.cg} * geo.stride[1] * geo.stride[2] * Wph;
+  const int64_t extra_rows = int64_t{geo.kernel[1] - 1} * geo.dilation[1] / geo.stride[1];
+  int64_t band = (cap - kTileMax) / per_row - extra_rows;
+  band = std::max<int64_t>(1, band);
+  return band >= geo.out[1] ? 0 : band;
 }
 
 // A fused activation as the conv kernels take it (aotc_conv_act in conv.c):
@@ -320,6 +341,9 @@ OpDef conv_def(const std::string &domain, const std::string &op) {
       return;
     }
     ctx.require(packed_mr == 0 || packed_mr == kConvMR, "internal error: unknown packed weight format");
+    // On small-SRAM cores aotc_sconv_f32 copies the input a band of rows at a time.
+    if (sconv)
+      if (int64_t band = sconv_band(s, ctx.target())) plan = conv_plan(s, band);  // (geo refers into plan)
     // aotc_sconv_f32 reads a pointwise conv's input in place (no tail copy).
     int64_t scratch_floats = sconv && geo.method == kPointwise ? 0 : plan.scratch_floats;
     KernelCall &call = ctx.call(sconv ? "aotc_sconv_f32" : "aotc_conv_f32").in(&x);

@@ -1009,6 +1009,42 @@ static AOTC_UNUSED void aotc_sconv_4x1(int32_t K, const float *A, const float *b
   for (r = 0; r < mr; ++r) y[(ptrdiff_t)r * ldc] = aotc_conv_activate(c[r], act);
 }
 
+/*
+ * One group of a 2D SHIFTED conv with geo->band > 0: the input is copied into
+ * phases geo->band output rows at a time (koff was computed for phases of
+ * band + (KH-1)*DH/SH rows), so scratch holds a few rows, not the image.
+ * Output rows [oh0, oh0 + rows) read padded input rows from oh0*SH - PH on:
+ * the band's geometry is the conv's with its top pad moved up by oh0*SH.
+ */
+static AOTC_UNUSED void aotc_sconv_banded_f32(const float *xg, const float *wg, const float *bg, float *yg, float *buf,
+                                              const aotc_conv_params *geo, const int32_t *koff,
+                                              const aotc_conv_act *act) {
+  const int32_t Cg = geo->cg, Mg = geo->mg, IH = geo->in[1], IW = geo->in[2], OH = geo->out[1], OW = geo->out[2];
+  const int32_t P = OH * OW, K = Cg * geo->kernel[1] * geo->kernel[2];
+  aotc_conv_params band = *geo;
+  int32_t Hph, Wph, oh0, c, i, m;
+  ptrdiff_t chan;
+  band.out[1] = geo->band; /* every band's phases have the same shape, matching koff */
+  Hph = aotc_conv_phase_extent(&band, 1);
+  Wph = aotc_conv_phase_extent(&band, 2);
+  chan = (ptrdiff_t)geo->stride[1] * geo->stride[2] * Hph * Wph;
+  for (oh0 = 0; oh0 < OH; oh0 += geo->band) {
+    const int32_t rows = OH - oh0 < geo->band ? OH - oh0 : geo->band;
+    aotc_sconv_tiling tl = aotc_sconv_tiles(1, rows, OW, Hph, Wph, 0);
+    aotc_sconv_walk it;
+    band.pad[1] = geo->pad[1] - oh0 * geo->stride[1];
+    for (c = 0; c < Cg; ++c) aotc_conv_phase_copy_f32(xg + (ptrdiff_t)c * IH * IW, buf + c * chan, &band, 1, Hph, Wph);
+    for (i = 0; i < AOTC_CONV_NR_MAX; ++i) buf[Cg * chan + i] = 0.0f; /* read past the end by the last tile */
+    aotc_sconv_walk_start(&it);
+    while (aotc_sconv_walk_next(&tl, &it))
+      for (m = 0; m < Mg; m += AOTC_CONV_MR) {
+        const int32_t mr = Mg - m < AOTC_CONV_MR ? Mg - m : AOTC_CONV_MR;
+        aotc_sconv_4x4(K, wg + (ptrdiff_t)m * K, buf + it.q, koff, bg ? bg + m : NULL, mr,
+                       yg + (ptrdiff_t)m * P + (ptrdiff_t)oh0 * OW, P, &it, act);
+      }
+  }
+}
+
 /* Conv with aotc_conv_f32's arguments (see there) on scalar accumulators. */
 AOTC_KERNEL void aotc_sconv_f32(const float *x, const float *w, const float *wpacked, const float *bias, float *y,
                                 void *scratch, const aotc_conv_params *geo, const int32_t *koff, int32_t act_kind,
@@ -1041,6 +1077,10 @@ AOTC_KERNEL void aotc_sconv_f32(const float *x, const float *w, const float *wpa
       const float *bg = bias ? bias + (ptrdiff_t)gi * Mg : NULL;
       float *yg = y + ((ptrdiff_t)n * G + gi) * Mg * P;
       if (!wpacked) aotc_conv_pack_f32(w + (ptrdiff_t)gi * Mg * K, Mg, K, AOTC_CONV_MR, wp);
+      if (geo->band > 0) {
+        aotc_sconv_banded_f32(xg, wg, bg, yg, buf, geo, koff, act);
+        continue;
+      }
       if (method != AOTC_CONV_POINTWISE) {
         for (c = 0; c < Cg; ++c)
           aotc_conv_phase_copy_f32(xg + (ptrdiff_t)c * ID * IH * IW, buf + c * chan, geo, Dph, Hph, Wph);

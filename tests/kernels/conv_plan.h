@@ -16,15 +16,17 @@ typedef struct {
   size_t scratch_floats;
 } conv_test_plan;
 
-/* 2D conv geometry (D = 1) with begin pads PH/PW and end pads EH/EW. */
-static conv_test_plan conv_test_plan_2d(int32_t N, int32_t G, int32_t Cg, int32_t Mg, int32_t IH, int32_t IW,
-                                        int32_t KH, int32_t KW, int32_t SH, int32_t SW, int32_t DH, int32_t DW,
-                                        int32_t PH, int32_t PW, int32_t EH, int32_t EW) {
+/* 2D conv geometry (D = 1) with begin pads PH/PW and end pads EH/EW; band > 0
+ * (SHIFTED only): phases of `band` output rows (aotc_sconv_f32's bands). */
+static conv_test_plan conv_test_plan_band(int32_t N, int32_t G, int32_t Cg, int32_t Mg, int32_t IH, int32_t IW,
+                                          int32_t KH, int32_t KW, int32_t SH, int32_t SW, int32_t DH, int32_t DW,
+                                          int32_t PH, int32_t PW, int32_t EH, int32_t EW, int32_t band) {
   conv_test_plan p;
   aotc_conv_params *g = &p.geo;
   const int32_t OH = (IH + PH + EH - DH * (KH - 1) - 1) / SH + 1, OW = (IW + PW + EW - DW * (KW - 1) - 1) / SW + 1;
   const int32_t K = Cg * KH * KW, P = OH * OW;
   int32_t c, kh, kw, n = 0;
+  memset(g, 0, sizeof *g);
   g->n = N, g->groups = G, g->cg = Cg, g->mg = Mg;
   g->in[0] = 1, g->in[1] = IH, g->in[2] = IW, g->out[0] = 1, g->out[1] = OH, g->out[2] = OW;
   g->kernel[0] = 1, g->kernel[1] = KH, g->kernel[2] = KW, g->stride[0] = 1, g->stride[1] = SH, g->stride[2] = SW;
@@ -35,9 +37,10 @@ static conv_test_plan conv_test_plan_2d(int32_t N, int32_t G, int32_t Cg, int32_
     for (c = 0; c < K; ++c) p.koff[c] = c * P;
     p.scratch_floats = (size_t)K * AOTC_CONV_NR_MAX + (size_t)K;
   } else {
-    const int32_t Hph = OH + (KH - 1) * DH / SH, Wph = OW + (KW - 1) * DW / SW;
+    const int32_t Hph = (band ? band : OH) + (KH - 1) * DH / SH, Wph = OW + (KW - 1) * DW / SW;
     const int32_t plane = Hph * Wph, chan = SH * SW * plane;
     g->method = AOTC_CONV_SHIFTED;
+    g->band = band;
     for (c = 0; c < Cg; ++c)
       for (kh = 0; kh < KH; ++kh)
         for (kw = 0; kw < KW; ++kw) {
@@ -47,6 +50,12 @@ static conv_test_plan conv_test_plan_2d(int32_t N, int32_t G, int32_t Cg, int32_
     p.scratch_floats = (size_t)Cg * chan + AOTC_CONV_NR_MAX;
   }
   return p;
+}
+
+static conv_test_plan conv_test_plan_2d(int32_t N, int32_t G, int32_t Cg, int32_t Mg, int32_t IH, int32_t IW,
+                                        int32_t KH, int32_t KW, int32_t SH, int32_t SW, int32_t DH, int32_t DW,
+                                        int32_t PH, int32_t PW, int32_t EH, int32_t EW) {
+  return conv_test_plan_band(N, G, Cg, Mg, IH, IW, KH, KW, SH, SW, DH, DW, PH, PW, EH, EW, 0);
 }
 
 /* Floats of aotc_conv_pack_weights_f32's output for MR-row blocks. */

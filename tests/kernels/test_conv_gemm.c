@@ -109,6 +109,19 @@ static void check(int32_t N, int32_t G, int32_t Cg, int32_t Mg, int32_t IH, int3
                                                   act_kind, act_a, act_b));
   RUN("aotc_conv_cv_f32", aotc_conv_cv_f32(x, w16, use_bias ? b : NULL, y, scratch, &p.geo, p.koff, act_kind, act_a,
                                            act_b));
+  if (p.geo.method == AOTC_CONV_SHIFTED && p.geo.out[1] > 1) {
+    /* aotc_sconv_f32 in bands of 1, 2 and OH - 1 output rows (small-SRAM targets). */
+    int32_t bands[3], bi;
+    bands[0] = 1, bands[1] = 2, bands[2] = p.geo.out[1] - 1;
+    for (bi = 0; bi < 3; ++bi) {
+      conv_test_plan pb = conv_test_plan_band(N, G, Cg, Mg, IH, IW, KH, KW, SH, SW, DH, DW, PH, PW, EH, EW, bands[bi]);
+      float *sb = alloc_floats(pb.scratch_floats);
+      for (i = 0; i < pb.scratch_floats; ++i) sb[i] = 1e30f;
+      RUN("aotc_sconv_f32 (bands)", aotc_sconv_f32(x, NULL, w4, use_bias ? b : NULL, y, sb, &pb.geo, pb.koff,
+                                                   act_kind, act_a, act_b));
+      free(sb), free(pb.koff);
+    }
+  }
 #undef RUN
   free(x), free(w), free(b), free(y), free(ref), free(scratch), free(w4), free(w16), free(p.koff);
 }

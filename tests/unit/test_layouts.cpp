@@ -155,6 +155,6 @@ TEST_CASE("generated C holds packed weights and named geometry structs", "[layou
   CHECK_THAT(c, Contains("static const float chain_w1_w2_packed[432] = {"));
   CHECK_THAT(c, Contains("static const aotc_conv_params chain_p1 = {.n = 1, .groups = 1, .cg = 6, .mg = 5, "
                          ".in = {1, 4, 4}, .out = {1, 4, 4}, .kernel = {1, 3, 3}, .stride = {1, 1, 1}, "
-                         ".dilation = {1, 1, 1}, .pad = {0, 1, 1}, .method = 0};"));
+                         ".dilation = {1, 1, 1}, .pad = {0, 1, 1}, .method = 0, .band = 0};"));
   CHECK_THAT(c, Contains(", &chain_p1, "));
 }
