@@ -304,7 +304,8 @@ OpDef conv_def(const std::string &domain, const std::string &op) {
       const int64_t padded = phases + OH * Wph + int64_t{geo.kernel[1]} * geo.kernel[2] + 384;
       const int64_t flat = (int64_t{geo.in[1]} + 2) * geo.in[2] + 2 * OH * OW + geo.in[2] + 96;
       size_t floats = static_cast<size_t>(sconv ? phases + 32 : std::max(flat, padded));
-      ctx.call(sconv ? "aotc_sconv_depthwise_f32" : "aotc_conv_depthwise_f32")
+      KernelCall &call = ctx.call(sconv ? "aotc_sconv_depthwise_f32" : "aotc_conv_depthwise_f32");
+      call
           .in(&x)
           .in(&ctx.input(1))
           .in(b)
@@ -315,6 +316,10 @@ OpDef conv_def(const std::string &domain, const std::string &op) {
           .i(act)
           .f(act_a)
           .f(act_b);
+      // aotc_sconv_depthwise_f32 copies each input channel into scratch before it
+      // writes that channel's output, no larger than the input channel: with one
+      // output per channel it can run in place (TinyEngine's in-place depthwise).
+      if (sconv && geo.mg == 1 && int64_t{OH} * OW <= int64_t{geo.in[1]} * geo.in[2]) call.in_place(&x);
       return;
     }
     // Weights packed by choose-layouts (passes/choose_layouts.cpp, the usual
@@ -344,8 +349,8 @@ OpDef conv_def(const std::string &domain, const std::string &op) {
     // On small-SRAM cores aotc_sconv_f32 copies the input a band of rows at a time.
     if (sconv)
       if (int64_t band = sconv_band(s, ctx.target())) plan = conv_plan(s, band);  // (geo refers into plan)
-    // aotc_sconv_f32 reads a pointwise conv's input in place (no tail copy).
-    int64_t scratch_floats = sconv && geo.method == kPointwise ? 0 : plan.scratch_floats;
+    // aotc_sconv_f32 copies a pointwise conv's input 4 pixels at a time (4K floats, K offsets).
+    int64_t scratch_floats = sconv && geo.method == kPointwise ? 5 * K : plan.scratch_floats;
     KernelCall &call = ctx.call(sconv ? "aotc_sconv_f32" : "aotc_conv_f32").in(&x);
     if (packed_mr) {
       call.in(nullptr).in(&w);
@@ -361,6 +366,10 @@ OpDef conv_def(const std::string &domain, const std::string &op) {
         .i(act)
         .f(act_a)
         .f(act_b);
+    // Its pointwise path reads each tile's input before writing the tile's
+    // outputs, which land over inputs already read when there are no more
+    // outputs than inputs per pixel: it can run in place.
+    if (sconv && geo.method == kPointwise && geo.n == 1 && geo.groups == 1 && geo.mg <= geo.cg) call.in_place(&x);
   };
   // Constant float weights of a conv the GEMM kernels run are stored packed
   // for their micro-kernel: conv_mr16 for aotc_conv_cv_f32, else conv_mr4.

@@ -47,6 +47,13 @@ struct KernelCall {
   KernelCall &f(double value);
   KernelCall &ints(const std::vector<int64_t> &values);
   KernelCall &floats(const std::vector<double> &values);
+  /// The kernel may write its output over `input` (a tensor it reads): the
+  /// memory planner lets them share storage when `input` dies at this call.
+  KernelCall &in_place(const Value *input) {
+    in_place_input = input;
+    return *this;
+  }
+  const Value *in_place_input = nullptr;
   /// A geometry struct (runtime-c/kernels/kernel_params.h), passed by pointer.
   template <typename S>
   KernelCall &params(const S &p) {

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <set>
 
 #include "passes/memory_planner.h"
 #include "passes/pipeline.h"
@@ -74,6 +75,35 @@ void plan_memory(Program &program) {
     }
   }
   program.steps = std::move(steps);
+
+  // In-place steps: the output takes over the storage of an input that dies
+  // there (the kernel allows it, KernelCall::in_place), unless that input
+  // holds a graph input or output, which live beyond the step.
+  std::map<const Value *, int> last_use;  // group root -> last step touching a member
+  for (size_t s = 0; s < program.steps.size(); ++s)
+    for (const KernelArg &arg : program.steps[s].call.args)
+      if (arg.kind == KernelArg::Kind::Tensor && arg.value) last_use[groups.find(arg.value)] = static_cast<int>(s);
+  std::set<const Value *> io_groups;
+  for (const Value *v : graph.inputs) io_groups.insert(groups.find(v));
+  for (const Value *v : graph.outputs) io_groups.insert(groups.find(v));
+  for (size_t s = 0; s < program.steps.size(); ++s) {
+    const KernelCall &call = program.steps[s].call;
+    const Value *in = call.in_place_input, *out = nullptr;
+    if (!in) continue;
+    for (const KernelArg &arg : call.args)
+      if (arg.kind == KernelArg::Kind::Tensor && arg.writes) out = arg.value;
+    if (!out || !is_arena(in) || !is_arena(out) || out->byte_size() > in->byte_size()) continue;
+    const Value *in_root = groups.find(in), *out_root = groups.find(out);
+    if (in_root == out_root || io_groups.count(in_root) || group_output.count(in_root) || group_output.count(out_root) ||
+        last_use[in_root] != static_cast<int>(s))
+      continue;
+    const int out_last = last_use[out_root];
+    const bool out_has_io = io_groups.count(out_root) > 0;
+    groups.join(out, in);
+    last_use[groups.find(in)] = out_last;
+    if (out_has_io) io_groups.insert(groups.find(in));
+    program.shares_storage_with[out] = in;
+  }
 
   // Collect storage and lifetimes. Scratch arguments are buffers of their own.
   std::map<const Value *, size_t> request_of_group;

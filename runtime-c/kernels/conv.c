@@ -1045,6 +1045,39 @@ static AOTC_UNUSED void aotc_sconv_banded_f32(const float *xg, const float *wg, 
   }
 }
 
+/*
+ * One group of a pointwise conv (K input channels, Mg outputs, P pixels):
+ * each tile of 4 pixels (then each last pixel) is copied into buf (K x 4
+ * floats, then K tap offsets) before any output of it is written, so the conv
+ * may run in place (y == x, Mg <= K, one group, one batch: ops/conv.cpp).
+ */
+static AOTC_UNUSED void aotc_sconv_pointwise_f32(const float *xg, const float *wg, const float *bg, float *yg,
+                                                 float *buf, int32_t K, int32_t Mg, int32_t P,
+                                                 const aotc_conv_act *act) {
+  int32_t *koff_tile = (int32_t *)(void *)(buf + (ptrdiff_t)4 * K);
+  aotc_sconv_walk it;
+  int32_t p, k, j, m;
+  for (k = 0; k < K; ++k) koff_tile[k] = 4 * k;
+  it.contig = 1;
+  it.step = 1;
+  for (p = 0; p < P; p += 4) {
+    const int32_t np = P - p < 4 ? P - p : 4;
+    for (k = 0; k < K; ++k)
+      for (j = 0; j < np; ++j) buf[4 * k + j] = xg[(ptrdiff_t)k * P + p + j];
+    it.pos[0] = p;
+    for (m = 0; m < Mg; m += AOTC_CONV_MR) {
+      const int32_t mr = Mg - m < AOTC_CONV_MR ? Mg - m : AOTC_CONV_MR;
+      const float *wm = wg + (ptrdiff_t)m * K, *bm = bg ? bg + m : NULL;
+      float *ym = yg + (ptrdiff_t)m * P;
+      if (np == 4) {
+        aotc_sconv_4x4(K, wm, buf, koff_tile, bm, mr, ym, P, &it, act);
+      } else {
+        for (j = 0; j < np; ++j) aotc_sconv_4x1(K, wm, buf + j, koff_tile, bm, mr, ym + p + j, P, act);
+      }
+    }
+  }
+}
+
 /* Conv with aotc_conv_f32's arguments (see there) on scalar accumulators. */
 AOTC_KERNEL void aotc_sconv_f32(const float *x, const float *w, const float *wpacked, const float *bias, float *y,
                                 void *scratch, const aotc_conv_params *geo, const int32_t *koff, int32_t act_kind,
@@ -1067,12 +1100,10 @@ AOTC_KERNEL void aotc_sconv_f32(const float *x, const float *w, const float *wpa
   act_s.kind = act_kind;
   act_s.a = act_a;
   act_s.b = act_b;
-  /* Pointwise: one row of P pixels read from the input itself; else the phases. */
-  tl = method == AOTC_CONV_POINTWISE ? aotc_sconv_tiles(1, 1, P, 1, P, 1)
-                                         : aotc_sconv_tiles(OD, OH, OW, Hph, Wph, 0);
+  tl = aotc_sconv_tiles(OD, OH, OW, Hph, Wph, 0);
   for (n = 0; n < N; ++n)
     for (gi = 0; gi < G; ++gi) {
-      const float *xg = x + ((ptrdiff_t)n * G + gi) * Cg * ID * IH * IW, *b = xg;
+      const float *xg = x + ((ptrdiff_t)n * G + gi) * Cg * ID * IH * IW;
       const float *wg = wpacked ? wpacked + gi * packed_group : wp;
       const float *bg = bias ? bias + (ptrdiff_t)gi * Mg : NULL;
       float *yg = y + ((ptrdiff_t)n * G + gi) * Mg * P;
@@ -1081,26 +1112,19 @@ AOTC_KERNEL void aotc_sconv_f32(const float *x, const float *w, const float *wpa
         aotc_sconv_banded_f32(xg, wg, bg, yg, buf, geo, koff, act);
         continue;
       }
-      if (method != AOTC_CONV_POINTWISE) {
-        for (c = 0; c < Cg; ++c)
-          aotc_conv_phase_copy_f32(xg + (ptrdiff_t)c * ID * IH * IW, buf + c * chan, geo, Dph, Hph, Wph);
-        for (i = 0; i < AOTC_CONV_NR_MAX; ++i) buf[Cg * chan + i] = 0.0f; /* read past the end by the last tile */
-        b = buf;
-      } else if (P < 4) {
-        for (i = 0; i < P; ++i)
-          for (m = 0; m < Mg; m += AOTC_CONV_MR) {
-            const int32_t mr = Mg - m < AOTC_CONV_MR ? Mg - m : AOTC_CONV_MR;
-            aotc_sconv_4x1(K, wg + (ptrdiff_t)m * K, b + i, koff, bg ? bg + m : NULL, mr, yg + (ptrdiff_t)m * P + i, P,
-                           act);
-          }
+      if (method == AOTC_CONV_POINTWISE) {
+        aotc_sconv_pointwise_f32(xg, wg, bg, yg, buf, K, Mg, P, act);
         continue;
       }
+      for (c = 0; c < Cg; ++c)
+        aotc_conv_phase_copy_f32(xg + (ptrdiff_t)c * ID * IH * IW, buf + c * chan, geo, Dph, Hph, Wph);
+      for (i = 0; i < AOTC_CONV_NR_MAX; ++i) buf[Cg * chan + i] = 0.0f; /* read past the end by the last tile */
       aotc_sconv_walk_start(&it);
       while (aotc_sconv_walk_next(&tl, &it))
         for (m = 0; m < Mg; m += AOTC_CONV_MR) {
           const int32_t mr = Mg - m < AOTC_CONV_MR ? Mg - m : AOTC_CONV_MR;
-          aotc_sconv_4x4(K, wg + (ptrdiff_t)m * K, b + it.q, koff, bg ? bg + m : NULL, mr, yg + (ptrdiff_t)m * P, P,
-                         &it, act);
+          aotc_sconv_4x4(K, wg + (ptrdiff_t)m * K, buf + it.q, koff, bg ? bg + m : NULL, mr, yg + (ptrdiff_t)m * P,
+                         P, &it, act);
         }
     }
 }

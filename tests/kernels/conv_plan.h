@@ -18,7 +18,7 @@ typedef struct {
 
 /* 2D conv geometry (D = 1) with begin pads PH/PW and end pads EH/EW; band > 0
  * (SHIFTED only): phases of `band` output rows (aotc_sconv_f32's bands). */
-static conv_test_plan conv_test_plan_band(int32_t N, int32_t G, int32_t Cg, int32_t Mg, int32_t IH, int32_t IW,
+static AOTC_UNUSED conv_test_plan conv_test_plan_band(int32_t N, int32_t G, int32_t Cg, int32_t Mg, int32_t IH, int32_t IW,
                                           int32_t KH, int32_t KW, int32_t SH, int32_t SW, int32_t DH, int32_t DW,
                                           int32_t PH, int32_t PW, int32_t EH, int32_t EW, int32_t band) {
   conv_test_plan p;
@@ -52,14 +52,14 @@ static conv_test_plan conv_test_plan_band(int32_t N, int32_t G, int32_t Cg, int3
   return p;
 }
 
-static conv_test_plan conv_test_plan_2d(int32_t N, int32_t G, int32_t Cg, int32_t Mg, int32_t IH, int32_t IW,
+static AOTC_UNUSED conv_test_plan conv_test_plan_2d(int32_t N, int32_t G, int32_t Cg, int32_t Mg, int32_t IH, int32_t IW,
                                         int32_t KH, int32_t KW, int32_t SH, int32_t SW, int32_t DH, int32_t DW,
                                         int32_t PH, int32_t PW, int32_t EH, int32_t EW) {
   return conv_test_plan_band(N, G, Cg, Mg, IH, IW, KH, KW, SH, SW, DH, DW, PH, PW, EH, EW, 0);
 }
 
 /* Floats of aotc_conv_pack_weights_f32's output for MR-row blocks. */
-static size_t conv_test_packed_floats(const aotc_conv_params *g, int32_t MR) {
+static AOTC_UNUSED size_t conv_test_packed_floats(const aotc_conv_params *g, int32_t MR) {
   const size_t K = (size_t)g->cg * g->kernel[0] * g->kernel[1] * g->kernel[2];
   return (size_t)g->groups * ((size_t)(g->mg + MR - 1) / MR * MR) * K;
 }

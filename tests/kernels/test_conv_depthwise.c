@@ -16,6 +16,7 @@
 #include "kernel_common.h"
 #include "conv.c"
 #include "conv_depthwise.c"
+#include "conv_plan.h"
 
 static uint32_t rng_state = 12345u;
 static uint32_t rng(void) {
@@ -37,6 +38,19 @@ static size_t dw_scratch_floats(const aotc_conv_params *geo) {
 
 static int failures = 0, cases = 0;
 
+static void compare(const char *kernel, const float *y, const float *ref, size_t ny, int32_t KH, int32_t KW,
+                    const char *desc) {
+  size_t i;
+  for (i = 0; i < ny; ++i) {
+    const float d = y[i] - ref[i], tol = 1e-4f * (float)(KH * KW) + 1e-4f * (ref[i] < 0 ? -ref[i] : ref[i]);
+    if (!(d <= tol && -d <= tol)) {
+      if (++failures <= 10)
+        fprintf(stderr, "MISMATCH %s %s: out %d got %g want %g\n", kernel, desc, (int)i, (double)y[i], (double)ref[i]);
+      return;
+    }
+  }
+}
+
 /* One conv; N, G, Mg, input IH x IW, kernel, strides, dilations, begin pads PH/PW, end pads EH/EW. */
 static void check(int32_t N, int32_t G, int32_t Mg, int32_t IH, int32_t IW, int32_t KH, int32_t KW, int32_t SH,
                   int32_t SW, int32_t DH, int32_t DW, int32_t PH, int32_t PW, int32_t EH, int32_t EW, int use_bias,
@@ -49,6 +63,7 @@ static void check(int32_t N, int32_t G, int32_t Mg, int32_t IH, int32_t IW, int3
   void *scratch;
   float act_a = 0.0f, act_b = 0.0f;
   aotc_conv_act act;
+  char desc[200];
   if (IH + PH + EH < DH * (KH - 1) + 1 || IW + PW + EW < DW * (KW - 1) + 1) return;
   geo.n = N, geo.groups = G, geo.cg = 1, geo.mg = Mg;
   geo.in[0] = 1, geo.in[1] = IH, geo.in[2] = IW, geo.out[0] = 1, geo.out[1] = OH, geo.out[2] = OW;
@@ -86,19 +101,30 @@ static void check(int32_t N, int32_t G, int32_t Mg, int32_t IH, int32_t IW, int3
   act.a = act_a;
   act.b = act_b;
   for (i = 0; i < ny; ++i) ref[i] = aotc_conv_activate(ref[i], act_kind ? &act : NULL);
+  sprintf(desc, "N=%d G=%d Mg=%d in %dx%d k %dx%d s %d,%d d %d,%d pads %d,%d/%d,%d bias %d act %d", (int)N, (int)G,
+          (int)Mg, (int)IH, (int)IW, (int)KH, (int)KW, (int)SH, (int)SW, (int)DH, (int)DW, (int)PH, (int)PW, (int)EH,
+          (int)EW, use_bias, (int)act_kind);
   aotc_conv_depthwise_f32(x, w, use_bias ? b : NULL, y, scratch, &geo, NULL, act_kind, act_a, act_b);
   ++cases;
-  for (i = 0; i < ny; ++i) {
-    const float d = y[i] - ref[i], tol = 1e-4f * (float)(KH * KW) + 1e-4f * (ref[i] < 0 ? -ref[i] : ref[i]);
-    if (!(d <= tol && -d <= tol)) {
-      if (++failures <= 10)
-        fprintf(stderr,
-                "MISMATCH N=%d G=%d Mg=%d in %dx%d k %dx%d s %d,%d d %d,%d pads %d,%d/%d,%d bias %d act %d: "
-                "out %d got %g want %g\n",
-                (int)N, (int)G, (int)Mg, (int)IH, (int)IW, (int)KH, (int)KW, (int)SH, (int)SW, (int)DH, (int)DW,
-                (int)PH, (int)PW, (int)EH, (int)EW, use_bias, (int)act_kind, (int)i, (double)y[i], (double)ref[i]);
-      break;
+  compare("aotc_conv_depthwise_f32", y, ref, ny, KH, KW, desc);
+  /* aotc_sconv_depthwise_f32 (cores without float SIMD), and in place when ops/conv.cpp allows it. */
+  {
+    const conv_test_plan sp = conv_test_plan_band(N, G, 1, Mg, IH, IW, KH, KW, SH, SW, DH, DW, PH, PW, EH, EW, 0);
+    float *ss = (float *)malloc(sp.scratch_floats * sizeof(float)), *xy;
+    for (i = 0; i < ny; ++i) y[i] = 1e30f;
+    aotc_sconv_depthwise_f32(x, w, use_bias ? b : NULL, y, ss, &sp.geo, sp.koff, act_kind, act_a, act_b);
+    ++cases;
+    compare("aotc_sconv_depthwise_f32", y, ref, ny, KH, KW, desc);
+    if (Mg == 1 && OH * OW <= IH * IW) {
+      xy = (float *)malloc(nx * sizeof(float));
+      memcpy(xy, x, nx * sizeof(float));
+      aotc_sconv_depthwise_f32(xy, w, use_bias ? b : NULL, xy, ss, &sp.geo, sp.koff, act_kind, act_a, act_b);
+      ++cases;
+      compare("aotc_sconv_depthwise_f32 (in place)", xy, ref, ny, KH, KW, desc);
+      free(xy);
     }
+    free(ss);
+    free(sp.koff);
   }
   free(x);
   free(w);

@@ -277,3 +277,39 @@ TEST_CASE("check_memory_plan rejects missing storage, written inputs and reads b
     CHECK_THAT(t.error(), Contains("graph output 0 'y' is never written"));
   }
 }
+
+TEST_CASE("on Cortex-M, in-place convs take over an input that dies at them, and only then", "[check-plan][in-place]") {
+  // x -> a = 1x1 conv -> b = 3x3 depthwise(a) -> c = 1x1 conv(b) -> y = c + a.
+  // b cannot overwrite a (the Add still reads it); c can overwrite b; a cannot
+  // overwrite x (a graph input).
+  Graph g;
+  g.name = "inplace";
+  g.opsets[""] = 13;
+  Value *x = input(g, "x", {1, 8, 6, 6});
+  std::vector<float> w1(64, 0.1f), wd(72, 0.2f), w2(64, -0.1f);
+  Value *k1 = f32_constant(g, "k1", w1, {8, 8, 1, 1}), *kd = f32_constant(g, "kd", wd, {8, 1, 3, 3});
+  Value *k2 = f32_constant(g, "k2", w2, {8, 8, 1, 1});
+  Value *a = temp(g, "a"), *b = temp(g, "b"), *c = temp(g, "c"), *y = temp(g, "y");
+  node(g, "Conv", "pw1", {x, k1}, {a});
+  Node *dw = node(g, "Conv", "dw", {a, kd}, {b});
+  dw->attrs["group"].value = int64_t{8};
+  dw->attrs["pads"].value = std::vector<int64_t>{1, 1, 1, 1};
+  node(g, "Conv", "pw2", {b, k2}, {c});
+  node(g, "Add", "add", {c, a}, {y});
+  set_output(g, y);
+  SECTION("cortex-m4") {
+    run_graph_pipeline(g, find_target("cortex-m4"));
+    Program p = lower_and_plan(g, 16, find_target("cortex-m4"));  // runs check_memory_plan
+    REQUIRE(p.shares_storage_with.count(c));
+    CHECK(p.shares_storage_with.at(c) == b);
+    CHECK(p.storage.at(c).offset == p.storage.at(b).offset);
+    CHECK_FALSE(p.shares_storage_with.count(b));
+    CHECK_FALSE(p.shares_storage_with.count(a));
+    CHECK(p.storage.at(a).offset != p.storage.at(b).offset);
+  }
+  SECTION("host: the vector kernels are not in place") {
+    run_graph_pipeline(g, find_target("host"));
+    Program p = lower_and_plan(g, 16, find_target("host"));
+    CHECK(p.shares_storage_with.empty());
+  }
+}
