@@ -367,9 +367,9 @@ OpDef conv_def(const std::string &domain, const std::string &op) {
         .f(act_a)
         .f(act_b);
     // Its pointwise path reads each tile's input before writing the tile's
-    // outputs, which land over inputs already read when there are no more
-    // outputs than inputs per pixel: it can run in place.
-    if (sconv && geo.method == kPointwise && geo.n == 1 && geo.groups == 1 && geo.mg <= geo.cg) call.in_place(&x);
+    // outputs: output channel m of those pixels lands over input channel m
+    // (already read), or past the input. So it can run in place.
+    if (sconv && geo.method == kPointwise && geo.n == 1 && geo.groups == 1) call.in_place(&x);
   };
   // Constant float weights of a conv the GEMM kernels run are stored packed
   // for their micro-kernel: conv_mr16 for aotc_conv_cv_f32, else conv_mr4.

@@ -76,86 +76,141 @@ void plan_memory(Program &program) {
   }
   program.steps = std::move(steps);
 
+  // The arena buffers for an alias grouping: one per group of arena values
+  // (first to last step touching a member; graph inputs and outputs in the
+  // arena from the start / to the end), one per scratch argument.
+  struct Buffers {
+    std::vector<BufferRequest> requests;
+    std::map<const Value *, size_t> request_of_group;
+    std::vector<size_t> scratch_requests;  ///< per Scratch argument, in step order
+  };
+  auto needs_arena = [&](AliasGroups &g, const Value *v) {
+    return !v->is_constant() && !fixed.count(v) && !group_output.count(g.find(v));
+  };
+  auto buffers_for = [&](AliasGroups &g) {
+    Buffers b;
+    auto request_for = [&](const Value *v, int step) {
+      auto [it, fresh] = b.request_of_group.emplace(g.find(v), b.requests.size());
+      if (fresh) b.requests.push_back({0, step, step});
+      BufferRequest &r = b.requests[it->second];
+      r.size = std::max(r.size, v->byte_size());
+      r.first_use = std::min(r.first_use, step);
+      r.last_use = std::max(r.last_use, step);
+    };
+    for (size_t s = 0; s < program.steps.size(); ++s)
+      for (const KernelArg &arg : program.steps[s].call.args) {
+        if (arg.kind == KernelArg::Kind::Tensor && arg.value && needs_arena(g, arg.value))
+          request_for(arg.value, static_cast<int>(s));
+        if (arg.kind == KernelArg::Kind::Scratch) {
+          b.scratch_requests.push_back(b.requests.size());
+          b.requests.push_back({arg.scratch_bytes, static_cast<int>(s), static_cast<int>(s)});
+        }
+      }
+    if (io_in_arena) {
+      // The caller writes the inputs before the first step and reads the
+      // outputs after the last, whether or not a step touches them.
+      const int end = std::max(0, static_cast<int>(program.steps.size()) - 1);
+      for (const Value *in : graph.inputs) request_for(in, 0);
+      for (const Value *out : graph.outputs) request_for(out, end);
+    }
+    return b;
+  };
+
   // In-place steps: the output takes over the storage of an input that dies
   // there (the kernel allows it, KernelCall::in_place), unless that input
-  // holds a graph input or output, which live beyond the step.
-  std::map<const Value *, int> last_use;  // group root -> last step touching a member
-  for (size_t s = 0; s < program.steps.size(); ++s)
-    for (const KernelArg &arg : program.steps[s].call.args)
-      if (arg.kind == KernelArg::Kind::Tensor && arg.value) last_use[groups.find(arg.value)] = static_cast<int>(s);
-  std::set<const Value *> io_groups;
-  for (const Value *v : graph.inputs) io_groups.insert(groups.find(v));
-  for (const Value *v : graph.outputs) io_groups.insert(groups.find(v));
-  for (size_t s = 0; s < program.steps.size(); ++s) {
-    const KernelCall &call = program.steps[s].call;
-    const Value *in = call.in_place_input, *out = nullptr;
-    if (!in) continue;
-    for (const KernelArg &arg : call.args)
-      if (arg.kind == KernelArg::Kind::Tensor && arg.writes) out = arg.value;
-    if (!out || !is_arena(in) || !is_arena(out) || out->byte_size() > in->byte_size()) continue;
-    const Value *in_root = groups.find(in), *out_root = groups.find(out);
-    if (in_root == out_root || io_groups.count(in_root) || group_output.count(in_root) || group_output.count(out_root) ||
-        last_use[in_root] != static_cast<int>(s))
-      continue;
-    const int out_last = last_use[out_root];
-    const bool out_has_io = io_groups.count(out_root) > 0;
+  // holds a graph input or output, which live beyond the step. Sharing can
+  // also cost RAM (one buffer as large as its largest member, live as long as
+  // all of them), so plans are made without it, sharing only where the output
+  // is no larger than the input, where it is no larger than the input's whole
+  // buffer, and with steps enabled one by one where that shrinks the plan; the
+  // smallest plan wins. `enabled` (per step; null: all) limits the steps.
+  auto in_place_joins = [&](AliasGroups g, bool up_to_buffer, const std::vector<char> *enabled) {
+    std::map<const Value *, int> last_use;        // group root -> last step touching a member
+    std::map<const Value *, size_t> group_bytes;  // group root -> largest member
+    for (size_t s = 0; s < program.steps.size(); ++s)
+      for (const KernelArg &arg : program.steps[s].call.args)
+        if (arg.kind == KernelArg::Kind::Tensor && arg.value) {
+          const Value *root = g.find(arg.value);
+          last_use[root] = static_cast<int>(s);
+          group_bytes[root] = std::max(group_bytes[root], arg.value->byte_size());
+        }
+    std::set<const Value *> io_groups;
+    for (const Value *v : graph.inputs) io_groups.insert(g.find(v));
+    for (const Value *v : graph.outputs) io_groups.insert(g.find(v));
+    std::vector<std::pair<const Value *, const Value *>> joins;  // (output, input)
+    for (size_t s = 0; s < program.steps.size(); ++s) {
+      const KernelCall &call = program.steps[s].call;
+      const Value *in = call.in_place_input, *out = nullptr;
+      if (!in || (enabled && !(*enabled)[s])) continue;
+      for (const KernelArg &arg : call.args)
+        if (arg.kind == KernelArg::Kind::Tensor && arg.writes) out = arg.value;
+      if (!out || !needs_arena(g, in) || !needs_arena(g, out)) continue;
+      const Value *in_root = g.find(in), *out_root = g.find(out);
+      const size_t room = up_to_buffer ? group_bytes[in_root] : in->byte_size();
+      if (in_root == out_root || io_groups.count(in_root) || last_use[in_root] != static_cast<int>(s) ||
+          group_bytes[out_root] > room)
+        continue;
+      const int out_last = last_use[out_root];
+      const bool out_has_io = io_groups.count(out_root) > 0;
+      const size_t bytes = std::max(group_bytes[out_root], group_bytes[in_root]);
+      g.join(out, in);
+      last_use[g.find(in)] = out_last;
+      group_bytes[g.find(in)] = bytes;
+      if (out_has_io) io_groups.insert(g.find(in));
+      joins.emplace_back(out, in);
+    }
+    return joins;
+  };
+  auto plan_total = [&](const std::vector<std::pair<const Value *, const Value *>> &joins) {
+    AliasGroups g = groups;
+    for (auto &[out, in] : joins) g.join(out, in);
+    return plan_best_greedy(buffers_for(g).requests, program.arena_alignment).total;
+  };
+  std::vector<std::pair<const Value *, const Value *>> best_joins;
+  size_t best_total = plan_total(best_joins);
+  auto consider = [&](const std::vector<std::pair<const Value *, const Value *>> &joins) {
+    const size_t total = plan_total(joins);
+    if (total < best_total) best_total = total, best_joins = joins;
+    return total;
+  };
+  if (!in_place_joins(groups, true, nullptr).empty()) {
+    consider(in_place_joins(groups, false, nullptr));
+    consider(in_place_joins(groups, true, nullptr));
+    // One step at a time, kept where the plan does not grow.
+    std::vector<char> enabled(program.steps.size(), 0);
+    size_t current = plan_total({});
+    for (size_t s = 0; s < program.steps.size(); ++s) {
+      if (!program.steps[s].call.in_place_input) continue;
+      enabled[s] = 1;
+      const size_t total = consider(in_place_joins(groups, true, &enabled));
+      if (total <= current) current = total;
+      else enabled[s] = 0;
+    }
+  }
+  for (auto &[out, in] : best_joins) {
     groups.join(out, in);
-    last_use[groups.find(in)] = out_last;
-    if (out_has_io) io_groups.insert(groups.find(in));
     program.shares_storage_with[out] = in;
   }
 
-  // Collect storage and lifetimes. Scratch arguments are buffers of their own.
-  std::map<const Value *, size_t> request_of_group;
-  std::vector<BufferRequest> requests;
+  // Storage of constants and of graph inputs and outputs outside the arena.
   std::vector<KernelArg *> scratch_args;
-  std::vector<size_t> scratch_requests;
-  // The buffer of v's alias group, made live at `step`.
-  auto request_for = [&](const Value *v, int step) -> BufferRequest & {
-    auto [it, fresh] = request_of_group.emplace(groups.find(v), requests.size());
-    if (fresh) requests.push_back({0, step, step});
-    BufferRequest &r = requests[it->second];
-    r.size = std::max(r.size, v->byte_size());
-    r.first_use = std::min(r.first_use, step);
-    r.last_use = std::max(r.last_use, step);
-    return r;
-  };
-  auto touch = [&](const Value *v, int step) {
-    if (v->is_constant()) {
-      if (!program.storage.count(v)) {
-        program.storage[v] = {Storage::Kind::Constant, 0, 0};
-        program.constants.push_back(v);
-      }
-      return;
-    }
-    if (fixed.count(v)) {
-      program.storage[v] = fixed[v];
-      return;
-    }
-    const Value *root = groups.find(v);
-    if (group_output.count(root)) {
-      program.storage[v] = fixed[group_output[root]];
-      return;
-    }
-    request_for(v, step);
-  };
-  for (size_t s = 0; s < program.steps.size(); ++s) {
-    for (KernelArg &arg : program.steps[s].call.args) {
-      if (arg.kind == KernelArg::Kind::Tensor) touch(arg.value, static_cast<int>(s));
-      if (arg.kind == KernelArg::Kind::Scratch) {
-        scratch_args.push_back(&arg);
-        scratch_requests.push_back(requests.size());
-        requests.push_back({arg.scratch_bytes, static_cast<int>(s), static_cast<int>(s)});
+  for (auto &step : program.steps)
+    for (KernelArg &arg : step.call.args) {
+      if (arg.kind == KernelArg::Kind::Scratch) scratch_args.push_back(&arg);
+      if (arg.kind != KernelArg::Kind::Tensor || !arg.value) continue;
+      const Value *v = arg.value;
+      if (v->is_constant()) {
+        if (!program.storage.count(v)) {
+          program.storage[v] = {Storage::Kind::Constant, 0, 0};
+          program.constants.push_back(v);
+        }
+      } else if (fixed.count(v)) {
+        program.storage[v] = fixed[v];
+      } else if (group_output.count(groups.find(v))) {
+        program.storage[v] = fixed[group_output[groups.find(v)]];
       }
     }
-  }
-  if (io_in_arena) {
-    // The caller writes the inputs before the first step and reads the
-    // outputs after the last, whether or not a step touches them.
-    const int end = std::max(0, static_cast<int>(program.steps.size()) - 1);
-    for (const Value *in : graph.inputs) request_for(in, 0);
-    for (const Value *out : graph.outputs) request_for(out, end);
-  } else {
+  if (!io_in_arena) {
     // Graph outputs anchoring an alias group are written through another member.
     for (auto &[root, out] : group_output) program.storage[out] = fixed[out];
     // Every graph output must be written by some step (an empty one needs no writer).
@@ -167,6 +222,10 @@ void plan_memory(Program &program) {
     }
   }
 
+  Buffers buffers = buffers_for(groups);
+  std::vector<BufferRequest> &requests = buffers.requests;
+  std::map<const Value *, size_t> &request_of_group = buffers.request_of_group;
+  std::vector<size_t> &scratch_requests = buffers.scratch_requests;
   MemoryPlan plan = plan_best_greedy(requests, program.arena_alignment);
   // Assign arena offsets to every member of each group.
   auto place = [&](const Value *v) {

@@ -1049,7 +1049,9 @@ static AOTC_UNUSED void aotc_sconv_banded_f32(const float *xg, const float *wg, 
  * One group of a pointwise conv (K input channels, Mg outputs, P pixels):
  * each tile of 4 pixels (then each last pixel) is copied into buf (K x 4
  * floats, then K tap offsets) before any output of it is written, so the conv
- * may run in place (y == x, Mg <= K, one group, one batch: ops/conv.cpp).
+ * may run in place (y == x, one group, one batch: ops/conv.cpp): output
+ * channel m of the tile overwrites input channel m of the same pixels, or
+ * lands past the input.
  */
 static AOTC_UNUSED void aotc_sconv_pointwise_f32(const float *xg, const float *wg, const float *bg, float *yg,
                                                  float *buf, int32_t K, int32_t Mg, int32_t P,

@@ -109,9 +109,10 @@ static void check(int32_t N, int32_t G, int32_t Cg, int32_t Mg, int32_t IH, int3
                                                   act_kind, act_a, act_b));
   RUN("aotc_conv_cv_f32", aotc_conv_cv_f32(x, w16, use_bias ? b : NULL, y, scratch, &p.geo, p.koff, act_kind, act_a,
                                            act_b));
-  if (p.geo.method == AOTC_CONV_POINTWISE && N == 1 && G == 1 && Mg <= Cg) {
-    /* aotc_sconv_f32 in place, as the planner runs it when the input dies there (ops/conv.cpp). */
-    float *xy = alloc_floats(nx);
+  if (p.geo.method == AOTC_CONV_POINTWISE && N == 1 && G == 1) {
+    /* aotc_sconv_f32 in place, as the planner runs it when the input dies there (ops/conv.cpp);
+       the shared buffer has room for the larger of input and output. */
+    float *xy = alloc_floats(nx > ny ? nx : ny);
     memcpy(xy, x, nx * sizeof(float));
     for (i = 0; i < ns; ++i) scratch[i] = 1e30f;
     aotc_sconv_f32(xy, NULL, w4, use_bias ? b : NULL, xy, scratch, &p.geo, p.koff, act_kind, act_a, act_b);
@@ -149,11 +150,12 @@ int main(void) {
     }
   }
   check(1, 1, 3, 16, 32, 32, 7, 7, 2, 2, 1, 1, 3, 3, 3, 3, 1, 1); /* a stem */
-  /* Pointwise convs that aotc_sconv_f32 may run in place (outputs <= inputs per pixel), ragged pixel counts. */
+  /* Pointwise convs aotc_sconv_f32 runs in place: fewer, as many and more outputs, ragged pixel counts. */
   for (act = 0; act <= 3; ++act) {
     check(1, 1, 64, 64, 25, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, act);
     check(1, 1, 40, 24, 7, 3, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, act & 1, act);
     check(1, 1, 9, 5, 1, 2, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, act);
+    check(1, 1, 16, 32, 6, 6, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, act);
   }
   check(2, 2, 9, 17, 8, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, 2);  /* batch, groups, odd channels */
   /* Random geometries. */
