@@ -1102,10 +1102,12 @@ AOTC_KERNEL void aotc_sconv_f32(const float *x, const float *w, const float *wpa
   act_s.kind = act_kind;
   act_s.a = act_a;
   act_s.b = act_b;
-  tl = aotc_sconv_tiles(OD, OH, OW, Hph, Wph, 0);
+  /* Pointwise: one row of P pixels read from the input itself; else the phases. */
+  tl = method == AOTC_CONV_POINTWISE ? aotc_sconv_tiles(1, 1, P, 1, P, 1)
+                                         : aotc_sconv_tiles(OD, OH, OW, Hph, Wph, 0);
   for (n = 0; n < N; ++n)
     for (gi = 0; gi < G; ++gi) {
-      const float *xg = x + ((ptrdiff_t)n * G + gi) * Cg * ID * IH * IW;
+      const float *xg = x + ((ptrdiff_t)n * G + gi) * Cg * ID * IH * IW, *b = buf;
       const float *wg = wpacked ? wpacked + gi * packed_group : wp;
       const float *bg = bias ? bias + (ptrdiff_t)gi * Mg : NULL;
       float *yg = y + ((ptrdiff_t)n * G + gi) * Mg * P;
@@ -1114,19 +1116,31 @@ AOTC_KERNEL void aotc_sconv_f32(const float *x, const float *w, const float *wpa
         aotc_sconv_banded_f32(xg, wg, bg, yg, buf, geo, koff, act);
         continue;
       }
-      if (method == AOTC_CONV_POINTWISE) {
+      if (method == AOTC_CONV_POINTWISE && (const float *)y == x) { /* in place (ops/conv.cpp) */
         aotc_sconv_pointwise_f32(xg, wg, bg, yg, buf, K, Mg, P, act);
         continue;
       }
-      for (c = 0; c < Cg; ++c)
-        aotc_conv_phase_copy_f32(xg + (ptrdiff_t)c * ID * IH * IW, buf + c * chan, geo, Dph, Hph, Wph);
-      for (i = 0; i < AOTC_CONV_NR_MAX; ++i) buf[Cg * chan + i] = 0.0f; /* read past the end by the last tile */
+      if (method != AOTC_CONV_POINTWISE) {
+        for (c = 0; c < Cg; ++c)
+          aotc_conv_phase_copy_f32(xg + (ptrdiff_t)c * ID * IH * IW, buf + c * chan, geo, Dph, Hph, Wph);
+        for (i = 0; i < AOTC_CONV_NR_MAX; ++i) buf[Cg * chan + i] = 0.0f; /* read past the end by the last tile */
+      } else if (P < 4) {
+        for (i = 0; i < P; ++i)
+          for (m = 0; m < Mg; m += AOTC_CONV_MR) {
+            const int32_t mr = Mg - m < AOTC_CONV_MR ? Mg - m : AOTC_CONV_MR;
+            aotc_sconv_4x1(K, wg + (ptrdiff_t)m * K, xg + i, koff, bg ? bg + m : NULL, mr, yg + (ptrdiff_t)m * P + i,
+                           P, act);
+          }
+        continue;
+      } else {
+        b = xg; /* pointwise, not in place: tiles read the input where it is */
+      }
       aotc_sconv_walk_start(&it);
       while (aotc_sconv_walk_next(&tl, &it))
         for (m = 0; m < Mg; m += AOTC_CONV_MR) {
           const int32_t mr = Mg - m < AOTC_CONV_MR ? Mg - m : AOTC_CONV_MR;
-          aotc_sconv_4x4(K, wg + (ptrdiff_t)m * K, buf + it.q, koff, bg ? bg + m : NULL, mr, yg + (ptrdiff_t)m * P,
-                         P, &it, act);
+          aotc_sconv_4x4(K, wg + (ptrdiff_t)m * K, b + it.q, koff, bg ? bg + m : NULL, mr, yg + (ptrdiff_t)m * P, P,
+                         &it, act);
         }
     }
 }
