@@ -7,7 +7,9 @@
 // Alias steps (Reshape and friends) are resolved here: when both sides would
 // live in the arena, or the output is a graph output that can take over the
 // input's whole alias group, they share storage and the step disappears;
-// otherwise the step becomes a copy.
+// otherwise the step becomes a copy. Kernels that may run in place
+// (KernelCall::in_place) share their input's storage where that makes the
+// plan smaller.
 #include <fmt/format.h>
 
 #include <algorithm>
