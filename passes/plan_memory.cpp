@@ -169,18 +169,20 @@ void plan_memory(Program &program) {
     return plan_best_greedy(buffers_for(g).requests, program.arena_alignment).total;
   };
   std::vector<std::pair<const Value *, const Value *>> best_joins;
-  size_t best_total = plan_total(best_joins);
+  const size_t unshared_total = plan_total(best_joins);
+  size_t best_total = unshared_total;
   auto consider = [&](const std::vector<std::pair<const Value *, const Value *>> &joins) {
     const size_t total = plan_total(joins);
     if (total < best_total) best_total = total, best_joins = joins;
     return total;
   };
-  if (!in_place_joins(groups, true, nullptr).empty()) {
+  const std::vector<std::pair<const Value *, const Value *>> loose = in_place_joins(groups, true, nullptr);
+  if (!loose.empty()) {
     consider(in_place_joins(groups, false, nullptr));
-    consider(in_place_joins(groups, true, nullptr));
+    consider(loose);
     // One step at a time, kept where the plan does not grow.
     std::vector<char> enabled(program.steps.size(), 0);
-    size_t current = plan_total({});
+    size_t current = unshared_total;
     for (size_t s = 0; s < program.steps.size(); ++s) {
       if (!program.steps[s].call.in_place_input) continue;
       enabled[s] = 1;

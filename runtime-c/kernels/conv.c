@@ -369,12 +369,9 @@ AOTC_KERNEL void aotc_conv_f32(const float *x, const float *w, const float *wpac
   float *wp = (float *)scratch;
   float *buf = wpacked ? wp : wp + (ptrdiff_t)(Mg + AOTC_CONV_MR) * K;
   aotc_conv_act act_s;
-  const aotc_conv_act *act = act_kind ? &act_s : NULL;
+  const aotc_conv_act *act = aotc_conv_act_init(&act_s, act_kind, act_a, act_b);
   const ptrdiff_t packed_group = (ptrdiff_t)(Mg + AOTC_CONV_MR - 1) / AOTC_CONV_MR * AOTC_CONV_MR * K;
   int32_t n, gi, c, i;
-  act_s.kind = act_kind;
-  act_s.a = act_a;
-  act_s.b = act_b;
   for (n = 0; n < N; ++n)
     for (gi = 0; gi < G; ++gi) {
       const float *xg = x + ((ptrdiff_t)n * G + gi) * Cg * ID * IH * IW;
@@ -590,11 +587,8 @@ AOTC_KERNEL void aotc_conv_cv_f32(const float *x, const float *wpacked, const fl
   const ptrdiff_t wstride = (ptrdiff_t)K * AOTC_CONV_CV_MR; /* floats per packed block */
   float *buf = (float *)scratch;
   aotc_conv_act act_s;
-  const aotc_conv_act *act = act_kind ? &act_s : NULL;
+  const aotc_conv_act *act = aotc_conv_act_init(&act_s, act_kind, act_a, act_b);
   int32_t n, gi, c, m, p, j;
-  act_s.kind = act_kind;
-  act_s.a = act_a;
-  act_s.b = act_b;
   for (n = 0; n < N; ++n)
     for (gi = 0; gi < G; ++gi) {
       const float *xg = x + ((ptrdiff_t)n * G + gi) * Cg * ID * IH * IW;
@@ -1095,13 +1089,10 @@ AOTC_KERNEL void aotc_sconv_f32(const float *x, const float *w, const float *wpa
   float *wp = (float *)scratch;
   float *buf = wpacked ? wp : wp + (ptrdiff_t)(Mg + AOTC_CONV_MR) * K;
   aotc_conv_act act_s;
-  const aotc_conv_act *act = act_kind ? &act_s : NULL;
+  const aotc_conv_act *act = aotc_conv_act_init(&act_s, act_kind, act_a, act_b);
   aotc_sconv_tiling tl;
   aotc_sconv_walk it;
   int32_t n, gi, c, i, m;
-  act_s.kind = act_kind;
-  act_s.a = act_a;
-  act_s.b = act_b;
   /* Pointwise: one row of P pixels read from the input itself; else the phases. */
   tl = method == AOTC_CONV_POINTWISE ? aotc_sconv_tiles(1, 1, P, 1, P, 1)
                                          : aotc_sconv_tiles(OD, OH, OW, Hph, Wph, 0);
@@ -1163,12 +1154,9 @@ AOTC_KERNEL void aotc_sconv_depthwise_f32(const float *x, const float *w, const 
   const int32_t o7 = T == 9 ? koff[7] : 0, o8 = T == 9 ? koff[8] : 0;
   float *xp = (float *)scratch;
   aotc_conv_act act_s;
-  const aotc_conv_act *act = act_kind ? &act_s : NULL;
+  const aotc_conv_act *act = aotc_conv_act_init(&act_s, act_kind, act_a, act_b);
   aotc_sconv_walk it;
   int32_t n, gi, mm, i, t;
-  act_s.kind = act_kind;
-  act_s.a = act_a;
-  act_s.b = act_b;
   for (i = 0; i < 32; ++i) xp[chan + i] = 0.0f;
   for (n = 0; n < N; ++n)
     for (gi = 0; gi < G; ++gi) {

@@ -90,6 +90,14 @@ typedef struct aotc_conv_act_s {
 #define AOTC_CONV_ACT_HARDSWISH 2
 #define AOTC_CONV_ACT_SILU 3
 
+/* The activation a kernel was called with (kind, a, b), filled into *s; NULL for none. */
+static AOTC_UNUSED const aotc_conv_act *aotc_conv_act_init(aotc_conv_act *s, int32_t kind, float a, float b) {
+  s->kind = kind;
+  s->a = a;
+  s->b = b;
+  return kind ? s : NULL;
+}
+
 static AOTC_UNUSED float aotc_conv_activate(float v, const aotc_conv_act *act) {
   float t;
   if (!act) return v;

@@ -373,11 +373,8 @@ AOTC_KERNEL void aotc_conv_depthwise_f32(const float *x, const float *w, const f
   const int32_t k3p1 = KH == 3 && KW == 3 && DH == 1 && DW == 1 && PH == 1 && PW == 1;
   float *buf = (float *)scratch;
   aotc_conv_act act_s;
-  const aotc_conv_act *act = act_kind ? &act_s : NULL;
+  const aotc_conv_act *act = aotc_conv_act_init(&act_s, act_kind, act_a, act_b);
   (void)koff;
-  act_s.kind = act_kind;
-  act_s.a = act_a;
-  act_s.b = act_b;
   if (N <= 0 || G <= 0 || Mg <= 0 || OH <= 0 || OW <= 0) return;
   if (k3p1 && SH == 1 && SW == 1 && OH == IH && OW == IW)
     aotc_conv_dw_flat_f32(x, w, bias, y, buf, N, G, Mg, IH, IW, OH, OW, 0, act);

@@ -17,14 +17,7 @@
 #include "conv.c"
 #include "conv_depthwise.c"
 #include "conv_plan.h"
-
-static uint32_t rng_state = 12345u;
-static uint32_t rng(void) {
-  rng_state = rng_state * 1664525u + 1013904223u;
-  return rng_state >> 8;
-}
-static int32_t rnd(int32_t lo, int32_t hi) { return lo + (int32_t)(rng() % (uint32_t)(hi - lo + 1)); }
-static float rndf(void) { return (float)(rng() % 20001u) / 10000.0f - 1.0f; }
+#include "kernel_test.h"
 
 /* The scratch floats ops/conv.cpp reserves for aotc_conv_depthwise_f32 (keep in step). */
 static size_t dw_scratch_floats(const aotc_conv_params *geo) {
@@ -34,21 +27,6 @@ static size_t dw_scratch_floats(const aotc_conv_params *geo) {
   const size_t flat = (size_t)(IH + 2) * IW + 2 * (size_t)OH * OW + IW + 96;
   const size_t padded = (size_t)SH * SW * Hph * Wph + (size_t)OH * Wph + (size_t)KH * KW + 384;
   return flat > padded ? flat : padded;
-}
-
-static int failures = 0, cases = 0;
-
-static void compare(const char *kernel, const float *y, const float *ref, size_t ny, int32_t KH, int32_t KW,
-                    const char *desc) {
-  size_t i;
-  for (i = 0; i < ny; ++i) {
-    const float d = y[i] - ref[i], tol = 1e-4f * (float)(KH * KW) + 1e-4f * (ref[i] < 0 ? -ref[i] : ref[i]);
-    if (!(d <= tol && -d <= tol)) {
-      if (++failures <= 10)
-        fprintf(stderr, "MISMATCH %s %s: out %d got %g want %g\n", kernel, desc, (int)i, (double)y[i], (double)ref[i]);
-      return;
-    }
-  }
 }
 
 /* One conv; N, G, Mg, input IH x IW, kernel, strides, dilations, begin pads PH/PW, end pads EH/EW. */
@@ -106,7 +84,7 @@ static void check(int32_t N, int32_t G, int32_t Mg, int32_t IH, int32_t IW, int3
           (int)EW, use_bias, (int)act_kind);
   aotc_conv_depthwise_f32(x, w, use_bias ? b : NULL, y, scratch, &geo, NULL, act_kind, act_a, act_b);
   ++cases;
-  compare("aotc_conv_depthwise_f32", y, ref, ny, KH, KW, desc);
+  compare("aotc_conv_depthwise_f32", y, ref, ny, 1e-4f * (float)(KH * KW), desc);
   /* aotc_sconv_depthwise_f32 (cores without float SIMD), and in place when ops/conv.cpp allows it. */
   {
     const conv_test_plan sp = conv_test_plan_band(N, G, 1, Mg, IH, IW, KH, KW, SH, SW, DH, DW, PH, PW, EH, EW, 0);
@@ -114,13 +92,13 @@ static void check(int32_t N, int32_t G, int32_t Mg, int32_t IH, int32_t IW, int3
     for (i = 0; i < ny; ++i) y[i] = 1e30f;
     aotc_sconv_depthwise_f32(x, w, use_bias ? b : NULL, y, ss, &sp.geo, sp.koff, act_kind, act_a, act_b);
     ++cases;
-    compare("aotc_sconv_depthwise_f32", y, ref, ny, KH, KW, desc);
+    compare("aotc_sconv_depthwise_f32", y, ref, ny, 1e-4f * (float)(KH * KW), desc);
     if (Mg == 1 && OH * OW <= IH * IW) {
       xy = (float *)malloc(nx * sizeof(float));
       memcpy(xy, x, nx * sizeof(float));
       aotc_sconv_depthwise_f32(xy, w, use_bias ? b : NULL, xy, ss, &sp.geo, sp.koff, act_kind, act_a, act_b);
       ++cases;
-      compare("aotc_sconv_depthwise_f32 (in place)", xy, ref, ny, KH, KW, desc);
+      compare("aotc_sconv_depthwise_f32 (in place)", xy, ref, ny, 1e-4f * (float)(KH * KW), desc);
       free(xy);
     }
     free(ss);
@@ -136,6 +114,7 @@ static void check(int32_t N, int32_t G, int32_t Mg, int32_t IH, int32_t IW, int3
 
 int main(void) {
   int32_t k, s, size, it, act;
+  rng_state = 12345u;
   /* Real-world shapes: "same" k x k convs, strides 1 and 2, the usual plane sizes, every activation. */
   for (k = 3; k <= 7; k += 2)
     for (s = 1; s <= 2; ++s)
