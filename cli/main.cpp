@@ -114,6 +114,11 @@ int main(int argc, char **argv) {
   app.add_option("--target", options.target,
                  "what to compile for: generic, host (default), cortex-m0, cortex-m4, cortex-m7, cortex-m33, "
                  "cortex-m55 (--list-targets describes them)");
+  app.add_option("--max-scratch", options.max_scratch,
+                 "BYTES: the most scratch a conv kernel may take for its copy of the input, at least one row of "
+                 "it (on Cortex-M targets, whose conv kernels copy their input a band of rows at a time; default "
+                 "there 8192; 0: no cap). --report shows each kernel's scratch")
+      ->check(CLI::Range(size_t{0}, size_t{1} << 40));
   std::string io = "arena", verify_io = "arena";
   const char *io_help =
       "where graph inputs and outputs live: arena (default: in the memory plan, sharing space with "
@@ -147,6 +152,8 @@ int main(int argc, char **argv) {
   verify->add_option("--keep", vopts.work_dir, "build in this directory and keep it");
   verify->add_option("--target", verify_compile.target, "what to compile for (default host); the C runs on this machine");
   verify->add_option("--io", verify_io, io_help)->check(CLI::IsMember({"arena", "separate"}));
+  verify->add_option("--max-scratch", verify_compile.max_scratch, "BYTES: as for compiling")
+      ->check(CLI::Range(size_t{0}, size_t{1} << 40));
   verify->add_flag("--allow-newer-opset", verify_compile.import.allow_newer_opset,
                    "compile a model that imports a newer opset than aotc knows, as the newest it knows (warns)");
   options.import.warn = verify_compile.import.warn = warn;

@@ -136,7 +136,9 @@ std::string memory_svg(const MemoryReport &r) {
     s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"><title>{} ({}{}): {} at "
                      "offset {}, steps {}..{}</title></rect>\n",
                      num(x), num(y), num(w), num(h), kind_color(t.kind, index++), xml_text(t.name), t.kind,
-                     aliases.empty() ? "" : "; shares storage with" + aliases.substr(1), bytes_text(t.bytes), t.offset,
+                     (aliases.empty() ? "" : "; shares storage with" + aliases.substr(1)) +
+                         (t.in_place_of.empty() ? "" : "; written in place over " + xml_text(t.in_place_of)),
+                     bytes_text(t.bytes), t.offset,
                      t.first_use, t.last_use);
   }
   s += "</g>\n";

@@ -20,7 +20,8 @@ using Json = nlohmann::ordered_json;
 
 std::string op_name(const Node &n) { return n.domain.empty() ? n.op : n.domain + "." + n.op; }
 
-// Union-find over Program::shares_storage_with: one report tensor per group.
+// Union-find over Program::shares_storage_with, in-place steps left out: one
+// report tensor per alias group.
 struct AliasGroups {
   std::map<const Value *, const Value *> parent;
   const Value *find(const Value *v) {
@@ -88,7 +89,8 @@ MemoryReport make_report(const Program &program, const ReportSource &source) {
   r.arena_alignment = program.arena_alignment;
 
   AliasGroups groups;
-  for (auto &[v, shared] : program.shares_storage_with) groups.parent[v] = shared;
+  for (auto &[v, shared] : program.shares_storage_with)
+    if (!program.in_place_of.count(v)) groups.parent[v] = shared;
   std::set<const Value *> outputs(graph.outputs.begin(), graph.outputs.end());
 
   std::map<const Value *, size_t> tensor_of_group;
@@ -128,6 +130,11 @@ MemoryReport make_report(const Program &program, const ReportSource &source) {
         t.in_arena = storage.kind == Storage::Kind::Arena;
         t.offset = t.in_arena ? storage.offset : 0;
         t.first_use = s;
+        // (An in-place output is written first, so it starts its alias group;
+        // its input was used before, so it has a report tensor.)
+        auto in_place = program.in_place_of.find(v);
+        if (in_place != program.in_place_of.end() && tensor_of_group.count(groups.find(in_place->second)))
+          t.in_place_of = r.tensors[tensor_of_group.at(groups.find(in_place->second))].name;
         r.tensors.push_back(t);
       }
       ReportTensor &t = r.tensors[it->second];
@@ -179,9 +186,16 @@ MemoryReport make_report(const Program &program, const ReportSource &source) {
   }
   // The peak step: most aligned arena bytes live (planner::live_peak's count).
   std::vector<size_t> live(program.steps.size(), 0);
-  for (const ReportTensor &t : r.tensors)
+  std::map<std::string, size_t> bytes_of;
+  for (const ReportTensor &t : r.tensors) {
+    bytes_of[t.name] = t.bytes;
     if (t.in_arena)
       for (size_t s = t.first_use; s <= t.last_use; ++s) live[s] += align_up(t.bytes, program.arena_alignment);
+  }
+  // A tensor written in place shares its first step's storage with the one it overwrites.
+  for (const ReportTensor &t : r.tensors)
+    if (t.in_arena && !t.in_place_of.empty())
+      live[t.first_use] -= align_up(std::min(t.bytes, bytes_of.at(t.in_place_of)), program.arena_alignment);
   for (size_t s = 0; s < live.size(); ++s)
     if (live[s] > r.peak_live_bytes) r.peak_live_bytes = live[s], r.peak_step = s;
   return r;
@@ -212,6 +226,7 @@ std::string report_json(const MemoryReport &r) {
     j["first_use"] = t.first_use;
     j["last_use"] = t.last_use;
     if (!t.aliases.empty()) j["aliases"] = t.aliases;
+    if (!t.in_place_of.empty()) j["in_place_of"] = t.in_place_of;
     tensors.push_back(std::move(j));
   }
   top["tensors"] = std::move(tensors);

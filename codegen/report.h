@@ -54,6 +54,9 @@ struct ReportTensor {
   bool in_arena = false;
   size_t offset = 0;  ///< arena offset, if in_arena
   size_t first_use = 0, last_use = 0;
+  /// The tensor an in-place step wrote this one over (same offset; the two
+  /// are both live at that one step), or "".
+  std::string in_place_of;
 };
 
 struct ReportOp {

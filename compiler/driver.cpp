@@ -66,17 +66,24 @@ std::string shell_quote(const std::string &s) {
 
 }  // namespace
 
+Target compile_target(const CompileOptions &options) {
+  Target target = find_target(options.target);
+  if (options.max_scratch) target.max_conv_scratch_bytes = *options.max_scratch;
+  return target;
+}
+
 std::unique_ptr<Graph> load_and_optimize(const std::string &model_path, const CompileOptions &options,
                                          const PipelineObserver &after_step) {
+  const Target target = compile_target(options);
   return with_file_context(model_path, [&] {
     std::unique_ptr<Graph> graph = import_onnx(model_path, options.import);
-    run_graph_pipeline(*graph, find_target(options.target), after_step);
+    run_graph_pipeline(*graph, target, after_step);
     return graph;
   });
 }
 
 Compilation compile_model(const std::string &model_path, const CompileOptions &options) {
-  find_target(options.target);  // an unknown --target is an error before any work
+  const Target target = compile_target(options);  // an unknown --target is an error before any work
   Compilation c;
   // The naive peak is the graph's as imported with static shapes and constants
   // folded, before any fusion: what a compiler without aotc's passes would run.
@@ -86,7 +93,7 @@ Compilation compile_model(const std::string &model_path, const CompileOptions &o
   };
   c.graph = load_and_optimize(model_path, options, options.report ? measure_naive : nullptr);
   with_file_context(model_path, [&] {
-    c.program = lower_and_plan(*c.graph, options.arena_alignment, find_target(options.target), options.io);
+    c.program = lower_and_plan(*c.graph, options.arena_alignment, target, options.io);
     EmitOptions emit;
     emit.name = options.name;
     emit.source_file = fs::path(model_path).filename().string();

@@ -24,7 +24,13 @@ struct CompileOptions {
   IoMode io = IoMode::Arena;  ///< --io: graph inputs and outputs in the arena, or separate
   /// --report: also write report.json and memory.svg (codegen/report.h).
   bool report = false;
+  /// --max-scratch: the most scratch a conv kernel may take for its copy of
+  /// the input (Target::max_conv_scratch_bytes; 0: no cap); unset: the target's.
+  std::optional<size_t> max_scratch;
 };
+
+/// The target to compile for: options.target, with the options' overrides.
+Target compile_target(const CompileOptions &options);
 
 struct Compilation {
   std::unique_ptr<Graph> graph;

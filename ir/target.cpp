@@ -111,7 +111,9 @@ std::string target_features(const Target &t) {
   parts.push_back(t.l1d_bytes ? fmt::format("{} KiB L1D", t.l1d_bytes / 1024) : "no data cache");
   if (t.sram_bytes) parts.push_back(fmt::format("~{} KiB SRAM", t.sram_bytes / 1024));
   if (t.max_conv_scratch_bytes)
-    parts.push_back(fmt::format("conv input copies <= {} KiB", t.max_conv_scratch_bytes / 1024));
+    parts.push_back(t.max_conv_scratch_bytes % 1024 == 0
+                        ? fmt::format("conv input copies <= {} KiB", t.max_conv_scratch_bytes / 1024)
+                        : fmt::format("conv input copies <= {} bytes", t.max_conv_scratch_bytes));
   if (t.x86_dispatch) parts.push_back("AVX2/AVX-512 chosen at run time");
   return fmt::format("{}", fmt::join(parts, ", "));
 }

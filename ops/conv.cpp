@@ -366,10 +366,16 @@ OpDef conv_def(const std::string &domain, const std::string &op) {
         .i(act)
         .f(act_a)
         .f(act_b);
-    // Its pointwise path reads each tile's input before writing the tile's
-    // outputs: output channel m of those pixels lands over input channel m
-    // (already read), or past the input. So it can run in place.
-    if (sconv && geo.method == kPointwise && geo.n == 1 && geo.groups == 1) call.in_place(&x);
+    // aotc_sconv_f32 can run in place (one image, one group): its pointwise
+    // path reads each tile's input before writing the tile's outputs (output
+    // channel m of those pixels lands over input channel m, already read, or
+    // past the input); the others copy all their input before writing, or a
+    // band of rows at a time, keeping the rows the next band needs from
+    // being overwritten when the output rows line up with the input rows.
+    const bool rows_line_up = geo.stride[1] == 1 && geo.out[1] == geo.in[1] && geo.out[2] == geo.in[2];
+    if (sconv && geo.n == 1 && geo.groups == 1 &&
+        (geo.method == kPointwise || geo.band == 0 || rows_line_up))
+      call.in_place(&x);
   };
   // Constant float weights of a conv the GEMM kernels run are stored packed
   // for their micro-kernel: conv_mr16 for aotc_conv_cv_f32, else conv_mr4.

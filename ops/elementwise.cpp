@@ -75,7 +75,7 @@ void register_unary(OpRegistry &r, const UnaryOp &u) {
     Value &x = ctx.input(0);
     float alpha = u.attrs.size() > 0 ? ctx.attr_float(u.attrs[0], u.alpha_default) : 0.0f;
     float beta = u.attrs.size() > 1 ? ctx.attr_float(u.attrs[1], u.beta_default) : 0.0f;
-    ctx.call(kernel_for(ctx, u.kernel, x.dtype)).in(&x).out(&ctx.output(0)).i(x.count()).f(alpha).f(beta);
+    ctx.call(kernel_for(ctx, u.kernel, x.dtype)).in(&x).out(&ctx.output(0)).i(x.count()).f(alpha).f(beta).in_place(&x);
   };
   r.add(std::move(def));
 }
@@ -93,7 +93,7 @@ void register_silu(OpRegistry &r) {
   };
   def.lower = [](LowerContext &ctx) {
     Value &x = ctx.input(0);
-    ctx.call(kernel_for(ctx, "silu", x.dtype)).in(&x).out(&ctx.output(0)).i(x.count()).f(0.0f).f(0.0f);
+    ctx.call(kernel_for(ctx, "silu", x.dtype)).in(&x).out(&ctx.output(0)).i(x.count()).f(0.0f).f(0.0f).in_place(&x);
   };
   r.add(std::move(def));
 }
@@ -110,7 +110,7 @@ void register_clip(OpRegistry &r) {
     if (ctx.opset() < 11) {
       float lo = ctx.attr_float("min", -std::numeric_limits<float>::infinity());
       float hi = ctx.attr_float("max", std::numeric_limits<float>::infinity());
-      ctx.call(kernel_for(ctx, "clip", x.dtype)).in(&x).out(&ctx.output(0)).i(x.count()).f(lo).f(hi);
+      ctx.call(kernel_for(ctx, "clip", x.dtype)).in(&x).out(&ctx.output(0)).i(x.count()).f(lo).f(hi).in_place(&x);
       return;
     }
     for (size_t i = 1; i < 3; ++i)

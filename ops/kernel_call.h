@@ -47,13 +47,15 @@ struct KernelCall {
   KernelCall &f(double value);
   KernelCall &ints(const std::vector<int64_t> &values);
   KernelCall &floats(const std::vector<double> &values);
-  /// The kernel may write its output over `input` (a tensor it reads): the
-  /// memory planner lets them share storage when `input` dies at this call.
+  /// The kernel may write its output over `input` (a tensor it reads), the
+  /// output starting at the input's address whatever their sizes: the memory
+  /// planner lets them share storage when `input` dies at this call. Several
+  /// inputs may qualify (Add); the planner takes the first that dies here.
   KernelCall &in_place(const Value *input) {
-    in_place_input = input;
+    in_place_inputs.push_back(input);
     return *this;
   }
-  const Value *in_place_input = nullptr;
+  std::vector<const Value *> in_place_inputs;
   /// A geometry struct (runtime-c/kernels/kernel_params.h), passed by pointer.
   template <typename S>
   KernelCall &params(const S &p) {

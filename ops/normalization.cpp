@@ -74,7 +74,7 @@ void lower_batchnorm(LowerContext &ctx) {
       a[static_cast<size_t>(c)] = s;
       b[static_cast<size_t>(c)] = bias.double_at(c) - mean.double_at(c) * s;
     }
-    ctx.call("aotc_batchnorm_f32").in(&x).out(&y).i(v.n).i(v.c).i(v.inner).floats(a).floats(b);
+    ctx.call("aotc_batchnorm_f32").in(&x).out(&y).i(v.n).i(v.c).i(v.inner).floats(a).floats(b).in_place(&x);
     return;
   }
   ctx.call(kernel_for(ctx, "batchnorm_params", x.dtype))

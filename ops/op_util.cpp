@@ -68,14 +68,22 @@ void lower_broadcast_binary(LowerContext &ctx, const std::string &kernel, Value 
   if (plan.dims.size() > kMaxKernelRank)
     ctx.error(fmt::format("{} dimensions remain after broadcasting; kernels iterate over at most {}",
                           plan.dims.size(), kMaxKernelRank));
-  ctx.call(kernel)
-      .in(&a)
+  KernelCall &call = ctx.call(kernel);
+  call.in(&a)
       .in(&b)
       .out(&y)
       .i(static_cast<int64_t>(plan.dims.size()))
       .ints(plan.dims)
       .ints(plan.strides[0])
       .ints(plan.strides[1]);
+  // Each output element is written after its operands are read, so an
+  // operand of the output's shape, type and element order may be overwritten
+  // (residual Adds; ChannelsFirst lies in memory as RowMajor does).
+  auto same_order = [&](const Value *v) {
+    return v->layout == y.layout || (!v->layout.is_packed() && !y.layout.is_packed());
+  };
+  for (Value *v : {&a, &b})
+    if (v != &y && v->dtype == y.dtype && v->shape == y.shape && same_order(v)) call.in_place(v);
 }
 
 std::string kernel_for(const OpContext &ctx, const std::string &base, DType dtype) {

@@ -188,6 +188,11 @@ void check_memory_plan(const Program &p) {
   // Storage of every value fits the value; arena values are merged into one
   // region per alias group.
   std::unordered_map<const Value *, size_t> region_of_group;  // group root -> index in regions
+  struct Member {
+    const Value *value;
+    size_t bytes, first, last;
+  };
+  std::unordered_map<size_t, std::vector<Member>> members_of_region;
   std::unordered_map<const Value *, const Value *> first_of_group;
   std::unordered_set<const Value *> constants(p.constants.begin(), p.constants.end());
   for (const Value *v : order) {
@@ -227,6 +232,7 @@ void check_memory_plan(const Program &p) {
       plan_error(fmt::format("graph input '{}' is stored in the arena at offset {}", v->name, s.offset));
     check_in_arena(s.offset, bytes, p.scratch_size, alignment, fmt::format("'{}'", v->name));
     auto [at, new_region] = region_of_group.emplace(root, regions.size());
+    members_of_region[at->second].push_back({v, bytes, use.first, use.last});
     if (new_region) {
       Region r;
       r.offset = s.offset;
@@ -274,40 +280,89 @@ void check_memory_plan(const Program &p) {
   // The caller writes inputs before the first step and reads outputs after the last
   // (their storage is in the arena: checked above).
   if (io_in_arena) {
+    auto member = [&](const Value *v) -> Member & {
+      for (Member &m : members_of_region.at(region_of_group.at(groups.find(v))))
+        if (m.value == v) return m;
+      plan_error(fmt::format("'{}' is missing from its storage group", v->name));
+    };
     for (const Value *in : graph.inputs) {
       Region &r = regions[region_of_group.at(groups.find(in))];
       r.first = 0;
       r.holds_input = true;
+      member(in).first = 0;
     }
-    for (const Value *out : graph.outputs) regions[region_of_group.at(groups.find(out))].last = last_step;
+    for (const Value *out : graph.outputs) {
+      regions[region_of_group.at(groups.find(out))].last = last_step;
+      member(out).last = last_step;
+    }
+  }
+
+  // A group's storage may change size over time (an in-place output larger
+  // than its input): the sweep below sees it as pieces of constant size, one
+  // after another, each as large as the largest member live then.
+  std::vector<Region> pieces;
+  for (size_t i = 0; i < regions.size(); ++i) {
+    const Region &r = regions[i];
+    auto members = members_of_region.find(i);
+    if (members == members_of_region.end()) {
+      pieces.push_back(r);  // scratch
+      continue;
+    }
+    // (Between members, e.g. around a dropped alias step, the storage keeps
+    // its contents: the larger of its neighbours' sizes.)
+    std::vector<size_t> occupied(r.last - r.first + 1, 0);
+    for (size_t t = r.first; t <= r.last; ++t)
+      for (const Member &m : members->second)
+        if (m.first <= t && t <= m.last) occupied[t - r.first] = std::max(occupied[t - r.first], m.bytes);
+    for (size_t k = 0; k < occupied.size(); ++k) {
+      if (occupied[k] > 0) continue;
+      size_t before = 0, after = 0;
+      for (size_t j = k; j-- > 0;)
+        if (occupied[j] > 0) { before = occupied[j]; break; }
+      for (size_t j = k + 1; j < occupied.size(); ++j)
+        if (occupied[j] > 0) { after = occupied[j]; break; }
+      occupied[k] = std::max(before, after);
+    }
+    for (size_t t = r.first; t <= r.last; ++t) {
+      const size_t bytes = occupied[t - r.first];
+      if (!pieces.empty() && pieces.back().value == r.value && pieces.back().last + 1 == t &&
+          pieces.back().bytes == bytes) {
+        pieces.back().last = t;
+        continue;
+      }
+      Region piece = r;
+      piece.bytes = bytes;
+      piece.first = piece.last = t;
+      pieces.push_back(piece);
+    }
   }
 
   // No two regions live at the same time overlap: sweep the steps in order,
   // keeping the live regions (which never overlap each other) by offset, so a
   // new region only needs comparing with its two neighbours.
   std::vector<size_t> by_first;
-  for (size_t i = 0; i < regions.size(); ++i)
-    if (regions[i].bytes > 0) by_first.push_back(i);
+  for (size_t i = 0; i < pieces.size(); ++i)
+    if (pieces[i].bytes > 0) by_first.push_back(i);
   std::sort(by_first.begin(), by_first.end(), [&](size_t a, size_t b) {
-    const Region &ra = regions[a], &rb = regions[b];
+    const Region &ra = pieces[a], &rb = pieces[b];
     return ra.first != rb.first ? ra.first < rb.first : ra.offset != rb.offset ? ra.offset < rb.offset : a < b;
   });
-  auto ends_later = [&](size_t a, size_t b) { return regions[a].last > regions[b].last; };
+  auto ends_later = [&](size_t a, size_t b) { return pieces[a].last > pieces[b].last; };
   std::priority_queue<size_t, std::vector<size_t>, decltype(ends_later)> live_until(ends_later);
   std::map<size_t, size_t> live;  // offset -> region
   auto overlap = [&](const Region &a, const Region &b) {
     plan_error(fmt::format("{} overlaps {}", region_name(p, a), region_name(p, b)));
   };
   for (size_t i : by_first) {
-    const Region &r = regions[i];
-    while (!live_until.empty() && regions[live_until.top()].last < r.first) {
-      live.erase(regions[live_until.top()].offset);
+    const Region &r = pieces[i];
+    while (!live_until.empty() && pieces[live_until.top()].last < r.first) {
+      live.erase(pieces[live_until.top()].offset);
       live_until.pop();
     }
     auto next = live.lower_bound(r.offset);
-    if (next != live.end() && next->first - r.offset < r.bytes) overlap(regions[next->second], r);
+    if (next != live.end() && next->first - r.offset < r.bytes) overlap(pieces[next->second], r);
     if (next != live.begin()) {
-      const Region &before = regions[std::prev(next)->second];
+      const Region &before = pieces[std::prev(next)->second];
       if (r.offset - before.offset < before.bytes) overlap(before, r);
     }
     live.emplace(r.offset, i);

@@ -13,7 +13,7 @@ namespace aotc {
 Program lower_graph(Graph &graph, const Target &target) {
   Program program;
   program.graph = &graph;
-  program.target = &target;
+  program.target = std::make_shared<const Target>(target);
   for (auto &node : graph.nodes) {
     const OpDef *def = find_op(node->domain, node->op);
     if (!def || !def->lower)

@@ -1,6 +1,7 @@
 #include "passes/memory_planner.h"
 
 #include <algorithm>
+#include <map>
 #include <numeric>
 
 namespace aotc {
@@ -15,29 +16,56 @@ bool lifetimes_overlap(const BufferRequest &a, const BufferRequest &b) {
 
 namespace {
 
-// Places buffers in the given order, each at the lowest offset where it
-// overlaps no already-placed buffer that is live at the same time.
+// The members of each request's group (itself alone if it has none).
+std::vector<std::vector<size_t>> group_members(const std::vector<BufferRequest> &buffers) {
+  std::vector<std::vector<size_t>> members(buffers.size());
+  std::map<int, std::vector<size_t>> by_group;
+  for (size_t i = 0; i < buffers.size(); ++i)
+    if (buffers[i].group >= 0) by_group[buffers[i].group].push_back(i);
+  for (size_t i = 0; i < buffers.size(); ++i)
+    members[i] = buffers[i].group >= 0 ? by_group[buffers[i].group] : std::vector<size_t>{i};
+  return members;
+}
+
+// Places buffers in the given order, each (with its whole group) at the
+// lowest offset where no member overlaps an already-placed buffer that is
+// live at the same time as that member.
 MemoryPlan place_in_order(const std::vector<BufferRequest> &buffers, const std::vector<size_t> &order,
                           size_t alignment) {
   MemoryPlan plan;
   plan.offsets.assign(buffers.size(), 0);
+  const std::vector<std::vector<size_t>> members = group_members(buffers);
+  std::vector<char> is_placed(buffers.size(), 0);
   std::vector<size_t> placed;
   for (size_t i : order) {
-    size_t size = align_up(buffers[i].size, alignment);
-    // Intervals [offset, end) taken by placed buffers live at the same time.
-    std::vector<std::pair<size_t, size_t>> taken;
-    for (size_t j : placed)
-      if (lifetimes_overlap(buffers[i], buffers[j]))
-        taken.emplace_back(plan.offsets[j], plan.offsets[j] + align_up(buffers[j].size, alignment));
-    std::sort(taken.begin(), taken.end());
+    if (is_placed[i]) continue;
+    // Offsets forbidden by each placed buffer j live with member m: (start_j - size_m, end_j).
+    struct Forbidden {
+      size_t end;
+      size_t start;  ///< start_j; the member fits below it if offset + size <= start
+      size_t size;
+    };
+    std::vector<Forbidden> forbidden;
+    for (size_t m : members[i])
+      for (size_t j : placed)
+        if (lifetimes_overlap(buffers[m], buffers[j]))
+          forbidden.push_back({plan.offsets[j] + align_up(buffers[j].size, alignment), plan.offsets[j],
+                               align_up(buffers[m].size, alignment)});
+    std::sort(forbidden.begin(), forbidden.end(),
+              [](const Forbidden &a, const Forbidden &b) { return a.start < b.start; });
+    // Raise the offset past every conflict until none is left (each raise lands on an aligned end).
     size_t offset = 0;
-    for (auto &[start, end] : taken) {
-      if (offset + size <= start) break;  // fits in the gap before this one
-      offset = std::max(offset, end);
+    for (bool moved = true; moved;) {
+      moved = false;
+      for (const Forbidden &f : forbidden)
+        if (offset < f.end && offset + f.size > f.start && f.size > 0) offset = f.end, moved = true;
     }
-    plan.offsets[i] = offset;
-    plan.total = std::max(plan.total, offset + size);
-    placed.push_back(i);
+    for (size_t m : members[i]) {
+      plan.offsets[m] = offset;
+      plan.total = std::max(plan.total, offset + align_up(buffers[m].size, alignment));
+      is_placed[m] = 1;
+      placed.push_back(m);
+    }
   }
   return plan;
 }
@@ -83,8 +111,13 @@ size_t live_peak(const std::vector<BufferRequest> &buffers, size_t alignment) {
   size_t peak = 0;
   for (int t = 0; t <= last; ++t) {
     size_t live = 0;
-    for (auto &b : buffers)
-      if (b.first_use <= t && t <= b.last_use) live += align_up(b.size, alignment);
+    std::map<int, size_t> group_live;  // group -> its largest member live at t
+    for (auto &b : buffers) {
+      if (b.first_use > t || t > b.last_use) continue;
+      if (b.group < 0) live += align_up(b.size, alignment);
+      else group_live[b.group] = std::max(group_live[b.group], align_up(b.size, alignment));
+    }
+    for (auto &[group, bytes] : group_live) live += bytes;
     peak = std::max(peak, live);
   }
   return peak;
@@ -94,6 +127,10 @@ bool plan_is_valid(const std::vector<BufferRequest> &buffers, const MemoryPlan &
   for (size_t i = 0; i < buffers.size(); ++i) {
     if (plan.offsets[i] + buffers[i].size > plan.total) return false;
     for (size_t j = i + 1; j < buffers.size(); ++j) {
+      if (buffers[i].group >= 0 && buffers[i].group == buffers[j].group) {
+        if (plan.offsets[i] != plan.offsets[j]) return false;
+        continue;
+      }
       if (!lifetimes_overlap(buffers[i], buffers[j]) || buffers[i].size == 0 || buffers[j].size == 0) continue;
       bool disjoint = plan.offsets[i] + buffers[i].size <= plan.offsets[j] ||
                       plan.offsets[j] + buffers[j].size <= plan.offsets[i];

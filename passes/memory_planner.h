@@ -17,6 +17,10 @@ struct BufferRequest {
   size_t size = 0;
   int first_use = 0;  ///< step that writes it first
   int last_use = 0;   ///< last step that reads it (inclusive)
+  /// Requests with the same group (>= 0) get the same offset and may overlap
+  /// each other: one storage whose size changes over time, e.g. a kernel's
+  /// output written over its input (in place) and larger than it.
+  int group = -1;
 };
 
 struct MemoryPlan {
@@ -34,10 +38,12 @@ MemoryPlan plan_greedy_by_size(const std::vector<BufferRequest> &buffers, size_t
 /// size x lifetime, by lifetime, by first use) and keeps the smallest plan.
 MemoryPlan plan_best_greedy(const std::vector<BufferRequest> &buffers, size_t alignment);
 
-/// Lower bound for any plan: the largest sum of (aligned) sizes live at one step.
+/// Lower bound for any plan: the largest sum of (aligned) sizes live at one
+/// step, a group counting as its largest member live then.
 size_t live_peak(const std::vector<BufferRequest> &buffers, size_t alignment);
 
-/// True if no two buffers live at the same time overlap in memory (for tests).
+/// True if no two buffers live at the same time overlap in memory, except
+/// members of one group, which share their offset (for tests).
 bool plan_is_valid(const std::vector<BufferRequest> &buffers, const MemoryPlan &plan);
 
 }  // namespace aotc

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <numeric>
 #include <set>
 
@@ -78,12 +79,16 @@ void plan_memory(Program &program) {
   }
   program.steps = std::move(steps);
 
-  // The arena buffers for an alias grouping: one per group of arena values
-  // (first to last step touching a member; graph inputs and outputs in the
-  // arena from the start / to the end), one per scratch argument.
+  // The arena buffers for a grouping `g` (alias groups joined by in-place
+  // steps): one per alias group (first to last step touching a member; graph
+  // inputs and outputs in the arena from the start / to the end), the alias
+  // groups joined in place sharing an offset (a group of BufferRequests, so
+  // an in-place output larger than its input grows the storage only from its
+  // step on), and one per scratch argument.
+  AliasGroups alias_groups = groups;
   struct Buffers {
     std::vector<BufferRequest> requests;
-    std::map<const Value *, size_t> request_of_group;
+    std::map<const Value *, size_t> request_of_alias_group;
     std::vector<size_t> scratch_requests;  ///< per Scratch argument, in step order
   };
   auto needs_arena = [&](AliasGroups &g, const Value *v) {
@@ -91,9 +96,13 @@ void plan_memory(Program &program) {
   };
   auto buffers_for = [&](AliasGroups &g) {
     Buffers b;
+    std::map<const Value *, int> group_ids;  // group root -> BufferRequest::group
     auto request_for = [&](const Value *v, int step) {
-      auto [it, fresh] = b.request_of_group.emplace(g.find(v), b.requests.size());
-      if (fresh) b.requests.push_back({0, step, step});
+      auto [it, fresh] = b.request_of_alias_group.emplace(alias_groups.find(v), b.requests.size());
+      if (fresh) {
+        const int group = group_ids.emplace(g.find(v), static_cast<int>(group_ids.size())).first->second;
+        b.requests.push_back({0, step, step, group});
+      }
       BufferRequest &r = b.requests[it->second];
       r.size = std::max(r.size, v->byte_size());
       r.first_use = std::min(r.first_use, step);
@@ -124,9 +133,11 @@ void plan_memory(Program &program) {
   // also cost RAM (one buffer as large as its largest member, live as long as
   // all of them), so plans are made without it, sharing only where the output
   // is no larger than the input, where it is no larger than the input's whole
-  // buffer, and with steps enabled one by one where that shrinks the plan; the
-  // smallest plan wins. `enabled` (per step; null: all) limits the steps.
-  auto in_place_joins = [&](AliasGroups g, bool up_to_buffer, const std::vector<char> *enabled) {
+  // buffer, wherever allowed, and with steps enabled one by one where that
+  // shrinks the plan; the smallest plan wins. `enabled` (per step; null: all)
+  // limits the steps.
+  enum class Room { Input, Buffer, Any };  // how large the output may be
+  auto in_place_joins = [&](AliasGroups g, Room room_for_output, const std::vector<char> *enabled) {
     std::map<const Value *, int> last_use;        // group root -> last step touching a member
     std::map<const Value *, size_t> group_bytes;  // group root -> largest member
     for (size_t s = 0; s < program.steps.size(); ++s)
@@ -142,16 +153,24 @@ void plan_memory(Program &program) {
     std::vector<std::pair<const Value *, const Value *>> joins;  // (output, input)
     for (size_t s = 0; s < program.steps.size(); ++s) {
       const KernelCall &call = program.steps[s].call;
-      const Value *in = call.in_place_input, *out = nullptr;
-      if (!in || (enabled && !(*enabled)[s])) continue;
+      if (call.in_place_inputs.empty() || (enabled && !(*enabled)[s])) continue;
+      const Value *out = nullptr;
       for (const KernelArg &arg : call.args)
         if (arg.kind == KernelArg::Kind::Tensor && arg.writes) out = arg.value;
-      if (!out || !needs_arena(g, in) || !needs_arena(g, out)) continue;
-      const Value *in_root = g.find(in), *out_root = g.find(out);
-      const size_t room = up_to_buffer ? group_bytes[in_root] : in->byte_size();
-      if (in_root == out_root || io_groups.count(in_root) || last_use[in_root] != static_cast<int>(s) ||
-          group_bytes[out_root] > room)
-        continue;
+      if (!out || !needs_arena(g, out)) continue;
+      const Value *out_root = g.find(out);
+      auto takes_over = [&](const Value *in) {
+        if (!needs_arena(g, in)) return false;
+        const Value *in_root = g.find(in);
+        const size_t room = room_for_output == Room::Input    ? in->byte_size()
+                            : room_for_output == Room::Buffer ? group_bytes[in_root]
+                                                              : SIZE_MAX;
+        return in_root != out_root && !io_groups.count(in_root) && last_use[in_root] == static_cast<int>(s) &&
+               group_bytes[out_root] <= room;
+      };
+      auto chosen = std::find_if(call.in_place_inputs.begin(), call.in_place_inputs.end(), takes_over);
+      if (chosen == call.in_place_inputs.end()) continue;
+      const Value *in = *chosen, *in_root = g.find(in);
       const int out_last = last_use[out_root];
       const bool out_has_io = io_groups.count(out_root) > 0;
       const size_t bytes = std::max(group_bytes[out_root], group_bytes[in_root]);
@@ -176,17 +195,18 @@ void plan_memory(Program &program) {
     if (total < best_total) best_total = total, best_joins = joins;
     return total;
   };
-  const std::vector<std::pair<const Value *, const Value *>> loose = in_place_joins(groups, true, nullptr);
-  if (!loose.empty()) {
-    consider(in_place_joins(groups, false, nullptr));
-    consider(loose);
+  const std::vector<std::pair<const Value *, const Value *>> any = in_place_joins(groups, Room::Any, nullptr);
+  if (!any.empty()) {
+    consider(in_place_joins(groups, Room::Input, nullptr));
+    consider(in_place_joins(groups, Room::Buffer, nullptr));
+    consider(any);
     // One step at a time, kept where the plan does not grow.
     std::vector<char> enabled(program.steps.size(), 0);
     size_t current = unshared_total;
     for (size_t s = 0; s < program.steps.size(); ++s) {
-      if (!program.steps[s].call.in_place_input) continue;
+      if (program.steps[s].call.in_place_inputs.empty()) continue;
       enabled[s] = 1;
-      const size_t total = consider(in_place_joins(groups, true, &enabled));
+      const size_t total = consider(in_place_joins(groups, Room::Any, &enabled));
       if (total <= current) current = total;
       else enabled[s] = 0;
     }
@@ -194,6 +214,7 @@ void plan_memory(Program &program) {
   for (auto &[out, in] : best_joins) {
     groups.join(out, in);
     program.shares_storage_with[out] = in;
+    program.in_place_of[out] = in;
   }
 
   // Storage of constants and of graph inputs and outputs outside the arena.
@@ -228,13 +249,11 @@ void plan_memory(Program &program) {
 
   Buffers buffers = buffers_for(groups);
   std::vector<BufferRequest> &requests = buffers.requests;
-  std::map<const Value *, size_t> &request_of_group = buffers.request_of_group;
   std::vector<size_t> &scratch_requests = buffers.scratch_requests;
   MemoryPlan plan = plan_best_greedy(requests, program.arena_alignment);
-  // Assign arena offsets to every member of each group.
   auto place = [&](const Value *v) {
     if (!program.storage.count(v))
-      program.storage[v] = {Storage::Kind::Arena, 0, plan.offsets[request_of_group.at(groups.find(v))]};
+      program.storage[v] = {Storage::Kind::Arena, 0, plan.offsets[buffers.request_of_alias_group.at(alias_groups.find(v))]};
   };
   for (auto &step : program.steps)
     for (KernelArg &arg : step.call.args)
@@ -245,8 +264,13 @@ void plan_memory(Program &program) {
   }
   for (size_t i = 0; i < scratch_args.size(); ++i) scratch_args[i]->scratch_offset = plan.offsets[scratch_requests[i]];
   program.scratch_size = plan.total;
+  // (A group counts once, as its largest member.)
+  std::map<int, size_t> group_bytes;
   program.intermediate_bytes_total = 0;
-  for (auto &r : requests) program.intermediate_bytes_total += r.size;
+  for (auto &r : requests)
+    if (r.group < 0) program.intermediate_bytes_total += r.size;
+    else group_bytes[r.group] = std::max(group_bytes[r.group], r.size);
+  for (auto &[group, bytes] : group_bytes) program.intermediate_bytes_total += bytes;
   program.live_peak_bytes = live_peak(requests, program.arena_alignment);
 }
 

@@ -3,6 +3,7 @@
 // codegen. Any future backend (LLVM) consumes the same structure.
 #pragma once
 #include <map>
+#include <memory>
 #include <vector>
 
 #include "ir/graph.h"
@@ -26,14 +27,18 @@ struct Storage {
 
 struct Program {
   Graph *graph = nullptr;
-  const Target *target = nullptr;       ///< what the program is compiled for (--target)
+  std::shared_ptr<const Target> target; ///< what the program is compiled for (--target, --max-scratch)
   IoMode io = IoMode::Arena;            ///< where graph inputs and outputs live
   std::vector<LoweredStep> steps;       ///< aliases are resolved away by plan_memory
   std::map<const Value *, Storage> storage;
   /// Planned aliases: value -> the value whose storage it deliberately shares
   /// (an alias step such as Reshape that plan_memory resolved to shared storage:
   /// its output -> its input). check_memory_plan tells these from overlaps.
+  /// Also: an in-place step's output -> the input it overwrites (the output may
+  /// be the larger; the storage grows at that step). These are recorded in
+  /// in_place_of as well.
   std::map<const Value *, const Value *> shares_storage_with;
+  std::map<const Value *, const Value *> in_place_of;
   std::vector<const Value *> constants;  ///< in first-use order
   size_t arena_alignment = 16;
   size_t scratch_size = 0;              ///< bytes of the planned arena (with the graph's I/O in IoMode::Arena)

@@ -1009,13 +1009,21 @@ static AOTC_UNUSED void aotc_sconv_4x1(int32_t K, const float *A, const float *b
  * band + (KH-1)*DH/SH rows), so scratch holds a few rows, not the image.
  * Output rows [oh0, oh0 + rows) read padded input rows from oh0*SH - PH on:
  * the band's geometry is the conv's with its top pad moved up by oh0*SH.
+ *
+ * In place (yg == xg; ops/conv.cpp allows it for one group, stride 1 down
+ * the rows and an output as tall and wide as the input): output row r of
+ * channel m lands on input row r of channel m, or past the input. A band's
+ * outputs then destroy input rows [oh0, oh0 + rows), of which the next band
+ * still needs the last PH: those are taken from this band's copy (its rows
+ * [rows, rows + PH)) instead of from the input.
  */
 static AOTC_UNUSED void aotc_sconv_banded_f32(const float *xg, const float *wg, const float *bg, float *yg, float *buf,
                                               const aotc_conv_params *geo, const int32_t *koff,
                                               const aotc_conv_act *act) {
   const int32_t Cg = geo->cg, Mg = geo->mg, IH = geo->in[1], IW = geo->in[2], OH = geo->out[1], OW = geo->out[2];
-  const int32_t P = OH * OW, K = Cg * geo->kernel[1] * geo->kernel[2];
-  aotc_conv_params band = *geo;
+  const int32_t P = OH * OW, K = Cg * geo->kernel[1] * geo->kernel[2], PH = geo->pad[1];
+  const int in_place = (const float *)yg == xg;
+  aotc_conv_params band = *geo, rest;
   int32_t Hph, Wph, oh0, c, i, m;
   ptrdiff_t chan;
   band.out[1] = geo->band; /* every band's phases have the same shape, matching koff */
@@ -1027,7 +1035,19 @@ static AOTC_UNUSED void aotc_sconv_banded_f32(const float *xg, const float *wg, 
     aotc_sconv_tiling tl = aotc_sconv_tiles(1, rows, OW, Hph, Wph, 0);
     aotc_sconv_walk it;
     band.pad[1] = geo->pad[1] - oh0 * geo->stride[1];
-    for (c = 0; c < Cg; ++c) aotc_conv_phase_copy_f32(xg + (ptrdiff_t)c * IH * IW, buf + c * chan, &band, 1, Hph, Wph);
+    if (in_place && oh0 > 0 && PH > 0) {
+      /* Rows [0, PH) from the previous band's rows [band, band + PH), the rest (input rows oh0 on) from the input. */
+      rest = band;
+      rest.pad[1] = -oh0;
+      for (c = 0; c < Cg; ++c) {
+        float *dst = buf + c * chan;
+        memmove(dst, dst + (ptrdiff_t)geo->band * Wph, (size_t)PH * Wph * sizeof(float));
+        aotc_conv_phase_copy_f32(xg + (ptrdiff_t)c * IH * IW, dst + (ptrdiff_t)PH * Wph, &rest, 1, Hph - PH, Wph);
+      }
+    } else {
+      for (c = 0; c < Cg; ++c)
+        aotc_conv_phase_copy_f32(xg + (ptrdiff_t)c * IH * IW, buf + c * chan, &band, 1, Hph, Wph);
+    }
     for (i = 0; i < AOTC_CONV_NR_MAX; ++i) buf[Cg * chan + i] = 0.0f; /* read past the end by the last tile */
     aotc_sconv_walk_start(&it);
     while (aotc_sconv_walk_next(&tl, &it))

@@ -22,7 +22,7 @@
 
 /* Defines NAME(x, y, n, alpha, beta): y[i] = STORE(EXPR) with x = LOAD(x_[i]) of type CT. */
 #define AOTC_UNARY(NAME, T, CT, LOAD, STORE, EXPR)                                      \
-  AOTC_KERNEL void NAME(const T *AOTC_RESTRICT x_, T *AOTC_RESTRICT y, int32_t n,      \
+  AOTC_KERNEL void NAME(const T *x_, T *y, int32_t n, /* y may be x_ (in place) */    \
                         float alpha, float beta) {                                      \
     int32_t i;                                                                          \
     (void)alpha;                                                                        \

@@ -609,6 +609,14 @@ void check_report_consistent(const Json &r, const std::string &header, const std
       if (t[b]["offset"].is_null() || bytes == 0 || t[b]["bytes"] == 0) continue;
       size_t f2 = t[b]["first_use"], l2 = t[b]["last_use"], o2 = t[b]["offset"], b2 = t[b]["bytes"];
       bool live_together = first <= l2 && f2 <= last;
+      // A tensor written in place over another starts at its offset at the step where the other dies.
+      if (t[b].contains("in_place_of") && t[b]["in_place_of"] == t[a]["name"]) {
+        CHECK(o2 == offset);
+        CHECK(f2 == last);
+        // (At that step the storage holds the larger of the two, not both.)
+        live[last] -= (std::min(bytes, b2) + align - 1) / align * align;
+        continue;
+      }
       CHECK((!live_together || offset + bytes <= o2 || o2 + b2 <= offset));
     }
   }
@@ -709,4 +717,50 @@ TEST_CASE("aotc --emit dot prints the optimised graph, or writes OUTDIR/NAME.dot
   CHECK(read_file(w.dir / "dot.err").empty());
   CHECK(aotc_test::xml_problem(read_file(w.dir / "kws.svg")) == "");
   CHECK_THAT(read_file(w.dir / "kws.svg"), Contains("Conv+BatchNormalization+Relu"));
+}
+
+TEST_CASE("aotc --max-scratch caps the conv kernels' input copies on Cortex-M, outputs still matching",
+          "[cli][report][scratch]") {
+  Work w("max_scratch");
+  const std::string model = kModels + "/resnet8/model.onnx", data_dir = kModels + "/resnet8/test_data_set_0";
+  struct Scratch {
+    std::vector<size_t> per_conv;  // each aotc_sconv_f32 call's scratch, in step order
+    std::string header;
+  };
+  auto conv_scratch = [&](const std::vector<std::string> &extra, const std::string &out) {
+    std::vector<std::string> args = {model, "-o", w.path(out), "--target", "cortex-m4", "--report"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    check_ok(run_aotc(args, w.dir));
+    Json report = Json::parse(read_file(w.dir / out / "report.json"));
+    Scratch s;
+    for (const Json &op : report["ops"])
+      if (op["kernel"] == "aotc_sconv_f32") s.per_conv.push_back(op["scratch_bytes"].get<size_t>());
+    s.header = read_file(w.dir / out / "model.h");
+    return s;
+  };
+  Scratch by_default = conv_scratch({}, "default"), capped = conv_scratch({"--max-scratch", "4096"}, "capped");
+  Scratch uncapped = conv_scratch({"--max-scratch", "0"}, "uncapped");
+  REQUIRE(by_default.per_conv.size() == capped.per_conv.size());
+  REQUIRE(by_default.per_conv.size() == uncapped.per_conv.size());
+  // A cap never grows a copy; 4 KiB shrinks some below the default 8 KiB (a band is at least one row, so a
+  // wide conv may keep more); without a cap the 3x3 convs over 16 channels of 32x32 copy the whole padded input.
+  bool shrunk = false;
+  for (size_t i = 0; i < by_default.per_conv.size(); ++i) {
+    CHECK(capped.per_conv[i] <= by_default.per_conv[i]);
+    CHECK(by_default.per_conv[i] <= uncapped.per_conv[i]);
+    shrunk = shrunk || capped.per_conv[i] < by_default.per_conv[i];
+  }
+  CHECK(shrunk);
+  CHECK(*std::max_element(uncapped.per_conv.begin(), uncapped.per_conv.end()) >= size_t{16 * 34 * 34 * 4});
+  CHECK_THAT(by_default.header, Contains("conv input copies <= 8 KiB"));
+  CHECK_THAT(capped.header, Contains("conv input copies <= 4 KiB"));
+  CHECK_THAT(uncapped.header, !Contains("conv input copies"));
+  // The capped code still matches ONNX Runtime's outputs.
+  for (const char *cap : {"1000", "0"})
+    check_ok(run_aotc({"verify", model, "--data", data_dir, "--target", "cortex-m4", "--max-scratch", cap}, w.dir));
+  Result negative = run_aotc({model, "-o", w.path("bad"), "--max-scratch", "-5"}, w.dir);
+  check_no_crash(negative);
+  CHECK(negative.exit_code != 0);
+  CHECK_THAT(negative.err, Contains("--max-scratch"));
+  CHECK_FALSE(fs::exists(w.dir / "bad"));
 }

@@ -90,8 +90,23 @@ static void check(int32_t N, int32_t G, int32_t Cg, int32_t Mg, int32_t IH, int3
     ++cases;
     free(xy);
   }
+  /* aotc_sconv_f32 in place on one buffer as large as the larger of input and output, where ops/conv.cpp
+     allows it: the whole input copied first (SHIFTED), or bands whose output rows line up with the input's. */
+#define RUN_IN_PLACE(KERNEL, GEO, KOFF, SCRATCH, NS)                                                         \
+  do {                                                                                                     \
+    float *xy = alloc_floats(nx > ny ? nx : ny);                                                           \
+    memcpy(xy, x, nx * sizeof(float));                                                                     \
+    for (i = 0; i < (NS); ++i) (SCRATCH)[i] = 1e30f;                                                       \
+    aotc_sconv_f32(xy, NULL, w4, use_bias ? b : NULL, xy, SCRATCH, GEO, KOFF, act_kind, act_a, act_b);     \
+    compare(KERNEL, xy, ref, ny, 2e-5f * (float)K, desc);                                                  \
+    ++cases;                                                                                               \
+    free(xy);                                                                                              \
+  } while (0)
+  if (p.geo.method == AOTC_CONV_SHIFTED && N == 1 && G == 1)
+    RUN_IN_PLACE("aotc_sconv_f32 (whole, in place)", &p.geo, p.koff, scratch, ns);
   if (p.geo.method == AOTC_CONV_SHIFTED && p.geo.out[1] > 1) {
     /* aotc_sconv_f32 in bands of 1, 2 and OH - 1 output rows (small-SRAM targets). */
+    const int rows_line_up = SH == 1 && p.geo.out[1] == IH && p.geo.out[2] == IW;
     int32_t bands[3], bi;
     bands[0] = 1, bands[1] = 2, bands[2] = p.geo.out[1] - 1;
     for (bi = 0; bi < 3; ++bi) {
@@ -100,9 +115,12 @@ static void check(int32_t N, int32_t G, int32_t Cg, int32_t Mg, int32_t IH, int3
       for (i = 0; i < pb.scratch_floats; ++i) sb[i] = 1e30f;
       RUN("aotc_sconv_f32 (bands)", aotc_sconv_f32(x, NULL, w4, use_bias ? b : NULL, y, sb, &pb.geo, pb.koff,
                                                    act_kind, act_a, act_b));
+      if (rows_line_up && N == 1 && G == 1)
+        RUN_IN_PLACE("aotc_sconv_f32 (bands, in place)", &pb.geo, pb.koff, sb, pb.scratch_floats);
       free(sb), free(pb.koff);
     }
   }
+#undef RUN_IN_PLACE
 #undef RUN
   free(x), free(w), free(b), free(y), free(ref), free(scratch), free(w4), free(w16), free(p.koff);
 }
@@ -129,6 +147,15 @@ int main(void) {
     check(1, 1, 16, 32, 6, 6, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, act);
   }
   check(2, 2, 9, 17, 8, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, 2);  /* batch, groups, odd channels */
+  /* Output rows lining up with the input rows (banded in place): fewer, as many and more channels out,
+     top pads of 0, 1 and 2 rows, dilation, strided columns are not (OW < IW). */
+  for (act = 0; act <= 3; ++act) {
+    check(1, 1, 16, 16, 9, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, act);
+    check(1, 1, 12, 5, 7, 6, 3, 3, 1, 1, 1, 1, 0, 1, 2, 1, 1, act);
+    check(1, 1, 5, 12, 7, 6, 5, 3, 1, 1, 1, 1, 2, 1, 2, 1, 1, act);
+    check(1, 1, 6, 6, 8, 5, 3, 3, 1, 1, 2, 1, 2, 1, 2, 1, act & 1, act);
+    check(1, 1, 6, 7, 8, 5, 4, 2, 1, 1, 1, 1, 1, 0, 2, 1, 1, act);
+  }
   /* Random geometries. */
   for (it = 0; it < 400; ++it) {
     const int32_t KH = rnd(1, 10) <= 3 ? 1 : rnd(1, 5), KW = rnd(1, 10) <= 3 ? 1 : rnd(1, 5);

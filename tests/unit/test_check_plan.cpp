@@ -20,6 +20,19 @@ using Catch::Matchers::Contains;
 
 namespace {
 
+// Lowered and planned as lower_and_plan does, but with no step running in
+// place (elementwise kernels may): the hand-broken plans below then break
+// exactly what they mean to.
+Program plan_unshared(Graph &g, IoMode io) {
+  Program p = lower_graph(g, find_target(default_target_name()));
+  for (LoweredStep &step : p.steps) step.call.in_place_inputs.clear();
+  p.arena_alignment = 16;
+  p.io = io;
+  plan_memory(p);
+  check_memory_plan(p);
+  return p;
+}
+
 // x{4,8} -> a = Relu(x), b = Sigmoid(x), c = a + b, s = Softmax(c, axis 0)
 // (with scratch), r = Reshape(s, {1,4,8}) (shares s's arena storage), y = r + s;
 // t = Relu(x), y2 = Reshape(t, {32}) (t is written straight into output y2).
@@ -49,7 +62,7 @@ struct Planned {
     set_output(g, y);
     set_output(g, y2);
     run_graph_pipeline(g);
-    p = lower_and_plan(g, 16, find_target(default_target_name()), io);  // runs check_memory_plan
+    p = plan_unshared(g, io);
   }
   Storage &at(Value *v) { return p.storage.at(v); }
   // Removes the steps that write `v`.
@@ -82,14 +95,19 @@ TEST_CASE("check_memory_plan accepts the plans of the real models", "[check-plan
   REQUIRE(models.size() >= 4);
   for (IoMode io : {IoMode::Arena, IoMode::Separate}) {
     for (auto &model : models) {
-      INFO(model.string() << (io == IoMode::Arena ? " (I/O in the arena)" : " (--io separate)"));
+      // (Cortex-M4 also runs convs in place.)
+      for (const std::string &target : {std::string(default_target_name()), std::string("cortex-m4")}) {
+      INFO(model.string() << (io == IoMode::Arena ? " (I/O in the arena)" : " (--io separate)") << " for "
+                          << target);
       CompileOptions options;
       options.io = io;
+      options.target = target;
       Compilation c = compile_model(model.string(), options);  // checks the plan ...
       CHECK_NOTHROW(check_memory_plan(c.program));             // ... and so does this
       CHECK(c.program.scratch_size > 0);
       // The planner reaches its lower bound on these models.
       CHECK(c.program.scratch_size == c.program.live_peak_bytes);
+      }
     }
     // The test models that compile (the bad_* ones fail, but not in the plan).
     for (auto &file : fs::directory_iterator(AOTC_TEST_DATA_DIR)) {
@@ -136,7 +154,7 @@ TEST_CASE("check_memory_plan keeps arena inputs live from the start and outputs 
   set_output(g, y);
   set_output(g, y2);
   run_graph_pipeline(g);
-  Program p = lower_and_plan(g, 16);
+  Program p = plan_unshared(g, IoMode::Arena);
   auto error = [&] { return error_of([&] { check_memory_plan(p); }); };
   REQUIRE(p.steps.size() == 4);
   REQUIRE_NOTHROW(check_memory_plan(p));
@@ -307,9 +325,61 @@ TEST_CASE("on Cortex-M, in-place convs take over an input that dies at them, and
     CHECK_FALSE(p.shares_storage_with.count(a));
     CHECK(p.storage.at(a).offset != p.storage.at(b).offset);
   }
-  SECTION("host: the vector kernels are not in place") {
+  SECTION("host: the vector conv kernels are not in place") {
     run_graph_pipeline(g, find_target("host"));
     Program p = lower_and_plan(g, 16, find_target("host"));
-    CHECK(p.shares_storage_with.empty());
+    CHECK_FALSE(p.shares_storage_with.count(a));
+    CHECK_FALSE(p.shares_storage_with.count(b));
+    CHECK_FALSE(p.shares_storage_with.count(c));
   }
+}
+
+TEST_CASE("an in-place output larger than its input grows the storage from its step on", "[check-plan][in-place]") {
+  // x{1,4,6,6} -> a = 1x1 conv (4 -> 4) -> b = 1x1 conv (4 -> 8), in place over a.
+  Graph g;
+  g.name = "grow";
+  g.opsets[""] = 13;
+  Value *x = input(g, "x", {1, 4, 6, 6});
+  Value *k1 = f32_constant(g, "k1", std::vector<float>(16, 0.25f), {4, 4, 1, 1});
+  Value *k2 = f32_constant(g, "k2", std::vector<float>(32, -0.5f), {8, 4, 1, 1});
+  Value *a = temp(g, "a"), *b = temp(g, "b");
+  node(g, "Conv", "pw1", {x, k1}, {a});
+  node(g, "Conv", "pw2", {a, k2}, {b});
+  set_output(g, b);
+  run_graph_pipeline(g, find_target("cortex-m4"));
+  Program p = lower_and_plan(g, 16, find_target("cortex-m4"));  // runs check_memory_plan
+  REQUIRE(p.steps.size() == 2);
+  REQUIRE(p.shares_storage_with.count(b));
+  CHECK(p.shares_storage_with.at(b) == a);
+  const size_t at = p.storage.at(a).offset;
+  CHECK(p.storage.at(b).offset == at);
+  // At step 0, x (576 bytes) and a (576) are live; at step 1 b (1152) and the
+  // conv's scratch. Were a's storage 1152 bytes from step 0 on, the peak would
+  // be x + 1152 + scratch.
+  CHECK(p.scratch_size == p.live_peak_bytes);
+  auto error = [&] { return error_of([&] { check_memory_plan(p); }); };
+  KernelArg *scratch0 = nullptr, *scratch1 = nullptr;
+  for (KernelArg &arg : p.steps[0].call.args)
+    if (arg.kind == KernelArg::Kind::Scratch) scratch0 = &arg;
+  for (KernelArg &arg : p.steps[1].call.args)
+    if (arg.kind == KernelArg::Kind::Scratch) scratch1 = &arg;
+  REQUIRE(scratch0);
+  REQUIRE(scratch1);
+  REQUIRE(scratch0->scratch_bytes <= 512);
+  REQUIRE(scratch1->scratch_bytes <= 512);
+  // Room to move things around in without leaving the arena.
+  p.scratch_size = at + 4096;
+  scratch0->scratch_offset = at + 3072;
+  // x right after a's 576 bytes: fine, x dies at step 0, before b grows.
+  p.storage.at(x).offset = at + 576;
+  scratch1->scratch_offset = at + 2048;
+  REQUIRE_NOTHROW(check_memory_plan(p));
+  // Step 1's scratch in b's second half overlaps the grown storage.
+  scratch1->scratch_offset = at + 576;
+  CHECK_THAT(error(), Contains("memory plan") && Contains("scratch buffer of step 1") && Contains("'a'") &&
+                          Contains("overlaps"));
+  // x over a at step 0 overlaps it too.
+  scratch1->scratch_offset = at + 2048;
+  p.storage.at(x).offset = at + 560;
+  CHECK_THAT(error(), Contains("'x'") && Contains("'a'") && Contains("overlaps"));
 }

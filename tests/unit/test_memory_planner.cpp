@@ -195,3 +195,58 @@ TEST_CASE("best-of-orders packs a residual-like chain at its live peak", "[plann
   REQUIRE(check_plan(bufs, best, 16).empty());
   REQUIRE(best.total == live_peak(bufs, 16));
 }
+
+TEST_CASE("a group shares one offset and grows only where a larger member lives", "[planner][group]") {
+  // Buffer 0 (group 7) is written over in place by buffer 1 (group 7, twice
+  // as large) at step 1; buffer 2 lives at steps 0..0 only, buffer 3 at 2..3.
+  // As one storage of 64 bytes for steps 0..3, the group could not share
+  // with buffer 2; as a group it needs 64 bytes from step 1 on only.
+  std::vector<BufferRequest> bufs = {{32, 0, 1, 7}, {64, 1, 3, 7}, {48, 0, 0}, {16, 2, 3}};
+  CHECK(live_peak(bufs, 16) == 80);  // step 0: 32 + 48; steps 1..3: at most 64 + 16
+  for (const MemoryPlan &plan : {plan_greedy_by_size(bufs, 16), plan_best_greedy(bufs, 16)}) {
+    CHECK(plan.offsets[0] == plan.offsets[1]);
+    CHECK(plan_is_valid(bufs, plan));
+    // Outside the group, the independent check still applies: buffer 2 is
+    // live with buffer 0, buffer 3 with buffer 1.
+    std::vector<BufferRequest> others = {bufs[0], bufs[2]}, later = {bufs[1], bufs[3]};
+    CHECK(check_plan(others, MemoryPlan{{plan.offsets[0], plan.offsets[2]}, plan.total}, 16) == "");
+    CHECK(check_plan(later, MemoryPlan{{plan.offsets[1], plan.offsets[3]}, plan.total}, 16) == "");
+  }
+  CHECK(plan_best_greedy(bufs, 16).total == 80);
+  // Members of a group at different offsets are not a valid plan; members
+  // overlapping each other in time at one offset are.
+  CHECK_FALSE(plan_is_valid(bufs, MemoryPlan{{0, 64, 128, 176}, 192}));
+  CHECK(plan_is_valid(bufs, MemoryPlan{{0, 0, 64, 64}, 128}));
+}
+
+TEST_CASE("random grouped buffer sets: groups share offsets, others never overlap", "[planner][group]") {
+  std::mt19937 rng(99);
+  for (int trial = 0; trial < 200; ++trial) {
+    std::vector<BufferRequest> bufs;
+    const int n = std::uniform_int_distribution<int>(1, 24)(rng);
+    for (int i = 0; i < n; ++i) {
+      BufferRequest b;
+      b.size = std::uniform_int_distribution<size_t>(0, 300)(rng);
+      b.first_use = std::uniform_int_distribution<int>(0, 15)(rng);
+      b.last_use = b.first_use + std::uniform_int_distribution<int>(0, 5)(rng);
+      b.group = std::uniform_int_distribution<int>(0, 3)(rng) == 0 ? std::uniform_int_distribution<int>(0, 3)(rng) : -1;
+      bufs.push_back(b);
+    }
+    for (size_t align : {size_t{1}, size_t{16}}) {
+      MemoryPlan plan = plan_best_greedy(bufs, align);
+      INFO("trial " << trial << ", alignment " << align);
+      CHECK(plan_is_valid(bufs, plan));
+      CHECK(plan.total >= live_peak(bufs, align));
+      for (size_t i = 0; i < bufs.size(); ++i) {
+        CHECK(plan.offsets[i] % align == 0);
+        for (size_t j = 0; j < i; ++j) {
+          const bool grouped = bufs[i].group >= 0 && bufs[i].group == bufs[j].group;
+          if (grouped) CHECK(plan.offsets[i] == plan.offsets[j]);
+          if (grouped) continue;
+          std::vector<BufferRequest> pair = {bufs[j], bufs[i]};
+          CHECK(check_plan(pair, MemoryPlan{{plan.offsets[j], plan.offsets[i]}, plan.total}, align) == "");
+        }
+      }
+    }
+  }
+}

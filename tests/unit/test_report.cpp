@@ -110,6 +110,12 @@ TEST_CASE("the report describes the plan: lifetimes, offsets, peak, MACs", "[rep
   CHECK(r.peak_live_bytes == p.live_peak_bytes);
   CHECK(r.weights_bytes == 264);
   CHECK(r.io_bytes == 32 + 32);  // x and out live in the caller's buffers
+  // z = x + y runs in place over y, which dies there.
+  const ReportTensor *z = nullptr;
+  for (const ReportTensor &t : r.tensors)
+    if (t.name == "z") z = &t;
+  REQUIRE(z);
+  CHECK(z->in_place_of == "y");
   REQUIRE(r.ops.size() == p.steps.size());
   // MatMul [1,8] x [8,8]: 64 MACs; the rest count none.
   int64_t macs = 0;
@@ -134,6 +140,11 @@ TEST_CASE("the report describes the plan: lifetimes, offsets, peak, MACs", "[rep
     for (size_t b = a + 1; b < r.tensors.size(); ++b) {
       const ReportTensor &tb = r.tensors[b];
       if (!tb.in_arena || tb.bytes == 0 || ta.bytes == 0) continue;
+      if (tb.in_place_of == ta.name) {  // written over ta at the step where ta dies
+        CHECK(tb.offset == ta.offset);
+        CHECK(tb.first_use == ta.last_use);
+        continue;
+      }
       bool live_together = ta.first_use <= tb.last_use && tb.first_use <= ta.last_use;
       bool apart = ta.offset + ta.bytes <= tb.offset || tb.offset + tb.bytes <= ta.offset;
       CHECK((!live_together || apart));
@@ -193,10 +204,10 @@ TEST_CASE("memory.svg is well-formed XML with hostile names escaped", "[report][
   r.peak_live_bytes = 3072;
   const std::string hostile = "</title><script>alert(1)</script>&\"'\x1b\xff]]>";
   for (size_t s = 0; s < 3; ++s) r.ops.push_back({s, "aotc_relu_f32", "Relu", hostile, {}, 0, 0});
-  r.tensors.push_back({hostile, {"alias<&>"}, "activation", 2048, true, 0, 0, 1});
-  r.tensors.push_back({"scratch@1", {}, "scratch", 1024, true, 2048, 1, 1});
-  r.tensors.push_back({"in", {}, "input", 64, false, 0, 0, 0});  // outside the arena: not drawn
-  r.tensors.push_back({"empty", {}, "activation", 0, true, 0, 2, 2});  // no bytes: not drawn
+  r.tensors.push_back({hostile, {"alias<&>"}, "activation", 2048, true, 0, 0, 1, ""});
+  r.tensors.push_back({"scratch@1", {}, "scratch", 1024, true, 2048, 1, 1, ""});
+  r.tensors.push_back({"in", {}, "input", 64, false, 0, 0, 0, ""});  // outside the arena: not drawn
+  r.tensors.push_back({"empty", {}, "activation", 0, true, 0, 2, 2, ""});  // no bytes: not drawn
   std::string svg = memory_svg(r);
   INFO(svg);
   CHECK(xml_problem(svg) == "");
