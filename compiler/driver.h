@@ -24,6 +24,8 @@ struct CompileOptions {
   IoMode io = IoMode::Arena;  ///< --io: graph inputs and outputs in the arena, or separate
   /// --report: also write report.json and memory.svg (codegen/report.h).
   bool report = false;
+  /// --patch N: run the high-resolution prefix as N x N tiles (passes/patch_prefix.h); 0: off.
+  int patch_tiles = 0;
 };
 
 struct Compilation {
@@ -31,12 +33,15 @@ struct Compilation {
   Program program;
   std::map<std::string, std::string> files;  ///< generated files by name
   std::optional<MemoryReport> report;        ///< with CompileOptions::report
+  std::optional<PatchStats> patch;           ///< with CompileOptions::patch_tiles
 };
 
 /// Imports and optimises a model; returns the graph after the pass pipeline.
-/// `after_step` sees the graph after each pipeline step.
+/// `after_step` sees the graph after each pipeline step; `patch_stats`, if
+/// given, gets what --patch did.
 std::unique_ptr<Graph> load_and_optimize(const std::string &model_path, const CompileOptions &options,
-                                         const PipelineObserver &after_step = nullptr);
+                                         const PipelineObserver &after_step = nullptr,
+                                         PatchStats *patch_stats = nullptr);
 
 /// Compiles a model all the way to C source text.
 Compilation compile_model(const std::string &model_path, const CompileOptions &options);
