@@ -9,12 +9,15 @@
 // (depthwise, strided, dilated), MaxPool/AveragePool, unfused
 // BatchNormalization, activations, and elementwise ops such as residual Adds --
 // up to a cut: a point where a single value carries everything later nodes
-// read. Among the cuts, the prefix ends at the first one after which no op's
-// inputs plus outputs exceed 1/kSuffixShare of the largest op's (so the rest of
-// the graph no longer sets the peak), moved on to the smallest value at that
-// cut's resolution (MobileNetV2: the 32-channel 28 x 28 block output, stride 8,
-// rather than the 144-channel one of the depthwise conv before it). If no cut
-// gets there, the cut with the smallest such rest is used.
+// read. The prefix ends at the cut with the smallest estimated peak, the
+// largest of
+//  - the tiled prefix: the graph input and the assembled output, plus the
+//    largest inputs + outputs of one op over every tile (halo included);
+//  - assembling: the tiles' outputs and the Concat's;
+//  - the rest: the largest inputs + outputs of one op after the cut,
+// and among cuts within kSlack of that smallest peak, the first (the least
+// halo recompute). MobileNetV2 at 224 x 224 ends at the 32-channel 28 x 28
+// block output (stride 8); cutting later would recompute more for no RAM.
 //
 // The rewrite, per output tile: the region of every prefix value the tile
 // needs is computed backwards (receptive fields through kernel, stride,
@@ -44,8 +47,9 @@ namespace aotc {
 
 namespace {
 
-// The rest of the graph may need at most this share of the largest op's bytes.
-constexpr size_t kSuffixShare = 4;
+// Cuts whose estimated peak is within this factor of the best count as
+// equally good; the first of them wins (it recomputes the least).
+constexpr double kSlack = 1.05;
 
 // Rows and columns of an N x C x H x W value.
 struct Region {
@@ -166,19 +170,52 @@ int64_t total_macs(const Graph &g) {
   return macs;
 }
 
+// Output tile (r, c) of N x N over an H x W value: rows r*H/N to (r+1)*H/N.
+std::vector<Region> tile_regions(const Value &v, int tiles) {
+  std::vector<Region> out;
+  const int64_t H = v.shape[2], W = v.shape[3];
+  for (int64_t r = 0; r < tiles; ++r)
+    for (int64_t c = 0; c < tiles; ++c)
+      out.push_back({{r * H / tiles, (r + 1) * H / tiles}, {c * W / tiles, (c + 1) * W / tiles}});
+  return out;
+}
+
+// Backwards from `tile` of `output`: the region of each value of the prefix
+// `nodes` the tile needs (the hull over the value's readers).
+std::unordered_map<const Value *, Region> tile_needs(const std::vector<Node *> &nodes, const Value *output,
+                                                     const Region &tile) {
+  std::unordered_map<const Value *, Region> need{{output, tile}};
+  for (auto it = nodes.rbegin(); it != nodes.rend(); ++it) {
+    const Node &n = **it;
+    auto out = need.find(single_output(n));
+    if (out == need.end()) continue;
+    Region r = out->second;
+    for (const Value *in : n.inputs) {
+      if (!in || in->is_constant()) continue;
+      Region q = input_region(n, r);
+      auto [slot, fresh] = need.emplace(in, q);
+      if (!fresh) slot->second = hull(slot->second, q);
+    }
+  }
+  return need;
+}
+
+size_t region_bytes(const Value &v, const Region &r) {
+  return v.byte_size() / static_cast<size_t>(v.shape[2] * v.shape[3]) * static_cast<size_t>(r.h.size() * r.w.size());
+}
+
 struct Prefix {
   size_t end = 0;  ///< index of the prefix's last node in graph.nodes
   Value *output = nullptr;
 };
 
-Prefix choose_prefix(const Graph &g, int tiles) {
+Prefix choose_prefix(const Graph &g, int tiles, const std::string &end) {
   if (g.inputs.size() != 1 || !is_4d(g.inputs[0]))
     fail("--patch tiles a CNN's high-resolution layers: the model must have one N x C x H x W input");
   const Value *x = g.inputs[0];
   const size_t count = g.nodes.size();
   std::vector<size_t> rest(count + 1, 0);  // largest op bytes from node i on
   for (size_t i = count; i-- > 0;) rest[i] = std::max(rest[i + 1], op_bytes(*g.nodes[i]));
-  const size_t threshold = rest[0] / kSuffixShare;
 
   // Walk the prefix; a cut is a node after which one value holds everything
   // the nodes not yet walked read.
@@ -202,16 +239,35 @@ Prefix choose_prefix(const Graph &g, int tiles) {
     fail(fmt::format("--patch {}: found no layers to tile: the model's input is not read by a chain of "
                      "convolutions, pooling and elementwise ops with an output of at least {} x {} pixels",
                      tiles, tiles, tiles));
-  auto first = std::find_if(cuts.begin(), cuts.end(), [&](const Prefix &c) { return rest[c.end + 1] <= threshold; });
-  if (first == cuts.end())
-    first = std::min_element(cuts.begin(), cuts.end(),
-                             [&](const Prefix &a, const Prefix &b) { return rest[a.end + 1] < rest[b.end + 1]; });
-  Prefix best = *first;
-  for (auto c = first; c != cuts.end(); ++c) {
-    if (c->output->shape[2] != first->output->shape[2] || c->output->shape[3] != first->output->shape[3]) break;
-    if (c->output->byte_size() < best.output->byte_size()) best = *c;
+  if (!end.empty()) {
+    for (const Prefix &c : cuts)
+      if (c.output->name == end) return c;
+    fail(fmt::format("--patch: '{}' is not a value where a tiled prefix can end", end));
   }
-  return best;
+  std::vector<Node *> prefix_nodes;
+  for (auto &n : g.nodes) prefix_nodes.push_back(n.get());
+  std::vector<size_t> peaks;
+  for (const Prefix &c : cuts) {
+    std::vector<Node *> nodes(prefix_nodes.begin(), prefix_nodes.begin() + static_cast<std::ptrdiff_t>(c.end + 1));
+    size_t tile_peak = 0;
+    for (const Region &t : tile_regions(*c.output, tiles)) {
+      auto need = tile_needs(nodes, c.output, t);
+      for (const Node *n : nodes) {
+        const Value *y = single_output(*n);
+        if (!need.count(y)) continue;
+        std::set<const Value *> seen;
+        size_t bytes = region_bytes(*y, need.at(y));
+        for (const Value *in : n->inputs)
+          if (in && !in->is_constant() && seen.insert(in).second) bytes += region_bytes(*in, need.at(in));
+        tile_peak = std::max(tile_peak, bytes);
+      }
+    }
+    size_t out = c.output->byte_size();
+    peaks.push_back(std::max({x->byte_size() + out + tile_peak, 2 * out, rest[c.end + 1]}));
+  }
+  const size_t best = *std::min_element(peaks.begin(), peaks.end());
+  for (size_t i = 0;; ++i)
+    if (static_cast<double>(peaks[i]) <= kSlack * static_cast<double>(best)) return cuts[i];
 }
 
 // Builds the tiles' nodes in front of `before` (or at the end if null).
@@ -289,20 +345,7 @@ class TileBuilder {
 // new nodes; returns the tile's value.
 Value *build_tile(TileBuilder &b, const Graph &g, const std::vector<Node *> &nodes, Value *output,
                   const Region &tile, const std::string &tag) {
-  // Backwards: the region of each value the tile needs (the hull over readers).
-  std::unordered_map<const Value *, Region> need{{output, tile}};
-  for (auto it = nodes.rbegin(); it != nodes.rend(); ++it) {
-    const Node &n = **it;
-    auto out = need.find(single_output(n));
-    if (out == need.end()) continue;
-    Region r = out->second;
-    for (const Value *in : n.inputs) {
-      if (!in || in->is_constant()) continue;
-      Region q = input_region(n, r);
-      auto [slot, fresh] = need.emplace(in, q);
-      if (!fresh) slot->second = hull(slot->second, q);
-    }
-  }
+  std::unordered_map<const Value *, Region> need = tile_needs(nodes, output, tile);
   // Forwards: each needed value's region, computed from its inputs' regions.
   std::unordered_map<const Value *, Value *> made;
   Value *x = g.inputs[0];
@@ -346,12 +389,12 @@ Value *build_tile(TileBuilder &b, const Graph &g, const std::vector<Node *> &nod
 
 }  // namespace
 
-bool patch_prefix(Graph &g, int tiles, PatchStats *stats) {
+bool patch_prefix(Graph &g, int tiles, PatchStats *stats, const std::string &end) {
   if (tiles < kMinPatchTiles || tiles > kMaxPatchTiles)
     fail(fmt::format("--patch {}: the number of tiles per side must be from {} to {}", tiles, kMinPatchTiles,
                      kMaxPatchTiles));
   const int64_t macs_before = total_macs(g);
-  const Prefix prefix = choose_prefix(g, tiles);
+  const Prefix prefix = choose_prefix(g, tiles, end);
   std::vector<Node *> nodes;
   for (size_t i = 0; i <= prefix.end; ++i) nodes.push_back(g.nodes[i].get());
   const Node *before = prefix.end + 1 < g.nodes.size() ? g.nodes[prefix.end + 1].get() : nullptr;
@@ -366,14 +409,13 @@ bool patch_prefix(Graph &g, int tiles, PatchStats *stats) {
 
   // Tiles in row-major order, each run to the end before the next starts.
   TileBuilder b(g, before);
-  const int64_t H = output->shape[2], W = output->shape[3];
+  const std::vector<Region> regions = tile_regions(*output, tiles);
   std::vector<Value *> rows;
-  for (int64_t r = 0; r < tiles; ++r) {
+  for (int r = 0; r < tiles; ++r) {
     std::vector<Value *> row;
-    for (int64_t c = 0; c < tiles; ++c) {
-      Region tile{{r * H / tiles, (r + 1) * H / tiles}, {c * W / tiles, (c + 1) * W / tiles}};
-      row.push_back(build_tile(b, g, nodes, output, tile, fmt::format("{}_{}", r, c)));
-    }
+    for (int c = 0; c < tiles; ++c)
+      row.push_back(build_tile(b, g, nodes, output, regions[static_cast<size_t>(r * tiles + c)],
+                               fmt::format("{}_{}", r, c)));
     rows.push_back(b.concat(row, 3, fmt::format("{}.patch_row{}", output->name, r)));
   }
   Value *assembled = b.concat(rows, 2, output->name + ".patched");

@@ -40,7 +40,9 @@ constexpr int kMinPatchTiles = 2, kMaxPatchTiles = 16;
 
 /// Rewrites the prefix of `graph` into `tiles` x `tiles` tiles (see the .cpp for
 /// how the prefix is chosen). An error if the graph has no prefix to tile.
-/// Fills `stats` if given. Returns whether it changed the graph.
-bool patch_prefix(Graph &graph, int tiles, PatchStats *stats = nullptr);
+/// Fills `stats` if given. `end`, if not empty, names the value the prefix
+/// ends at instead of the automatic choice (for tests). Returns whether it
+/// changed the graph.
+bool patch_prefix(Graph &graph, int tiles, PatchStats *stats = nullptr, const std::string &end = "");
 
 }  // namespace aotc
