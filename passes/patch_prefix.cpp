@@ -77,7 +77,7 @@ bool is_window(const Node &n) { return is_conv(n) || is_pool(n); }
 bool is_pointwise(const Node &n) {
   static const std::set<std::string> unary = {"Relu",  "Clip", "Sigmoid", "HardSigmoid", "HardSwish", "LeakyRelu",
                                               "Tanh",  "Abs",  "Neg",     "Elu",         "Selu",      "Softplus",
-                                              "BatchNormalization"};
+                                              "BatchNormalization", "PRelu"};
   static const std::set<std::string> binary = {"Add", "Sub", "Mul", "Div"};
   if (n.domain == kInternalDomain) return n.op == "Silu";
   return n.domain.empty() && (unary.count(n.op) || binary.count(n.op));
@@ -224,9 +224,10 @@ Prefix choose_prefix(const Graph &g, int tiles, const std::string &end) {
   std::vector<Prefix> cuts;
   for (size_t i = 0; i < count; ++i) {
     const Node &n = *g.nodes[i];
-    bool reads_prefix = true;
+    bool reads_prefix = false, reads_other = false;  // the prefix reads nothing but itself and constants
     for (const Value *in : n.inputs)
-      if (in && !in->is_constant() && !unread.count(in)) reads_prefix = false;
+      if (in && !in->is_constant()) (unread.count(in) ? reads_prefix : reads_other) = true;
+    if (reads_other) break;
     if (!reads_prefix || !tileable(n)) break;
     for (const Value *in : n.inputs)
       if (in && !in->is_constant() && --unread[in] == 0) --live;

@@ -4,9 +4,10 @@
 // model's single input and writes OUTDIR/input.npy and OUTDIR/output.npy (its
 // first output), for `aotc verify MODEL --input NAME=... --expected NAME=...`.
 //
-//   node bench/imagenet/golden_npy.js MODEL.onnx OUTDIR [SEED]
+//   [SHAPE=1,3,224,224] node bench/imagenet/golden_npy.js MODEL.onnx OUTDIR [SEED]
 //
-// Needs onnxruntime-node in models/node_modules. Prints the input and output names.
+// SHAPE is the input's shape (default 1,3,224,224, the ImageNet nets'). Needs
+// onnxruntime-node in models/node_modules. Prints the input and output names.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -32,9 +33,6 @@ function npy(shape, data) {
   });
   const inName = session.inputNames[0];
   const outName = session.outputNames[0];
-  // The input shape from the model's metadata is not exposed by every ORT
-  // version: take it from the command line's model via a dry parse is overkill,
-  // so the caller's model must be N x 3 x H x W with H = W given by SHAPE env.
   const shape = (process.env.SHAPE || '1,3,224,224').split(',').map(Number);
   const n = shape.reduce((a, b) => a * b, 1);
   const x = new Float32Array(n);

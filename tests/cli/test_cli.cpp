@@ -206,7 +206,7 @@ TEST_CASE("aotc --list-passes shows the pipeline with its fixed-point group", "[
   // In order: a single pass, the group header, its passes indented, then lowering.
   std::vector<std::string> starts = {"infer-shapes-and-fold ", "simplify ", "  remove-identities ",
                                      "  fuse-conv-batchnorm ", "  fuse-conv-activation ", "  fuse-silu ",
-                                     "  eliminate-dead-code ", "choose-layouts ", "fold-packing ",
+                                     "  eliminate-dead-code ", "patch-prefix ", "choose-layouts ", "fold-packing ",
                                      "lower ", "plan-memory ", "check-plan "};
   std::vector<std::string> lines;
   std::istringstream in(r.out);
