@@ -7,7 +7,8 @@
 // The prefix: from the graph's one N x C x H x W input through the nodes whose
 // output pixel depends on a window of their inputs' pixels -- Conv/FusedConv
 // (depthwise, strided, dilated), MaxPool/AveragePool, unfused
-// BatchNormalization, activations, and elementwise ops such as residual Adds --
+// BatchNormalization, activations, elementwise ops such as residual Adds, and
+// channel Concats (SqueezeNet's fire modules) --
 // up to a cut: a point where a single value carries everything later nodes
 // read. The prefix ends at the cut with the smallest estimated peak, the
 // largest of
@@ -16,8 +17,9 @@
 //  - assembling: the tiles' outputs and the Concat's;
 //  - the rest: the largest inputs + outputs of one op after the cut,
 // and among cuts within kSlack of that smallest peak, the first (the least
-// halo recompute). MobileNetV2 at 224 x 224 ends at the 32-channel 28 x 28
-// block output (stride 8); cutting later would recompute more for no RAM.
+// halo recompute). MobileNetV2 at 224 x 224 ends at stride 4 (56 x 56 x 24)
+// with 2 x 2 tiles and at stride 8 (28 x 28 x 32) with more; cutting later
+// would recompute more for no RAM.
 //
 // The rewrite, per output tile: the region of every prefix value the tile
 // needs is computed backwards (receptive fields through kernel, stride,
@@ -33,7 +35,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <functional>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -83,6 +84,13 @@ bool is_pointwise(const Node &n) {
   return n.domain.empty() && (unary.count(n.op) || binary.count(n.op));
 }
 
+// A Concat of activations along channels: pixel (h, w) reads pixel (h, w) of each.
+bool is_channel_concat(const Node &n) {
+  if (!n.domain.empty() || n.op != "Concat" || !is_4d(n.output(0))) return false;
+  int64_t axis = attr_int_or(n, "axis", n.opset < 4 ? 1 : 0);
+  return axis == 1 || axis == -3;
+}
+
 // The node's only output, or null if it has more (e.g. MaxPool's indices).
 Value *single_output(const Node &n) {
   for (size_t i = 1; i < n.outputs.size(); ++i)
@@ -90,13 +98,24 @@ Value *single_output(const Node &n) {
   return n.output(0);
 }
 
-// Whether the pass can tile `n`: a window op on one 4-D activation, or a
+// Whether the pass can tile `n`: a window op on one 4-D activation, a
 // pointwise op whose activations all have its output's shape and whose
-// constants do not vary over H and W.
+// constants do not vary over H and W, or a channel Concat of activations.
 bool tileable(const Node &n) {
   Value *y = single_output(n);
-  if (!is_4d(y) || !(is_window(n) || is_pointwise(n))) return false;
-  if (is_pool(n) && attr_int_or(n, "ceil_mode", 0) != 0) return false;  // windows past the end: not tiled
+  if (!is_4d(y)) return false;
+  if (is_channel_concat(n)) {
+    for (const Value *in : n.inputs)
+      if (!is_4d(in) || in->is_constant() || in->shape[0] != y->shape[0] || in->shape[2] != y->shape[2] ||
+          in->shape[3] != y->shape[3])
+        return false;
+    return true;
+  }
+  if (!is_window(n) && !is_pointwise(n)) return false;
+  // ceil_mode windows may run past the end pads: MaxPool's tiles take explicit
+  // pads that reach them (padding never wins a max); AveragePool's would
+  // change its divisors.
+  if (n.op == "AveragePool" && attr_int_or(n, "ceil_mode", 0) != 0) return false;
   for (size_t i = 0; i < n.inputs.size(); ++i) {
     const Value *in = n.inputs[i];
     if (!in) continue;
@@ -201,7 +220,7 @@ std::unordered_map<const Value *, Region> tile_needs(const std::vector<Node *> &
 }
 
 size_t region_bytes(const Value &v, const Region &r) {
-  return v.byte_size() / static_cast<size_t>(v.shape[2] * v.shape[3]) * static_cast<size_t>(r.h.size() * r.w.size());
+  return static_cast<size_t>(v.shape[0] * v.shape[1] * r.h.size() * r.w.size()) * dtype_size(v.dtype);
 }
 
 struct Prefix {
@@ -224,11 +243,11 @@ Prefix choose_prefix(const Graph &g, int tiles, const std::string &end) {
   std::vector<Prefix> cuts;
   for (size_t i = 0; i < count; ++i) {
     const Node &n = *g.nodes[i];
-    bool reads_prefix = false, reads_other = false;  // the prefix reads nothing but itself and constants
+    // A prefix node reads prefix values (at least one) and constants only.
+    size_t activations = 0, from_prefix = 0;
     for (const Value *in : n.inputs)
-      if (in && !in->is_constant()) (unread.count(in) ? reads_prefix : reads_other) = true;
-    if (reads_other) break;
-    if (!reads_prefix || !tileable(n)) break;
+      if (in && !in->is_constant()) ++activations, from_prefix += unread.count(in);
+    if (from_prefix == 0 || from_prefix != activations || !tileable(n)) break;
     for (const Value *in : n.inputs)
       if (in && !in->is_constant() && --unread[in] == 0) --live;
     Value *y = single_output(n);
@@ -378,6 +397,7 @@ Value *build_tile(TileBuilder &b, const Graph &g, const std::vector<Node *> &nod
       Region read = window_input(window_of(*n), r);
       const Shape &xs = n->inputs[0]->shape;
       m->attrs.erase("auto_pad");
+      m->attrs.erase("ceil_mode");
       m->attrs["pads"].value = std::vector<int64_t>{std::max<int64_t>(0, -read.h.begin), std::max<int64_t>(0, -read.w.begin),
                                                     std::max<int64_t>(0, read.h.end - xs[2]),
                                                     std::max<int64_t>(0, read.w.end - xs[3])};

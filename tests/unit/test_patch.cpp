@@ -136,6 +136,45 @@ TEST_CASE("patch: a residual Add crops what a wider reader made") {
   CHECK(slice_bounds(*find_node(g, "a.crop1_1")) == std::make_pair(std::vector<int64_t>{1, 1}, std::vector<int64_t>{5, 5}));
 }
 
+TEST_CASE("patch: channel Concats and ceil_mode MaxPool tile; the hull of two readers") {
+  // x[1,2,7,7] -> MaxPool (k2 s2 ceil_mode) -> p[1,2,4,4] -> A (1x1) -> a -> B (1x1) -> b
+  //                                                                   \-> C (k3 p1) -> c; Concat(b, c) -> s -> GAP
+  Graph g;
+  g.opsets[""] = 13;
+  Value *x = input(g, "x", {1, 2, 7, 7});
+  Value *p = temp(g, "p"), *a = temp(g, "a"), *b = temp(g, "b"), *c = temp(g, "c"), *s = temp(g, "s");
+  Value *out = temp(g, "out");
+  Node *pool = node(g, "MaxPool", "pool", {x}, {p});
+  pool->attrs["kernel_shape"].value = std::vector<int64_t>{2, 2};
+  pool->attrs["strides"].value = std::vector<int64_t>{2, 2};
+  pool->attrs["ceil_mode"].value = int64_t{1};
+  Value *w1 = f32_constant(g, "w1", std::vector<float>(4, 0.5f), {2, 2, 1, 1});
+  node(g, "Conv", "A", {p, w1}, {a});
+  node(g, "Conv", "B", {a, w1}, {b});
+  conv(g, "C", a, 2, 3, c, {{"pads", {1, 1, 1, 1}}});
+  Node *cat = node(g, "Concat", "cat", {b, c}, {s});
+  cat->attrs["axis"].value = int64_t{1};
+  node(g, "GlobalAveragePool", "gap", {s}, {out});
+  set_output(g, out);
+  infer_shapes_and_fold(g);
+  REQUIRE(p->shape == Shape{1, 2, 4, 4});
+  REQUIRE(patch_prefix(g, 2, nullptr, "s"));
+  verify_graph(g, true);
+  // Tile (1,1) is rows 2..3 of s: C reads a 1..4 (row 4 is padding), B reads a
+  // 2..3: a is made for the hull 1..3, B reads a crop of its last two rows.
+  CHECK(find_node(g, "A.patch1_1")->outputs[0]->shape == Shape{1, 2, 3, 3});
+  CHECK(slice_bounds(*find_node(g, "a.crop1_1")) == std::make_pair(std::vector<int64_t>{1, 1}, std::vector<int64_t>{3, 3}));
+  CHECK(find_node(g, "cat.patch1_1")->outputs[0]->shape == Shape{1, 5, 2, 2});
+  // The pool makes p 1..3, reading x 2..7: row 7 lies past the image where
+  // ceil_mode let the last window start; the tile pads it explicitly.
+  const Node *tile_pool = find_node(g, "pool.patch1_1");
+  CHECK(ints_attr(*tile_pool, "pads") == std::vector<int64_t>{0, 0, 1, 1});
+  CHECK(tile_pool->attr("ceil_mode") == nullptr);
+  CHECK(slice_bounds(*find_node(g, "x.patch1_1")) == std::make_pair(std::vector<int64_t>{2, 2}, std::vector<int64_t>{7, 7}));
+  run_graph_pipeline(g);
+  lower_and_plan(g, 16);
+}
+
 TEST_CASE("patch: bad tile counts and graphs without a CNN prefix are errors") {
   Graph g;
   g.opsets[""] = 13;
