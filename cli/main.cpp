@@ -124,6 +124,13 @@ int main(int argc, char **argv) {
       "where graph inputs and outputs live: arena (default: in the memory plan, sharing space with "
       "intermediates; NAME_run copies in and out) or separate (buffers of their own)";
   app.add_option("--io", io, io_help)->check(CLI::IsMember({"arena", "separate"}));
+  const std::string patch_help = fmt::format(
+      "run the CNN's high-resolution first layers as N x N spatial tiles, one after another, recomputing each "
+      "tile's halo (MCUNetV2 patch-based inference): less RAM, more MACs ({} to {}; --report shows both)",
+      kMinPatchTiles, kMaxPatchTiles);
+  app.add_option("--patch", options.patch_tiles, patch_help)
+      ->type_name("N")
+      ->check(CLI::Range(kMinPatchTiles, kMaxPatchTiles));
   bool list_targets = false;
   app.add_flag("--list-targets", list_targets, "list the targets with their features and exit");
   app.add_flag("--list-ops", list_ops, "list the supported ONNX ops and exit");
@@ -154,6 +161,9 @@ int main(int argc, char **argv) {
   verify->add_option("--io", verify_io, io_help)->check(CLI::IsMember({"arena", "separate"}));
   verify->add_option("--max-scratch", verify_compile.max_scratch, "BYTES: as for compiling")
       ->check(CLI::Range(size_t{0}, size_t{1} << 40));
+  verify->add_option("--patch", verify_compile.patch_tiles, patch_help)
+      ->type_name("N")
+      ->check(CLI::Range(kMinPatchTiles, kMaxPatchTiles));
   verify->add_flag("--allow-newer-opset", verify_compile.import.allow_newer_opset,
                    "compile a model that imports a newer opset than aotc knows, as the newest it knows (warns)");
   options.import.warn = verify_compile.import.warn = warn;

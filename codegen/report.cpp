@@ -54,6 +54,13 @@ std::string grouped(size_t n) {
   return out;
 }
 
+// Recompute as a percentage of the original MACs, to two decimals.
+double patch_extra_percent(const PatchStats &p) {
+  if (p.macs_before == 0) return 0;
+  double pct = 100.0 * static_cast<double>(p.macs_after - p.macs_before) / static_cast<double>(p.macs_before);
+  return static_cast<double>(static_cast<int64_t>(pct * 100.0 + 0.5)) / 100.0;
+}
+
 }  // namespace
 
 NaivePeak naive_peak(const Graph &graph) {
@@ -87,6 +94,7 @@ MemoryReport make_report(const Program &program, const ReportSource &source) {
   r.weights = source.emitted;
   r.weights_bytes = source.emitted.weight_bytes + source.emitted.argument_bytes;
   r.arena_alignment = program.arena_alignment;
+  r.patch = source.patch;
 
   AliasGroups groups;
   for (auto &[v, shared] : program.shares_storage_with)
@@ -216,6 +224,17 @@ std::string report_json(const MemoryReport &r) {
   top["arena_alignment"] = r.arena_alignment;
   top["peak_step"] = r.peak_step;
   top["macs"] = r.macs;
+  if (r.patch) {
+    const PatchStats &p = *r.patch;
+    int64_t extra = p.macs_after - p.macs_before;
+    top["patch"] = Json{{"tiles", p.tiles},
+                        {"prefix_end", p.prefix_end},
+                        {"prefix_output", p.prefix_output},
+                        {"prefix_nodes", p.prefix_nodes},
+                        {"macs_original", p.macs_before},
+                        {"extra_macs", extra},
+                        {"extra_macs_percent", patch_extra_percent(p)}};
+  }
   Json tensors = Json::array();
   for (const ReportTensor &t : r.tensors) {
     Json j;
@@ -279,6 +298,13 @@ std::string report_summary(const MemoryReport &r) {
                      r.naive_peak.node.empty() ? "" : " '" + r.naive_peak.node + "'");
   out += fmt::format("  weights      {:>12} bytes (flash)\n", grouped(r.weights_bytes));
   out += fmt::format("  arena / naive peak = {}; {} MACs per run\n", ratio, grouped(static_cast<size_t>(r.macs)));
+  if (r.patch)
+    out += fmt::format("  patch        {} x {} tiles up to '{}' ({} nodes): {} MACs originally, +{} ({:.2f}%) halo "
+                       "recompute\n",
+                       r.patch->tiles, r.patch->tiles, r.patch->prefix_end, r.patch->prefix_nodes,
+                       grouped(static_cast<size_t>(r.patch->macs_before)),
+                       grouped(static_cast<size_t>(r.patch->macs_after - r.patch->macs_before)),
+                       patch_extra_percent(*r.patch));
   return out;
 }
 

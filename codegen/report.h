@@ -26,13 +26,18 @@
 //    kind activation/scratch/input/output; offset is null for graph inputs
 //    and outputs that live in the caller's buffers rather than the arena;
 //    first_use/last_use are step indices (inclusive).
+//  - patch (only with --patch N): tiles (N), prefix_end (the node whose output
+//    the tiles assemble), macs_original (MACs of the graph before tiling) and
+//    extra_macs / extra_macs_percent (the halo recompute tiling adds).
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "codegen/emit_c.h"
 #include "ir/graph.h"
+#include "passes/patch_prefix.h"
 #include "passes/program.h"
 
 namespace aotc {
@@ -82,6 +87,7 @@ struct MemoryReport {
   int64_t macs = 0;
   std::vector<ReportTensor> tensors;  ///< in order of first use
   std::vector<ReportOp> ops;          ///< one per step
+  std::optional<PatchStats> patch;    ///< with --patch
 };
 
 /// What the report needs besides the planned program.
@@ -90,6 +96,7 @@ struct ReportSource {
   std::string name;        ///< --name
   NaivePeak naive;         ///< measured before fusion (naive_peak)
   EmitStats emitted;       ///< from emit_c
+  std::optional<PatchStats> patch;  ///< what --patch did, if given
 };
 
 /// Builds the report. Lifetimes are recomputed from the kernel calls, as the

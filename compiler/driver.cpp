@@ -73,11 +73,14 @@ Target compile_target(const CompileOptions &options) {
 }
 
 std::unique_ptr<Graph> load_and_optimize(const std::string &model_path, const CompileOptions &options,
-                                         const PipelineObserver &after_step) {
+                                         const PipelineObserver &after_step, PatchStats *patch_stats) {
   const Target target = compile_target(options);
   return with_file_context(model_path, [&] {
     std::unique_ptr<Graph> graph = import_onnx(model_path, options.import);
-    run_graph_pipeline(*graph, target, after_step);
+    PipelineOptions pipeline;
+    pipeline.patch_tiles = options.patch_tiles;
+    pipeline.patch_stats = patch_stats;
+    run_graph_pipeline(*graph, target, after_step, pipeline);
     return graph;
   });
 }
@@ -91,7 +94,9 @@ Compilation compile_model(const std::string &model_path, const CompileOptions &o
   PipelineObserver measure_naive = [&](const std::string &step, const Graph &graph) {
     if (step == "infer-shapes-and-fold") naive = naive_peak(graph);
   };
-  c.graph = load_and_optimize(model_path, options, options.report ? measure_naive : nullptr);
+  PatchStats patch;
+  c.graph = load_and_optimize(model_path, options, options.report ? measure_naive : nullptr, &patch);
+  if (options.patch_tiles) c.patch = patch;
   with_file_context(model_path, [&] {
     c.program = lower_and_plan(*c.graph, options.arena_alignment, target, options.io);
     EmitOptions emit;
@@ -101,7 +106,7 @@ Compilation compile_model(const std::string &model_path, const CompileOptions &o
     c.files = emit_c(c.program, emit, &emitted);
     if (options.report) {
       // Written with the C files, so the output directory is complete or absent.
-      c.report = make_report(c.program, {emit.source_file, options.name, naive, emitted});
+      c.report = make_report(c.program, {emit.source_file, options.name, naive, emitted, c.patch});
       c.files["report.json"] = report_json(*c.report);
       c.files["memory.svg"] = memory_svg(*c.report);
     }

@@ -27,6 +27,8 @@ struct CompileOptions {
   /// --max-scratch: the most scratch a conv kernel may take for its copy of
   /// the input (Target::max_conv_scratch_bytes; 0: no cap); unset: the target's.
   std::optional<size_t> max_scratch;
+  /// --patch N: run the high-resolution prefix as N x N tiles (passes/patch_prefix.h); 0: off.
+  int patch_tiles = 0;
 };
 
 /// The target to compile for: options.target, with the options' overrides.
@@ -37,12 +39,15 @@ struct Compilation {
   Program program;
   std::map<std::string, std::string> files;  ///< generated files by name
   std::optional<MemoryReport> report;        ///< with CompileOptions::report
+  std::optional<PatchStats> patch;           ///< with CompileOptions::patch_tiles
 };
 
 /// Imports and optimises a model; returns the graph after the pass pipeline.
-/// `after_step` sees the graph after each pipeline step.
+/// `after_step` sees the graph after each pipeline step; `patch_stats`, if
+/// given, gets what --patch did.
 std::unique_ptr<Graph> load_and_optimize(const std::string &model_path, const CompileOptions &options,
-                                         const PipelineObserver &after_step = nullptr);
+                                         const PipelineObserver &after_step = nullptr,
+                                         PatchStats *patch_stats = nullptr);
 
 /// Compiles a model all the way to C source text.
 Compilation compile_model(const std::string &model_path, const CompileOptions &options);

@@ -31,6 +31,11 @@ const std::vector<PipelineStep> &graph_pipeline() {
            // Nodes whose results nobody reads, and unused constants.
            {"eliminate-dead-code", "remove nodes and constants nothing uses", eliminate_dead_code},
        }},
+      // Only with --patch N: the high-resolution prefix runs as N x N spatial
+      // tiles with halo recompute (MCUNetV2); before layouts, so each tile's
+      // convs get their weights packed like any conv.
+      {nullptr, {{"patch-prefix", "with --patch N: run the CNN's high-resolution prefix as N x N tiles",
+                  patch_prefix_pass}}},
       // Layouts for the target: conv/pool activations channels-first, and
       // packing nodes on constant weights a kernel wants packed.
       {nullptr, {{"choose-layouts", "pick value layouts for the target; pack constant weights for the kernels",
@@ -46,7 +51,7 @@ int run_to_fixed_point(Graph &graph, const char *group, const std::vector<GraphP
   for (int round = 1; round <= max_rounds; ++round) {
     bool changed = false;
     for (const GraphPass &pass : passes) {
-      changed = pass.run(graph, target) || changed;
+      changed = pass.run(graph, target, PipelineOptions{}) || changed;
       verify_graph(graph, /*require_shapes=*/true);
     }
     if (!changed) return round;
@@ -54,7 +59,12 @@ int run_to_fixed_point(Graph &graph, const char *group, const std::vector<GraphP
   fail(fmt::format("internal error: pass group '{}' still changes the graph after {} rounds", group, max_rounds));
 }
 
-void run_graph_pipeline(Graph &graph, const Target &target, const PipelineObserver &after_step) {
+bool patch_prefix_pass(Graph &graph, const Target &, const PipelineOptions &options) {
+  return options.patch_tiles != 0 && patch_prefix(graph, options.patch_tiles, options.patch_stats);
+}
+
+void run_graph_pipeline(Graph &graph, const Target &target, const PipelineObserver &after_step,
+                        const PipelineOptions &options) {
   for (const PipelineStep &step : graph_pipeline()) {
     if (step.group) {
       run_to_fixed_point(graph, step.group, step.passes, kMaxFixedPointRounds, target);
@@ -62,7 +72,7 @@ void run_graph_pipeline(Graph &graph, const Target &target, const PipelineObserv
       continue;
     }
     for (const GraphPass &pass : step.passes) {
-      pass.run(graph, target);
+      pass.run(graph, target, options);
       verify_graph(graph, /*require_shapes=*/true);
       if (after_step) after_step(pass.name, graph);
     }

@@ -6,21 +6,36 @@
 #include <vector>
 
 #include "ir/graph.h"
+#include "passes/patch_prefix.h"
 #include "passes/program.h"
 
 namespace aotc {
+
+/// Compile options that switch passes on (off by default).
+struct PipelineOptions {
+  /// --patch N: run the high-resolution prefix as N x N tiles (patch_prefix.h); 0: off.
+  int patch_tiles = 0;
+  /// Filled by the patch pass when it runs, for the memory report.
+  PatchStats *patch_stats = nullptr;
+};
 
 /// A graph-to-graph pass. `run` returns whether it changed the graph.
 struct GraphPass {
   const char *name;
   const char *what;  ///< one line, shown by `aotc --list-passes`
-  std::function<bool(Graph &, const Target &)> run;
+  std::function<bool(Graph &, const Target &, const PipelineOptions &)> run;
 
-  GraphPass(const char *name, const char *what, std::function<bool(Graph &, const Target &)> run)
+  /// A pass that depends on compile options.
+  GraphPass(const char *name, const char *what,
+            std::function<bool(Graph &, const Target &, const PipelineOptions &)> run)
       : name(name), what(what), run(std::move(run)) {}
+  GraphPass(const char *name, const char *what, std::function<bool(Graph &, const Target &)> run)
+      : name(name), what(what),
+        run([run = std::move(run)](Graph &g, const Target &t, const PipelineOptions &) { return run(g, t); }) {}
   /// Most passes do not depend on the target.
   GraphPass(const char *name, const char *what, std::function<bool(Graph &)> run)
-      : name(name), what(what), run([run = std::move(run)](Graph &g, const Target &) { return run(g); }) {}
+      : name(name), what(what),
+        run([run = std::move(run)](Graph &g, const Target &, const PipelineOptions &) { return run(g); }) {}
 };
 
 /// One step of the pipeline: a single pass, or a fixed-point group -- rewrite
@@ -46,7 +61,7 @@ using PipelineObserver = std::function<void(const std::string &step, const Graph
 
 /// Runs every graph pass for `target`, verifying the graph after each one.
 void run_graph_pipeline(Graph &graph, const Target &target = find_target(default_target_name()),
-                        const PipelineObserver &after_step = nullptr);
+                        const PipelineObserver &after_step = nullptr, const PipelineOptions &options = {});
 
 /// Runs `passes` in order until a whole round changes nothing, verifying the
 /// graph after each pass. Returns the number of rounds run (the last changed
@@ -68,6 +83,8 @@ bool fuse_conv_activation(Graph &graph);
 bool fuse_silu(Graph &graph);
 bool eliminate_dead_code(Graph &graph);
 bool choose_layouts(Graph &graph, const Target &target);
+/// patch-prefix: only with PipelineOptions::patch_tiles.
+bool patch_prefix_pass(Graph &graph, const Target &target, const PipelineOptions &options);
 Program lower_graph(Graph &graph, const Target &target);
 void plan_memory(Program &program);
 

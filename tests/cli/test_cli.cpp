@@ -206,7 +206,7 @@ TEST_CASE("aotc --list-passes shows the pipeline with its fixed-point group", "[
   // In order: a single pass, the group header, its passes indented, then lowering.
   std::vector<std::string> starts = {"infer-shapes-and-fold ", "simplify ", "  remove-identities ",
                                      "  fuse-conv-batchnorm ", "  fuse-conv-activation ", "  fuse-silu ",
-                                     "  eliminate-dead-code ", "choose-layouts ", "fold-packing ",
+                                     "  eliminate-dead-code ", "patch-prefix ", "choose-layouts ", "fold-packing ",
                                      "lower ", "plan-memory ", "check-plan "};
   std::vector<std::string> lines;
   std::istringstream in(r.out);
@@ -763,4 +763,48 @@ TEST_CASE("aotc --max-scratch caps the conv kernels' input copies on Cortex-M, o
   CHECK(negative.exit_code != 0);
   CHECK_THAT(negative.err, Contains("--max-scratch"));
   CHECK_FALSE(fs::exists(w.dir / "bad"));
+}
+
+TEST_CASE("aotc --patch N: tiles the prefix, reports the extra MACs, refuses bad N and non-CNNs",
+          "[cli][patch]") {
+  Work w("patch");
+  const std::string model = kModels + "/mobilenet_tiny/model.onnx";
+  Result plain = run_aotc({model, "-o", w.path("plain"), "--target", "cortex-m4", "--report"}, w.dir);
+  check_ok(plain);
+  Result patched =
+      run_aotc({model, "-o", w.path("patched"), "--target", "cortex-m4", "--report", "--patch", "3"}, w.dir);
+  check_ok(patched);
+  CHECK_THAT(patched.out, Contains("3 x 3 tiles up to '"));
+  CHECK_THAT(patched.out, Contains("halo recompute"));
+  Json before = Json::parse(read_file(w.dir / "plain" / "report.json"));
+  Json after = Json::parse(read_file(w.dir / "patched" / "report.json"));
+  CHECK_FALSE(before.contains("patch"));
+  REQUIRE(after.contains("patch"));
+  const Json &p = after["patch"];
+  CHECK(p["tiles"] == 3);
+  CHECK_FALSE(p["prefix_end"].get<std::string>().empty());
+  // The original MACs are the unpatched compile's; the extra is what the tiles add.
+  CHECK(p["macs_original"] == before["macs"]);
+  CHECK(p["extra_macs"].get<long>() == after["macs"].get<long>() - before["macs"].get<long>());
+  CHECK(p["extra_macs"].get<long>() > 0);
+  CHECK(p["extra_macs_percent"].get<double>() > 0);
+  // Less RAM, the same naive peak to compare with.
+  CHECK(after["arena_bytes"].get<long>() < before["arena_bytes"].get<long>());
+  CHECK(after["naive_peak_bytes"] == before["naive_peak_bytes"]);
+  // --emit ir shows the tiles and their assembly.
+  Result ir = run_aotc({model, "--emit", "ir", "--patch", "2"}, w.dir);
+  check_ok(ir);
+  CHECK_THAT(ir.out, Contains(".patch1_1"));
+  CHECK_THAT(ir.out, Contains("= Concat("));
+  CHECK_THAT(run_aotc({"--help"}, w.dir).out, Contains("--patch"));
+
+  // Bad tile counts are usage errors; a model without a CNN prefix is refused.
+  for (const char *n : {"1", "17", "two"}) {
+    Result bad = run_aotc({model, "-o", w.path("bad"), "--patch", n}, w.dir);
+    check_no_crash(bad);
+    CHECK(bad.exit_code != 0);
+    CHECK_THAT(bad.err, Contains("--patch"));
+    CHECK_FALSE(fs::exists(w.path("bad")));
+  }
+  check_compile_fails(w, kModels + "/ad_autoencoder/model.onnx", {"--patch", "N x C x H x W"}, {"--patch", "2"});
 }
