@@ -86,6 +86,9 @@ MemoryReport make_report(const Program &program, const ReportSource &source) {
   r.weights = source.emitted;
   r.weights_bytes = source.emitted.weight_bytes + source.emitted.argument_bytes;
   r.arena_alignment = program.arena_alignment;
+  // Steps in node order plan as they stand (also for Programs not scheduled).
+  r.schedule_steps_moved = program.schedule.steps_moved;
+  r.schedule_original_arena_bytes = r.schedule_steps_moved ? program.schedule.original_arena_bytes : r.arena_bytes;
 
   AliasGroups groups;
   for (auto &[v, shared] : program.shares_storage_with) groups.parent[v] = shared;
@@ -202,6 +205,9 @@ std::string report_json(const MemoryReport &r) {
   top["arena_alignment"] = r.arena_alignment;
   top["peak_step"] = r.peak_step;
   top["macs"] = r.macs;
+  top["schedule"] = Json{{"original_arena_bytes", r.schedule_original_arena_bytes},
+                         {"arena_bytes", r.arena_bytes},
+                         {"steps_moved", r.schedule_steps_moved}};
   Json tensors = Json::array();
   for (const ReportTensor &t : r.tensors) {
     Json j;
@@ -264,6 +270,9 @@ std::string report_summary(const MemoryReport &r) {
                      r.naive_peak.node.empty() ? "" : " '" + r.naive_peak.node + "'");
   out += fmt::format("  weights      {:>12} bytes (flash)\n", grouped(r.weights_bytes));
   out += fmt::format("  arena / naive peak = {}; {} MACs per run\n", ratio, grouped(static_cast<size_t>(r.macs)));
+  if (r.schedule_steps_moved)
+    out += fmt::format("  schedule: reordered {} steps, arena {} -> {} bytes\n", r.schedule_steps_moved,
+                       grouped(r.schedule_original_arena_bytes), grouped(r.arena_bytes));
   return out;
 }
 

@@ -69,6 +69,7 @@ bool fuse_silu(Graph &graph);
 bool eliminate_dead_code(Graph &graph);
 bool choose_layouts(Graph &graph, const Target &target);
 Program lower_graph(Graph &graph, const Target &target);
+void schedule_steps(Program &program);
 void plan_memory(Program &program);
 
 }  // namespace aotc

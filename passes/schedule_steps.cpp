@@ -1,0 +1,369 @@
+// Pass: reorders the lowered steps to lower the arena. The planner packs
+// buffers by lifetime, and lifetimes follow the step order, which lowering
+// takes from the ONNX node order. In a branchy net (Inception, SqueezeNet fire
+// modules, ShuffleNet downsampling blocks) running the branch with the largest
+// transient first, or finishing a branch before starting the next, keeps fewer
+// branch outputs live at the peak.
+//
+// Any topological order of the step dependencies is valid: step B stays after
+// step A if B reads or writes a value A writes, or writes a value A reads
+// (an alias step reads alias_in and writes alias_out; scratch is per step).
+//
+// Candidates: the original order; the order with the smallest live peak
+// (exact, by dynamic programming over the sets of steps already run, which
+// stay few in nets built from blocks; among orders with that peak, the one
+// closest to the original), with and without counting in-place kernels; and
+// a greedy order (least growth first). Each is planned for real (plan_memory)
+// and the smallest arena wins; ties keep the original order, so the generated
+// C changes only when it saves RAM.
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "passes/memory_planner.h"
+#include "passes/pipeline.h"
+
+namespace aotc {
+
+namespace {
+
+// Beyond this many step sets the exact search gives up (a net with many
+// independent branches); the greedy order still competes.
+constexpr size_t kMaxStates = 50000;
+
+struct Deps {
+  std::vector<std::vector<int>> preds;
+};
+
+// The values a step reads and writes.
+void step_values(const LoweredStep &step, std::vector<const Value *> &reads, std::vector<const Value *> &writes) {
+  reads.clear();
+  writes.clear();
+  if (step.is_alias()) {
+    reads.push_back(step.alias_in);
+    writes.push_back(step.alias_out);
+    return;
+  }
+  for (const KernelArg &arg : step.call.args)
+    if (arg.kind == KernelArg::Kind::Tensor && arg.value) (arg.writes ? writes : reads).push_back(arg.value);
+}
+
+Deps dependencies(const std::vector<LoweredStep> &steps) {
+  Deps d;
+  d.preds.resize(steps.size());
+  std::map<const Value *, int> last_writer;
+  std::map<const Value *, std::vector<int>> readers;  // since the last write
+  std::vector<const Value *> reads, writes;
+  for (int s = 0; s < static_cast<int>(steps.size()); ++s) {
+    step_values(steps[s], reads, writes);
+    std::set<int> p;
+    for (const Value *v : reads)
+      if (last_writer.count(v)) p.insert(last_writer[v]);
+    for (const Value *v : writes) {
+      if (last_writer.count(v)) p.insert(last_writer[v]);
+      for (int r : readers[v]) p.insert(r);
+    }
+    p.erase(s);
+    d.preds[s].assign(p.begin(), p.end());
+    for (const Value *v : reads) readers[v].push_back(s);
+    for (const Value *v : writes) last_writer[v] = s, readers[v].clear();
+  }
+  return d;
+}
+
+// The memory model the search minimises: one buffer per group of values that
+// alias steps join (as plan_memory shares them), live from the first to the
+// last step touching it; graph inputs in the arena from the start, outputs to
+// the end; scratch during its step. Sizes are aligned, as live_peak counts them.
+struct Model {
+  struct Buffer {
+    size_t bytes = 0;
+    bool from_start = false, to_end = false;
+    std::vector<int> touchers;  // steps, ascending, unique
+  };
+  std::vector<Buffer> buffers;
+  std::vector<std::vector<int>> touches;  // per step: buffers it touches
+  std::vector<size_t> scratch;            // per step
+  // In-place: step -> (input buffer, output buffer) when the kernel may write
+  // its output over an input that dies there and is no smaller.
+  std::vector<std::pair<int, int>> in_place;
+};
+
+Model build_model(const Program &program) {
+  const Graph &graph = *program.graph;
+  const bool io_in_arena = program.io == IoMode::Arena;
+  std::set<const Value *> io(graph.inputs.begin(), graph.inputs.end());
+  io.insert(graph.outputs.begin(), graph.outputs.end());
+  auto in_arena = [&](const Value *v) { return v && !v->is_constant() && (io_in_arena || !io.count(v)); };
+
+  std::map<const Value *, const Value *> parent;
+  auto find = [&](const Value *v) {
+    while (parent.count(v) && parent[v] != v) v = parent[v];
+    return v;
+  };
+  for (const LoweredStep &step : program.steps)
+    if (step.is_alias() && in_arena(step.alias_in) && in_arena(step.alias_out))
+      parent[find(step.alias_out)] = find(step.alias_in);
+
+  Model m;
+  const size_t align = program.arena_alignment;
+  std::map<const Value *, int> buffer_of;
+  auto buffer = [&](const Value *v) {
+    auto [it, fresh] = buffer_of.emplace(find(v), static_cast<int>(m.buffers.size()));
+    if (fresh) m.buffers.emplace_back();
+    Model::Buffer &b = m.buffers[it->second];
+    b.bytes = std::max(b.bytes, align_up(v->byte_size(), align));
+    return it->second;
+  };
+  const size_t n = program.steps.size();
+  m.touches.resize(n);
+  m.scratch.assign(n, 0);
+  m.in_place.assign(n, {-1, -1});
+  std::vector<const Value *> reads, writes;
+  for (size_t s = 0; s < n; ++s) {
+    const LoweredStep &step = program.steps[s];
+    step_values(step, reads, writes);
+    for (const auto *list : {&reads, &writes})
+      for (const Value *v : *list)
+        if (in_arena(v)) {
+          int b = buffer(v);
+          if (std::find(m.touches[s].begin(), m.touches[s].end(), b) == m.touches[s].end()) {
+            m.touches[s].push_back(b);
+            m.buffers[b].touchers.push_back(static_cast<int>(s));
+          }
+        }
+    for (const KernelArg &arg : step.call.args)
+      if (arg.kind == KernelArg::Kind::Scratch) m.scratch[s] += align_up(arg.scratch_bytes, align);
+    if (step.call.in_place_input && writes.size() == 1 && in_arena(step.call.in_place_input) && in_arena(writes[0]) &&
+        !io.count(step.call.in_place_input) && !io.count(writes[0]))
+      m.in_place[s] = {buffer(step.call.in_place_input), buffer(writes[0])};
+  }
+  if (io_in_arena) {
+    for (const Value *v : graph.inputs)
+      if (in_arena(v)) m.buffers[buffer(v)].from_start = true;
+    for (const Value *v : graph.outputs)
+      if (in_arena(v)) m.buffers[buffer(v)].to_end = true;
+  }
+  return m;
+}
+
+// Bytes live while step v runs after the steps in `done`, and after it.
+struct Simulator {
+  const Model &m;
+  bool count_in_place;
+  std::vector<int> seen;  // per buffer: touchers already run
+  size_t live = 0;        // bytes live between steps
+
+  Simulator(const Model &model, bool in_place) : m(model), count_in_place(in_place), seen(model.buffers.size(), 0) {
+    for (const Model::Buffer &b : m.buffers)
+      if (b.from_start) live += b.bytes;
+  }
+  bool dies_at(int b) const { return !m.buffers[b].to_end && seen[b] + 1 == static_cast<int>(m.buffers[b].touchers.size()); }
+  // Live bytes during step v (does not run it).
+  size_t during(int v) const {
+    size_t bytes = live + m.scratch[v];
+    for (int b : m.touches[v])
+      if (seen[b] == 0 && !m.buffers[b].from_start) bytes += m.buffers[b].bytes;
+    auto [in, out] = m.in_place[v];
+    if (count_in_place && in >= 0 && in != out && seen[out] == 0 && dies_at(in) &&
+        m.buffers[out].bytes <= m.buffers[in].bytes)
+      bytes -= m.buffers[out].bytes;
+    return bytes;
+  }
+  // Live bytes after step v, relative to before it.
+  long long delta(int v) const {
+    long long d = 0;
+    for (int b : m.touches[v]) {
+      if (seen[b] == 0 && !m.buffers[b].from_start) d += static_cast<long long>(m.buffers[b].bytes);
+      if (dies_at(b)) d -= static_cast<long long>(m.buffers[b].bytes);
+    }
+    return d;
+  }
+  void run(int v) {
+    live = static_cast<size_t>(static_cast<long long>(live) + delta(v));
+    for (int b : m.touches[v]) ++seen[b];
+  }
+};
+
+// Greedy list scheduling: among ready steps, the one whose step needs the
+// least memory, then that grows the live bytes least, then the earliest.
+std::vector<int> greedy_order(const Model &m, const Deps &d, bool in_place) {
+  const int n = static_cast<int>(d.preds.size());
+  std::vector<int> missing(n), order;
+  std::vector<std::vector<int>> succs(n);
+  for (int v = 0; v < n; ++v) {
+    missing[v] = static_cast<int>(d.preds[v].size());
+    for (int p : d.preds[v]) succs[p].push_back(v);
+  }
+  std::set<int> ready;
+  for (int v = 0; v < n; ++v)
+    if (!missing[v]) ready.insert(v);
+  Simulator sim(m, in_place);
+  while (!ready.empty()) {
+    int best = -1;
+    size_t best_during = 0;
+    long long best_delta = 0;
+    for (int v : ready) {
+      size_t during = sim.during(v);
+      long long delta = sim.delta(v);
+      if (best < 0 || during < best_during || (during == best_during && delta < best_delta))
+        best = v, best_during = during, best_delta = delta;
+    }
+    ready.erase(best);
+    sim.run(best);
+    order.push_back(best);
+    for (int s : succs[best])
+      if (--missing[s] == 0) ready.insert(s);
+  }
+  return order;
+}
+
+// The exact search. A state is the set of steps already run (closed under
+// dependencies); its live bytes depend on the set alone. Level k holds the
+// sets of k steps. The first pass finds the smallest peak over all orders;
+// the second, allowing only steps whose memory stays within that peak, finds
+// the order with the fewest departures from the original (a departure: the
+// step run is not the earliest one not yet run). Returns empty if there are
+// too many sets.
+std::vector<int> min_peak_order(const Model &m, const Deps &d, bool in_place) {
+  const int n = static_cast<int>(d.preds.size());
+  const size_t words = (static_cast<size_t>(n) + 63) / 64;
+  using Bits = std::vector<uint64_t>;
+  auto has = [](const Bits &s, int v) { return (s[static_cast<size_t>(v) / 64] >> (v % 64)) & 1; };
+  struct BitsHash {
+    size_t operator()(const Bits &b) const {
+      uint64_t h = 1469598103934665603ull;
+      for (uint64_t w : b) h = (h ^ w) * 1099511628211ull;
+      return static_cast<size_t>(h);
+    }
+  };
+  struct State {
+    Bits done;
+    size_t peak = 0;
+    size_t departures = 0;
+    int parent = -1;  // index in the previous level
+    int step = -1;    // the step that led here
+  };
+  // One pass; `limit` == max: minimise the peak; otherwise the departures.
+  auto search = [&](size_t limit, std::vector<std::vector<State>> &levels) {
+    levels.assign(1, {});
+    State start;
+    start.done.assign(words, 0);
+    start.peak = Simulator(m, in_place).live;
+    levels[0].push_back(start);
+    size_t states = 1;
+    const bool by_peak = limit == std::numeric_limits<size_t>::max();
+    for (int k = 0; k < n; ++k) {
+      std::vector<State> next;
+      std::unordered_map<Bits, size_t, BitsHash> index;
+      for (size_t i = 0; i < levels[k].size(); ++i) {
+        const State &s = levels[k][i];
+        // Rebuild the simulator for this set (buffers' seen counts).
+        Simulator sim(m, in_place);
+        for (size_t b = 0; b < m.buffers.size(); ++b)
+          for (int t : m.buffers[b].touchers) sim.seen[b] += has(s.done, t) ? 1 : 0;
+        sim.live = 0;
+        for (size_t b = 0; b < m.buffers.size(); ++b) {
+          const Model::Buffer &buf = m.buffers[b];
+          bool started = buf.from_start || sim.seen[b] > 0;
+          bool ended = !buf.to_end && sim.seen[b] == static_cast<int>(buf.touchers.size());
+          if (started && !ended) sim.live += buf.bytes;
+        }
+        int first = 0;
+        while (has(s.done, first)) ++first;
+        for (int v = first; v < n; ++v) {
+          if (has(s.done, v)) continue;
+          bool ready = true;
+          for (int p : d.preds[v])
+            if (!has(s.done, p)) ready = false;
+          if (!ready) continue;
+          size_t during = sim.during(v);
+          if (during > limit) continue;
+          State t;
+          t.done = s.done;
+          t.done[static_cast<size_t>(v) / 64] |= uint64_t{1} << (v % 64);
+          t.peak = std::max(s.peak, during);
+          t.departures = s.departures + (v != first ? 1 : 0);
+          if (k + 1 == n) t.peak = std::max(t.peak, static_cast<size_t>(static_cast<long long>(sim.live) + sim.delta(v)));
+          t.parent = static_cast<int>(i);
+          t.step = v;
+          auto [it, fresh] = index.emplace(t.done, next.size());
+          if (fresh) {
+            if (++states > kMaxStates) return false;
+            next.push_back(std::move(t));
+            continue;
+          }
+          State &old = next[it->second];
+          auto key = [&](const State &x) {
+            return by_peak ? std::make_pair(x.peak, x.departures) : std::make_pair(x.departures, x.peak);
+          };
+          if (key(t) < key(old)) old = std::move(t);
+        }
+      }
+      if (next.empty()) return false;  // nothing fits under `limit` (cannot happen for the optimum)
+      levels.push_back(std::move(next));
+    }
+    return true;
+  };
+  std::vector<std::vector<State>> levels;
+  if (n == 0 || !search(std::numeric_limits<size_t>::max(), levels)) return {};
+  const size_t best_peak = levels[static_cast<size_t>(n)][0].peak;
+  if (!search(best_peak, levels)) return {};
+  std::vector<int> order(static_cast<size_t>(n));
+  int at = 0;
+  for (int k = n; k > 0; --k) {
+    const State &s = levels[static_cast<size_t>(k)][static_cast<size_t>(at)];
+    order[static_cast<size_t>(k - 1)] = s.step;
+    at = s.parent;
+  }
+  return order;
+}
+
+size_t planned_arena(const Program &program) {
+  Program copy = program;
+  plan_memory(copy);
+  return copy.scratch_size;
+}
+
+}  // namespace
+
+void schedule_steps(Program &program) {
+  const int n = static_cast<int>(program.steps.size());
+  std::vector<int> original(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) original[static_cast<size_t>(i)] = i;
+  const Deps deps = dependencies(program.steps);
+  const Model model = build_model(program);
+
+  std::vector<std::vector<int>> candidates;
+  for (bool in_place : {false, true}) {
+    candidates.push_back(min_peak_order(model, deps, in_place));
+    candidates.push_back(greedy_order(model, deps, in_place));
+  }
+  // Plan each distinct order that the model says may beat the original.
+  const size_t original_arena = planned_arena(program);
+  size_t best_arena = original_arena;
+  std::vector<int> best = original;
+  std::set<std::vector<int>> tried = {original};
+  for (const std::vector<int> &order : candidates) {
+    if (order.size() != original.size() || !tried.insert(order).second) continue;
+    Program trial = program;
+    for (int i = 0; i < n; ++i) trial.steps[static_cast<size_t>(i)] = program.steps[static_cast<size_t>(order[static_cast<size_t>(i)])];
+    const size_t arena = planned_arena(trial);
+    if (arena < best_arena) best_arena = arena, best = order;
+  }
+  program.schedule.original_arena_bytes = original_arena;
+  program.schedule.steps_moved = 0;
+  if (best == original) return;
+  std::vector<LoweredStep> steps;
+  steps.reserve(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    steps.push_back(std::move(program.steps[static_cast<size_t>(best[static_cast<size_t>(i)])]));
+    if (best[static_cast<size_t>(i)] != i) ++program.schedule.steps_moved;
+  }
+  program.steps = std::move(steps);
+}
+
+}  // namespace aotc
