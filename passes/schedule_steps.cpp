@@ -88,7 +88,7 @@ struct Model {
   std::vector<std::vector<int>> touches;  // per step: buffers it touches
   std::vector<size_t> scratch;            // per step
   // In-place: step -> (input buffer, output buffer) when the kernel may write
-  // its output over an input that dies there and is no smaller.
+  // its output over that input (KernelCall::in_place); -1 if not.
   std::vector<std::pair<int, int>> in_place;
 };
 
@@ -150,46 +150,63 @@ Model build_model(const Program &program) {
   return m;
 }
 
-// Bytes live while step v runs after the steps in `done`, and after it.
+// Runs steps under the model, counting live bytes. A kernel running in place
+// ("sharing") writes its output over an input that dies there: the output
+// then needs no bytes of its own, but keeps the input's buffer, larger or not,
+// until it dies itself (as plan_memory joins them): `extra` holds that excess.
 struct Simulator {
   const Model &m;
-  bool count_in_place;
-  std::vector<int> seen;  // per buffer: touchers already run
-  size_t live = 0;        // bytes live between steps
+  std::vector<int> seen;       // per buffer: touchers already run
+  std::vector<size_t> extra;   // per buffer: bytes beyond its own (taken over by sharing)
+  size_t live = 0;             // bytes live between steps
 
-  Simulator(const Model &model, bool in_place) : m(model), count_in_place(in_place), seen(model.buffers.size(), 0) {
+  explicit Simulator(const Model &model)
+      : m(model), seen(model.buffers.size(), 0), extra(model.buffers.size(), 0) {
     for (const Model::Buffer &b : m.buffers)
       if (b.from_start) live += b.bytes;
   }
-  bool dies_at(int b) const { return !m.buffers[b].to_end && seen[b] + 1 == static_cast<int>(m.buffers[b].touchers.size()); }
-  // Live bytes during step v (does not run it).
-  size_t during(int v) const {
-    size_t bytes = live + m.scratch[v];
-    for (int b : m.touches[v])
-      if (seen[b] == 0 && !m.buffers[b].from_start) bytes += m.buffers[b].bytes;
+  size_t bytes(int b) const { return m.buffers[b].bytes + extra[b]; }
+  bool starts_at(int b) const { return seen[b] == 0 && !m.buffers[b].from_start; }
+  bool dies_at(int b) const {
+    return !m.buffers[b].to_end && seen[b] + 1 == static_cast<int>(m.buffers[b].touchers.size());
+  }
+  // Whether step v may run in place: its input dies there, its output starts
+  // there (and lives on), and fits in the input's buffer.
+  bool can_share(int v) const {
     auto [in, out] = m.in_place[v];
-    if (count_in_place && in >= 0 && in != out && seen[out] == 0 && dies_at(in) &&
-        m.buffers[out].bytes <= m.buffers[in].bytes)
-      bytes -= m.buffers[out].bytes;
-    return bytes;
+    return in >= 0 && in != out && starts_at(out) && !dies_at(out) && dies_at(in) && m.buffers[out].bytes <= bytes(in);
+  }
+  // Live bytes during step v (does not run it).
+  size_t during(int v, bool share) const {
+    size_t total = live + m.scratch[v];
+    for (int b : m.touches[v])
+      if (starts_at(b) && !(share && b == m.in_place[v].second)) total += bytes(b);
+    return total;
   }
   // Live bytes after step v, relative to before it.
-  long long delta(int v) const {
+  long long delta(int v, bool share) const {
     long long d = 0;
     for (int b : m.touches[v]) {
-      if (seen[b] == 0 && !m.buffers[b].from_start) d += static_cast<long long>(m.buffers[b].bytes);
-      if (dies_at(b)) d -= static_cast<long long>(m.buffers[b].bytes);
+      if (starts_at(b) && !(share && b == m.in_place[v].second)) d += static_cast<long long>(bytes(b));
+      if (dies_at(b)) d -= static_cast<long long>(bytes(b));
     }
+    if (share) d += static_cast<long long>(bytes(m.in_place[v].first));  // now the output's buffer
     return d;
   }
-  void run(int v) {
-    live = static_cast<size_t>(static_cast<long long>(live) + delta(v));
-    for (int b : m.touches[v]) ++seen[b];
+  void run(int v, bool share) {
+    live = static_cast<size_t>(static_cast<long long>(live) + delta(v, share));
+    if (share) {
+      auto [in, out] = m.in_place[v];
+      extra[out] = bytes(in) - m.buffers[out].bytes;
+    }
+    for (int b : m.touches[v])
+      if (++seen[b] == static_cast<int>(m.buffers[b].touchers.size()) && !m.buffers[b].to_end) extra[b] = 0;
   }
 };
 
 // Greedy list scheduling: among ready steps, the one whose step needs the
-// least memory, then that grows the live bytes least, then the earliest.
+// least memory, then that grows the live bytes least, then the earliest;
+// with `in_place`, every step that can runs in place.
 std::vector<int> greedy_order(const Model &m, const Deps &d, bool in_place) {
   const int n = static_cast<int>(d.preds.size());
   std::vector<int> missing(n), order;
@@ -201,19 +218,20 @@ std::vector<int> greedy_order(const Model &m, const Deps &d, bool in_place) {
   std::set<int> ready;
   for (int v = 0; v < n; ++v)
     if (!missing[v]) ready.insert(v);
-  Simulator sim(m, in_place);
+  Simulator sim(m);
   while (!ready.empty()) {
     int best = -1;
     size_t best_during = 0;
     long long best_delta = 0;
     for (int v : ready) {
-      size_t during = sim.during(v);
-      long long delta = sim.delta(v);
+      const bool share = in_place && sim.can_share(v);
+      size_t during = sim.during(v, share);
+      long long delta = sim.delta(v, share);
       if (best < 0 || during < best_during || (during == best_during && delta < best_delta))
         best = v, best_during = during, best_delta = delta;
     }
     ready.erase(best);
-    sim.run(best);
+    sim.run(best, in_place && sim.can_share(best));
     order.push_back(best);
     for (int s : succs[best])
       if (--missing[s] == 0) ready.insert(s);
@@ -221,17 +239,28 @@ std::vector<int> greedy_order(const Model &m, const Deps &d, bool in_place) {
   return order;
 }
 
+// Which steps run in place in a plan: plan_memory tries none, all that can,
+// and subsets; the search models the first two exactly and the third
+// optimistically (any subset).
+enum class Sharing { Never, Always, Any };
+
 // The exact search. A state is the set of steps already run (closed under
-// dependencies); its live bytes depend on the set alone. Level k holds the
-// sets of k steps. The first pass finds the smallest peak over all orders;
-// the second, allowing only steps whose memory stays within that peak, finds
-// the order with the fewest departures from the original (a departure: the
-// step run is not the earliest one not yet run). Returns empty if there are
-// too many sets.
-std::vector<int> min_peak_order(const Model &m, const Deps &d, bool in_place) {
+// dependencies) plus the excess bytes of in-place outputs still live (with
+// Sharing::Any, each step that can run in place is tried both ways). Level k
+// holds the states after k steps. The first pass finds the smallest peak
+// over all orders; the second, allowing only steps whose memory stays within
+// that peak, finds the order with the fewest departures from the original (a
+// departure: the step run is not the earliest one not yet run). Returns empty
+// if there are too many states.
+struct Schedule {
+  std::vector<int> order;   ///< step indices in run order (empty: none)
+  std::vector<char> share;  ///< per step: runs in place in the search's best plan
+};
+
+Schedule min_peak_order(const Model &m, const Deps &d, Sharing sharing) {
   const int n = static_cast<int>(d.preds.size());
   const size_t words = (static_cast<size_t>(n) + 63) / 64;
-  using Bits = std::vector<uint64_t>;
+  using Bits = std::vector<uint64_t>;  // the set of steps run, then (buffer, extra) pairs
   auto has = [](const Bits &s, int v) { return (s[static_cast<size_t>(v) / 64] >> (v % 64)) & 1; };
   struct BitsHash {
     size_t operator()(const Bits &b) const {
@@ -241,66 +270,73 @@ std::vector<int> min_peak_order(const Model &m, const Deps &d, bool in_place) {
     }
   };
   struct State {
-    Bits done;
+    Bits key;
+    size_t live = 0;
     size_t peak = 0;
     size_t departures = 0;
     int parent = -1;  // index in the previous level
     int step = -1;    // the step that led here
+    bool shared = false;
   };
   // One pass; `limit` == max: minimise the peak; otherwise the departures.
   auto search = [&](size_t limit, std::vector<std::vector<State>> &levels) {
     levels.assign(1, {});
     State start;
-    start.done.assign(words, 0);
-    start.peak = Simulator(m, in_place).live;
+    start.key.assign(words, 0);
+    start.live = start.peak = Simulator(m).live;
     levels[0].push_back(start);
     size_t states = 1;
     const bool by_peak = limit == std::numeric_limits<size_t>::max();
+    auto better = [&](const State &a, const State &b) {
+      return by_peak ? std::make_pair(a.peak, a.departures) < std::make_pair(b.peak, b.departures)
+                     : std::make_pair(a.departures, a.peak) < std::make_pair(b.departures, b.peak);
+    };
+    Simulator base(m);
     for (int k = 0; k < n; ++k) {
       std::vector<State> next;
       std::unordered_map<Bits, size_t, BitsHash> index;
       for (size_t i = 0; i < levels[k].size(); ++i) {
         const State &s = levels[k][i];
-        // Rebuild the simulator for this set (buffers' seen counts).
-        Simulator sim(m, in_place);
+        // The simulator after this state's steps.
+        Simulator sim = base;
         for (size_t b = 0; b < m.buffers.size(); ++b)
-          for (int t : m.buffers[b].touchers) sim.seen[b] += has(s.done, t) ? 1 : 0;
-        sim.live = 0;
-        for (size_t b = 0; b < m.buffers.size(); ++b) {
-          const Model::Buffer &buf = m.buffers[b];
-          bool started = buf.from_start || sim.seen[b] > 0;
-          bool ended = !buf.to_end && sim.seen[b] == static_cast<int>(buf.touchers.size());
-          if (started && !ended) sim.live += buf.bytes;
-        }
+          for (int t : m.buffers[b].touchers) sim.seen[b] += has(s.key, t) ? 1 : 0;
+        for (size_t w = words; w + 1 < s.key.size(); w += 2) sim.extra[s.key[w]] = s.key[w + 1];
+        sim.live = s.live;
         int first = 0;
-        while (has(s.done, first)) ++first;
+        while (has(s.key, first)) ++first;
         for (int v = first; v < n; ++v) {
-          if (has(s.done, v)) continue;
+          if (has(s.key, v)) continue;
           bool ready = true;
           for (int p : d.preds[v])
-            if (!has(s.done, p)) ready = false;
+            if (!has(s.key, p)) ready = false;
           if (!ready) continue;
-          size_t during = sim.during(v);
-          if (during > limit) continue;
-          State t;
-          t.done = s.done;
-          t.done[static_cast<size_t>(v) / 64] |= uint64_t{1} << (v % 64);
-          t.peak = std::max(s.peak, during);
-          t.departures = s.departures + (v != first ? 1 : 0);
-          if (k + 1 == n) t.peak = std::max(t.peak, static_cast<size_t>(static_cast<long long>(sim.live) + sim.delta(v)));
-          t.parent = static_cast<int>(i);
-          t.step = v;
-          auto [it, fresh] = index.emplace(t.done, next.size());
-          if (fresh) {
-            if (++states > kMaxStates) return false;
-            next.push_back(std::move(t));
-            continue;
+          const bool can_share = sharing != Sharing::Never && sim.can_share(v);
+          for (bool share : {false, true}) {
+            if (share ? !can_share : (can_share && sharing == Sharing::Always)) continue;
+            const size_t during = sim.during(v, share);
+            if (during > limit) continue;
+            Simulator after = sim;
+            after.run(v, share);
+            State t;
+            t.key.assign(s.key.begin(), s.key.begin() + static_cast<long>(words));
+            t.key[static_cast<size_t>(v) / 64] |= uint64_t{1} << (v % 64);
+            for (size_t b = 0; b < m.buffers.size(); ++b)
+              if (after.extra[b]) t.key.push_back(b), t.key.push_back(after.extra[b]);
+            t.live = after.live;
+            t.peak = std::max({s.peak, during, k + 1 == n ? after.live : 0});
+            t.departures = s.departures + (v != first ? 1 : 0);
+            t.parent = static_cast<int>(i);
+            t.step = v;
+            t.shared = share;
+            auto [it, fresh] = index.emplace(t.key, next.size());
+            if (fresh) {
+              if (++states > kMaxStates) return false;
+              next.push_back(std::move(t));
+            } else if (better(t, next[it->second])) {
+              next[it->second] = std::move(t);
+            }
           }
-          State &old = next[it->second];
-          auto key = [&](const State &x) {
-            return by_peak ? std::make_pair(x.peak, x.departures) : std::make_pair(x.departures, x.peak);
-          };
-          if (key(t) < key(old)) old = std::move(t);
         }
       }
       if (next.empty()) return false;  // nothing fits under `limit` (cannot happen for the optimum)
@@ -308,18 +344,32 @@ std::vector<int> min_peak_order(const Model &m, const Deps &d, bool in_place) {
     }
     return true;
   };
+  auto best_final = [&](const std::vector<std::vector<State>> &levels, bool by_peak) {
+    const std::vector<State> &last = levels.back();
+    size_t at = 0;
+    for (size_t i = 1; i < last.size(); ++i) {
+      auto key = [&](const State &x) {
+        return by_peak ? std::make_pair(x.peak, x.departures) : std::make_pair(x.departures, x.peak);
+      };
+      if (key(last[i]) < key(last[at])) at = i;
+    }
+    return at;
+  };
   std::vector<std::vector<State>> levels;
   if (n == 0 || !search(std::numeric_limits<size_t>::max(), levels)) return {};
-  const size_t best_peak = levels[static_cast<size_t>(n)][0].peak;
+  const size_t best_peak = levels.back()[best_final(levels, true)].peak;
   if (!search(best_peak, levels)) return {};
-  std::vector<int> order(static_cast<size_t>(n));
-  int at = 0;
+  Schedule result;
+  result.order.resize(static_cast<size_t>(n));
+  result.share.assign(static_cast<size_t>(n), 0);
+  int at = static_cast<int>(best_final(levels, false));
   for (int k = n; k > 0; --k) {
     const State &s = levels[static_cast<size_t>(k)][static_cast<size_t>(at)];
-    order[static_cast<size_t>(k - 1)] = s.step;
+    result.order[static_cast<size_t>(k - 1)] = s.step;
+    result.share[static_cast<size_t>(s.step)] = s.shared;
     at = s.parent;
   }
-  return order;
+  return result;
 }
 
 size_t planned_arena(const Program &program) {
@@ -331,37 +381,54 @@ size_t planned_arena(const Program &program) {
 }  // namespace
 
 void schedule_steps(Program &program) {
-  const int n = static_cast<int>(program.steps.size());
-  std::vector<int> original(static_cast<size_t>(n));
-  for (int i = 0; i < n; ++i) original[static_cast<size_t>(i)] = i;
+  const size_t n = program.steps.size();
+  std::vector<int> original(n);
+  for (size_t i = 0; i < n; ++i) original[i] = static_cast<int>(i);
   const Deps deps = dependencies(program.steps);
   const Model model = build_model(program);
 
-  std::vector<std::vector<int>> candidates;
-  for (bool in_place : {false, true}) {
-    candidates.push_back(min_peak_order(model, deps, in_place));
-    candidates.push_back(greedy_order(model, deps, in_place));
+  // A candidate: an order, and whether to withdraw the in-place permission
+  // of the steps the search did not run in place (plan_memory picks in-place
+  // steps by its own heuristics, which may miss the search's choice).
+  struct Candidate {
+    std::vector<int> order;
+    std::vector<char> keep_in_place;  // per step; empty: keep all
+  };
+  std::vector<Candidate> candidates;
+  for (Sharing sharing : {Sharing::Never, Sharing::Always, Sharing::Any}) {
+    Schedule s = min_peak_order(model, deps, sharing);
+    candidates.push_back({s.order, {}});
+    if (sharing == Sharing::Any && !s.order.empty()) candidates.push_back({s.order, s.share});
   }
-  // Plan each distinct order that the model says may beat the original.
+  for (bool in_place : {false, true}) candidates.push_back({greedy_order(model, deps, in_place), {}});
+
+  // Plan each distinct candidate for real; the smallest arena wins, the
+  // original order on a tie.
   const size_t original_arena = planned_arena(program);
   size_t best_arena = original_arena;
-  std::vector<int> best = original;
-  std::set<std::vector<int>> tried = {original};
-  for (const std::vector<int> &order : candidates) {
-    if (order.size() != original.size() || !tried.insert(order).second) continue;
+  const Candidate *best = nullptr;
+  std::set<std::pair<std::vector<int>, std::vector<char>>> tried;
+  for (const Candidate &c : candidates) {
+    if (c.order.size() != n || c.order == original || !tried.emplace(c.order, c.keep_in_place).second) continue;
     Program trial = program;
-    for (int i = 0; i < n; ++i) trial.steps[static_cast<size_t>(i)] = program.steps[static_cast<size_t>(order[static_cast<size_t>(i)])];
+    for (size_t i = 0; i < n; ++i) {
+      const size_t from = static_cast<size_t>(c.order[i]);
+      trial.steps[i] = program.steps[from];
+      if (!c.keep_in_place.empty() && !c.keep_in_place[from]) trial.steps[i].call.in_place_input = nullptr;
+    }
     const size_t arena = planned_arena(trial);
-    if (arena < best_arena) best_arena = arena, best = order;
+    if (arena < best_arena) best_arena = arena, best = &c;
   }
   program.schedule.original_arena_bytes = original_arena;
   program.schedule.steps_moved = 0;
-  if (best == original) return;
+  if (!best) return;
   std::vector<LoweredStep> steps;
-  steps.reserve(static_cast<size_t>(n));
-  for (int i = 0; i < n; ++i) {
-    steps.push_back(std::move(program.steps[static_cast<size_t>(best[static_cast<size_t>(i)])]));
-    if (best[static_cast<size_t>(i)] != i) ++program.schedule.steps_moved;
+  steps.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    const size_t from = static_cast<size_t>(best->order[i]);
+    steps.push_back(std::move(program.steps[from]));
+    if (!best->keep_in_place.empty() && !best->keep_in_place[from]) steps.back().call.in_place_input = nullptr;
+    if (from != i) ++program.schedule.steps_moved;
   }
   program.steps = std::move(steps);
 }
