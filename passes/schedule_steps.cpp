@@ -9,13 +9,15 @@
 // step A if B reads or writes a value A writes, or writes a value A reads
 // (an alias step reads alias_in and writes alias_out; scratch is per step).
 //
-// Candidates: the original order; the order with the smallest live peak
-// (exact, by dynamic programming over the sets of steps already run, which
-// stay few in nets built from blocks; among orders with that peak, the one
-// closest to the original), with and without counting in-place kernels; and
-// a greedy order (least growth first). Each is planned for real (plan_memory)
-// and the smallest arena wins; ties keep the original order, so the generated
-// C changes only when it saves RAM.
+// Candidates: the order with the smallest live peak (exact, by dynamic
+// programming over the sets of steps already run, which stay few in nets
+// built from blocks; among orders with that peak, the one closest to the
+// original), counting kernels that run in place (KernelCall::in_place) never,
+// always, or where it helps; and greedy orders (least memory first). Each is
+// planned for real (plan_memory); the smallest arena wins, and ties keep the
+// original order, so the generated C changes only when it saves RAM. For the
+// "where it helps" order, the steps the search did not run in place lose
+// their in-place permission, so that plan_memory's heuristics find that plan.
 #include <algorithm>
 #include <cstdint>
 #include <limits>
@@ -397,6 +399,7 @@ void schedule_steps(Program &program) {
   std::vector<Candidate> candidates;
   for (Sharing sharing : {Sharing::Never, Sharing::Always, Sharing::Any}) {
     Schedule s = min_peak_order(model, deps, sharing);
+    if (s.order.empty()) break;  // too many states; in-place choices only add more
     candidates.push_back({s.order, {}});
     if (sharing == Sharing::Any && !s.order.empty()) candidates.push_back({s.order, s.share});
   }
