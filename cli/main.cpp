@@ -198,8 +198,8 @@ int main(int argc, char **argv) {
         for (const GraphPass &pass : step.passes)
           fmt::print("{:<24} {}\n", (step.group ? "  " : "") + std::string(pass.name), pass.what);
       }
-      fmt::print("{:<24} {}\n{:<24} {}\n{:<24} {}\n", "lower", "lower every node to runtime-c kernel calls",
-                 "plan-memory", "place intermediates (and, unless --io separate, inputs and outputs) in one arena by liveness", "check-plan",
+      fmt::print("{:<24} {}\n{:<24} {}\n{:<24} {}\n{:<24} {}\n", "lower", "lower every node to runtime-c kernel calls",
+                 "schedule-steps", "reorder independent branches where that plans a smaller arena", "plan-memory", "place intermediates (and, unless --io separate, inputs and outputs) in one arena by liveness", "check-plan",
                  "check the memory plan independently: no live buffers overlap, each inside its storage");
       return 0;
     }

@@ -95,6 +95,9 @@ MemoryReport make_report(const Program &program, const ReportSource &source) {
   r.weights_bytes = source.emitted.weight_bytes + source.emitted.argument_bytes;
   r.arena_alignment = program.arena_alignment;
   r.patch = source.patch;
+  // Steps in node order plan as they stand (also for Programs not scheduled).
+  r.schedule_steps_moved = program.schedule.steps_moved;
+  r.schedule_original_arena_bytes = r.schedule_steps_moved ? program.schedule.original_arena_bytes : r.arena_bytes;
 
   AliasGroups groups;
   for (auto &[v, shared] : program.shares_storage_with)
@@ -235,6 +238,9 @@ std::string report_json(const MemoryReport &r) {
                         {"extra_macs", extra},
                         {"extra_macs_percent", patch_extra_percent(p)}};
   }
+  top["schedule"] = Json{{"original_arena_bytes", r.schedule_original_arena_bytes},
+                         {"arena_bytes", r.arena_bytes},
+                         {"steps_moved", r.schedule_steps_moved}};
   Json tensors = Json::array();
   for (const ReportTensor &t : r.tensors) {
     Json j;
@@ -305,6 +311,9 @@ std::string report_summary(const MemoryReport &r) {
                        grouped(static_cast<size_t>(r.patch->macs_before)),
                        grouped(static_cast<size_t>(r.patch->macs_after - r.patch->macs_before)),
                        patch_extra_percent(*r.patch));
+  if (r.schedule_steps_moved)
+    out += fmt::format("  schedule: reordered {} steps, arena {} -> {} bytes\n", r.schedule_steps_moved,
+                       grouped(r.schedule_original_arena_bytes), grouped(r.arena_bytes));
   return out;
 }
 

@@ -21,6 +21,9 @@
 //  - macs: multiply-accumulates per run, from each op's OpDef::macs
 //    (convolutions, Gemm, MatMul); other ops count 0. A node lowered to
 //    several kernel calls has its MACs on its first call.
+//  - schedule: the arena planned for the steps in ONNX node order
+//    (original_arena_bytes) and for the chosen order (arena_bytes), and how
+//    many steps schedule_steps moved to get there (steps_moved).
 //  - tensors: one entry per buffer of the plan: an alias group (values that
 //    share storage, e.g. a Reshape's input and output) or a kernel's scratch;
 //    kind activation/scratch/input/output; offset is null for graph inputs
@@ -85,6 +88,8 @@ struct MemoryReport {
   size_t peak_step = 0;          ///< first step with arena_lower_bound_bytes live
   size_t peak_live_bytes = 0;    ///< aligned bytes live at peak_step
   int64_t macs = 0;
+  size_t schedule_original_arena_bytes = 0;  ///< the arena in ONNX node order (Program::schedule)
+  size_t schedule_steps_moved = 0;           ///< steps schedule_steps moved (0: node order kept)
   std::vector<ReportTensor> tensors;  ///< in order of first use
   std::vector<ReportOp> ops;          ///< one per step
   std::optional<PatchStats> patch;    ///< with --patch

@@ -83,6 +83,9 @@ Program lower_and_plan(Graph &graph, size_t arena_alignment, const Target &targe
   Program program = lower_graph(graph, target);
   program.arena_alignment = arena_alignment;
   program.io = io;
+  // Reorders independent steps (branches) where that plans a smaller arena;
+  // lowering follows the ONNX node order, which is rarely the leanest.
+  schedule_steps(program);
   plan_memory(program);
   // An independent check of the finished plan (passes/check_plan.h): no two
   // live arena buffers overlap, every buffer lies inside its storage.

@@ -86,6 +86,7 @@ bool choose_layouts(Graph &graph, const Target &target);
 /// patch-prefix: only with PipelineOptions::patch_tiles.
 bool patch_prefix_pass(Graph &graph, const Target &target, const PipelineOptions &options);
 Program lower_graph(Graph &graph, const Target &target);
+void schedule_steps(Program &program);
 void plan_memory(Program &program);
 
 }  // namespace aotc

@@ -25,6 +25,12 @@ struct Storage {
   size_t offset = 0;  ///< byte offset in the scratch arena (Kind::Arena)
 };
 
+/// What schedule_steps did to the step order (for the report).
+struct ScheduleStats {
+  size_t original_arena_bytes = 0;  ///< the arena planned for the steps in lowering (node) order
+  size_t steps_moved = 0;           ///< steps whose position changed (0: the original order was kept)
+};
+
 struct Program {
   Graph *graph = nullptr;
   std::shared_ptr<const Target> target; ///< what the program is compiled for (--target, --max-scratch)
@@ -45,6 +51,7 @@ struct Program {
   /// Statistics of the memory plan, for reports and benchmarks.
   size_t intermediate_bytes_total = 0;  ///< sum of all arena buffers, no sharing
   size_t live_peak_bytes = 0;           ///< lower bound: most bytes live at one step
+  ScheduleStats schedule;               ///< set by schedule_steps
 };
 
 }  // namespace aotc

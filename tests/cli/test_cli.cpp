@@ -207,7 +207,7 @@ TEST_CASE("aotc --list-passes shows the pipeline with its fixed-point group", "[
   std::vector<std::string> starts = {"infer-shapes-and-fold ", "simplify ", "  remove-identities ",
                                      "  fuse-conv-batchnorm ", "  fuse-conv-activation ", "  fuse-silu ",
                                      "  eliminate-dead-code ", "patch-prefix ", "choose-layouts ", "fold-packing ",
-                                     "lower ", "plan-memory ", "check-plan "};
+                                     "lower ", "schedule-steps ", "plan-memory ", "check-plan "};
   std::vector<std::string> lines;
   std::istringstream in(r.out);
   for (std::string line; std::getline(in, line);) lines.push_back(line);
@@ -672,6 +672,49 @@ TEST_CASE("aotc --report writes report.json and memory.svg matching the goldens 
   check_ok(run_aotc({data("add_relu.onnx"), "-o", w.path("plain")}, w.dir));
   CHECK_FALSE(fs::exists(w.dir / "plain" / "report.json"));
   CHECK_FALSE(fs::exists(w.dir / "plain" / "memory.svg"));
+}
+
+TEST_CASE("a branchy model runs in a reordered schedule and still matches ONNX Runtime", "[cli][report][verify]") {
+  // branchy.onnx (tests/data/make_test_models.py): a ShuffleNetV2-like
+  // downsampling block whose node order runs the branch with the small
+  // transient first; branchy.y.npy comes from ONNX Runtime (ort_golden.js).
+  Work w("schedule");
+  for (const char *target : {"host", "cortex-m4"}) {
+    INFO(target);
+    std::string out = w.path(std::string("out_") + target);
+    Result r = run_aotc({data("branchy.onnx"), "-o", out, "--target", target, "--name", "branchy", "--report"}, w.dir);
+    check_ok(r);
+    std::smatch m;
+    REQUIRE(std::regex_search(r.out, m, std::regex("([0-9]+) kernel calls")));
+    const size_t steps = std::stoul(m[1]);
+    Json report = Json::parse(read_file(fs::path(out) / "report.json"));
+    check_report_consistent(report, read_file(fs::path(out) / "branchy.h"), "BRANCHY", steps);
+    const Json &schedule = report["schedule"];
+    CHECK(schedule["arena_bytes"] == report["arena_bytes"]);
+    CHECK(schedule["arena_bytes"].get<long>() < schedule["original_arena_bytes"].get<long>());
+    CHECK(schedule["steps_moved"].get<long>() > 0);
+    CHECK_THAT(r.out, Contains("schedule: reordered " + std::to_string(schedule["steps_moved"].get<long>()) + " steps"));
+    // The report lists the calls in the order they run: some node's call
+    // runs before a call of a node that comes earlier in the model.
+    std::vector<std::string> nodes;
+    for (const Json &op : report["ops"]) nodes.push_back(op["node"]);
+    const std::vector<std::string> model_order = {"inc_a",   "inc_pool", "inc_p",   "inc_b1",  "inc_b2",
+                                                  "inc_b3",  "down_a1",  "down_a2", "down_b1", "down_b2",
+                                                  "down_b3", "gap",      "fc"};
+    std::vector<size_t> rank;
+    for (const std::string &n : nodes) {
+      auto at = std::find(model_order.begin(), model_order.end(), n);
+      if (at != model_order.end()) rank.push_back(static_cast<size_t>(at - model_order.begin()));
+    }
+    CHECK_FALSE(std::is_sorted(rank.begin(), rank.end()));
+    // The generated C of that schedule computes what ONNX Runtime computes.
+    Result v = run_aotc({"verify", data("branchy.onnx"), "--target", target, "--input", "x=" + data("branchy.x.npy"),
+                         "--expected", "y=" + data("branchy.y.npy"), "--rtol", "1e-4", "--atol", "1e-5", "--cflags",
+                         "-std=c99 -O1 -Wall -Wextra -pedantic -Werror"},
+                        w.dir);
+    check_ok(v);
+    CHECK_THAT(v.out, Contains("PASS"));
+  }
 }
 
 TEST_CASE("aotc --report: no half-written output, and it needs C output", "[cli][report][errors]") {

@@ -16,6 +16,11 @@ Good models (compile today, elementwise ops only unless noted):
   io_edges.onnx          inputs and outputs that are not plain: r = Reshape(x) (an alias of an
                          input), x_out = Identity(x) (an input as output), a = Relu(x) listed
                          twice and also read by b = Sigmoid(a), an unused input u
+  branchy.onnx           an Inception-like block and a ShuffleNetV2-like downsampling block
+                         (Conv, MaxPool, Concat, GlobalAveragePool, Gemm) whose node order puts
+                         the branches with small transients first: schedule_steps reorders it.
+                         Its expected output comes from ONNX Runtime: after this script, run
+                         node tests/data/ort_golden.js branchy   (needs models/node_modules)
 Bad models (each must give one clear error):
   bad_undefined_input.onnx   node 'reads_ghost' reads 'ghost', which nothing defines
   bad_cycle.onnx             nodes 'cyc_a' and 'cyc_b' read each other's outputs
@@ -173,6 +178,51 @@ def io_edges():
     save(m, "io_edges.onnx")
 
 
+def branchy():
+    rng = np.random.default_rng(7)
+    inits, nodes = [], []
+
+    def conv(name, x, cin, cout, k=1, stride=1, group=1, relu=True):
+        w = (rng.standard_normal((cout, cin // group, k, k)) / np.sqrt(cin // group * k * k)).astype(np.float32)
+        b = (0.1 * rng.standard_normal(cout)).astype(np.float32)
+        inits.extend([numpy_helper.from_array(w, name + "_w"), numpy_helper.from_array(b, name + "_b")])
+        out = name if not relu else name + "_pre"
+        nodes.append(helper.make_node("Conv", [x, name + "_w", name + "_b"], [out], name=name, kernel_shape=[k, k],
+                                      pads=[k // 2] * 4, strides=[stride, stride], group=group))
+        if relu:
+            nodes.append(helper.make_node("Relu", [out], [name], name=name + "_relu"))
+        return name
+
+    # Inception-like block on x f32[1,8,16,16]: the pooling and 1x1 branches
+    # (small transients) come first in node order, the 1x1 -> depthwise 3x3 ->
+    # 1x1 branch with a 32-channel transient last.
+    a = conv("inc_a", "x", 8, 8)
+    nodes.append(helper.make_node("MaxPool", ["x"], ["inc_pool"], name="inc_pool", kernel_shape=[3, 3],
+                                  pads=[1, 1, 1, 1]))
+    p = conv("inc_p", "inc_pool", 8, 8)
+    b = conv("inc_b1", "x", 8, 24)
+    b = conv("inc_b2", b, 24, 24, k=3, group=24)
+    b = conv("inc_b3", b, 24, 8, relu=False)
+    nodes.append(helper.make_node("Concat", [a, p, b], ["inc"], name="inc_concat", axis=1))  # f32[1,24,16,16]
+    # ShuffleNetV2-like downsampling block: branch 1 (depthwise stride 2, 1x1)
+    # first, as torchvision exports it, then branch 2 with its 40-channel
+    # full-resolution 1x1.
+    c = conv("down_a1", "inc", 24, 24, k=3, stride=2, group=24, relu=False)
+    c = conv("down_a2", c, 24, 32)
+    d = conv("down_b1", "inc", 24, 40)
+    d = conv("down_b2", d, 40, 40, k=3, stride=2, group=40, relu=False)
+    d = conv("down_b3", d, 40, 16)
+    nodes.append(helper.make_node("Concat", [c, d], ["down"], name="down_concat", axis=1))  # f32[1,48,8,8]
+    nodes.append(helper.make_node("GlobalAveragePool", ["down"], ["gap"], name="gap"))
+    nodes.append(helper.make_node("Flatten", ["gap"], ["flat"], name="flatten"))
+    w = (rng.standard_normal((10, 48)) / np.sqrt(48)).astype(np.float32)
+    inits.append(numpy_helper.from_array(w, "fc_w"))
+    nodes.append(helper.make_node("Gemm", ["flat", "fc_w"], ["y"], name="fc", transB=1))
+    m = model(nodes, [f32("x", [1, 8, 16, 16])], [f32("y", [1, 10])], inits, name="branchy")
+    save(m, "branchy.onnx")
+    npy("branchy.x.npy", rng.standard_normal((1, 8, 16, 16)).astype(np.float32))
+
+
 def bad_models():
     save(model([helper.make_node("Relu", ["ghost"], ["y"], name="reads_ghost")], [f32("x", [2])], [f32("y", [2])]),
          "bad_undefined_input.onnx")
@@ -204,4 +254,5 @@ if __name__ == "__main__":
     symbolic_dim()
     shape_chain()
     io_edges()
+    branchy()
     bad_models()
