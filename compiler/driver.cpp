@@ -99,6 +99,24 @@ Compilation compile_model(const std::string &model_path, const CompileOptions &o
   if (options.patch_tiles) c.patch = patch;
   with_file_context(model_path, [&] {
     c.program = lower_and_plan(*c.graph, options.arena_alignment, target, options.io);
+    if (options.patch_tiles) {
+      // Tiles trade MACs for RAM; where they save none (a net whose layers
+      // are all about as large, e.g. KWS DS-CNN), the untiled plan is kept.
+      CompileOptions untiled = options;
+      untiled.patch_tiles = 0;
+      untiled.import.warn = nullptr;  // (said once already)
+      std::unique_ptr<Graph> graph = load_and_optimize(model_path, untiled);
+      Program program = lower_and_plan(*graph, options.arena_alignment, target, options.io);
+      if (program.scratch_size <= c.program.scratch_size) {
+        if (options.import.warn)
+          options.import.warn(fmt::format("--patch {}: tiles would not lower the arena ({} bytes, {} without them); "
+                                          "compiled without them",
+                                          options.patch_tiles, c.program.scratch_size, program.scratch_size));
+        c.graph = std::move(graph);
+        c.program = std::move(program);
+        c.patch.reset();
+      }
+    }
     EmitOptions emit;
     emit.name = options.name;
     emit.source_file = fs::path(model_path).filename().string();

@@ -850,4 +850,15 @@ TEST_CASE("aotc --patch N: tiles the prefix, reports the extra MACs, refuses bad
     CHECK_FALSE(fs::exists(w.path("bad")));
   }
   check_compile_fails(w, kModels + "/ad_autoencoder/model.onnx", {"--patch", "N x C x H x W"}, {"--patch", "2"});
+  // Where tiles save no RAM (KWS DS-CNN: every layer about as large, and the
+  // untiled convs run in place), the untiled plan is kept, with a warning.
+  const std::string kws = kModels + "/kws_dscnn/model.onnx";
+  check_ok(run_aotc({kws, "-o", w.path("kws_plain"), "--target", "cortex-m4", "--report"}, w.dir));
+  Result kws_patched = run_aotc({kws, "-o", w.path("kws_patched"), "--target", "cortex-m4", "--report", "--patch", "2"}, w.dir);
+  check_ok(kws_patched);
+  CHECK_THAT(kws_patched.err, Contains("--patch 2: tiles would not lower the arena"));
+  Json kws_before = Json::parse(read_file(w.dir / "kws_plain" / "report.json"));
+  Json kws_after = Json::parse(read_file(w.dir / "kws_patched" / "report.json"));
+  CHECK_FALSE(kws_after.contains("patch"));
+  CHECK(kws_after["arena_bytes"] == kws_before["arena_bytes"]);
 }
