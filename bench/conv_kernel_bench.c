@@ -25,6 +25,7 @@ static double now_us(void) {
 typedef struct {
   const char *name;
   int32_t C, M, H, W, k, s;
+  int32_t kw, ph, pw; /* 0: a square k x k window with k/2 pads */
 } shape;
 
 int main(int argc, char **argv) {
@@ -50,30 +51,38 @@ int main(int argc, char **argv) {
       {"mnv2 pw 14 384->96", 384, 96, 14, 14, 1, 1},    {"mnv2 pw 14 96->576", 96, 576, 14, 14, 1, 1},
       {"mnv2 pw 7 576->160", 576, 160, 7, 7, 1, 1},     {"mnv2 pw 7 160->960", 160, 960, 7, 7, 1, 1},
       {"mnv2 pw 7 960->320", 960, 320, 7, 7, 1, 1},     {"mnv2 pw 7 320->1280", 320, 1280, 7, 7, 1, 1},
+      {"kws pw 25x5 64->64", 64, 64, 25, 5, 1, 1},      {"vww pw 24 16->32", 16, 32, 24, 24, 1, 1},
+      {"vww pw 12 32->64", 32, 64, 12, 12, 1, 1},       {"vww pw 6 64->128", 64, 128, 6, 6, 1, 1},
+      {"vww pw 3 128->256", 128, 256, 3, 3, 1, 1},      {"mnist 3x3 28 1->8", 1, 8, 28, 28, 3, 1},
+      {"kws stem 10x4/2 1->64", 1, 64, 49, 10, 10, 2, 4, 5, 1},
+      {"3x3 7x7 32->32", 32, 32, 7, 7, 3, 1},          {"3x3 4x4 64->64", 64, 64, 4, 4, 3, 1},
+      {"3x3/2 14 16->32", 16, 32, 14, 14, 3, 2},       {"5x5 6x6 8->16", 8, 16, 6, 6, 5, 1},
+      {"resnet8 1x1/2 32 16->32", 16, 32, 32, 32, 1, 2}, {"resnet8 1x1/2 16 32->64", 32, 64, 16, 16, 1, 2},
+      {"vww stem 3x3/2 96 3->8", 3, 8, 96, 96, 3, 2},
   };
   const int reps = argc > 1 ? atoi(argv[1]) : 20;
   double total_us = 0, total_flop = 0;
   size_t si;
   for (si = 0; si < sizeof shapes / sizeof shapes[0]; ++si) {
     const shape *s = &shapes[si];
-    const int32_t pad = s->k / 2;
-    conv_test_plan p = conv_test_plan_2d(1, 1, s->C, s->M, s->H, s->W, s->k, s->k, s->s, s->s, 1, 1, pad, pad, pad, pad);
+    const int32_t kh = s->k, kw = s->kw ? s->kw : s->k, ph = s->kw ? s->ph : s->k / 2, pw = s->kw ? s->pw : s->k / 2;
+    conv_test_plan p = conv_test_plan_2d(1, 1, s->C, s->M, s->H, s->W, kh, kw, s->s, s->s, 1, 1, ph, pw, ph, pw);
     const int32_t OH = p.geo.out[1], OW = p.geo.out[2];
-    const size_t nx = (size_t)s->C * s->H * s->W, nw = (size_t)s->M * s->C * s->k * s->k;
+    const size_t nx = (size_t)s->C * s->H * s->W, nw = (size_t)s->M * s->C * kh * kw;
     const size_t ny = (size_t)s->M * OH * OW;
     float *x = malloc(nx * sizeof(float)), *w = malloc(nw * sizeof(float)), *b = malloc((size_t)s->M * sizeof(float));
     float *wp = malloc(conv_test_packed_floats(&p.geo, AOTC_CONV_MR) * sizeof(float));
     float *wp16 = malloc(conv_test_packed_floats(&p.geo, AOTC_CONV_CV_MR) * sizeof(float));
     float *y = malloc(ny * sizeof(float));
     void *scratch = malloc(p.scratch_floats * sizeof(float));
-    double best = 1e30, best_cv = 1e30, flop = 2.0 * (double)ny * s->C * s->k * s->k;
+    double best = 1e30, best_cv = 1e30, flop = 2.0 * (double)ny * s->C * kh * kw;
     size_t i;
     int r;
     for (i = 0; i < nx; ++i) x[i] = (float)(i % 17) * 0.1f - 0.8f;
     for (i = 0; i < nw; ++i) w[i] = (float)(i % 13) * 0.01f - 0.06f;
     for (i = 0; i < (size_t)s->M; ++i) b[i] = 0.1f;
-    aotc_conv_pack_weights_f32(w, wp, 1, s->M, s->C * s->k * s->k, AOTC_CONV_MR);
-    aotc_conv_pack_weights_f32(w, wp16, 1, s->M, s->C * s->k * s->k, AOTC_CONV_CV_MR);
+    aotc_conv_pack_weights_f32(w, wp, 1, s->M, s->C * kh * kw, AOTC_CONV_MR);
+    aotc_conv_pack_weights_f32(w, wp16, 1, s->M, s->C * kh * kw, AOTC_CONV_CV_MR);
     for (r = 0; r < reps; ++r) {
       double t0 = now_us(), t;
       aotc_conv_f32(x, NULL, wp, b, y, scratch, &p.geo, p.koff, 1, 0.0f, 1e30f);

@@ -99,6 +99,17 @@ void register_avgpool(OpRegistry &r) {
   def.lower = [](LowerContext &ctx) {
     WindowGeometry w = pool_window(ctx);
     Value &x = ctx.input(0);
+    // One window over the whole unpadded input (PyTorch's AvgPool2d over the
+    // feature map, as in KWS DS-CNN) is a global average: a vectorized sum.
+    bool whole = true;
+    for (int64_t d = 0; d < w.nsp; ++d)
+      whole = whole && w.out[d] == 1 && w.in[d] > 0 && w.kernel[d] == w.in[d] && w.dilations[d] == 1 && w.pad_begin[d] == 0 &&
+              w.pad_end[d] == 0;
+    if (whole && x.shape.size() >= 2) {
+      const int64_t nc = x.shape[0] * x.shape[1];
+      ctx.call(kernel_for(ctx, "global_avgpool", x.dtype)).in(&x).out(&ctx.output(0)).i(nc).i(x.count() / std::max<int64_t>(nc, 1));
+      return;
+    }
     ctx.call(kernel_for(ctx, "avgpool", x.dtype))
         .in(&x)
         .out(&ctx.output(0))

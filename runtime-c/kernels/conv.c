@@ -43,6 +43,14 @@ static AOTC_UNUSED int32_t aotc_conv_phase_extent(const aotc_conv_params *geo, i
   return geo->out[d] + (geo->kernel[d] - 1) * geo->dilation[d] / geo->stride[d];
 }
 
+/* Whether some tap of dimension d (0: depth, 1: rows, 2: columns) reads stride phase p. */
+static AOTC_UNUSED int aotc_conv_phase_read(const aotc_conv_params *geo, int d, int32_t p) {
+  int32_t k;
+  for (k = 0; k < geo->kernel[d]; ++k)
+    if (k * geo->dilation[d] % geo->stride[d] == p) return 1;
+  return 0;
+}
+
 /*
  * Copies one input channel x (ID x IH x IW) into its SD*SH*SW stride phases
  * (each Dph x Hph x Wph, phase-major): phase (pd, ph, pw) at (i, j, l) is the
@@ -54,7 +62,8 @@ static AOTC_UNUSED void aotc_conv_phase_copy_f32(const float *x, float *dst, con
   const int32_t SW = geo->stride[2];
   const int32_t PD = geo->pad[0], PH = geo->pad[1], PW = geo->pad[2];
   int32_t pd, ph, pw, i, j, l;
-  /* Zero everything once, then copy the parts of the rows inside the image. */
+  /* Zero everything once, then copy the parts of the rows inside the image,
+     in the phases some tap reads (a 1x1 window with stride 2 reads one of 4). */
   memset(dst, 0, (size_t)SD * SH * SW * Dph * Hph * Wph * sizeof(float));
   for (pd = 0; pd < SD; ++pd)
     for (ph = 0; ph < SH; ++ph)
@@ -63,6 +72,11 @@ static AOTC_UNUSED void aotc_conv_phase_copy_f32(const float *x, float *dst, con
         const int32_t t = PW - pw, u = IW - 1 + PW - pw;
         int32_t lo = t <= 0 ? 0 : (t + SW - 1) / SW;
         int32_t hi = u < 0 ? 0 : u / SW + 1;
+        if (!aotc_conv_phase_read(geo, 0, pd) || !aotc_conv_phase_read(geo, 1, ph) ||
+            !aotc_conv_phase_read(geo, 2, pw)) {
+          dst += (ptrdiff_t)Dph * Hph * Wph;
+          continue;
+        }
         if (hi > Wph) hi = Wph;
         for (i = 0; i < Dph; ++i)
           for (j = 0; j < Hph; ++j, dst += Wph) {
