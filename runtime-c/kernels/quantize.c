@@ -318,9 +318,10 @@ static AOTC_UNUSED double aotc_qmm_multiplier(const void *a_scale, const void *b
 
 /*
  * QLinearMatMul: the zero-point-corrected int32 sum as MatMulInteger's, then
- * y = saturate(round_half_even(sum * multiplier) + y_zp), the product in double
- * (exact to one rounding; ONNX's reference multiplies an int32 array by the
- * scales in float64). Scales of type s_type, with their zero points: a's one
+ * y = saturate(round_half_even(sum * multiplier) + y_zp), the product in float
+ * as ONNX Runtime and QLinearConv (conv.c) compute it (ONNX's reference uses
+ * float64 there; the two differ only where a product lands within a float
+ * rounding of a tie). Scales of type s_type, with their zero points: a's one
  * or (a_zp_rows) one per row, b's one or (b_zp_cols) one per column, y's one.
  * A NULL zero point is 0.
  */
@@ -334,7 +335,7 @@ static AOTC_UNUSED double aotc_qmm_multiplier(const void *a_scale, const void *b
     AOTC_QMM_LOOP(TA, TB, {                                                                                    \
       const double mult = aotc_qmm_multiplier(a_scale, b_scale, y_scale, s_type, a_zp_rows ? r : 0,           \
                                               b_zp_cols ? c : 0, 0);                                           \
-      const double v = aotc_q_saturate((double)sum * mult, y_zp ? (double)y_zp[0] : 0.0, YLO, YHI);           \
+      const double v = aotc_q_saturate((double)((float)sum * (float)mult), y_zp ? (double)y_zp[0] : 0.0, YLO, YHI); \
       y[(ptrdiff_t)r * N + c] = (TY)(int32_t)v;                                                                \
     })                                                                                                         \
   }
