@@ -65,7 +65,8 @@ std::vector<int64_t> quant_geometry(const OpContext &ctx) {
   const int64_t count = num_elements(xs);
   if (block == 0 && ss.size() <= 1 && num_elements(ss) == 1) return {1, 1, count, 1, 0, 0, 0};  // per tensor
   ctx.require(rank >= 1, "a scalar x needs a scalar scale");
-  const int64_t axis = ctx.axis(ctx.attr_int("axis", 1), rank);
+  // The default axis 1 does not exist in a 1-D x: its only axis is meant.
+  const int64_t axis = ctx.axis(rank == 1 && !ctx.has_attr("axis") ? 0 : ctx.attr_int("axis", 1), rank);
   int64_t outer = 1, inner = 1;
   for (int64_t i = 0; i < axis; ++i) outer *= xs[static_cast<size_t>(i)];
   for (int64_t i = axis + 1; i < rank; ++i) inner *= xs[static_cast<size_t>(i)];
