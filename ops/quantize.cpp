@@ -90,7 +90,8 @@ std::vector<int64_t> quant_geometry(const OpContext &ctx) {
       ctx.require(ss[u] == xs[u], fmt::format("the blocked scale {} must match x {} except along axis {}",
                                               shape_str(ss), shape_str(xs), axis));
   }
-  return {outer, d, inner, block, ss[static_cast<size_t>(axis)] * inner, inner, 1};
+  // A block longer than the axis is one block (and keeps the kernel's int32 arguments small).
+  return {outer, d, inner, std::max<int64_t>(1, std::min(block, d)), ss[static_cast<size_t>(axis)] * inner, inner, 1};
 }
 
 // ---- QuantizeLinear ----------------------------------------------------------------
