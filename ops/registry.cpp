@@ -14,6 +14,7 @@ void register_shape_ops_ops(OpRegistry &r);
 void register_data_movement_ops(OpRegistry &r);
 void register_cast_ops(OpRegistry &r);
 void register_logical_ops(OpRegistry &r);
+void register_quantize_ops(OpRegistry &r);
 
 namespace {
 const OpRegistry &registry() {
@@ -30,6 +31,7 @@ const OpRegistry &registry() {
     register_data_movement_ops(r);
     register_cast_ops(r);
     register_logical_ops(r);
+    register_quantize_ops(r);
     return r;
   }();
   return instance;
