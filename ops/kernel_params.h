@@ -55,6 +55,18 @@ struct ParamsTraits<aotc_pool_params> {
   }
 };
 
+template <>
+struct ParamsTraits<aotc_quant_params> {
+  static constexpr const char *c_name = "aotc_quant_params";
+  static std::vector<ParamsField> fields(const aotc_quant_params &p) {
+    auto one = [](const char *name, int32_t v) { return ParamsField{name, {v}, false}; };
+    return {one("outer", p.outer),         one("d", p.d),
+            one("inner", p.inner),         one("block", p.block),
+            one("scale_outer", p.scale_outer), one("scale_axis", p.scale_axis),
+            one("scale_inner", p.scale_inner)};
+  }
+};
+
 /// Whether ParamsTraits<S> exists (S is a params struct).
 template <typename S, typename = void>
 struct is_params_struct : std::false_type {};

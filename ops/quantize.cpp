@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 
 #include "ops/op_util.h"
 
@@ -48,9 +49,17 @@ bool is_compute_float(DType t) { return t == DType::Float || t == DType::Float16
 
 // ---- granularity of QuantizeLinear / DequantizeLinear ----------------------------
 
-// The kernels' `geo` {outer, d, inner, block, so, sa, si} (see quantize.c) for
-// x and the scale (input 1) and zero point (input 2, optional) of the node.
-std::vector<int64_t> quant_geometry(const OpContext &ctx) {
+// The kernels' aotc_quant_params from {outer, d, inner, block, scale_outer,
+// scale_axis, scale_inner}; every value must fit its int32_t field.
+aotc_quant_params quant_params(const OpContext &ctx, const std::array<int64_t, 7> &v) {
+  for (int64_t x : v)
+    ctx.require(x >= 0 && x <= INT32_MAX, fmt::format("quantization geometry value {} does not fit in 32 bits", x));
+  auto i32 = [&](size_t i) { return static_cast<int32_t>(v[i]); };
+  return {i32(0), i32(1), i32(2), i32(3), i32(4), i32(5), i32(6)};
+}
+
+// Which scale and zero point (inputs 1 and 2) each element of x (input 0) uses.
+aotc_quant_params quant_geometry(const OpContext &ctx) {
   const Shape &xs = ctx.input(0).shape;
   const Value &scale = ctx.input(1);
   const Shape &ss = scale.shape;
@@ -63,7 +72,7 @@ std::vector<int64_t> quant_geometry(const OpContext &ctx) {
                 fmt::format("the zero point {} must have the scale's shape {}", shape_str(zs), shape_str(ss)));
   }
   const int64_t count = num_elements(xs);
-  if (block == 0 && ss.size() <= 1 && num_elements(ss) == 1) return {1, 1, count, 1, 0, 0, 0};  // per tensor
+  if (block == 0 && ss.size() <= 1 && num_elements(ss) == 1) return quant_params(ctx, {1, 1, count, 1, 0, 0, 0});  // per tensor
   ctx.require(rank >= 1, "a scalar x needs a scalar scale");
   // The default axis 1 does not exist in a 1-D x: its only axis is meant.
   const int64_t axis = ctx.axis(rank == 1 && !ctx.has_attr("axis") ? 0 : ctx.attr_int("axis", 1), rank);
@@ -76,7 +85,7 @@ std::vector<int64_t> quant_geometry(const OpContext &ctx) {
                                             "(blocked)", shape_str(ss)));
     ctx.require(ss[0] == d, fmt::format("the per-axis scale has {} values, but x {} has {} along axis {}", ss[0],
                                         shape_str(xs), d, axis));
-    return {outer, d, inner, 1, 0, 1, 0};
+    return quant_params(ctx, {outer, d, inner, 1, 0, 1, 0});
   }
   ctx.require(static_cast<int64_t>(ss.size()) == rank,
               fmt::format("a blocked scale must have the rank of x {}, got {}", shape_str(xs), shape_str(ss)));
@@ -91,7 +100,8 @@ std::vector<int64_t> quant_geometry(const OpContext &ctx) {
                                               shape_str(ss), shape_str(xs), axis));
   }
   // A block longer than the axis is one block (and keeps the kernel's int32 arguments small).
-  return {outer, d, inner, std::max<int64_t>(1, std::min(block, d)), ss[static_cast<size_t>(axis)] * inner, inner, 1};
+  return quant_params(ctx, {outer, d, inner, std::max<int64_t>(1, std::min(block, d)),
+                           ss[static_cast<size_t>(axis)] * inner, inner, 1});
 }
 
 // ---- QuantizeLinear ----------------------------------------------------------------
@@ -141,10 +151,10 @@ void lower_quantize(LowerContext &ctx) {
   Value &x = ctx.input(0), &scale = ctx.input(1), &y = ctx.output(0);
   Value *zp = ctx.has_input(2) ? &ctx.input(2) : nullptr;
   if (x.count() == 0) return write_empty(ctx, y);
-  const std::vector<int64_t> geo = quant_geometry(ctx);
+  const aotc_quant_params geo = quant_geometry(ctx);
   const DType p = quantize_precision(ctx);
   if (x.dtype == DType::Float && scale.dtype == DType::Float && p == DType::Float && is_quant_int(y.dtype)) {
-    ctx.call(kernel_for(ctx, "quantize_linear_f32", y.dtype)).in(&x).in(&scale).in(zp).out(&y).ints(geo);
+    ctx.call(kernel_for(ctx, "quantize_linear_f32", y.dtype)).in(&x).in(&scale).in(zp).out(&y).params(geo);
     return;
   }
   ctx.call("aotc_quantize_linear_any")
@@ -152,7 +162,7 @@ void lower_quantize(LowerContext &ctx) {
       .in(&scale)
       .in(zp)
       .out(&y)
-      .ints(geo)
+      .params(geo)
       .i(type_code(x.dtype))
       .i(type_code(scale.dtype))
       .i(type_code(y.dtype))
@@ -191,14 +201,14 @@ void lower_dequantize(LowerContext &ctx) {
   Value &x = ctx.input(0), &scale = ctx.input(1), &y = ctx.output(0);
   Value *zp = ctx.has_input(2) ? &ctx.input(2) : nullptr;
   if (x.count() == 0) return write_empty(ctx, y);
-  const std::vector<int64_t> geo = quant_geometry(ctx);
+  const aotc_quant_params geo = quant_geometry(ctx);
   if ((is_quant_int(x.dtype) || x.dtype == DType::Int32) && scale.dtype == DType::Float && y.dtype == DType::Float) {
     ctx.call(fmt::format("aotc_dequantize_linear_{}_f32", dtype_info(x.dtype).suffix))
         .in(&x)
         .in(&scale)
         .in(zp)
         .out(&y)
-        .ints(geo);
+        .params(geo);
     return;
   }
   ctx.call("aotc_dequantize_linear_any")
@@ -206,7 +216,7 @@ void lower_dequantize(LowerContext &ctx) {
       .in(&scale)
       .in(zp)
       .out(&y)
-      .ints(geo)
+      .params(geo)
       .i(type_code(x.dtype))
       .i(type_code(scale.dtype))
       .i(type_code(y.dtype));

@@ -44,4 +44,18 @@ typedef struct aotc_pool_params_s {
   int32_t pad_end[3];  /* pads at the end (ceil_mode included) */
 } aotc_pool_params;
 
+/*
+ * The granularity of QuantizeLinear / DequantizeLinear (quantize.c): x is seen
+ * as [outer, d, inner] around the quantization axis, and element (o, a, i)
+ * uses scale and zero point number
+ *     o * scale_outer + (a / block) * scale_axis + i * scale_inner,
+ * so per tensor all three strides are 0, per axis scale_axis = 1, and blocked
+ * scale_outer = ceil(d / block) * inner, scale_axis = inner, scale_inner = 1.
+ */
+typedef struct aotc_quant_params_s {
+  int32_t outer, d, inner;
+  int32_t block;       /* elements along the axis that share a scale (1 unless blocked) */
+  int32_t scale_outer, scale_axis, scale_inner;
+} aotc_quant_params;
+
 #endif

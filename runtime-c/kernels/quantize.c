@@ -11,13 +11,9 @@
  * and the float8/float4 types are bit patterns, 4-bit and 2-bit integers one
  * per byte (int4/int2 sign-extended in int8_t).
  *
- * Quantization granularity (QuantizeLinear, DequantizeLinear): x is seen as
- * [outer, d, inner] around the quantization axis, and `geo` holds
- *     {outer, d, inner, block, so, sa, si}:
- * element (o, a, i) uses scale and zero point number
- *     o * so + (a / block) * sa + i * si,
- * so per-tensor is so = sa = si = 0, per-axis sa = 1 and blocked
- * so = ceil(d / block) * inner, sa = inner, si = 1.
+ * Quantization granularity (QuantizeLinear, DequantizeLinear) is an
+ * aotc_quant_params (kernel_params.h): which scale and zero point each
+ * element of x uses.
  */
 #include "kernel_common.h"
 #include "float_convert.h"
@@ -84,6 +80,24 @@ static AOTC_UNUSED void aotc_q_store_int(void *y, int32_t t, ptrdiff_t k, double
   }
 }
 
+/*
+ * Runs the statements (...) for every element k of x, in order, with j the number of its
+ * scale and zero point (see aotc_quant_params). Declares o, a, i, k, j.
+ */
+#define AOTC_QUANT_FOR_EACH(P, ...)                                                                         \
+  do {                                                                                                     \
+    ptrdiff_t k = 0;                                                                                       \
+    int32_t o, a, i;                                                                                       \
+    for (o = 0; o < (P)->outer; ++o)                                                                       \
+      for (a = 0; a < (P)->d; ++a) {                                                                       \
+        const ptrdiff_t base = (ptrdiff_t)o * (P)->scale_outer + (ptrdiff_t)(a / (P)->block) * (P)->scale_axis; \
+        for (i = 0; i < (P)->inner; ++i, ++k) {                                                            \
+          const ptrdiff_t j = base + (ptrdiff_t)i * (P)->scale_inner;                                      \
+          __VA_ARGS__                                                                                      \
+        }                                                                                                  \
+      }                                                                                                    \
+  } while (0)
+
 /* ---- QuantizeLinear ------------------------------------------------------------ */
 
 /*
@@ -98,27 +112,19 @@ static AOTC_UNUSED void aotc_q_store_int(void *y, int32_t t, ptrdiff_t k, double
  * NaN, per ONNX's float8 tables; float4e2m1 always saturates). zp may be NULL.
  */
 AOTC_KERNEL void aotc_quantize_linear_any(const void *x, const void *scale, const void *zp, void *y,
-                                          const int32_t *geo, int32_t x_type, int32_t s_type, int32_t y_type,
-                                          int32_t p_type, int32_t saturate) {
-  const int32_t outer = geo[0], d = geo[1], inner = geo[2], block = geo[3], so = geo[4], sa = geo[5], si = geo[6];
+                                          const aotc_quant_params *geo, int32_t x_type, int32_t s_type,
+                                          int32_t y_type, int32_t p_type, int32_t saturate) {
   double lo = 0.0, hi = 0.0;
   const int is_int = aotc_q_range(y_type, &lo, &hi);
-  ptrdiff_t k = 0;
-  int32_t o, a, i;
-  for (o = 0; o < outer; ++o)
-    for (a = 0; a < d; ++a) {
-      const ptrdiff_t base = (ptrdiff_t)o * so + (ptrdiff_t)(a / block) * sa;
-      for (i = 0; i < inner; ++i, ++k) {
-        const ptrdiff_t j = base + (ptrdiff_t)i * si;
-        const double s = aotc_q_round(aotc_q_load(scale, s_type, j), p_type);
-        const double v = aotc_q_round(aotc_q_round(aotc_q_load(x, x_type, k), p_type) / s, p_type);
-        const double z = zp ? aotc_q_load(zp, y_type, j) : 0.0;
-        if (is_int)
-          aotc_q_store_int(y, y_type, k, aotc_q_saturate(v, z, lo, hi));
-        else
-          ((uint8_t *)y)[k] = aotc_cast_d2mini(z != 0.0 ? aotc_q_round(v + z, p_type) : v, y_type, saturate);
-      }
-    }
+  AOTC_QUANT_FOR_EACH(geo, {
+    const double s = aotc_q_round(aotc_q_load(scale, s_type, j), p_type);
+    const double v = aotc_q_round(aotc_q_round(aotc_q_load(x, x_type, k), p_type) / s, p_type);
+    const double z = zp ? aotc_q_load(zp, y_type, j) : 0.0;
+    if (is_int)
+      aotc_q_store_int(y, y_type, k, aotc_q_saturate(v, z, lo, hi));
+    else
+      ((uint8_t *)y)[k] = aotc_cast_d2mini(z != 0.0 ? aotc_q_round(v + z, p_type) : v, y_type, saturate);
+  });
 }
 
 /*
@@ -130,23 +136,13 @@ AOTC_KERNEL void aotc_quantize_linear_any(const void *x, const void *scale, cons
  */
 #define AOTC_QUANTIZE_F32(SFX, T, LO, HI)                                                                     \
   AOTC_KERNEL void aotc_quantize_linear_f32_##SFX(const float *x, const float *scale, const T *zp, T *y,     \
-                                                  const int32_t *geo) {                                      \
-    const int32_t outer = geo[0], d = geo[1], inner = geo[2], block = geo[3], so = geo[4], sa = geo[5];      \
-    const int32_t si = geo[6];                                                                               \
-    int32_t o, a, i;                                                                                         \
-    for (o = 0; o < outer; ++o)                                                                              \
-      for (a = 0; a < d; ++a) {                                                                              \
-        const ptrdiff_t base = (ptrdiff_t)o * so + (ptrdiff_t)(a / block) * sa;                              \
-        for (i = 0; i < inner; ++i) {                                                                        \
-          const ptrdiff_t j = base + (ptrdiff_t)i * si;                                                      \
-          const float z = zp ? (float)zp[j] : 0.0f;                                                          \
-          float v = rintf(x[i] / scale[j]) + z;                                                              \
-          v = v >= (float)(LO) ? (v <= (float)(HI) ? v : (float)(HI)) : (float)(LO);                         \
-          y[i] = (T)(int32_t)v;                                                                              \
-        }                                                                                                    \
-        x += inner;                                                                                          \
-        y += inner;                                                                                          \
-      }                                                                                                      \
+                                                  const aotc_quant_params *geo) {                            \
+    AOTC_QUANT_FOR_EACH(geo, {                                                                               \
+      const float z = zp ? (float)zp[j] : 0.0f;                                                              \
+      float v = rintf(x[k] / scale[j]) + z;                                                                  \
+      v = v >= (float)(LO) ? (v <= (float)(HI) ? v : (float)(HI)) : (float)(LO);                             \
+      y[k] = (T)(int32_t)v;                                                                                  \
+    });                                                                                                      \
   }
 AOTC_QUANTIZE_F32(u8, uint8_t, 0, 255)
 AOTC_QUANTIZE_F32(i8, int8_t, -128, 127)
@@ -166,25 +162,18 @@ AOTC_QUANTIZE_F32(i2, int8_t, -2, 1)
  * int32, the scale (s_type) float, float16, bfloat16 or float8e8m0. zp may be NULL.
  */
 AOTC_KERNEL void aotc_dequantize_linear_any(const void *x, const void *scale, const void *zp, void *y,
-                                            const int32_t *geo, int32_t x_type, int32_t s_type, int32_t y_type) {
-  const int32_t outer = geo[0], d = geo[1], inner = geo[2], block = geo[3], so = geo[4], sa = geo[5], si = geo[6];
-  ptrdiff_t k = 0;
-  int32_t o, a, i;
-  for (o = 0; o < outer; ++o)
-    for (a = 0; a < d; ++a) {
-      const ptrdiff_t base = (ptrdiff_t)o * so + (ptrdiff_t)(a / block) * sa;
-      for (i = 0; i < inner; ++i, ++k) {
-        const ptrdiff_t j = base + (ptrdiff_t)i * si;
-        const double xv = aotc_q_load(x, x_type, k);
-        const double diff = zp ? aotc_q_round(xv - aotc_q_load(zp, x_type, j), y_type) : aotc_q_round(xv, y_type);
-        const double v = diff * aotc_q_round(aotc_q_load(scale, s_type, j), y_type);
-        switch (y_type) {
-          case 10: ((uint16_t *)y)[k] = aotc_cast_d2h(v); break;
-          case 16: ((uint16_t *)y)[k] = aotc_cast_d2b(v); break;
-          default: ((float *)y)[k] = (float)v; break;
-        }
-      }
+                                            const aotc_quant_params *geo, int32_t x_type, int32_t s_type,
+                                            int32_t y_type) {
+  AOTC_QUANT_FOR_EACH(geo, {
+    const double xv = aotc_q_load(x, x_type, k);
+    const double diff = zp ? aotc_q_round(xv - aotc_q_load(zp, x_type, j), y_type) : aotc_q_round(xv, y_type);
+    const double v = diff * aotc_q_round(aotc_q_load(scale, s_type, j), y_type);
+    switch (y_type) {
+      case 10: ((uint16_t *)y)[k] = aotc_cast_d2h(v); break;
+      case 16: ((uint16_t *)y)[k] = aotc_cast_d2b(v); break;
+      default: ((float *)y)[k] = (float)v; break;
     }
+  });
 }
 
 /*
@@ -194,21 +183,11 @@ AOTC_KERNEL void aotc_dequantize_linear_any(const void *x, const void *scale, co
  */
 #define AOTC_DEQUANTIZE_F32(SFX, T)                                                                           \
   AOTC_KERNEL void aotc_dequantize_linear_##SFX##_f32(const T *x, const float *scale, const T *zp, float *y, \
-                                                      const int32_t *geo) {                                  \
-    const int32_t outer = geo[0], d = geo[1], inner = geo[2], block = geo[3], so = geo[4], sa = geo[5];      \
-    const int32_t si = geo[6];                                                                               \
-    int32_t o, a, i;                                                                                         \
-    for (o = 0; o < outer; ++o)                                                                              \
-      for (a = 0; a < d; ++a) {                                                                              \
-        const ptrdiff_t base = (ptrdiff_t)o * so + (ptrdiff_t)(a / block) * sa;                              \
-        for (i = 0; i < inner; ++i) {                                                                        \
-          const ptrdiff_t j = base + (ptrdiff_t)i * si;                                                      \
-          const int64_t z = zp ? (int64_t)zp[j] : 0;                                                         \
-          y[i] = (float)((int64_t)x[i] - z) * scale[j];                                                      \
-        }                                                                                                    \
-        x += inner;                                                                                          \
-        y += inner;                                                                                          \
-      }                                                                                                      \
+                                                      const aotc_quant_params *geo) {                        \
+    AOTC_QUANT_FOR_EACH(geo, {                                                                               \
+      const int64_t z = zp ? (int64_t)zp[j] : 0;                                                             \
+      y[k] = (float)((int64_t)x[k] - z) * scale[j];                                                          \
+    });                                                                                                      \
   }
 AOTC_DEQUANTIZE_F32(u8, uint8_t)
 AOTC_DEQUANTIZE_F32(i8, int8_t)

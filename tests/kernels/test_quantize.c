@@ -24,7 +24,7 @@ static void expect_float(const char *what, float got, float want) {
   if (!(got == want) && ++failures <= 20) fprintf(stderr, "MISMATCH %s: got %g want %g\n", what, (double)got, (double)want);
 }
 
-static const int32_t per_tensor[7] = {1, 1, 0, 1, 0, 0, 0};
+static const aotc_quant_params per_tensor = {1, 1, 0, 1, 0, 0, 0};
 
 static void test_rounding_and_saturation(void) {
   const float x[] = {2.5f, 3.5f, -2.5f, -3.5f, 0.5f, 1.5f, -0.5f, 2.4999998f, 1000.0f, -1000.0f, HUGE_VALF, -HUGE_VALF,
@@ -37,28 +37,29 @@ static void test_rounding_and_saturation(void) {
   uint8_t yu[16], gu[16];
   const float one = 1.0f;
   const uint8_t zp10 = 10;
-  int32_t geo[7], i;
+  aotc_quant_params geo;
+  int32_t i;
   char what[64];
-  memcpy(geo, per_tensor, sizeof geo);
-  geo[2] = n;
-  aotc_quantize_linear_f32_i8(x, &one, NULL, y8, geo);
-  aotc_quantize_linear_any(x, &one, NULL, g8, geo, 1, 1, 3, 1, 1);
+  geo = per_tensor;
+  geo.inner = n;
+  aotc_quantize_linear_f32_i8(x, &one, NULL, y8, &geo);
+  aotc_quantize_linear_any(x, &one, NULL, g8, &geo, 1, 1, 3, 1, 1);
   for (i = 0; i < n; ++i) {
     sprintf(what, "quantize i8 x[%d]", (int)i);
     expect_int(what, y8[i], want_i8[i]);
     sprintf(what, "quantize_any i8 x[%d]", (int)i);
     expect_int(what, g8[i], want_i8[i]);
   }
-  aotc_quantize_linear_f32_u8(x, &one, &zp10, yu, geo);
-  aotc_quantize_linear_any(x, &one, &zp10, gu, geo, 1, 1, 2, 1, 1);
+  aotc_quantize_linear_f32_u8(x, &one, &zp10, yu, &geo);
+  aotc_quantize_linear_any(x, &one, &zp10, gu, &geo, 1, 1, 2, 1, 1);
   for (i = 0; i < n; ++i) {
     sprintf(what, "quantize u8 zp 10 x[%d]", (int)i);
     expect_int(what, yu[i], want_u8_zp10[i]);
     sprintf(what, "quantize_any u8 zp 10 x[%d]", (int)i);
     expect_int(what, gu[i], want_u8_zp10[i]);
   }
-  aotc_quantize_linear_f32_i4(x, &one, NULL, y8, geo);
-  aotc_quantize_linear_any(x, &one, NULL, g8, geo, 1, 1, 22, 1, 1);
+  aotc_quantize_linear_f32_i4(x, &one, NULL, y8, &geo);
+  aotc_quantize_linear_any(x, &one, NULL, g8, &geo, 1, 1, 22, 1, 1);
   for (i = 0; i < n; ++i) {
     sprintf(what, "quantize i4 x[%d]", (int)i);
     expect_int(what, y8[i], want_i4[i]);
@@ -72,10 +73,9 @@ static void test_rounding_and_saturation(void) {
     const float s[] = {0.1f, 2.0f, 2.0f, 2.0f};
     const int8_t want[] = {3, 4, 2, -4};
     for (i = 0; i < 4; ++i) {
-      int32_t g1[7];
-      memcpy(g1, per_tensor, sizeof g1);
-      g1[2] = 1;
-      aotc_quantize_linear_f32_i8(xs + i, s + i, NULL, y8, g1);
+      aotc_quant_params g1 = per_tensor;
+      g1.inner = 1;
+      aotc_quantize_linear_f32_i8(xs + i, s + i, NULL, y8, &g1);
       sprintf(what, "quantize %g / %g", (double)xs[i], (double)s[i]);
       expect_int(what, y8[0], want[i]);
     }
@@ -87,16 +87,16 @@ static void test_granularity(void) {
   float x[12];
   const float s_axis[3] = {1.0f, 2.0f, 4.0f};
   const int8_t z_axis[3] = {0, 1, -1};
-  const int32_t geo_axis[7] = {2, 3, 2, 1, 0, 1, 0};
+  const aotc_quant_params geo_axis = {2, 3, 2, 1, 0, 1, 0};
   /* blocked along axis 1 with block 2 (ceil(3 / 2) = 2 blocks): scale [2, 2, 2] */
   const float s_block[8] = {1, 2, 4, 8, 16, 32, 64, 128};
-  const int32_t geo_block[7] = {2, 3, 2, 2, 4, 2, 1};
+  const aotc_quant_params geo_block = {2, 3, 2, 2, 4, 2, 1};
   int8_t y[12], g[12];
   int32_t i, o, a, k;
   char what[64];
   for (i = 0; i < 12; ++i) x[i] = (float)(i * 10);
-  aotc_quantize_linear_f32_i8(x, s_axis, z_axis, y, geo_axis);
-  aotc_quantize_linear_any(x, s_axis, z_axis, g, geo_axis, 1, 1, 3, 1, 1);
+  aotc_quantize_linear_f32_i8(x, s_axis, z_axis, y, &geo_axis);
+  aotc_quantize_linear_any(x, s_axis, z_axis, g, &geo_axis, 1, 1, 3, 1, 1);
   for (o = 0; o < 2; ++o)
     for (a = 0; a < 3; ++a)
       for (k = 0; k < 2; ++k) {
@@ -107,8 +107,8 @@ static void test_granularity(void) {
         expect_int(what, y[e], (int32_t)v);
         expect_int(what, g[e], (int32_t)v);
       }
-  aotc_quantize_linear_f32_i8(x, s_block, NULL, y, geo_block);
-  aotc_quantize_linear_any(x, s_block, NULL, g, geo_block, 1, 1, 3, 1, 1);
+  aotc_quantize_linear_f32_i8(x, s_block, NULL, y, &geo_block);
+  aotc_quantize_linear_any(x, s_block, NULL, g, &geo_block, 1, 1, 3, 1, 1);
   for (o = 0; o < 2; ++o)
     for (a = 0; a < 3; ++a)
       for (k = 0; k < 2; ++k) {
@@ -123,16 +123,17 @@ static void test_granularity(void) {
 }
 
 static void test_typed_matches_generic(void) {
-  int32_t geo[7], i, t;
+  aotc_quant_params geo;
+  int32_t i, t;
   float x[256], s = 0.0371f;
   uint16_t y16[256], g16[256];
   int16_t z = -1234;
-  memcpy(geo, per_tensor, sizeof geo);
-  geo[2] = 256;
+  geo = per_tensor;
+  geo.inner = 256;
   for (t = 0; t < 20; ++t) {
     for (i = 0; i < 256; ++i) x[i] = rndf() * (float)(1 << (t % 16));
-    aotc_quantize_linear_f32_i16(x, &s, &z, (int16_t *)y16, geo);
-    aotc_quantize_linear_any(x, &s, &z, g16, geo, 1, 1, 5, 1, 1);
+    aotc_quantize_linear_f32_i16(x, &s, &z, (int16_t *)y16, &geo);
+    aotc_quantize_linear_any(x, &s, &z, g16, &geo, 1, 1, 5, 1, 1);
     for (i = 0; i < 256; ++i) expect_int("typed i16 vs generic", y16[i], g16[i]);
   }
 }
@@ -146,30 +147,30 @@ static void test_precision_and_float8(void) {
   uint8_t f8[4];
   const float xf[4] = {1.0f, 500.0f, -1000.0f, 0.3f};
   const float one = 1.0f;
-  int32_t geo[7];
-  memcpy(geo, per_tensor, sizeof geo);
-  geo[2] = 1;
-  aotc_quantize_linear_any(&x16, &s16, NULL, &y, geo, 10, 10, 5, 10, 1);
+  aotc_quant_params geo;;
+  geo = per_tensor;
+  geo.inner = 1;
+  aotc_quantize_linear_any(&x16, &s16, NULL, &y, &geo, 10, 10, 5, 10, 1);
   expect_int("float16 1000 / 3", y, 333);
-  aotc_quantize_linear_any(&half_x, &half_s, NULL, &y, geo, 10, 10, 5, 10, 1);
+  aotc_quantize_linear_any(&half_x, &half_s, NULL, &y, &geo, 10, 10, 5, 10, 1);
   expect_int("float16 5 / 2", y, 2);
   {
     /* float x and scale with precision float16: 2049 rounds to 2048 (even) in float16 first */
     const float x2049 = 2049.0f;
-    aotc_quantize_linear_any(&x2049, &one, NULL, &y, geo, 1, 1, 5, 10, 1);
+    aotc_quantize_linear_any(&x2049, &one, NULL, &y, &geo, 1, 1, 5, 10, 1);
     expect_int("precision float16 2049", y, 2048);
-    aotc_quantize_linear_any(&x2049, &one, NULL, &y, geo, 1, 1, 5, 1, 1);
+    aotc_quantize_linear_any(&x2049, &one, NULL, &y, &geo, 1, 1, 5, 1, 1);
     expect_int("precision float 2049", y, 2049);
   }
   /* float8e4m3fn: 1 -> 0x38, 500 saturates to 448 (0x7E) or, unsaturated, NaN (0x7F); -1000 -> 0xFE / 0xFF;
      0.3 -> 0.3125 = 0x2A (nearest of 0.28125 and 0.3125) */
-  geo[2] = 4;
-  aotc_quantize_linear_any(xf, &one, NULL, f8, geo, 1, 1, 17, 1, 1);
+  geo.inner = 4;
+  aotc_quantize_linear_any(xf, &one, NULL, f8, &geo, 1, 1, 17, 1, 1);
   expect_int("e4m3fn 1", f8[0], 0x38);
   expect_int("e4m3fn 500 saturated", f8[1], 0x7E);
   expect_int("e4m3fn -1000 saturated", f8[2], 0xFE);
   expect_int("e4m3fn 0.3", f8[3], 0x2A);
-  aotc_quantize_linear_any(xf, &one, NULL, f8, geo, 1, 1, 17, 1, 0);
+  aotc_quantize_linear_any(xf, &one, NULL, f8, &geo, 1, 1, 17, 1, 0);
   expect_int("e4m3fn 500 unsaturated", f8[1], 0x7F);
   expect_int("e4m3fn -1000 unsaturated", f8[2], 0xFF);
 }
@@ -181,17 +182,18 @@ static void test_dequantize(void) {
   const float want[4] = {-256.0f, -250.0f, 0.0f, 254.0f};
   const int32_t xi[3] = {INT32_MAX, INT32_MIN, 7};
   float y[4], g[4];
-  int32_t geo[7], i;
-  memcpy(geo, per_tensor, sizeof geo);
-  geo[2] = 4;
-  aotc_dequantize_linear_u8_f32(x, &s, &zp, y, geo);
-  aotc_dequantize_linear_any(x, &s, &zp, g, geo, 2, 1, 1);
+  aotc_quant_params geo;
+  int32_t i;
+  geo = per_tensor;
+  geo.inner = 4;
+  aotc_dequantize_linear_u8_f32(x, &s, &zp, y, &geo);
+  aotc_dequantize_linear_any(x, &s, &zp, g, &geo, 2, 1, 1);
   for (i = 0; i < 4; ++i) {
     expect_float("dequantize u8", y[i], want[i]);
     expect_float("dequantize_any u8", g[i], want[i]);
   }
-  geo[2] = 3;
-  aotc_dequantize_linear_i32_f32(xi, &s, NULL, y, geo);
+  geo.inner = 3;
+  aotc_dequantize_linear_i32_f32(xi, &s, NULL, y, &geo);
   expect_float("dequantize i32 max", y[0], 4294967296.0f);
   expect_float("dequantize i32 min", y[1], -4294967296.0f);
   expect_float("dequantize i32 7", y[2], 14.0f);
