@@ -87,7 +87,7 @@ bool try_fold(Node &node, const OpDef &def) {
 
 }  // namespace
 
-bool infer_shapes_and_fold(Graph &graph) {
+bool infer_shapes_and_fold(Graph &graph, DequantizeFolding dequantize) {
   std::set<const Node *> folded;
   for (auto &node_ptr : graph.nodes) {
     Node &node = *node_ptr;
@@ -110,7 +110,8 @@ bool infer_shapes_and_fold(Graph &graph) {
         continue;
       }
     }
-    if (try_fold(node, *def)) folded.insert(&node);
+    const bool deferred = dequantize == DequantizeFolding::Defer && node.domain.empty() && node.op == "DequantizeLinear";
+    if (!deferred && try_fold(node, *def)) folded.insert(&node);
   }
   return graph.erase_nodes_if([&](const Node &n) { return folded.count(&n) > 0; }) > 0;
 }

@@ -8,16 +8,27 @@
 
 namespace aotc {
 
+namespace {
+bool infer_shapes_and_fold_deferring_dequantize(Graph &g) { return infer_shapes_and_fold(g, DequantizeFolding::Defer); }
+bool infer_shapes_and_fold_all(Graph &g) { return infer_shapes_and_fold(g, DequantizeFolding::Fold); }
+}  // namespace
+
 const std::vector<PipelineStep> &graph_pipeline() {
   static const std::vector<PipelineStep> steps = {
       // Types and static shapes for every value; evaluates every node whose
       // inputs are all constant (this is what resolves the Shape -> Gather ->
       // Concat -> Reshape chains exporters emit), and Shape/Size of static shapes.
+      // DequantizeLinear on constant weights waits for fuse-qdq (then fold-dequantize).
       {nullptr,
-       {{"infer-shapes-and-fold", "infer dtypes and shapes, evaluate constant nodes", infer_shapes_and_fold}}},
+       {{"infer-shapes-and-fold", "infer dtypes and shapes, evaluate constant nodes (except DequantizeLinear)",
+         infer_shapes_and_fold_deferring_dequantize}}},
       // Local rewrites, repeated until none applies.
       {"simplify",
        {
+           // DequantizeLinear -> op -> QuantizeLinear becomes the integer op
+           // ONNX Runtime would run (QLinearConv, QGemm, QLinearAdd, ...).
+           {"fuse-qdq", "fuse DequantizeLinear -> op -> QuantizeLinear into integer ops as ONNX Runtime does",
+            fuse_qdq},
            // Identity and inference-mode Dropout forward their input.
            {"remove-identities", "remove Identity and inference Dropout", remove_identities},
            // Constant BatchNormalization after a Conv becomes new Conv weights/bias.
@@ -31,6 +42,9 @@ const std::vector<PipelineStep> &graph_pipeline() {
            // Nodes whose results nobody reads, and unused constants.
            {"eliminate-dead-code", "remove nodes and constants nothing uses", eliminate_dead_code},
        }},
+      // The DequantizeLinear nodes on constants that fuse-qdq left: float weights.
+      {nullptr, {{"fold-dequantize", "evaluate the DequantizeLinear nodes left on constants",
+                  infer_shapes_and_fold_all}}},
       // Only with --patch N: the high-resolution prefix runs as N x N spatial
       // tiles with halo recompute (MCUNetV2); before layouts, so each tile's
       // convs get their weights packed like any conv.
@@ -41,7 +55,7 @@ const std::vector<PipelineStep> &graph_pipeline() {
       {nullptr, {{"choose-layouts", "pick value layouts for the target; pack constant weights for the kernels",
                   choose_layouts}}},
       // Computes the packed weights with the C code that defines their format.
-      {nullptr, {{"fold-packing", "evaluate the packing nodes on constant weights", infer_shapes_and_fold}}},
+      {nullptr, {{"fold-packing", "evaluate the packing nodes on constant weights", infer_shapes_and_fold_all}}},
   };
   return steps;
 }

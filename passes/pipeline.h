@@ -76,7 +76,11 @@ Program lower_and_plan(Graph &graph, size_t arena_alignment,
                        const Target &target = find_target(default_target_name()), IoMode io = IoMode::Arena);
 
 // The passes themselves (one file each); each returns whether it changed the graph.
-bool infer_shapes_and_fold(Graph &graph);
+/// Whether infer-shapes-and-fold evaluates DequantizeLinear nodes whose inputs
+/// are constant: Defer keeps them (and their integer weights) for fuse-qdq.
+enum class DequantizeFolding { Defer, Fold };
+bool infer_shapes_and_fold(Graph &graph, DequantizeFolding dequantize = DequantizeFolding::Fold);
+bool fuse_qdq(Graph &graph);
 bool remove_identities(Graph &graph);
 bool fuse_conv_batchnorm(Graph &graph);
 bool fuse_conv_activation(Graph &graph);

@@ -204,9 +204,10 @@ TEST_CASE("aotc --list-passes shows the pipeline with its fixed-point group", "[
   Result r = run_aotc({"--list-passes"}, w.dir);
   check_ok(r);
   // In order: a single pass, the group header, its passes indented, then lowering.
-  std::vector<std::string> starts = {"infer-shapes-and-fold ", "simplify ", "  remove-identities ",
+  std::vector<std::string> starts = {"infer-shapes-and-fold ", "simplify ", "  fuse-qdq ", "  remove-identities ",
                                      "  fuse-conv-batchnorm ", "  fuse-conv-activation ", "  fuse-silu ",
-                                     "  eliminate-dead-code ", "patch-prefix ", "choose-layouts ", "fold-packing ",
+                                     "  eliminate-dead-code ", "fold-dequantize ", "patch-prefix ", "choose-layouts ",
+                                     "fold-packing ",
                                      "lower ", "schedule-steps ", "plan-memory ", "check-plan "};
   std::vector<std::string> lines;
   std::istringstream in(r.out);
@@ -861,4 +862,36 @@ TEST_CASE("aotc --patch N: tiles the prefix, reports the extra MACs, refuses bad
   Json kws_after = Json::parse(read_file(w.dir / "kws_patched" / "report.json"));
   CHECK_FALSE(kws_after.contains("patch"));
   CHECK(kws_after["arena_bytes"] == kws_before["arena_bytes"]);
+}
+
+TEST_CASE("a QDQ int8 model runs on integer ops and matches ONNX Runtime exactly", "[cli][verify][qdq]") {
+  // qdq_cnn.onnx (tests/data/make_test_models.py) is written as ONNX
+  // Runtime's quantizer writes models; qdq_cnn.y.npy comes from ONNX Runtime,
+  // which fuses the same patterns into the same integer ops.
+  Work w("qdq");
+  Result r = run_aotc({data("qdq_cnn.onnx"), "--emit", "ir"}, w.dir);
+  check_ok(r);
+  const std::string &ir = r.out;
+  auto count = [&](const std::string &s) {
+    size_t n = 0;
+    for (size_t at = ir.find(s); at != std::string::npos; at = ir.find(s, at + 1)) ++n;
+    return n;
+  };
+  CHECK(count("= QLinearConv(") == 2);
+  CHECK(count(" = Conv(") == 0);
+  // The Relu and Clip(0, 6) in front of Qs that saturate there are gone; the
+  // MaxPool and Flatten move int8 values.
+  CHECK(count("= Relu(") == 0);
+  CHECK(count("= Clip(") == 0);
+  CHECK(count("i8[1,8,6,6] nchw = MaxPool(") == 1);
+  CHECK(count("i8[1,8] = Flatten(") == 1);
+  for (const char *target : {"host", "generic", "cortex-m4"}) {
+    INFO(target);
+    Result v = run_aotc({"verify", data("qdq_cnn.onnx"), "--target", target, "--input", "x=" + data("qdq_cnn.x.npy"),
+                         "--expected", "y=" + data("qdq_cnn.y.npy"), "--rtol", "0", "--atol", "0", "--cflags",
+                         "-std=c99 -O1 -Wall -Wextra -pedantic -Werror"},
+                        w.dir);
+    check_ok(v);
+    CHECK_THAT(v.out, Contains("PASS"));
+  }
 }

@@ -21,6 +21,12 @@ Good models (compile today, elementwise ops only unless noted):
                          the branches with small transients first: schedule_steps reorders it.
                          Its expected output comes from ONNX Runtime: after this script, run
                          node tests/data/ort_golden.js branchy   (needs models/node_modules)
+  qdq_cnn.onnx           a QDQ-format int8 CNN as ONNX Runtime's quantizer writes them: Q at the
+                         input, DQ on int8 weights (per channel) and int32 biases, Relu and
+                         Clip(0, 6) in front of Qs that saturate there anyway, Conv, MaxPool,
+                         a residual Add, GlobalAveragePool, Flatten, Gemm, DQ at the output.
+                         fuse-qdq turns it into integer ops; expected output from ONNX Runtime
+                         (node tests/data/ort_golden.js qdq_cnn).
 Bad models (each must give one clear error):
   bad_undefined_input.onnx   node 'reads_ghost' reads 'ghost', which nothing defines
   bad_cycle.onnx             nodes 'cyc_a' and 'cyc_b' read each other's outputs
@@ -223,6 +229,74 @@ def branchy():
     npy("branchy.x.npy", rng.standard_normal((1, 8, 16, 16)).astype(np.float32))
 
 
+def qdq_cnn():
+    rng = np.random.default_rng(11)
+    inits, nodes = [], []
+
+    def const(name, array):
+        inits.append(numpy_helper.from_array(array, name))
+        return name
+
+    def qdq(x, scale, zp):
+        """Q then DQ of activation x (int8, per tensor): returns the DQ's output."""
+        s, z = const(x + "_s", np.array(scale, np.float32)), const(x + "_z", np.array(zp, np.int8))
+        nodes.append(helper.make_node("QuantizeLinear", [x, s, z], [x + "_q"], name=x + "_quant"))
+        nodes.append(helper.make_node("DequantizeLinear", [x + "_q", s, z], [x + "_dq"], name=x + "_dequant"))
+        return x + "_dq"
+
+    def weights(name, shape, x_scale, per_channel=True):
+        """int8 symmetric weights (per output channel or per tensor) and int32 bias, each behind a DQ."""
+        w = rng.standard_normal(shape).astype(np.float32) / np.sqrt(np.prod(shape[1:]))
+        axes = tuple(range(1, len(shape)))
+        absmax = np.abs(w).max(axis=axes) if per_channel else np.array(np.abs(w).max())
+        ws = (absmax / 127).astype(np.float32)
+        wq = np.clip(np.rint(w / (ws.reshape(-1, *[1] * (len(shape) - 1)) if per_channel else ws)), -127, 127)
+        b = (0.2 * rng.standard_normal(shape[0])).astype(np.float32)
+        bs = (x_scale * ws).astype(np.float32)
+        bq = np.rint(b / bs).astype(np.int32)
+        wz = np.zeros(ws.shape, np.int8)
+        const(name + "_wq", wq.astype(np.int8)), const(name + "_ws", ws), const(name + "_wz", wz)
+        const(name + "_bq", bq), const(name + "_bs", bs if per_channel else np.array(bs, np.float32))
+        const(name + "_bz", np.zeros(bs.shape, np.int32))
+        nodes.append(helper.make_node("DequantizeLinear", [name + "_wq", name + "_ws", name + "_wz"], [name + "_w"],
+                                      name=name + "_wdq", axis=0))
+        nodes.append(helper.make_node("DequantizeLinear", [name + "_bq", name + "_bs", name + "_bz"], [name + "_b"],
+                                      name=name + "_bdq", axis=0))
+        return name + "_w", name + "_b"
+
+    x = qdq("x", 0.02, 3)
+    w, b = weights("c1", (8, 3, 3, 3), 0.02)
+    nodes.append(helper.make_node("Conv", [x, w, b], ["c1"], name="c1", kernel_shape=[3, 3], pads=[1, 1, 1, 1]))
+    nodes.append(helper.make_node("Relu", ["c1"], ["r1"], name="r1"))
+    r1 = qdq("r1", 0.01, -128)  # zero point at the bottom: the Relu is redundant
+    nodes.append(helper.make_node("MaxPool", [r1], ["p1"], name="p1", kernel_shape=[2, 2], strides=[2, 2]))
+    p1 = qdq("p1", 0.01, -128)  # same scale and zero point: MaxPool runs on the integers
+    w, b = weights("c2", (8, 8, 3, 3), 0.01)
+    nodes.append(helper.make_node("Conv", [p1, w, b], ["c2"], name="c2", kernel_shape=[3, 3], pads=[1, 1, 1, 1]))
+    lo, hi = const("clip_lo", np.array(0, np.float32)), const("clip_hi", np.array(6, np.float32))
+    nodes.append(helper.make_node("Clip", ["c2", lo, hi], ["r2"], name="r2"))
+    r2 = qdq("r2", 6 / 255, -128)  # exactly the Clip's range
+    nodes.append(helper.make_node("Add", [r2, p1], ["res"], name="res"))
+    res = qdq("res", 0.03, -100)
+    nodes.append(helper.make_node("GlobalAveragePool", [res], ["gap"], name="gap"))
+    gap = qdq("gap", 0.02, -90)
+    nodes.append(helper.make_node("Flatten", [gap], ["flat"], name="flat"))
+    flat = qdq("flat", 0.02, -90)
+    w = rng.standard_normal((5, 8)).astype(np.float32) / np.sqrt(8)
+    ws = np.float32(np.abs(w).max() / 127)
+    const("fc_wq", np.clip(np.rint(w / ws), -127, 127).astype(np.int8)), const("fc_ws", np.array(ws))
+    const("fc_bq", np.rint(0.3 * rng.standard_normal(5) / (0.02 * ws)).astype(np.int32))
+    const("fc_bs", np.array(0.02 * ws, np.float32))
+    nodes.append(helper.make_node("DequantizeLinear", ["fc_wq", "fc_ws"], ["fc_w"], name="fc_wdq"))
+    nodes.append(helper.make_node("DequantizeLinear", ["fc_bq", "fc_bs"], ["fc_b"], name="fc_bdq"))
+    nodes.append(helper.make_node("Gemm", [flat, "fc_w", "fc_b"], ["fc"], name="fc", transB=1))
+    fc = qdq("fc", 0.05, 0)
+    nodes.append(helper.make_node("Identity", [fc], ["y"], name="out"))
+    m = model(nodes, [f32("x", [1, 3, 12, 12])], [f32("y", [1, 5])], inits, name="qdq_cnn")
+    save(m, "qdq_cnn.onnx")
+    npy("qdq_cnn.x.npy", rng.uniform(-2.5, 2.5, (1, 3, 12, 12)).astype(np.float32))
+
+
 def bad_models():
     save(model([helper.make_node("Relu", ["ghost"], ["y"], name="reads_ghost")], [f32("x", [2])], [f32("y", [2])]),
          "bad_undefined_input.onnx")
@@ -255,4 +329,5 @@ if __name__ == "__main__":
     shape_chain()
     io_edges()
     branchy()
+    qdq_cnn()
     bad_models()
