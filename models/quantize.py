@@ -394,10 +394,10 @@ def quantize_qdq(folded, ranges):
     head = []                 # DQ of weights and biases, Q/DQ of graph inputs
     after = {}                # producer output -> its Q/DQ nodes
 
-    def rename_input(old, new):
+    def rename_input(old, new):   # ORT's replace_input_of_all_nodes
         for x in nodes + head + [q for v in after.values() for q in v]:
             for k, i in enumerate(x.input):
-                if i == old and not (x.op_type == "QuantizeLinear" and x.output[0] == old + "_QuantizeLinear_Output"):
+                if i == old:
                     x.input[k] = new
 
     # Activations (normal tensors first, then shared ones, as ORT).
@@ -471,7 +471,7 @@ def quantize_qdq(folded, ranges):
 def quantize_qop(folded, ranges):
     g = folded.graph
     inits = OrderedDict((t.name, numpy_helper.to_array(t)) for t in g.initializer)
-    graph_out = {o.name for o in g.output}
+    graph_out = [o.name for o in g.output]
     src_nodes = list(g.node)
     adjust_ranges(src_nodes, ranges)
     qmap = {}          # float tensor -> (q name, scale name, zp name)
