@@ -40,7 +40,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FLOAT_MODELS = ["mnist_cnn", "kws_dscnn", "resnet8", "mobilenet_tiny", "vww_mobilenet", "ad_autoencoder"]
-QOP_MODELS = ["resnet8"]       # also written in QOperator format
+QOP_MODELS = ["mnist_cnn", "resnet8"]   # also written in QOperator format
 CALIB_COUNT = 32               # calibration inputs per model
 CALIB_SEED = 2000              # + the model's seed in make_models.MODELS
 EXTRA_COUNT = 64               # inputs for the ORT fused vs unfused comparison
@@ -464,9 +464,9 @@ def quantize_qdq(folded, ranges):
 
 
 # --------------------------------------------------------------------------
-# QOperator format (ORT's ONNXQuantizer): QLinearConv, com.microsoft QLinearAdd,
-# QLinearGlobalAveragePool, QGemm; other ops float between DequantizeLinear and
-# QuantizeLinear
+# QOperator format (ORT's ONNXQuantizer): QLinearConv, int8 MaxPool, com.microsoft
+# QLinearAdd, QLinearGlobalAveragePool, QGemm, QLinearSoftmax; other ops float
+# between DequantizeLinear and QuantizeLinear
 # --------------------------------------------------------------------------
 def quantize_qop(folded, ranges):
     g = folded.graph
@@ -535,6 +535,23 @@ def quantize_qop(folded, ranges):
             yq = output_of(n.output[0])
             out_nodes.append(helper.make_node("QLinearGlobalAveragePool", [*xq, yq[1], yq[2]], [yq[0]],
                                               n.name + "_quant", domain=MS, channels_last=0))
+        elif op == "MaxPool" and n.input[0] in qmap:     # Direct8BitOp: int8 MaxPool, same scale
+            xq = qmap[n.input[0]]
+            qmap[n.output[0]] = (n.output[0] + "_quantized", xq[1], xq[2])
+            c = onnx.NodeProto()
+            c.CopyFrom(n)
+            c.input[0], c.output[0] = xq[0], n.output[0] + "_quantized"
+            out_nodes.append(c)
+        elif op == "Softmax":
+            # QLinearSoftmax: ORT fixes the output scale to 1/256, zero point -128.
+            xq = quantized_input(n.input[0])
+            t = n.output[0]
+            new_inits.extend([scalar(t + "_scale", 1 / 256.0, np.float32), scalar(t + "_zero_point", -128, np.int8)])
+            made.add(t)
+            qmap[t] = (t + "_quantized", t + "_scale", t + "_zero_point")
+            kw = {a.name: helper.get_attribute_value(a) for a in n.attribute}
+            out_nodes.append(helper.make_node("QLinearSoftmax", [*xq, qmap[t][1], qmap[t][2]], [qmap[t][0]],
+                                              n.name + "_quant", domain=MS, opset=13, **kw))
         elif op in ("Flatten",):
             for t in n.input:          # QuantOperatorBase: dequantize, run float
                 if t in qmap and t not in dequantized:
