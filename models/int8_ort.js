@@ -34,8 +34,8 @@ function minmax(data, acc) {
 async function calibrate(name) {
   const wd = path.join(HERE, `${name}_int8`, '.work');
   const meta = JSON.parse(fs.readFileSync(path.join(wd, 'calib_meta.json'), 'utf8'));
-  // Calibration runs with ORT's defaults (quantize_static's calibrator does).
-  const session = await ort.InferenceSession.create(path.join(wd, 'calib.onnx'), opts('all'));
+  // ORT's CalibraterBase.create_inference_session disables graph optimizations.
+  const session = await ort.InferenceSession.create(path.join(wd, 'calib.onnx'), opts('disabled'));
   const buf = fs.readFileSync(path.join(wd, 'calib_inputs.bin'));
   const all = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
   const per = meta.dims.reduce((a, b) => a * b, 1);
