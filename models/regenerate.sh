@@ -28,7 +28,7 @@ echo "== int8 quantization: *_int8 (QDQ), *_qop (QOperator)"
 "$PY" quantize.py quantize
 
 echo "== int8 golden outputs (ONNX Runtime, optimization 'all' and 'disabled')"
-node int8_ort.js golden $(cd . && ls -d *_int8 *_qop)
+node int8_ort.js golden $(ls -d *_int8 *_qop)
 
 echo "== pack int8 golden outputs (the 'all' output), fused vs unfused"
 "$PY" quantize.py pack
