@@ -18,5 +18,20 @@ node golden.js
 echo "== pack golden outputs into test_data_set_0/output_K.pb"
 "$PY" make_models.py --pack-golden
 
+echo "== int8 models: BN fold + calibration model and inputs (quantize.py)"
+"$PY" quantize.py prepare
+
+echo "== int8 calibration (ONNX Runtime, min/max per tensor)"
+node int8_ort.js calibrate mnist_cnn kws_dscnn resnet8 mobilenet_tiny vww_mobilenet ad_autoencoder
+
+echo "== int8 quantization: *_int8 (QDQ), *_qop (QOperator)"
+"$PY" quantize.py quantize
+
+echo "== int8 golden outputs (ONNX Runtime, optimization 'all' and 'disabled')"
+node int8_ort.js golden $(ls -d *_int8 *_qop)
+
+echo "== pack int8 golden outputs (the 'all' output), fused vs unfused"
+"$PY" quantize.py pack
+
 echo "== done"
-sha256sum */model.onnx */test_data_set_0/*.pb
+sha256sum */model.onnx */test_data_set_0/*.pb */tolerance
