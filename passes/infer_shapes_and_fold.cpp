@@ -65,7 +65,8 @@ void make_constant(Value &v, Tensor tensor) {
   v.constant = std::make_shared<const Tensor>(std::move(tensor));
 }
 
-bool try_fold(Node &node, const OpDef &def) {
+// `bounded`: give up when the outputs would be much larger than the inputs.
+bool try_fold(Node &node, const OpDef &def, bool bounded) {
   size_t in_bytes = 0, out_bytes = 0;
   for (Value *in : node.inputs) {
     if (!in) continue;
@@ -74,7 +75,7 @@ bool try_fold(Node &node, const OpDef &def) {
   }
   for (Value *out : node.outputs)
     if (out) out_bytes += out->byte_size();
-  if (!def.lower || out_bytes > in_bytes + kFoldGrowthLimit) return false;
+  if (!def.lower || (bounded && out_bytes > in_bytes + kFoldGrowthLimit)) return false;
   for (Value *out : node.outputs)
     if (out && dtype_info(out->dtype).c_type == nullptr) return false;
   LowerContext ctx(node);
@@ -110,8 +111,11 @@ bool infer_shapes_and_fold(Graph &graph, DequantizeFolding dequantize) {
         continue;
       }
     }
-    const bool deferred = dequantize == DequantizeFolding::Defer && node.domain.empty() && node.op == "DequantizeLinear";
-    if (!deferred && try_fold(node, *def)) folded.insert(&node);
+    // A DequantizeLinear on constants is folded however much it grows: left
+    // alone it would write the same float weights into the arena every run.
+    const bool dequantize_node = node.domain.empty() && node.op == "DequantizeLinear";
+    if (dequantize_node && dequantize == DequantizeFolding::Defer) continue;
+    if (try_fold(node, *def, !dequantize_node)) folded.insert(&node);
   }
   return graph.erase_nodes_if([&](const Node &n) { return folded.count(&n) > 0; }) > 0;
 }
