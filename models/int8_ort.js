@@ -5,9 +5,11 @@
 //       BN-folded float model with every float tensor as an output) on the seeded
 //       calibration inputs and writes .work/ranges.json: per tensor [min, max] over
 //       all inputs (ORT's MinMaxCalibrater without moving average).
-//   node int8_ort.js golden DIR ...      runs models/DIR/model.onnx on
-//       test_data_set_0/input_*.pb with graphOptimizationLevel 'all' (ORT fuses
-//       QDQ into QLinearConv etc.) and 'disabled'; raw outputs to DIR/.work/.
+//   node int8_ort.js golden DIR ...      runs models/DIR/model.onnx on every
+//       test_data_set_N/input_0.pb with graphOptimizationLevel 'all' (ORT fuses
+//       QDQ into QLinearConv etc.) and 'disabled'; raw outputs to
+//       DIR/.work/{all,disabled}_setN_K.{bin,json}; also on .work/extra_inputs.bin
+//       (statistics only, not committed).
 //
 // Always 1 thread, sequential, CPU EP.
 'use strict';
@@ -57,21 +59,30 @@ async function calibrate(name) {
   console.log(`calibrate ${name}: ${meta.tensors.length} tensors over ${meta.count} inputs`);
 }
 
+function dataSets(d) {
+  return fs.readdirSync(d).filter((x) => /^test_data_set_[0-9]+$/.test(x))
+    .sort((a, b) => Number(a.split('_').pop()) - Number(b.split('_').pop()));
+}
+
 async function golden(dir) {
   const d = path.join(HERE, dir);
   const wd = path.join(d, '.work');
   fs.mkdirSync(wd, { recursive: true });
-  const tp = readTensorProto(path.join(d, 'test_data_set_0', 'input_0.pb'));
+  const sets = dataSets(d);
   for (const level of ['all', 'disabled']) {
     const session = await ort.InferenceSession.create(path.join(d, 'model.onnx'), opts(level));
-    const res = await session.run({ [tp.name]: new ort.Tensor(tp.type, tp.data, tp.dims) });
-    session.outputNames.forEach((oname, k) => {
-      const t = res[oname];
-      const a = t.data;
-      fs.writeFileSync(path.join(wd, `${level}_${k}.bin`), Buffer.from(a.buffer, a.byteOffset, a.byteLength));
-      fs.writeFileSync(path.join(wd, `${level}_${k}.json`),
-        JSON.stringify({ name: oname, type: t.type, dims: t.dims }) + '\n');
-    });
+    for (const ds of sets) {
+      const s = ds.split('_').pop();
+      const tp = readTensorProto(path.join(d, ds, 'input_0.pb'));
+      const res = await session.run({ [tp.name]: new ort.Tensor(tp.type, tp.data, tp.dims) });
+      session.outputNames.forEach((oname, k) => {
+        const t = res[oname];
+        const a = t.data;
+        fs.writeFileSync(path.join(wd, `${level}_set${s}_${k}.bin`), Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+        fs.writeFileSync(path.join(wd, `${level}_set${s}_${k}.json`),
+          JSON.stringify({ name: oname, type: t.type, dims: t.dims }) + '\n');
+      });
+    }
     // The same on more seeded inputs, for the fused vs unfused statistics only.
     const meta = JSON.parse(fs.readFileSync(path.join(wd, 'extra_meta.json'), 'utf8'));
     const buf = fs.readFileSync(path.join(wd, 'extra_inputs.bin'));
@@ -91,7 +102,7 @@ async function golden(dir) {
       name: session.outputNames[0], type: 'float32', dims: [meta.count, ...odims] }) + '\n');
     await session.release();
   }
-  console.log(`golden ${dir}: ok`);
+  console.log(`golden ${dir}: ${sets.length} data sets ok`);
 }
 
 (async () => {

@@ -19,9 +19,10 @@ Steps (models/regenerate.sh runs them in order):
                                    seeded calibration inputs
   node int8_ort.js calibrate ...   ONNX Runtime runs the copy: min/max per tensor
   quantize.py quantize [name ...]  -> <name>_int8/model.onnx (QDQ), <name>_qop/model.onnx
-                                   (QOperator, for QOP_MODELS), test input, tolerance
+                                   (QOperator, for QOP_MODELS), test inputs
+                                   (test_data_set_0..DATA_SETS), tolerance
   node int8_ort.js golden ...      ONNX Runtime output, optimization 'all' and 'disabled'
-  quantize.py pack [name ...]      -> test_data_set_0/output_0.pb (the 'all' output);
+  quantize.py pack [name ...]      -> test_data_set_*/output_0.pb (the 'all' output);
                                    prints how far 'all' and 'disabled' differ
 
 Everything is deterministic (fixed seeds, no dict-order or time dependence):
@@ -30,6 +31,7 @@ running it twice gives byte-identical files.
 import argparse
 import json
 import os
+import re
 import shutil
 import sys
 from collections import OrderedDict
@@ -45,6 +47,10 @@ CALIB_COUNT = 32               # calibration inputs per model
 CALIB_SEED = 2000              # + the model's seed in make_models.MODELS
 EXTRA_COUNT = 64               # inputs for the ORT fused vs unfused comparison
 EXTRA_SEED = 3000
+DATA_SETS = 4                  # committed test_data_set_1..4 per quantized model
+DATA_SEED = 4000               # + the model's seed; calibration distribution
+DATA_SATURATE = 3.0            # the last data set's input is scaled by this, so some
+                               # activations fall outside the calibrated range and saturate
 MS = "com.microsoft"
 
 # Op lists of ORT's registry.py: QLinearOpsRegistry and QDQRegistry. quantize_static
@@ -277,15 +283,30 @@ def scalar(name, value, dtype):
     return numpy_helper.from_array(np.array(value, dtype=dtype), name)
 
 
-def save_model(m, out_dir, name):
+def test_inputs(name, shape):
+    """Inputs of test_data_set_1..DATA_SETS: seeded like the calibration inputs
+    (RandomState(DATA_SEED + model seed)), the last one scaled by DATA_SATURATE."""
+    x = calib_inputs(name, shape, DATA_SEED, DATA_SETS)
+    x[-1] = (x[-1] * np.float32(DATA_SATURATE)).astype(np.float32)
+    return x
+
+
+def save_model(m, out_dir, name, shape):
     onnx.checker.check_model(m, full_check=True)
-    os.makedirs(os.path.join(out_dir, "test_data_set_0"), exist_ok=True)
-    for f in os.listdir(os.path.join(out_dir, "test_data_set_0")):
-        os.remove(os.path.join(out_dir, "test_data_set_0", f))
+    for d in os.listdir(out_dir) if os.path.isdir(out_dir) else []:
+        if re.fullmatch(r"test_data_set_[0-9]+", d):
+            shutil.rmtree(os.path.join(out_dir, d))
+    os.makedirs(os.path.join(out_dir, "test_data_set_0"))
     onnx.save(m, os.path.join(out_dir, "model.onnx"))
     # The float model's test input, unchanged.
     shutil.copyfile(os.path.join(HERE, name, "test_data_set_0", "input_0.pb"),
                     os.path.join(out_dir, "test_data_set_0", "input_0.pb"))
+    inp = m.graph.input[0].name
+    for k, x in enumerate(test_inputs(name, shape), 1):
+        sd = os.path.join(out_dir, f"test_data_set_{k}")
+        os.makedirs(sd)
+        with open(os.path.join(sd, "input_0.pb"), "wb") as f:
+            f.write(numpy_helper.from_array(x, inp).SerializeToString())
 
 
 def output_scale(m):
@@ -584,14 +605,14 @@ def quantize(name):
     assert folded.graph.input[0].name == "input"
     m = quantize_qdq(folded, load_ranges(name))
     out_dir = os.path.join(HERE, f"{name}_int8")
-    save_model(m, out_dir, name)
+    save_model(m, out_dir, name, shape)
     write_tolerance(m, out_dir)
     write_extra_inputs(name, out_dir, shape)
     describe(name + "_int8", m)
     if name in QOP_MODELS:
         m = quantize_qop(folded, load_ranges(name))
         out_dir = os.path.join(HERE, f"{name}_qop")
-        save_model(m, out_dir, name)
+        save_model(m, out_dir, name, shape)
         write_tolerance(m, out_dir)
         write_extra_inputs(name, out_dir, shape)
         describe(name + "_qop", m)
@@ -618,25 +639,32 @@ def read_out(wd, tag, k):
     return meta["name"], arr
 
 
+def data_sets(d):
+    return sorted((x for x in os.listdir(d) if re.fullmatch(r"test_data_set_[0-9]+", x)),
+                  key=lambda x: int(x.rsplit("_", 1)[1]))
+
+
 def pack(dirname):
     d = os.path.join(HERE, dirname)
     wd = os.path.join(d, ".work")
     m = onnx.load(os.path.join(d, "model.onnx"))
     scale = output_scale(m)
-    name, fused = read_out(wd, "all", 0)
-    _, plain = read_out(wd, "disabled", 0)
-    assert name == m.graph.output[0].name
-    steps = np.abs(fused.astype(np.float64) - plain.astype(np.float64)) / scale
-    print(f"{dirname}: ORT 'all' vs 'disabled' on test_data_set_0: {int(np.count_nonzero(steps > 0.5))}/{steps.size}"
-          f" outputs differ, max {steps.max():.3g} steps (scale {scale:.6g})")
+    for ds in data_sets(d):
+        s = ds.rsplit("_", 1)[1]
+        name, fused = read_out(wd, f"all_set{s}", 0)
+        _, plain = read_out(wd, f"disabled_set{s}", 0)
+        assert name == m.graph.output[0].name
+        steps = np.abs(fused.astype(np.float64) - plain.astype(np.float64)) / scale
+        print(f"{dirname}: ORT 'all' vs 'disabled' on {ds}: {int(np.count_nonzero(steps > 0.5))}/{steps.size}"
+              f" outputs differ, max {steps.max():.3g} steps (scale {scale:.6g})")
+        with open(os.path.join(d, ds, "output_0.pb"), "wb") as f:
+            f.write(numpy_helper.from_array(fused, name).SerializeToString())
     _, xf = read_out(wd, "extra_all", 0)
     _, xp = read_out(wd, "extra_disabled", 0)
     xs = np.abs(xf.astype(np.float64) - xp.astype(np.float64)) / scale
     runs = int(np.count_nonzero((xs > 0.5).reshape(xs.shape[0], -1).any(axis=1)))
     print(f"{dirname}: ORT 'all' vs 'disabled' on {xs.shape[0]} more inputs: {int(np.count_nonzero(xs > 0.5))}/"
           f"{xs.size} outputs differ (in {runs} runs), max {xs.max():.3g} steps")
-    with open(os.path.join(d, "test_data_set_0", "output_0.pb"), "wb") as f:
-        f.write(numpy_helper.from_array(fused, name).SerializeToString())
 
 
 def main():

@@ -30,8 +30,8 @@ echo "== int8 quantization: *_int8 (QDQ), *_qop (QOperator)"
 echo "== int8 golden outputs (ONNX Runtime, optimization 'all' and 'disabled')"
 node int8_ort.js golden $(ls -d *_int8 *_qop)
 
-echo "== pack int8 golden outputs (the 'all' output), fused vs unfused"
+echo "== pack int8 golden outputs (the 'all' output, test_data_set_0..4), fused vs unfused"
 "$PY" quantize.py pack
 
 echo "== done"
-sha256sum */model.onnx */test_data_set_0/*.pb */tolerance
+sha256sum */model.onnx */test_data_set_*/*.pb */tolerance
