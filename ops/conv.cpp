@@ -445,7 +445,7 @@ void register_conv(OpRegistry &r) {
   register_pack_conv_weights(r);
 }
 
-// ---- ConvInteger and QLinearConv (direct kernels) ----------------------------
+// ---- ConvInteger and QLinearConv (direct reference kernels) ------------------
 
 // A zero point or scale: one value, or (if per_channel_ok) one per output channel.
 // Returns the count.
@@ -503,6 +503,98 @@ void register_conv_integer(OpRegistry &r) {
   r.add(std::move(def));
 }
 
+// ---- QLinearConv fast path (runtime-c/kernels/conv_int8.c) -------------------
+
+// Most taps per output for the fast kernels: their int32 sums of raw 8-bit
+// products (|x*w| <= 255*128) stay exact up to 65536 taps.
+constexpr int64_t kQConvMaxTaps = 65536;
+// Pixels per im2col band of aotc_qconv_<x>: a multiple of its 16-pixel tile,
+// at most kQConvBandMax, the band at most kQConvBandBytes (or the target's
+// conv scratch cap, if smaller).
+constexpr int64_t kQConvTile = 16, kQConvBandMax = 256, kQConvBandBytes = 16384;
+
+// Whether a QLinearConv can run on the fast kernels: int8 weights (packed or
+// still to pack), w_zero_point a constant 0, at most kQConvMaxTaps taps.
+bool qconv_fast_ok(const OpContext &ctx, const ConvShape &s) {
+  const Value &w = ctx.input(3), &wz = ctx.input(5);
+  if (w.dtype != DType::Int8 || !wz.is_constant()) return false;
+  for (int64_t i = 0; i < wz.count(); ++i)
+    if (wz.constant->int_at(i) != 0) return false;
+  const int64_t K = num_elements(Shape(w.shape.begin() + 1, w.shape.end()));
+  return K <= kQConvMaxTaps && s.win.nsp <= 3;
+}
+
+// aotc_qconv_<x> or aotc_qconv_depthwise_<x> on weights packed by
+// aotc.PackQConvWeights. The scratch sizes mirror aotc_qconv_scratch_bytes and
+// aotc_qconv_dw_scratch_bytes (conv_int8.c; keep in step).
+void lower_fast_qlinear_conv(LowerContext &ctx, const ConvShape &s, bool per_channel, Value *b) {
+  Value &x = ctx.input(0);
+  ctx.require(qconv_fast_ok(ctx, s), "internal error: packed QLinearConv weights the fast kernels cannot take");
+  ConvPlan plan = conv_plan(s);
+  aotc_conv_params &geo = plan.geo;
+  const int64_t M = s.M, K = int64_t{geo.cg} * geo.kernel[0] * geo.kernel[1] * geo.kernel[2];
+  const bool depthwise = is_depthwise(s, geo);
+  int64_t scratch = 8 * M;
+  if (depthwise) {
+    const int64_t Hp = int64_t{geo.out[1] - 1} * geo.stride[1] + int64_t{geo.kernel[1] - 1} * geo.dilation[1] + 1;
+    const int64_t Wp = int64_t{geo.out[2] - 1} * geo.stride[2] + int64_t{geo.kernel[2] - 1} * geo.dilation[2] + 1;
+    scratch += 4 * int64_t{geo.out[1]} * Wp + Hp * Wp;
+  } else {
+    scratch += K * kQConvTile;
+    if (geo.method != kPointwise) {
+      int64_t cap = kQConvBandBytes;
+      if (ctx.target().max_conv_scratch_bytes > 0)
+        cap = std::min<int64_t>(cap, static_cast<int64_t>(ctx.target().max_conv_scratch_bytes));
+      const int64_t band = std::clamp<int64_t>(cap / K / kQConvTile * kQConvTile, kQConvTile, kQConvBandMax);
+      geo.band = static_cast<int32_t>(band);
+      scratch += K * band;
+    }
+  }
+  const DTypeInfo &xt = dtype_info(x.dtype);
+  // The type's range: a fused Relu would narrow it.
+  const int64_t y_min = x.dtype == DType::UInt8 ? 0 : -128, y_max = x.dtype == DType::UInt8 ? 255 : 127;
+  ctx.call(fmt::format("aotc_qconv_{}{}", depthwise ? "depthwise_" : "", xt.suffix))
+      .in(&x)
+      .in(&ctx.input(1))
+      .in(&ctx.input(2))
+      .in(&ctx.input(3))
+      .in(&ctx.input(4))
+      .in(&ctx.input(6))
+      .in(&ctx.input(7))
+      .in(b)
+      .out(&ctx.output(0))
+      .scratch(static_cast<size_t>(scratch))
+      .params(geo)
+      .i(per_channel ? 1 : 0)
+      .i(y_min)
+      .i(y_max);
+}
+
+// aotc.PackQConvWeights: int8 conv weights [M, Cg, k...] as the fast kernels
+// take them, format qconv_i8 (aotc_qconv_pack_i8 in conv_int8.c defines it):
+// the weights, then each output channel's weight sum (4 bytes). Inserted by
+// choose-layouts, folded at compile time.
+void register_pack_qconv_weights(OpRegistry &r) {
+  OpDef def;
+  def.op = "PackQConvWeights";
+  def.domain = kInternalDomain;
+  def.infer = [](OpContext &ctx) {
+    Value &w = ctx.input(0);
+    ctx.require(w.dtype == DType::Int8 && w.shape.size() >= 3, "expects int8 conv weights [M, Cg, k...]");
+    ctx.set_output(0, DType::Int8, w.shape);
+    ctx.set_output_layout(0, Layout::packed("qconv_i8", {w.count() + 4 * w.shape[0]}));
+  };
+  def.lower = [](LowerContext &ctx) {
+    Value &w = ctx.input(0);
+    ctx.call("aotc_qconv_pack_i8")
+        .in(&w)
+        .out(&ctx.output(0))
+        .i(w.shape[0])
+        .i(w.count() / std::max<int64_t>(w.shape[0], 1));
+  };
+  r.add(std::move(def));
+}
+
 void register_qlinear_conv(OpRegistry &r) {
   OpDef def;
   def.op = "QLinearConv";
@@ -536,7 +628,13 @@ void register_qlinear_conv(OpRegistry &r) {
   def.lower = [](LowerContext &ctx) {
     ConvShape s = conv_shape(ctx, io);
     Value &x = ctx.input(0), &w = ctx.input(3);
+    Value *b = ctx.has_input(8) ? &ctx.input(8) : nullptr;
     bool per_channel = ctx.input(4).count() > 1;
+    if (w.layout.is_packed()) {
+      ctx.require(w.layout.format == "qconv_i8", "internal error: unknown packed weight format");
+      lower_fast_qlinear_conv(ctx, s, per_channel, b);
+      return;
+    }
     if (per_channel) ctx.require(ctx.input(5).count() > 1, "w_zero_point must be per channel like w_scale");
     ctx.call(quant_kernel(ctx, "qlinearconv", x.dtype, w.dtype))
         .in(&x)
@@ -547,14 +645,25 @@ void register_qlinear_conv(OpRegistry &r) {
         .in(&ctx.input(5))
         .in(&ctx.input(6))
         .in(&ctx.input(7))
-        .in(ctx.has_input(8) ? &ctx.input(8) : nullptr)
+        .in(b)
         .out(&ctx.output(0))
         .params(conv_params(s))
         .i(per_channel ? 1 : 0);
   };
+  // Constant int8 weights with a constant zero w_zero_point go to the fast kernels, packed with their sums.
+  def.packs = [](LowerContext &ctx) -> std::vector<PackRequest> {
+    ConvShape s = conv_shape(ctx, io);
+    Value &w = ctx.input(3);
+    if (!w.is_constant() || w.layout.is_packed() || !qconv_fast_ok(ctx, s)) return {};
+    PackRequest r;
+    r.input = 3;
+    r.op = "PackQConvWeights";
+    return {r};
+  };
   def.macs = conv_macs(3);
   def.channels_first = true;
   r.add(std::move(def));
+  register_pack_qconv_weights(r);
 }
 
 // ---- ConvTranspose -----------------------------------------------------------

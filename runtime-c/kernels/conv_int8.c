@@ -1,0 +1,285 @@
+/*
+ * conv_int8.c -- fast QLinearConv kernels for 8-bit x (uint8 or int8) and
+ * constant int8 weights with w_zero_point 0 (what QDQ fusion makes), bit
+ * identical to the reference aotc_qlinearconv_<x>_i8 (conv.c):
+ *   acc      = bias[m] + sum over taps of (x - x_zp) * w   (int32, wrapping as conv.c)
+ *   y        = clamp(rintf((float)acc * scale[m]) + y_zp, y_min, y_max)
+ *   scale[m] = x_scale * w_scale[m] / y_scale              (float, in that order)
+ * The sum is split as sum x*w - x_zp * sum w: each output channel's weight
+ * sum comes with the weights (aotc_qconv_pack_i8, folded at compile time),
+ * padded taps read x_zp so that they add nothing, and the inner loops
+ * multiply raw 8-bit values: |x*w| <= 255*128, exact in int32 for up to
+ * 65536 taps per output (ops/conv.cpp checks K <= 65536). The per-channel
+ * scale and x_zp correction are computed once per call (O(M)) into scratch.
+ * y_min/y_max are the type's range, or narrower for a fused Relu.
+ *
+ *   aotc_qconv_<x>           GEMM per group: output (Mg x pixels) = W (Mg x K)
+ *                            * B (K x pixels), register blocked 4 channels x
+ *                            16 pixels. POINTWISE convs (geo->method) read B
+ *                            straight from x; other convs copy B (im2col, padded
+ *                            with x_zp) for geo->band pixels at a time.
+ *   aotc_qconv_depthwise_<x> one input channel per group (2D), on the plane
+ *                            copied once with x_zp borders: stride 1 as a flat
+ *                            1D conv over the padded width (3x3: all 9 taps in
+ *                            one pass), other strides row by row.
+ * Scratch: see aotc_qconv_scratch_bytes / aotc_qconv_dw_scratch_bytes below
+ * (ops/conv.cpp reserves exactly that).
+ */
+#include "conv_common.h" /* geo->method values */
+
+/* Register tile of aotc_qconv_<x>: output channels x pixels. */
+#define AOTC_QCONV_MR 4
+#define AOTC_QCONV_NR 16
+
+/* Packed weights ("qconv_i8", ops/conv.cpp): the M x K weights in ONNX order,
+ * then each channel's weight sum as 4 little-endian bytes (endian-neutral
+ * constant data). */
+AOTC_KERNEL void aotc_qconv_pack_i8(const int8_t *w, int8_t *wp, int32_t M, int32_t K) {
+  int32_t m, k;
+  memcpy(wp, w, (size_t)M * (size_t)K);
+  for (m = 0; m < M; ++m) {
+    uint32_t s = 0;
+    for (k = 0; k < K; ++k) s += (uint32_t)(int32_t)w[(ptrdiff_t)m * K + k];
+    for (k = 0; k < 4; ++k) wp[(ptrdiff_t)M * K + 4 * m + k] = (int8_t)(uint8_t)(s >> (8 * k));
+  }
+}
+
+/* scale[m] and corr[m] = bias[m] - x_zp * wsum[m] (wrapping) for every output channel. */
+static AOTC_UNUSED void aotc_qconv_channels(const float *x_scale, int32_t xz, const int8_t *wp, const float *w_scale,
+                                           int32_t per_channel, const float *y_scale, const int32_t *bias, int32_t M,
+                                           int32_t K, float *scale, int32_t *corr) {
+  const uint8_t *sums = (const uint8_t *)wp + (ptrdiff_t)M * K;
+  int32_t m;
+  for (m = 0; m < M; ++m) {
+    const uint32_t s = (uint32_t)sums[4 * m] | (uint32_t)sums[4 * m + 1] << 8 | (uint32_t)sums[4 * m + 2] << 16 |
+                       (uint32_t)sums[4 * m + 3] << 24;
+    scale[m] = x_scale[0] * w_scale[per_channel ? m : 0] / y_scale[0];
+    corr[m] = (int32_t)((uint32_t)(bias ? bias[m] : 0) - (uint32_t)xz * s);
+  }
+}
+
+/* Scratch of aotc_qconv_<x>: scale and corr, one zero-padded tile of B, and
+ * the im2col band (K x band pixels) unless pointwise. */
+static AOTC_UNUSED size_t aotc_qconv_scratch_bytes(const aotc_conv_params *geo) {
+  const size_t K = (size_t)geo->cg * geo->kernel[0] * geo->kernel[1] * geo->kernel[2];
+  const size_t M = (size_t)geo->groups * geo->mg;
+  return 8 * M + K * AOTC_QCONV_NR + (geo->method == AOTC_CONV_POINTWISE ? 0 : K * (size_t)geo->band);
+}
+
+/* Padded plane of aotc_qconv_depthwise_<x>: the rows and columns the taps read. */
+static AOTC_UNUSED int32_t aotc_qconv_dw_extent(const aotc_conv_params *geo, int d) {
+  return (geo->out[d] - 1) * geo->stride[d] + (geo->kernel[d] - 1) * geo->dilation[d] + 1;
+}
+
+/* Scratch of aotc_qconv_depthwise_<x>: scale, corr, one int32 accumulator per
+ * padded-width output position, the padded plane. */
+static AOTC_UNUSED size_t aotc_qconv_dw_scratch_bytes(const aotc_conv_params *geo) {
+  const size_t M = (size_t)geo->groups * geo->mg, Hp = (size_t)aotc_qconv_dw_extent(geo, 1);
+  const size_t Wp = (size_t)aotc_qconv_dw_extent(geo, 2);
+  return 8 * M + 4 * (size_t)geo->out[1] * Wp + Hp * Wp;
+}
+
+/* The requantizing store (see the top). */
+#define AOTC_QCONV_REQUANT(XT, acc, s, yz, lo, hi, out)                                                                \
+  do {                                                                                                                 \
+    float v_ = rintf((float)(acc) * (s)) + (yz);                                                                       \
+    v_ = v_ < (lo) ? (lo) : (v_ > (hi) ? (hi) : v_);                                                                   \
+    (out) = (XT)v_;                                                                                                    \
+  } while (0)
+
+/*
+ * AOTC_QCONV(SFX, XT): the kernels for x of type XT.
+ *
+ * aotc_qconv_tile_<x>: rows (<= 4) output channels x cols (<= 16) pixels;
+ * b has 16 readable columns (ldb apart per tap), w `rows` rows of K weights.
+ * Unused rows reuse row 0 (computed, not stored). Accumulates in int32 without
+ * wrapping (bounded, see the top) and adds corr with wrapping.
+ */
+#define AOTC_QCONV(SFX, XT)                                                                                            \
+  static AOTC_UNUSED void aotc_qconv_tile_##SFX(const int8_t *w, int32_t K, int32_t rows, const XT *b, ptrdiff_t ldb,  \
+                                                int32_t cols, const float *scale, const int32_t *corr, float yz,       \
+                                                float lo, float hi, XT *y, ptrdiff_t ldy) {                            \
+    const int8_t *w0 = w, *w1 = w + (rows > 1 ? K : 0), *w2 = w + (rows > 2 ? 2 * K : 0);                             \
+    const int8_t *w3 = w + (rows > 3 ? 3 * K : 0);                                                                     \
+    int32_t a0[AOTC_QCONV_NR], a1[AOTC_QCONV_NR], a2[AOTC_QCONV_NR], a3[AOTC_QCONV_NR];                                \
+    int32_t j, k, r;                                                                                                   \
+    for (j = 0; j < AOTC_QCONV_NR; ++j) a0[j] = a1[j] = a2[j] = a3[j] = 0;                                             \
+    for (k = 0; k < K; ++k) {                                                                                          \
+      const XT *bk = b + (ptrdiff_t)k * ldb;                                                                           \
+      const int32_t c0 = w0[k], c1 = w1[k], c2 = w2[k], c3 = w3[k];                                                    \
+      for (j = 0; j < AOTC_QCONV_NR; ++j) {                                                                            \
+        const int32_t v = bk[j];                                                                                       \
+        a0[j] += c0 * v;                                                                                               \
+        a1[j] += c1 * v;                                                                                               \
+        a2[j] += c2 * v;                                                                                               \
+        a3[j] += c3 * v;                                                                                               \
+      }                                                                                                                \
+    }                                                                                                                  \
+    for (r = 0; r < rows; ++r) {                                                                                       \
+      const int32_t *a = r == 0 ? a0 : r == 1 ? a1 : r == 2 ? a2 : a3;                                                 \
+      const uint32_t c = (uint32_t)corr[r];                                                                            \
+      const float s = scale[r];                                                                                        \
+      XT *yr = y + (ptrdiff_t)r * ldy;                                                                                 \
+      for (j = 0; j < cols; ++j) AOTC_QCONV_REQUANT(XT, (int32_t)(c + (uint32_t)a[j]), s, yz, lo, hi, yr[j]);          \
+    }                                                                                                                  \
+  }                                                                                                                    \
+                                                                                                                       \
+  /* Output channels [m0, m0 + Mg) of pixels [0, P): B (K x P, ldb apart), the                                         \
+   * last partial tile of pixels copied into tail (K x 16). */                                                         \
+  static AOTC_UNUSED void aotc_qconv_gemm_##SFX(const int8_t *w, int32_t Mg, int32_t K, const XT *b, ptrdiff_t ldb,    \
+                                                int32_t P, const float *scale, const int32_t *corr, float yz,          \
+                                                float lo, float hi, XT *tail, XT *y, ptrdiff_t ldy) {                  \
+    const int32_t full = P / AOTC_QCONV_NR * AOTC_QCONV_NR;                                                            \
+    int32_t m, j, k;                                                                                                   \
+    if (full < P) {                                                                                                    \
+      memset(tail, 0, (size_t)K * AOTC_QCONV_NR * sizeof(XT));                                                         \
+      for (k = 0; k < K; ++k)                                                                                          \
+        memcpy(tail + (ptrdiff_t)k * AOTC_QCONV_NR, b + (ptrdiff_t)k * ldb + full, (size_t)(P - full) * sizeof(XT));   \
+    }                                                                                                                  \
+    for (m = 0; m < Mg; m += AOTC_QCONV_MR) {                                                                          \
+      const int32_t rows = Mg - m < AOTC_QCONV_MR ? Mg - m : AOTC_QCONV_MR;                                            \
+      const int8_t *wm = w + (ptrdiff_t)m * K;                                                                         \
+      for (j = 0; j < full; j += AOTC_QCONV_NR)                                                                        \
+        aotc_qconv_tile_##SFX(wm, K, rows, b + j, ldb, AOTC_QCONV_NR, scale + m, corr + m, yz, lo, hi,                 \
+                              y + (ptrdiff_t)m * ldy + j, ldy);                                                        \
+      if (full < P)                                                                                                    \
+        aotc_qconv_tile_##SFX(wm, K, rows, tail, AOTC_QCONV_NR, P - full, scale + m, corr + m, yz, lo, hi,             \
+                              y + (ptrdiff_t)m * ldy + full, ldy);                                                     \
+    }                                                                                                                  \
+  }                                                                                                                    \
+                                                                                                                       \
+  /* im2col of pixels [p0, p0 + np) of one group's input xg (Cg x ID x IH x IW)                                        \
+   * into col (K rows, ldc apart), x_zp outside the image. */                                                          \
+  static AOTC_UNUSED void aotc_qconv_im2col_##SFX(const XT *xg, const aotc_conv_params *geo, int32_t p0, int32_t np,   \
+                                                  XT xz, XT *col, int32_t ldc) {                                       \
+    const int32_t ID = geo->in[0], IH = geo->in[1], IW = geo->in[2], OH = geo->out[1], OW = geo->out[2];               \
+    const int32_t KD = geo->kernel[0], KH = geo->kernel[1], KW = geo->kernel[2];                                       \
+    int32_t c, kd, kh, kw, j;                                                                                          \
+    for (c = 0; c < geo->cg; ++c)                                                                                      \
+      for (kd = 0; kd < KD; ++kd)                                                                                      \
+        for (kh = 0; kh < KH; ++kh)                                                                                    \
+          for (kw = 0; kw < KW; ++kw) {                                                                                \
+            const XT *xc = xg + (ptrdiff_t)c * ID * IH * IW;                                                           \
+            int32_t od = p0 / (OH * OW), oh = p0 / OW % OH, ow = p0 % OW;                                              \
+            for (j = 0; j < np; ++j) {                                                                                 \
+              const int32_t id = od * geo->stride[0] - geo->pad[0] + kd * geo->dilation[0];                            \
+              const int32_t ih = oh * geo->stride[1] - geo->pad[1] + kh * geo->dilation[1];                            \
+              const int32_t iw = ow * geo->stride[2] - geo->pad[2] + kw * geo->dilation[2];                            \
+              col[j] = id >= 0 && id < ID && ih >= 0 && ih < IH && iw >= 0 && iw < IW                                  \
+                           ? xc[((ptrdiff_t)id * IH + ih) * IW + iw]                                                   \
+                           : xz;                                                                                       \
+              if (++ow == OW) {                                                                                        \
+                ow = 0;                                                                                                \
+                if (++oh == OH) oh = 0, ++od;                                                                          \
+              }                                                                                                        \
+            }                                                                                                          \
+            col += ldc;                                                                                                \
+          }                                                                                                            \
+  }                                                                                                                    \
+                                                                                                                       \
+  AOTC_KERNEL void aotc_qconv_##SFX(const XT *x, const float *x_scale, const XT *x_zp, const int8_t *wp,               \
+                                    const float *w_scale, const float *y_scale, const XT *y_zp, const int32_t *bias,   \
+                                    XT *y, void *scratch, const aotc_conv_params *geo, int32_t per_channel,            \
+                                    int32_t y_min, int32_t y_max) {                                                    \
+    const int32_t G = geo->groups, Cg = geo->cg, Mg = geo->mg, M = G * Mg;                                             \
+    const int32_t K = Cg * geo->kernel[0] * geo->kernel[1] * geo->kernel[2];                                           \
+    const int32_t IP = geo->in[0] * geo->in[1] * geo->in[2], P = geo->out[0] * geo->out[1] * geo->out[2];              \
+    const float yz = (float)y_zp[0], lo = (float)y_min, hi = (float)y_max;                                             \
+    float *scale = (float *)scratch;                                                                                   \
+    int32_t *corr = (int32_t *)(scale + M);                                                                            \
+    XT *tail = (XT *)(corr + M), *col = tail + (ptrdiff_t)K * AOTC_QCONV_NR;                                           \
+    int32_t n, g, p0;                                                                                                  \
+    aotc_qconv_channels(x_scale, (int32_t)x_zp[0], wp, w_scale, per_channel, y_scale, bias, M, K, scale, corr);        \
+    for (n = 0; n < geo->n; ++n)                                                                                       \
+      for (g = 0; g < G; ++g) {                                                                                        \
+        const XT *xg = x + ((ptrdiff_t)n * G + g) * Cg * IP;                                                           \
+        const int8_t *wg = wp + (ptrdiff_t)g * Mg * K;                                                                 \
+        XT *yg = y + ((ptrdiff_t)n * M + (ptrdiff_t)g * Mg) * P;                                                       \
+        if (geo->method == AOTC_CONV_POINTWISE) {                                                                      \
+          aotc_qconv_gemm_##SFX(wg, Mg, K, xg, P, P, scale + g * Mg, corr + g * Mg, yz, lo, hi, tail, yg, P);          \
+          continue;                                                                                                    \
+        }                                                                                                              \
+        for (p0 = 0; p0 < P; p0 += geo->band) {                                                                        \
+          const int32_t np = P - p0 < geo->band ? P - p0 : geo->band;                                                  \
+          aotc_qconv_im2col_##SFX(xg, geo, p0, np, x_zp[0], col, geo->band);                                           \
+          aotc_qconv_gemm_##SFX(wg, Mg, K, col, geo->band, np, scale + g * Mg, corr + g * Mg, yz, lo, hi, tail,        \
+                                yg + p0, P);                                                                           \
+        }                                                                                                              \
+      }                                                                                                                \
+  }                                                                                                                    \
+                                                                                                                       \
+  AOTC_KERNEL void aotc_qconv_depthwise_##SFX(const XT *x, const float *x_scale, const XT *x_zp, const int8_t *wp,     \
+                                              const float *w_scale, const float *y_scale, const XT *y_zp,              \
+                                              const int32_t *bias, XT *y, void *scratch, const aotc_conv_params *geo,  \
+                                              int32_t per_channel, int32_t y_min, int32_t y_max) {                     \
+    const int32_t G = geo->groups, Mg = geo->mg, M = G * Mg, IH = geo->in[1], IW = geo->in[2];                         \
+    const int32_t OH = geo->out[1], OW = geo->out[2], KH = geo->kernel[1], KW = geo->kernel[2];                        \
+    const int32_t SH = geo->stride[1], SW = geo->stride[2], DH = geo->dilation[1], DW = geo->dilation[2];              \
+    const int32_t PH = geo->pad[1], PW = geo->pad[2];                                                                  \
+    const int32_t Hp = aotc_qconv_dw_extent(geo, 1), Wp = aotc_qconv_dw_extent(geo, 2);                                \
+    const float yz = (float)y_zp[0], lo = (float)y_min, hi = (float)y_max;                                             \
+    const XT xz = x_zp[0];                                                                                             \
+    float *scale = (float *)scratch;                                                                                   \
+    int32_t *corr = (int32_t *)(scale + M), *acc = corr + M;                                                           \
+    XT *xp = (XT *)(acc + (ptrdiff_t)OH * Wp);                                                                         \
+    /* Input columns [c0, c1) land in the plane at c0 + PW. */                                                         \
+    const int32_t c0 = PW > 0 ? 0 : -PW, c1 = IW < Wp - PW ? IW : Wp - PW;                                             \
+    int32_t n, g, m, i, q, kh, kw, oh, ow;                                                                             \
+    aotc_qconv_channels(x_scale, (int32_t)xz, wp, w_scale, per_channel, y_scale, bias, M, KH * KW, scale, corr);       \
+    for (n = 0; n < geo->n; ++n)                                                                                       \
+      for (g = 0; g < G; ++g) {                                                                                        \
+        const XT *xg = x + ((ptrdiff_t)n * G + g) * IH * IW;                                                           \
+        for (i = 0; i < Hp; ++i) {                                                                                     \
+          XT *row = xp + (ptrdiff_t)i * Wp;                                                                            \
+          const int32_t ih = i - PH;                                                                                   \
+          for (q = 0; q < Wp; ++q) row[q] = xz;                                                                        \
+          if (ih >= 0 && ih < IH && c1 > c0)                                                                           \
+            memcpy(row + c0 + PW, xg + (ptrdiff_t)ih * IW + c0, (size_t)(c1 - c0) * sizeof(XT));                       \
+        }                                                                                                              \
+        for (m = 0; m < Mg; ++m) {                                                                                     \
+          const int32_t mm = g * Mg + m;                                                                               \
+          const int8_t *wk = wp + (ptrdiff_t)mm * KH * KW;                                                             \
+          const float s = scale[mm];                                                                                   \
+          const uint32_t cr = (uint32_t)corr[mm];                                                                      \
+          XT *ym = y + ((ptrdiff_t)n * M + mm) * OH * OW;                                                              \
+          if (SH == 1 && SW == 1) {                                                                                    \
+            /* Flat: output q = oh*Wp + ow, tap (kh, kw) at q + kh*DH*Wp + kw*DW. */                                   \
+            const int32_t nq = (OH - 1) * Wp + OW;                                                                     \
+            if (KH == 3 && KW == 3) {                                                                                  \
+              const XT *r0 = xp, *r1 = xp + DH * Wp, *r2 = xp + 2 * DH * Wp;                                           \
+              const int32_t t0 = wk[0], t1 = wk[1], t2 = wk[2], t3 = wk[3], t4 = wk[4], t5 = wk[5], t6 = wk[6];        \
+              const int32_t t7 = wk[7], t8 = wk[8], d1 = DW, d2 = 2 * DW;                                              \
+              for (q = 0; q < nq; ++q)                                                                                 \
+                acc[q] = t0 * r0[q] + t1 * r0[q + d1] + t2 * r0[q + d2] + t3 * r1[q] + t4 * r1[q + d1] +               \
+                         t5 * r1[q + d2] + t6 * r2[q] + t7 * r2[q + d1] + t8 * r2[q + d2];                             \
+            } else {                                                                                                   \
+              for (q = 0; q < nq; ++q) acc[q] = 0;                                                                     \
+              for (kh = 0; kh < KH; ++kh)                                                                              \
+                for (kw = 0; kw < KW; ++kw) {                                                                          \
+                  const int32_t t = wk[kh * KW + kw];                                                                  \
+                  const XT *r = xp + (ptrdiff_t)kh * DH * Wp + kw * DW;                                                \
+                  for (q = 0; q < nq; ++q) acc[q] += t * r[q];                                                         \
+                }                                                                                                      \
+            }                                                                                                          \
+            for (oh = 0; oh < OH; ++oh)                                                                                \
+              for (ow = 0; ow < OW; ++ow)                                                                              \
+                AOTC_QCONV_REQUANT(XT, (int32_t)(cr + (uint32_t)acc[oh * Wp + ow]), s, yz, lo, hi,                     \
+                                   ym[oh * OW + ow]);                                                                  \
+            continue;                                                                                                  \
+          }                                                                                                            \
+          for (oh = 0; oh < OH; ++oh) {                                                                                \
+            for (ow = 0; ow < OW; ++ow) acc[ow] = 0;                                                                   \
+            for (kh = 0; kh < KH; ++kh)                                                                                \
+              for (kw = 0; kw < KW; ++kw) {                                                                            \
+                const int32_t t = wk[kh * KW + kw];                                                                    \
+                const XT *r = xp + (ptrdiff_t)(oh * SH + kh * DH) * Wp + kw * DW;                                      \
+                for (ow = 0; ow < OW; ++ow) acc[ow] += t * r[(ptrdiff_t)ow * SW];                                      \
+              }                                                                                                        \
+            for (ow = 0; ow < OW; ++ow)                                                                                \
+              AOTC_QCONV_REQUANT(XT, (int32_t)(cr + (uint32_t)acc[ow]), s, yz, lo, hi, ym[oh * OW + ow]);              \
+          }                                                                                                            \
+        }                                                                                                              \
+      }                                                                                                                \
+  }
+AOTC_QCONV(u8, uint8_t)
+AOTC_QCONV(i8, int8_t)
