@@ -154,6 +154,7 @@ static AOTC_UNUSED size_t aotc_qconv_dw_scratch_bytes(const aotc_conv_params *ge
                                                   XT xz, XT *col, int32_t ldc) {                                       \
     const int32_t ID = geo->in[0], IH = geo->in[1], IW = geo->in[2], OH = geo->out[1], OW = geo->out[2];               \
     const int32_t KD = geo->kernel[0], KH = geo->kernel[1], KW = geo->kernel[2];                                       \
+    const int32_t SD = geo->stride[0], SH = geo->stride[1], SW = geo->stride[2];                                       \
     int32_t c, kd, kh, kw, j;                                                                                          \
     for (c = 0; c < geo->cg; ++c)                                                                                      \
       for (kd = 0; kd < KD; ++kd)                                                                                      \
@@ -161,14 +162,30 @@ static AOTC_UNUSED size_t aotc_qconv_dw_scratch_bytes(const aotc_conv_params *ge
           for (kw = 0; kw < KW; ++kw) {                                                                                \
             const XT *xc = xg + (ptrdiff_t)c * ID * IH * IW;                                                           \
             int32_t od = p0 / (OH * OW), oh = p0 / OW % OH, ow = p0 % OW;                                              \
-            for (j = 0; j < np; ++j) {                                                                                 \
-              const int32_t id = od * geo->stride[0] - geo->pad[0] + kd * geo->dilation[0];                            \
-              const int32_t ih = oh * geo->stride[1] - geo->pad[1] + kh * geo->dilation[1];                            \
-              const int32_t iw = ow * geo->stride[2] - geo->pad[2] + kw * geo->dilation[2];                            \
-              col[j] = id >= 0 && id < ID && ih >= 0 && ih < IH && iw >= 0 && iw < IW                                  \
-                           ? xc[((ptrdiff_t)id * IH + ih) * IW + iw]                                                   \
-                           : xz;                                                                                       \
-              if (++ow == OW) {                                                                                        \
+            /* A run of pixels along one output row at a time: its input row is                                        \
+             * inside or out, and its columns are inside for t in [lo, hi). */                                         \
+            for (j = 0; j < np;) {                                                                                     \
+              const int32_t run = OW - ow < np - j ? OW - ow : np - j;                                                 \
+              const int32_t id = od * SD - geo->pad[0] + kd * geo->dilation[0];                                        \
+              const int32_t ih = oh * SH - geo->pad[1] + kh * geo->dilation[1];                                        \
+              const int32_t iw0 = ow * SW - geo->pad[2] + kw * geo->dilation[2];                                       \
+              int32_t lo = iw0 >= 0 ? 0 : (-iw0 + SW - 1) / SW, hi = iw0 > IW - 1 ? 0 : (IW - 1 - iw0) / SW + 1, t;    \
+              XT *dst = col + j;                                                                                       \
+              if (id < 0 || id >= ID || ih < 0 || ih >= IH) lo = hi = run;                                             \
+              if (hi > run) hi = run;                                                                                  \
+              if (lo > hi) lo = hi;                                                                                    \
+              for (t = 0; t < lo; ++t) dst[t] = xz;                                                                    \
+              if (lo < hi) {                                                                                           \
+                const XT *src = xc + ((ptrdiff_t)id * IH + ih) * IW + iw0 + lo * SW;                                   \
+                if (SW == 1)                                                                                           \
+                  memcpy(dst + lo, src, (size_t)(hi - lo) * sizeof(XT));                                               \
+                else                                                                                                   \
+                  for (t = lo; t < hi; ++t) dst[t] = src[(ptrdiff_t)(t - lo) * SW];                                    \
+              }                                                                                                        \
+              for (t = hi; t < run; ++t) dst[t] = xz;                                                                  \
+              j += run;                                                                                                \
+              ow += run;                                                                                               \
+              if (ow == OW) {                                                                                          \
                 ow = 0;                                                                                                \
                 if (++oh == OH) oh = 0, ++od;                                                                          \
               }                                                                                                        \
@@ -206,6 +223,21 @@ static AOTC_UNUSED size_t aotc_qconv_dw_scratch_bytes(const aotc_conv_params *ge
                                 yg + p0, P);                                                                           \
         }                                                                                                              \
       }                                                                                                                \
+  }                                                                                                                    \
+                                                                                                                       \
+  /* One output row of a 3x3 depthwise conv: acc[ow] = sum of the 9 taps at                                          \
+   * r + kh*dh + kw*dw + ow*sw. */                                                                                    \
+  static AOTC_UNUSED void aotc_qconv_dw3x3_row_##SFX(const XT *r, ptrdiff_t dh, int32_t dw, int32_t sw,                \
+                                                     const int8_t *wk, int32_t OW, int32_t *acc) {                     \
+    const XT *r0 = r, *r1 = r + dh, *r2 = r + 2 * dh;                                                                  \
+    const int32_t t0 = wk[0], t1 = wk[1], t2 = wk[2], t3 = wk[3], t4 = wk[4], t5 = wk[5], t6 = wk[6], t7 = wk[7];      \
+    const int32_t t8 = wk[8];                                                                                          \
+    int32_t ow;                                                                                                        \
+    for (ow = 0; ow < OW; ++ow) {                                                                                      \
+      const ptrdiff_t q = (ptrdiff_t)ow * sw;                                                                          \
+      acc[ow] = t0 * r0[q] + t1 * r0[q + dw] + t2 * r0[q + 2 * dw] + t3 * r1[q] + t4 * r1[q + dw] +                    \
+                t5 * r1[q + 2 * dw] + t6 * r2[q] + t7 * r2[q + dw] + t8 * r2[q + 2 * dw];                              \
+    }                                                                                                                  \
   }                                                                                                                    \
                                                                                                                        \
   AOTC_KERNEL void aotc_qconv_depthwise_##SFX(const XT *x, const float *x_scale, const XT *x_zp, const int8_t *wp,     \
@@ -268,13 +300,22 @@ static AOTC_UNUSED size_t aotc_qconv_dw_scratch_bytes(const aotc_conv_params *ge
             continue;                                                                                                  \
           }                                                                                                            \
           for (oh = 0; oh < OH; ++oh) {                                                                                \
-            for (ow = 0; ow < OW; ++ow) acc[ow] = 0;                                                                   \
-            for (kh = 0; kh < KH; ++kh)                                                                                \
-              for (kw = 0; kw < KW; ++kw) {                                                                            \
-                const int32_t t = wk[kh * KW + kw];                                                                    \
-                const XT *r = xp + (ptrdiff_t)(oh * SH + kh * DH) * Wp + kw * DW;                                      \
-                for (ow = 0; ow < OW; ++ow) acc[ow] += t * r[(ptrdiff_t)ow * SW];                                      \
-              }                                                                                                        \
+            const XT *r = xp + (ptrdiff_t)oh * SH * Wp;                                                                \
+            if (KH == 3 && KW == 3) {                                                                                  \
+              /* All 9 taps in one pass; stride 2 spelled out so that it vectorizes. */                                \
+              if (SW == 2)                                                                                             \
+                aotc_qconv_dw3x3_row_##SFX(r, (ptrdiff_t)DH * Wp, DW, 2, wk, OW, acc);                                 \
+              else                                                                                                     \
+                aotc_qconv_dw3x3_row_##SFX(r, (ptrdiff_t)DH * Wp, DW, SW, wk, OW, acc);                                \
+            } else {                                                                                                   \
+              for (ow = 0; ow < OW; ++ow) acc[ow] = 0;                                                                 \
+              for (kh = 0; kh < KH; ++kh)                                                                              \
+                for (kw = 0; kw < KW; ++kw) {                                                                          \
+                  const int32_t t = wk[kh * KW + kw];                                                                  \
+                  const XT *rk = r + (ptrdiff_t)kh * DH * Wp + kw * DW;                                                \
+                  for (ow = 0; ow < OW; ++ow) acc[ow] += t * rk[(ptrdiff_t)ow * SW];                                   \
+                }                                                                                                      \
+            }                                                                                                          \
             for (ow = 0; ow < OW; ++ow)                                                                                \
               AOTC_QCONV_REQUANT(XT, (int32_t)(cr + (uint32_t)acc[ow]), s, yz, lo, hi, ym[oh * OW + ow]);              \
           }                                                                                                            \
