@@ -5,24 +5,19 @@
  * MobileNetV1-0.25 (96x96) shapes, uint8 x, per-channel scales. Checks that
  * both give the same bytes. A tool that prints numbers, not a test.
  *
- *   cc -O3 -march=native -Iruntime-c/kernels bench/qconv_bench.c -lm -o /tmp/qcb && /tmp/qcb [REPS]
+ *   cc -O3 -march=native -Iruntime-c -Iruntime-c/kernels bench/qconv_bench.c -lm -o /tmp/qcb && /tmp/qcb [REPS]
  *
  * Each shape reports the best of REPS (default 20) timed calls.
  */
 #define _POSIX_C_SOURCE 199309L
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
+#include "aotc.h"
+#include "bench_common.h"
 #include "kernel_common.h"
 #include "conv.c"
 #include "conv_int8.c"
-
-static double now_us(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
-}
 
 typedef struct {
   const char *name;
@@ -96,12 +91,12 @@ int main(int argc, char **argv) {
     for (i = 0; i < (size_t)M; ++i) ws[i] = 0.001f + 0.0001f * (float)(rand() % 50), bias[i] = rand() % 40000 - 20000;
     aotc_qconv_pack_i8(w, wp, M, K);
     for (r = 0; r < reps; ++r) {
-      double t0 = now_us(), t1, t2;
+      double t0 = bench_now_us(), t1, t2;
       aotc_qlinearconv_u8_i8(x, &xs, &xz, w, ws, wz, &ys, &yz, bias, ref, &geo, 1);
-      t1 = now_us();
+      t1 = bench_now_us();
       (depthwise ? aotc_qconv_depthwise_u8 : aotc_qconv_u8)(x, &xs, &xz, wp, ws, &ys, &yz, bias, y, scratch, &geo, 1,
                                                             0, 255);
-      t2 = now_us();
+      t2 = bench_now_us();
       if (t1 - t0 < best_ref) best_ref = t1 - t0;
       if (t2 - t1 < best_fast) best_fast = t2 - t1;
     }

@@ -27,9 +27,56 @@
  */
 #include "conv_common.h" /* geo->method values */
 
-/* Register tile of aotc_qconv_<x>: output channels x pixels. */
+/* Register tile of aotc_qconv_<x>: output channels x pixels. 16 pixels make
+ * vectors for SIMD units; cores without them (Cortex-M) keep a 4 x 2 tile in
+ * scalar registers. ops/conv.cpp sizes scratch for 16 (kQConvTile). */
 #define AOTC_QCONV_MR 4
+#ifndef AOTC_QCONV_NR /* (tests/kernels builds the Cortex-M tile on the host too) */
+#if defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M'
+#define AOTC_QCONV_NR 2
+#else
 #define AOTC_QCONV_NR 16
+#endif
+#endif
+
+/*
+ * Cores with the DSP extension (Cortex-M4/M7/M33: __ARM_FEATURE_SIMD32) run the
+ * 4 x 2 tile on SMLAD, two 16-bit multiply-accumulates per instruction: four
+ * weights w[k..k+3] load as one word, SXTB16 splits them into the pairs
+ * (k, k+2) and (k+1, k+3), and the inputs are paired to match. The GCC/Clang
+ * builtins behind ACLE's __smlad and __sxtb16 (no arm_acle.h to paste).
+ * Elsewhere the same functions in C, which AOTC_QCONV_EMULATE_DSP selects
+ * for tests/kernels on the host.
+ */
+#if defined(__ARM_FEATURE_SIMD32) && __ARM_FEATURE_SIMD32 && defined(__GNUC__)
+#define AOTC_QCONV_DSP 1
+#define AOTC_QCONV_SMLAD(a, b, acc) __builtin_arm_smlad((int32_t)(a), (int32_t)(b), (acc))
+#define AOTC_QCONV_SXTB16(a) ((uint32_t)__builtin_arm_sxtb16((int32_t)(a)))
+#else
+#ifdef AOTC_QCONV_EMULATE_DSP
+#define AOTC_QCONV_DSP 1
+#else
+#define AOTC_QCONV_DSP 0
+#endif
+#define AOTC_QCONV_SMLAD(a, b, acc) aotc_qconv_smlad((a), (b), (acc))
+#define AOTC_QCONV_SXTB16(a) aotc_qconv_sxtb16(a)
+#endif
+
+/* SMLAD: acc + lo(a)*lo(b) + hi(a)*hi(b) on signed 16-bit halves (wrapping). */
+static AOTC_UNUSED int32_t aotc_qconv_smlad(uint32_t a, uint32_t b, int32_t acc) {
+  const int32_t lo = (int32_t)(int16_t)(uint16_t)(a & 0xffffu) * (int16_t)(uint16_t)(b & 0xffffu);
+  const int32_t hi = (int32_t)(int16_t)(uint16_t)(a >> 16) * (int16_t)(uint16_t)(b >> 16);
+  return (int32_t)((uint32_t)acc + (uint32_t)lo + (uint32_t)hi);
+}
+
+/* SXTB16: bytes 0 and 2 sign-extended into the two 16-bit halves. */
+static AOTC_UNUSED uint32_t aotc_qconv_sxtb16(uint32_t a) {
+  return (uint32_t)(uint16_t)(int16_t)(int8_t)(uint8_t)(a & 0xffu) |
+         (uint32_t)(uint16_t)(int16_t)(int8_t)(uint8_t)((a >> 16) & 0xffu) << 16;
+}
+
+/* Two 8-bit values (promoted to int32) as signed 16-bit halves lo, hi. */
+#define AOTC_QCONV_PAIR(lo, hi) ((uint32_t)(uint16_t)(int16_t)(lo) | (uint32_t)(uint16_t)(int16_t)(hi) << 16)
 
 /* Packed weights ("qconv_i8", ops/conv.cpp): the M x K weights in ONNX order,
  * then each channel's weight sum as 4 little-endian bytes (endian-neutral
@@ -103,16 +150,49 @@ static AOTC_UNUSED size_t aotc_qconv_dw_scratch_bytes(const aotc_conv_params *ge
     const int8_t *w3 = w + (rows > 3 ? 3 * K : 0);                                                                     \
     int32_t a0[AOTC_QCONV_NR], a1[AOTC_QCONV_NR], a2[AOTC_QCONV_NR], a3[AOTC_QCONV_NR];                                \
     int32_t j, k, r;                                                                                                   \
-    for (j = 0; j < AOTC_QCONV_NR; ++j) a0[j] = a1[j] = a2[j] = a3[j] = 0;                                             \
-    for (k = 0; k < K; ++k) {                                                                                          \
-      const XT *bk = b + (ptrdiff_t)k * ldb;                                                                           \
-      const int32_t c0 = w0[k], c1 = w1[k], c2 = w2[k], c3 = w3[k];                                                    \
-      for (j = 0; j < AOTC_QCONV_NR; ++j) {                                                                            \
-        const int32_t v = bk[j];                                                                                       \
-        a0[j] += c0 * v;                                                                                               \
-        a1[j] += c1 * v;                                                                                               \
-        a2[j] += c2 * v;                                                                                               \
-        a3[j] += c3 * v;                                                                                               \
+    if (AOTC_QCONV_NR == 2) {                                                                                          \
+      /* Scalar cores: 8 accumulators in registers (gcc -O2 keeps arrays in memory). */                                \
+      int32_t s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;                                  \
+      k = 0;                                                                                                           \
+      if (AOTC_QCONV_DSP)                                                                                              \
+        for (; k + 4 <= K; k += 4) {                                                                                   \
+          const XT *bk = b + (ptrdiff_t)k * ldb;                                                                       \
+          const uint32_t x0e = AOTC_QCONV_PAIR(bk[0], bk[2 * ldb]), x0o = AOTC_QCONV_PAIR(bk[ldb], bk[3 * ldb]);       \
+          const uint32_t x1e = AOTC_QCONV_PAIR(bk[1], bk[2 * ldb + 1]);                                                \
+          const uint32_t x1o = AOTC_QCONV_PAIR(bk[ldb + 1], bk[3 * ldb + 1]);                                          \
+          uint32_t u, e, o;                                                                                            \
+          memcpy(&u, w0 + k, 4), e = AOTC_QCONV_SXTB16(u), o = AOTC_QCONV_SXTB16(u >> 8 | u << 24);                    \
+          s00 = AOTC_QCONV_SMLAD(o, x0o, AOTC_QCONV_SMLAD(e, x0e, s00));                                               \
+          s01 = AOTC_QCONV_SMLAD(o, x1o, AOTC_QCONV_SMLAD(e, x1e, s01));                                               \
+          memcpy(&u, w1 + k, 4), e = AOTC_QCONV_SXTB16(u), o = AOTC_QCONV_SXTB16(u >> 8 | u << 24);                    \
+          s10 = AOTC_QCONV_SMLAD(o, x0o, AOTC_QCONV_SMLAD(e, x0e, s10));                                               \
+          s11 = AOTC_QCONV_SMLAD(o, x1o, AOTC_QCONV_SMLAD(e, x1e, s11));                                               \
+          memcpy(&u, w2 + k, 4), e = AOTC_QCONV_SXTB16(u), o = AOTC_QCONV_SXTB16(u >> 8 | u << 24);                    \
+          s20 = AOTC_QCONV_SMLAD(o, x0o, AOTC_QCONV_SMLAD(e, x0e, s20));                                               \
+          s21 = AOTC_QCONV_SMLAD(o, x1o, AOTC_QCONV_SMLAD(e, x1e, s21));                                               \
+          memcpy(&u, w3 + k, 4), e = AOTC_QCONV_SXTB16(u), o = AOTC_QCONV_SXTB16(u >> 8 | u << 24);                    \
+          s30 = AOTC_QCONV_SMLAD(o, x0o, AOTC_QCONV_SMLAD(e, x0e, s30));                                               \
+          s31 = AOTC_QCONV_SMLAD(o, x1o, AOTC_QCONV_SMLAD(e, x1e, s31));                                               \
+        }                                                                                                              \
+      for (; k < K; ++k) {                                                                                             \
+        const XT *bk = b + (ptrdiff_t)k * ldb;                                                                         \
+        const int32_t v0 = bk[0], v1 = bk[1], c0 = w0[k], c1 = w1[k], c2 = w2[k], c3 = w3[k];                          \
+        s00 += c0 * v0, s01 += c0 * v1, s10 += c1 * v0, s11 += c1 * v1;                                                \
+        s20 += c2 * v0, s21 += c2 * v1, s30 += c3 * v0, s31 += c3 * v1;                                                \
+      }                                                                                                                \
+      a0[0] = s00, a0[1] = s01, a1[0] = s10, a1[1] = s11, a2[0] = s20, a2[1] = s21, a3[0] = s30, a3[1] = s31;          \
+    } else {                                                                                                           \
+      for (j = 0; j < AOTC_QCONV_NR; ++j) a0[j] = a1[j] = a2[j] = a3[j] = 0;                                           \
+      for (k = 0; k < K; ++k) {                                                                                        \
+        const XT *bk = b + (ptrdiff_t)k * ldb;                                                                         \
+        const int32_t c0 = w0[k], c1 = w1[k], c2 = w2[k], c3 = w3[k];                                                  \
+        for (j = 0; j < AOTC_QCONV_NR; ++j) {                                                                          \
+          const int32_t v = bk[j];                                                                                     \
+          a0[j] += c0 * v;                                                                                             \
+          a1[j] += c1 * v;                                                                                             \
+          a2[j] += c2 * v;                                                                                             \
+          a3[j] += c3 * v;                                                                                             \
+        }                                                                                                              \
       }                                                                                                                \
     }                                                                                                                  \
     for (r = 0; r < rows; ++r) {                                                                                       \
