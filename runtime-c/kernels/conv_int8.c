@@ -126,10 +126,30 @@ static AOTC_UNUSED size_t aotc_qconv_dw_scratch_bytes(const aotc_conv_params *ge
   return 8 * M + 4 * (size_t)geo->out[1] * Wp + Hp * Wp;
 }
 
+/*
+ * rintf, on Cortex-M without a call: Cortex-M4's FPU has no VRINT and newlib's
+ * rintf costs dozens of instructions an output. Adding and subtracting
+ * 1.5 * 2^23 rounds |v| <= 2^22 to an integer exactly as rintf does in the
+ * default rounding mode (to nearest, ties to even; the mode C programs start
+ * in); larger |v| saturate any 8-bit output unrounded. Not under -ffast-math,
+ * which may fold the two additions away. AOTC_QCONV_MAGIC_RINT selects it on
+ * the host for tests/kernels.
+ */
+#if ((defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M') || defined(AOTC_QCONV_MAGIC_RINT)) && \
+    !defined(__FAST_MATH__)
+#define AOTC_QCONV_RINT(v) aotc_qconv_rint(v)
+#else
+#define AOTC_QCONV_RINT(v) rintf(v)
+#endif
+static AOTC_UNUSED float aotc_qconv_rint(float v) {
+  if (v > 4194304.0f || v < -4194304.0f) return v;
+  return (v + 12582912.0f) - 12582912.0f;
+}
+
 /* The requantizing store (see the top). */
 #define AOTC_QCONV_REQUANT(XT, acc, s, yz, lo, hi, out)                                                                \
   do {                                                                                                                 \
-    float v_ = rintf((float)(acc) * (s)) + (yz);                                                                       \
+    float v_ = AOTC_QCONV_RINT((float)(acc) * (s)) + (yz);                                                             \
     v_ = v_ < (lo) ? (lo) : (v_ > (hi) ? (hi) : v_);                                                                   \
     (out) = (XT)v_;                                                                                                    \
   } while (0)

@@ -181,10 +181,36 @@ static void check_variants(qcase c) {
   }
 }
 
+/* aotc_qconv_rint (Cortex-M's rintf) against rintf: ties, the 2^22 edge, random floats. */
+static void check_rint(void) {
+  static const float edges[] = {0.5f,       1.5f,       2.5f,       -0.5f,      -1.5f,       -2.5f,      0.49999997f,
+                                4194303.5f, 4194304.0f, 4194304.5f, 4194305.0f, -4194303.5f, -4194304.5f, 8388607.5f,
+                                1e30f,      -1e30f,     0.0f,       -0.0f,      127.5f,      -128.5f,     255.5f};
+  int32_t i, n = 0;
+  for (i = 0; i < (int32_t)(sizeof edges / sizeof edges[0]) + 2000000; ++i) {
+    float v;
+    if (i < (int32_t)(sizeof edges / sizeof edges[0])) v = edges[i];
+    else if (i % 2) v = (float)rnd(-2000000, 2000000) / (float)(1 << rnd(0, 12)); /* many ties */
+    else {
+      uint32_t u = rng() << 8 ^ rng();
+      memcpy(&v, &u, sizeof v);
+      if (v != v) continue;
+    }
+    /* Equal, or a large |v| left as it is (it saturates either way). */
+    ++n;
+    if (!(aotc_qconv_rint(v) == rintf(v) || ((v > 4194304.0f || v < -4194304.0f) && aotc_qconv_rint(v) == v))) {
+      if (++failures <= 10) fprintf(stderr, "MISMATCH rint(%.9g): got %.9g want %.9g\n", (double)v,
+                                    (double)aotc_qconv_rint(v), (double)rintf(v));
+    }
+  }
+  printf("%d roundings checked\n", (int)n);
+}
+
 int main(void) {
   static const int32_t kernels[][2] = {{1, 1}, {3, 3}, {5, 5}, {10, 4}, {1, 3}, {3, 1}, {2, 2}, {7, 7}};
   int32_t it;
   rng_state = 4242u;
+  check_rint();
   /* KWS DS-CNN and MobileNetV1-0.25 (96x96) shapes. */
   check_variants(case2d(1, 1, 64, 49, 10, 10, 4, 2, 4, 1, 5, 2));
   check_variants(case2d(64, 1, 1, 25, 5, 3, 3, 1, 1, 1, 1, 1));
