@@ -4,7 +4,7 @@
 // packed at compile time) and once with w_zero_point a graph input (the
 // reference aotc_qlinearconv_*); the generated C, built with gcc and clang
 // -std=c99 -Wall -Wextra -pedantic -Werror (gcc also under ASan/UBSan), must
-// give identical bytes for both.
+// give identical bytes for both; the Cortex-M4 code must build warning-free.
 #include <catch2/catch.hpp>
 
 #include <unistd.h>
@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "codegen/emit_c.h"
 #include "compiler/driver.h"
@@ -45,7 +46,8 @@ Value *constant(Graph &g, const std::string &name, DType dtype, Shape shape, uin
   return g.add_constant(name, std::move(t));
 }
 
-void run(const QConvCase &c, DType xt) {
+// The C files of the graph for `target`.
+std::map<std::string, std::string> compile(const QConvCase &c, DType xt, const std::string &target) {
   const bool u8 = xt == DType::UInt8;
   uint32_t seed = 7;
   Graph g;
@@ -72,14 +74,20 @@ void run(const QConvCase &c, DType xt) {
   }
   set_output(g, fast);
   set_output(g, ref);
-  run_graph_pipeline(g);
-  Program program = lower_and_plan(g, 16);
+  run_graph_pipeline(g, find_target(target));
+  Program program = lower_and_plan(g, 16, find_target(target));
   EmitOptions emit;
   emit.name = "model";
   auto files = emit_c(program, emit);
   const std::string &src = files.at("model.c");
   CHECK(src.find("aotc_qconv_") != std::string::npos);
   CHECK(src.find("aotc_qlinearconv_") != std::string::npos);
+  return files;
+}
+
+void run(const QConvCase &c, DType xt) {
+  const bool u8 = xt == DType::UInt8;
+  auto files = compile(c, xt, "host");
 
   fs::path dir = fs::temp_directory_path() / ("aotc-qconv-" + std::to_string(getpid()));
   fs::remove_all(dir);
@@ -111,6 +119,21 @@ void run(const QConvCase &c, DType xt) {
     CHECK(std::system((d + "/check").c_str()) == 0);
   }
   CHECK(compilers > 0);
+  // Cortex-M4 code (its 4 x 2 SMLAD tile and rounding) builds warning-free too.
+  if (std::system("command -v arm-none-eabi-gcc > /dev/null") == 0) {
+    files = compile(c, xt, "cortex-m4");
+    for (auto &[file, text] : files) std::ofstream(dir / file, std::ios::binary) << text;
+    const std::string d = dir.string(), log = d + "/log.txt";
+    const std::string cmd = "arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -O2 -std=c99 "
+                            "-Wall -Wextra -pedantic -Werror -c " + d + "/model.c -o " + d + "/model.o > " + log + " 2>&1";
+    INFO(cmd);
+    int rc = std::system(cmd.c_str());
+    std::ifstream in(log);
+    std::string diagnostics((std::istreambuf_iterator<char>(in)), {});
+    INFO(diagnostics.substr(0, 4000));
+    CHECK(rc == 0);
+    CHECK(diagnostics.empty());
+  }
   fs::remove_all(dir);
 }
 
