@@ -132,7 +132,9 @@ static AOTC_UNUSED size_t aotc_qconv_dw_scratch_bytes(const aotc_conv_params *ge
  * 1.5 * 2^23 rounds |v| <= 2^22 to an integer exactly as rintf does in the
  * default rounding mode (to nearest, ties to even; the mode C programs start
  * in); larger |v| saturate any 8-bit output unrounded. Not under -ffast-math,
- * which may fold the two additions away. AOTC_QCONV_MAGIC_RINT selects it on
+ * which may fold the two additions away. (The product is compared before the
+ * addition, so GCC's -ffp-contract=fast does not fuse them into a
+ * multiply-add; tests/kernels checks it with FMA hardware.) AOTC_QCONV_MAGIC_RINT selects it on
  * the host for tests/kernels.
  */
 #if ((defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M') || defined(AOTC_QCONV_MAGIC_RINT)) && \
@@ -364,9 +366,13 @@ static AOTC_UNUSED float aotc_qconv_rint(float v) {
         for (i = 0; i < Hp; ++i) {                                                                                     \
           XT *row = xp + (ptrdiff_t)i * Wp;                                                                            \
           const int32_t ih = i - PH;                                                                                   \
-          for (q = 0; q < Wp; ++q) row[q] = xz;                                                                        \
-          if (ih >= 0 && ih < IH && c1 > c0)                                                                           \
+          if (ih >= 0 && ih < IH && c1 > c0) {                                                                         \
+            for (q = 0; q < c0 + PW; ++q) row[q] = xz;                                                                 \
             memcpy(row + c0 + PW, xg + (ptrdiff_t)ih * IW + c0, (size_t)(c1 - c0) * sizeof(XT));                       \
+            for (q = c1 + PW; q < Wp; ++q) row[q] = xz;                                                                \
+          } else {                                                                                                     \
+            for (q = 0; q < Wp; ++q) row[q] = xz;                                                                      \
+          }                                                                                                            \
         }                                                                                                              \
         for (m = 0; m < Mg; ++m) {                                                                                     \
           const int32_t mm = g * Mg + m;                                                                               \
