@@ -466,44 +466,7 @@ std::string quant_kernel(const OpContext &ctx, const char *base, DType x, DType 
   return name;
 }
 
-void register_conv_integer(OpRegistry &r) {
-  OpDef def;
-  def.op = "ConvInteger";
-  def.attrs = {"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"};
-  def.min_inputs = 2;
-  def.max_inputs = 4;
-  def.infer = [](OpContext &ctx) {
-    ConvInputs io;
-    io.b = -1;
-    io.quantized = true;
-    ConvShape s = conv_shape(ctx, io);
-    if (ctx.has_input(2)) check_quant_param(ctx, 2, ctx.input(0).dtype, s.M, false, "x_zero_point");
-    if (ctx.has_input(3)) check_quant_param(ctx, 3, ctx.input(1).dtype, s.M, true, "w_zero_point");
-    Shape y = {s.N, s.M};
-    y.insert(y.end(), s.win.out.begin(), s.win.out.end());
-    ctx.set_output(0, DType::Int32, y);
-  };
-  def.lower = [](LowerContext &ctx) {
-    ConvInputs io;
-    io.b = -1;
-    io.quantized = true;
-    ConvShape s = conv_shape(ctx, io);
-    Value &x = ctx.input(0), &w = ctx.input(1);
-    ctx.call(quant_kernel(ctx, "conv_integer", x.dtype, w.dtype))
-        .in(&x)
-        .in(&w)
-        .in(ctx.has_input(2) ? &ctx.input(2) : nullptr)
-        .in(ctx.has_input(3) ? &ctx.input(3) : nullptr)
-        .out(&ctx.output(0))
-        .params(conv_params(s))
-        .i(ctx.has_input(3) ? ctx.input(3).count() : 1);
-  };
-  def.macs = conv_macs(1);
-  def.channels_first = true;
-  r.add(std::move(def));
-}
-
-// ---- QLinearConv fast path (runtime-c/kernels/conv_int8.c) -------------------
+// ---- QLinearConv and ConvInteger fast path (runtime-c/kernels/conv_int8.c) ----
 
 // Most taps per output for the fast kernels: their int32 sums of raw 8-bit
 // products (|x*w| <= 255*128) stay exact up to 65536 taps.
@@ -513,47 +476,60 @@ constexpr int64_t kQConvMaxTaps = 65536;
 // conv scratch cap, if smaller).
 constexpr int64_t kQConvTile = 16, kQConvBandMax = 256, kQConvBandBytes = 16384;
 
-// Whether a QLinearConv can run on the fast kernels: int8 weights (packed or
-// still to pack), w_zero_point a constant 0, at most kQConvMaxTaps taps.
-bool qconv_fast_ok(const OpContext &ctx, const ConvShape &s) {
-  const Value &w = ctx.input(3), &wz = ctx.input(5);
-  if (w.dtype != DType::Int8 || !wz.is_constant()) return false;
-  for (int64_t i = 0; i < wz.count(); ++i)
-    if (wz.constant->int_at(i) != 0) return false;
+// Whether a conv can run on the fast kernels: int8 weights (packed or still
+// to pack), w_zero_point absent or a constant 0, at most kQConvMaxTaps taps.
+bool qconv_fast_ok(const Value &w, const Value *wz, const ConvShape &s) {
+  if (w.dtype != DType::Int8 || (wz && !wz->is_constant())) return false;
+  for (int64_t i = 0; wz && i < wz->count(); ++i)
+    if (wz->constant->int_at(i) != 0) return false;
   const int64_t K = num_elements(Shape(w.shape.begin() + 1, w.shape.end()));
   return K <= kQConvMaxTaps && s.win.nsp <= 3;
 }
 
-// aotc_qconv_<x> or aotc_qconv_depthwise_<x> on weights packed by
-// aotc.PackQConvWeights. The scratch sizes mirror aotc_qconv_scratch_bytes and
+// Which fast kernel runs a conv (GEMM or depthwise), its geometry (with the
+// im2col band) and scratch: the sizes mirror aotc_qconv_scratch_bytes and
 // aotc_qconv_dw_scratch_bytes (conv_int8.c; keep in step).
-void lower_fast_qlinear_conv(LowerContext &ctx, const ConvShape &s, bool per_channel, Value *b) {
-  Value &x = ctx.input(0);
-  ctx.require(qconv_fast_ok(ctx, s), "internal error: packed QLinearConv weights the fast kernels cannot take");
-  ConvPlan plan = conv_plan(s);
-  aotc_conv_params &geo = plan.geo;
-  const int64_t M = s.M, K = int64_t{geo.cg} * geo.kernel[0] * geo.kernel[1] * geo.kernel[2];
-  const bool depthwise = is_depthwise(s, geo);
-  int64_t scratch = 8 * M;
-  if (depthwise) {
+struct QConvFastPlan {
+  aotc_conv_params geo{};
+  bool depthwise = false;
+  int64_t scratch_bytes = 0;
+};
+
+QConvFastPlan qconv_fast_plan(const LowerContext &ctx, const ConvShape &s) {
+  QConvFastPlan p;
+  p.geo = conv_plan(s).geo;
+  const aotc_conv_params &geo = p.geo;
+  const int64_t K = int64_t{geo.cg} * geo.kernel[0] * geo.kernel[1] * geo.kernel[2];
+  p.depthwise = is_depthwise(s, geo);
+  p.scratch_bytes = 8 * s.M;
+  if (p.depthwise) {
     const int64_t Hp = int64_t{geo.out[1] - 1} * geo.stride[1] + int64_t{geo.kernel[1] - 1} * geo.dilation[1] + 1;
     const int64_t Wp = int64_t{geo.out[2] - 1} * geo.stride[2] + int64_t{geo.kernel[2] - 1} * geo.dilation[2] + 1;
-    scratch += 4 * int64_t{geo.out[1]} * Wp + Hp * Wp;
-  } else {
-    scratch += K * kQConvTile;
-    if (geo.method != kPointwise) {
-      int64_t cap = kQConvBandBytes;
-      if (ctx.target().max_conv_scratch_bytes > 0)
-        cap = std::min<int64_t>(cap, static_cast<int64_t>(ctx.target().max_conv_scratch_bytes));
-      const int64_t band = std::clamp<int64_t>(cap / K / kQConvTile * kQConvTile, kQConvTile, kQConvBandMax);
-      geo.band = static_cast<int32_t>(band);
-      scratch += K * band;
-    }
+    p.scratch_bytes += 4 * int64_t{geo.out[1]} * Wp + Hp * Wp;
+    return p;
   }
-  const DTypeInfo &xt = dtype_info(x.dtype);
+  p.scratch_bytes += K * kQConvTile;
+  if (geo.method != kPointwise) {
+    int64_t cap = kQConvBandBytes;
+    if (ctx.target().max_conv_scratch_bytes > 0)
+      cap = std::min<int64_t>(cap, static_cast<int64_t>(ctx.target().max_conv_scratch_bytes));
+    const int64_t band = std::clamp<int64_t>(cap / K / kQConvTile * kQConvTile, kQConvTile, kQConvBandMax);
+    p.geo.band = static_cast<int32_t>(band);
+    p.scratch_bytes += K * band;
+  }
+  return p;
+}
+
+// QLinearConv on aotc_qconv_<x> or aotc_qconv_depthwise_<x>, its weights packed
+// by aotc.PackQConvWeights.
+void lower_fast_qlinear_conv(LowerContext &ctx, const ConvShape &s, bool per_channel, Value *b) {
+  Value &x = ctx.input(0);
+  ctx.require(qconv_fast_ok(ctx.input(3), &ctx.input(5), s),
+              "internal error: packed QLinearConv weights the fast kernels cannot take");
+  const QConvFastPlan plan = qconv_fast_plan(ctx, s);
   // The type's range: a fused Relu would narrow it.
   const int64_t y_min = x.dtype == DType::UInt8 ? 0 : -128, y_max = x.dtype == DType::UInt8 ? 255 : 127;
-  ctx.call(fmt::format("aotc_qconv_{}{}", depthwise ? "depthwise_" : "", xt.suffix))
+  ctx.call(fmt::format("aotc_qconv_{}{}", plan.depthwise ? "depthwise_" : "", dtype_info(x.dtype).suffix))
       .in(&x)
       .in(&ctx.input(1))
       .in(&ctx.input(2))
@@ -563,11 +539,20 @@ void lower_fast_qlinear_conv(LowerContext &ctx, const ConvShape &s, bool per_cha
       .in(&ctx.input(7))
       .in(b)
       .out(&ctx.output(0))
-      .scratch(static_cast<size_t>(scratch))
-      .params(geo)
+      .scratch(static_cast<size_t>(plan.scratch_bytes))
+      .params(plan.geo)
       .i(per_channel ? 1 : 0)
       .i(y_min)
       .i(y_max);
+}
+
+// A PackQConvWeights request for input `w` of a conv the fast kernels can run.
+std::vector<PackRequest> qconv_packs(const Value &w, const Value *wz, const ConvShape &s, size_t w_input) {
+  if (!w.is_constant() || w.layout.is_packed() || !qconv_fast_ok(w, wz, s)) return {};
+  PackRequest r;
+  r.input = w_input;
+  r.op = "PackQConvWeights";
+  return {r};
 }
 
 // aotc.PackQConvWeights: int8 conv weights [M, Cg, k...] as the fast kernels
@@ -594,6 +579,67 @@ void register_pack_qconv_weights(OpRegistry &r) {
   };
   r.add(std::move(def));
 }
+
+void register_conv_integer(OpRegistry &r) {
+  OpDef def;
+  def.op = "ConvInteger";
+  def.attrs = {"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"};
+  def.min_inputs = 2;
+  def.max_inputs = 4;
+  def.infer = [](OpContext &ctx) {
+    ConvInputs io;
+    io.b = -1;
+    io.quantized = true;
+    ConvShape s = conv_shape(ctx, io);
+    if (ctx.has_input(2)) check_quant_param(ctx, 2, ctx.input(0).dtype, s.M, false, "x_zero_point");
+    if (ctx.has_input(3)) check_quant_param(ctx, 3, ctx.input(1).dtype, s.M, true, "w_zero_point");
+    Shape y = {s.N, s.M};
+    y.insert(y.end(), s.win.out.begin(), s.win.out.end());
+    ctx.set_output(0, DType::Int32, y);
+  };
+  def.lower = [](LowerContext &ctx) {
+    ConvInputs io;
+    io.b = -1;
+    io.quantized = true;
+    ConvShape s = conv_shape(ctx, io);
+    Value &x = ctx.input(0), &w = ctx.input(1);
+    Value *x_zp = ctx.has_input(2) ? &ctx.input(2) : nullptr, *w_zp = ctx.has_input(3) ? &ctx.input(3) : nullptr;
+    if (w.layout.is_packed()) {
+      // aotc_qconv_[depthwise_]int32_<x>: the fast kernels' sums, not requantized.
+      ctx.require(w.layout.format == "qconv_i8" && qconv_fast_ok(w, w_zp, s),
+                  "internal error: packed ConvInteger weights the fast kernels cannot take");
+      const QConvFastPlan plan = qconv_fast_plan(ctx, s);
+      ctx.call(fmt::format("aotc_qconv_{}int32_{}", plan.depthwise ? "depthwise_" : "", dtype_info(x.dtype).suffix))
+          .in(&x)
+          .in(x_zp)
+          .in(&w)
+          .out(&ctx.output(0))
+          .scratch(static_cast<size_t>(plan.scratch_bytes))
+          .params(plan.geo);
+      return;
+    }
+    ctx.call(quant_kernel(ctx, "conv_integer", x.dtype, w.dtype))
+        .in(&x)
+        .in(&w)
+        .in(ctx.has_input(2) ? &ctx.input(2) : nullptr)
+        .in(ctx.has_input(3) ? &ctx.input(3) : nullptr)
+        .out(&ctx.output(0))
+        .params(conv_params(s))
+        .i(ctx.has_input(3) ? ctx.input(3).count() : 1);
+  };
+  // Constant int8 weights with no or a constant zero w_zero_point go to the fast kernels.
+  def.packs = [](LowerContext &ctx) -> std::vector<PackRequest> {
+    ConvInputs io;
+    io.b = -1;
+    io.quantized = true;
+    return qconv_packs(ctx.input(1), ctx.has_input(3) ? &ctx.input(3) : nullptr, conv_shape(ctx, io), 1);
+  };
+  def.macs = conv_macs(1);
+  def.channels_first = true;
+  r.add(std::move(def));
+}
+
+
 
 void register_qlinear_conv(OpRegistry &r) {
   OpDef def;
@@ -652,13 +698,7 @@ void register_qlinear_conv(OpRegistry &r) {
   };
   // Constant int8 weights with a constant zero w_zero_point go to the fast kernels, packed with their sums.
   def.packs = [](LowerContext &ctx) -> std::vector<PackRequest> {
-    ConvShape s = conv_shape(ctx, io);
-    Value &w = ctx.input(3);
-    if (!w.is_constant() || w.layout.is_packed() || !qconv_fast_ok(ctx, s)) return {};
-    PackRequest r;
-    r.input = 3;
-    r.op = "PackQConvWeights";
-    return {r};
+    return qconv_packs(ctx.input(3), &ctx.input(5), conv_shape(ctx, io), 3);
   };
   def.macs = conv_macs(3);
   def.channels_first = true;

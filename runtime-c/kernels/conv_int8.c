@@ -91,18 +91,25 @@ AOTC_KERNEL void aotc_qconv_pack_i8(const int8_t *w, int8_t *wp, int32_t M, int3
   }
 }
 
-/* scale[m] and corr[m] = bias[m] - x_zp * wsum[m] (wrapping) for every output channel. */
-static AOTC_UNUSED void aotc_qconv_channels(const float *x_scale, int32_t xz, const int8_t *wp, const float *w_scale,
-                                           int32_t per_channel, const float *y_scale, const int32_t *bias, int32_t M,
-                                           int32_t K, float *scale, int32_t *corr) {
+/* corr[m] = bias[m] - x_zp * wsum[m] (wrapping; bias may be NULL) for every output channel. */
+static AOTC_UNUSED void aotc_qconv_corr(int32_t xz, const int8_t *wp, const int32_t *bias, int32_t M, int32_t K,
+                                       int32_t *corr) {
   const uint8_t *sums = (const uint8_t *)wp + (ptrdiff_t)M * K;
   int32_t m;
   for (m = 0; m < M; ++m) {
     const uint32_t s = (uint32_t)sums[4 * m] | (uint32_t)sums[4 * m + 1] << 8 | (uint32_t)sums[4 * m + 2] << 16 |
                        (uint32_t)sums[4 * m + 3] << 24;
-    scale[m] = x_scale[0] * w_scale[per_channel ? m : 0] / y_scale[0];
     corr[m] = (int32_t)((uint32_t)(bias ? bias[m] : 0) - (uint32_t)xz * s);
   }
+}
+
+/* QLinearConv's scratch: scale[m] (as the reference computes it) and corr[m]. */
+static AOTC_UNUSED void aotc_qconv_channels(const float *x_scale, int32_t xz, const int8_t *wp, const float *w_scale,
+                                           int32_t per_channel, const float *y_scale, const int32_t *bias, int32_t M,
+                                           int32_t K, float *scale, int32_t *corr) {
+  int32_t m;
+  for (m = 0; m < M; ++m) scale[m] = x_scale[0] * w_scale[per_channel ? m : 0] / y_scale[0];
+  aotc_qconv_corr(xz, wp, bias, M, K, corr);
 }
 
 /* Scratch of aotc_qconv_<x>: scale and corr, one zero-padded tile of B, and
@@ -156,6 +163,27 @@ static AOTC_UNUSED float aotc_qconv_rint(float v) {
     (out) = (XT)v_;                                                                                                    \
   } while (0)
 
+/* Where the kernels store output channel m's sums (corr[m] added, wrapping):
+ * requantized to 8 bits into y (QLinearConv), or as they are into y32
+ * (ConvInteger) when y32 is not NULL. Offsets, not pointers: one of y and
+ * y32 is NULL. */
+typedef struct aotc_qconv_out_s {
+  const float *scale;
+  const int32_t *corr;
+  float yz, lo, hi;
+  void *y;
+  int32_t *y32;
+} aotc_qconv_out;
+
+#define AOTC_QCONV_STORE(XT, o, m, idx, sum)                                                                          \
+  do {                                                                                                                 \
+    const int32_t v32_ = (int32_t)((uint32_t)(o)->corr[m] + (uint32_t)(sum));                                          \
+    if ((o)->y32)                                                                                                      \
+      (o)->y32[idx] = v32_;                                                                                            \
+    else                                                                                                               \
+      AOTC_QCONV_REQUANT(XT, v32_, (o)->scale[m], (o)->yz, (o)->lo, (o)->hi, ((XT *)(o)->y)[idx]);                     \
+  } while (0)
+
 /*
  * AOTC_QCONV(SFX, XT): the kernels for x of type XT.
  *
@@ -166,8 +194,8 @@ static AOTC_UNUSED float aotc_qconv_rint(float v) {
  */
 #define AOTC_QCONV(SFX, XT)                                                                                            \
   static AOTC_UNUSED void aotc_qconv_tile_##SFX(const int8_t *w, int32_t K, int32_t rows, const XT *b, ptrdiff_t ldb,  \
-                                                int32_t cols, const float *scale, const int32_t *corr, float yz,       \
-                                                float lo, float hi, XT *y, ptrdiff_t ldy) {                            \
+                                                int32_t cols, const aotc_qconv_out *o, int32_t m, ptrdiff_t yo,        \
+                                                ptrdiff_t ldy) {                                                       \
     const int8_t *w0 = w, *w1 = w + (rows > 1 ? K : 0), *w2 = w + (rows > 2 ? 2 * K : 0);                             \
     const int8_t *w3 = w + (rows > 3 ? 3 * K : 0);                                                                     \
     int32_t a0[AOTC_QCONV_NR], a1[AOTC_QCONV_NR], a2[AOTC_QCONV_NR], a3[AOTC_QCONV_NR];                                \
@@ -219,18 +247,15 @@ static AOTC_UNUSED float aotc_qconv_rint(float v) {
     }                                                                                                                  \
     for (r = 0; r < rows; ++r) {                                                                                       \
       const int32_t *a = r == 0 ? a0 : r == 1 ? a1 : r == 2 ? a2 : a3;                                                 \
-      const uint32_t c = (uint32_t)corr[r];                                                                            \
-      const float s = scale[r];                                                                                        \
-      XT *yr = y + (ptrdiff_t)r * ldy;                                                                                 \
-      for (j = 0; j < cols; ++j) AOTC_QCONV_REQUANT(XT, (int32_t)(c + (uint32_t)a[j]), s, yz, lo, hi, yr[j]);          \
+      for (j = 0; j < cols; ++j) AOTC_QCONV_STORE(XT, o, m + r, yo + r * ldy + j, a[j]);                               \
     }                                                                                                                  \
   }                                                                                                                    \
                                                                                                                        \
-  /* Output channels [m0, m0 + Mg) of pixels [0, P): B (K x P, ldb apart), the                                         \
-   * last partial tile of pixels copied into tail (K x 16). */                                                         \
-  static AOTC_UNUSED void aotc_qconv_gemm_##SFX(const int8_t *w, int32_t Mg, int32_t K, const XT *b, ptrdiff_t ldb,    \
-                                                int32_t P, const float *scale, const int32_t *corr, float yz,          \
-                                                float lo, float hi, XT *tail, XT *y, ptrdiff_t ldy) {                  \
+  /* Output channels [m0, m0 + Mg) of pixels [0, P) (output offset yo): B (K x P,                                     \
+   * ldb apart), the last partial tile of pixels copied into tail (K x 16). */                                         \
+  static AOTC_UNUSED void aotc_qconv_gemm_##SFX(const int8_t *w, int32_t m0, int32_t Mg, int32_t K, const XT *b,       \
+                                                ptrdiff_t ldb, int32_t P, const aotc_qconv_out *o, XT *tail,           \
+                                                ptrdiff_t yo, ptrdiff_t ldy) {                                         \
     const int32_t full = P / AOTC_QCONV_NR * AOTC_QCONV_NR;                                                            \
     int32_t m, j, k;                                                                                                   \
     if (full < P) {                                                                                                    \
@@ -242,11 +267,9 @@ static AOTC_UNUSED float aotc_qconv_rint(float v) {
       const int32_t rows = Mg - m < AOTC_QCONV_MR ? Mg - m : AOTC_QCONV_MR;                                            \
       const int8_t *wm = w + (ptrdiff_t)m * K;                                                                         \
       for (j = 0; j < full; j += AOTC_QCONV_NR)                                                                        \
-        aotc_qconv_tile_##SFX(wm, K, rows, b + j, ldb, AOTC_QCONV_NR, scale + m, corr + m, yz, lo, hi,                 \
-                              y + (ptrdiff_t)m * ldy + j, ldy);                                                        \
+        aotc_qconv_tile_##SFX(wm, K, rows, b + j, ldb, AOTC_QCONV_NR, o, m0 + m, yo + m * ldy + j, ldy);               \
       if (full < P)                                                                                                    \
-        aotc_qconv_tile_##SFX(wm, K, rows, tail, AOTC_QCONV_NR, P - full, scale + m, corr + m, yz, lo, hi,             \
-                              y + (ptrdiff_t)m * ldy + full, ldy);                                                     \
+        aotc_qconv_tile_##SFX(wm, K, rows, tail, AOTC_QCONV_NR, P - full, o, m0 + m, yo + m * ldy + full, ldy);        \
     }                                                                                                                  \
   }                                                                                                                    \
                                                                                                                        \
@@ -296,35 +319,54 @@ static AOTC_UNUSED float aotc_qconv_rint(float v) {
           }                                                                                                            \
   }                                                                                                                    \
                                                                                                                        \
-  AOTC_KERNEL void aotc_qconv_##SFX(const XT *x, const float *x_scale, const XT *x_zp, const int8_t *wp,               \
-                                    const float *w_scale, const float *y_scale, const XT *y_zp, const int32_t *bias,   \
-                                    XT *y, void *scratch, const aotc_conv_params *geo, int32_t per_channel,            \
-                                    int32_t y_min, int32_t y_max) {                                                    \
+  /* The GEMM conv (see the top); scratch after scale and corr. */                                                   \
+  static AOTC_UNUSED void aotc_qconv_run_##SFX(const XT *x, XT xz, const int8_t *wp, const aotc_qconv_out *o,          \
+                                               void *scratch, const aotc_conv_params *geo) {                           \
     const int32_t G = geo->groups, Cg = geo->cg, Mg = geo->mg, M = G * Mg;                                             \
     const int32_t K = Cg * geo->kernel[0] * geo->kernel[1] * geo->kernel[2];                                           \
     const int32_t IP = geo->in[0] * geo->in[1] * geo->in[2], P = geo->out[0] * geo->out[1] * geo->out[2];              \
-    const float yz = (float)y_zp[0], lo = (float)y_min, hi = (float)y_max;                                             \
-    float *scale = (float *)scratch;                                                                                   \
-    int32_t *corr = (int32_t *)(scale + M);                                                                            \
-    XT *tail = (XT *)(corr + M), *col = tail + (ptrdiff_t)K * AOTC_QCONV_NR;                                           \
+    XT *tail = (XT *)((int32_t *)scratch + 2 * M), *col = tail + (ptrdiff_t)K * AOTC_QCONV_NR;                         \
     int32_t n, g, p0;                                                                                                  \
-    aotc_qconv_channels(x_scale, (int32_t)x_zp[0], wp, w_scale, per_channel, y_scale, bias, M, K, scale, corr);        \
     for (n = 0; n < geo->n; ++n)                                                                                       \
       for (g = 0; g < G; ++g) {                                                                                        \
         const XT *xg = x + ((ptrdiff_t)n * G + g) * Cg * IP;                                                           \
         const int8_t *wg = wp + (ptrdiff_t)g * Mg * K;                                                                 \
-        XT *yg = y + ((ptrdiff_t)n * M + (ptrdiff_t)g * Mg) * P;                                                       \
+        const ptrdiff_t yg = ((ptrdiff_t)n * M + (ptrdiff_t)g * Mg) * P;                                               \
         if (geo->method == AOTC_CONV_POINTWISE) {                                                                      \
-          aotc_qconv_gemm_##SFX(wg, Mg, K, xg, P, P, scale + g * Mg, corr + g * Mg, yz, lo, hi, tail, yg, P);          \
+          aotc_qconv_gemm_##SFX(wg, g * Mg, Mg, K, xg, P, P, o, tail, yg, P);                                          \
           continue;                                                                                                    \
         }                                                                                                              \
         for (p0 = 0; p0 < P; p0 += geo->band) {                                                                        \
           const int32_t np = P - p0 < geo->band ? P - p0 : geo->band;                                                  \
-          aotc_qconv_im2col_##SFX(xg, geo, p0, np, x_zp[0], col, geo->band);                                           \
-          aotc_qconv_gemm_##SFX(wg, Mg, K, col, geo->band, np, scale + g * Mg, corr + g * Mg, yz, lo, hi, tail,        \
-                                yg + p0, P);                                                                           \
+          aotc_qconv_im2col_##SFX(xg, geo, p0, np, xz, col, geo->band);                                                \
+          aotc_qconv_gemm_##SFX(wg, g * Mg, Mg, K, col, geo->band, np, o, tail, yg + p0, P);                           \
         }                                                                                                              \
       }                                                                                                                \
+  }                                                                                                                    \
+                                                                                                                       \
+  /* QLinearConv. */                                                                                                   \
+  AOTC_KERNEL void aotc_qconv_##SFX(const XT *x, const float *x_scale, const XT *x_zp, const int8_t *wp,               \
+                                    const float *w_scale, const float *y_scale, const XT *y_zp, const int32_t *bias,   \
+                                    XT *y, void *scratch, const aotc_conv_params *geo, int32_t per_channel,            \
+                                    int32_t y_min, int32_t y_max) {                                                    \
+    const int32_t M = geo->groups * geo->mg, K = geo->cg * geo->kernel[0] * geo->kernel[1] * geo->kernel[2];           \
+    aotc_qconv_out o;                                                                                                  \
+    o.scale = (float *)scratch, o.corr = (int32_t *)scratch + M;                                                       \
+    o.yz = (float)y_zp[0], o.lo = (float)y_min, o.hi = (float)y_max, o.y = y, o.y32 = NULL;                            \
+    aotc_qconv_channels(x_scale, (int32_t)x_zp[0], wp, w_scale, per_channel, y_scale, bias, M, K, (float *)scratch,    \
+                        (int32_t *)scratch + M);                                                                       \
+    aotc_qconv_run_##SFX(x, x_zp[0], wp, &o, scratch, geo);                                                            \
+  }                                                                                                                    \
+                                                                                                                       \
+  /* ConvInteger (x_zp may be NULL: 0). */                                                                             \
+  AOTC_KERNEL void aotc_qconv_int32_##SFX(const XT *x, const XT *x_zp, const int8_t *wp, int32_t *y, void *scratch,    \
+                                          const aotc_conv_params *geo) {                                               \
+    const int32_t M = geo->groups * geo->mg, K = geo->cg * geo->kernel[0] * geo->kernel[1] * geo->kernel[2];           \
+    const XT xz = x_zp ? x_zp[0] : 0;                                                                                  \
+    aotc_qconv_out o;                                                                                                  \
+    aotc_qconv_corr((int32_t)xz, wp, NULL, M, K, (int32_t *)scratch + M);                                              \
+    o.scale = NULL, o.corr = (int32_t *)scratch + M, o.yz = o.lo = o.hi = 0.0f, o.y = NULL, o.y32 = y;                 \
+    aotc_qconv_run_##SFX(x, xz, wp, &o, scratch, geo);                                                                 \
   }                                                                                                                    \
                                                                                                                        \
   /* One output row of a 3x3 depthwise conv: acc[ow] = sum of the 9 taps at                                          \
@@ -342,24 +384,19 @@ static AOTC_UNUSED float aotc_qconv_rint(float v) {
     }                                                                                                                  \
   }                                                                                                                    \
                                                                                                                        \
-  AOTC_KERNEL void aotc_qconv_depthwise_##SFX(const XT *x, const float *x_scale, const XT *x_zp, const int8_t *wp,     \
-                                              const float *w_scale, const float *y_scale, const XT *y_zp,              \
-                                              const int32_t *bias, XT *y, void *scratch, const aotc_conv_params *geo,  \
-                                              int32_t per_channel, int32_t y_min, int32_t y_max) {                     \
+  /* The depthwise conv (see the top); scratch after scale and corr. */                                             \
+  static AOTC_UNUSED void aotc_qconv_dw_run_##SFX(const XT *x, XT xz, const int8_t *wp, const aotc_qconv_out *o,       \
+                                                  void *scratch, const aotc_conv_params *geo) {                        \
     const int32_t G = geo->groups, Mg = geo->mg, M = G * Mg, IH = geo->in[1], IW = geo->in[2];                         \
     const int32_t OH = geo->out[1], OW = geo->out[2], KH = geo->kernel[1], KW = geo->kernel[2];                        \
     const int32_t SH = geo->stride[1], SW = geo->stride[2], DH = geo->dilation[1], DW = geo->dilation[2];              \
     const int32_t PH = geo->pad[1], PW = geo->pad[2];                                                                  \
     const int32_t Hp = aotc_qconv_dw_extent(geo, 1), Wp = aotc_qconv_dw_extent(geo, 2);                                \
-    const float yz = (float)y_zp[0], lo = (float)y_min, hi = (float)y_max;                                             \
-    const XT xz = x_zp[0];                                                                                             \
-    float *scale = (float *)scratch;                                                                                   \
-    int32_t *corr = (int32_t *)(scale + M), *acc = corr + M;                                                           \
+    int32_t *acc = (int32_t *)scratch + 2 * M;                                                                         \
     XT *xp = (XT *)(acc + (ptrdiff_t)OH * Wp);                                                                         \
     /* Input columns [c0, c1) land in the plane at c0 + PW. */                                                         \
     const int32_t c0 = PW > 0 ? 0 : -PW, c1 = IW < Wp - PW ? IW : Wp - PW;                                             \
     int32_t n, g, m, i, q, kh, kw, oh, ow;                                                                             \
-    aotc_qconv_channels(x_scale, (int32_t)xz, wp, w_scale, per_channel, y_scale, bias, M, KH * KW, scale, corr);       \
     for (n = 0; n < geo->n; ++n)                                                                                       \
       for (g = 0; g < G; ++g) {                                                                                        \
         const XT *xg = x + ((ptrdiff_t)n * G + g) * IH * IW;                                                           \
@@ -377,9 +414,7 @@ static AOTC_UNUSED float aotc_qconv_rint(float v) {
         for (m = 0; m < Mg; ++m) {                                                                                     \
           const int32_t mm = g * Mg + m;                                                                               \
           const int8_t *wk = wp + (ptrdiff_t)mm * KH * KW;                                                             \
-          const float s = scale[mm];                                                                                   \
-          const uint32_t cr = (uint32_t)corr[mm];                                                                      \
-          XT *ym = y + ((ptrdiff_t)n * M + mm) * OH * OW;                                                              \
+          const ptrdiff_t ym = ((ptrdiff_t)n * M + mm) * OH * OW;                                                      \
           if (SH == 1 && SW == 1) {                                                                                    \
             /* Flat: output q = oh*Wp + ow, tap (kh, kw) at q + kh*DH*Wp + kw*DW. */                                   \
             const int32_t nq = (OH - 1) * Wp + OW;                                                                     \
@@ -401,8 +436,7 @@ static AOTC_UNUSED float aotc_qconv_rint(float v) {
             }                                                                                                          \
             for (oh = 0; oh < OH; ++oh)                                                                                \
               for (ow = 0; ow < OW; ++ow)                                                                              \
-                AOTC_QCONV_REQUANT(XT, (int32_t)(cr + (uint32_t)acc[oh * Wp + ow]), s, yz, lo, hi,                     \
-                                   ym[oh * OW + ow]);                                                                  \
+                AOTC_QCONV_STORE(XT, o, mm, ym + oh * OW + ow, acc[oh * Wp + ow]);                                     \
             continue;                                                                                                  \
           }                                                                                                            \
           for (oh = 0; oh < OH; ++oh) {                                                                                \
@@ -423,10 +457,33 @@ static AOTC_UNUSED float aotc_qconv_rint(float v) {
                 }                                                                                                      \
             }                                                                                                          \
             for (ow = 0; ow < OW; ++ow)                                                                                \
-              AOTC_QCONV_REQUANT(XT, (int32_t)(cr + (uint32_t)acc[ow]), s, yz, lo, hi, ym[oh * OW + ow]);              \
+              AOTC_QCONV_STORE(XT, o, mm, ym + oh * OW + ow, acc[ow]);                                                 \
           }                                                                                                            \
         }                                                                                                              \
       }                                                                                                                \
+  } \
+                                                                                                                       \
+  AOTC_KERNEL void aotc_qconv_depthwise_##SFX(const XT *x, const float *x_scale, const XT *x_zp, const int8_t *wp,     \
+                                              const float *w_scale, const float *y_scale, const XT *y_zp,              \
+                                              const int32_t *bias, XT *y, void *scratch, const aotc_conv_params *geo,  \
+                                              int32_t per_channel, int32_t y_min, int32_t y_max) {                     \
+    const int32_t M = geo->groups * geo->mg, K = geo->kernel[1] * geo->kernel[2];                                      \
+    aotc_qconv_out o;                                                                                                  \
+    o.scale = (float *)scratch, o.corr = (int32_t *)scratch + M;                                                       \
+    o.yz = (float)y_zp[0], o.lo = (float)y_min, o.hi = (float)y_max, o.y = y, o.y32 = NULL;                            \
+    aotc_qconv_channels(x_scale, (int32_t)x_zp[0], wp, w_scale, per_channel, y_scale, bias, M, K, (float *)scratch,    \
+                        (int32_t *)scratch + M);                                                                       \
+    aotc_qconv_dw_run_##SFX(x, x_zp[0], wp, &o, scratch, geo);                                                         \
+  }                                                                                                                    \
+                                                                                                                       \
+  AOTC_KERNEL void aotc_qconv_depthwise_int32_##SFX(const XT *x, const XT *x_zp, const int8_t *wp, int32_t *y,         \
+                                                    void *scratch, const aotc_conv_params *geo) {                      \
+    const int32_t M = geo->groups * geo->mg, K = geo->kernel[1] * geo->kernel[2];                                      \
+    const XT xz = x_zp ? x_zp[0] : 0;                                                                                  \
+    aotc_qconv_out o;                                                                                                  \
+    aotc_qconv_corr((int32_t)xz, wp, NULL, M, K, (int32_t *)scratch + M);                                              \
+    o.scale = NULL, o.corr = (int32_t *)scratch + M, o.yz = o.lo = o.hi = 0.0f, o.y = NULL, o.y32 = y;                 \
+    aotc_qconv_dw_run_##SFX(x, xz, wp, &o, scratch, geo);                                                              \
   }
 AOTC_QCONV(u8, uint8_t)
 AOTC_QCONV(i8, int8_t)

@@ -1,7 +1,8 @@
 /*
  * The fast QLinearConv kernels (runtime-c/kernels/conv_int8.c: aotc_qconv_<x>
  * and aotc_qconv_depthwise_<x>) against the reference aotc_qlinearconv_<x>_i8
- * (conv.c), bit for bit: uint8 and int8 x, per-tensor and per-channel scales,
+ * (conv.c), and their ConvInteger forms (aotc_qconv_[depthwise_]int32_<x>)
+ * against aotc_conv_integer_<x>_i8, bit for bit: uint8 and int8 x, per-tensor and per-channel scales,
  * strides, asymmetric pads, dilations, groups (1, depthwise, others), 1D/2D/3D,
  * odd channel counts, bias or none, narrowed output ranges (a fused Relu: the
  * reference's output clamped afterwards), values at the ends of the types'
@@ -131,6 +132,28 @@ static void check(const qcase *c) {
                                                              &yzs, c->bias ? bias : NULL, ys, scratch, &geo,
                                                              c->per_channel, y_min, y_max);
     for (j = 0; j < ny; ++j) rs[j] = (int8_t)(rs[j] < y_min ? y_min : rs[j] > y_max ? y_max : rs[j]);
+  }
+  /* ConvInteger on the same data: the int32 sums, x_zp given or not. */
+  {
+    int32_t *y32 = (int32_t *)alloc_bytes(ny * sizeof(int32_t)), *r32 = (int32_t *)alloc_bytes(ny * sizeof(int32_t));
+    const int no_xz = c->bias == 0; /* (any varying choice) */
+    for (j = 0; j < ns; ++j) scratch[j] = 0xa5;
+    if (c->unsigned_x) {
+      aotc_conv_integer_u8_i8(x, w, no_xz ? NULL : &xz, c->per_channel ? wzs : NULL, r32, &geo, c->per_channel ? M : 1);
+      (c->depthwise ? aotc_qconv_depthwise_int32_u8 : aotc_qconv_int32_u8)(x, no_xz ? NULL : &xz, (const int8_t *)wp,
+                                                                           y32, scratch, &geo);
+    } else {
+      const int8_t xzs = (int8_t)xz;
+      aotc_conv_integer_i8_i8((const int8_t *)x, w, no_xz ? NULL : &xzs, c->per_channel ? wzs : NULL, r32, &geo,
+                              c->per_channel ? M : 1);
+      (c->depthwise ? aotc_qconv_depthwise_int32_i8 : aotc_qconv_int32_i8)((const int8_t *)x, no_xz ? NULL : &xzs,
+                                                                           (const int8_t *)wp, y32, scratch, &geo);
+    }
+    ++cases;
+    if (memcmp(y32, r32, ny * sizeof(int32_t)) != 0 && ++failures <= 10)
+      fprintf(stderr, "MISMATCH ConvInteger %s\n", desc);
+    free(y32);
+    free(r32);
   }
   ++cases;
   for (j = 0; j < ny; ++j)

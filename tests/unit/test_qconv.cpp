@@ -1,8 +1,9 @@
-// QLinearConv end to end on the fast int8 kernels (runtime-c/kernels/conv_int8.c):
-// one graph holds the same conv twice over the same input, once with constant
-// weights and a constant zero w_zero_point (lowered to aotc_qconv_*, weights
-// packed at compile time) and once with w_zero_point a graph input (the
-// reference aotc_qlinearconv_*); the generated C, built with gcc and clang
+// QLinearConv and ConvInteger end to end on the fast int8 kernels
+// (runtime-c/kernels/conv_int8.c): one graph holds each conv twice over the
+// same input, once with constant weights and a constant zero (or no)
+// w_zero_point (lowered to aotc_qconv_*, weights packed at compile time) and
+// once with w_zero_point a graph input (the reference aotc_qlinearconv_* and
+// aotc_conv_integer_*); the generated C, built with gcc and clang
 // -std=c99 -Wall -Wextra -pedantic -Werror (gcc also under ASan/UBSan), must
 // give identical bytes for both; the Cortex-M4 code must build warning-free.
 #include <catch2/catch.hpp>
@@ -72,8 +73,20 @@ std::map<std::string, std::string> compile(const QConvCase &c, DType xt, const s
     n->attrs["strides"].value = std::vector<int64_t>{c.stride, c.stride};
     n->attrs["pads"].value = std::vector<int64_t>{c.pads[0], c.pads[1], c.pads[2], c.pads[3]};
   }
+  // ConvInteger the same two ways (no w_zero_point: the fast kernels).
+  Value *fast32 = temp(g, "fast32"), *ref32 = temp(g, "ref32");
+  for (int k = 0; k < 2; ++k) {
+    std::vector<Value *> ins = {x, w, xz};
+    if (k) ins.push_back(wz_in);
+    Node *n = node(g, "ConvInteger", k ? "ref32" : "fast32", ins, {k ? ref32 : fast32});
+    n->attrs["group"].value = c.group;
+    n->attrs["strides"].value = std::vector<int64_t>{c.stride, c.stride};
+    n->attrs["pads"].value = std::vector<int64_t>{c.pads[0], c.pads[1], c.pads[2], c.pads[3]};
+  }
   set_output(g, fast);
   set_output(g, ref);
+  set_output(g, fast32);
+  set_output(g, ref32);
   run_graph_pipeline(g, find_target(target));
   Program program = lower_and_plan(g, 16, find_target(target));
   EmitOptions emit;
@@ -81,7 +94,9 @@ std::map<std::string, std::string> compile(const QConvCase &c, DType xt, const s
   auto files = emit_c(program, emit);
   const std::string &src = files.at("model.c");
   CHECK(src.find("aotc_qconv_") != std::string::npos);
+  CHECK((src.find("int32_u8(") != std::string::npos || src.find("int32_i8(") != std::string::npos));
   CHECK(src.find("aotc_qlinearconv_") != std::string::npos);
+  CHECK(src.find("aotc_conv_integer_") != std::string::npos);
   return files;
 }
 
@@ -97,11 +112,12 @@ void run(const QConvCase &c, DType xt) {
   std::ofstream(dir / "check.c") << "#include <string.h>\n#include \"model.h\"\n"
                                  << "static " << T << " x[MODEL_IN0_COUNT], a[MODEL_OUT0_COUNT], b[MODEL_OUT1_COUNT];\n"
                                  << "static int8_t wz[MODEL_IN1_COUNT];\n"
+                                 << "static int32_t c[MODEL_OUT2_COUNT], d[MODEL_OUT3_COUNT];\n"
                                  << "int main(void) {\n  unsigned s = 1, i;\n"
                                  << "  for (i = 0; i < MODEL_IN0_COUNT; ++i) { s = s * 1664525u + 1013904223u; x[i] = ("
                                  << T << ")(s >> 24); }\n"
-                                 << "  if (model_run(x, wz, a, b) != 0) return 2;\n"
-                                 << "  return memcmp(a, b, sizeof a) != 0;\n}\n";
+                                 << "  if (model_run(x, wz, a, b, c, d) != 0) return 2;\n"
+                                 << "  return memcmp(a, b, sizeof a) != 0 || memcmp(c, d, sizeof c) != 0;\n}\n";
   int compilers = 0;
   for (std::string cc : {"gcc", "clang", "gcc -fsanitize=address,undefined -fno-sanitize-recover=all"}) {
     if (std::system(("command -v " + cc.substr(0, cc.find(' ')) + " > /dev/null").c_str()) != 0) continue;
@@ -139,7 +155,8 @@ void run(const QConvCase &c, DType xt) {
 
 }  // namespace
 
-TEST_CASE("QLinearConv on the fast int8 kernels matches the reference kernel in generated C", "[quantize]") {
+TEST_CASE("QLinearConv and ConvInteger on the fast int8 kernels match the reference kernels in generated C",
+          "[quantize]") {
   const QConvCase cases[] = {
       {"kws stem 10x4/2", 1, 16, 49, 10, 10, 4, 2, 1, {4, 1, 5, 2}},
       {"depthwise 3x3", 12, 12, 25, 5, 3, 3, 1, 12, {1, 1, 1, 1}},
