@@ -175,15 +175,6 @@ typedef struct aotc_qconv_out_s {
   int32_t *y32;
 } aotc_qconv_out;
 
-#define AOTC_QCONV_STORE(XT, o, m, idx, sum)                                                                          \
-  do {                                                                                                                 \
-    const int32_t v32_ = (int32_t)((uint32_t)(o)->corr[m] + (uint32_t)(sum));                                          \
-    if ((o)->y32)                                                                                                      \
-      (o)->y32[idx] = v32_;                                                                                            \
-    else                                                                                                               \
-      AOTC_QCONV_REQUANT(XT, v32_, (o)->scale[m], (o)->yz, (o)->lo, (o)->hi, ((XT *)(o)->y)[idx]);                     \
-  } while (0)
-
 /*
  * AOTC_QCONV(SFX, XT): the kernels for x of type XT.
  *
@@ -193,6 +184,22 @@ typedef struct aotc_qconv_out_s {
  * wrapping (bounded, see the top) and adds corr with wrapping.
  */
 #define AOTC_QCONV(SFX, XT)                                                                                            \
+  /* Stores the sums acc[0..n) of output channel m at offsets yo..yo+n (fields                                       \
+   * read once: 8-bit stores may alias anything). */                                                                   \
+  static AOTC_UNUSED void aotc_qconv_store_##SFX(const aotc_qconv_out *o, int32_t m, ptrdiff_t yo, const int32_t *acc,  \
+                                                 int32_t n) {                                                          \
+    const uint32_t c = (uint32_t)o->corr[m];                                                                           \
+    int32_t *y32 = o->y32;                                                                                             \
+    int32_t j;                                                                                                         \
+    if (y32) {                                                                                                         \
+      for (j = 0; j < n; ++j) y32[yo + j] = (int32_t)(c + (uint32_t)acc[j]);                                           \
+    } else {                                                                                                           \
+      XT *y = (XT *)o->y + yo;                                                                                         \
+      const float s = o->scale[m], yz = o->yz, lo = o->lo, hi = o->hi;                                                 \
+      for (j = 0; j < n; ++j) AOTC_QCONV_REQUANT(XT, (int32_t)(c + (uint32_t)acc[j]), s, yz, lo, hi, y[j]);            \
+    }                                                                                                                  \
+  }                                                                                                                    \
+                                                                                                                       \
   static AOTC_UNUSED void aotc_qconv_tile_##SFX(const int8_t *w, int32_t K, int32_t rows, const XT *b, ptrdiff_t ldb,  \
                                                 int32_t cols, const aotc_qconv_out *o, int32_t m, ptrdiff_t yo,        \
                                                 ptrdiff_t ldy) {                                                       \
@@ -245,10 +252,8 @@ typedef struct aotc_qconv_out_s {
         }                                                                                                              \
       }                                                                                                                \
     }                                                                                                                  \
-    for (r = 0; r < rows; ++r) {                                                                                       \
-      const int32_t *a = r == 0 ? a0 : r == 1 ? a1 : r == 2 ? a2 : a3;                                                 \
-      for (j = 0; j < cols; ++j) AOTC_QCONV_STORE(XT, o, m + r, yo + r * ldy + j, a[j]);                               \
-    }                                                                                                                  \
+    for (r = 0; r < rows; ++r)                                                                                         \
+      aotc_qconv_store_##SFX(o, m + r, yo + r * ldy, r == 0 ? a0 : r == 1 ? a1 : r == 2 ? a2 : a3, cols);              \
   }                                                                                                                    \
                                                                                                                        \
   /* Output channels [m0, m0 + Mg) of pixels [0, P) (output offset yo): B (K x P,                                     \
@@ -434,9 +439,7 @@ typedef struct aotc_qconv_out_s {
                   for (q = 0; q < nq; ++q) acc[q] += t * r[q];                                                         \
                 }                                                                                                      \
             }                                                                                                          \
-            for (oh = 0; oh < OH; ++oh)                                                                                \
-              for (ow = 0; ow < OW; ++ow)                                                                              \
-                AOTC_QCONV_STORE(XT, o, mm, ym + oh * OW + ow, acc[oh * Wp + ow]);                                     \
+            for (oh = 0; oh < OH; ++oh) aotc_qconv_store_##SFX(o, mm, ym + oh * OW, acc + oh * Wp, OW);                \
             continue;                                                                                                  \
           }                                                                                                            \
           for (oh = 0; oh < OH; ++oh) {                                                                                \
@@ -456,8 +459,7 @@ typedef struct aotc_qconv_out_s {
                   for (ow = 0; ow < OW; ++ow) acc[ow] += t * rk[(ptrdiff_t)ow * SW];                                   \
                 }                                                                                                      \
             }                                                                                                          \
-            for (ow = 0; ow < OW; ++ow)                                                                                \
-              AOTC_QCONV_STORE(XT, o, mm, ym + oh * OW + ow, acc[ow]);                                                 \
+            aotc_qconv_store_##SFX(o, mm, ym + oh * OW, acc, OW);                                                      \
           }                                                                                                            \
         }                                                                                                              \
       }                                                                                                                \
