@@ -175,6 +175,28 @@ typedef struct aotc_qconv_out_s {
   int32_t *y32;
 } aotc_qconv_out;
 
+/* QLinearConv's output: requantized, scale and corr computed into scratch. */
+static AOTC_UNUSED aotc_qconv_out aotc_qconv_requant_out(const float *x_scale, int32_t xz, const int8_t *wp,
+                                                       const float *w_scale, int32_t per_channel, const float *y_scale,
+                                                       int32_t yz, const int32_t *bias, int32_t y_min, int32_t y_max,
+                                                       void *y, void *scratch, int32_t M, int32_t K) {
+  aotc_qconv_out o;
+  aotc_qconv_channels(x_scale, xz, wp, w_scale, per_channel, y_scale, bias, M, K, (float *)scratch,
+                      (int32_t *)scratch + M);
+  o.scale = (const float *)scratch, o.corr = (const int32_t *)scratch + M;
+  o.yz = (float)yz, o.lo = (float)y_min, o.hi = (float)y_max, o.y = y, o.y32 = NULL;
+  return o;
+}
+
+/* ConvInteger's output: the int32 sums, corr computed into scratch. */
+static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t *wp, int32_t *y, void *scratch,
+                                                     int32_t M, int32_t K) {
+  aotc_qconv_out o;
+  aotc_qconv_corr(xz, wp, NULL, M, K, (int32_t *)scratch + M);
+  o.scale = NULL, o.corr = (const int32_t *)scratch + M, o.yz = o.lo = o.hi = 0.0f, o.y = NULL, o.y32 = y;
+  return o;
+}
+
 /*
  * AOTC_QCONV(SFX, XT): the kernels for x of type XT.
  *
@@ -186,8 +208,8 @@ typedef struct aotc_qconv_out_s {
 #define AOTC_QCONV(SFX, XT)                                                                                            \
   /* Stores the sums acc[0..n) of output channel m at offsets yo..yo+n (fields                                       \
    * read once: 8-bit stores may alias anything). */                                                                   \
-  static AOTC_UNUSED void aotc_qconv_store_##SFX(const aotc_qconv_out *o, int32_t m, ptrdiff_t yo, const int32_t *acc,  \
-                                                 int32_t n) {                                                          \
+  static AOTC_UNUSED void aotc_qconv_store_##SFX(const aotc_qconv_out *o, int32_t m, ptrdiff_t yo,                    \
+                                                 const int32_t *acc, int32_t n) {                                      \
     const uint32_t c = (uint32_t)o->corr[m];                                                                           \
     int32_t *y32 = o->y32;                                                                                             \
     int32_t j;                                                                                                         \
@@ -354,23 +376,18 @@ typedef struct aotc_qconv_out_s {
                                     const float *w_scale, const float *y_scale, const XT *y_zp, const int32_t *bias,   \
                                     XT *y, void *scratch, const aotc_conv_params *geo, int32_t per_channel,            \
                                     int32_t y_min, int32_t y_max) {                                                    \
-    const int32_t M = geo->groups * geo->mg, K = geo->cg * geo->kernel[0] * geo->kernel[1] * geo->kernel[2];           \
-    aotc_qconv_out o;                                                                                                  \
-    o.scale = (float *)scratch, o.corr = (int32_t *)scratch + M;                                                       \
-    o.yz = (float)y_zp[0], o.lo = (float)y_min, o.hi = (float)y_max, o.y = y, o.y32 = NULL;                            \
-    aotc_qconv_channels(x_scale, (int32_t)x_zp[0], wp, w_scale, per_channel, y_scale, bias, M, K, (float *)scratch,    \
-                        (int32_t *)scratch + M);                                                                       \
+    const aotc_qconv_out o = aotc_qconv_requant_out(x_scale, x_zp[0], wp, w_scale, per_channel, y_scale, y_zp[0],     \
+                                                    bias, y_min, y_max, y, scratch, geo->groups * geo->mg,             \
+                                                    geo->cg * geo->kernel[0] * geo->kernel[1] * geo->kernel[2]);       \
     aotc_qconv_run_##SFX(x, x_zp[0], wp, &o, scratch, geo);                                                            \
   }                                                                                                                    \
                                                                                                                        \
   /* ConvInteger (x_zp may be NULL: 0). */                                                                             \
   AOTC_KERNEL void aotc_qconv_int32_##SFX(const XT *x, const XT *x_zp, const int8_t *wp, int32_t *y, void *scratch,    \
                                           const aotc_conv_params *geo) {                                               \
-    const int32_t M = geo->groups * geo->mg, K = geo->cg * geo->kernel[0] * geo->kernel[1] * geo->kernel[2];           \
     const XT xz = x_zp ? x_zp[0] : 0;                                                                                  \
-    aotc_qconv_out o;                                                                                                  \
-    aotc_qconv_corr((int32_t)xz, wp, NULL, M, K, (int32_t *)scratch + M);                                              \
-    o.scale = NULL, o.corr = (int32_t *)scratch + M, o.yz = o.lo = o.hi = 0.0f, o.y = NULL, o.y32 = y;                 \
+    const aotc_qconv_out o = aotc_qconv_int32_out(xz, wp, y, scratch, geo->groups * geo->mg,                           \
+                                                  geo->cg * geo->kernel[0] * geo->kernel[1] * geo->kernel[2]);         \
     aotc_qconv_run_##SFX(x, xz, wp, &o, scratch, geo);                                                                 \
   }                                                                                                                    \
                                                                                                                        \
@@ -463,28 +480,23 @@ typedef struct aotc_qconv_out_s {
           }                                                                                                            \
         }                                                                                                              \
       }                                                                                                                \
-  } \
+  }                                                                                                                    \
                                                                                                                        \
   AOTC_KERNEL void aotc_qconv_depthwise_##SFX(const XT *x, const float *x_scale, const XT *x_zp, const int8_t *wp,     \
                                               const float *w_scale, const float *y_scale, const XT *y_zp,              \
                                               const int32_t *bias, XT *y, void *scratch, const aotc_conv_params *geo,  \
                                               int32_t per_channel, int32_t y_min, int32_t y_max) {                     \
-    const int32_t M = geo->groups * geo->mg, K = geo->kernel[1] * geo->kernel[2];                                      \
-    aotc_qconv_out o;                                                                                                  \
-    o.scale = (float *)scratch, o.corr = (int32_t *)scratch + M;                                                       \
-    o.yz = (float)y_zp[0], o.lo = (float)y_min, o.hi = (float)y_max, o.y = y, o.y32 = NULL;                            \
-    aotc_qconv_channels(x_scale, (int32_t)x_zp[0], wp, w_scale, per_channel, y_scale, bias, M, K, (float *)scratch,    \
-                        (int32_t *)scratch + M);                                                                       \
+    const aotc_qconv_out o = aotc_qconv_requant_out(x_scale, x_zp[0], wp, w_scale, per_channel, y_scale, y_zp[0],     \
+                                                    bias, y_min, y_max, y, scratch, geo->groups * geo->mg,             \
+                                                    geo->kernel[1] * geo->kernel[2]);                                  \
     aotc_qconv_dw_run_##SFX(x, x_zp[0], wp, &o, scratch, geo);                                                         \
   }                                                                                                                    \
                                                                                                                        \
   AOTC_KERNEL void aotc_qconv_depthwise_int32_##SFX(const XT *x, const XT *x_zp, const int8_t *wp, int32_t *y,         \
                                                     void *scratch, const aotc_conv_params *geo) {                      \
-    const int32_t M = geo->groups * geo->mg, K = geo->kernel[1] * geo->kernel[2];                                      \
     const XT xz = x_zp ? x_zp[0] : 0;                                                                                  \
-    aotc_qconv_out o;                                                                                                  \
-    aotc_qconv_corr((int32_t)xz, wp, NULL, M, K, (int32_t *)scratch + M);                                              \
-    o.scale = NULL, o.corr = (int32_t *)scratch + M, o.yz = o.lo = o.hi = 0.0f, o.y = NULL, o.y32 = y;                 \
+    const aotc_qconv_out o = aotc_qconv_int32_out(xz, wp, y, scratch, geo->groups * geo->mg,                           \
+                                                  geo->kernel[1] * geo->kernel[2]);                                    \
     aotc_qconv_dw_run_##SFX(x, xz, wp, &o, scratch, geo);                                                              \
   }
 AOTC_QCONV(u8, uint8_t)
