@@ -1,29 +1,32 @@
 /*
- * conv_int8.c -- fast QLinearConv kernels for 8-bit x (uint8 or int8) and
- * constant int8 weights with w_zero_point 0 (what QDQ fusion makes), bit
- * identical to the reference aotc_qlinearconv_<x>_i8 (conv.c):
+ * conv_int8.c -- fast QLinearConv and ConvInteger kernels for 8-bit x (uint8
+ * or int8) and constant int8 weights with w_zero_point 0 (what QDQ fusion
+ * makes), bit identical to the reference aotc_qlinearconv_<x>_i8 and
+ * aotc_conv_integer_<x>_i8 (conv.c):
  *   acc      = bias[m] + sum over taps of (x - x_zp) * w   (int32, wrapping as conv.c)
  *   y        = clamp(rintf((float)acc * scale[m]) + y_zp, y_min, y_max)
  *   scale[m] = x_scale * w_scale[m] / y_scale              (float, in that order)
- * The sum is split as sum x*w - x_zp * sum w: each output channel's weight
- * sum comes with the weights (aotc_qconv_pack_i8, folded at compile time),
- * padded taps read x_zp so that they add nothing, and the inner loops
- * multiply raw 8-bit values: |x*w| <= 255*128, exact in int32 for up to
- * 65536 taps per output (ops/conv.cpp checks K <= 65536). The per-channel
- * scale and x_zp correction are computed once per call (O(M)) into scratch.
- * y_min/y_max are the type's range, or narrower for a fused Relu.
+ * (ConvInteger: y = acc, no bias.) The sum is split as sum x*w - x_zp * sum w:
+ * each output channel's weight sum comes with the weights (aotc_qconv_pack_i8,
+ * folded at compile time), padded taps read x_zp so that they add nothing,
+ * and the inner loops multiply raw 8-bit values: |x*w| <= 255*128, exact in
+ * int32 for up to 65536 taps per output (ops/conv.cpp checks K <= 65536). The
+ * per-channel scale and x_zp correction are computed once per call (O(M))
+ * into scratch. y_min/y_max are the type's range, or narrower for a fused Relu.
  *
  *   aotc_qconv_<x>           GEMM per group: output (Mg x pixels) = W (Mg x K)
  *                            * B (K x pixels), register blocked 4 channels x
- *                            16 pixels. POINTWISE convs (geo->method) read B
- *                            straight from x; other convs copy B (im2col, padded
- *                            with x_zp) for geo->band pixels at a time.
+ *                            16 pixels (4 x 2 on Cortex-M). POINTWISE convs
+ *                            (geo->method) read B straight from x; other convs
+ *                            copy B (im2col, padded with x_zp) for geo->band
+ *                            pixels at a time.
  *   aotc_qconv_depthwise_<x> one input channel per group (2D), on the plane
  *                            copied once with x_zp borders: stride 1 as a flat
  *                            1D conv over the padded width (3x3: all 9 taps in
  *                            one pass), other strides row by row.
+ *   aotc_qconv_[depthwise_]int32_<x>  the same for ConvInteger.
  * Scratch: see aotc_qconv_scratch_bytes / aotc_qconv_dw_scratch_bytes below
- * (ops/conv.cpp reserves exactly that).
+ * (ops/conv.cpp reserves that, for the 16-pixel tile).
  */
 #include "conv_common.h" /* geo->method values */
 
