@@ -445,7 +445,7 @@ void register_conv(OpRegistry &r) {
   register_pack_conv_weights(r);
 }
 
-// ---- ConvInteger and QLinearConv (direct kernels) ----------------------------
+// ---- ConvInteger and QLinearConv (direct reference kernels) ------------------
 
 // A zero point or scale: one value, or (if per_channel_ok) one per output channel.
 // Returns the count.
@@ -464,6 +464,120 @@ std::string quant_kernel(const OpContext &ctx, const char *base, DType x, DType 
   std::string name = fmt::format("aotc_{}_{}_{}", base, dtype_info(x).suffix, dtype_info(w).suffix);
   if (!kernel_exists(name)) ctx.error(fmt::format("no kernel {} for these element types", name));
   return name;
+}
+
+// ---- QLinearConv and ConvInteger fast path (runtime-c/kernels/conv_int8.c) ----
+
+// Most taps per output for the fast kernels: their int32 sums of raw 8-bit
+// products (|x*w| <= 255*128) stay exact up to 65536 taps.
+constexpr int64_t kQConvMaxTaps = 65536;
+// Pixels per im2col band of aotc_qconv_<x>: a multiple of its 16-pixel tile,
+// at most kQConvBandMax, the band at most kQConvBandBytes (or the target's
+// conv scratch cap, if smaller).
+constexpr int64_t kQConvTile = 16, kQConvBandMax = 256, kQConvBandBytes = 16384;
+
+// Whether a conv can run on the fast kernels: int8 weights (packed or still
+// to pack), w_zero_point absent or a constant 0, at most kQConvMaxTaps taps.
+bool qconv_fast_ok(const Value &w, const Value *wz, const ConvShape &s) {
+  if (w.dtype != DType::Int8 || (wz && !wz->is_constant())) return false;
+  for (int64_t i = 0; wz && i < wz->count(); ++i)
+    if (wz->constant->int_at(i) != 0) return false;
+  const int64_t K = num_elements(Shape(w.shape.begin() + 1, w.shape.end()));
+  return K <= kQConvMaxTaps && s.win.nsp <= 3;
+}
+
+// Which fast kernel runs a conv (GEMM or depthwise), its geometry (with the
+// im2col band) and scratch: the sizes mirror aotc_qconv_scratch_bytes and
+// aotc_qconv_dw_scratch_bytes (conv_int8.c; keep in step).
+struct QConvFastPlan {
+  aotc_conv_params geo{};
+  bool depthwise = false;
+  int64_t scratch_bytes = 0;
+};
+
+QConvFastPlan qconv_fast_plan(const LowerContext &ctx, const ConvShape &s) {
+  QConvFastPlan p;
+  p.geo = conv_plan(s).geo;
+  const aotc_conv_params &geo = p.geo;
+  const int64_t K = int64_t{geo.cg} * geo.kernel[0] * geo.kernel[1] * geo.kernel[2];
+  p.depthwise = is_depthwise(s, geo);
+  p.scratch_bytes = 8 * s.M;
+  if (p.depthwise) {
+    const int64_t Hp = int64_t{geo.out[1] - 1} * geo.stride[1] + int64_t{geo.kernel[1] - 1} * geo.dilation[1] + 1;
+    const int64_t Wp = int64_t{geo.out[2] - 1} * geo.stride[2] + int64_t{geo.kernel[2] - 1} * geo.dilation[2] + 1;
+    p.scratch_bytes += 4 * int64_t{geo.out[1]} * Wp + Hp * Wp;
+    return p;
+  }
+  p.scratch_bytes += K * kQConvTile;
+  if (geo.method != kPointwise) {
+    int64_t cap = kQConvBandBytes;
+    if (ctx.target().max_conv_scratch_bytes > 0)
+      cap = std::min<int64_t>(cap, static_cast<int64_t>(ctx.target().max_conv_scratch_bytes));
+    const int64_t band = std::clamp<int64_t>(cap / K / kQConvTile * kQConvTile, kQConvTile, kQConvBandMax);
+    p.geo.band = static_cast<int32_t>(band);
+    p.scratch_bytes += K * band;
+  }
+  return p;
+}
+
+// QLinearConv on aotc_qconv_<x> or aotc_qconv_depthwise_<x>, its weights packed
+// by aotc.PackQConvWeights.
+void lower_fast_qlinear_conv(LowerContext &ctx, const ConvShape &s, bool per_channel, Value *b) {
+  Value &x = ctx.input(0);
+  ctx.require(qconv_fast_ok(ctx.input(3), &ctx.input(5), s),
+              "internal error: packed QLinearConv weights the fast kernels cannot take");
+  const QConvFastPlan plan = qconv_fast_plan(ctx, s);
+  // The type's range: a fused Relu would narrow it.
+  const int64_t y_min = x.dtype == DType::UInt8 ? 0 : -128, y_max = x.dtype == DType::UInt8 ? 255 : 127;
+  ctx.call(fmt::format("aotc_qconv_{}{}", plan.depthwise ? "depthwise_" : "", dtype_info(x.dtype).suffix))
+      .in(&x)
+      .in(&ctx.input(1))
+      .in(&ctx.input(2))
+      .in(&ctx.input(3))
+      .in(&ctx.input(4))
+      .in(&ctx.input(6))
+      .in(&ctx.input(7))
+      .in(b)
+      .out(&ctx.output(0))
+      .scratch(static_cast<size_t>(plan.scratch_bytes))
+      .params(plan.geo)
+      .i(per_channel ? 1 : 0)
+      .i(y_min)
+      .i(y_max);
+}
+
+// A PackQConvWeights request for input `w` of a conv the fast kernels can run.
+std::vector<PackRequest> qconv_packs(const Value &w, const Value *wz, const ConvShape &s, size_t w_input) {
+  if (!w.is_constant() || w.layout.is_packed() || !qconv_fast_ok(w, wz, s)) return {};
+  PackRequest r;
+  r.input = w_input;
+  r.op = "PackQConvWeights";
+  return {r};
+}
+
+// aotc.PackQConvWeights: int8 conv weights [M, Cg, k...] as the fast kernels
+// take them, format qconv_i8 (aotc_qconv_pack_i8 in conv_int8.c defines it):
+// the weights, then each output channel's weight sum (4 bytes). Inserted by
+// choose-layouts, folded at compile time.
+void register_pack_qconv_weights(OpRegistry &r) {
+  OpDef def;
+  def.op = "PackQConvWeights";
+  def.domain = kInternalDomain;
+  def.infer = [](OpContext &ctx) {
+    Value &w = ctx.input(0);
+    ctx.require(w.dtype == DType::Int8 && w.shape.size() >= 3, "expects int8 conv weights [M, Cg, k...]");
+    ctx.set_output(0, DType::Int8, w.shape);
+    ctx.set_output_layout(0, Layout::packed("qconv_i8", {w.count() + 4 * w.shape[0]}));
+  };
+  def.lower = [](LowerContext &ctx) {
+    Value &w = ctx.input(0);
+    ctx.call("aotc_qconv_pack_i8")
+        .in(&w)
+        .out(&ctx.output(0))
+        .i(w.shape[0])
+        .i(w.count() / std::max<int64_t>(w.shape[0], 1));
+  };
+  r.add(std::move(def));
 }
 
 void register_conv_integer(OpRegistry &r) {
@@ -489,6 +603,21 @@ void register_conv_integer(OpRegistry &r) {
     io.quantized = true;
     ConvShape s = conv_shape(ctx, io);
     Value &x = ctx.input(0), &w = ctx.input(1);
+    Value *x_zp = ctx.has_input(2) ? &ctx.input(2) : nullptr, *w_zp = ctx.has_input(3) ? &ctx.input(3) : nullptr;
+    if (w.layout.is_packed()) {
+      // aotc_qconv_[depthwise_]int32_<x>: the fast kernels' sums, not requantized.
+      ctx.require(w.layout.format == "qconv_i8" && qconv_fast_ok(w, w_zp, s),
+                  "internal error: packed ConvInteger weights the fast kernels cannot take");
+      const QConvFastPlan plan = qconv_fast_plan(ctx, s);
+      ctx.call(fmt::format("aotc_qconv_{}int32_{}", plan.depthwise ? "depthwise_" : "", dtype_info(x.dtype).suffix))
+          .in(&x)
+          .in(x_zp)
+          .in(&w)
+          .out(&ctx.output(0))
+          .scratch(static_cast<size_t>(plan.scratch_bytes))
+          .params(plan.geo);
+      return;
+    }
     ctx.call(quant_kernel(ctx, "conv_integer", x.dtype, w.dtype))
         .in(&x)
         .in(&w)
@@ -498,10 +627,19 @@ void register_conv_integer(OpRegistry &r) {
         .params(conv_params(s))
         .i(ctx.has_input(3) ? ctx.input(3).count() : 1);
   };
+  // Constant int8 weights with no or a constant zero w_zero_point go to the fast kernels.
+  def.packs = [](LowerContext &ctx) -> std::vector<PackRequest> {
+    ConvInputs io;
+    io.b = -1;
+    io.quantized = true;
+    return qconv_packs(ctx.input(1), ctx.has_input(3) ? &ctx.input(3) : nullptr, conv_shape(ctx, io), 1);
+  };
   def.macs = conv_macs(1);
   def.channels_first = true;
   r.add(std::move(def));
 }
+
+
 
 void register_qlinear_conv(OpRegistry &r) {
   OpDef def;
@@ -536,7 +674,13 @@ void register_qlinear_conv(OpRegistry &r) {
   def.lower = [](LowerContext &ctx) {
     ConvShape s = conv_shape(ctx, io);
     Value &x = ctx.input(0), &w = ctx.input(3);
+    Value *b = ctx.has_input(8) ? &ctx.input(8) : nullptr;
     bool per_channel = ctx.input(4).count() > 1;
+    if (w.layout.is_packed()) {
+      ctx.require(w.layout.format == "qconv_i8", "internal error: unknown packed weight format");
+      lower_fast_qlinear_conv(ctx, s, per_channel, b);
+      return;
+    }
     if (per_channel) ctx.require(ctx.input(5).count() > 1, "w_zero_point must be per channel like w_scale");
     ctx.call(quant_kernel(ctx, "qlinearconv", x.dtype, w.dtype))
         .in(&x)
@@ -547,14 +691,19 @@ void register_qlinear_conv(OpRegistry &r) {
         .in(&ctx.input(5))
         .in(&ctx.input(6))
         .in(&ctx.input(7))
-        .in(ctx.has_input(8) ? &ctx.input(8) : nullptr)
+        .in(b)
         .out(&ctx.output(0))
         .params(conv_params(s))
         .i(per_channel ? 1 : 0);
   };
+  // Constant int8 weights with a constant zero w_zero_point go to the fast kernels, packed with their sums.
+  def.packs = [](LowerContext &ctx) -> std::vector<PackRequest> {
+    return qconv_packs(ctx.input(3), &ctx.input(5), conv_shape(ctx, io), 3);
+  };
   def.macs = conv_macs(3);
   def.channels_first = true;
   r.add(std::move(def));
+  register_pack_qconv_weights(r);
 }
 
 // ---- ConvTranspose -----------------------------------------------------------

@@ -1,0 +1,506 @@
+/*
+ * conv_int8.c -- fast QLinearConv and ConvInteger kernels for 8-bit x (uint8
+ * or int8) and constant int8 weights with w_zero_point 0 (what QDQ fusion
+ * makes), bit identical to the reference aotc_qlinearconv_<x>_i8 and
+ * aotc_conv_integer_<x>_i8 (conv.c):
+ *   acc      = bias[m] + sum over taps of (x - x_zp) * w   (int32, wrapping as conv.c)
+ *   y        = clamp(rintf((float)acc * scale[m]) + y_zp, y_min, y_max)
+ *   scale[m] = x_scale * w_scale[m] / y_scale              (float, in that order)
+ * (ConvInteger: y = acc, no bias.) The sum is split as sum x*w - x_zp * sum w:
+ * each output channel's weight sum comes with the weights (aotc_qconv_pack_i8,
+ * folded at compile time), padded taps read x_zp so that they add nothing,
+ * and the inner loops multiply raw 8-bit values: |x*w| <= 255*128, exact in
+ * int32 for up to 65536 taps per output (ops/conv.cpp checks K <= 65536). The
+ * per-channel scale and x_zp correction are computed once per call (O(M))
+ * into scratch. y_min/y_max are the type's range, or narrower for a fused Relu.
+ *
+ *   aotc_qconv_<x>           GEMM per group: output (Mg x pixels) = W (Mg x K)
+ *                            * B (K x pixels), register blocked 4 channels x
+ *                            16 pixels (4 x 2 on Cortex-M). POINTWISE convs
+ *                            (geo->method) read B straight from x; other convs
+ *                            copy B (im2col, padded with x_zp) for geo->band
+ *                            pixels at a time.
+ *   aotc_qconv_depthwise_<x> one input channel per group (2D), on the plane
+ *                            copied once with x_zp borders: stride 1 as a flat
+ *                            1D conv over the padded width (3x3: all 9 taps in
+ *                            one pass), other strides row by row.
+ *   aotc_qconv_[depthwise_]int32_<x>  the same for ConvInteger.
+ * Scratch: see aotc_qconv_scratch_bytes / aotc_qconv_dw_scratch_bytes below
+ * (ops/conv.cpp reserves that, for the 16-pixel tile).
+ */
+#include "conv_common.h" /* geo->method values */
+
+/* Register tile of aotc_qconv_<x>: output channels x pixels. 16 pixels make
+ * vectors for SIMD units; cores without them (Cortex-M) keep a 4 x 2 tile in
+ * scalar registers. ops/conv.cpp sizes scratch for 16 (kQConvTile). */
+#define AOTC_QCONV_MR 4
+#ifndef AOTC_QCONV_NR /* (tests/kernels builds the Cortex-M tile on the host too) */
+#if defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M'
+#define AOTC_QCONV_NR 2
+#else
+#define AOTC_QCONV_NR 16
+#endif
+#endif
+
+/*
+ * Cores with the DSP extension (Cortex-M4/M7/M33: __ARM_FEATURE_SIMD32) run the
+ * 4 x 2 tile on SMLAD, two 16-bit multiply-accumulates per instruction: four
+ * weights w[k..k+3] load as one word, SXTB16 splits them into the pairs
+ * (k, k+2) and (k+1, k+3), and the inputs are paired to match. The GCC/Clang
+ * builtins behind ACLE's __smlad and __sxtb16 (no arm_acle.h to paste).
+ * Elsewhere the same functions in C, which AOTC_QCONV_EMULATE_DSP selects
+ * for tests/kernels on the host.
+ */
+#if defined(__ARM_FEATURE_SIMD32) && __ARM_FEATURE_SIMD32 && defined(__GNUC__)
+#define AOTC_QCONV_DSP 1
+#define AOTC_QCONV_SMLAD(a, b, acc) __builtin_arm_smlad((int32_t)(a), (int32_t)(b), (acc))
+#define AOTC_QCONV_SXTB16(a) ((uint32_t)__builtin_arm_sxtb16((int32_t)(a)))
+#else
+#ifdef AOTC_QCONV_EMULATE_DSP
+#define AOTC_QCONV_DSP 1
+#else
+#define AOTC_QCONV_DSP 0
+#endif
+#define AOTC_QCONV_SMLAD(a, b, acc) aotc_qconv_smlad((a), (b), (acc))
+#define AOTC_QCONV_SXTB16(a) aotc_qconv_sxtb16(a)
+#endif
+
+/* SMLAD: acc + lo(a)*lo(b) + hi(a)*hi(b) on signed 16-bit halves (wrapping). */
+static AOTC_UNUSED int32_t aotc_qconv_smlad(uint32_t a, uint32_t b, int32_t acc) {
+  const int32_t lo = (int32_t)(int16_t)(uint16_t)(a & 0xffffu) * (int16_t)(uint16_t)(b & 0xffffu);
+  const int32_t hi = (int32_t)(int16_t)(uint16_t)(a >> 16) * (int16_t)(uint16_t)(b >> 16);
+  return (int32_t)((uint32_t)acc + (uint32_t)lo + (uint32_t)hi);
+}
+
+/* SXTB16: bytes 0 and 2 sign-extended into the two 16-bit halves. */
+static AOTC_UNUSED uint32_t aotc_qconv_sxtb16(uint32_t a) {
+  return (uint32_t)(uint16_t)(int16_t)(int8_t)(uint8_t)(a & 0xffu) |
+         (uint32_t)(uint16_t)(int16_t)(int8_t)(uint8_t)((a >> 16) & 0xffu) << 16;
+}
+
+/* Two 8-bit values (promoted to int32) as signed 16-bit halves lo, hi. */
+#define AOTC_QCONV_PAIR(lo, hi) ((uint32_t)(uint16_t)(int16_t)(lo) | (uint32_t)(uint16_t)(int16_t)(hi) << 16)
+
+/* Packed weights ("qconv_i8", ops/conv.cpp): the M x K weights in ONNX order,
+ * then each channel's weight sum as 4 little-endian bytes (endian-neutral
+ * constant data). */
+AOTC_KERNEL void aotc_qconv_pack_i8(const int8_t *w, int8_t *wp, int32_t M, int32_t K) {
+  int32_t m, k;
+  memcpy(wp, w, (size_t)M * (size_t)K);
+  for (m = 0; m < M; ++m) {
+    uint32_t s = 0;
+    for (k = 0; k < K; ++k) s += (uint32_t)(int32_t)w[(ptrdiff_t)m * K + k];
+    for (k = 0; k < 4; ++k) wp[(ptrdiff_t)M * K + 4 * m + k] = (int8_t)(uint8_t)(s >> (8 * k));
+  }
+}
+
+/* corr[m] = bias[m] - x_zp * wsum[m] (wrapping; bias may be NULL) for every output channel. */
+static AOTC_UNUSED void aotc_qconv_corr(int32_t xz, const int8_t *wp, const int32_t *bias, int32_t M, int32_t K,
+                                       int32_t *corr) {
+  const uint8_t *sums = (const uint8_t *)wp + (ptrdiff_t)M * K;
+  int32_t m;
+  for (m = 0; m < M; ++m) {
+    const uint32_t s = (uint32_t)sums[4 * m] | (uint32_t)sums[4 * m + 1] << 8 | (uint32_t)sums[4 * m + 2] << 16 |
+                       (uint32_t)sums[4 * m + 3] << 24;
+    corr[m] = (int32_t)((uint32_t)(bias ? bias[m] : 0) - (uint32_t)xz * s);
+  }
+}
+
+/* QLinearConv's scratch: scale[m] (as the reference computes it) and corr[m]. */
+static AOTC_UNUSED void aotc_qconv_channels(const float *x_scale, int32_t xz, const int8_t *wp, const float *w_scale,
+                                           int32_t per_channel, const float *y_scale, const int32_t *bias, int32_t M,
+                                           int32_t K, float *scale, int32_t *corr) {
+  int32_t m;
+  for (m = 0; m < M; ++m) scale[m] = x_scale[0] * w_scale[per_channel ? m : 0] / y_scale[0];
+  aotc_qconv_corr(xz, wp, bias, M, K, corr);
+}
+
+/* Scratch of aotc_qconv_<x>: scale and corr, one zero-padded tile of B, and
+ * the im2col band (K x band pixels) unless pointwise. */
+static AOTC_UNUSED size_t aotc_qconv_scratch_bytes(const aotc_conv_params *geo) {
+  const size_t K = (size_t)geo->cg * geo->kernel[0] * geo->kernel[1] * geo->kernel[2];
+  const size_t M = (size_t)geo->groups * geo->mg;
+  return 8 * M + K * AOTC_QCONV_NR + (geo->method == AOTC_CONV_POINTWISE ? 0 : K * (size_t)geo->band);
+}
+
+/* Padded plane of aotc_qconv_depthwise_<x>: the rows and columns the taps read. */
+static AOTC_UNUSED int32_t aotc_qconv_dw_extent(const aotc_conv_params *geo, int d) {
+  return (geo->out[d] - 1) * geo->stride[d] + (geo->kernel[d] - 1) * geo->dilation[d] + 1;
+}
+
+/* Scratch of aotc_qconv_depthwise_<x>: scale, corr, one int32 accumulator per
+ * padded-width output position, the padded plane. */
+static AOTC_UNUSED size_t aotc_qconv_dw_scratch_bytes(const aotc_conv_params *geo) {
+  const size_t M = (size_t)geo->groups * geo->mg, Hp = (size_t)aotc_qconv_dw_extent(geo, 1);
+  const size_t Wp = (size_t)aotc_qconv_dw_extent(geo, 2);
+  return 8 * M + 4 * (size_t)geo->out[1] * Wp + Hp * Wp;
+}
+
+/*
+ * rintf, on Cortex-M without a call: Cortex-M4's FPU has no VRINT and newlib's
+ * rintf costs dozens of instructions an output. Adding and subtracting
+ * 1.5 * 2^23 rounds |v| <= 2^22 to an integer exactly as rintf does in the
+ * default rounding mode (to nearest, ties to even; the mode C programs start
+ * in); larger |v| saturate any 8-bit output unrounded. Not under -ffast-math,
+ * which may fold the two additions away. (The product is compared before the
+ * addition, so GCC's -ffp-contract=fast does not fuse them into a
+ * multiply-add; tests/kernels checks it with FMA hardware.) AOTC_QCONV_MAGIC_RINT selects it on
+ * the host for tests/kernels.
+ */
+#if ((defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M') || defined(AOTC_QCONV_MAGIC_RINT)) && \
+    !defined(__FAST_MATH__)
+#define AOTC_QCONV_RINT(v) aotc_qconv_rint(v)
+#else
+#define AOTC_QCONV_RINT(v) rintf(v)
+#endif
+static AOTC_UNUSED float aotc_qconv_rint(float v) {
+  if (v > 4194304.0f || v < -4194304.0f) return v;
+  return (v + 12582912.0f) - 12582912.0f;
+}
+
+/* The requantizing store (see the top). */
+#define AOTC_QCONV_REQUANT(XT, acc, s, yz, lo, hi, out)                                                                \
+  do {                                                                                                                 \
+    float v_ = AOTC_QCONV_RINT((float)(acc) * (s)) + (yz);                                                             \
+    v_ = v_ < (lo) ? (lo) : (v_ > (hi) ? (hi) : v_);                                                                   \
+    (out) = (XT)v_;                                                                                                    \
+  } while (0)
+
+/* Where the kernels store output channel m's sums (corr[m] added, wrapping):
+ * requantized to 8 bits into y (QLinearConv), or as they are into y32
+ * (ConvInteger) when y32 is not NULL. Offsets, not pointers: one of y and
+ * y32 is NULL. */
+typedef struct aotc_qconv_out_s {
+  const float *scale;
+  const int32_t *corr;
+  float yz, lo, hi;
+  void *y;
+  int32_t *y32;
+} aotc_qconv_out;
+
+/* QLinearConv's output: requantized, scale and corr computed into scratch. */
+static AOTC_UNUSED aotc_qconv_out aotc_qconv_requant_out(const float *x_scale, int32_t xz, const int8_t *wp,
+                                                       const float *w_scale, int32_t per_channel, const float *y_scale,
+                                                       int32_t yz, const int32_t *bias, int32_t y_min, int32_t y_max,
+                                                       void *y, void *scratch, int32_t M, int32_t K) {
+  aotc_qconv_out o;
+  aotc_qconv_channels(x_scale, xz, wp, w_scale, per_channel, y_scale, bias, M, K, (float *)scratch,
+                      (int32_t *)scratch + M);
+  o.scale = (const float *)scratch, o.corr = (const int32_t *)scratch + M;
+  o.yz = (float)yz, o.lo = (float)y_min, o.hi = (float)y_max, o.y = y, o.y32 = NULL;
+  return o;
+}
+
+/* ConvInteger's output: the int32 sums, corr computed into scratch. */
+static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t *wp, int32_t *y, void *scratch,
+                                                     int32_t M, int32_t K) {
+  aotc_qconv_out o;
+  aotc_qconv_corr(xz, wp, NULL, M, K, (int32_t *)scratch + M);
+  o.scale = NULL, o.corr = (const int32_t *)scratch + M, o.yz = o.lo = o.hi = 0.0f, o.y = NULL, o.y32 = y;
+  return o;
+}
+
+/*
+ * AOTC_QCONV(SFX, XT): the kernels for x of type XT.
+ *
+ * aotc_qconv_tile_<x>: rows (<= 4) output channels x cols (<= 16) pixels;
+ * b has 16 readable columns (ldb apart per tap), w `rows` rows of K weights.
+ * Unused rows reuse row 0 (computed, not stored). Accumulates in int32 without
+ * wrapping (bounded, see the top) and adds corr with wrapping.
+ */
+#define AOTC_QCONV(SFX, XT)                                                                                            \
+  /* Stores the sums acc[0..n) of output channel m at offsets yo..yo+n (fields                                       \
+   * read once: 8-bit stores may alias anything). */                                                                   \
+  static AOTC_UNUSED void aotc_qconv_store_##SFX(const aotc_qconv_out *o, int32_t m, ptrdiff_t yo,                    \
+                                                 const int32_t *acc, int32_t n) {                                      \
+    const uint32_t c = (uint32_t)o->corr[m];                                                                           \
+    int32_t *y32 = o->y32;                                                                                             \
+    int32_t j;                                                                                                         \
+    if (y32) {                                                                                                         \
+      for (j = 0; j < n; ++j) y32[yo + j] = (int32_t)(c + (uint32_t)acc[j]);                                           \
+    } else {                                                                                                           \
+      XT *y = (XT *)o->y + yo;                                                                                         \
+      const float s = o->scale[m], yz = o->yz, lo = o->lo, hi = o->hi;                                                 \
+      for (j = 0; j < n; ++j) AOTC_QCONV_REQUANT(XT, (int32_t)(c + (uint32_t)acc[j]), s, yz, lo, hi, y[j]);            \
+    }                                                                                                                  \
+  }                                                                                                                    \
+                                                                                                                       \
+  static AOTC_UNUSED void aotc_qconv_tile_##SFX(const int8_t *w, int32_t K, int32_t rows, const XT *b, ptrdiff_t ldb,  \
+                                                int32_t cols, const aotc_qconv_out *o, int32_t m, ptrdiff_t yo,        \
+                                                ptrdiff_t ldy) {                                                       \
+    const int8_t *w0 = w, *w1 = w + (rows > 1 ? K : 0), *w2 = w + (rows > 2 ? 2 * K : 0);                             \
+    const int8_t *w3 = w + (rows > 3 ? 3 * K : 0);                                                                     \
+    int32_t a0[AOTC_QCONV_NR], a1[AOTC_QCONV_NR], a2[AOTC_QCONV_NR], a3[AOTC_QCONV_NR];                                \
+    int32_t j, k, r;                                                                                                   \
+    if (AOTC_QCONV_NR == 2) {                                                                                          \
+      /* Scalar cores: 8 accumulators in registers (gcc -O2 keeps arrays in memory). */                                \
+      int32_t s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;                                  \
+      k = 0;                                                                                                           \
+      if (AOTC_QCONV_DSP)                                                                                              \
+        for (; k + 4 <= K; k += 4) {                                                                                   \
+          const XT *bk = b + (ptrdiff_t)k * ldb;                                                                       \
+          const uint32_t x0e = AOTC_QCONV_PAIR(bk[0], bk[2 * ldb]), x0o = AOTC_QCONV_PAIR(bk[ldb], bk[3 * ldb]);       \
+          const uint32_t x1e = AOTC_QCONV_PAIR(bk[1], bk[2 * ldb + 1]);                                                \
+          const uint32_t x1o = AOTC_QCONV_PAIR(bk[ldb + 1], bk[3 * ldb + 1]);                                          \
+          uint32_t u, e, o;                                                                                            \
+          memcpy(&u, w0 + k, 4), e = AOTC_QCONV_SXTB16(u), o = AOTC_QCONV_SXTB16(u >> 8 | u << 24);                    \
+          s00 = AOTC_QCONV_SMLAD(o, x0o, AOTC_QCONV_SMLAD(e, x0e, s00));                                               \
+          s01 = AOTC_QCONV_SMLAD(o, x1o, AOTC_QCONV_SMLAD(e, x1e, s01));                                               \
+          memcpy(&u, w1 + k, 4), e = AOTC_QCONV_SXTB16(u), o = AOTC_QCONV_SXTB16(u >> 8 | u << 24);                    \
+          s10 = AOTC_QCONV_SMLAD(o, x0o, AOTC_QCONV_SMLAD(e, x0e, s10));                                               \
+          s11 = AOTC_QCONV_SMLAD(o, x1o, AOTC_QCONV_SMLAD(e, x1e, s11));                                               \
+          memcpy(&u, w2 + k, 4), e = AOTC_QCONV_SXTB16(u), o = AOTC_QCONV_SXTB16(u >> 8 | u << 24);                    \
+          s20 = AOTC_QCONV_SMLAD(o, x0o, AOTC_QCONV_SMLAD(e, x0e, s20));                                               \
+          s21 = AOTC_QCONV_SMLAD(o, x1o, AOTC_QCONV_SMLAD(e, x1e, s21));                                               \
+          memcpy(&u, w3 + k, 4), e = AOTC_QCONV_SXTB16(u), o = AOTC_QCONV_SXTB16(u >> 8 | u << 24);                    \
+          s30 = AOTC_QCONV_SMLAD(o, x0o, AOTC_QCONV_SMLAD(e, x0e, s30));                                               \
+          s31 = AOTC_QCONV_SMLAD(o, x1o, AOTC_QCONV_SMLAD(e, x1e, s31));                                               \
+        }                                                                                                              \
+      for (; k < K; ++k) {                                                                                             \
+        const XT *bk = b + (ptrdiff_t)k * ldb;                                                                         \
+        const int32_t v0 = bk[0], v1 = bk[1], c0 = w0[k], c1 = w1[k], c2 = w2[k], c3 = w3[k];                          \
+        s00 += c0 * v0, s01 += c0 * v1, s10 += c1 * v0, s11 += c1 * v1;                                                \
+        s20 += c2 * v0, s21 += c2 * v1, s30 += c3 * v0, s31 += c3 * v1;                                                \
+      }                                                                                                                \
+      a0[0] = s00, a0[1] = s01, a1[0] = s10, a1[1] = s11, a2[0] = s20, a2[1] = s21, a3[0] = s30, a3[1] = s31;          \
+    } else {                                                                                                           \
+      for (j = 0; j < AOTC_QCONV_NR; ++j) a0[j] = a1[j] = a2[j] = a3[j] = 0;                                           \
+      for (k = 0; k < K; ++k) {                                                                                        \
+        const XT *bk = b + (ptrdiff_t)k * ldb;                                                                         \
+        const int32_t c0 = w0[k], c1 = w1[k], c2 = w2[k], c3 = w3[k];                                                  \
+        for (j = 0; j < AOTC_QCONV_NR; ++j) {                                                                          \
+          const int32_t v = bk[j];                                                                                     \
+          a0[j] += c0 * v;                                                                                             \
+          a1[j] += c1 * v;                                                                                             \
+          a2[j] += c2 * v;                                                                                             \
+          a3[j] += c3 * v;                                                                                             \
+        }                                                                                                              \
+      }                                                                                                                \
+    }                                                                                                                  \
+    for (r = 0; r < rows; ++r)                                                                                         \
+      aotc_qconv_store_##SFX(o, m + r, yo + r * ldy, r == 0 ? a0 : r == 1 ? a1 : r == 2 ? a2 : a3, cols);              \
+  }                                                                                                                    \
+                                                                                                                       \
+  /* Output channels [m0, m0 + Mg) of pixels [0, P) (output offset yo): B (K x P,                                     \
+   * ldb apart), the last partial tile of pixels copied into tail (K x 16). */                                         \
+  static AOTC_UNUSED void aotc_qconv_gemm_##SFX(const int8_t *w, int32_t m0, int32_t Mg, int32_t K, const XT *b,       \
+                                                ptrdiff_t ldb, int32_t P, const aotc_qconv_out *o, XT *tail,           \
+                                                ptrdiff_t yo, ptrdiff_t ldy) {                                         \
+    const int32_t full = P / AOTC_QCONV_NR * AOTC_QCONV_NR;                                                            \
+    int32_t m, j, k;                                                                                                   \
+    if (full < P) {                                                                                                    \
+      memset(tail, 0, (size_t)K * AOTC_QCONV_NR * sizeof(XT));                                                         \
+      for (k = 0; k < K; ++k)                                                                                          \
+        memcpy(tail + (ptrdiff_t)k * AOTC_QCONV_NR, b + (ptrdiff_t)k * ldb + full, (size_t)(P - full) * sizeof(XT));   \
+    }                                                                                                                  \
+    for (m = 0; m < Mg; m += AOTC_QCONV_MR) {                                                                          \
+      const int32_t rows = Mg - m < AOTC_QCONV_MR ? Mg - m : AOTC_QCONV_MR;                                            \
+      const int8_t *wm = w + (ptrdiff_t)m * K;                                                                         \
+      for (j = 0; j < full; j += AOTC_QCONV_NR)                                                                        \
+        aotc_qconv_tile_##SFX(wm, K, rows, b + j, ldb, AOTC_QCONV_NR, o, m0 + m, yo + m * ldy + j, ldy);               \
+      if (full < P)                                                                                                    \
+        aotc_qconv_tile_##SFX(wm, K, rows, tail, AOTC_QCONV_NR, P - full, o, m0 + m, yo + m * ldy + full, ldy);        \
+    }                                                                                                                  \
+  }                                                                                                                    \
+                                                                                                                       \
+  /* im2col of pixels [p0, p0 + np) of one group's input xg (Cg x ID x IH x IW)                                        \
+   * into col (K rows, ldc apart), x_zp outside the image. */                                                          \
+  static AOTC_UNUSED void aotc_qconv_im2col_##SFX(const XT *xg, const aotc_conv_params *geo, int32_t p0, int32_t np,   \
+                                                  XT xz, XT *col, int32_t ldc) {                                       \
+    const int32_t ID = geo->in[0], IH = geo->in[1], IW = geo->in[2], OH = geo->out[1], OW = geo->out[2];               \
+    const int32_t KD = geo->kernel[0], KH = geo->kernel[1], KW = geo->kernel[2];                                       \
+    const int32_t SD = geo->stride[0], SH = geo->stride[1], SW = geo->stride[2];                                       \
+    int32_t c, kd, kh, kw, j;                                                                                          \
+    for (c = 0; c < geo->cg; ++c)                                                                                      \
+      for (kd = 0; kd < KD; ++kd)                                                                                      \
+        for (kh = 0; kh < KH; ++kh)                                                                                    \
+          for (kw = 0; kw < KW; ++kw) {                                                                                \
+            const XT *xc = xg + (ptrdiff_t)c * ID * IH * IW;                                                           \
+            int32_t od = p0 / (OH * OW), oh = p0 / OW % OH, ow = p0 % OW;                                              \
+            /* A run of pixels along one output row at a time: its input row is                                        \
+             * inside or out, and its columns are inside for t in [lo, hi). */                                         \
+            for (j = 0; j < np;) {                                                                                     \
+              const int32_t run = OW - ow < np - j ? OW - ow : np - j;                                                 \
+              const int32_t id = od * SD - geo->pad[0] + kd * geo->dilation[0];                                        \
+              const int32_t ih = oh * SH - geo->pad[1] + kh * geo->dilation[1];                                        \
+              const int32_t iw0 = ow * SW - geo->pad[2] + kw * geo->dilation[2];                                       \
+              int32_t lo = iw0 >= 0 ? 0 : (-iw0 + SW - 1) / SW, hi = iw0 > IW - 1 ? 0 : (IW - 1 - iw0) / SW + 1, t;    \
+              XT *dst = col + j;                                                                                       \
+              if (id < 0 || id >= ID || ih < 0 || ih >= IH) lo = hi = run;                                             \
+              if (hi > run) hi = run;                                                                                  \
+              if (lo > hi) lo = hi;                                                                                    \
+              for (t = 0; t < lo; ++t) dst[t] = xz;                                                                    \
+              if (lo < hi) {                                                                                           \
+                const XT *src = xc + ((ptrdiff_t)id * IH + ih) * IW + iw0 + lo * SW;                                   \
+                if (SW == 1)                                                                                           \
+                  memcpy(dst + lo, src, (size_t)(hi - lo) * sizeof(XT));                                               \
+                else                                                                                                   \
+                  for (t = lo; t < hi; ++t) dst[t] = src[(ptrdiff_t)(t - lo) * SW];                                    \
+              }                                                                                                        \
+              for (t = hi; t < run; ++t) dst[t] = xz;                                                                  \
+              j += run;                                                                                                \
+              ow += run;                                                                                               \
+              if (ow == OW) {                                                                                          \
+                ow = 0;                                                                                                \
+                if (++oh == OH) oh = 0, ++od;                                                                          \
+              }                                                                                                        \
+            }                                                                                                          \
+            col += ldc;                                                                                                \
+          }                                                                                                            \
+  }                                                                                                                    \
+                                                                                                                       \
+  /* The GEMM conv (see the top); scratch after scale and corr. */                                                   \
+  static AOTC_UNUSED void aotc_qconv_run_##SFX(const XT *x, XT xz, const int8_t *wp, const aotc_qconv_out *o,          \
+                                               void *scratch, const aotc_conv_params *geo) {                           \
+    const int32_t G = geo->groups, Cg = geo->cg, Mg = geo->mg, M = G * Mg;                                             \
+    const int32_t K = Cg * geo->kernel[0] * geo->kernel[1] * geo->kernel[2];                                           \
+    const int32_t IP = geo->in[0] * geo->in[1] * geo->in[2], P = geo->out[0] * geo->out[1] * geo->out[2];              \
+    XT *tail = (XT *)((int32_t *)scratch + 2 * M), *col = tail + (ptrdiff_t)K * AOTC_QCONV_NR;                         \
+    int32_t n, g, p0;                                                                                                  \
+    for (n = 0; n < geo->n; ++n)                                                                                       \
+      for (g = 0; g < G; ++g) {                                                                                        \
+        const XT *xg = x + ((ptrdiff_t)n * G + g) * Cg * IP;                                                           \
+        const int8_t *wg = wp + (ptrdiff_t)g * Mg * K;                                                                 \
+        const ptrdiff_t yg = ((ptrdiff_t)n * M + (ptrdiff_t)g * Mg) * P;                                               \
+        if (geo->method == AOTC_CONV_POINTWISE) {                                                                      \
+          aotc_qconv_gemm_##SFX(wg, g * Mg, Mg, K, xg, P, P, o, tail, yg, P);                                          \
+          continue;                                                                                                    \
+        }                                                                                                              \
+        for (p0 = 0; p0 < P; p0 += geo->band) {                                                                        \
+          const int32_t np = P - p0 < geo->band ? P - p0 : geo->band;                                                  \
+          aotc_qconv_im2col_##SFX(xg, geo, p0, np, xz, col, geo->band);                                                \
+          aotc_qconv_gemm_##SFX(wg, g * Mg, Mg, K, col, geo->band, np, o, tail, yg + p0, P);                           \
+        }                                                                                                              \
+      }                                                                                                                \
+  }                                                                                                                    \
+                                                                                                                       \
+  /* QLinearConv. */                                                                                                   \
+  AOTC_KERNEL void aotc_qconv_##SFX(const XT *x, const float *x_scale, const XT *x_zp, const int8_t *wp,               \
+                                    const float *w_scale, const float *y_scale, const XT *y_zp, const int32_t *bias,   \
+                                    XT *y, void *scratch, const aotc_conv_params *geo, int32_t per_channel,            \
+                                    int32_t y_min, int32_t y_max) {                                                    \
+    const aotc_qconv_out o = aotc_qconv_requant_out(x_scale, x_zp[0], wp, w_scale, per_channel, y_scale, y_zp[0],     \
+                                                    bias, y_min, y_max, y, scratch, geo->groups * geo->mg,             \
+                                                    geo->cg * geo->kernel[0] * geo->kernel[1] * geo->kernel[2]);       \
+    aotc_qconv_run_##SFX(x, x_zp[0], wp, &o, scratch, geo);                                                            \
+  }                                                                                                                    \
+                                                                                                                       \
+  /* ConvInteger (x_zp may be NULL: 0). */                                                                             \
+  AOTC_KERNEL void aotc_qconv_int32_##SFX(const XT *x, const XT *x_zp, const int8_t *wp, int32_t *y, void *scratch,    \
+                                          const aotc_conv_params *geo) {                                               \
+    const XT xz = x_zp ? x_zp[0] : 0;                                                                                  \
+    const aotc_qconv_out o = aotc_qconv_int32_out(xz, wp, y, scratch, geo->groups * geo->mg,                           \
+                                                  geo->cg * geo->kernel[0] * geo->kernel[1] * geo->kernel[2]);         \
+    aotc_qconv_run_##SFX(x, xz, wp, &o, scratch, geo);                                                                 \
+  }                                                                                                                    \
+                                                                                                                       \
+  /* One output row of a 3x3 depthwise conv: acc[ow] = sum of the 9 taps at                                          \
+   * r + kh*dh + kw*dw + ow*sw. */                                                                                    \
+  static AOTC_UNUSED void aotc_qconv_dw3x3_row_##SFX(const XT *r, ptrdiff_t dh, int32_t dw, int32_t sw,                \
+                                                     const int8_t *wk, int32_t OW, int32_t *acc) {                     \
+    const XT *r0 = r, *r1 = r + dh, *r2 = r + 2 * dh;                                                                  \
+    const int32_t t0 = wk[0], t1 = wk[1], t2 = wk[2], t3 = wk[3], t4 = wk[4], t5 = wk[5], t6 = wk[6], t7 = wk[7];      \
+    const int32_t t8 = wk[8];                                                                                          \
+    int32_t ow;                                                                                                        \
+    for (ow = 0; ow < OW; ++ow) {                                                                                      \
+      const ptrdiff_t q = (ptrdiff_t)ow * sw;                                                                          \
+      acc[ow] = t0 * r0[q] + t1 * r0[q + dw] + t2 * r0[q + 2 * dw] + t3 * r1[q] + t4 * r1[q + dw] +                    \
+                t5 * r1[q + 2 * dw] + t6 * r2[q] + t7 * r2[q + dw] + t8 * r2[q + 2 * dw];                              \
+    }                                                                                                                  \
+  }                                                                                                                    \
+                                                                                                                       \
+  /* The depthwise conv (see the top); scratch after scale and corr. */                                             \
+  static AOTC_UNUSED void aotc_qconv_dw_run_##SFX(const XT *x, XT xz, const int8_t *wp, const aotc_qconv_out *o,       \
+                                                  void *scratch, const aotc_conv_params *geo) {                        \
+    const int32_t G = geo->groups, Mg = geo->mg, M = G * Mg, IH = geo->in[1], IW = geo->in[2];                         \
+    const int32_t OH = geo->out[1], OW = geo->out[2], KH = geo->kernel[1], KW = geo->kernel[2];                        \
+    const int32_t SH = geo->stride[1], SW = geo->stride[2], DH = geo->dilation[1], DW = geo->dilation[2];              \
+    const int32_t PH = geo->pad[1], PW = geo->pad[2];                                                                  \
+    const int32_t Hp = aotc_qconv_dw_extent(geo, 1), Wp = aotc_qconv_dw_extent(geo, 2);                                \
+    int32_t *acc = (int32_t *)scratch + 2 * M;                                                                         \
+    XT *xp = (XT *)(acc + (ptrdiff_t)OH * Wp);                                                                         \
+    /* Input columns [c0, c1) land in the plane at c0 + PW. */                                                         \
+    const int32_t c0 = PW > 0 ? 0 : -PW, c1 = IW < Wp - PW ? IW : Wp - PW;                                             \
+    int32_t n, g, m, i, q, kh, kw, oh, ow;                                                                             \
+    for (n = 0; n < geo->n; ++n)                                                                                       \
+      for (g = 0; g < G; ++g) {                                                                                        \
+        const XT *xg = x + ((ptrdiff_t)n * G + g) * IH * IW;                                                           \
+        for (i = 0; i < Hp; ++i) {                                                                                     \
+          XT *row = xp + (ptrdiff_t)i * Wp;                                                                            \
+          const int32_t ih = i - PH;                                                                                   \
+          if (ih >= 0 && ih < IH && c1 > c0) {                                                                         \
+            for (q = 0; q < c0 + PW; ++q) row[q] = xz;                                                                 \
+            memcpy(row + c0 + PW, xg + (ptrdiff_t)ih * IW + c0, (size_t)(c1 - c0) * sizeof(XT));                       \
+            for (q = c1 + PW; q < Wp; ++q) row[q] = xz;                                                                \
+          } else {                                                                                                     \
+            for (q = 0; q < Wp; ++q) row[q] = xz;                                                                      \
+          }                                                                                                            \
+        }                                                                                                              \
+        for (m = 0; m < Mg; ++m) {                                                                                     \
+          const int32_t mm = g * Mg + m;                                                                               \
+          const int8_t *wk = wp + (ptrdiff_t)mm * KH * KW;                                                             \
+          const ptrdiff_t ym = ((ptrdiff_t)n * M + mm) * OH * OW;                                                      \
+          if (SH == 1 && SW == 1) {                                                                                    \
+            /* Flat: output q = oh*Wp + ow, tap (kh, kw) at q + kh*DH*Wp + kw*DW. */                                   \
+            const int32_t nq = (OH - 1) * Wp + OW;                                                                     \
+            if (KH == 3 && KW == 3) {                                                                                  \
+              const XT *r0 = xp, *r1 = xp + DH * Wp, *r2 = xp + 2 * DH * Wp;                                           \
+              const int32_t t0 = wk[0], t1 = wk[1], t2 = wk[2], t3 = wk[3], t4 = wk[4], t5 = wk[5], t6 = wk[6];        \
+              const int32_t t7 = wk[7], t8 = wk[8], d1 = DW, d2 = 2 * DW;                                              \
+              for (q = 0; q < nq; ++q)                                                                                 \
+                acc[q] = t0 * r0[q] + t1 * r0[q + d1] + t2 * r0[q + d2] + t3 * r1[q] + t4 * r1[q + d1] +               \
+                         t5 * r1[q + d2] + t6 * r2[q] + t7 * r2[q + d1] + t8 * r2[q + d2];                             \
+            } else {                                                                                                   \
+              for (q = 0; q < nq; ++q) acc[q] = 0;                                                                     \
+              for (kh = 0; kh < KH; ++kh)                                                                              \
+                for (kw = 0; kw < KW; ++kw) {                                                                          \
+                  const int32_t t = wk[kh * KW + kw];                                                                  \
+                  const XT *r = xp + (ptrdiff_t)kh * DH * Wp + kw * DW;                                                \
+                  for (q = 0; q < nq; ++q) acc[q] += t * r[q];                                                         \
+                }                                                                                                      \
+            }                                                                                                          \
+            for (oh = 0; oh < OH; ++oh) aotc_qconv_store_##SFX(o, mm, ym + oh * OW, acc + oh * Wp, OW);                \
+            continue;                                                                                                  \
+          }                                                                                                            \
+          for (oh = 0; oh < OH; ++oh) {                                                                                \
+            const XT *r = xp + (ptrdiff_t)oh * SH * Wp;                                                                \
+            if (KH == 3 && KW == 3) {                                                                                  \
+              /* All 9 taps in one pass; stride 2 spelled out so that it vectorizes. */                                \
+              if (SW == 2)                                                                                             \
+                aotc_qconv_dw3x3_row_##SFX(r, (ptrdiff_t)DH * Wp, DW, 2, wk, OW, acc);                                 \
+              else                                                                                                     \
+                aotc_qconv_dw3x3_row_##SFX(r, (ptrdiff_t)DH * Wp, DW, SW, wk, OW, acc);                                \
+            } else {                                                                                                   \
+              for (ow = 0; ow < OW; ++ow) acc[ow] = 0;                                                                 \
+              for (kh = 0; kh < KH; ++kh)                                                                              \
+                for (kw = 0; kw < KW; ++kw) {                                                                          \
+                  const int32_t t = wk[kh * KW + kw];                                                                  \
+                  const XT *rk = r + (ptrdiff_t)kh * DH * Wp + kw * DW;                                                \
+                  for (ow = 0; ow < OW; ++ow) acc[ow] += t * rk[(ptrdiff_t)ow * SW];                                   \
+                }                                                                                                      \
+            }                                                                                                          \
+            aotc_qconv_store_##SFX(o, mm, ym + oh * OW, acc, OW);                                                      \
+          }                                                                                                            \
+        }                                                                                                              \
+      }                                                                                                                \
+  }                                                                                                                    \
+                                                                                                                       \
+  AOTC_KERNEL void aotc_qconv_depthwise_##SFX(const XT *x, const float *x_scale, const XT *x_zp, const int8_t *wp,     \
+                                              const float *w_scale, const float *y_scale, const XT *y_zp,              \
+                                              const int32_t *bias, XT *y, void *scratch, const aotc_conv_params *geo,  \
+                                              int32_t per_channel, int32_t y_min, int32_t y_max) {                     \
+    const aotc_qconv_out o = aotc_qconv_requant_out(x_scale, x_zp[0], wp, w_scale, per_channel, y_scale, y_zp[0],     \
+                                                    bias, y_min, y_max, y, scratch, geo->groups * geo->mg,             \
+                                                    geo->kernel[1] * geo->kernel[2]);                                  \
+    aotc_qconv_dw_run_##SFX(x, x_zp[0], wp, &o, scratch, geo);                                                         \
+  }                                                                                                                    \
+                                                                                                                       \
+  AOTC_KERNEL void aotc_qconv_depthwise_int32_##SFX(const XT *x, const XT *x_zp, const int8_t *wp, int32_t *y,         \
+                                                    void *scratch, const aotc_conv_params *geo) {                      \
+    const XT xz = x_zp ? x_zp[0] : 0;                                                                                  \
+    const aotc_qconv_out o = aotc_qconv_int32_out(xz, wp, y, scratch, geo->groups * geo->mg,                           \
+                                                  geo->kernel[1] * geo->kernel[2]);                                    \
+    aotc_qconv_dw_run_##SFX(x, xz, wp, &o, scratch, geo);                                                              \
+  }
+AOTC_QCONV(u8, uint8_t)
+AOTC_QCONV(i8, int8_t)
