@@ -15,8 +15,14 @@ def load(path):
     return numpy_helper.to_array(onnx.load_tensor(path)).astype(np.float32).ravel()
 
 
+def c_float(v):
+    """v as a C float literal: %.9g round-trips, but prints whole numbers without a point ("1f" is no literal)."""
+    text = "%.9g" % v
+    return text + (".0f" if all(c not in text for c in ".en") else "f")
+
+
 def c_array(name, a):
-    body = ",\n".join(",".join("%.9gf" % v for v in a[i:i + 8]) for i in range(0, len(a), 8))
+    body = ",\n".join(",".join(c_float(v) for v in a[i:i + 8]) for i in range(0, len(a), 8))
     return "static const float %s[%d] = {\n%s};\n" % (name, len(a), body)
 
 
