@@ -1,0 +1,177 @@
+/*
+ * qlinear.c -- ONNX Runtime's contrib (com.microsoft) quantized ops, with the
+ * arithmetic of ORT's x86-64 CPU kernels (MLAS), so that aotc's outputs match
+ * ONNX Runtime's bit for bit: QLinearAdd, QLinearMul, QLinearSigmoid,
+ * QLinearLeakyRelu (ops/quantize_contrib.cpp lowers them).
+ *
+ * Every float operation below is one C statement on purpose: where ORT rounds
+ * after a multiply and again after an add, so must we (a compiler may fuse
+ * a*b+c written in one expression into an FMA); where ORT uses an FMA, we call
+ * fmaf. Rounding to int is to nearest even (rintf, default rounding mode).
+ */
+#include "kernel_common.h"
+
+/*
+ * x86's float -> int32 conversion (cvtps2dq): to nearest even, and INT32_MIN
+ * ("integer indefinite") for NaN and values out of range -- without C's UB.
+ */
+static AOTC_UNUSED int32_t aotc_ql_cvt(float v) {
+  if (v >= -2147483648.0f && v < 2147483648.0f) return (int32_t)rintf(v);
+  return INT32_MIN;
+}
+
+static AOTC_UNUSED int32_t aotc_ql_sat(int32_t v, int32_t lo, int32_t hi) { return v < lo ? lo : (v > hi ? hi : v); }
+
+/*
+ * MlasQuantizeLinear (its AVX512F kernel on x86-64): x / scale clamped to
+ * [lo - zp, hi - zp] (NaN gives lo - zp, as MAXPS returns its second
+ * operand), rounded to nearest even, plus zp.
+ */
+static AOTC_UNUSED int32_t aotc_ql_quantize(float x, float scale, int32_t zp, int32_t lo, int32_t hi) {
+  const float min_v = (float)(lo - zp), max_v = (float)(hi - zp);
+  float v = x / scale;
+  v = v >= min_v ? v : min_v;
+  v = v <= max_v ? v : max_v;
+  return (int32_t)rintf(v) + zp;
+}
+
+/*
+ * QLinearAdd, as MlasQLinearAddKernelAvx2Helper: with rA = sa / sy, rB = sb / sy
+ * and fixed = zy - (rA za + rB zb), y = round(fma(a, rA, fma(b, rB, fixed)))
+ * saturated. When ORT's broadcaster sees B constant along the innermost
+ * run of the output, it adds rB b into `fixed` once per run and computes
+ * round(fma(a, rA, fixed)); when A is the constant one, ORT passes the
+ * operands swapped (A <-> B, scales and zero points with them). The kernel
+ * picks the case from the innermost strides, as ORT's broadcaster does.
+ */
+#define AOTC_QLINEAR_ADD(NAME, T, LO, HI)                                                                        \
+  AOTC_KERNEL void NAME(const T *a, const float *a_scale, const T *a_zp, const T *b, const float *b_scale,         \
+                        const T *b_zp, const float *y_scale, const T *y_zp, T *y, int32_t rank, const int32_t *dims, \
+                        const int32_t *a_strides, const int32_t *b_strides) {                                       \
+    int32_t idx[AOTC_MAX_RANK] = {0};                                                                               \
+    int32_t off[2] = {0, 0};                                                                                        \
+    const int32_t *strides[2];                                                                                      \
+    const int32_t n = rank > 0 ? dims[rank - 1] : 1;                                                                \
+    const int32_t sa0 = rank > 0 ? a_strides[rank - 1] : 0, sb0 = rank > 0 ? b_strides[rank - 1] : 0;               \
+    const int swap = sa0 == 0 && sb0 != 0; /* ORT's "input 0 is scalar" case */                                   \
+    const int scalar_b = swap || (sb0 == 0 && sa0 != 0);                                                            \
+    const float sy = *y_scale;                                                                                      \
+    const float ra = (swap ? *b_scale : *a_scale) / sy, rb = (swap ? *a_scale : *b_scale) / sy;                     \
+    const int32_t za = swap ? (b_zp ? (int32_t)*b_zp : 0) : (a_zp ? (int32_t)*a_zp : 0);                            \
+    const int32_t zb = swap ? (a_zp ? (int32_t)*a_zp : 0) : (b_zp ? (int32_t)*b_zp : 0);                            \
+    const int32_t zy = y_zp ? (int32_t)*y_zp : 0;                                                                   \
+    const float za_part = ra * (float)za;                                                                           \
+    const float zab = fmaf(rb, (float)zb, za_part); /* gcc contracts ORT's ra * za + rb * zb */                     \
+    const float fixed = (float)zy - zab;                                                                            \
+    int32_t i0;                                                                                                     \
+    strides[0] = a_strides;                                                                                         \
+    strides[1] = b_strides;                                                                                         \
+    for (i0 = 0; i0 < rank; ++i0)                                                                                   \
+      if (dims[i0] == 0) return;                                                                                    \
+    do {                                                                                                            \
+      const T *pa = swap ? b + off[1] : a + off[0];                                                                 \
+      const T *pb = swap ? a + off[0] : b + off[1];                                                                 \
+      const int32_t step = swap ? sb0 : sa0;                                                                        \
+      const int32_t step_b = swap ? sa0 : sb0;                                                                      \
+      int32_t i;                                                                                                    \
+      if (scalar_b) {                                                                                               \
+        const float run_fixed = fmaf((float)pb[0], rb, fixed);                                                      \
+        for (i = 0; i < n; ++i)                                                                                     \
+          y[i] = (T)aotc_ql_sat(aotc_ql_cvt(fmaf((float)pa[(ptrdiff_t)i * step], ra, run_fixed)), LO, HI);         \
+      } else {                                                                                                      \
+        for (i = 0; i < n; ++i) {                                                                                   \
+          const float tb = fmaf((float)pb[(ptrdiff_t)i * step_b], rb, fixed);                                      \
+          y[i] = (T)aotc_ql_sat(aotc_ql_cvt(fmaf((float)pa[(ptrdiff_t)i * step], ra, tb)), LO, HI);                \
+        }                                                                                                           \
+      }                                                                                                             \
+      y += n;                                                                                                       \
+    } while (aotc_next_index(rank, 1, dims, idx, 2, off, strides));                                                 \
+  }
+AOTC_QLINEAR_ADD(aotc_qlinear_add_u8, uint8_t, 0, 255)
+AOTC_QLINEAR_ADD(aotc_qlinear_add_i8, int8_t, -128, 127)
+
+/*
+ * QLinearMul, as MLAS's SSE2 kernel (x86-64 has no wider one): the exact
+ * integer product (a - za)(b - zb), times sa * sb / sy, plus zy, each step
+ * rounded to float, then rounded to nearest even and saturated.
+ */
+#define AOTC_QLINEAR_MUL(NAME, T, LO, HI)                                                                        \
+  AOTC_KERNEL void NAME(const T *a, const float *a_scale, const T *a_zp, const T *b, const float *b_scale,         \
+                        const T *b_zp, const float *y_scale, const T *y_zp, T *y, int32_t rank, const int32_t *dims, \
+                        const int32_t *a_strides, const int32_t *b_strides) {                                       \
+    int32_t idx[AOTC_MAX_RANK] = {0};                                                                               \
+    int32_t off[2] = {0, 0};                                                                                        \
+    const int32_t *strides[2];                                                                                      \
+    const int32_t n = rank > 0 ? dims[rank - 1] : 1;                                                                \
+    const int32_t sa0 = rank > 0 ? a_strides[rank - 1] : 0, sb0 = rank > 0 ? b_strides[rank - 1] : 0;               \
+    const float sab = *a_scale * *b_scale;                                                                          \
+    const float ratio = sab / *y_scale;                                                                             \
+    const int32_t za = a_zp ? (int32_t)*a_zp : 0, zb = b_zp ? (int32_t)*b_zp : 0;                                   \
+    const float zy = (float)(y_zp ? (int32_t)*y_zp : 0);                                                            \
+    int32_t i0;                                                                                                     \
+    strides[0] = a_strides;                                                                                         \
+    strides[1] = b_strides;                                                                                         \
+    for (i0 = 0; i0 < rank; ++i0)                                                                                   \
+      if (dims[i0] == 0) return;                                                                                    \
+    do {                                                                                                            \
+      const T *pa = a + off[0];                                                                                     \
+      const T *pb = b + off[1];                                                                                     \
+      int32_t i;                                                                                                    \
+      for (i = 0; i < n; ++i) {                                                                                     \
+        const int32_t prod = ((int32_t)pa[(ptrdiff_t)i * sa0] - za) * ((int32_t)pb[(ptrdiff_t)i * sb0] - zb);       \
+        const float scaled = (float)prod * ratio;                                                                   \
+        const float shifted = scaled + zy;                                                                          \
+        y[i] = (T)aotc_ql_sat(aotc_ql_cvt(shifted), LO, HI);                                                        \
+      }                                                                                                             \
+      y += n;                                                                                                       \
+    } while (aotc_next_index(rank, 1, dims, idx, 2, off, strides));                                                 \
+  }
+AOTC_QLINEAR_MUL(aotc_qlinear_mul_u8, uint8_t, 0, 255)
+AOTC_QLINEAR_MUL(aotc_qlinear_mul_i8, int8_t, -128, 127)
+
+/*
+ * The logistic function as MLAS's FMA3 kernel computes it (x86-64 with AVX2):
+ * Eigen's rational approximation on x clamped to [-18, 18], p / q + 0.5,
+ * clamped below at 0 (that kernel does not clamp at 1).
+ */
+static AOTC_UNUSED float aotc_ql_logistic(float x) {
+  float v = x < -18.0f ? -18.0f : x, x2, p, q, r;
+  v = v > 18.0f ? 18.0f : v;
+  x2 = v * v;
+  p = fmaf(x2, 4.37031012579801e-11f, 1.15627324459942e-07f);
+  p = fmaf(x2, p, 6.08574864600143e-05f);
+  p = fmaf(x2, p, 8.51377133304701e-03f);
+  p = fmaf(x2, p, 2.48287947061529e-01f);
+  q = fmaf(x2, 6.10247389755681e-13f, 5.76102136993427e-09f);
+  q = fmaf(x2, q, 6.29106785017040e-06f);
+  q = fmaf(x2, q, 1.70198817374094e-03f);
+  q = fmaf(x2, q, 1.16817656904453e-01f);
+  q = fmaf(x2, q, 9.93151921023180e-01f);
+  p = v * p;
+  r = p / q;
+  r = r + 0.5f;
+  return r > 0.0f ? r : 0.0f;
+}
+
+/*
+ * QLinearSigmoid and QLinearLeakyRelu: like ORT, a table of all 256 inputs,
+ * each dequantized (x_scale * (x - x_zp)), transformed, and quantized by
+ * MlasQuantizeLinear; then one lookup per element. kind: 0 sigmoid, 1 leaky
+ * relu (alpha).
+ */
+#define AOTC_QLINEAR_LOOKUP(NAME, T, LO, HI)                                                                       \
+  AOTC_KERNEL void NAME(const T *x, const float *x_scale, const T *x_zp, const float *y_scale, const T *y_zp, T *y, \
+                        int32_t count, int32_t kind, float alpha) {                                                 \
+    T table[256];                                                                                                   \
+    const int32_t zx = x_zp ? (int32_t)*x_zp : 0, zy = y_zp ? (int32_t)*y_zp : 0;                                  \
+    int32_t i;                                                                                                      \
+    for (i = 0; i < 256; ++i) {                                                                                     \
+      const int32_t xi = (int32_t)(T)(LO + i);                                                                      \
+      const float v = *x_scale * (float)(xi - zx);                                                                  \
+      const float f = kind == 0 ? aotc_ql_logistic(v) : (v >= 0.0f ? v : alpha * v);                                \
+      table[(uint8_t)(T)xi] = (T)aotc_ql_quantize(f, *y_scale, zy, LO, HI);                                         \
+    }                                                                                                               \
+    for (i = 0; i < count; ++i) y[i] = table[(uint8_t)x[i]];                                                        \
+  }
+AOTC_QLINEAR_LOOKUP(aotc_qlinear_lookup_u8, uint8_t, 0, 255)
+AOTC_QLINEAR_LOOKUP(aotc_qlinear_lookup_i8, int8_t, -128, 127)

@@ -1,0 +1,138 @@
+#!/usr/bin/python3
+"""Writes the single-op models of ONNX Runtime's com.microsoft QLinear ops
+(and QGemm) that aotc must match bit for bit, one directory per model:
+
+    tests/data/ms_ops/NAME/model.onnx
+    tests/data/ms_ops/NAME/test_data_set_0/input_K.pb    (seeded numpy)
+    tests/data/ms_ops/NAME/test_data_set_0/output_K.pb   (ONNX Runtime, by ort_golden_ms.js)
+
+Run both from the repository root (deterministic; the files are committed):
+    /usr/bin/python3 tests/data/ms_ops/make_ms_models.py
+    node tests/data/ms_ops/ort_golden_ms.js          (needs models/node_modules)
+Scales and zero points are initializers; the data inputs are graph inputs.
+bad_unsupported_ms.onnx has com.microsoft ops aotc does not implement.
+"""
+import os
+import shutil
+
+import numpy as np
+from onnx import TensorProto, helper, numpy_helper
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MS = "com.microsoft"
+rng = np.random.default_rng(20261203)
+INFO = {np.uint8: (TensorProto.UINT8, 0, 255), np.int8: (TensorProto.INT8, -128, 127)}
+
+
+def q(dtype, shape, lo=None, hi=None):
+    _, tlo, thi = INFO[dtype]
+    return rng.integers(tlo if lo is None else lo, (thi if hi is None else hi) + 1, size=shape).astype(dtype)
+
+
+def f32(v):
+    return np.array(v, dtype=np.float32)
+
+
+def zp(dtype, v):
+    return np.array(v, dtype=dtype)
+
+
+def write(name, node_op, ins, attrs=None, out_dtype=None, domain=MS, n_out=1):
+    """ins: list of (name, array, is_graph_input) or None for an omitted optional input."""
+    d = os.path.join(HERE, name)
+    if os.path.isdir(d):
+        shutil.rmtree(d)
+    os.makedirs(os.path.join(d, "test_data_set_0"))
+    inputs, inits, names, k = [], [], [], 0
+    for item in ins:
+        if item is None:
+            names.append("")
+            continue
+        n, arr, is_input = item
+        names.append(n)
+        if is_input:
+            t = numpy_helper.from_array(arr).data_type
+            inputs.append(helper.make_tensor_value_info(n, t, list(arr.shape)))
+            with open(os.path.join(d, "test_data_set_0", f"input_{k}.pb"), "wb") as f:
+                f.write(numpy_helper.from_array(arr, n).SerializeToString())
+            k += 1
+        else:
+            inits.append(numpy_helper.from_array(arr, n))
+    outs = [f"y{i}" if n_out > 1 else "y" for i in range(n_out)]
+    node = helper.make_node(node_op, names, outs, name=name, domain=domain, **(attrs or {}))
+    # Output shapes are left to the runtime; the type is x's unless given.
+    if out_dtype is None:
+        out_dtype = numpy_helper.from_array(ins[0][1]).data_type
+    outputs = [helper.make_tensor_value_info(o, out_dtype, None) for o in outs]
+    graph = helper.make_graph([node], name, inputs, outputs, inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13), helper.make_opsetid(MS, 1)],
+                              ir_version=7)
+    model.producer_name = "aotc-tests"
+    with open(os.path.join(d, "model.onnx"), "wb") as f:
+        f.write(model.SerializeToString())
+
+
+# ---- QLinearAdd / QLinearMul: broadcasting, both types, zero points near the ends -----------
+def binary(op):
+    cases = [
+        # name, a shape, b shape, scales (a, b, c), zero points (a, b, c) by type
+        ("same", [2, 3, 37], [2, 3, 37], (0.05, 0.07, 0.09)),
+        ("bcast_inner", [2, 5, 19], [19], (0.02, 0.5, 0.3)),
+        ("bcast_scalar_b", [3, 41], [1], (0.1, 0.03, 0.11)),
+        ("bcast_scalar_a", [1], [4, 33], (0.013, 0.04, 0.05)),
+        ("bcast_col", [4, 1], [4, 23], (0.2, 0.01, 0.07)),
+        ("bcast_row_a", [3, 1, 17], [1, 6, 17], (0.031, 0.029, 0.017)),
+        ("bcast_outer", [2, 3, 1], [2, 1, 5], (0.6, 0.4, 0.9)),
+        ("tiny_out_scale", [67], [67], (0.5, 0.5, 0.001)),
+    ]
+    zps = {np.uint8: ((128, 3, 250), (0, 255, 127)), np.int8: ((0, -120, 100), (-128, 127, -5))}
+    for dt in (np.uint8, np.int8):
+        tn = "u8" if dt == np.uint8 else "s8"
+        for ci, (cname, sa, sb, (fa, fb, fc)) in enumerate(cases):
+            z = zps[dt][ci % 2]
+            ins = [("a", q(dt, sa), True), ("a_scale", f32(fa), False), ("a_zero_point", zp(dt, z[0]), False),
+                   ("b", q(dt, sb), True), ("b_scale", f32(fb), False), ("b_zero_point", zp(dt, z[1]), False),
+                   ("y_scale", f32(fc), False), ("y_zero_point", zp(dt, z[2]), False)]
+            write(f"{op.lower()}_{tn}_{cname}", op, ins)
+
+
+binary("QLinearAdd")
+binary("QLinearMul")
+
+
+# ---- QLinearSigmoid / QLinearLeakyRelu: every input value through the lookup table ----------
+def lookup(op, attrs_list):
+    for dt in (np.uint8, np.int8):
+        tn = "u8" if dt == np.uint8 else "s8"
+        _, lo, hi = INFO[dt]
+        every = np.arange(lo, hi + 1).astype(dt).reshape(4, 64)
+        for ai, (aname, attrs) in enumerate(attrs_list):
+            for si, (xs, xz, ys, yz) in enumerate([(0.05, 10, 1.0 / 256, lo), (0.2, hi - 3, 0.01, lo + 100)]):
+                ins = [("x", every, True), ("x_scale", f32(xs), False), ("x_zero_point", zp(dt, xz), False),
+                       ("y_scale", f32(ys), False), ("y_zero_point", zp(dt, yz), False)]
+                write(f"{op.lower()}_{tn}_{aname}{si}", op, ins, attrs)
+        if dt == np.int8:
+            continue  # as above: no zero point means uint8
+        ins = [("x", q(dt, [3, 5, 7]), True), ("x_scale", f32(0.1), False), None, ("y_scale", f32(0.03), False), None]
+        write(f"{op.lower()}_{tn}_no_zp", op, ins, attrs_list[-1][1])
+
+
+lookup("QLinearSigmoid", [("", {})])
+lookup("QLinearLeakyRelu", [("default", {}), ("alpha", {"alpha": 0.3})])
+
+
+# ---- a model with com.microsoft ops aotc does not implement next to one it does ---------------
+def bad_unsupported():
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 4])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 4])
+    nodes = [helper.make_node("Gelu", ["x"], ["g"], name="gelu_node", domain=MS),
+             helper.make_node("FastGelu", ["g"], ["f"], name="fast_gelu_node", domain=MS),
+             helper.make_node("Relu", ["f"], ["y"], name="relu_node")]
+    graph = helper.make_graph(nodes, "bad", [x], [y])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13), helper.make_opsetid(MS, 1)],
+                              ir_version=7)
+    with open(os.path.join(HERE, "bad_unsupported_ms.onnx"), "wb") as f:
+        f.write(model.SerializeToString())
+
+
+bad_unsupported()
