@@ -94,6 +94,24 @@ def binary(op):
                    ("b", q(dt, sb), True), ("b_scale", f32(fb), False), ("b_zero_point", zp(dt, z[1]), False),
                    ("y_scale", f32(fc), False), ("y_zero_point", zp(dt, z[2]), False)]
             write(f"{op.lower()}_{tn}_{cname}", op, ins)
+        # Every pair of values, with scales whose ratios are near 1/2, 1/3, 1/6: exact
+        # results are often ties, and the float ones then lie within an ulp of .5, so
+        # ways of rounding (FMA or not, operand order) give different outputs.
+        _, lo, hi = INFO[dt]
+        every = np.arange(lo, hi + 1).astype(dt)
+        for ei, (fa, fb, fc, z) in enumerate([(0.1, 0.05, 0.3, (3, 7, 11)), (0.3, 0.1, 0.6, (1, 0, 2))]):
+            ins = [("a", every.reshape(256, 1), True), ("a_scale", f32(fa), False), ("a_zero_point", zp(dt, z[0]), False),
+                   ("b", every.reshape(1, 256), True), ("b_scale", f32(fb), False), ("b_zero_point", zp(dt, z[1]), False),
+                   ("y_scale", f32(fc), False), ("y_zero_point", zp(dt, z[2]), False)]
+            write(f"{op.lower()}_{tn}_all_pairs{ei}", op, ins)
+        # The same pairs with neither operand broadcast, and with B constant along rows.
+        for name, sb in (("all_same_shape", [256 * 256]), ("all_scalar_b", [256, 1])):
+            b = np.repeat(every, 256) if name == "all_same_shape" else every
+            ins = [("a", np.tile(every, 256).reshape(256 * 256 // sb[0], sb[0]) if sb[0] == 256 else np.tile(every, 256),
+                    True), ("a_scale", f32(0.1), False), ("a_zero_point", zp(dt, 5), False),
+                   ("b", b.reshape(sb), True), ("b_scale", f32(0.05), False), ("b_zero_point", zp(dt, 9), False),
+                   ("y_scale", f32(0.3), False), ("y_zero_point", zp(dt, 1), False)]
+            write(f"{op.lower()}_{tn}_{name}", op, ins)
 
 
 binary("QLinearAdd")
