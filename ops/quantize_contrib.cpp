@@ -4,11 +4,15 @@
 // kernels, so that aotc matches ONNX Runtime bit for bit:
 //   QLinearAdd, QLinearMul   (numpy broadcasting)
 //   QLinearSigmoid, QLinearLeakyRelu   (ORT's 256-entry lookup table)
+//   QLinearGlobalAveragePool, QLinearAveragePool   (channels_last: N x spatial x C)
 // int8 and uint8; scales and zero points are per tensor (one element), zero
 // points optional (0), as ORT's kernels require.
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "ops/op_util.h"
+#include "ops/window.h"
 
 namespace aotc {
 
@@ -130,6 +134,156 @@ void register_qlinear_lookup(OpRegistry &r, const char *op, int kind) {
   r.add(std::move(def));
 }
 
+// ---- QLinearGlobalAveragePool, QLinearAveragePool: X, x_scale, x_zp, y_scale, y_zp ----------
+
+void infer_qlinear_pool_io(OpContext &ctx) {
+  require_inputs(ctx, {0, 1, 3});
+  const DType t = require_q8(ctx, 0, "X");
+  require_scale(ctx, 1, "x_scale");
+  require_scale(ctx, 3, "y_scale");
+  require_zero_point(ctx, 2, t, "x_zero_point");
+  require_zero_point(ctx, 4, t, "y_zero_point");
+  const int64_t channels_last = ctx.attr_int("channels_last", 0);
+  ctx.require(channels_last == 0 || channels_last == 1, "channels_last must be 0 or 1");
+  ctx.require(ctx.input(0).shape.size() >= 3, fmt::format("X must have rank >= 3 (N, C and spatial dims), got {}",
+                                                          shape_str(ctx.input(0).shape)));
+}
+
+// N, C and the spatial dims of X, by channels_last.
+struct PoolDims {
+  int64_t n, c;
+  std::vector<int64_t> spatial;
+  bool channels_last;
+};
+
+PoolDims pool_dims(const OpContext &ctx) {
+  const Shape &s = ctx.input(0).shape;
+  PoolDims d;
+  d.channels_last = ctx.attr_int("channels_last", 0) != 0;
+  d.n = s[0];
+  d.c = d.channels_last ? s.back() : s[1];
+  d.spatial.assign(s.begin() + (d.channels_last ? 1 : 2), s.end() - (d.channels_last ? 1 : 0));
+  return d;
+}
+
+Shape pooled(const PoolDims &d, const std::vector<int64_t> &out) {
+  Shape y = {d.n};
+  if (!d.channels_last) y.push_back(d.c);
+  y.insert(y.end(), out.begin(), out.end());
+  if (d.channels_last) y.push_back(d.c);
+  return y;
+}
+
+// The global average over `image` values per channel. ORT's kernel throws
+// outside its range; aotc refuses such a model when it can tell (constant scales).
+void lower_qlinear_global(LowerContext &ctx, const PoolDims &d, int64_t image) {
+  ctx.require(image < (int64_t{1} << 24), fmt::format("the pooled image has {} values; ORT's kernel takes fewer than 2^24",
+                                                      image));
+  const Value &xs = ctx.input(1), &ys = ctx.input(3);
+  if (xs.is_constant() && ys.is_constant()) {
+    const float denom = *ys.constant->data<float>() * static_cast<float>(image);
+    const float scale = *xs.constant->data<float>() / denom;
+    ctx.require(scale >= std::ldexp(1.0f, -32) && scale < 256.0f,
+                fmt::format("x_scale / (y_scale * {}) = {} is outside the range ORT's kernel accepts ([2^-32, 256))",
+                            image, scale));
+  }
+  Value &x = ctx.input(0);
+  ctx.call(kernel_for(ctx, "qlinear_global_avgpool", x.dtype))
+      .in(&x)
+      .in(&ctx.input(1))
+      .in(optional_input(ctx, 2))
+      .in(&ctx.input(3))
+      .in(optional_input(ctx, 4))
+      .out(&ctx.output(0))
+      .i(d.n)
+      .i(d.c)
+      .i(image)
+      .i(d.channels_last ? 1 : 0);
+}
+
+void register_qlinear_global_avgpool(OpRegistry &r) {
+  OpDef def;
+  def.op = "QLinearGlobalAveragePool";
+  def.domain = kMsDomain;
+  def.attrs = {"channels_last"};
+  def.min_inputs = 2;
+  def.max_inputs = 5;
+  def.infer = [](OpContext &ctx) {
+    infer_qlinear_pool_io(ctx);
+    const PoolDims d = pool_dims(ctx);
+    ctx.set_output(0, ctx.input(0).dtype, pooled(d, std::vector<int64_t>(d.spatial.size(), 1)));
+  };
+  def.lower = [](LowerContext &ctx) {
+    const PoolDims d = pool_dims(ctx);
+    int64_t image = 1;
+    for (int64_t v : d.spatial) image *= v;
+    lower_qlinear_global(ctx, d, image);
+  };
+  r.add(std::move(def));
+}
+
+WindowGeometry qlinear_pool_window(const OpContext &ctx, const PoolDims &d) {
+  ctx.require(d.spatial.size() <= 3, "ORT's QLinearAveragePool takes 1 to 3 spatial dims");
+  return window_geometry(ctx, d.spatial, ctx.attr_ints("kernel_shape"), ctx.attr_int("ceil_mode", 0) != 0);
+}
+
+void register_qlinear_avgpool(OpRegistry &r) {
+  OpDef def;
+  def.op = "QLinearAveragePool";
+  def.domain = kMsDomain;
+  def.attrs = {"auto_pad", "ceil_mode", "channels_last", "count_include_pad", "kernel_shape", "pads", "strides"};
+  def.min_inputs = 2;
+  def.max_inputs = 5;
+  def.infer = [](OpContext &ctx) {
+    infer_qlinear_pool_io(ctx);
+    const PoolDims d = pool_dims(ctx);
+    ctx.set_output(0, ctx.input(0).dtype, pooled(d, qlinear_pool_window(ctx, d).out));
+  };
+  def.lower = [](LowerContext &ctx) {
+    const PoolDims d = pool_dims(ctx);
+    const WindowGeometry w = qlinear_pool_window(ctx, d);
+    // Like ORT: a window the size of the input with no padding is the global
+    // average, computed on integers (other windows are averaged in float).
+    bool whole = true;
+    for (size_t i = 0; i < d.spatial.size(); ++i)
+      whole = whole && w.kernel[i] == d.spatial[i] && w.pad_begin[i] == 0 && w.pad_end[i] == 0;
+    if (whole) {
+      int64_t image = 1;
+      for (int64_t v : d.spatial) image *= v;
+      return lower_qlinear_global(ctx, d, image);
+    }
+    auto i32 = [&](int64_t v) {
+      ctx.require(v >= 0 && v <= INT32_MAX, fmt::format("pool geometry value {} does not fit in 32 bits", v));
+      return static_cast<int32_t>(v);
+    };
+    auto set3 = [&](int32_t *field, const std::vector<int64_t> &v, int64_t fill) {
+      const std::vector<int64_t> v3 = to3d(v, fill);
+      for (size_t i = 0; i < 3; ++i) field[i] = i32(v3[i]);
+    };
+    aotc_pool_params p{};
+    p.channels = i32(d.n * d.c);
+    set3(p.in, w.in, 1);
+    set3(p.out, w.out, 1);
+    set3(p.kernel, w.kernel, 1);
+    set3(p.stride, w.strides, 1);
+    set3(p.dilation, w.dilations, 1);
+    set3(p.pad, w.pad_begin, 0);
+    set3(p.pad_end, w.pad_end, 0);
+    Value &x = ctx.input(0);
+    ctx.call(kernel_for(ctx, "qlinear_avgpool", x.dtype))
+        .in(&x)
+        .in(&ctx.input(1))
+        .in(optional_input(ctx, 2))
+        .in(&ctx.input(3))
+        .in(optional_input(ctx, 4))
+        .out(&ctx.output(0))
+        .params(p)
+        .i(ctx.attr_int("count_include_pad", 0) != 0 ? 1 : 0)
+        .i(d.channels_last ? d.c : 0);
+  };
+  r.add(std::move(def));
+}
+
 }  // namespace
 
 void register_quantize_contrib_ops(OpRegistry &r) {
@@ -137,6 +291,8 @@ void register_quantize_contrib_ops(OpRegistry &r) {
   register_qlinear_binary(r, "QLinearMul", "qlinear_mul");
   register_qlinear_lookup(r, "QLinearSigmoid", 0);
   register_qlinear_lookup(r, "QLinearLeakyRelu", 1);
+  register_qlinear_global_avgpool(r);
+  register_qlinear_avgpool(r);
 }
 
 }  // namespace aotc

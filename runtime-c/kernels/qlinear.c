@@ -175,3 +175,88 @@ static AOTC_UNUSED float aotc_ql_logistic(float x) {
   }
 AOTC_QLINEAR_LOOKUP(aotc_qlinear_lookup_u8, uint8_t, 0, 255)
 AOTC_QLINEAR_LOOKUP(aotc_qlinear_lookup_i8, int8_t, -128, 127)
+
+/*
+ * QLinearGlobalAveragePool (and QLinearAveragePool over a whole unpadded
+ * input, which ORT runs as one), as MLAS's SSE2 kernels: the exact integer
+ * sum minus x_zp * image, times x_scale / (y_scale * image) in float,
+ * clamped to [lo - y_zp, hi - y_zp], rounded to nearest even, plus y_zp.
+ * aotc checks the range ORT's kernel accepts (image < 2^24, the float
+ * scale in [2^-32, 256)) at compile time. channels_last: X is N x image x C.
+ */
+#define AOTC_QLINEAR_GLOBAL_AVGPOOL(NAME, T, LO, HI)                                                            \
+  AOTC_KERNEL void NAME(const T *x, const float *x_scale, const T *x_zp, const float *y_scale, const T *y_zp, T *y, \
+                        int32_t n, int32_t c, int32_t image, int32_t channels_last) {                              \
+    const int32_t zx = x_zp ? (int32_t)*x_zp : 0, zy = y_zp ? (int32_t)*y_zp : 0;                                  \
+    const float denom = *y_scale * (float)image;                                                                   \
+    const float scale = *x_scale / denom;                                                                          \
+    const float min_v = (float)(LO - zy), max_v = (float)(HI - zy);                                                \
+    int32_t b, ch, i;                                                                                              \
+    for (b = 0; b < n; ++b)                                                                                        \
+      for (ch = 0; ch < c; ++ch) {                                                                                 \
+        const T *px = channels_last ? x + (ptrdiff_t)b * image * c + ch : x + ((ptrdiff_t)b * c + ch) * image;     \
+        const ptrdiff_t step = channels_last ? c : 1;                                                              \
+        /* wraps modulo 2^32 as ORT's SIMD adds do (2^24 x 255 exceeds int32) */                                 \
+        uint32_t acc = (uint32_t)(-zx) * (uint32_t)image;                                                          \
+        float v;                                                                                                   \
+        for (i = 0; i < image; ++i) acc += (uint32_t)(int32_t)px[(ptrdiff_t)i * step];                             \
+        v = (float)(int32_t)acc * scale;                                                                           \
+        v = v >= min_v ? v : min_v;                                                                                \
+        v = v <= max_v ? v : max_v;                                                                                \
+        y[(ptrdiff_t)b * c + ch] = (T)((int32_t)rintf(v) + zy);                                                   \
+      }                                                                                                            \
+  }
+AOTC_QLINEAR_GLOBAL_AVGPOOL(aotc_qlinear_global_avgpool_u8, uint8_t, 0, 255)
+AOTC_QLINEAR_GLOBAL_AVGPOOL(aotc_qlinear_global_avgpool_i8, int8_t, -128, 127)
+
+/*
+ * QLinearAveragePool, as ORT's contrib kernel: X dequantized to float
+ * (x_scale * (x - x_zp)), summed in float over the window clipped to the
+ * input (rows, then columns, then depth), divided by the window size (the
+ * whole kernel with count_include_pad, else the clipped part), and quantized
+ * as (int32_t)nearbyintf(v / y_scale + y_zp) -- a conversion that gives
+ * INT32_MIN out of range on x86 -- clamped to [LO, HI]. Dilations do not
+ * exist for this op. channels_last: X is N x D x H x W x C, with p->channels
+ * = N * C.
+ */
+#define AOTC_QLINEAR_AVGPOOL(NAME, T, LO, HI)                                                                   \
+  AOTC_KERNEL void NAME(const T *x, const float *x_scale, const T *x_zp, const float *y_scale, const T *y_zp, T *y, \
+                        const aotc_pool_params *p, int32_t count_include_pad, int32_t channels_last) {             \
+    const int32_t zx = x_zp ? (int32_t)*x_zp : 0, zy = y_zp ? (int32_t)*y_zp : 0;                                  \
+    const int32_t in_image = p->in[0] * p->in[1] * p->in[2], out_image = p->out[0] * p->out[1] * p->out[2];        \
+    const int32_t c = channels_last > 0 ? channels_last : 1;                                                       \
+    const int32_t kernel_size = p->kernel[0] * p->kernel[1] * p->kernel[2];                                        \
+    int32_t ch, o[3], i[3];                                                                                        \
+    for (ch = 0; ch < p->channels; ++ch) {                                                                         \
+      /* NCHW: image ch is contiguous; NHWC: batch ch / c, channel ch % c, stride c */                             \
+      const ptrdiff_t x0 = channels_last ? (ptrdiff_t)(ch / c) * in_image * c + ch % c : (ptrdiff_t)ch * in_image;  \
+      const ptrdiff_t y0 = channels_last ? (ptrdiff_t)(ch / c) * out_image * c + ch % c : (ptrdiff_t)ch * out_image; \
+      for (o[0] = 0; o[0] < p->out[0]; ++o[0])                                                                     \
+        for (o[1] = 0; o[1] < p->out[1]; ++o[1])                                                                   \
+          for (o[2] = 0; o[2] < p->out[2]; ++o[2]) {                                                               \
+            int32_t s[3], e[3], d, cnt;                                                                            \
+            float sum = 0.0f, q;                                                                                   \
+            for (d = 0; d < 3; ++d) {                                                                              \
+              s[d] = o[d] * p->stride[d] - p->pad[d];                                                              \
+              e[d] = s[d] + p->kernel[d] < p->in[d] ? s[d] + p->kernel[d] : p->in[d];                              \
+              s[d] = s[d] > 0 ? s[d] : 0;                                                                          \
+            }                                                                                                      \
+            for (i[0] = s[0]; i[0] < e[0]; ++i[0])                                                                 \
+              for (i[1] = s[1]; i[1] < e[1]; ++i[1])                                                               \
+                for (i[2] = s[2]; i[2] < e[2]; ++i[2]) {                                                           \
+                  const ptrdiff_t at = ((ptrdiff_t)i[0] * p->in[1] + i[1]) * p->in[2] + i[2];                      \
+                  const float v = *x_scale * (float)((int32_t)x[x0 + at * c] - zx);                                \
+                  sum = sum + v;                                                                                   \
+                }                                                                                                  \
+            cnt = count_include_pad ? kernel_size : (e[0] - s[0]) * (e[1] - s[1]) * (e[2] - s[2]);                 \
+            sum = sum / (float)cnt;                                                                                \
+            q = sum / *y_scale;                                                                                    \
+            q = q + (float)zy;                                                                                     \
+            q = nearbyintf(q);                                                                                     \
+            y[y0 + (((ptrdiff_t)o[0] * p->out[1] + o[1]) * p->out[2] + o[2]) * c] =                                \
+                (T)aotc_ql_sat(q >= -2147483648.0f && q < 2147483648.0f ? (int32_t)q : INT32_MIN, LO, HI);         \
+          }                                                                                                        \
+    }                                                                                                              \
+  }
+AOTC_QLINEAR_AVGPOOL(aotc_qlinear_avgpool_u8, uint8_t, 0, 255)
+AOTC_QLINEAR_AVGPOOL(aotc_qlinear_avgpool_i8, int8_t, -128, 127)

@@ -139,6 +139,55 @@ lookup("QLinearSigmoid", [("", {})])
 lookup("QLinearLeakyRelu", [("default", {}), ("alpha", {"alpha": 0.3})])
 
 
+
+# ---- QLinearGlobalAveragePool / QLinearAveragePool -------------------------------------------
+def pool_ins(dt, x, xs, xz, ys, yz):
+    return [("x", x, True), ("x_scale", f32(xs), False), ("x_zero_point", zp(dt, xz), False),
+            ("y_scale", f32(ys), False), ("y_zero_point", zp(dt, yz), False)]
+
+
+def pools():
+    for dt in (np.uint8, np.int8):
+        tn = "u8" if dt == np.uint8 else "s8"
+        _, lo, hi = INFO[dt]
+        gcases = [  # name, shape, channels_last, scales (x, y), zero points (x, y)
+            ("nchw", [1, 3, 5, 7], 0, (0.05, 0.04), (lo + 7, lo + 120)),
+            ("nchw_many", [2, 17, 4, 4], 0, (0.1, 0.02), (hi - 3, lo + 3)),  # saturates at both ends
+            ("1d", [1, 2, 37], 0, (0.3, 0.3), (0, 0)),
+            ("3d", [1, 2, 3, 4, 5], 0, (0.02, 0.03), (lo + 50, lo + 60)),
+            ("nhwc", [2, 4, 4, 17], 1, (0.07, 0.05), (lo + 100, lo + 90)),
+            ("nhwc_c1", [1, 5, 7, 1], 1, (0.07, 0.05), (lo + 100, lo + 90)),
+        ]
+        for name, shape, cl, (xs, ys), (xz, yz) in gcases:
+            write(f"qlinearglobalaveragepool_{tn}_{name}", "QLinearGlobalAveragePool",
+                  pool_ins(dt, q(dt, shape), xs, xz, ys, yz), {"channels_last": cl} if cl else {})
+        acases = [  # name, shape, attributes
+            ("3x3_s2_p1", [1, 3, 9, 11], {"kernel_shape": [3, 3], "strides": [2, 2], "pads": [1, 1, 1, 1]}),
+            ("3x3_s2_p1_incl", [1, 3, 9, 11], {"kernel_shape": [3, 3], "strides": [2, 2], "pads": [1, 1, 1, 1],
+                                                "count_include_pad": 1}),
+            ("ceil", [2, 2, 7, 8], {"kernel_shape": [3, 2], "strides": [2, 3], "ceil_mode": 1}),
+            ("ceil_incl_pad", [1, 2, 7, 8], {"kernel_shape": [3, 3], "strides": [2, 2], "pads": [0, 1, 1, 0],
+                                             "ceil_mode": 1, "count_include_pad": 1}),
+            ("same_upper", [1, 3, 6, 7], {"kernel_shape": [2, 3], "auto_pad": "SAME_UPPER"}),
+            ("same_lower", [1, 3, 6, 7], {"kernel_shape": [3, 2], "strides": [2, 1], "auto_pad": "SAME_LOWER"}),
+            ("valid", [1, 2, 6, 9], {"kernel_shape": [2, 4], "strides": [1, 2], "auto_pad": "VALID"}),
+            ("1d", [2, 3, 20], {"kernel_shape": [4], "strides": [3], "pads": [2, 1]}),
+            ("3d", [1, 2, 5, 6, 7], {"kernel_shape": [2, 3, 2], "strides": [1, 2, 2], "pads": [1, 0, 1, 0, 1, 1]}),
+            ("nhwc", [1, 8, 9, 5], {"kernel_shape": [3, 2], "strides": [2, 2], "pads": [1, 0, 1, 1],
+                                    "channels_last": 1}),
+            ("nhwc_incl", [2, 6, 5, 3], {"kernel_shape": [2, 2], "pads": [1, 1, 1, 1], "channels_last": 1,
+                                         "count_include_pad": 1}),
+            ("whole", [1, 4, 6, 6], {"kernel_shape": [6, 6]}),
+            ("whole_nhwc", [1, 6, 6, 4], {"kernel_shape": [6, 6], "channels_last": 1}),
+        ]
+        for ai, (name, shape, attrs) in enumerate(acases):
+            xs, ys, xz, yz = ((0.05, 0.03, lo + 20, hi - 30), (0.02, 0.05, hi - 2, lo + 5))[ai % 2]
+            write(f"qlinearaveragepool_{tn}_{name}", "QLinearAveragePool", pool_ins(dt, q(dt, shape), xs, xz, ys, yz),
+                  attrs)
+
+
+pools()
+
 # ---- a model with com.microsoft ops aotc does not implement next to one it does ---------------
 def bad_unsupported():
     x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 4])
