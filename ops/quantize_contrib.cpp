@@ -5,6 +5,8 @@
 //   QLinearAdd, QLinearMul   (numpy broadcasting)
 //   QLinearSigmoid, QLinearLeakyRelu   (ORT's 256-entry lookup table)
 //   QLinearGlobalAveragePool, QLinearAveragePool   (channels_last: N x spatial x C)
+//   QLinearConcat   (each input requantized to the output's scale and zero point)
+//   QLinearSoftmax   (ORT's exp table; `opset` < 13 flattens from `axis`)
 // int8 and uint8; scales and zero points are per tensor (one element), zero
 // points optional (0), as ORT's kernels require.
 #include <fmt/format.h>
@@ -284,6 +286,126 @@ void register_qlinear_avgpool(OpRegistry &r) {
   r.add(std::move(def));
 }
 
+// ---- QLinearConcat: Y_scale, Y_zp, then (X, X_scale, X_zp) per input ---------------------------
+
+void register_qlinear_concat(OpRegistry &r) {
+  OpDef def;
+  def.op = "QLinearConcat";
+  def.domain = kMsDomain;
+  def.attrs = {"axis"};
+  def.min_inputs = 5;
+  def.max_inputs = 2 + 3 * 4096;
+  def.infer = [](OpContext &ctx) {
+    const size_t n = ctx.num_inputs();
+    ctx.require((n - 2) % 3 == 0, "inputs must be Y_scale, Y_zero_point, then (X, X_scale, X_zero_point) per input");
+    for (size_t i = 0; i < n; ++i) ctx.require(ctx.has_input(i), fmt::format("input {} is missing (ORT needs all)", i));
+    const DType t = ctx.input(1).dtype;
+    ctx.require(is_q8(t), fmt::format("Y_zero_point must be uint8 or int8, got {}", dtype_name(t)));
+    require_scale(ctx, 0, "Y_scale");
+    require_zero_point(ctx, 1, t, "Y_zero_point");
+    const Shape &first = ctx.input(2).shape;
+    ctx.require(!first.empty(), "cannot concatenate scalars");
+    const size_t axis = static_cast<size_t>(ctx.axis(ctx.attr_int("axis"), static_cast<int64_t>(first.size())));
+    Shape out = first;
+    out[axis] = 0;
+    for (size_t i = 2; i < n; i += 3) {
+      const Value &x = ctx.input(i);
+      ctx.require(x.dtype == t, fmt::format("input {} must be {} like Y_zero_point, got {}", i, dtype_name(t),
+                                            dtype_name(x.dtype)));
+      require_scale(ctx, i + 1, "X_scale");
+      require_zero_point(ctx, i + 2, t, "X_zero_point");
+      bool ok = x.shape.size() == first.size();
+      for (size_t k = 0; ok && k < first.size(); ++k) ok = k == axis || x.shape[k] == first[k];
+      ctx.require(ok, fmt::format("input {} has shape {}, which does not match {} outside axis {}", i,
+                                  shape_str(x.shape), shape_str(first), axis));
+      out[axis] += x.shape[axis];
+    }
+    ctx.set_output(0, t, out);
+  };
+  def.lower = [](LowerContext &ctx) {
+    Value &y = ctx.output(0);
+    const size_t axis = static_cast<size_t>(ctx.axis(ctx.attr_int("axis"), static_cast<int64_t>(y.shape.size())));
+    const int64_t outer = num_elements(Shape(y.shape.begin(), y.shape.begin() + static_cast<std::ptrdiff_t>(axis)));
+    const int64_t inner = num_elements(Shape(y.shape.begin() + static_cast<std::ptrdiff_t>(axis) + 1, y.shape.end()));
+    const int64_t row = y.shape[axis] * inner;
+    int64_t offset = 0;
+    for (size_t i = 2; i < ctx.num_inputs(); i += 3) {
+      Value &x = ctx.input(i);
+      const int64_t n = x.shape[axis] * inner;
+      ctx.call(kernel_for(ctx, "qlinear_concat_part", y.dtype))
+          .in(&x)
+          .in(&ctx.input(i + 1))
+          .in(&ctx.input(i + 2))
+          .in(&ctx.input(0))
+          .in(&ctx.input(1))
+          .out(&y)
+          .i(outer)
+          .i(n)
+          .i(row)
+          .i(offset);
+      offset += n;
+    }
+  };
+  r.add(std::move(def));
+}
+
+// ---- QLinearSoftmax: X, X_scale, x_zp (unused by ORT), y_scale, y_zp; attributes axis, opset ---
+
+struct SoftmaxFibers {
+  int64_t outer, d, inner;
+};
+
+SoftmaxFibers softmax_fibers(const OpContext &ctx) {
+  const Shape &s = ctx.input(0).shape;
+  const int64_t opset = ctx.attr_int("opset");
+  const int64_t axis = ctx.axis(ctx.attr_int("axis", opset < 13 ? 1 : -1), static_cast<int64_t>(s.size()));
+  SoftmaxFibers f{1, 1, 1};
+  for (int64_t i = 0; i < static_cast<int64_t>(s.size()); ++i) {
+    int64_t &part = i < axis ? f.outer : (i == axis || opset < 13 ? f.d : f.inner);
+    part *= s[static_cast<size_t>(i)];
+  }
+  return f;
+}
+
+void register_qlinear_softmax(OpRegistry &r) {
+  OpDef def;
+  def.op = "QLinearSoftmax";
+  def.domain = kMsDomain;
+  def.attrs = {"axis", "opset"};
+  def.min_inputs = 2;
+  def.max_inputs = 5;
+  def.infer = [](OpContext &ctx) {
+    require_inputs(ctx, {0, 1, 3});
+    const DType t = require_q8(ctx, 0, "X");
+    require_scale(ctx, 1, "X_scale");
+    require_scale(ctx, 3, "y_scale");
+    require_zero_point(ctx, 2, t, "x_zero_point");
+    require_zero_point(ctx, 4, t, "y_zero_point");
+    ctx.require(ctx.has_attr("opset"), "the opset attribute is required (ORT's kernel needs it)");
+    ctx.require(!ctx.input(0).shape.empty(), "X must have rank >= 1");
+    softmax_fibers(ctx);
+    const Value &ys = ctx.input(3);
+    // floor(1 / y_scale) times a probability must fit the int32 the output is rounded to.
+    if (ys.is_constant())
+      ctx.require(1.0f / *ys.constant->data<float>() < 2147483648.0f, "y_scale is too small (1 / y_scale >= 2^31)");
+    ctx.set_output(0, t, ctx.input(0).shape);
+  };
+  def.lower = [](LowerContext &ctx) {
+    Value &x = ctx.input(0);
+    const SoftmaxFibers f = softmax_fibers(ctx);
+    ctx.call(kernel_for(ctx, "qlinear_softmax", x.dtype))
+        .in(&x)
+        .in(&ctx.input(1))
+        .in(&ctx.input(3))
+        .in(optional_input(ctx, 4))
+        .out(&ctx.output(0))
+        .i(f.outer)
+        .i(f.d)
+        .i(f.inner);
+  };
+  r.add(std::move(def));
+}
+
 }  // namespace
 
 void register_quantize_contrib_ops(OpRegistry &r) {
@@ -293,6 +415,8 @@ void register_quantize_contrib_ops(OpRegistry &r) {
   register_qlinear_lookup(r, "QLinearLeakyRelu", 1);
   register_qlinear_global_avgpool(r);
   register_qlinear_avgpool(r);
+  register_qlinear_concat(r);
+  register_qlinear_softmax(r);
 }
 
 }  // namespace aotc

@@ -260,3 +260,66 @@ AOTC_QLINEAR_GLOBAL_AVGPOOL(aotc_qlinear_global_avgpool_i8, int8_t, -128, 127)
   }
 AOTC_QLINEAR_AVGPOOL(aotc_qlinear_avgpool_u8, uint8_t, 0, 255)
 AOTC_QLINEAR_AVGPOOL(aotc_qlinear_avgpool_i8, int8_t, -128, 127)
+
+/*
+ * One input of QLinearConcat: rows of n values of x (outer of them) to
+ * y + offset, rows `row` apart, requantized from (x_scale, x_zp) to
+ * (y_scale, y_zp) through ORT's table (dequantize, MlasQuantizeLinear), or
+ * copied where the scales and zero points are equal, as ORT does.
+ */
+#define AOTC_QLINEAR_CONCAT_PART(NAME, T, LO, HI)                                                                 \
+  AOTC_KERNEL void NAME(const T *x, const float *x_scale, const T *x_zp, const float *y_scale, const T *y_zp, T *y, \
+                        int32_t outer, int32_t n, int32_t row, int32_t offset) {                                   \
+    T table[256];                                                                                                   \
+    const int32_t zx = x_zp ? (int32_t)*x_zp : 0, zy = y_zp ? (int32_t)*y_zp : 0;                                  \
+    const int copy = *x_scale == *y_scale && zx == zy;                                                              \
+    int32_t o, i;                                                                                                   \
+    for (i = 0; i < 256 && !copy; ++i) {                                                                            \
+      const int32_t xi = (int32_t)(T)(LO + i);                                                                      \
+      table[(uint8_t)(T)xi] = (T)aotc_ql_quantize(*x_scale * (float)(xi - zx), *y_scale, zy, LO, HI);               \
+    }                                                                                                               \
+    for (o = 0; o < outer; ++o) {                                                                                   \
+      const T *px = x + (ptrdiff_t)o * n;                                                                           \
+      T *py = y + offset + (ptrdiff_t)o * row;                                                                      \
+      for (i = 0; i < n; ++i) py[i] = copy ? px[i] : table[(uint8_t)px[i]];                                         \
+    }                                                                                                               \
+  }
+AOTC_QLINEAR_CONCAT_PART(aotc_qlinear_concat_part_u8, uint8_t, 0, 255)
+AOTC_QLINEAR_CONCAT_PART(aotc_qlinear_concat_part_i8, int8_t, -128, 127)
+
+/*
+ * QLinearSoftmax, as ORT's contrib kernel: a float table of
+ * e^((i - 255 + shift) x_scale) for i in 0..255, computed in double, where
+ * shift = max(0, ln(FLT_MAX / d) - 5) / x_scale keeps the sum of d of
+ * them finite; per fiber, with d = x - max(x) in [-255, 0],
+ * e = table[255 + d], sum = the e's added in order (float), and
+ * y = nearbyintf(e * floor(1 / y_scale) / sum) + y_zp, saturated (ORT 1.30
+ * saturates int8 too; older versions wrapped it). The fibers are
+ * `d` values `inner` apart (opset 13: one axis; before: the flattened tail).
+ */
+#define AOTC_QLINEAR_SOFTMAX(NAME, T, LO, HI)                                                                           \
+  AOTC_KERNEL void NAME(const T *x, const float *x_scale, const float *y_scale, const T *y_zp, T *y, int32_t outer, \
+                        int32_t d, int32_t inner) {                                                                 \
+    float table[256];                                                                                               \
+    const float ys = (float)floor((double)(1.0f / *y_scale));                                                       \
+    const int32_t zy = y_zp ? (int32_t)*y_zp : 0;                                                                   \
+    double shift = log((double)(FLT_MAX / (float)d)) - 5.0;                                                         \
+    int32_t o, in, k;                                                                                               \
+    shift = (shift > 0.0 ? shift : 0.0) / (double)*x_scale;                                                         \
+    for (k = 0; k < 256; ++k) table[k] = (float)exp(((double)k - 255.0 + shift) * (double)*x_scale);                \
+    for (o = 0; o < outer; ++o)                                                                                     \
+      for (in = 0; in < inner; ++in) {                                                                              \
+        const ptrdiff_t base = (ptrdiff_t)o * d * inner + in;                                                       \
+        int32_t xmax = x[base];                                                                                     \
+        float sum = 0.0f;                                                                                           \
+        for (k = 1; k < d; ++k) xmax = x[base + (ptrdiff_t)k * inner] > xmax ? x[base + (ptrdiff_t)k * inner] : xmax; \
+        for (k = 0; k < d; ++k) sum = sum + table[255 + x[base + (ptrdiff_t)k * inner] - xmax];                     \
+        for (k = 0; k < d; ++k) {                                                                                   \
+          const float e = table[255 + x[base + (ptrdiff_t)k * inner] - xmax];                                       \
+          const float num = e * ys;                                                                                 \
+          y[base + (ptrdiff_t)k * inner] = (T)aotc_ql_sat((int32_t)nearbyintf(num / sum) + zy, LO, HI);             \
+        }                                                                                                           \
+      }                                                                                                             \
+  }
+AOTC_QLINEAR_SOFTMAX(aotc_qlinear_softmax_u8, uint8_t, 0, 255)
+AOTC_QLINEAR_SOFTMAX(aotc_qlinear_softmax_i8, int8_t, -128, 127)

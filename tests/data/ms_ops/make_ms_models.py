@@ -188,6 +188,40 @@ def pools():
 
 pools()
 
+
+# ---- QLinearConcat / QLinearSoftmax ------------------------------------------------------------
+def concat_softmax():
+    for dt in (np.uint8, np.int8):
+        tn = "u8" if dt == np.uint8 else "s8"
+        _, lo, hi = INFO[dt]
+        ccases = [  # name, shapes, axis, (scale, zero point) per input, then the output's
+            ("axis1", [[2, 3, 5], [2, 4, 5], [2, 1, 5]], 1, [(0.05, lo + 9), (0.02, lo + 128), (0.1, hi - 1)],
+             (0.04, lo + 100)),
+            ("axis_last_copy", [[3, 7], [3, 9]], -1, [(0.03, lo + 50), (0.07, lo + 3)], (0.03, lo + 50)),
+            ("axis0", [[1, 2, 3], [3, 2, 3]], 0, [(0.5, lo + 1), (0.001, hi)], (0.01, lo + 128)),
+        ]
+        for name, shapes, axis, xq, (ys, yz) in ccases:
+            ins = [("y_scale", f32(ys), False), ("y_zero_point", zp(dt, yz), False)]
+            for k, (shape, (xs, xz)) in enumerate(zip(shapes, xq)):
+                ins += [(f"x{k}", q(dt, shape), True), (f"x{k}_scale", f32(xs), False),
+                        (f"x{k}_zero_point", zp(dt, xz), False)]
+            write(f"qlinearconcat_{tn}_{name}", "QLinearConcat", ins, {"axis": axis}, out_dtype=INFO[dt][0])
+        scases = [  # name, shape, attributes, x_scale, (y_scale, y_zero_point)
+            ("last", [3, 17], {"opset": 13, "axis": -1}, 0.1, (1.0 / 256, lo)),
+            ("default_axis13", [2, 3, 40], {"opset": 13}, 0.05, (1.0 / 255, lo)),
+            ("mid_axis", [2, 5, 4], {"opset": 13, "axis": 1}, 0.2, (0.004, lo + 10)),
+            ("opset12_flat", [2, 3, 4], {"opset": 12, "axis": 1}, 0.08, (1.0 / 256, lo)),
+            ("opset12_default", [4, 6], {"opset": 12}, 0.3, (0.01, lo + 20)),
+            ("big_scale", [5, 33], {"opset": 13, "axis": -1}, 2.0, (1.0 / 256, lo)),
+        ]
+        for name, shape, attrs, xs, (ys, yz) in scases:
+            ins = [("x", q(dt, shape), True), ("x_scale", f32(xs), False), ("x_zero_point", zp(dt, lo + 3), False),
+                   ("y_scale", f32(ys), False), ("y_zero_point", zp(dt, yz), False)]
+            write(f"qlinearsoftmax_{tn}_{name}", "QLinearSoftmax", ins, attrs)
+
+
+concat_softmax()
+
 # ---- a model with com.microsoft ops aotc does not implement next to one it does ---------------
 def bad_unsupported():
     x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 4])
