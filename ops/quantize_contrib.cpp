@@ -7,6 +7,7 @@
 //   QLinearGlobalAveragePool, QLinearAveragePool   (channels_last: N x spatial x C)
 //   QLinearConcat   (each input requantized to the output's scale and zero point)
 //   QLinearSoftmax   (ORT's exp table; `opset` < 13 flattens from `axis`)
+//   QGemm   (b_scale/b_zero_point per column allowed; float output without y_zero_point)
 // int8 and uint8; scales and zero points are per tensor (one element), zero
 // points optional (0), as ORT's kernels require.
 #include <fmt/format.h>
@@ -406,6 +407,93 @@ void register_qlinear_softmax(OpRegistry &r) {
   r.add(std::move(def));
 }
 
+// ---- QGemm: A, a_scale, a_zp, B, b_scale, b_zp, C (int32), y_scale, y_zp ------------------------
+
+aotc_qgemm_params qgemm_params(const OpContext &ctx) {
+  const Shape &a = ctx.input(0).shape, &b = ctx.input(3).shape;
+  ctx.require(a.size() == 2 && b.size() == 2,
+              fmt::format("A and B must be 2-D, got {} and {}", shape_str(a), shape_str(b)));
+  const bool ta = ctx.attr_int("transA", 0) != 0, tb = ctx.attr_int("transB", 0) != 0;
+  const int64_t m = ta ? a[1] : a[0], k = ta ? a[0] : a[1], kb = tb ? b[1] : b[0], n = tb ? b[0] : b[1];
+  ctx.require(k == kb, fmt::format("inner dimensions differ: A {} and B {} (transA {}, transB {})", shape_str(a),
+                                   shape_str(b), ta, tb));
+  for (int64_t v : {m, n, k}) ctx.require(v <= INT32_MAX, "QGemm dimensions must fit in 32 bits");
+  aotc_qgemm_params p{};
+  p.m = static_cast<int32_t>(m);
+  p.n = static_cast<int32_t>(n);
+  p.k = static_cast<int32_t>(k);
+  p.trans_a = ta;
+  p.trans_b = tb;
+  // b_scale and b_zero_point: a scalar, [1] or [N], of one shape (as ORT checks).
+  const Shape &bs = ctx.input(4).shape, &bz = ctx.input(5).shape;
+  auto per_n = [&](const Shape &s, const char *name) {
+    ctx.require(s.empty() || (s.size() == 1 && (s[0] == 1 || s[0] == n)),
+                fmt::format("{} must be a scalar or 1-D of size 1 or N ({}), got {}", name, n, shape_str(s)));
+    return s.size() == 1 && s[0] == n && n != 1;
+  };
+  const bool bs_col = per_n(bs, "b_scale"), bz_col = per_n(bz, "b_zero_point");
+  ctx.require(bs == bz, fmt::format("b_scale {} and b_zero_point {} must have one shape", shape_str(bs), shape_str(bz)));
+  p.b_per_column = bs_col || bz_col;
+  if (ctx.has_input(6)) {
+    const Shape &c = ctx.input(6).shape;
+    const int64_t cm = c.size() == 2 ? c[0] : 1, cn = c.empty() ? 1 : c.back();
+    ctx.require(c.size() <= 2 && (cm == 1 || cm == m) && (cn == 1 || cn == n),
+                fmt::format("C {} does not broadcast to [{},{}]", shape_str(c), m, n));
+    p.c_row_stride = cm == 1 ? 0 : static_cast<int32_t>(cn);  // C's own row pitch
+    p.c_col_stride = cn == 1 ? 0 : 1;
+  }
+  return p;
+}
+
+void register_qgemm(OpRegistry &r) {
+  OpDef def;
+  def.op = "QGemm";
+  def.domain = kMsDomain;
+  def.attrs = {"alpha", "transA", "transB"};
+  def.min_inputs = 6;
+  def.max_inputs = 9;
+  def.infer = [](OpContext &ctx) {
+    const DType ta = require_q8(ctx, 0, "A"), tb = require_q8(ctx, 3, "B");
+    ctx.require(ta == DType::UInt8 || tb == DType::Int8, "with an int8 A, B must be int8 (as ORT's kernels take)");
+    require_scale(ctx, 1, "a_scale");
+    require_zero_point(ctx, 2, ta, "a_zero_point");
+    ctx.require(ctx.input(4).dtype == DType::Float, "b_scale must be float");
+    ctx.require(ctx.input(5).dtype == tb, "b_zero_point must have B's type");
+    if (ctx.has_input(6))
+      ctx.require(ctx.input(6).dtype == DType::Int32, fmt::format("C must be int32, got {}",
+                                                                  dtype_name(ctx.input(6).dtype)));
+    if (ctx.has_input(7)) require_scale(ctx, 7, "y_scale");
+    if (ctx.has_input(8)) {
+      ctx.require(ctx.has_input(7), "y_zero_point needs y_scale");
+      require_zero_point(ctx, 8, ta, "y_zero_point");
+    }
+    const aotc_qgemm_params p = qgemm_params(ctx);
+    ctx.set_output(0, ctx.has_input(8) ? ta : DType::Float, {p.m, p.n});
+  };
+  def.lower = [](LowerContext &ctx) {
+    Value &a = ctx.input(0), &b = ctx.input(3), &y = ctx.output(0);
+    ctx.call(fmt::format("aotc_qgemm_{}_{}_{}", dtype_info(a.dtype).suffix, dtype_info(b.dtype).suffix,
+                         dtype_info(y.dtype).suffix))
+        .in(&a)
+        .in(&ctx.input(1))
+        .in(&ctx.input(2))
+        .in(&b)
+        .in(&ctx.input(4))
+        .in(&ctx.input(5))
+        .in(optional_input(ctx, 6))
+        .in(optional_input(ctx, 7))
+        .in(optional_input(ctx, 8))
+        .out(&y)
+        .params(qgemm_params(ctx))
+        .f(ctx.attr_float("alpha", 1.0f));
+  };
+  def.macs = [](OpContext &ctx) {
+    const aotc_qgemm_params p = qgemm_params(ctx);
+    return int64_t{p.m} * p.n * p.k;
+  };
+  r.add(std::move(def));
+}
+
 }  // namespace
 
 void register_quantize_contrib_ops(OpRegistry &r) {
@@ -417,6 +505,7 @@ void register_quantize_contrib_ops(OpRegistry &r) {
   register_qlinear_avgpool(r);
   register_qlinear_concat(r);
   register_qlinear_softmax(r);
+  register_qgemm(r);
 }
 
 }  // namespace aotc

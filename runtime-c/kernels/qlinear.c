@@ -323,3 +323,46 @@ AOTC_QLINEAR_CONCAT_PART(aotc_qlinear_concat_part_i8, int8_t, -128, 127)
   }
 AOTC_QLINEAR_SOFTMAX(aotc_qlinear_softmax_u8, uint8_t, 0, 255)
 AOTC_QLINEAR_SOFTMAX(aotc_qlinear_softmax_i8, int8_t, -128, 127)
+
+/*
+ * QGemm: the exact int32 sum over k of (a - a_zp)(b - b_zp[n]) plus the bias
+ * (wrapping modulo 2^32 like MLAS's integer adds; AVX512-VNNI has no 16-bit
+ * saturation), then with scale[n] = alpha * a_scale * b_scale[n] (/ y_scale):
+ * float output scale * acc (no y_zero_point), or MLAS's requantization,
+ * acc * scale clamped to [lo - y_zp, hi - y_zp], rounded to nearest even,
+ * plus y_zp.
+ */
+#define AOTC_QGEMM(NAME, TA, TB, TY, LO, HI, FLOAT_OUT)                                                     \
+  AOTC_KERNEL void NAME(const TA *a, const float *a_scale, const TA *a_zp, const TB *b, const float *b_scale,      \
+                        const TB *b_zp, const int32_t *c, const float *y_scale, const TY *y_zp, TY *y,             \
+                        const aotc_qgemm_params *p, float alpha) {                                                 \
+    const int32_t za = a_zp ? (int32_t)*a_zp : 0, zy = y_zp ? (int32_t)*y_zp : 0;                                \
+    const float min_v = (float)(LO - zy), max_v = (float)(HI - zy);                                               \
+    int32_t m, n, k;                                                                                              \
+    for (m = 0; m < p->m; ++m)                                                                                    \
+      for (n = 0; n < p->n; ++n) {                                                                                \
+        const int32_t zb = b_zp ? (int32_t)b_zp[p->b_per_column ? n : 0] : 0;                                     \
+        float scale = alpha * *a_scale, v;                                                                        \
+        uint32_t acc = c ? (uint32_t)c[(ptrdiff_t)p->c_row_stride * m + (ptrdiff_t)p->c_col_stride * n] : 0u;      \
+        for (k = 0; k < p->k; ++k) {                                                                              \
+          const TA av = a[p->trans_a ? (ptrdiff_t)k * p->m + m : (ptrdiff_t)m * p->k + k];                         \
+          const TB bv = b[p->trans_b ? (ptrdiff_t)n * p->k + k : (ptrdiff_t)k * p->n + n];                         \
+          acc += (uint32_t)(((int32_t)av - za) * ((int32_t)bv - zb));                                             \
+        }                                                                                                         \
+        scale = scale * b_scale[p->b_per_column ? n : 0];                                                         \
+        if (y_scale) scale = scale / *y_scale;                                                                    \
+        v = (float)(int32_t)acc * scale;                                                                          \
+        if (!FLOAT_OUT) {                                                                                         \
+          v = v >= min_v ? v : min_v;                                                                             \
+          v = v <= max_v ? v : max_v;                                                                             \
+          v = rintf(v) + (float)zy;                                                                               \
+        }                                                                                                         \
+        y[(ptrdiff_t)m * p->n + n] = (TY)v;                                                                       \
+      }                                                                                                           \
+  }
+AOTC_QGEMM(aotc_qgemm_u8_u8_u8, uint8_t, uint8_t, uint8_t, 0, 255, 0)
+AOTC_QGEMM(aotc_qgemm_u8_i8_u8, uint8_t, int8_t, uint8_t, 0, 255, 0)
+AOTC_QGEMM(aotc_qgemm_i8_i8_i8, int8_t, int8_t, int8_t, -128, 127, 0)
+AOTC_QGEMM(aotc_qgemm_u8_u8_f32, uint8_t, uint8_t, float, 0, 0, 1)
+AOTC_QGEMM(aotc_qgemm_u8_i8_f32, uint8_t, int8_t, float, 0, 0, 1)
+AOTC_QGEMM(aotc_qgemm_i8_i8_f32, int8_t, int8_t, float, 0, 0, 1)

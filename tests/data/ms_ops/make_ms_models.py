@@ -222,6 +222,51 @@ def concat_softmax():
 
 concat_softmax()
 
+
+# ---- QGemm -----------------------------------------------------------------------------------------
+def qgemm():
+    cases = [  # name, A type, B type, M, K, N, attributes, bias shape or None, per-column B, y: "q", "f" (y_scale
+               # only) or "f0" (neither)
+        ("u8u8", np.uint8, np.uint8, 3, 17, 5, {}, [5], False, "q"),
+        ("u8s8_transb_percol", np.uint8, np.int8, 4, 9, 6, {"transB": 1}, [4, 1], True, "q"),
+        ("s8s8_transa_alpha", np.int8, np.int8, 5, 8, 7, {"transA": 1, "alpha": 0.5}, [5, 7], False, "q"),
+        ("s8s8_both_trans", np.int8, np.int8, 2, 33, 3, {"transA": 1, "transB": 1}, None, False, "q"),
+        ("u8s8_float_out", np.uint8, np.int8, 3, 10, 4, {}, [1, 4], False, "f"),
+        ("s8s8_float_out_percol", np.int8, np.int8, 3, 12, 5, {"alpha": 2.0}, [], True, "f0"),
+        ("u8u8_float_no_bias", np.uint8, np.uint8, 2, 7, 3, {}, None, False, "f0"),
+    ]
+    for name, ta, tb, m, k, n, attrs, bias, percol, yk in cases:
+        a_shape = [k, m] if attrs.get("transA") else [m, k]
+        b_shape = [n, k] if attrs.get("transB") else [k, n]
+        bl = INFO[tb][1]
+        ins = [("a", q(ta, a_shape), True), ("a_scale", f32(0.02), False), ("a_zero_point", zp(ta, INFO[ta][1] + 100), False),
+               ("b", q(tb, b_shape), True),
+               ("b_scale", f32(rng.uniform(0.005, 0.03, n)) if percol else f32(0.01), False),
+               ("b_zero_point", q(tb, [n], bl + 120, bl + 135) if percol else zp(tb, bl + 128), False)]
+        ins.append(("c", rng.integers(-3000, 3000, size=bias).astype(np.int32), False) if bias is not None else None)
+        if yk == "q":
+            ins += [("y_scale", f32(0.05), False), ("y_zero_point", zp(ta, INFO[ta][1] + 128), False)]
+            write(f"qgemm_{name}", "QGemm", ins, attrs)
+        else:
+            if yk == "f":
+                ins += [("y_scale", f32(0.07), False)]
+            write(f"qgemm_{name}", "QGemm", ins, attrs, out_dtype=TensorProto.FLOAT)
+    # Extreme values: the largest products over a long K, outputs saturating at both ends.
+    for ta, tb in ((np.uint8, np.uint8), (np.uint8, np.int8), (np.int8, np.int8)):
+        tn = {np.uint8: "u8", np.int8: "s8"}
+        m, k, n = 4, 300, 4
+        a = np.full([m, k], INFO[ta][2], dtype=ta)
+        a[1] = INFO[ta][1]
+        b = np.full([k, n], INFO[tb][2], dtype=tb)
+        b[:, 1] = INFO[tb][1]
+        ins = [("a", a, True), ("a_scale", f32(0.01), False), ("a_zero_point", zp(ta, INFO[ta][1] + 3), False),
+               ("b", b, True), ("b_scale", f32(0.01), False), ("b_zero_point", zp(tb, INFO[tb][1] + 5), False),
+               None, ("y_scale", f32(0.5), False), ("y_zero_point", zp(ta, INFO[ta][1] + 128), False)]
+        write(f"qgemm_{tn[ta]}{tn[tb]}_extremes", "QGemm", ins)
+
+
+qgemm()
+
 # ---- a model with com.microsoft ops aotc does not implement next to one it does ---------------
 def bad_unsupported():
     x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 4])
