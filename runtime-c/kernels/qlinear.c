@@ -60,8 +60,8 @@ static AOTC_UNUSED int32_t aotc_ql_quantize(float x, float scale, int32_t zp, in
     const int32_t za = swap ? (b_zp ? (int32_t)*b_zp : 0) : (a_zp ? (int32_t)*a_zp : 0);                            \
     const int32_t zb = swap ? (a_zp ? (int32_t)*a_zp : 0) : (b_zp ? (int32_t)*b_zp : 0);                            \
     const int32_t zy = y_zp ? (int32_t)*y_zp : 0;                                                                   \
-    const float za_part = ra * (float)za;                                                                           \
-    const float zab = fmaf(rb, (float)zb, za_part); /* gcc contracts ORT's ra * za + rb * zb */                     \
+    const float zb_part = rb * (float)zb;                                                                           \
+    const float zab = fmaf(ra, (float)za, zb_part); /* ORT's ra * za + rb * zb, as gcc contracted it */             \
     const float fixed = (float)zy - zab;                                                                            \
     int32_t i0;                                                                                                     \
     strides[0] = a_strides;                                                                                         \

@@ -112,6 +112,13 @@ def binary(op):
                    ("b", b.reshape(sb), True), ("b_scale", f32(0.05), False), ("b_zero_point", zp(dt, 9), False),
                    ("y_scale", f32(0.3), False), ("y_zero_point", zp(dt, 1), False)]
             write(f"{op.lower()}_{tn}_{name}", op, ins)
+        # Zero points that make the constant part, za ra + zb rb, round differently fused or not.
+        for ei, (fa, fb, fc) in enumerate([(0.1, 0.05, 0.3), (0.7, 0.35, 0.3)]):
+            z = (77, 131, 3) if dt == np.uint8 else (77, -125, 3)
+            ins = [("a", np.tile(every, 256), True), ("a_scale", f32(fa), False), ("a_zero_point", zp(dt, z[0]), False),
+                   ("b", np.repeat(every, 256), True), ("b_scale", f32(fb), False), ("b_zero_point", zp(dt, z[1]), False),
+                   ("y_scale", f32(fc), False), ("y_zero_point", zp(dt, z[2]), False)]
+            write(f"{op.lower()}_{tn}_all_zp{ei}", op, ins)
 
 
 binary("QLinearAdd")
