@@ -214,8 +214,8 @@ AOTC_QLINEAR_GLOBAL_AVGPOOL(aotc_qlinear_global_avgpool_i8, int8_t, -128, 127)
  * (x_scale * (x - x_zp)), summed in float over the window clipped to the
  * input (rows, then columns, then depth), divided by the window size (the
  * whole kernel with count_include_pad, else the clipped part), and quantized
- * as (int32_t)nearbyintf(v / y_scale + y_zp) -- a conversion that gives
- * INT32_MIN out of range on x86 -- clamped to [LO, HI]. Dilations do not
+ * as (int32_t)nearbyintf(v / y_scale + y_zp) clamped to [LO, HI] (out of
+ * int32 range that conversion gives INT32_MIN on x86: aotc_ql_cvt). Dilations do not
  * exist for this op. channels_last: X is N x D x H x W x C, with p->channels
  * = N * C.
  */
@@ -252,9 +252,8 @@ AOTC_QLINEAR_GLOBAL_AVGPOOL(aotc_qlinear_global_avgpool_i8, int8_t, -128, 127)
             sum = sum / (float)cnt;                                                                                \
             q = sum / *y_scale;                                                                                    \
             q = q + (float)zy;                                                                                     \
-            q = nearbyintf(q);                                                                                     \
             y[y0 + (((ptrdiff_t)o[0] * p->out[1] + o[1]) * p->out[2] + o[2]) * c] =                                \
-                (T)aotc_ql_sat(q >= -2147483648.0f && q < 2147483648.0f ? (int32_t)q : INT32_MIN, LO, HI);         \
+                (T)aotc_ql_sat(aotc_ql_cvt(q), LO, HI);                                                            \
           }                                                                                                        \
     }                                                                                                              \
   }
@@ -317,7 +316,7 @@ AOTC_QLINEAR_CONCAT_PART(aotc_qlinear_concat_part_i8, int8_t, -128, 127)
         for (k = 0; k < d; ++k) {                                                                                   \
           const float e = table[255 + x[base + (ptrdiff_t)k * inner] - xmax];                                       \
           const float num = e * ys;                                                                                 \
-          y[base + (ptrdiff_t)k * inner] = (T)aotc_ql_sat((int32_t)nearbyintf(num / sum) + zy, LO, HI);             \
+          y[base + (ptrdiff_t)k * inner] = (T)aotc_ql_sat(aotc_ql_cvt(num / sum) + zy, LO, HI);                    \
         }                                                                                                           \
       }                                                                                                             \
   }
