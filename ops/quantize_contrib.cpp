@@ -58,6 +58,30 @@ void require_inputs(const OpContext &ctx, std::initializer_list<size_t> required
 
 Value *optional_input(const OpContext &ctx, size_t i) { return ctx.has_input(i) ? &ctx.input(i) : nullptr; }
 
+// The inputs of the one-tensor ops: X, X_scale, X_zero_point (optional), Y_scale,
+// Y_zero_point (optional). Returns X's type.
+DType require_unary_inputs(const OpContext &ctx) {
+  require_inputs(ctx, {0, 1, 3});
+  const DType t = require_q8(ctx, 0, "X");
+  require_scale(ctx, 1, "X_scale");
+  require_scale(ctx, 3, "Y_scale");
+  require_zero_point(ctx, 2, t, "X_zero_point");
+  require_zero_point(ctx, 4, t, "Y_zero_point");
+  return t;
+}
+
+// A call to `base` for X's type with those five inputs (NULL for absent zero points) and Y.
+KernelCall &call_unary(LowerContext &ctx, const std::string &base) {
+  Value &x = ctx.input(0);
+  return ctx.call(kernel_for(ctx, base, x.dtype))
+      .in(&x)
+      .in(&ctx.input(1))
+      .in(optional_input(ctx, 2))
+      .in(&ctx.input(3))
+      .in(optional_input(ctx, 4))
+      .out(&ctx.output(0));
+}
+
 // ---- QLinearAdd, QLinearMul: A, A_scale, A_zp, B, B_scale, B_zp, C_scale, C_zp -------------
 
 void register_qlinear_binary(OpRegistry &r, const char *op, const char *kernel) {
@@ -112,25 +136,10 @@ void register_qlinear_lookup(OpRegistry &r, const char *op, int kind) {
   if (kind == 1) def.attrs = {"alpha"};
   def.min_inputs = 2;  // X_scale; Y_scale (after the optional X_zero_point) is checked in infer
   def.max_inputs = 5;
-  def.infer = [](OpContext &ctx) {
-    require_inputs(ctx, {0, 1, 3});
-    const DType t = require_q8(ctx, 0, "X");
-    require_scale(ctx, 1, "X_scale");
-    require_scale(ctx, 3, "Y_scale");
-    require_zero_point(ctx, 2, t, "X_zero_point");
-    require_zero_point(ctx, 4, t, "Y_zero_point");
-    ctx.set_output(0, t, ctx.input(0).shape);
-  };
+  def.infer = [](OpContext &ctx) { ctx.set_output(0, require_unary_inputs(ctx), ctx.input(0).shape); };
   def.lower = [kind](LowerContext &ctx) {
-    Value &x = ctx.input(0);
-    ctx.call(kernel_for(ctx, "qlinear_lookup", x.dtype))
-        .in(&x)
-        .in(&ctx.input(1))
-        .in(optional_input(ctx, 2))
-        .in(&ctx.input(3))
-        .in(optional_input(ctx, 4))
-        .out(&ctx.output(0))
-        .i(x.count())
+    call_unary(ctx, "qlinear_lookup")
+        .i(ctx.input(0).count())
         .i(kind)
         .f(ctx.attr_float("alpha", 0.01f));
   };
@@ -140,12 +149,7 @@ void register_qlinear_lookup(OpRegistry &r, const char *op, int kind) {
 // ---- QLinearGlobalAveragePool, QLinearAveragePool: X, x_scale, x_zp, y_scale, y_zp ----------
 
 void infer_qlinear_pool_io(OpContext &ctx) {
-  require_inputs(ctx, {0, 1, 3});
-  const DType t = require_q8(ctx, 0, "X");
-  require_scale(ctx, 1, "x_scale");
-  require_scale(ctx, 3, "y_scale");
-  require_zero_point(ctx, 2, t, "x_zero_point");
-  require_zero_point(ctx, 4, t, "y_zero_point");
+  require_unary_inputs(ctx);
   const int64_t channels_last = ctx.attr_int("channels_last", 0);
   ctx.require(channels_last == 0 || channels_last == 1, "channels_last must be 0 or 1");
   ctx.require(ctx.input(0).shape.size() >= 3, fmt::format("X must have rank >= 3 (N, C and spatial dims), got {}",
@@ -190,14 +194,7 @@ void lower_qlinear_global(LowerContext &ctx, const PoolDims &d, int64_t image) {
                 fmt::format("x_scale / (y_scale * {}) = {} is outside the range ORT's kernel accepts ([2^-32, 256))",
                             image, scale));
   }
-  Value &x = ctx.input(0);
-  ctx.call(kernel_for(ctx, "qlinear_global_avgpool", x.dtype))
-      .in(&x)
-      .in(&ctx.input(1))
-      .in(optional_input(ctx, 2))
-      .in(&ctx.input(3))
-      .in(optional_input(ctx, 4))
-      .out(&ctx.output(0))
+  call_unary(ctx, "qlinear_global_avgpool")
       .i(d.n)
       .i(d.c)
       .i(image)
@@ -272,14 +269,7 @@ void register_qlinear_avgpool(OpRegistry &r) {
     set3(p.dilation, w.dilations, 1);
     set3(p.pad, w.pad_begin, 0);
     set3(p.pad_end, w.pad_end, 0);
-    Value &x = ctx.input(0);
-    ctx.call(kernel_for(ctx, "qlinear_avgpool", x.dtype))
-        .in(&x)
-        .in(&ctx.input(1))
-        .in(optional_input(ctx, 2))
-        .in(&ctx.input(3))
-        .in(optional_input(ctx, 4))
-        .out(&ctx.output(0))
+    call_unary(ctx, "qlinear_avgpool")
         .params(p)
         .i(ctx.attr_int("count_include_pad", 0) != 0 ? 1 : 0)
         .i(d.channels_last ? d.c : 0);
@@ -376,12 +366,7 @@ void register_qlinear_softmax(OpRegistry &r) {
   def.min_inputs = 2;
   def.max_inputs = 5;
   def.infer = [](OpContext &ctx) {
-    require_inputs(ctx, {0, 1, 3});
-    const DType t = require_q8(ctx, 0, "X");
-    require_scale(ctx, 1, "X_scale");
-    require_scale(ctx, 3, "y_scale");
-    require_zero_point(ctx, 2, t, "x_zero_point");
-    require_zero_point(ctx, 4, t, "y_zero_point");
+    const DType t = require_unary_inputs(ctx);
     ctx.require(ctx.has_attr("opset"), "the opset attribute is required (ORT's kernel needs it)");
     ctx.require(!ctx.input(0).shape.empty(), "X must have rank >= 1");
     softmax_fibers(ctx);
