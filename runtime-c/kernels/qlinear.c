@@ -1,13 +1,17 @@
 /*
  * qlinear.c -- ONNX Runtime's contrib (com.microsoft) quantized ops, with the
- * arithmetic of ORT's x86-64 CPU kernels (MLAS), so that aotc's outputs match
- * ONNX Runtime's bit for bit: QLinearAdd, QLinearMul, QLinearSigmoid,
- * QLinearLeakyRelu (ops/quantize_contrib.cpp lowers them).
+ * arithmetic of ORT's x86-64 CPU kernels (MLAS, as onnxruntime-node 1.30 runs
+ * them on an AVX2/AVX512 machine), so that aotc's outputs match ONNX
+ * Runtime's bit for bit: QLinearAdd, QLinearMul, QLinearSigmoid,
+ * QLinearLeakyRelu, QLinearGlobalAveragePool, QLinearAveragePool,
+ * QLinearConcat, QLinearSoftmax, QGemm (ops/quantize_contrib.cpp lowers them;
+ * tests/data/ms_ops holds ORT's outputs they are checked against exactly).
  *
  * Every float operation below is one C statement on purpose: where ORT rounds
  * after a multiply and again after an add, so must we (a compiler may fuse
- * a*b+c written in one expression into an FMA); where ORT uses an FMA, we call
- * fmaf. Rounding to int is to nearest even (rintf, default rounding mode).
+ * a*b+c written in one expression into an FMA; build without FP contraction
+ * across statements, as gcc does under -std=c99); where ORT uses an FMA, we
+ * call fmaf. Rounding to int is to nearest even (rintf, default rounding mode).
  */
 #include "kernel_common.h"
 
