@@ -40,15 +40,24 @@ static AOTC_UNUSED int32_t aotc_ql_quantize(float x, float scale, int32_t zp, in
 }
 
 /*
- * QLinearAdd, as MlasQLinearAddKernelAvx2Helper: with rA = sa / sy, rB = sb / sy
- * and fixed = zy - (rA za + rB zb), y = round(fma(a, rA, fma(b, rB, fixed)))
- * saturated. When ORT's broadcaster sees B constant along the innermost
- * run of the output, it adds rB b into `fixed` once per run and computes
- * round(fma(a, rA, fixed)); when A is the constant one, ORT passes the
- * operands swapped (A <-> B, scales and zero points with them). The kernel
- * picks the case from the innermost strides, as ORT's broadcaster does.
+ * QLinearAdd (MUL 0) and QLinearMul (MUL 1), broadcasting, over runs of the
+ * innermost dimension as ORT's broadcaster splits the output.
+ *
+ * Add, as MlasQLinearAddKernelAvx2Helper: with rA = sa / sy, rB = sb / sy and
+ * fixed = zy - (rA za + rB zb) (gcc fused that sum as fma(rA, za, rB zb)),
+ * y = round(fma(a, rA, fma(b, rB, fixed))) saturated. When ORT's broadcaster
+ * sees B constant along the innermost run, it adds rB b into `fixed` once
+ * per run, fused too, and computes round(fma(a, rA, fixed)); when A is the
+ * constant one, ORT passes the operands swapped (A <-> B, scales and zero
+ * points with them). The kernel picks the case from the innermost strides,
+ * as ORT's broadcaster does.
+ *
+ * Mul, as MLAS's SSE2 kernel (x86-64 has no wider one): the exact integer
+ * product (a - za)(b - zb), times (sa * sb) / sy, plus zy, each step rounded
+ * to float, then rounded to nearest even and saturated. It is symmetric, so
+ * the swap does not matter.
  */
-#define AOTC_QLINEAR_ADD(NAME, T, LO, HI)                                                                        \
+#define AOTC_QLINEAR_BINARY(NAME, T, LO, HI, MUL)                                                                  \
   AOTC_KERNEL void NAME(const T *a, const float *a_scale, const T *a_zp, const T *b, const float *b_scale,         \
                         const T *b_zp, const float *y_scale, const T *y_zp, T *y, int32_t rank, const int32_t *dims, \
                         const int32_t *a_strides, const int32_t *b_strides) {                                       \
@@ -65,8 +74,10 @@ static AOTC_UNUSED int32_t aotc_ql_quantize(float x, float scale, int32_t zp, in
     const int32_t zb = swap ? (a_zp ? (int32_t)*a_zp : 0) : (b_zp ? (int32_t)*b_zp : 0);                            \
     const int32_t zy = y_zp ? (int32_t)*y_zp : 0;                                                                   \
     const float zb_part = rb * (float)zb;                                                                           \
-    const float zab = fmaf(ra, (float)za, zb_part); /* ORT's ra * za + rb * zb, as gcc contracted it */             \
+    const float zab = fmaf(ra, (float)za, zb_part);                                                                 \
     const float fixed = (float)zy - zab;                                                                            \
+    const float sab = *a_scale * *b_scale;                                                                          \
+    const float ratio = sab / sy;                                                                                   \
     int32_t i0;                                                                                                     \
     strides[0] = a_strides;                                                                                         \
     strides[1] = b_strides;                                                                                         \
@@ -77,61 +88,26 @@ static AOTC_UNUSED int32_t aotc_ql_quantize(float x, float scale, int32_t zp, in
       const T *pb = swap ? a + off[0] : b + off[1];                                                                 \
       const int32_t step = swap ? sb0 : sa0;                                                                        \
       const int32_t step_b = swap ? sa0 : sb0;                                                                      \
-      int32_t i;                                                                                                    \
-      if (scalar_b) {                                                                                               \
-        const float run_fixed = fmaf((float)pb[0], rb, fixed);                                                      \
-        for (i = 0; i < n; ++i)                                                                                     \
-          y[i] = (T)aotc_ql_sat(aotc_ql_cvt(fmaf((float)pa[(ptrdiff_t)i * step], ra, run_fixed)), LO, HI);         \
-      } else {                                                                                                      \
-        for (i = 0; i < n; ++i) {                                                                                   \
-          const float tb = fmaf((float)pb[(ptrdiff_t)i * step_b], rb, fixed);                                      \
-          y[i] = (T)aotc_ql_sat(aotc_ql_cvt(fmaf((float)pa[(ptrdiff_t)i * step], ra, tb)), LO, HI);                \
-        }                                                                                                           \
-      }                                                                                                             \
-      y += n;                                                                                                       \
-    } while (aotc_next_index(rank, 1, dims, idx, 2, off, strides));                                                 \
-  }
-AOTC_QLINEAR_ADD(aotc_qlinear_add_u8, uint8_t, 0, 255)
-AOTC_QLINEAR_ADD(aotc_qlinear_add_i8, int8_t, -128, 127)
-
-/*
- * QLinearMul, as MLAS's SSE2 kernel (x86-64 has no wider one): the exact
- * integer product (a - za)(b - zb), times sa * sb / sy, plus zy, each step
- * rounded to float, then rounded to nearest even and saturated.
- */
-#define AOTC_QLINEAR_MUL(NAME, T, LO, HI)                                                                        \
-  AOTC_KERNEL void NAME(const T *a, const float *a_scale, const T *a_zp, const T *b, const float *b_scale,         \
-                        const T *b_zp, const float *y_scale, const T *y_zp, T *y, int32_t rank, const int32_t *dims, \
-                        const int32_t *a_strides, const int32_t *b_strides) {                                       \
-    int32_t idx[AOTC_MAX_RANK] = {0};                                                                               \
-    int32_t off[2] = {0, 0};                                                                                        \
-    const int32_t *strides[2];                                                                                      \
-    const int32_t n = rank > 0 ? dims[rank - 1] : 1;                                                                \
-    const int32_t sa0 = rank > 0 ? a_strides[rank - 1] : 0, sb0 = rank > 0 ? b_strides[rank - 1] : 0;               \
-    const float sab = *a_scale * *b_scale;                                                                          \
-    const float ratio = sab / *y_scale;                                                                             \
-    const int32_t za = a_zp ? (int32_t)*a_zp : 0, zb = b_zp ? (int32_t)*b_zp : 0;                                   \
-    const float zy = (float)(y_zp ? (int32_t)*y_zp : 0);                                                            \
-    int32_t i0;                                                                                                     \
-    strides[0] = a_strides;                                                                                         \
-    strides[1] = b_strides;                                                                                         \
-    for (i0 = 0; i0 < rank; ++i0)                                                                                   \
-      if (dims[i0] == 0) return;                                                                                    \
-    do {                                                                                                            \
-      const T *pa = a + off[0];                                                                                     \
-      const T *pb = b + off[1];                                                                                     \
+      const float run_fixed = fmaf((float)pb[0], rb, fixed);                                                        \
       int32_t i;                                                                                                    \
       for (i = 0; i < n; ++i) {                                                                                     \
-        const int32_t prod = ((int32_t)pa[(ptrdiff_t)i * sa0] - za) * ((int32_t)pb[(ptrdiff_t)i * sb0] - zb);       \
-        const float scaled = (float)prod * ratio;                                                                   \
-        const float shifted = scaled + zy;                                                                          \
-        y[i] = (T)aotc_ql_sat(aotc_ql_cvt(shifted), LO, HI);                                                        \
+        const int32_t xa = pa[(ptrdiff_t)i * step], xb = pb[(ptrdiff_t)i * step_b];                                 \
+        float t;                                                                                                    \
+        if (MUL) {                                                                                                  \
+          const float scaled = (float)((xa - za) * (xb - zb)) * ratio;                                              \
+          t = scaled + (float)zy;                                                                                   \
+        } else {                                                                                                    \
+          t = fmaf((float)xa, ra, scalar_b ? run_fixed : fmaf((float)xb, rb, fixed));                               \
+        }                                                                                                           \
+        y[i] = (T)aotc_ql_sat(aotc_ql_cvt(t), LO, HI);                                                              \
       }                                                                                                             \
       y += n;                                                                                                       \
     } while (aotc_next_index(rank, 1, dims, idx, 2, off, strides));                                                 \
   }
-AOTC_QLINEAR_MUL(aotc_qlinear_mul_u8, uint8_t, 0, 255)
-AOTC_QLINEAR_MUL(aotc_qlinear_mul_i8, int8_t, -128, 127)
+AOTC_QLINEAR_BINARY(aotc_qlinear_add_u8, uint8_t, 0, 255, 0)
+AOTC_QLINEAR_BINARY(aotc_qlinear_add_i8, int8_t, -128, 127, 0)
+AOTC_QLINEAR_BINARY(aotc_qlinear_mul_u8, uint8_t, 0, 255, 1)
+AOTC_QLINEAR_BINARY(aotc_qlinear_mul_i8, int8_t, -128, 127, 1)
 
 /*
  * The logistic function as MLAS's FMA3 kernel computes it (x86-64 with AVX2):
