@@ -143,6 +143,22 @@ def lookup(op, attrs_list):
 
 
 lookup("QLinearSigmoid", [("", {})])
+
+
+# x_scales for which the logistic table differs with and without FMA (found by emulating
+# both in numpy): these check that aotc evaluates it as ORT's FMA3 kernel does.
+def sigmoid_fma():
+    for dt in (np.uint8, np.int8):
+        tn = "u8" if dt == np.uint8 else "s8"
+        _, lo, hi = INFO[dt]
+        every = np.arange(lo, hi + 1).astype(dt).reshape(4, 64)
+        for k, xs in enumerate([0.07699231803417206, 0.0245486069470644, 0.09011238813400269, 0.06567192822694778]):
+            ins = [("x", every, True), ("x_scale", f32(xs), False), ("x_zero_point", zp(dt, lo + 128), False),
+                   ("y_scale", f32(1.0 / 256), False), ("y_zero_point", zp(dt, lo), False)]
+            write(f"qlinearsigmoid_{tn}_fma{k}", "QLinearSigmoid", ins)
+
+
+sigmoid_fma()
 lookup("QLinearLeakyRelu", [("default", {}), ("alpha", {"alpha": 0.3})])
 
 
