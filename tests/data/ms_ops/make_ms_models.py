@@ -207,6 +207,12 @@ def pools():
             xs, ys, xz, yz = ((0.05, 0.03, lo + 20, hi - 30), (0.02, 0.05, hi - 2, lo + 5))[ai % 2]
             write(f"qlinearaveragepool_{tn}_{name}", "QLinearAveragePool", pool_ins(dt, q(dt, shape), xs, xz, ys, yz),
                   attrs)
+        # x_scale = y_scale: averages of integers, often exact ties in real arithmetic, so that
+        # dividing (as ORT does) and multiplying by reciprocals give different outputs here.
+        perm = (np.random.default_rng(7).permutation(256) + lo).astype(dt).reshape(1, 1, 16, 16)
+        for k, sc in enumerate([0.1, 0.11]):
+            write(f"qlinearaveragepool_{tn}_ties{k}", "QLinearAveragePool", pool_ins(dt, perm, sc, lo + 128, sc, lo + 100),
+                  {"kernel_shape": [3, 3], "pads": [1, 1, 1, 1]})
 
 
 pools()
