@@ -284,11 +284,13 @@ std::string node_label(const onnx::NodeProto &n, int version) {
   return fmt::format("node with output '{}' ({}, opset {})", escape_terminal(out), op, version);
 }
 
-// Opset versions aotc implements, by domain ("" is ai.onnx): up to ONNX 1.20.
+// Opset versions aotc implements, by domain ("" is ai.onnx): up to ONNX 1.20;
+// com.microsoft is ONNX Runtime's contrib domain, of which aotc has only the
+// quantized ops of ops/quantize_contrib.cpp (its other ops are unsupported).
 // Other domains have no ops in aotc; a node using one is reported as unsupported.
 const std::map<std::string, int64_t> &max_opset_versions() {
   static const std::map<std::string, int64_t> versions = {
-      {"", 28}, {"ai.onnx.ml", 5}, {"ai.onnx.preview", 1}, {"ai.onnx.preview.training", 1}};
+      {"", 28}, {"ai.onnx.ml", 5}, {"ai.onnx.preview", 1}, {"ai.onnx.preview.training", 1}, {"com.microsoft", 1}};
   return versions;
 }
 

@@ -67,6 +67,18 @@ struct ParamsTraits<aotc_quant_params> {
   }
 };
 
+template <>
+struct ParamsTraits<aotc_qgemm_params> {
+  static constexpr const char *c_name = "aotc_qgemm_params";
+  static std::vector<ParamsField> fields(const aotc_qgemm_params &p) {
+    auto one = [](const char *name, int32_t v) { return ParamsField{name, {v}, false}; };
+    return {one("m", p.m),           one("n", p.n),
+            one("k", p.k),           one("trans_a", p.trans_a),
+            one("trans_b", p.trans_b), one("b_per_column", p.b_per_column),
+            one("c_row_stride", p.c_row_stride), one("c_col_stride", p.c_col_stride)};
+  }
+};
+
 /// Whether ParamsTraits<S> exists (S is a params struct).
 template <typename S, typename = void>
 struct is_params_struct : std::false_type {};

@@ -202,7 +202,9 @@ const OpDef *OpRegistry::find(const std::string &domain, const std::string &op) 
 std::vector<const OpDef *> OpRegistry::all() const {
   std::vector<const OpDef *> out;
   for (auto &d : defs_) out.push_back(&d);
-  std::sort(out.begin(), out.end(), [](auto *a, auto *b) { return a->op < b->op; });
+  // By the name --list-ops prints: "Op", or "domain.Op" for other domains.
+  auto name = [](const OpDef *d) { return d->domain.empty() ? d->op : d->domain + "." + d->op; };
+  std::sort(out.begin(), out.end(), [&](auto *a, auto *b) { return name(a) < name(b); });
   return out;
 }
 

@@ -15,6 +15,7 @@ void register_data_movement_ops(OpRegistry &r);
 void register_cast_ops(OpRegistry &r);
 void register_logical_ops(OpRegistry &r);
 void register_quantize_ops(OpRegistry &r);
+void register_quantize_contrib_ops(OpRegistry &r);
 
 namespace {
 const OpRegistry &registry() {
@@ -32,6 +33,7 @@ const OpRegistry &registry() {
     register_cast_ops(r);
     register_logical_ops(r);
     register_quantize_ops(r);
+    register_quantize_contrib_ops(r);
     return r;
   }();
   return instance;

@@ -58,4 +58,16 @@ typedef struct aotc_quant_params_s {
   int32_t scale_outer, scale_axis, scale_inner;
 } aotc_quant_params;
 
+/*
+ * A QGemm (com.microsoft): Y[m, n] from A [M, K] (transposed: [K, M]), B [K, N]
+ * (transposed: [N, K]) and an optional int32 bias C read at
+ * c_row_stride * m + c_col_stride * n (0 on a broadcast dim).
+ */
+typedef struct aotc_qgemm_params_s {
+  int32_t m, n, k;
+  int32_t trans_a, trans_b;
+  int32_t b_per_column; /* b_scale and b_zero_point have N values */
+  int32_t c_row_stride, c_col_stride;
+} aotc_qgemm_params;
+
 #endif

@@ -1,0 +1,1 @@
+ByJ€xq~o|olhrˆvhX\\SZYcdo~|‚†™~^=<LH3Vhu†˜ŽšŽw<*Fc"6N]lrŽ‡‰€tjO]VfAYfp}| …vilwlŽt|€{wn}qt]KF\{gT ©¤ŒqmpogeWGRkYF§—Ž`TJVcedNFVi^LŒwlEEJ\UOLAEXx{n†eU09@U`JG2>YhŽvtcU66?P`XM+=VŽˆj_LHMVYpg[BDfhŒ…V[N\T^Us€]A;gj|gla†j`@YiJOQ‚hiJ‰}kyZ]5ZaWKHjbaG•{fzfc<PPRUZnkfQ

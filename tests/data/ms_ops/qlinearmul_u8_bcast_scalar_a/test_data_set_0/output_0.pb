@@ -1,0 +1,1 @@
+!ByJ„q\G2V`LWq0l7RJY@uVxMC7Yl{]iEEUjFboT}TS<Rx8cJc[a1_Eoj^K39eVJZV`Gj;TlnabqO_{m:/F=Ne84>=kg5[IlIN]zH[:o3/CGv9~3G~}?NHt_~srk58UuT8~Sdof?
