@@ -20,7 +20,7 @@ Steps (models/regenerate.sh runs them in order):
   node int8_ort.js calibrate ...   ONNX Runtime runs the copy: min/max per tensor
   quantize.py quantize [name ...]  -> <name>_int8/model.onnx (QDQ), <name>_qop/model.onnx
                                    (QOperator, for QOP_MODELS), test inputs
-                                   (test_data_set_0..DATA_SETS), tolerance
+                                   (test_data_set_0..DATA_SETS)
   node int8_ort.js golden ...      ONNX Runtime output, optimization 'all' and 'disabled'
   quantize.py pack [name ...]      -> test_data_set_*/output_0.pb (the 'all' output);
                                    prints how far 'all' and 'disabled' differ
@@ -320,12 +320,6 @@ def output_scale(m):
     raise AssertionError("no output node")
 
 
-def write_tolerance(m, out_dir):
-    # One output quantization step (plus float slack): see tests/models/CMakeLists.txt.
-    with open(os.path.join(out_dir, "tolerance"), "w") as f:
-        f.write(f"{output_scale(m) * 1.001:.9g}\n")
-
-
 def finish_model(folded, nodes, inits, extra_opsets=()):
     used = {i for n in nodes for i in n.input}
     g = helper.make_graph(nodes, folded.graph.name, list(folded.graph.input), list(folded.graph.output),
@@ -606,15 +600,13 @@ def quantize(name):
     m = quantize_qdq(folded, load_ranges(name))
     out_dir = os.path.join(HERE, f"{name}_int8")
     save_model(m, out_dir, name, shape)
-    write_tolerance(m, out_dir)
     write_extra_inputs(name, out_dir, shape)
     describe(name + "_int8", m)
     if name in QOP_MODELS:
         m = quantize_qop(folded, load_ranges(name))
         out_dir = os.path.join(HERE, f"{name}_qop")
         save_model(m, out_dir, name, shape)
-        write_tolerance(m, out_dir)
-        write_extra_inputs(name, out_dir, shape)
+            write_extra_inputs(name, out_dir, shape)
         describe(name + "_qop", m)
 
 

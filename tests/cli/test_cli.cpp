@@ -878,7 +878,17 @@ TEST_CASE("a QDQ int8 model runs on integer ops and matches ONNX Runtime exactly
     return n;
   };
   CHECK(count("= QLinearConv(") == 2);
-  CHECK(count(" = Conv(") == 0);
+  CHECK(count("= com.microsoft.QLinearAdd(") == 1);
+  CHECK(count("= com.microsoft.QLinearGlobalAveragePool(") == 1);
+  CHECK(count("= com.microsoft.QGemm(") == 1);
+  // Only the input's Q and the output's DQ are left: everything between is integer.
+  CHECK(count("= QuantizeLinear(") == 1);
+  CHECK(count("= DequantizeLinear(") == 1);
+  size_t float_results = 0;  // node results (lines "  %name : type = Op(...)") of type f32
+  std::istringstream lines(ir);
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind("  %", 0) == 0 && line.find(" : f32[") != std::string::npos) ++float_results;
+  CHECK(float_results == 1);
   // The Relu and Clip(0, 6) in front of Qs that saturate there are gone; the
   // MaxPool and Flatten move int8 values.
   CHECK(count("= Relu(") == 0);
