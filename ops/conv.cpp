@@ -529,8 +529,9 @@ void lower_fast_qlinear_conv(LowerContext &ctx, const ConvShape &s, bool per_cha
   const QConvFastPlan plan = qconv_fast_plan(ctx, s);
   // The type's range: a fused Relu would narrow it.
   const int64_t y_min = x.dtype == DType::UInt8 ? 0 : -128, y_max = x.dtype == DType::UInt8 ? 255 : 127;
-  ctx.call(fmt::format("aotc_qconv_{}{}", plan.depthwise ? "depthwise_" : "", dtype_info(x.dtype).suffix))
-      .in(&x)
+  KernelCall &call =
+      ctx.call(fmt::format("aotc_qconv_{}{}", plan.depthwise ? "depthwise_" : "", dtype_info(x.dtype).suffix));
+  call.in(&x)
       .in(&ctx.input(1))
       .in(&ctx.input(2))
       .in(&ctx.input(3))
@@ -544,6 +545,12 @@ void lower_fast_qlinear_conv(LowerContext &ctx, const ConvShape &s, bool per_cha
       .i(per_channel ? 1 : 0)
       .i(y_min)
       .i(y_max);
+  // The depthwise kernel copies a channel's plane before it writes that
+  // channel, so its output may overwrite its input when no output plane
+  // reaches past its input plane.
+  const aotc_conv_params &g = plan.geo;
+  if (plan.depthwise && g.mg == 1 && int64_t{g.out[0]} * g.out[1] * g.out[2] <= int64_t{g.in[0]} * g.in[1] * g.in[2])
+    call.in_place(&x);
 }
 
 // A PackQConvWeights request for input `w` of a conv the fast kernels can run.

@@ -133,6 +133,28 @@ static void check(const qcase *c) {
                                                              c->per_channel, y_min, y_max);
     for (j = 0; j < ny; ++j) rs[j] = (int8_t)(rs[j] < y_min ? y_min : rs[j] > y_max ? y_max : rs[j]);
   }
+  /* Depthwise in place, as the planner may run it (ops/conv.cpp): the output
+     written over its input, which the kernel copies a channel at a time. */
+  if (c->depthwise && c->Mg == 1 && P <= IP) {
+    uint8_t *io = (uint8_t *)alloc_bytes(nx);
+    memcpy(io, x, nx);
+    for (j = 0; j < ns; ++j) scratch[j] = 0xa5;
+    if (c->unsigned_x)
+      aotc_qconv_depthwise_u8(io, &x_scale, &xz, (const int8_t *)wp, w_scale, &y_scale, &yz, c->bias ? bias : NULL,
+                              io, scratch, &geo, c->per_channel, y_min, y_max);
+    else {
+      const int8_t xzs = (int8_t)xz, yzs = (int8_t)yz;
+      aotc_qconv_depthwise_i8((const int8_t *)io, &x_scale, &xzs, (const int8_t *)wp, w_scale, &y_scale, &yzs,
+                              c->bias ? bias : NULL, (int8_t *)io, scratch, &geo, c->per_channel, y_min, y_max);
+    }
+    for (j = 0; j < ny; ++j)
+      if (io[j] != ref[j]) {
+        fprintf(stderr, "FAIL in place: %s: y[%lu] = %d, reference %d\n", desc, (unsigned long)j, io[j], ref[j]);
+        ++failures;
+        break;
+      }
+    free(io);
+  }
   /* ConvInteger on the same data: the int32 sums, x_zp given or not. */
   {
     int32_t *y32 = (int32_t *)alloc_bytes(ny * sizeof(int32_t)), *r32 = (int32_t *)alloc_bytes(ny * sizeof(int32_t));
