@@ -16,14 +16,18 @@
  *
  *   aotc_qconv_<x>           GEMM per group: output (Mg x pixels) = W (Mg x K)
  *                            * B (K x pixels), register blocked 4 channels x
- *                            16 pixels (4 x 2 on Cortex-M). POINTWISE convs
+ *                            16 pixels (4 x 2 on Cortex-M; with the DSP
+ *                            extension 2 x 2 on SMLAD, the pixels' taps
+ *                            widened to 16 bits once per pixel pair). POINTWISE convs
  *                            (geo->method) read B straight from x; other convs
  *                            copy B (im2col, padded with x_zp) for geo->band
  *                            pixels at a time.
  *   aotc_qconv_depthwise_<x> one input channel per group (2D), on the plane
  *                            copied once with x_zp borders: stride 1 as a flat
  *                            1D conv over the padded width (3x3: all 9 taps in
- *                            one pass), other strides row by row.
+ *                            one pass), other strides row by row. With the
+ *                            DSP extension 3x3 convs (dilation 1 along rows,
+ *                            stride 1 or 2) pair taps for SMLAD/SMLADX.
  *   aotc_qconv_[depthwise_]int32_<x>  the same for ConvInteger.
  * Scratch: see aotc_qconv_scratch_bytes / aotc_qconv_dw_scratch_bytes below
  * (ops/conv.cpp reserves that, for the 16-pixel tile).
@@ -44,9 +48,9 @@
 
 /*
  * Cores with the DSP extension (Cortex-M4/M7/M33: __ARM_FEATURE_SIMD32) run the
- * 4 x 2 tile on SMLAD, two 16-bit multiply-accumulates per instruction: four
- * weights w[k..k+3] load as one word, SXTB16 splits them into the pairs
- * (k, k+2) and (k+1, k+3), and the inputs are paired to match. The GCC/Clang
+ * GEMM and 3x3 depthwise convs on SMLAD, two 16-bit multiply-accumulates per
+ * instruction: four weights w[k..k+3] load as one word, SXTB16 splits them
+ * into the pairs (k, k+2) and (k+1, k+3), and the inputs are paired to match. The GCC/Clang
  * builtins behind ACLE's __smlad and __sxtb16 (no arm_acle.h to paste).
  * Elsewhere the same functions in C, which AOTC_QCONV_EMULATE_DSP selects
  * for tests/kernels on the host.
@@ -189,7 +193,7 @@ static AOTC_UNUSED size_t aotc_qconv_dw_scratch_bytes(const aotc_conv_params *ge
  * multiply-add; tests/kernels checks it with FMA hardware.) AOTC_QCONV_MAGIC_RINT selects it on
  * the host for tests/kernels.
  */
-#if ((defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M') || defined(AOTC_QCONV_MAGIC_RINT)) && \
+#if ((defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M') || defined(AOTC_QCONV_MAGIC_RINT)) &&                  \
     !defined(__FAST_MATH__)
 #define AOTC_QCONV_RINT(v) aotc_qconv_rint(v)
 #define AOTC_QCONV_INT_REQUANT 1
@@ -268,7 +272,7 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
 
 /* (DSP) 4 taps of 2 channels' weights (pa, pb) times 2 pixels' widened taps
  * (xp) into s00 .. s11. */
-#define AOTC_QCONV_DOT2X2(pa, pb, xp)                                                                                 \
+#define AOTC_QCONV_DOT2X2(pa, pb, xp)                                                                                  \
   do {                                                                                                                 \
     const uint32_t x0e_ = (xp)[0], x0o_ = (xp)[1], x1e_ = (xp)[2], x1o_ = (xp)[3];                                     \
     uint32_t ua_, ub_, e_, o_;                                                                                         \
@@ -290,9 +294,9 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
  * wrapping (bounded, see the top) and adds corr with wrapping.
  */
 #define AOTC_QCONV(SFX, XT)                                                                                            \
-  /* Stores the sums acc[0..n) of output channel m at offsets yo..yo+n (fields                                       \
+  /* Stores the sums acc[0..n) of output channel m at offsets yo..yo+n (fields                                         \
    * read once: 8-bit stores may alias anything). */                                                                   \
-  static AOTC_UNUSED void aotc_qconv_store_##SFX(const aotc_qconv_out *o, int32_t m, ptrdiff_t yo,                    \
+  static AOTC_UNUSED void aotc_qconv_store_##SFX(const aotc_qconv_out *o, int32_t m, ptrdiff_t yo,                     \
                                                  const int32_t *acc, int32_t n) {                                      \
     const uint32_t c = (uint32_t)o->corr[m];                                                                           \
     int32_t *y32 = o->y32;                                                                                             \
@@ -303,7 +307,7 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
       XT *y = (XT *)o->y + yo;                                                                                         \
       const float s = o->scale[m];                                                                                     \
       const int32_t k = o->k, lo = o->ilo, hi = o->ihi;                                                                \
-      for (j = 0; j < n; ++j) y[j] = (XT)aotc_qconv_rq((int32_t)(c + (uint32_t)acc[j]), s, k, lo, hi);               \
+      for (j = 0; j < n; ++j) y[j] = (XT)aotc_qconv_rq((int32_t)(c + (uint32_t)acc[j]), s, k, lo, hi);                 \
     } else {                                                                                                           \
       XT *y = (XT *)o->y + yo;                                                                                         \
       const float s = o->scale[m], yz = o->yz, lo = o->lo, hi = o->hi;                                                 \
@@ -314,8 +318,9 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
   /* Stores OH rows of OW sums (acc, lda apart) of output channel m at yo: the                                         \
    * requantizing loop inline where aotc_qconv_rq is in use (a call per row of                                         \
    * a small plane costs more than the row). */                                                                        \
-  static AOTC_UNUSED AOTC_QCONV_NOINLINE void aotc_qconv_store_rows_##SFX(const aotc_qconv_out *o, int32_t m, ptrdiff_t yo,\
-                                                      const int32_t *acc, int32_t lda, int32_t OH, int32_t OW) {       \
+  static AOTC_UNUSED AOTC_QCONV_NOINLINE void aotc_qconv_store_rows_##SFX(const aotc_qconv_out *o, int32_t m,          \
+                                                                          ptrdiff_t yo, const int32_t *acc,            \
+                                                                          int32_t lda, int32_t OH, int32_t OW) {       \
     int32_t oh, ow;                                                                                                    \
     if (AOTC_QCONV_INT_REQUANT && !o->y32) {                                                                           \
       const uint32_t c = (uint32_t)o->corr[m];                                                                         \
@@ -338,35 +343,15 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
   static AOTC_UNUSED void aotc_qconv_tile_##SFX(const int8_t *w, int32_t K, int32_t rows, const XT *b, ptrdiff_t ldb,  \
                                                 int32_t cols, const aotc_qconv_out *o, int32_t m, ptrdiff_t yo,        \
                                                 ptrdiff_t ldy) {                                                       \
-    const int8_t *w0 = w, *w1 = w + (rows > 1 ? K : 0), *w2 = w + (rows > 2 ? 2 * K : 0);                             \
+    const int8_t *w0 = w, *w1 = w + (rows > 1 ? K : 0), *w2 = w + (rows > 2 ? 2 * K : 0);                              \
     const int8_t *w3 = w + (rows > 3 ? 3 * K : 0);                                                                     \
     int32_t a0[AOTC_QCONV_NR], a1[AOTC_QCONV_NR], a2[AOTC_QCONV_NR], a3[AOTC_QCONV_NR];                                \
     int32_t j, k, r;                                                                                                   \
     if (AOTC_QCONV_NR == 2) {                                                                                          \
       /* Scalar cores: 8 accumulators in registers (gcc -O2 keeps arrays in memory). */                                \
       int32_t s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;                                  \
-      k = 0;                                                                                                           \
-      if (AOTC_QCONV_DSP)                                                                                              \
-        for (; k + 4 <= K; k += 4) {                                                                                   \
-          const XT *bk = b + (ptrdiff_t)k * ldb;                                                                       \
-          const uint32_t x0e = AOTC_QCONV_PAIR(bk[0], bk[2 * ldb]), x0o = AOTC_QCONV_PAIR(bk[ldb], bk[3 * ldb]);       \
-          const uint32_t x1e = AOTC_QCONV_PAIR(bk[1], bk[2 * ldb + 1]);                                                \
-          const uint32_t x1o = AOTC_QCONV_PAIR(bk[ldb + 1], bk[3 * ldb + 1]);                                          \
-          uint32_t u, e, o;                                                                                            \
-          memcpy(&u, w0 + k, 4), e = AOTC_QCONV_SXTB16(u), o = AOTC_QCONV_SXTB16(u >> 8 | u << 24);                    \
-          s00 = AOTC_QCONV_SMLAD(o, x0o, AOTC_QCONV_SMLAD(e, x0e, s00));                                               \
-          s01 = AOTC_QCONV_SMLAD(o, x1o, AOTC_QCONV_SMLAD(e, x1e, s01));                                               \
-          memcpy(&u, w1 + k, 4), e = AOTC_QCONV_SXTB16(u), o = AOTC_QCONV_SXTB16(u >> 8 | u << 24);                    \
-          s10 = AOTC_QCONV_SMLAD(o, x0o, AOTC_QCONV_SMLAD(e, x0e, s10));                                               \
-          s11 = AOTC_QCONV_SMLAD(o, x1o, AOTC_QCONV_SMLAD(e, x1e, s11));                                               \
-          memcpy(&u, w2 + k, 4), e = AOTC_QCONV_SXTB16(u), o = AOTC_QCONV_SXTB16(u >> 8 | u << 24);                    \
-          s20 = AOTC_QCONV_SMLAD(o, x0o, AOTC_QCONV_SMLAD(e, x0e, s20));                                               \
-          s21 = AOTC_QCONV_SMLAD(o, x1o, AOTC_QCONV_SMLAD(e, x1e, s21));                                               \
-          memcpy(&u, w3 + k, 4), e = AOTC_QCONV_SXTB16(u), o = AOTC_QCONV_SXTB16(u >> 8 | u << 24);                    \
-          s30 = AOTC_QCONV_SMLAD(o, x0o, AOTC_QCONV_SMLAD(e, x0e, s30));                                               \
-          s31 = AOTC_QCONV_SMLAD(o, x1o, AOTC_QCONV_SMLAD(e, x1e, s31));                                               \
-        }                                                                                                              \
-      for (; k < K; ++k) {                                                                                             \
+      /* (DSP cores take aotc_qconv_gemm_dsp_<x> instead.) */                                                          \
+      for (k = 0; k < K; ++k) {                                                                                        \
         const XT *bk = b + (ptrdiff_t)k * ldb;                                                                         \
         const int32_t v0 = bk[0], v1 = bk[1], c0 = w0[k], c1 = w1[k], c2 = w2[k], c3 = w3[k];                          \
         s00 += c0 * v0, s01 += c0 * v1, s10 += c1 * v0, s11 += c1 * v1;                                                \
@@ -390,7 +375,6 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
     for (r = 0; r < rows; ++r)                                                                                         \
       aotc_qconv_store_##SFX(o, m + r, yo + r * ldy, r == 0 ? a0 : r == 1 ? a1 : r == 2 ? a2 : a3, cols);              \
   }                                                                                                                    \
-                                                                                                                       \
 /* (Cortex-M DSP) Output channels [m0, m0 + Mg) of pixels [0, P): for each pair                                        \
  * of pixels, their first K4 taps widened to 16 bits once into xb (4 words per                                         \
  * 4 taps: pixel j's (k, k+2), (k+1, k+3), then pixel j+1's; the order SXTB16                                          \
@@ -442,7 +426,8 @@ static AOTC_UNUSED void aotc_qconv_gemm_dsp_##SFX(const int8_t *w, int32_t m0, i
       }                                                                                                                \
       acc[0] = s00, acc[1] = s01;                                                                                      \
       aotc_qconv_store_##SFX(o, m0 + m, yo + m * ldy + j, acc, n);                                                     \
-      if (Mg - m > 1) acc[0] = s10, acc[1] = s11, aotc_qconv_store_##SFX(o, m0 + m + 1, yo + (m + 1) * ldy + j, acc, n);\
+      if (Mg - m > 1)                                                                                                  \
+        acc[0] = s10, acc[1] = s11, aotc_qconv_store_##SFX(o, m0 + m + 1, yo + (m + 1) * ldy + j, acc, n);             \
     }                                                                                                                  \
   }                                                                                                                    \
 }                                                                                                                      \
@@ -468,10 +453,12 @@ static AOTC_UNUSED void aotc_qconv_dw3x3_dsp_row_##SFX(const XT *r, ptrdiff_t dh
       uint32_t u, e, od;                                                                                               \
       int32_t s0, s1;                                                                                                  \
       memcpy(&u, r0 + ow, 4), e = AOTC_QCONV_EXT_##SFX(u), od = AOTC_QCONV_EXT8_##SFX(u);                              \
-      s0 = AOTC_QCONV_SMLAD(q0, od, AOTC_QCONV_SMLAD(p0, e, 0)), s1 = AOTC_QCONV_SMLADX(q0, e, AOTC_QCONV_SMLAD(p0, od, 0));\
-      memcpy(&u, r0 + ow + dh, 4), e = AOTC_QCONV_EXT_##SFX(u), od = AOTC_QCONV_EXT8_##SFX(u);                              \
-      s0 = AOTC_QCONV_SMLAD(q1, od, AOTC_QCONV_SMLAD(p1, e, s0)), s1 = AOTC_QCONV_SMLADX(q1, e, AOTC_QCONV_SMLAD(p1, od, s1));\
-      memcpy(&u, r0 + ow + 2 * dh, 4), e = AOTC_QCONV_EXT_##SFX(u), od = AOTC_QCONV_EXT8_##SFX(u);                              \
+      s0 = AOTC_QCONV_SMLAD(q0, od, AOTC_QCONV_SMLAD(p0, e, 0));                                                       \
+      s1 = AOTC_QCONV_SMLADX(q0, e, AOTC_QCONV_SMLAD(p0, od, 0));                                                      \
+      memcpy(&u, r0 + ow + dh, 4), e = AOTC_QCONV_EXT_##SFX(u), od = AOTC_QCONV_EXT8_##SFX(u);                         \
+      s0 = AOTC_QCONV_SMLAD(q1, od, AOTC_QCONV_SMLAD(p1, e, s0));                                                      \
+      s1 = AOTC_QCONV_SMLADX(q1, e, AOTC_QCONV_SMLAD(p1, od, s1));                                                     \
+      memcpy(&u, r0 + ow + 2 * dh, 4), e = AOTC_QCONV_EXT_##SFX(u), od = AOTC_QCONV_EXT8_##SFX(u);                     \
       acc[ow] = AOTC_QCONV_SMLAD(q2, od, AOTC_QCONV_SMLAD(p2, e, s0));                                                 \
       acc[ow + 1] = AOTC_QCONV_SMLADX(q2, e, AOTC_QCONV_SMLAD(p2, od, s1));                                            \
     }                                                                                                                  \
@@ -491,7 +478,7 @@ static AOTC_UNUSED void aotc_qconv_dw3x3_dsp_row_##SFX(const XT *r, ptrdiff_t dh
               t6 * r2[q] + t7 * r2[q + 1] + t8 * r2[q + 2];                                                            \
   }                                                                                                                    \
 }                                                                                                                      \
-  /* Output channels [m0, m0 + Mg) of pixels [0, P) (output offset yo): B (K x P,                                     \
+  /* Output channels [m0, m0 + Mg) of pixels [0, P) (output offset yo): B (K x P,                                      \
    * ldb apart), the last partial tile of pixels copied into tail (K x 16). */                                         \
   static AOTC_UNUSED void aotc_qconv_gemm_##SFX(const int8_t *w, int32_t m0, int32_t Mg, int32_t K, const XT *b,       \
                                                 ptrdiff_t ldb, int32_t P, const aotc_qconv_out *o, XT *tail,           \
@@ -563,7 +550,7 @@ static AOTC_UNUSED void aotc_qconv_dw3x3_dsp_row_##SFX(const XT *r, ptrdiff_t dh
           }                                                                                                            \
   }                                                                                                                    \
                                                                                                                        \
-  /* The GEMM conv (see the top); scratch after scale and corr. */                                                   \
+  /* The GEMM conv (see the top); scratch after scale and corr. */                                                     \
   static AOTC_UNUSED void aotc_qconv_run_##SFX(const XT *x, XT xz, const int8_t *wp, const aotc_qconv_out *o,          \
                                                void *scratch, const aotc_conv_params *geo) {                           \
     const int32_t G = geo->groups, Cg = geo->cg, Mg = geo->mg, M = G * Mg;                                             \
@@ -593,7 +580,7 @@ static AOTC_UNUSED void aotc_qconv_dw3x3_dsp_row_##SFX(const XT *r, ptrdiff_t dh
                                     const float *w_scale, const float *y_scale, const XT *y_zp, const int32_t *bias,   \
                                     XT *y, void *scratch, const aotc_conv_params *geo, int32_t per_channel,            \
                                     int32_t y_min, int32_t y_max) {                                                    \
-    const aotc_qconv_out o = aotc_qconv_requant_out(x_scale, x_zp[0], wp, w_scale, per_channel, y_scale, y_zp[0],     \
+    const aotc_qconv_out o = aotc_qconv_requant_out(x_scale, x_zp[0], wp, w_scale, per_channel, y_scale, y_zp[0],      \
                                                     bias, y_min, y_max, y, scratch, geo->groups * geo->mg,             \
                                                     geo->cg * geo->kernel[0] * geo->kernel[1] * geo->kernel[2]);       \
     aotc_qconv_run_##SFX(x, x_zp[0], wp, &o, scratch, geo);                                                            \
@@ -608,8 +595,8 @@ static AOTC_UNUSED void aotc_qconv_dw3x3_dsp_row_##SFX(const XT *r, ptrdiff_t dh
     aotc_qconv_run_##SFX(x, xz, wp, &o, scratch, geo);                                                                 \
   }                                                                                                                    \
                                                                                                                        \
-  /* One output row of a 3x3 depthwise conv: acc[ow] = sum of the 9 taps at                                          \
-   * r + kh*dh + kw*dw + ow*sw. */                                                                                    \
+  /* One output row of a 3x3 depthwise conv: acc[ow] = sum of the 9 taps at                                            \
+   * r + kh*dh + kw*dw + ow*sw. */                                                                                     \
   static AOTC_UNUSED void aotc_qconv_dw3x3_row_##SFX(const XT *r, ptrdiff_t dh, int32_t dw, int32_t sw,                \
                                                      const int8_t *wk, int32_t OW, int32_t *acc) {                     \
     const XT *r0 = r, *r1 = r + dh, *r2 = r + 2 * dh;                                                                  \
@@ -714,7 +701,7 @@ static AOTC_UNUSED void aotc_qconv_dw3x3_dsp_row_##SFX(const XT *r, ptrdiff_t dh
                                               const float *w_scale, const float *y_scale, const XT *y_zp,              \
                                               const int32_t *bias, XT *y, void *scratch, const aotc_conv_params *geo,  \
                                               int32_t per_channel, int32_t y_min, int32_t y_max) {                     \
-    const aotc_qconv_out o = aotc_qconv_requant_out(x_scale, x_zp[0], wp, w_scale, per_channel, y_scale, y_zp[0],     \
+    const aotc_qconv_out o = aotc_qconv_requant_out(x_scale, x_zp[0], wp, w_scale, per_channel, y_scale, y_zp[0],      \
                                                     bias, y_min, y_max, y, scratch, geo->groups * geo->mg,             \
                                                     geo->kernel[1] * geo->kernel[2]);                                  \
     aotc_qconv_dw_run_##SFX(x, x_zp[0], wp, &o, scratch, geo);                                                         \
