@@ -326,16 +326,9 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
       const uint32_t c = (uint32_t)o->corr[m];                                                                         \
       const float s = o->scale[m];                                                                                     \
       const int32_t k = o->k, lo = o->ilo, hi = o->ihi;                                                                \
-      const int32_t tmin = (XT)-1 < 0 ? -128 : 0, tmax = (XT)-1 < 0 ? 127 : 255;                                       \
       XT *y = (XT *)o->y + yo;                                                                                         \
-      if (lo == tmin && hi == tmax) /* constant bounds: one USAT/SSAT */                                               \
-        for (oh = 0; oh < OH; ++oh, acc += lda, y += OW)                                                               \
-          for (ow = 0; ow < OW; ++ow)                                                                                  \
-            y[ow] = (XT)aotc_qconv_rq((int32_t)(c + (uint32_t)acc[ow]), s, k, (XT)-1 < 0 ? -128 : 0,                   \
-                                      (XT)-1 < 0 ? 127 : 255);                                                         \
-      else                                                                                                             \
-        for (oh = 0; oh < OH; ++oh, acc += lda, y += OW)                                                               \
-          for (ow = 0; ow < OW; ++ow) y[ow] = (XT)aotc_qconv_rq((int32_t)(c + (uint32_t)acc[ow]), s, k, lo, hi);       \
+      for (oh = 0; oh < OH; ++oh, acc += lda, y += OW)                                                                 \
+        for (ow = 0; ow < OW; ++ow) y[ow] = (XT)aotc_qconv_rq((int32_t)(c + (uint32_t)acc[ow]), s, k, lo, hi);         \
       return;                                                                                                          \
     }                                                                                                                  \
     for (oh = 0; oh < OH; ++oh) aotc_qconv_store_##SFX(o, m, yo + (ptrdiff_t)oh * OW, acc + (ptrdiff_t)oh * lda, OW);  \
@@ -630,14 +623,8 @@ static AOTC_UNUSED void aotc_qconv_dw3x3_dsp_row_##SFX(const XT *r, ptrdiff_t dh
         const XT *xg = x + ((ptrdiff_t)n * G + g) * IH * IW;                                                           \
         for (i = 0; i < Hp; ++i) {                                                                                     \
           const int32_t ih = i - PH;                                                                                   \
-          if (ih >= 0 && ih < IH && c1 > c0) {                                                                         \
-            XT *dst = xp + (ptrdiff_t)i * Wp + c0 + PW;                                                                \
-            const XT *src = xg + (ptrdiff_t)ih * IW + c0;                                                              \
-            if (c1 - c0 < 16) /* (a short row costs less than a call) */                                               \
-              for (q = 0; q < c1 - c0; ++q) dst[q] = src[q];                                                           \
-            else                                                                                                       \
-              memcpy(dst, src, (size_t)(c1 - c0) * sizeof(XT));                                                        \
-          }                                                                                                            \
+          if (ih >= 0 && ih < IH && c1 > c0)                                                                           \
+            memcpy(xp + (ptrdiff_t)i * Wp + c0 + PW, xg + (ptrdiff_t)ih * IW + c0, (size_t)(c1 - c0) * sizeof(XT));    \
         }                                                                                                              \
         for (m = 0; m < Mg; ++m) {                                                                                     \
           const int32_t mm = g * Mg + m;                                                                               \
