@@ -14,7 +14,9 @@
 # gcc-arm-none-eabi, libnewlib-arm-none-eabi, qemu-system-arm (7.x: plugin API
 # v1), python3-onnx (run as /usr/bin/python3; a pyenv python3 lacks it), and
 # the host cc for the plugin. Env: BENCH_CM_CFLAGS (default -O2 -std=c99),
-# BENCH_CM_KEEP=DIR keeps the build files there.
+# BENCH_CM_KEEP=DIR keeps the build files there, BENCH_CM_MODELS=PATTERN (a
+# shell case pattern, e.g. '*_int8') runs only the models it matches. A model
+# aotc rejects is skipped with a line saying so.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 here=$root/bench/cortex-m
@@ -52,7 +54,11 @@ for dir in "$root"/models/*/; do
   out=$work/$name
   rm -rf "$out"
   mkdir -p "$out"
-  "$aotc" "$dir/model.onnx" -o "$out/gen" --name model --target "$target" >/dev/null
+  case $name in ${BENCH_CM_MODELS:-*}) ;; *) continue ;; esac
+  if ! "$aotc" "$dir/model.onnx" -o "$out/gen" --name model --target "$target" >"$out/aotc.log" 2>&1; then
+    echo "$name: skipped, aotc rejects it: $(grep -m1 -i error "$out/aotc.log" | head -c 160)"
+    continue
+  fi
   arch=$(sed -n 's/.*Suggested compiler flags[^-]*\(-[^*]*\).*/\1/p' "$out/gen/model.h" | head -1)
   [ -n "$arch" ] || { echo "cortex_m.sh: no 'Suggested compiler flags' line in $out/gen/model.h" >&2; exit 2; }
   if [ $first = 1 ]; then

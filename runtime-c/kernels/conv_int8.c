@@ -16,14 +16,18 @@
  *
  *   aotc_qconv_<x>           GEMM per group: output (Mg x pixels) = W (Mg x K)
  *                            * B (K x pixels), register blocked 4 channels x
- *                            16 pixels (4 x 2 on Cortex-M). POINTWISE convs
+ *                            16 pixels (4 x 2 on Cortex-M; with the DSP
+ *                            extension 2 x 2 on SMLAD, the pixels' taps
+ *                            widened to 16 bits once per pixel pair). POINTWISE convs
  *                            (geo->method) read B straight from x; other convs
  *                            copy B (im2col, padded with x_zp) for geo->band
  *                            pixels at a time.
  *   aotc_qconv_depthwise_<x> one input channel per group (2D), on the plane
  *                            copied once with x_zp borders: stride 1 as a flat
  *                            1D conv over the padded width (3x3: all 9 taps in
- *                            one pass), other strides row by row.
+ *                            one pass), other strides row by row. With the
+ *                            DSP extension 3x3 convs (dilation 1 along rows,
+ *                            stride 1 or 2) pair taps for SMLAD/SMLADX.
  *   aotc_qconv_[depthwise_]int32_<x>  the same for ConvInteger.
  * Scratch: see aotc_qconv_scratch_bytes / aotc_qconv_dw_scratch_bytes below
  * (ops/conv.cpp reserves that, for the 16-pixel tile).
@@ -44,9 +48,9 @@
 
 /*
  * Cores with the DSP extension (Cortex-M4/M7/M33: __ARM_FEATURE_SIMD32) run the
- * 4 x 2 tile on SMLAD, two 16-bit multiply-accumulates per instruction: four
- * weights w[k..k+3] load as one word, SXTB16 splits them into the pairs
- * (k, k+2) and (k+1, k+3), and the inputs are paired to match. The GCC/Clang
+ * GEMM and 3x3 depthwise convs on SMLAD, two 16-bit multiply-accumulates per
+ * instruction: four weights w[k..k+3] load as one word, SXTB16 splits them
+ * into the pairs (k, k+2) and (k+1, k+3), and the inputs are paired to match. The GCC/Clang
  * builtins behind ACLE's __smlad and __sxtb16 (no arm_acle.h to paste).
  * Elsewhere the same functions in C, which AOTC_QCONV_EMULATE_DSP selects
  * for tests/kernels on the host.
@@ -54,6 +58,7 @@
 #if defined(__ARM_FEATURE_SIMD32) && __ARM_FEATURE_SIMD32 && defined(__GNUC__)
 #define AOTC_QCONV_DSP 1
 #define AOTC_QCONV_SMLAD(a, b, acc) __builtin_arm_smlad((int32_t)(a), (int32_t)(b), (acc))
+#define AOTC_QCONV_SMLADX(a, b, acc) __builtin_arm_smladx((int32_t)(a), (int32_t)(b), (acc))
 #define AOTC_QCONV_SXTB16(a) ((uint32_t)__builtin_arm_sxtb16((int32_t)(a)))
 #else
 #ifdef AOTC_QCONV_EMULATE_DSP
@@ -62,8 +67,47 @@
 #define AOTC_QCONV_DSP 0
 #endif
 #define AOTC_QCONV_SMLAD(a, b, acc) aotc_qconv_smlad((a), (b), (acc))
+#define AOTC_QCONV_SMLADX(a, b, acc) aotc_qconv_smlad((a), (b) >> 16 | (b) << 16, (acc))
 #define AOTC_QCONV_SXTB16(a) aotc_qconv_sxtb16(a)
 #endif
+
+/* Keeps a small hot loop out of a large caller, whose register pressure would
+ * spill its constants. */
+#if defined(__GNUC__)
+#define AOTC_QCONV_NOINLINE __attribute__((noinline))
+#else
+#define AOTC_QCONV_NOINLINE
+#endif
+
+/* Bytes per tap of the tile buffer after scale and corr: a tile of 8-bit B, or
+ * (DSP with the 2-pixel tile) two pixels' taps widened to 16 bits. */
+#define AOTC_QCONV_TAILB (AOTC_QCONV_DSP && AOTC_QCONV_NR < 4 ? 4 : AOTC_QCONV_NR)
+
+/* SXTB16/UXTB16 of a rotated right by 8 (bytes 1 and 3): one instruction, which
+ * GCC does not form from the builtin on a rotate. UXTB16 zero-extends (uint8 x). */
+#if defined(__ARM_FEATURE_SIMD32) && __ARM_FEATURE_SIMD32 && defined(__GNUC__)
+#define AOTC_QCONV_UXTB16(a) ((uint32_t)__builtin_arm_uxtb16((int32_t)(a)))
+static AOTC_UNUSED uint32_t aotc_qconv_sxtb16_ror8(uint32_t a) {
+  uint32_t r;
+  __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(a));
+  return r;
+}
+static AOTC_UNUSED uint32_t aotc_qconv_uxtb16_ror8(uint32_t a) {
+  uint32_t r;
+  __asm__("uxtb16 %0, %1, ror #8" : "=r"(r) : "r"(a));
+  return r;
+}
+#else
+#define AOTC_QCONV_UXTB16(a) ((uint32_t)(a) & 0x00ff00ffu)
+static AOTC_UNUSED uint32_t aotc_qconv_sxtb16(uint32_t a);
+static AOTC_UNUSED uint32_t aotc_qconv_sxtb16_ror8(uint32_t a) { return aotc_qconv_sxtb16(a >> 8 | a << 24); }
+static AOTC_UNUSED uint32_t aotc_qconv_uxtb16_ror8(uint32_t a) { return (a >> 8 | a << 24) & 0x00ff00ffu; }
+#endif
+/* Bytes 0, 2 and 1, 3 of a word of x as 16-bit pairs, by the type of x. */
+#define AOTC_QCONV_EXT_u8(a) AOTC_QCONV_UXTB16(a)
+#define AOTC_QCONV_EXT_i8(a) AOTC_QCONV_SXTB16(a)
+#define AOTC_QCONV_EXT8_u8(a) aotc_qconv_uxtb16_ror8(a)
+#define AOTC_QCONV_EXT8_i8(a) aotc_qconv_sxtb16_ror8(a)
 
 /* SMLAD: acc + lo(a)*lo(b) + hi(a)*hi(b) on signed 16-bit halves (wrapping). */
 static AOTC_UNUSED int32_t aotc_qconv_smlad(uint32_t a, uint32_t b, int32_t acc) {
@@ -71,6 +115,8 @@ static AOTC_UNUSED int32_t aotc_qconv_smlad(uint32_t a, uint32_t b, int32_t acc)
   const int32_t hi = (int32_t)(int16_t)(uint16_t)(a >> 16) * (int16_t)(uint16_t)(b >> 16);
   return (int32_t)((uint32_t)acc + (uint32_t)lo + (uint32_t)hi);
 }
+
+/* (SMLADX: SMLAD with b's halves swapped.) */
 
 /* SXTB16: bytes 0 and 2 sign-extended into the two 16-bit halves. */
 static AOTC_UNUSED uint32_t aotc_qconv_sxtb16(uint32_t a) {
@@ -120,7 +166,7 @@ static AOTC_UNUSED void aotc_qconv_channels(const float *x_scale, int32_t xz, co
 static AOTC_UNUSED size_t aotc_qconv_scratch_bytes(const aotc_conv_params *geo) {
   const size_t K = (size_t)geo->cg * geo->kernel[0] * geo->kernel[1] * geo->kernel[2];
   const size_t M = (size_t)geo->groups * geo->mg;
-  return 8 * M + K * AOTC_QCONV_NR + (geo->method == AOTC_CONV_POINTWISE ? 0 : K * (size_t)geo->band);
+  return 8 * M + K * AOTC_QCONV_TAILB + (geo->method == AOTC_CONV_POINTWISE ? 0 : K * (size_t)geo->band);
 }
 
 /* Padded plane of aotc_qconv_depthwise_<x>: the rows and columns the taps read. */
@@ -147,11 +193,13 @@ static AOTC_UNUSED size_t aotc_qconv_dw_scratch_bytes(const aotc_conv_params *ge
  * multiply-add; tests/kernels checks it with FMA hardware.) AOTC_QCONV_MAGIC_RINT selects it on
  * the host for tests/kernels.
  */
-#if ((defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M') || defined(AOTC_QCONV_MAGIC_RINT)) && \
+#if ((defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M') || defined(AOTC_QCONV_MAGIC_RINT)) &&                  \
     !defined(__FAST_MATH__)
 #define AOTC_QCONV_RINT(v) aotc_qconv_rint(v)
+#define AOTC_QCONV_INT_REQUANT 1
 #else
 #define AOTC_QCONV_RINT(v) rintf(v)
+#define AOTC_QCONV_INT_REQUANT 0
 #endif
 static AOTC_UNUSED float aotc_qconv_rint(float v) {
   if (v > 4194304.0f || v < -4194304.0f) return v;
@@ -166,6 +214,25 @@ static AOTC_UNUSED float aotc_qconv_rint(float v) {
     (out) = (XT)v_;                                                                                                    \
   } while (0)
 
+/*
+ * The same store with the rounding and clamp in integers, where the magic
+ * rounding is in use (fewer FPU compares and flag transfers on Cortex-M):
+ * for f >= -2^22, g = f + 1.5 * 2^23 is positive, its bits grow with it and
+ * equal 0x4B400000 + rint(f) up to f = 2^22; past that they exceed it by more
+ * than 2^22, which saturates as the float path does. k = 0x4B400000 - yz.
+ */
+static AOTC_UNUSED int32_t aotc_qconv_rq(int32_t acc, float s, int32_t k, int32_t lo, int32_t hi) {
+  const float f = (float)acc * s;
+  int32_t v = lo;
+  if (!(f < -4194304.0f)) {
+    const float g = f + 12582912.0f;
+    memcpy(&v, &g, 4);
+    v -= k;
+    v = v < lo ? lo : (v > hi ? hi : v);
+  }
+  return v;
+}
+
 /* Where the kernels store output channel m's sums (corr[m] added, wrapping):
  * requantized to 8 bits into y (QLinearConv), or as they are into y32
  * (ConvInteger) when y32 is not NULL. Offsets, not pointers: one of y and
@@ -174,6 +241,7 @@ typedef struct aotc_qconv_out_s {
   const float *scale;
   const int32_t *corr;
   float yz, lo, hi;
+  int32_t k, ilo, ihi; /* aotc_qconv_rq's */
   void *y;
   int32_t *y32;
 } aotc_qconv_out;
@@ -188,6 +256,7 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_requant_out(const float *x_scale, i
                       (int32_t *)scratch + M);
   o.scale = (const float *)scratch, o.corr = (const int32_t *)scratch + M;
   o.yz = (float)yz, o.lo = (float)y_min, o.hi = (float)y_max, o.y = y, o.y32 = NULL;
+  o.k = 0x4B400000 - yz, o.ilo = y_min, o.ihi = y_max;
   return o;
 }
 
@@ -197,8 +266,24 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
   aotc_qconv_out o;
   aotc_qconv_corr(xz, wp, NULL, M, K, (int32_t *)scratch + M);
   o.scale = NULL, o.corr = (const int32_t *)scratch + M, o.yz = o.lo = o.hi = 0.0f, o.y = NULL, o.y32 = y;
+  o.k = o.ilo = o.ihi = 0;
   return o;
 }
+
+/* (DSP) 4 taps of 2 channels' weights (pa, pb) times 2 pixels' widened taps
+ * (xp) into s00 .. s11. */
+#define AOTC_QCONV_DOT2X2(pa, pb, xp)                                                                                  \
+  do {                                                                                                                 \
+    const uint32_t x0e_ = (xp)[0], x0o_ = (xp)[1], x1e_ = (xp)[2], x1o_ = (xp)[3];                                     \
+    uint32_t ua_, ub_, e_, o_;                                                                                         \
+    memcpy(&ua_, (pa), 4), memcpy(&ub_, (pb), 4);                                                                      \
+    e_ = AOTC_QCONV_SXTB16(ua_), o_ = aotc_qconv_sxtb16_ror8(ua_);                                                     \
+    s00 = AOTC_QCONV_SMLAD(o_, x0o_, AOTC_QCONV_SMLAD(e_, x0e_, s00));                                                 \
+    s01 = AOTC_QCONV_SMLAD(o_, x1o_, AOTC_QCONV_SMLAD(e_, x1e_, s01));                                                 \
+    e_ = AOTC_QCONV_SXTB16(ub_), o_ = aotc_qconv_sxtb16_ror8(ub_);                                                     \
+    s10 = AOTC_QCONV_SMLAD(o_, x0o_, AOTC_QCONV_SMLAD(e_, x0e_, s10));                                                 \
+    s11 = AOTC_QCONV_SMLAD(o_, x1o_, AOTC_QCONV_SMLAD(e_, x1e_, s11));                                                 \
+  } while (0)
 
 /*
  * AOTC_QCONV(SFX, XT): the kernels for x of type XT.
@@ -209,15 +294,20 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
  * wrapping (bounded, see the top) and adds corr with wrapping.
  */
 #define AOTC_QCONV(SFX, XT)                                                                                            \
-  /* Stores the sums acc[0..n) of output channel m at offsets yo..yo+n (fields                                       \
+  /* Stores the sums acc[0..n) of output channel m at offsets yo..yo+n (fields                                         \
    * read once: 8-bit stores may alias anything). */                                                                   \
-  static AOTC_UNUSED void aotc_qconv_store_##SFX(const aotc_qconv_out *o, int32_t m, ptrdiff_t yo,                    \
+  static AOTC_UNUSED void aotc_qconv_store_##SFX(const aotc_qconv_out *o, int32_t m, ptrdiff_t yo,                     \
                                                  const int32_t *acc, int32_t n) {                                      \
     const uint32_t c = (uint32_t)o->corr[m];                                                                           \
     int32_t *y32 = o->y32;                                                                                             \
     int32_t j;                                                                                                         \
     if (y32) {                                                                                                         \
       for (j = 0; j < n; ++j) y32[yo + j] = (int32_t)(c + (uint32_t)acc[j]);                                           \
+    } else if (AOTC_QCONV_INT_REQUANT) {                                                                               \
+      XT *y = (XT *)o->y + yo;                                                                                         \
+      const float s = o->scale[m];                                                                                     \
+      const int32_t k = o->k, lo = o->ilo, hi = o->ihi;                                                                \
+      for (j = 0; j < n; ++j) y[j] = (XT)aotc_qconv_rq((int32_t)(c + (uint32_t)acc[j]), s, k, lo, hi);                 \
     } else {                                                                                                           \
       XT *y = (XT *)o->y + yo;                                                                                         \
       const float s = o->scale[m], yz = o->yz, lo = o->lo, hi = o->hi;                                                 \
@@ -225,38 +315,36 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
     }                                                                                                                  \
   }                                                                                                                    \
                                                                                                                        \
+  /* Stores OH rows of OW sums (acc, lda apart) of output channel m at yo: the                                         \
+   * requantizing loop inline where aotc_qconv_rq is in use (a call per row of                                         \
+   * a small plane costs more than the row). */                                                                        \
+  static AOTC_UNUSED AOTC_QCONV_NOINLINE void aotc_qconv_store_rows_##SFX(const aotc_qconv_out *o, int32_t m,          \
+                                                                          ptrdiff_t yo, const int32_t *acc,            \
+                                                                          int32_t lda, int32_t OH, int32_t OW) {       \
+    int32_t oh, ow;                                                                                                    \
+    if (AOTC_QCONV_INT_REQUANT && !o->y32) {                                                                           \
+      const uint32_t c = (uint32_t)o->corr[m];                                                                         \
+      const float s = o->scale[m];                                                                                     \
+      const int32_t k = o->k, lo = o->ilo, hi = o->ihi;                                                                \
+      XT *y = (XT *)o->y + yo;                                                                                         \
+      for (oh = 0; oh < OH; ++oh, acc += lda, y += OW)                                                                 \
+        for (ow = 0; ow < OW; ++ow) y[ow] = (XT)aotc_qconv_rq((int32_t)(c + (uint32_t)acc[ow]), s, k, lo, hi);         \
+      return;                                                                                                          \
+    }                                                                                                                  \
+    for (oh = 0; oh < OH; ++oh) aotc_qconv_store_##SFX(o, m, yo + (ptrdiff_t)oh * OW, acc + (ptrdiff_t)oh * lda, OW);  \
+  }                                                                                                                    \
   static AOTC_UNUSED void aotc_qconv_tile_##SFX(const int8_t *w, int32_t K, int32_t rows, const XT *b, ptrdiff_t ldb,  \
                                                 int32_t cols, const aotc_qconv_out *o, int32_t m, ptrdiff_t yo,        \
                                                 ptrdiff_t ldy) {                                                       \
-    const int8_t *w0 = w, *w1 = w + (rows > 1 ? K : 0), *w2 = w + (rows > 2 ? 2 * K : 0);                             \
+    const int8_t *w0 = w, *w1 = w + (rows > 1 ? K : 0), *w2 = w + (rows > 2 ? 2 * K : 0);                              \
     const int8_t *w3 = w + (rows > 3 ? 3 * K : 0);                                                                     \
     int32_t a0[AOTC_QCONV_NR], a1[AOTC_QCONV_NR], a2[AOTC_QCONV_NR], a3[AOTC_QCONV_NR];                                \
     int32_t j, k, r;                                                                                                   \
     if (AOTC_QCONV_NR == 2) {                                                                                          \
       /* Scalar cores: 8 accumulators in registers (gcc -O2 keeps arrays in memory). */                                \
       int32_t s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;                                  \
-      k = 0;                                                                                                           \
-      if (AOTC_QCONV_DSP)                                                                                              \
-        for (; k + 4 <= K; k += 4) {                                                                                   \
-          const XT *bk = b + (ptrdiff_t)k * ldb;                                                                       \
-          const uint32_t x0e = AOTC_QCONV_PAIR(bk[0], bk[2 * ldb]), x0o = AOTC_QCONV_PAIR(bk[ldb], bk[3 * ldb]);       \
-          const uint32_t x1e = AOTC_QCONV_PAIR(bk[1], bk[2 * ldb + 1]);                                                \
-          const uint32_t x1o = AOTC_QCONV_PAIR(bk[ldb + 1], bk[3 * ldb + 1]);                                          \
-          uint32_t u, e, o;                                                                                            \
-          memcpy(&u, w0 + k, 4), e = AOTC_QCONV_SXTB16(u), o = AOTC_QCONV_SXTB16(u >> 8 | u << 24);                    \
-          s00 = AOTC_QCONV_SMLAD(o, x0o, AOTC_QCONV_SMLAD(e, x0e, s00));                                               \
-          s01 = AOTC_QCONV_SMLAD(o, x1o, AOTC_QCONV_SMLAD(e, x1e, s01));                                               \
-          memcpy(&u, w1 + k, 4), e = AOTC_QCONV_SXTB16(u), o = AOTC_QCONV_SXTB16(u >> 8 | u << 24);                    \
-          s10 = AOTC_QCONV_SMLAD(o, x0o, AOTC_QCONV_SMLAD(e, x0e, s10));                                               \
-          s11 = AOTC_QCONV_SMLAD(o, x1o, AOTC_QCONV_SMLAD(e, x1e, s11));                                               \
-          memcpy(&u, w2 + k, 4), e = AOTC_QCONV_SXTB16(u), o = AOTC_QCONV_SXTB16(u >> 8 | u << 24);                    \
-          s20 = AOTC_QCONV_SMLAD(o, x0o, AOTC_QCONV_SMLAD(e, x0e, s20));                                               \
-          s21 = AOTC_QCONV_SMLAD(o, x1o, AOTC_QCONV_SMLAD(e, x1e, s21));                                               \
-          memcpy(&u, w3 + k, 4), e = AOTC_QCONV_SXTB16(u), o = AOTC_QCONV_SXTB16(u >> 8 | u << 24);                    \
-          s30 = AOTC_QCONV_SMLAD(o, x0o, AOTC_QCONV_SMLAD(e, x0e, s30));                                               \
-          s31 = AOTC_QCONV_SMLAD(o, x1o, AOTC_QCONV_SMLAD(e, x1e, s31));                                               \
-        }                                                                                                              \
-      for (; k < K; ++k) {                                                                                             \
+      /* (DSP cores take aotc_qconv_gemm_dsp_<x> instead.) */                                                          \
+      for (k = 0; k < K; ++k) {                                                                                        \
         const XT *bk = b + (ptrdiff_t)k * ldb;                                                                         \
         const int32_t v0 = bk[0], v1 = bk[1], c0 = w0[k], c1 = w1[k], c2 = w2[k], c3 = w3[k];                          \
         s00 += c0 * v0, s01 += c0 * v1, s10 += c1 * v0, s11 += c1 * v1;                                                \
@@ -280,14 +368,120 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
     for (r = 0; r < rows; ++r)                                                                                         \
       aotc_qconv_store_##SFX(o, m + r, yo + r * ldy, r == 0 ? a0 : r == 1 ? a1 : r == 2 ? a2 : a3, cols);              \
   }                                                                                                                    \
+/* (Cortex-M DSP) Output channels [m0, m0 + Mg) of pixels [0, P): for each pair                                        \
+ * of pixels, their first K4 taps widened to 16 bits once into xb (4 words per                                         \
+ * 4 taps: pixel j's (k, k+2), (k+1, k+3), then pixel j+1's; the order SXTB16                                          \
+ * and SXTB16-ror-8 give a weight word in), then 2 channels x 2 pixels per                                             \
+ * step: per 4 taps 2 weight words, 4 SXTB16, 4 input words, 8 SMLAD. A lone                                           \
+ * last pixel is computed twice, stored once. */                                                                       \
+static AOTC_UNUSED void aotc_qconv_gemm_dsp_##SFX(const int8_t *w, int32_t m0, int32_t Mg, int32_t K, const XT *b,     \
+                                              ptrdiff_t ldb, int32_t P, const aotc_qconv_out *o, uint32_t *xb,         \
+                                              ptrdiff_t yo, ptrdiff_t ldy) {                                           \
+  const int32_t K4 = K / 4 * 4;                                                                                        \
+  int32_t j, m, k;                                                                                                     \
+  for (j = 0; j < P; j += 2) {                                                                                         \
+    const int32_t n = P - j < 2 ? 1 : 2;                                                                               \
+    const ptrdiff_t d = n - 1;                                                                                         \
+    const XT *bj = b + j;                                                                                              \
+    uint32_t *xq = xb;                                                                                                 \
+    for (k = 0; k < K4; k += 4, xq += 4) {                                                                             \
+      const XT *bk = bj + (ptrdiff_t)k * ldb;                                                                          \
+      xq[0] = AOTC_QCONV_PAIR(bk[0], bk[2 * ldb]), xq[1] = AOTC_QCONV_PAIR(bk[ldb], bk[3 * ldb]);                      \
+      xq[2] = AOTC_QCONV_PAIR(bk[d], bk[2 * ldb + d]), xq[3] = AOTC_QCONV_PAIR(bk[ldb + d], bk[3 * ldb + d]);          \
+    }                                                                                                                  \
+    for (m = 0; m < Mg; m += 2) {                                                                                      \
+      const int8_t *wa = w + (ptrdiff_t)m * K, *wb = wa + (Mg - m > 1 ? K : 0);                                        \
+      const uint32_t *xp = xb;                                                                                         \
+      int32_t s00 = 0, s01 = 0, s10 = 0, s11 = 0, acc[2];                                                              \
+      /* (Unrolling spills on Cortex-M4's 13 registers: slower.) */                                                    \
+      for (k = 0; k < K4; k += 4, xp += 4) AOTC_QCONV_DOT2X2(wa + k, wb + k, xp);                                      \
+      for (; k < K; ++k) {                                                                                             \
+        const XT *bk = bj + (ptrdiff_t)k * ldb;                                                                        \
+        const int32_t v0 = bk[0], v1 = bk[d], c0 = wa[k], c1 = wb[k];                                                  \
+        s00 += c0 * v0, s01 += c0 * v1, s10 += c1 * v0, s11 += c1 * v1;                                                \
+      }                                                                                                                \
+      if (AOTC_QCONV_INT_REQUANT && !o->y32) {                                                                         \
+        /* The requantizing store inline: 4 outputs are too few for a call. */                                         \
+        const int32_t lo = o->ilo, hi = o->ihi, kk = o->k, ma = m0 + m;                                                \
+        const uint32_t ca = (uint32_t)o->corr[ma];                                                                     \
+        const float sa = o->scale[ma];                                                                                 \
+        XT *y = (XT *)o->y + yo + m * ldy + j;                                                                         \
+        y[0] = (XT)aotc_qconv_rq((int32_t)(ca + (uint32_t)s00), sa, kk, lo, hi);                                       \
+        if (n > 1) y[1] = (XT)aotc_qconv_rq((int32_t)(ca + (uint32_t)s01), sa, kk, lo, hi);                            \
+        if (Mg - m > 1) {                                                                                              \
+          const uint32_t cb = (uint32_t)o->corr[ma + 1];                                                               \
+          const float sb = o->scale[ma + 1];                                                                           \
+          y += ldy;                                                                                                    \
+          y[0] = (XT)aotc_qconv_rq((int32_t)(cb + (uint32_t)s10), sb, kk, lo, hi);                                     \
+          if (n > 1) y[1] = (XT)aotc_qconv_rq((int32_t)(cb + (uint32_t)s11), sb, kk, lo, hi);                          \
+        }                                                                                                              \
+        continue;                                                                                                      \
+      }                                                                                                                \
+      acc[0] = s00, acc[1] = s01;                                                                                      \
+      aotc_qconv_store_##SFX(o, m0 + m, yo + m * ldy + j, acc, n);                                                     \
+      if (Mg - m > 1)                                                                                                  \
+        acc[0] = s10, acc[1] = s11, aotc_qconv_store_##SFX(o, m0 + m + 1, yo + (m + 1) * ldy + j, acc, n);             \
+    }                                                                                                                  \
+  }                                                                                                                    \
+}                                                                                                                      \
                                                                                                                        \
-  /* Output channels [m0, m0 + Mg) of pixels [0, P) (output offset yo): B (K x P,                                     \
+/* (Cortex-M DSP) One output row of a 3x3 depthwise conv, dilation 1 along the                                         \
+ * row, stride sw 1 or 2: acc[ow] = sum of the 9 taps at r + kh*dh + ow*sw + kw.                                       \
+ * One word of 4 inputs per row gives E = (x0, x2) and O = (x1, x3) as 16-bit                                          \
+ * pairs; taps (t0, t2) pair with E by SMLAD, t1 takes x1 (and, stride 1, the                                          \
+ * next output takes O by SMLAD and x2 for t1): 2 outputs, 18 MACs in 3 loads,                                         \
+ * 6 extends and 12 SMLAD(X). The words stay inside the row (the rest in C). */                                        \
+static AOTC_UNUSED void aotc_qconv_dw3x3_dsp_row_##SFX(const XT *r, ptrdiff_t dh, int32_t sw, const int8_t *wk,        \
+                                                   int32_t OW, int32_t Wp, int32_t *acc) {                             \
+  const XT *r0 = r, *r1 = r + dh, *r2 = r + 2 * dh;                                                                    \
+  const uint32_t p0 = AOTC_QCONV_PAIR(wk[0], wk[2]), p1 = AOTC_QCONV_PAIR(wk[3], wk[5]);                               \
+  const uint32_t p2 = AOTC_QCONV_PAIR(wk[6], wk[8]);                                                                   \
+  const int32_t t0 = wk[0], t1 = wk[1], t2 = wk[2], t3 = wk[3], t4 = wk[4], t5 = wk[5], t6 = wk[6], t7 = wk[7];        \
+  const int32_t t8 = wk[8];                                                                                            \
+  int32_t ow = 0;                                                                                                      \
+  if (sw == 1) {                                                                                                       \
+    /* t1 pairs as (t1, 0): with O by SMLAD it takes x1, with E by SMLADX x2. */                                       \
+    const uint32_t q0 = AOTC_QCONV_PAIR(t1, 0), q1 = AOTC_QCONV_PAIR(t4, 0), q2 = AOTC_QCONV_PAIR(t7, 0);              \
+    for (; ow + 2 <= OW; ow += 2) {                                                                                    \
+      uint32_t u, e, od;                                                                                               \
+      int32_t s0, s1;                                                                                                  \
+      memcpy(&u, r0 + ow, 4), e = AOTC_QCONV_EXT_##SFX(u), od = AOTC_QCONV_EXT8_##SFX(u);                              \
+      s0 = AOTC_QCONV_SMLAD(q0, od, AOTC_QCONV_SMLAD(p0, e, 0));                                                       \
+      s1 = AOTC_QCONV_SMLADX(q0, e, AOTC_QCONV_SMLAD(p0, od, 0));                                                      \
+      memcpy(&u, r0 + ow + dh, 4), e = AOTC_QCONV_EXT_##SFX(u), od = AOTC_QCONV_EXT8_##SFX(u);                         \
+      s0 = AOTC_QCONV_SMLAD(q1, od, AOTC_QCONV_SMLAD(p1, e, s0));                                                      \
+      s1 = AOTC_QCONV_SMLADX(q1, e, AOTC_QCONV_SMLAD(p1, od, s1));                                                     \
+      memcpy(&u, r0 + ow + 2 * dh, 4), e = AOTC_QCONV_EXT_##SFX(u), od = AOTC_QCONV_EXT8_##SFX(u);                     \
+      acc[ow] = AOTC_QCONV_SMLAD(q2, od, AOTC_QCONV_SMLAD(p2, e, s0));                                                 \
+      acc[ow + 1] = AOTC_QCONV_SMLADX(q2, e, AOTC_QCONV_SMLAD(p2, od, s1));                                            \
+    }                                                                                                                  \
+  } else {                                                                                                             \
+    for (; 2 * ow + 4 <= Wp && ow < OW; ++ow) {                                                                        \
+      uint32_t u0, u1, u2;                                                                                             \
+      memcpy(&u0, r0 + 2 * ow, 4), memcpy(&u1, r1 + 2 * ow, 4), memcpy(&u2, r2 + 2 * ow, 4);                           \
+      acc[ow] = AOTC_QCONV_SMLAD(p0, AOTC_QCONV_EXT_##SFX(u0),                                                         \
+                                 AOTC_QCONV_SMLAD(p1, AOTC_QCONV_EXT_##SFX(u1),                                        \
+                                                  AOTC_QCONV_SMLAD(p2, AOTC_QCONV_EXT_##SFX(u2), 0))) +                \
+                t1 * r0[2 * ow + 1] + t4 * r1[2 * ow + 1] + t7 * r2[2 * ow + 1];                                       \
+    }                                                                                                                  \
+  }                                                                                                                    \
+  for (; ow < OW; ++ow) {                                                                                              \
+    const ptrdiff_t q = (ptrdiff_t)ow * sw;                                                                            \
+    acc[ow] = t0 * r0[q] + t1 * r0[q + 1] + t2 * r0[q + 2] + t3 * r1[q] + t4 * r1[q + 1] + t5 * r1[q + 2] +            \
+              t6 * r2[q] + t7 * r2[q + 1] + t8 * r2[q + 2];                                                            \
+  }                                                                                                                    \
+}                                                                                                                      \
+  /* Output channels [m0, m0 + Mg) of pixels [0, P) (output offset yo): B (K x P,                                      \
    * ldb apart), the last partial tile of pixels copied into tail (K x 16). */                                         \
   static AOTC_UNUSED void aotc_qconv_gemm_##SFX(const int8_t *w, int32_t m0, int32_t Mg, int32_t K, const XT *b,       \
                                                 ptrdiff_t ldb, int32_t P, const aotc_qconv_out *o, XT *tail,           \
                                                 ptrdiff_t yo, ptrdiff_t ldy) {                                         \
     const int32_t full = P / AOTC_QCONV_NR * AOTC_QCONV_NR;                                                            \
     int32_t m, j, k;                                                                                                   \
+    if (AOTC_QCONV_DSP && AOTC_QCONV_NR < 4) {                                                                         \
+      aotc_qconv_gemm_dsp_##SFX(w, m0, Mg, K, b, ldb, P, o, (uint32_t *)(void *)tail, yo, ldy);                        \
+      return;                                                                                                          \
+    }                                                                                                                  \
     if (full < P) {                                                                                                    \
       memset(tail, 0, (size_t)K * AOTC_QCONV_NR * sizeof(XT));                                                         \
       for (k = 0; k < K; ++k)                                                                                          \
@@ -349,13 +543,13 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
           }                                                                                                            \
   }                                                                                                                    \
                                                                                                                        \
-  /* The GEMM conv (see the top); scratch after scale and corr. */                                                   \
+  /* The GEMM conv (see the top); scratch after scale and corr. */                                                     \
   static AOTC_UNUSED void aotc_qconv_run_##SFX(const XT *x, XT xz, const int8_t *wp, const aotc_qconv_out *o,          \
                                                void *scratch, const aotc_conv_params *geo) {                           \
     const int32_t G = geo->groups, Cg = geo->cg, Mg = geo->mg, M = G * Mg;                                             \
     const int32_t K = Cg * geo->kernel[0] * geo->kernel[1] * geo->kernel[2];                                           \
     const int32_t IP = geo->in[0] * geo->in[1] * geo->in[2], P = geo->out[0] * geo->out[1] * geo->out[2];              \
-    XT *tail = (XT *)((int32_t *)scratch + 2 * M), *col = tail + (ptrdiff_t)K * AOTC_QCONV_NR;                         \
+    XT *tail = (XT *)((int32_t *)scratch + 2 * M), *col = tail + (ptrdiff_t)K * AOTC_QCONV_TAILB;                      \
     int32_t n, g, p0;                                                                                                  \
     for (n = 0; n < geo->n; ++n)                                                                                       \
       for (g = 0; g < G; ++g) {                                                                                        \
@@ -379,7 +573,7 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
                                     const float *w_scale, const float *y_scale, const XT *y_zp, const int32_t *bias,   \
                                     XT *y, void *scratch, const aotc_conv_params *geo, int32_t per_channel,            \
                                     int32_t y_min, int32_t y_max) {                                                    \
-    const aotc_qconv_out o = aotc_qconv_requant_out(x_scale, x_zp[0], wp, w_scale, per_channel, y_scale, y_zp[0],     \
+    const aotc_qconv_out o = aotc_qconv_requant_out(x_scale, x_zp[0], wp, w_scale, per_channel, y_scale, y_zp[0],      \
                                                     bias, y_min, y_max, y, scratch, geo->groups * geo->mg,             \
                                                     geo->cg * geo->kernel[0] * geo->kernel[1] * geo->kernel[2]);       \
     aotc_qconv_run_##SFX(x, x_zp[0], wp, &o, scratch, geo);                                                            \
@@ -394,8 +588,8 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
     aotc_qconv_run_##SFX(x, xz, wp, &o, scratch, geo);                                                                 \
   }                                                                                                                    \
                                                                                                                        \
-  /* One output row of a 3x3 depthwise conv: acc[ow] = sum of the 9 taps at                                          \
-   * r + kh*dh + kw*dw + ow*sw. */                                                                                    \
+  /* One output row of a 3x3 depthwise conv: acc[ow] = sum of the 9 taps at                                            \
+   * r + kh*dh + kw*dw + ow*sw. */                                                                                     \
   static AOTC_UNUSED void aotc_qconv_dw3x3_row_##SFX(const XT *r, ptrdiff_t dh, int32_t dw, int32_t sw,                \
                                                      const int8_t *wk, int32_t OW, int32_t *acc) {                     \
     const XT *r0 = r, *r1 = r + dh, *r2 = r + 2 * dh;                                                                  \
@@ -409,7 +603,7 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
     }                                                                                                                  \
   }                                                                                                                    \
                                                                                                                        \
-  /* The depthwise conv (see the top); scratch after scale and corr. */                                             \
+  /* The depthwise conv (see the top); scratch after scale and corr. */                                                \
   static AOTC_UNUSED void aotc_qconv_dw_run_##SFX(const XT *x, XT xz, const int8_t *wp, const aotc_qconv_out *o,       \
                                                   void *scratch, const aotc_conv_params *geo) {                        \
     const int32_t G = geo->groups, Mg = geo->mg, M = G * Mg, IH = geo->in[1], IW = geo->in[2];                         \
@@ -422,24 +616,30 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
     /* Input columns [c0, c1) land in the plane at c0 + PW. */                                                         \
     const int32_t c0 = PW > 0 ? 0 : -PW, c1 = IW < Wp - PW ? IW : Wp - PW;                                             \
     int32_t n, g, m, i, q, kh, kw, oh, ow;                                                                             \
+    /* The borders once: each plane copies the same interior over them. */                                             \
+    for (q = 0; q < Hp * Wp; ++q) xp[q] = xz;                                                                          \
     for (n = 0; n < geo->n; ++n)                                                                                       \
       for (g = 0; g < G; ++g) {                                                                                        \
         const XT *xg = x + ((ptrdiff_t)n * G + g) * IH * IW;                                                           \
         for (i = 0; i < Hp; ++i) {                                                                                     \
-          XT *row = xp + (ptrdiff_t)i * Wp;                                                                            \
           const int32_t ih = i - PH;                                                                                   \
-          if (ih >= 0 && ih < IH && c1 > c0) {                                                                         \
-            for (q = 0; q < c0 + PW; ++q) row[q] = xz;                                                                 \
-            memcpy(row + c0 + PW, xg + (ptrdiff_t)ih * IW + c0, (size_t)(c1 - c0) * sizeof(XT));                       \
-            for (q = c1 + PW; q < Wp; ++q) row[q] = xz;                                                                \
-          } else {                                                                                                     \
-            for (q = 0; q < Wp; ++q) row[q] = xz;                                                                      \
-          }                                                                                                            \
+          if (ih >= 0 && ih < IH && c1 > c0)                                                                           \
+            memcpy(xp + (ptrdiff_t)i * Wp + c0 + PW, xg + (ptrdiff_t)ih * IW + c0, (size_t)(c1 - c0) * sizeof(XT));    \
         }                                                                                                              \
         for (m = 0; m < Mg; ++m) {                                                                                     \
           const int32_t mm = g * Mg + m;                                                                               \
           const int8_t *wk = wp + (ptrdiff_t)mm * KH * KW;                                                             \
           const ptrdiff_t ym = ((ptrdiff_t)n * M + mm) * OH * OW;                                                      \
+          if (AOTC_QCONV_DSP && KH == 3 && KW == 3 && DW == 1 && SW <= 2) {                                            \
+            if (SH == 1 && SW == 1) /* flat, as below */                                                               \
+              aotc_qconv_dw3x3_dsp_row_##SFX(xp, (ptrdiff_t)DH * Wp, 1, wk, (OH - 1) * Wp + OW, Wp, acc);              \
+            else                                                                                                       \
+              for (oh = 0; oh < OH; ++oh)                                                                              \
+                aotc_qconv_dw3x3_dsp_row_##SFX(xp + (ptrdiff_t)oh * SH * Wp, (ptrdiff_t)DH * Wp, SW, wk, OW, Wp,       \
+                                               acc + (ptrdiff_t)oh * Wp);                                              \
+            aotc_qconv_store_rows_##SFX(o, mm, ym, acc, Wp, OH, OW);                                                   \
+            continue;                                                                                                  \
+          }                                                                                                            \
           if (SH == 1 && SW == 1) {                                                                                    \
             /* Flat: output q = oh*Wp + ow, tap (kh, kw) at q + kh*DH*Wp + kw*DW. */                                   \
             const int32_t nq = (OH - 1) * Wp + OW;                                                                     \
@@ -484,12 +684,11 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
         }                                                                                                              \
       }                                                                                                                \
   }                                                                                                                    \
-                                                                                                                       \
   AOTC_KERNEL void aotc_qconv_depthwise_##SFX(const XT *x, const float *x_scale, const XT *x_zp, const int8_t *wp,     \
                                               const float *w_scale, const float *y_scale, const XT *y_zp,              \
                                               const int32_t *bias, XT *y, void *scratch, const aotc_conv_params *geo,  \
                                               int32_t per_channel, int32_t y_min, int32_t y_max) {                     \
-    const aotc_qconv_out o = aotc_qconv_requant_out(x_scale, x_zp[0], wp, w_scale, per_channel, y_scale, y_zp[0],     \
+    const aotc_qconv_out o = aotc_qconv_requant_out(x_scale, x_zp[0], wp, w_scale, per_channel, y_scale, y_zp[0],      \
                                                     bias, y_min, y_max, y, scratch, geo->groups * geo->mg,             \
                                                     geo->kernel[1] * geo->kernel[2]);                                  \
     aotc_qconv_dw_run_##SFX(x, x_zp[0], wp, &o, scratch, geo);                                                         \

@@ -226,7 +226,8 @@ static void check_variants(qcase c) {
   }
 }
 
-/* aotc_qconv_rint (Cortex-M's rintf) against rintf: ties, the 2^22 edge, random floats. */
+/* aotc_qconv_rint (Cortex-M's rintf) against rintf, and aotc_qconv_rq against the
+ * float requantization: ties, the 2^22 edge, random floats. */
 static void check_rint(void) {
   static const float edges[] = {0.5f,       1.5f,       2.5f,       -0.5f,      -1.5f,       -2.5f,      0.49999997f,
                                 4194303.5f, 4194304.0f, 4194304.5f, 4194305.0f, -4194303.5f, -4194304.5f, 8388607.5f,
@@ -240,6 +241,19 @@ static void check_rint(void) {
       uint32_t u = rng() << 8 ^ rng();
       memcpy(&v, &u, sizeof v);
       if (v != v) continue;
+    }
+    /* aotc_qconv_rq (the integer rounding and clamp) as the float requantization. */
+    {
+      static const int32_t zr[][3] = {{0, 0, 255}, {128, 0, 255}, {255, 0, 255}, {0, -128, 127},
+                                      {-128, -128, 127}, {127, -128, 127}, {5, 5, 200}, {-3, -3, 90}};
+      int32_t z;
+      for (z = 0; z < 8; ++z) {
+        int32_t want;
+        AOTC_QCONV_REQUANT(int32_t, 1, v, (float)zr[z][0], (float)zr[z][1], (float)zr[z][2], want);
+        if (aotc_qconv_rq(1, v, 0x4B400000 - zr[z][0], zr[z][1], zr[z][2]) != want && ++failures <= 10)
+          fprintf(stderr, "MISMATCH rq(%.9g, yz %d): got %d want %d\n", (double)v, (int)zr[z][0],
+                  (int)aotc_qconv_rq(1, v, 0x4B400000 - zr[z][0], zr[z][1], zr[z][2]), (int)want);
+      }
     }
     /* Equal, or a large |v| left as it is (it saturates either way). */
     ++n;
