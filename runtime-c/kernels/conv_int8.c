@@ -300,16 +300,19 @@ static AOTC_UNUSED void aotc_qconv_x86_pack(const uint8_t *b, ptrdiff_t ldb, int
 /* Output channel m's 16 sums (corr added, wrapping), the first cols stored at yo. */
 static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_vnni_store(const aotc_qconv_out *o, int32_t m, ptrdiff_t yo,
                                                                __m512i acc, __mmask16 mask) {
+  const __mmask16 all = 0xffff;
   __m512 v;
   acc = _mm512_add_epi32(acc, _mm512_set1_epi32(o->corr[m]));
   if (o->y32) {
     _mm512_mask_storeu_epi32(o->y32 + yo, mask, acc);
     return;
   }
-  v = _mm512_mul_ps(_mm512_cvtepi32_ps(acc), _mm512_set1_ps(o->scale[m]));
-  v = _mm512_add_ps(_mm512_roundscale_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC), _mm512_set1_ps(o->yz));
-  v = _mm512_min_ps(_mm512_max_ps(v, _mm512_set1_ps(o->lo)), _mm512_set1_ps(o->hi));
-  _mm512_mask_cvtepi32_storeu_epi8((uint8_t *)o->y + yo, mask, _mm512_cvttps_epi32(v));
+  /* maskz forms (all lanes): gcc 12's plain ones warn in C++ (-Wmaybe-uninitialized in its headers). */
+  v = _mm512_mul_ps(_mm512_maskz_cvtepi32_ps(all, acc), _mm512_set1_ps(o->scale[m]));
+  v = _mm512_add_ps(_mm512_maskz_roundscale_ps(all, v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC),
+                    _mm512_set1_ps(o->yz));
+  v = _mm512_maskz_min_ps(all, _mm512_maskz_max_ps(all, v, _mm512_set1_ps(o->lo)), _mm512_set1_ps(o->hi));
+  _mm512_mask_cvtepi32_storeu_epi8((uint8_t *)o->y + yo, mask, _mm512_maskz_cvttps_epi32(all, v));
 }
 
 /* Output channels [m0, m0 + Mg) of one packed panel of cols pixels, 8 at a time. */
@@ -356,13 +359,23 @@ static AOTC_UNUSED AOTC_QCONV_TAVX2 void aotc_qconv_avx2_store(const aotc_qconv_
     lo8 = _mm256_cvttps_epi32(_mm256_min_ps(_mm256_max_ps(v0, lo), hi));
     hi8 = _mm256_cvttps_epi32(_mm256_min_ps(_mm256_max_ps(v1, lo), hi));
   }
-  _mm256_storeu_si256((__m256i *)t, lo8);
-  _mm256_storeu_si256((__m256i *)(t + 8), hi8);
   if (o->y32) {
+    _mm256_storeu_si256((__m256i *)t, lo8);
+    _mm256_storeu_si256((__m256i *)(t + 8), hi8);
     memcpy(o->y32 + yo, t, (size_t)cols * sizeof(int32_t));
   } else {
-    uint8_t *y = (uint8_t *)o->y + yo; /* the 8-bit value's bits, for uint8 and int8 y */
-    for (j = 0; j < cols; ++j) y[j] = (uint8_t)t[j];
+    /* To bytes: values in [-128, 255] pack to int16 exactly; their low bytes
+     * (the bits of uint8 and int8 y) then pack unsigned without saturating. */
+    const __m256i w16 = _mm256_and_si256(_mm256_permute4x64_epi64(_mm256_packs_epi32(lo8, hi8), 0xd8),
+                                         _mm256_set1_epi16(0xff));
+    const __m256i b8 = _mm256_permute4x64_epi64(_mm256_packus_epi16(w16, w16), 0xd8);
+    uint8_t *y = (uint8_t *)o->y + yo;
+    if (cols == 16) {
+      _mm_storeu_si128((__m128i *)y, _mm256_castsi256_si128(b8));
+    } else {
+      _mm_storeu_si128((__m128i *)t, _mm256_castsi256_si128(b8));
+      for (j = 0; j < cols; ++j) y[j] = ((const uint8_t *)t)[j];
+    }
   }
 }
 
