@@ -204,22 +204,22 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
 /*
  * x86-64 (gcc/clang): the GEMM's tiles on AVX512-VNNI or AVX2, picked at run
  * time per call (aotc_qconv_x86_level), as the float convs do (conv_common.h;
- * AOTC_NO_CPU_DISPATCH turns it off, AOTC_QCONV_X86_MAX caps the level for
- * tests/kernels). A panel of 16 pixels of B is packed as K/4 groups of
+ * AOTC_NO_CPU_DISPATCH or AOTC_NO_VECTOR_EXT turns it off, AOTC_QCONV_X86_MAX
+ * caps the level for tests/kernels). A panel of 16 pixels of B is packed as K/4 groups of
  * 16 pixels x 4 consecutive taps (bytes, taps past K zero), the layout of
  * VPDPBUSD, which multiplies 4 unsigned bytes of x by 4 signed weights (one
  * broadcast 32-bit load of a weight row) and adds the 4 products to an int32
  * lane, exactly (no saturation). int8 x is made unsigned as x ^ 0x80 = x + 128;
  * the 128 * wsum[m] that adds is taken out of corr once per call. AVX2 does
  * the same sums with VPMADDWD on bytes widened to 16 bits (exact too; not
- * VPMADDUBSW, which saturates 255*127*2). The weights keep their layout: a
+ * VPMADDUBSW, whose pairs of 255*128 products saturate int16). The weights keep their layout: a
  * row's last group reads up to 3 bytes past it, into the next row or the
  * weight sums, and multiplies them by the zero taps. Output lanes are
  * requantized with the same float operations as AOTC_QCONV_REQUANT (ROUNDPS to
  * nearest even = rintf in the default rounding mode).
  */
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(AOTC_NO_CPU_DISPATCH) && \
-    AOTC_QCONV_NR == 16
+    !defined(AOTC_NO_VECTOR_EXT) && AOTC_QCONV_NR == 16
 #define AOTC_QCONV_X86 1
 #include <immintrin.h>
 #define AOTC_QCONV_TVNNI __attribute__((target("avx512f,avx512bw,avx512vnni")))
