@@ -8,6 +8,9 @@
  *   cc -O3 -march=native -Iruntime-c -Iruntime-c/kernels bench/qconv_bench.c -lm -o /tmp/qcb && /tmp/qcb [REPS]
  *
  * Each shape reports the best of REPS (default 20) timed calls.
+ * On x86-64 the fast kernels pick their tiles at run time (AVX512-VNNI, else
+ * AVX2); add -DAOTC_QCONV_X86_MAX=1 to time the AVX2 ones, -DAOTC_NO_CPU_DISPATCH
+ * the portable ones.
  */
 #define _POSIX_C_SOURCE 199309L
 #include <stdio.h>

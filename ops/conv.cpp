@@ -508,7 +508,7 @@ QConvFastPlan qconv_fast_plan(const LowerContext &ctx, const ConvShape &s) {
     p.scratch_bytes += 4 * int64_t{geo.out[1]} * Wp + Hp * Wp;
     return p;
   }
-  p.scratch_bytes += K * kQConvTile;
+  p.scratch_bytes += (K + 3) / 4 * 4 * kQConvTile;  // K rounded up: x86 packs B 4 taps at a time
   if (geo.method != kPointwise) {
     int64_t cap = kQConvBandBytes;
     if (ctx.target().max_conv_scratch_bytes > 0)

@@ -162,11 +162,13 @@ static AOTC_UNUSED void aotc_qconv_channels(const float *x_scale, int32_t xz, co
 }
 
 /* Scratch of aotc_qconv_<x>: scale and corr, one zero-padded tile of B, and
- * the im2col band (K x band pixels) unless pointwise. */
+ * the im2col band (K x band pixels) unless pointwise. The tile has K rounded up
+ * to 4 rows (x86 packs B 4 taps at a time). */
 static AOTC_UNUSED size_t aotc_qconv_scratch_bytes(const aotc_conv_params *geo) {
   const size_t K = (size_t)geo->cg * geo->kernel[0] * geo->kernel[1] * geo->kernel[2];
   const size_t M = (size_t)geo->groups * geo->mg;
-  return 8 * M + K * AOTC_QCONV_TAILB + (geo->method == AOTC_CONV_POINTWISE ? 0 : K * (size_t)geo->band);
+  return 8 * M + (K + 3) / 4 * 4 * AOTC_QCONV_TAILB +
+         (geo->method == AOTC_CONV_POINTWISE ? 0 : K * (size_t)geo->band);
 }
 
 /* Padded plane of aotc_qconv_depthwise_<x>: the rows and columns the taps read. */
@@ -284,6 +286,234 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
     s10 = AOTC_QCONV_SMLAD(o_, x0o_, AOTC_QCONV_SMLAD(e_, x0e_, s10));                                                 \
     s11 = AOTC_QCONV_SMLAD(o_, x1o_, AOTC_QCONV_SMLAD(e_, x1e_, s11));                                                 \
   } while (0)
+
+/*
+ * x86-64 (gcc/clang): the GEMM's tiles on AVX512-VNNI or AVX2, picked at run
+ * time per call (aotc_qconv_x86_level), as the float convs do (conv_common.h;
+ * AOTC_NO_CPU_DISPATCH or AOTC_NO_VECTOR_EXT turns it off, AOTC_QCONV_X86_MAX
+ * caps the level for tests/kernels). A panel of 16 pixels of B is packed as K/4 groups of
+ * 16 pixels x 4 consecutive taps (bytes, taps past K zero), the layout of
+ * VPDPBUSD, which multiplies 4 unsigned bytes of x by 4 signed weights (one
+ * broadcast 32-bit load of a weight row) and adds the 4 products to an int32
+ * lane, exactly (no saturation). int8 x is made unsigned as x ^ 0x80 = x + 128;
+ * the 128 * wsum[m] that adds is taken out of corr once per call. AVX2 does
+ * the same sums with VPMADDWD on bytes widened to 16 bits (exact too; not
+ * VPMADDUBSW, whose pairs of 255*128 products saturate int16). The weights keep their layout: a
+ * row's last group reads up to 3 bytes past it, into the next row or the
+ * weight sums, and multiplies them by the zero taps. Output lanes are
+ * requantized with the same float operations as AOTC_QCONV_REQUANT (ROUNDPS to
+ * nearest even = rintf in the default rounding mode).
+ */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(AOTC_NO_CPU_DISPATCH) && \
+    !defined(AOTC_NO_VECTOR_EXT) && AOTC_QCONV_NR == 16
+#define AOTC_QCONV_X86 1
+#include <immintrin.h>
+#define AOTC_QCONV_TVNNI __attribute__((target("avx512f,avx512bw,avx512vnni")))
+#define AOTC_QCONV_TAVX2 __attribute__((target("avx2")))
+#ifndef AOTC_QCONV_X86_MAX
+#define AOTC_QCONV_X86_MAX 2
+#endif
+#define AOTC_QCONV_X86_BEGIN(flip, wp, corr, M, K) aotc_qconv_x86_begin((flip), (wp), (corr), (M), (K))
+#define AOTC_QCONV_X86_GEMM(lvl, flip, w, m0, Mg, K, b, ldb, P, o, pk, yo, ldy)                                        \
+  aotc_qconv_x86_gemm((lvl), (flip), (w), (m0), (Mg), (K), (const uint8_t *)(b), (ldb), (P), (o), (uint8_t *)(pk),      \
+                      (yo), (ldy))
+#else
+#define AOTC_QCONV_X86 0
+#define AOTC_QCONV_X86_BEGIN(flip, wp, corr, M, K) 0
+#define AOTC_QCONV_X86_GEMM(lvl, flip, w, m0, Mg, K, b, ldb, P, o, pk, yo, ldy) 0
+#endif
+/* Whether x is signed (made unsigned by the x86 tiles). */
+#define AOTC_QCONV_SIGNED_u8 0
+#define AOTC_QCONV_SIGNED_i8 1
+
+#if AOTC_QCONV_X86
+/* 2: AVX512-VNNI, 1: AVX2, 0: the portable tile. With a nonzero level and
+ * flip (int8 x), corr[m] -= 128 * wsum[m]. */
+static AOTC_UNUSED int aotc_qconv_x86_level(void) {
+  if (AOTC_QCONV_X86_MAX >= 2 && __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512bw")) return 2;
+  if (AOTC_QCONV_X86_MAX >= 1 && __builtin_cpu_supports("avx2")) return 1;
+  return 0;
+}
+
+static AOTC_UNUSED int aotc_qconv_x86_begin(int flip, const int8_t *wp, int32_t *corr, int32_t M, int32_t K) {
+  const int lvl = aotc_qconv_x86_level();
+  const uint8_t *sums = (const uint8_t *)wp + (ptrdiff_t)M * K;
+  int32_t m;
+  if (lvl && flip)
+    for (m = 0; m < M; ++m) {
+      const uint32_t s = (uint32_t)sums[4 * m] | (uint32_t)sums[4 * m + 1] << 8 | (uint32_t)sums[4 * m + 2] << 16 |
+                         (uint32_t)sums[4 * m + 3] << 24;
+      corr[m] = (int32_t)((uint32_t)corr[m] - 128u * s);
+    }
+  return lvl;
+}
+
+static AOTC_UNUSED int32_t aotc_qconv_x86_ld32(const int8_t *p) {
+  int32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+
+/* Packs cols (<= 16) pixels of B (K rows, ldb apart) into pk: (K+3)/4 groups of
+ * 16 pixels x 4 taps, ^ 0x80 if flip, zero past K and cols. SSE2 (every x86-64). */
+static AOTC_UNUSED void aotc_qconv_x86_pack(const uint8_t *b, ptrdiff_t ldb, int32_t K, int32_t cols, int flip,
+                                           uint8_t *pk) {
+  const uint8_t f = flip ? 0x80 : 0;
+  int32_t k = 0, j, t;
+  if (cols == 16) {
+    const __m128i fv = _mm_set1_epi8((char)f);
+    for (; k + 4 <= K; k += 4, pk += 64) {
+      const uint8_t *bk = b + (ptrdiff_t)k * ldb;
+      const __m128i r0 = _mm_xor_si128(_mm_loadu_si128((const __m128i *)bk), fv);
+      const __m128i r1 = _mm_xor_si128(_mm_loadu_si128((const __m128i *)(bk + ldb)), fv);
+      const __m128i r2 = _mm_xor_si128(_mm_loadu_si128((const __m128i *)(bk + 2 * ldb)), fv);
+      const __m128i r3 = _mm_xor_si128(_mm_loadu_si128((const __m128i *)(bk + 3 * ldb)), fv);
+      const __m128i a = _mm_unpacklo_epi8(r0, r1), c = _mm_unpacklo_epi8(r2, r3);
+      const __m128i a2 = _mm_unpackhi_epi8(r0, r1), c2 = _mm_unpackhi_epi8(r2, r3);
+      _mm_storeu_si128((__m128i *)pk, _mm_unpacklo_epi16(a, c));
+      _mm_storeu_si128((__m128i *)(pk + 16), _mm_unpackhi_epi16(a, c));
+      _mm_storeu_si128((__m128i *)(pk + 32), _mm_unpacklo_epi16(a2, c2));
+      _mm_storeu_si128((__m128i *)(pk + 48), _mm_unpackhi_epi16(a2, c2));
+    }
+  }
+  for (; k < K; k += 4, pk += 64) {
+    memset(pk, 0, 64);
+    for (t = 0; t < 4 && k + t < K; ++t)
+      for (j = 0; j < cols; ++j) pk[4 * j + t] = (uint8_t)(b[(ptrdiff_t)(k + t) * ldb + j] ^ f);
+  }
+}
+
+/* Output channel m's 16 sums (corr added, wrapping), the first cols stored at yo. */
+static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_vnni_store(const aotc_qconv_out *o, int32_t m, ptrdiff_t yo,
+                                                               __m512i acc, __mmask16 mask) {
+  const __mmask16 all = 0xffff;
+  __m512 v;
+  acc = _mm512_add_epi32(acc, _mm512_set1_epi32(o->corr[m]));
+  if (o->y32) {
+    _mm512_mask_storeu_epi32(o->y32 + yo, mask, acc);
+    return;
+  }
+  /* maskz forms (all lanes): gcc 12's plain ones warn in C++ (-Wmaybe-uninitialized in its headers). */
+  v = _mm512_mul_ps(_mm512_maskz_cvtepi32_ps(all, acc), _mm512_set1_ps(o->scale[m]));
+  v = _mm512_add_ps(_mm512_maskz_roundscale_ps(all, v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC),
+                    _mm512_set1_ps(o->yz));
+  v = _mm512_maskz_min_ps(all, _mm512_maskz_max_ps(all, v, _mm512_set1_ps(o->lo)), _mm512_set1_ps(o->hi));
+  _mm512_mask_cvtepi32_storeu_epi8((uint8_t *)o->y + yo, mask, _mm512_maskz_cvttps_epi32(all, v));
+}
+
+/* Output channels [m0, m0 + Mg) of one packed panel of cols pixels, 8 at a time. */
+static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_vnni_panel(const int8_t *w, int32_t m0, int32_t Mg, int32_t K,
+                                                               const uint8_t *pk, int32_t cols,
+                                                               const aotc_qconv_out *o, ptrdiff_t yo, ptrdiff_t ldy) {
+  const __mmask16 mask = (__mmask16)((1u << cols) - 1u);
+  int32_t m, k, r;
+  for (m = 0; m < Mg; m += 8) {
+    const int32_t rows = Mg - m < 8 ? Mg - m : 8;
+    const int8_t *w0 = w + (ptrdiff_t)m * K, *w1 = w0 + (rows > 1 ? K : 0), *w2 = w0 + (rows > 2 ? 2 * K : 0);
+    const int8_t *w3 = w0 + (rows > 3 ? 3 * K : 0), *w4 = w0 + (rows > 4 ? 4 * K : 0);
+    const int8_t *w5 = w0 + (rows > 5 ? 5 * K : 0), *w6 = w0 + (rows > 6 ? 6 * K : 0);
+    const int8_t *w7 = w0 + (rows > 7 ? 7 * K : 0);
+    __m512i a[8];
+    a[0] = a[1] = a[2] = a[3] = a[4] = a[5] = a[6] = a[7] = _mm512_setzero_si512();
+    for (k = 0; k < K; k += 4) {
+      const __m512i bv = _mm512_loadu_si512((const void *)(pk + 16 * (ptrdiff_t)k));
+      a[0] = _mm512_dpbusd_epi32(a[0], bv, _mm512_set1_epi32(aotc_qconv_x86_ld32(w0 + k)));
+      a[1] = _mm512_dpbusd_epi32(a[1], bv, _mm512_set1_epi32(aotc_qconv_x86_ld32(w1 + k)));
+      a[2] = _mm512_dpbusd_epi32(a[2], bv, _mm512_set1_epi32(aotc_qconv_x86_ld32(w2 + k)));
+      a[3] = _mm512_dpbusd_epi32(a[3], bv, _mm512_set1_epi32(aotc_qconv_x86_ld32(w3 + k)));
+      a[4] = _mm512_dpbusd_epi32(a[4], bv, _mm512_set1_epi32(aotc_qconv_x86_ld32(w4 + k)));
+      a[5] = _mm512_dpbusd_epi32(a[5], bv, _mm512_set1_epi32(aotc_qconv_x86_ld32(w5 + k)));
+      a[6] = _mm512_dpbusd_epi32(a[6], bv, _mm512_set1_epi32(aotc_qconv_x86_ld32(w6 + k)));
+      a[7] = _mm512_dpbusd_epi32(a[7], bv, _mm512_set1_epi32(aotc_qconv_x86_ld32(w7 + k)));
+    }
+    for (r = 0; r < rows; ++r) aotc_qconv_vnni_store(o, m0 + m + r, yo + (m + r) * ldy, a[r], mask);
+  }
+}
+
+/* AVX2: output channel m's 16 sums (two vectors, corr added), the first cols stored at yo. */
+static AOTC_UNUSED AOTC_QCONV_TAVX2 void aotc_qconv_avx2_store(const aotc_qconv_out *o, int32_t m, ptrdiff_t yo,
+                                                               __m256i lo8, __m256i hi8, int32_t cols) {
+  int32_t t[16], j;
+  const __m256i c = _mm256_set1_epi32(o->corr[m]);
+  lo8 = _mm256_add_epi32(lo8, c), hi8 = _mm256_add_epi32(hi8, c);
+  if (!o->y32) {
+    const __m256 s = _mm256_set1_ps(o->scale[m]), yz = _mm256_set1_ps(o->yz);
+    const __m256 lo = _mm256_set1_ps(o->lo), hi = _mm256_set1_ps(o->hi);
+    __m256 v0 = _mm256_mul_ps(_mm256_cvtepi32_ps(lo8), s), v1 = _mm256_mul_ps(_mm256_cvtepi32_ps(hi8), s);
+    v0 = _mm256_add_ps(_mm256_round_ps(v0, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC), yz);
+    v1 = _mm256_add_ps(_mm256_round_ps(v1, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC), yz);
+    lo8 = _mm256_cvttps_epi32(_mm256_min_ps(_mm256_max_ps(v0, lo), hi));
+    hi8 = _mm256_cvttps_epi32(_mm256_min_ps(_mm256_max_ps(v1, lo), hi));
+  }
+  if (o->y32) {
+    _mm256_storeu_si256((__m256i *)t, lo8);
+    _mm256_storeu_si256((__m256i *)(t + 8), hi8);
+    memcpy(o->y32 + yo, t, (size_t)cols * sizeof(int32_t));
+  } else {
+    /* To bytes: values in [-128, 255] pack to int16 exactly; their low bytes
+     * (the bits of uint8 and int8 y) then pack unsigned without saturating. */
+    const __m256i w16 = _mm256_and_si256(_mm256_permute4x64_epi64(_mm256_packs_epi32(lo8, hi8), 0xd8),
+                                         _mm256_set1_epi16(0xff));
+    const __m256i b8 = _mm256_permute4x64_epi64(_mm256_packus_epi16(w16, w16), 0xd8);
+    uint8_t *y = (uint8_t *)o->y + yo;
+    if (cols == 16) {
+      _mm_storeu_si128((__m128i *)y, _mm256_castsi256_si128(b8));
+    } else {
+      _mm_storeu_si128((__m128i *)t, _mm256_castsi256_si128(b8));
+      for (j = 0; j < cols; ++j) y[j] = ((const uint8_t *)t)[j];
+    }
+  }
+}
+
+/* AVX2 panel, 4 output channels at a time: per group of 4 taps, the bytes of
+ * even and odd taps widened to 16 bits (pixels) and sign-extended (weights),
+ * two VPMADDWD. */
+static AOTC_UNUSED AOTC_QCONV_TAVX2 void aotc_qconv_avx2_panel(const int8_t *w, int32_t m0, int32_t Mg, int32_t K,
+                                                               const uint8_t *pk, int32_t cols,
+                                                               const aotc_qconv_out *o, ptrdiff_t yo, ptrdiff_t ldy) {
+  const __m256i even = _mm256_set1_epi16(0x00ff);
+  int32_t m, k, r;
+  for (m = 0; m < Mg; m += 4) {
+    const int32_t rows = Mg - m < 4 ? Mg - m : 4;
+    const int8_t *wr[4];
+    __m256i a[8];
+    for (r = 0; r < 4; ++r) wr[r] = w + (ptrdiff_t)(m + (r < rows ? r : 0)) * K;
+    for (r = 0; r < 8; ++r) a[r] = _mm256_setzero_si256();
+    for (k = 0; k < K; k += 4) {
+      const __m256i b0 = _mm256_loadu_si256((const __m256i *)(pk + 16 * (ptrdiff_t)k));
+      const __m256i b1 = _mm256_loadu_si256((const __m256i *)(pk + 16 * (ptrdiff_t)k + 32));
+      const __m256i be0 = _mm256_and_si256(b0, even), bo0 = _mm256_srli_epi16(b0, 8);
+      const __m256i be1 = _mm256_and_si256(b1, even), bo1 = _mm256_srli_epi16(b1, 8);
+      for (r = 0; r < 4; ++r) {
+        const __m256i wv = _mm256_set1_epi32(aotc_qconv_x86_ld32(wr[r] + k));
+        const __m256i we = _mm256_srai_epi16(_mm256_slli_epi16(wv, 8), 8), wo = _mm256_srai_epi16(wv, 8);
+        a[2 * r] = _mm256_add_epi32(a[2 * r], _mm256_add_epi32(_mm256_madd_epi16(be0, we), _mm256_madd_epi16(bo0, wo)));
+        a[2 * r + 1] =
+            _mm256_add_epi32(a[2 * r + 1], _mm256_add_epi32(_mm256_madd_epi16(be1, we), _mm256_madd_epi16(bo1, wo)));
+      }
+    }
+    for (r = 0; r < rows; ++r) aotc_qconv_avx2_store(o, m0 + m + r, yo + (m + r) * ldy, a[2 * r], a[2 * r + 1], cols);
+  }
+}
+
+/* The GEMM of aotc_qconv_gemm_<x> at level lvl (nonzero), B as bytes; pk has
+ * 16 * ((K + 3) / 4 * 4) bytes. Returns 1 (done). */
+static AOTC_UNUSED int aotc_qconv_x86_gemm(int lvl, int flip, const int8_t *w, int32_t m0, int32_t Mg, int32_t K,
+                                          const uint8_t *b, ptrdiff_t ldb, int32_t P, const aotc_qconv_out *o,
+                                          uint8_t *pk, ptrdiff_t yo, ptrdiff_t ldy) {
+  int32_t j;
+  for (j = 0; j < P; j += 16) {
+    const int32_t cols = P - j < 16 ? P - j : 16;
+    aotc_qconv_x86_pack(b + j, ldb, K, cols, flip, pk);
+    if (lvl >= 2)
+      aotc_qconv_vnni_panel(w, m0, Mg, K, pk, cols, o, yo + j, ldy);
+    else
+      aotc_qconv_avx2_panel(w, m0, Mg, K, pk, cols, o, yo + j, ldy);
+  }
+  return 1;
+}
+#endif
+
 
 /*
  * AOTC_QCONV(SFX, XT): the kernels for x of type XT.
@@ -475,13 +705,14 @@ static AOTC_UNUSED void aotc_qconv_dw3x3_dsp_row_##SFX(const XT *r, ptrdiff_t dh
    * ldb apart), the last partial tile of pixels copied into tail (K x 16). */                                         \
   static AOTC_UNUSED void aotc_qconv_gemm_##SFX(const int8_t *w, int32_t m0, int32_t Mg, int32_t K, const XT *b,       \
                                                 ptrdiff_t ldb, int32_t P, const aotc_qconv_out *o, XT *tail,           \
-                                                ptrdiff_t yo, ptrdiff_t ldy) {                                         \
+                                                ptrdiff_t yo, ptrdiff_t ldy, int x86) {                                \
     const int32_t full = P / AOTC_QCONV_NR * AOTC_QCONV_NR;                                                            \
     int32_t m, j, k;                                                                                                   \
     if (AOTC_QCONV_DSP && AOTC_QCONV_NR < 4) {                                                                         \
       aotc_qconv_gemm_dsp_##SFX(w, m0, Mg, K, b, ldb, P, o, (uint32_t *)(void *)tail, yo, ldy);                        \
       return;                                                                                                          \
     }                                                                                                                  \
+    if (x86 && AOTC_QCONV_X86_GEMM(x86, AOTC_QCONV_SIGNED_##SFX, w, m0, Mg, K, b, ldb, P, o, tail, yo, ldy)) return;    \
     if (full < P) {                                                                                                    \
       memset(tail, 0, (size_t)K * AOTC_QCONV_NR * sizeof(XT));                                                         \
       for (k = 0; k < K; ++k)                                                                                          \
@@ -549,7 +780,9 @@ static AOTC_UNUSED void aotc_qconv_dw3x3_dsp_row_##SFX(const XT *r, ptrdiff_t dh
     const int32_t G = geo->groups, Cg = geo->cg, Mg = geo->mg, M = G * Mg;                                             \
     const int32_t K = Cg * geo->kernel[0] * geo->kernel[1] * geo->kernel[2];                                           \
     const int32_t IP = geo->in[0] * geo->in[1] * geo->in[2], P = geo->out[0] * geo->out[1] * geo->out[2];              \
-    XT *tail = (XT *)((int32_t *)scratch + 2 * M), *col = tail + (ptrdiff_t)K * AOTC_QCONV_TAILB;                      \
+    XT *tail = (XT *)((int32_t *)scratch + 2 * M), *col = tail + (ptrdiff_t)(K + 3) / 4 * 4 * AOTC_QCONV_TAILB;       \
+    /* The x86 level (0: none); corr as the x86 tiles want it. */                                                      \
+    const int x86 = AOTC_QCONV_X86_BEGIN(AOTC_QCONV_SIGNED_##SFX, wp, (int32_t *)scratch + M, M, K);                   \
     int32_t n, g, p0;                                                                                                  \
     for (n = 0; n < geo->n; ++n)                                                                                       \
       for (g = 0; g < G; ++g) {                                                                                        \
@@ -557,13 +790,13 @@ static AOTC_UNUSED void aotc_qconv_dw3x3_dsp_row_##SFX(const XT *r, ptrdiff_t dh
         const int8_t *wg = wp + (ptrdiff_t)g * Mg * K;                                                                 \
         const ptrdiff_t yg = ((ptrdiff_t)n * M + (ptrdiff_t)g * Mg) * P;                                               \
         if (geo->method == AOTC_CONV_POINTWISE) {                                                                      \
-          aotc_qconv_gemm_##SFX(wg, g * Mg, Mg, K, xg, P, P, o, tail, yg, P);                                          \
+          aotc_qconv_gemm_##SFX(wg, g * Mg, Mg, K, xg, P, P, o, tail, yg, P, x86);                                          \
           continue;                                                                                                    \
         }                                                                                                              \
         for (p0 = 0; p0 < P; p0 += geo->band) {                                                                        \
           const int32_t np = P - p0 < geo->band ? P - p0 : geo->band;                                                  \
           aotc_qconv_im2col_##SFX(xg, geo, p0, np, xz, col, geo->band);                                                \
-          aotc_qconv_gemm_##SFX(wg, g * Mg, Mg, K, col, geo->band, np, o, tail, yg + p0, P);                           \
+          aotc_qconv_gemm_##SFX(wg, g * Mg, Mg, K, col, geo->band, np, o, tail, yg + p0, P, x86);                           \
         }                                                                                                              \
       }                                                                                                                \
   }                                                                                                                    \
