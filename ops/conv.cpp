@@ -520,26 +520,25 @@ QConvFastPlan qconv_fast_plan(const LowerContext &ctx, const ConvShape &s) {
   return p;
 }
 
-// QLinearConv on aotc_qconv_<x> or aotc_qconv_depthwise_<x>, its weights packed
-// by aotc.PackQConvWeights.
-void lower_fast_qlinear_conv(LowerContext &ctx, const ConvShape &s, bool per_channel, Value *b) {
-  Value &x = ctx.input(0);
-  ctx.require(qconv_fast_ok(ctx.input(3), &ctx.input(5), s),
-              "internal error: packed QLinearConv weights the fast kernels cannot take");
+// The call of aotc_qconv_<x> or aotc_qconv_depthwise_<x> for conv `s` on
+// these operands, its weights packed by aotc.PackQConvWeights.
+void emit_fast_qconv(LowerContext &ctx, const ConvShape &s, const QConvOperands &v, bool per_channel) {
+  ctx.require(qconv_fast_ok(*v.w, v.w_zero_point, s),
+              "internal error: packed int8 conv weights the fast kernels cannot take");
   const QConvFastPlan plan = qconv_fast_plan(ctx, s);
+  const DType t = v.x->dtype;
   // The type's range: a fused Relu would narrow it.
-  const int64_t y_min = x.dtype == DType::UInt8 ? 0 : -128, y_max = x.dtype == DType::UInt8 ? 255 : 127;
-  KernelCall &call =
-      ctx.call(fmt::format("aotc_qconv_{}{}", plan.depthwise ? "depthwise_" : "", dtype_info(x.dtype).suffix));
-  call.in(&x)
-      .in(&ctx.input(1))
-      .in(&ctx.input(2))
-      .in(&ctx.input(3))
-      .in(&ctx.input(4))
-      .in(&ctx.input(6))
-      .in(&ctx.input(7))
-      .in(b)
-      .out(&ctx.output(0))
+  const int64_t y_min = t == DType::UInt8 ? 0 : -128, y_max = t == DType::UInt8 ? 255 : 127;
+  KernelCall &call = ctx.call(fmt::format("aotc_qconv_{}{}", plan.depthwise ? "depthwise_" : "", dtype_info(t).suffix));
+  call.in(v.x)
+      .in(v.x_scale)
+      .in(v.x_zero_point)
+      .in(v.w)
+      .in(v.w_scale)
+      .in(v.y_scale)
+      .in(v.y_zero_point)
+      .in(v.bias)
+      .out(v.y)
       .scratch(static_cast<size_t>(plan.scratch_bytes))
       .params(plan.geo)
       .i(per_channel ? 1 : 0)
@@ -550,7 +549,23 @@ void lower_fast_qlinear_conv(LowerContext &ctx, const ConvShape &s, bool per_cha
   // reaches past its input plane.
   const aotc_conv_params &g = plan.geo;
   if (plan.depthwise && g.mg == 1 && int64_t{g.out[0]} * g.out[1] * g.out[2] <= int64_t{g.in[0]} * g.in[1] * g.in[2])
-    call.in_place(&x);
+    call.in_place(v.x);
+}
+
+void lower_fast_qlinear_conv(LowerContext &ctx, const ConvShape &s, bool per_channel, Value *b) {
+  emit_fast_qconv(ctx, s,
+                  {&ctx.input(0), &ctx.input(1), &ctx.input(2), &ctx.input(3), &ctx.input(4), &ctx.input(5),
+                   &ctx.input(6), &ctx.input(7), b, &ctx.output(0)},
+                  per_channel);
+}
+
+// `rows` rows of k values as a batch of single-pixel 1x1 convs from k channels to n.
+ConvShape rows_as_pointwise_conv(int64_t rows, int64_t k, int64_t n) {
+  ConvShape s{rows, k, n, 1, {}};
+  s.win.nsp = 1;
+  s.win.in = s.win.out = s.win.kernel = s.win.strides = s.win.dilations = {1};
+  s.win.pad_begin = s.win.pad_end = {0};
+  return s;
 }
 
 // A PackQConvWeights request for input `w` of a conv the fast kernels can run.
@@ -562,6 +577,19 @@ std::vector<PackRequest> qconv_packs(const Value &w, const Value *wz, const Conv
   return {r};
 }
 
+}  // namespace
+
+bool qconv_rows_ok(const Value &w, const Value *w_zero_point, int64_t rows, int64_t k, int64_t n) {
+  return qconv_fast_ok(w, w_zero_point, rows_as_pointwise_conv(rows, k, n));
+}
+
+void lower_qconv_rows(LowerContext &ctx, const QConvOperands &operands, int64_t rows, int64_t k, int64_t n,
+                      bool per_channel) {
+  emit_fast_qconv(ctx, rows_as_pointwise_conv(rows, k, n), operands, per_channel);
+}
+
+namespace {
+
 // aotc.PackQConvWeights: int8 conv weights [M, Cg, k...] as the fast kernels
 // take them, format qconv_i8 (aotc_qconv_pack_i8 in conv_int8.c defines it):
 // the weights, then each output channel's weight sum (4 bytes). Inserted by
@@ -572,7 +600,7 @@ void register_pack_qconv_weights(OpRegistry &r) {
   def.domain = kInternalDomain;
   def.infer = [](OpContext &ctx) {
     Value &w = ctx.input(0);
-    ctx.require(w.dtype == DType::Int8 && w.shape.size() >= 3, "expects int8 conv weights [M, Cg, k...]");
+    ctx.require(w.dtype == DType::Int8 && w.shape.size() >= 2, "expects int8 weights [M, Cg, k...] or [M, K]");
     ctx.set_output(0, DType::Int8, w.shape);
     ctx.set_output_layout(0, Layout::packed("qconv_i8", {w.count() + 4 * w.shape[0]}));
   };

@@ -48,4 +48,20 @@ std::vector<int64_t> value_words(const uint8_t *bytes, size_t size);
 /// Output shape of the node's first input (shared by shape-preserving ops).
 void infer_same_as_input(OpContext &ctx);
 
+/// The operands of an int8 conv on the fast kernels (ops/conv.cpp,
+/// runtime-c/kernels/conv_int8.c); the zero point of w is 0 or absent.
+struct QConvOperands {
+  Value *x, *x_scale, *x_zero_point, *w, *w_scale, *w_zero_point, *y_scale, *y_zero_point, *bias, *y;
+};
+
+/// Whether y[r, j] = requantize(sum over i < k of (x[r, i] - x_zp) * w[j, i] + bias[j])
+/// (rows r < `rows`, j < n) can run on the fast int8 conv kernels, as `rows`
+/// single-pixel 1x1 convs from k channels to n: int8 w [n, k] (to be packed by
+/// aotc.PackQConvWeights, or packed), w_zero_point absent or constant 0.
+bool qconv_rows_ok(const Value &w, const Value *w_zero_point, int64_t rows, int64_t k, int64_t n);
+/// Lowers that product (w packed), with the requantization of QLinearConv:
+/// rintf(acc * (x_scale * w_scale[j] / y_scale)) + y_zero_point, saturated.
+void lower_qconv_rows(LowerContext &ctx, const QConvOperands &operands, int64_t rows, int64_t k, int64_t n,
+                      bool per_channel);
+
 }  // namespace aotc

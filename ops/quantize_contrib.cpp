@@ -430,6 +430,16 @@ aotc_qgemm_params qgemm_params(const OpContext &ctx) {
   return p;
 }
 
+// Whether a QGemm runs on the fast int8 conv kernels (ops/conv.cpp), as its
+// M rows of single-pixel 1x1 convs: int8 output, B [N, K] (transB) int8 with
+// zero points 0, alpha 1 (so the scale is a_scale * b_scale[n] / y_scale, as
+// QLinearConv's), C absent or one value per column.
+bool qgemm_on_conv_kernels(const OpContext &ctx, const aotc_qgemm_params &p) {
+  if (!ctx.has_input(8) || p.trans_a || !p.trans_b || ctx.attr_float("alpha", 1.0f) != 1.0f) return false;
+  if (ctx.has_input(6) && (p.c_row_stride != 0 || ctx.input(6).count() != p.n)) return false;
+  return qconv_rows_ok(ctx.input(3), &ctx.input(5), p.m, p.k, p.n);
+}
+
 void register_qgemm(OpRegistry &r) {
   OpDef def;
   def.op = "QGemm";
@@ -455,8 +465,26 @@ void register_qgemm(OpRegistry &r) {
     const aotc_qgemm_params p = qgemm_params(ctx);
     ctx.set_output(0, ctx.has_input(8) ? ta : DType::Float, {p.m, p.n});
   };
+  def.packs = [](LowerContext &ctx) -> std::vector<PackRequest> {
+    Value &b = ctx.input(3);
+    if (!b.is_constant() || b.layout.is_packed() || !qgemm_on_conv_kernels(ctx, qgemm_params(ctx))) return {};
+    PackRequest pack;
+    pack.input = 3;
+    pack.op = "PackQConvWeights";
+    return {pack};
+  };
   def.lower = [](LowerContext &ctx) {
     Value &a = ctx.input(0), &b = ctx.input(3), &y = ctx.output(0);
+    if (b.layout.is_packed()) {
+      const aotc_qgemm_params p = qgemm_params(ctx);
+      ctx.require(b.layout.format == "qconv_i8" && qgemm_on_conv_kernels(ctx, p),
+                  "internal error: packed QGemm weights the conv kernels cannot take");
+      lower_qconv_rows(ctx,
+                       {&a, &ctx.input(1), &ctx.input(2), &b, &ctx.input(4), &ctx.input(5), &ctx.input(7),
+                        &ctx.input(8), optional_input(ctx, 6), &y},
+                       p.m, p.k, p.n, ctx.input(4).count() > 1);
+      return;
+    }
     ctx.call(fmt::format("aotc_qgemm_{}_{}_{}", dtype_info(a.dtype).suffix, dtype_info(b.dtype).suffix,
                          dtype_info(y.dtype).suffix))
         .in(&a)
