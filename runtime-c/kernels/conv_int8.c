@@ -161,12 +161,17 @@ static AOTC_UNUSED void aotc_qconv_channels(const float *x_scale, int32_t xz, co
   aotc_qconv_corr(xz, wp, bias, M, K, corr);
 }
 
+/* A pointwise conv of one group over single pixels: aotc_qconv_gemv_<x> runs it. */
+#define AOTC_QCONV_IS_GEMV(geo)                                                                                        \
+  ((geo)->method == AOTC_CONV_POINTWISE && (geo)->groups == 1 && (geo)->out[0] * (geo)->out[1] * (geo)->out[2] == 1)
+
 /* Scratch of aotc_qconv_<x>: scale and corr, one zero-padded tile of B, and
  * the im2col band (K x band pixels) unless pointwise. The tile has K rounded up
  * to 4 rows (x86 packs B 4 taps at a time). */
 static AOTC_UNUSED size_t aotc_qconv_scratch_bytes(const aotc_conv_params *geo) {
   const size_t K = (size_t)geo->cg * geo->kernel[0] * geo->kernel[1] * geo->kernel[2];
   const size_t M = (size_t)geo->groups * geo->mg;
+  if (AOTC_QCONV_IS_GEMV(geo)) return 8 * M;
   return 8 * M + (K + 3) / 4 * 4 * AOTC_QCONV_TAILB +
          (geo->method == AOTC_CONV_POINTWISE ? 0 : K * (size_t)geo->band);
 }
@@ -774,6 +779,23 @@ static AOTC_UNUSED void aotc_qconv_dw3x3_dsp_row_##SFX(const XT *r, ptrdiff_t dh
           }                                                                                                            \
   }                                                                                                                    \
                                                                                                                        \
+  /* One pixel per image and one group (QGemm's rows as 1x1 convs, ops/conv.cpp):                                      \
+   * a dot product per output, so no padded tile and no scratch past scale and corr. */                               \
+  static AOTC_UNUSED void aotc_qconv_gemv_##SFX(const XT *x, const int8_t *wp, const aotc_qconv_out *o,                \
+                                                const aotc_conv_params *geo) {                                         \
+    const int32_t M = geo->mg, K = geo->cg;                                                                            \
+    int32_t n, m, k;                                                                                                   \
+    for (n = 0; n < geo->n; ++n) {                                                                                     \
+      const XT *xn = x + (ptrdiff_t)n * K;                                                                             \
+      for (m = 0; m < M; ++m) {                                                                                        \
+        const int8_t *wm = wp + (ptrdiff_t)m * K;                                                                      \
+        int32_t acc = 0; /* |acc| < 2^31: at most 65536 taps of |w * x| <= 128 * 255 */                                \
+        for (k = 0; k < K; ++k) acc += (int32_t)wm[k] * (int32_t)xn[k];                                                \
+        aotc_qconv_store_##SFX(o, m, (ptrdiff_t)n * M + m, &acc, 1);                                                   \
+      }                                                                                                                \
+    }                                                                                                                  \
+  }                                                                                                                    \
+                                                                                                                       \
   /* The GEMM conv (see the top); scratch after scale and corr. */                                                     \
   static AOTC_UNUSED void aotc_qconv_run_##SFX(const XT *x, XT xz, const int8_t *wp, const aotc_qconv_out *o,          \
                                                void *scratch, const aotc_conv_params *geo) {                           \
@@ -781,6 +803,10 @@ static AOTC_UNUSED void aotc_qconv_dw3x3_dsp_row_##SFX(const XT *r, ptrdiff_t dh
     const int32_t K = Cg * geo->kernel[0] * geo->kernel[1] * geo->kernel[2];                                           \
     const int32_t IP = geo->in[0] * geo->in[1] * geo->in[2], P = geo->out[0] * geo->out[1] * geo->out[2];              \
     XT *tail = (XT *)((int32_t *)scratch + 2 * M), *col = tail + (ptrdiff_t)(K + 3) / 4 * 4 * AOTC_QCONV_TAILB;       \
+    if (AOTC_QCONV_IS_GEMV(geo)) {                                                                                     \
+      aotc_qconv_gemv_##SFX(x, wp, o, geo);                                                                            \
+      return;                                                                                                          \
+    }                                                                                                                  \
     /* The x86 level (0: none); corr as the x86 tiles want it. */                                                      \
     const int x86 = AOTC_QCONV_X86_BEGIN(AOTC_QCONV_SIGNED_##SFX, wp, (int32_t *)scratch + M, M, K);                   \
     int32_t n, g, p0;                                                                                                  \

@@ -279,6 +279,12 @@ int main(void) {
   check_variants(case2d(16, 1, 1, 48, 48, 3, 3, 2, 0, 0, 1, 1));
   check_variants(case2d(1, 8, 16, 48, 48, 1, 1, 1, 0, 0, 0, 0));
   check_variants(case2d(1, 256, 256, 3, 3, 1, 1, 1, 0, 0, 0, 0));
+  /* Single pixels (QGemm rows as 1x1 convs: aotc_qconv_gemv_<x>): the AD autoencoder's, KWS's and VWW's fc layers. */
+  check_variants(case2d(1, 640, 128, 1, 1, 1, 1, 1, 0, 0, 0, 0));
+  check_variants(case2d(1, 128, 8, 1, 1, 1, 1, 1, 0, 0, 0, 0));
+  check_variants(case2d(1, 64, 12, 1, 1, 1, 1, 1, 0, 0, 0, 0));
+  check_variants(case2d(1, 256, 2, 1, 1, 1, 1, 1, 0, 0, 0, 0));
+  check_variants(case2d(1, 4096, 3, 1, 1, 1, 1, 1, 0, 0, 0, 0));
   /* Many taps at the ends of the ranges (int32 bounds of the fast path). */
   check_variants(case2d(1, 512, 5, 5, 5, 3, 3, 1, 1, 1, 1, 1));
   /* Random geometries. */
