@@ -508,8 +508,11 @@ QConvFastPlan qconv_fast_plan(const LowerContext &ctx, const ConvShape &s) {
     p.scratch_bytes += 4 * int64_t{geo.out[1]} * Wp + Hp * Wp;
     return p;
   }
-  // One pixel, one group: a dot product per output, no tile (AOTC_QCONV_IS_GEMV).
-  if (geo.method == kPointwise && geo.groups == 1 && int64_t{geo.out[0]} * geo.out[1] * geo.out[2] == 1) return p;
+  // One pixel, one group: a dot product per output, no scratch (AOTC_QCONV_IS_GEMV).
+  if (geo.method == kPointwise && geo.groups == 1 && int64_t{geo.out[0]} * geo.out[1] * geo.out[2] == 1) {
+    p.scratch_bytes = 0;
+    return p;
+  }
   p.scratch_bytes += (K + 3) / 4 * 4 * kQConvTile;  // K rounded up: x86 packs B 4 taps at a time
   if (geo.method != kPointwise) {
     int64_t cap = kQConvBandBytes;

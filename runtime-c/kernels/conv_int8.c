@@ -140,16 +140,20 @@ AOTC_KERNEL void aotc_qconv_pack_i8(const int8_t *w, int8_t *wp, int32_t M, int3
   }
 }
 
+/* Output channel m's correction: bias[m] - x_zp * (its weight sum, packed
+ * after the weights), wrapping like the sums. */
+static AOTC_UNUSED int32_t aotc_qconv_corr1(int32_t xz, const int8_t *wp, const int32_t *bias, int32_t M, int32_t K,
+                                           int32_t m) {
+  const uint8_t *sum = (const uint8_t *)wp + (ptrdiff_t)M * K + 4 * (ptrdiff_t)m;
+  const uint32_t s = (uint32_t)sum[0] | (uint32_t)sum[1] << 8 | (uint32_t)sum[2] << 16 | (uint32_t)sum[3] << 24;
+  return (int32_t)((uint32_t)(bias ? bias[m] : 0) - (uint32_t)xz * s);
+}
+
 /* corr[m] = bias[m] - x_zp * wsum[m] (wrapping; bias may be NULL) for every output channel. */
 static AOTC_UNUSED void aotc_qconv_corr(int32_t xz, const int8_t *wp, const int32_t *bias, int32_t M, int32_t K,
                                        int32_t *corr) {
-  const uint8_t *sums = (const uint8_t *)wp + (ptrdiff_t)M * K;
   int32_t m;
-  for (m = 0; m < M; ++m) {
-    const uint32_t s = (uint32_t)sums[4 * m] | (uint32_t)sums[4 * m + 1] << 8 | (uint32_t)sums[4 * m + 2] << 16 |
-                       (uint32_t)sums[4 * m + 3] << 24;
-    corr[m] = (int32_t)((uint32_t)(bias ? bias[m] : 0) - (uint32_t)xz * s);
-  }
+  for (m = 0; m < M; ++m) corr[m] = aotc_qconv_corr1(xz, wp, bias, M, K, m);
 }
 
 /* QLinearConv's scratch: scale[m] (as the reference computes it) and corr[m]. */
@@ -171,7 +175,7 @@ static AOTC_UNUSED void aotc_qconv_channels(const float *x_scale, int32_t xz, co
 static AOTC_UNUSED size_t aotc_qconv_scratch_bytes(const aotc_conv_params *geo) {
   const size_t K = (size_t)geo->cg * geo->kernel[0] * geo->kernel[1] * geo->kernel[2];
   const size_t M = (size_t)geo->groups * geo->mg;
-  if (AOTC_QCONV_IS_GEMV(geo)) return 8 * M;
+  if (AOTC_QCONV_IS_GEMV(geo)) return 0;
   return 8 * M + (K + 3) / 4 * 4 * AOTC_QCONV_TAILB +
          (geo->method == AOTC_CONV_POINTWISE ? 0 : K * (size_t)geo->band);
 }
@@ -253,17 +257,24 @@ typedef struct aotc_qconv_out_s {
   int32_t *y32;
 } aotc_qconv_out;
 
+/* QLinearConv's output without its per-channel scale and corr. */
+static AOTC_UNUSED aotc_qconv_out aotc_qconv_requant_fields(int32_t yz, int32_t y_min, int32_t y_max, void *y) {
+  aotc_qconv_out o;
+  o.scale = NULL, o.corr = NULL;
+  o.yz = (float)yz, o.lo = (float)y_min, o.hi = (float)y_max, o.y = y, o.y32 = NULL;
+  o.k = 0x4B400000 - yz, o.ilo = y_min, o.ihi = y_max;
+  return o;
+}
+
 /* QLinearConv's output: requantized, scale and corr computed into scratch. */
 static AOTC_UNUSED aotc_qconv_out aotc_qconv_requant_out(const float *x_scale, int32_t xz, const int8_t *wp,
                                                        const float *w_scale, int32_t per_channel, const float *y_scale,
                                                        int32_t yz, const int32_t *bias, int32_t y_min, int32_t y_max,
                                                        void *y, void *scratch, int32_t M, int32_t K) {
-  aotc_qconv_out o;
+  aotc_qconv_out o = aotc_qconv_requant_fields(yz, y_min, y_max, y);
   aotc_qconv_channels(x_scale, xz, wp, w_scale, per_channel, y_scale, bias, M, K, (float *)scratch,
                       (int32_t *)scratch + M);
   o.scale = (const float *)scratch, o.corr = (const int32_t *)scratch + M;
-  o.yz = (float)yz, o.lo = (float)y_min, o.hi = (float)y_max, o.y = y, o.y32 = NULL;
-  o.k = 0x4B400000 - yz, o.ilo = y_min, o.ihi = y_max;
   return o;
 }
 
@@ -780,18 +791,25 @@ static AOTC_UNUSED void aotc_qconv_dw3x3_dsp_row_##SFX(const XT *r, ptrdiff_t dh
   }                                                                                                                    \
                                                                                                                        \
   /* One pixel per image and one group (QGemm's rows as 1x1 convs, ops/conv.cpp):                                      \
-   * a dot product per output, so no padded tile and no scratch past scale and corr. */                               \
-  static AOTC_UNUSED void aotc_qconv_gemv_##SFX(const XT *x, const int8_t *wp, const aotc_qconv_out *o,                \
+   * a dot product per output, each channel's scale (QLinearConv: x_scale non-NULL)                                     \
+   * and corr computed as it is stored, so no scratch at all. */                                                      \
+  static AOTC_UNUSED void aotc_qconv_gemv_##SFX(const XT *x, int32_t xz, const int8_t *wp, aotc_qconv_out o,           \
+                                                const float *x_scale, const float *w_scale, int32_t per_channel,       \
+                                                const float *y_scale, const int32_t *bias,                             \
                                                 const aotc_conv_params *geo) {                                         \
     const int32_t M = geo->mg, K = geo->cg;                                                                            \
-    int32_t n, m, k;                                                                                                   \
-    for (n = 0; n < geo->n; ++n) {                                                                                     \
-      const XT *xn = x + (ptrdiff_t)n * K;                                                                             \
-      for (m = 0; m < M; ++m) {                                                                                        \
-        const int8_t *wm = wp + (ptrdiff_t)m * K;                                                                      \
+    float scale = 0.0f;                                                                                                \
+    int32_t corr, n, m, k;                                                                                             \
+    o.scale = &scale, o.corr = &corr; /* channel 0 of the store below */                                               \
+    for (m = 0; m < M; ++m) {                                                                                          \
+      const int8_t *wm = wp + (ptrdiff_t)m * K;                                                                        \
+      corr = aotc_qconv_corr1(xz, wp, bias, M, K, m);                                                                  \
+      if (x_scale) scale = x_scale[0] * w_scale[per_channel ? m : 0] / y_scale[0]; /* as aotc_qconv_channels */        \
+      for (n = 0; n < geo->n; ++n) {                                                                                   \
+        const XT *xn = x + (ptrdiff_t)n * K;                                                                           \
         int32_t acc = 0; /* |acc| < 2^31: at most 65536 taps of |w * x| <= 128 * 255 */                                \
         for (k = 0; k < K; ++k) acc += (int32_t)wm[k] * (int32_t)xn[k];                                                \
-        aotc_qconv_store_##SFX(o, m, (ptrdiff_t)n * M + m, &acc, 1);                                                   \
+        aotc_qconv_store_##SFX(&o, 0, (ptrdiff_t)n * M + m, &acc, 1);                                                  \
       }                                                                                                                \
     }                                                                                                                  \
   }                                                                                                                    \
@@ -803,10 +821,6 @@ static AOTC_UNUSED void aotc_qconv_dw3x3_dsp_row_##SFX(const XT *r, ptrdiff_t dh
     const int32_t K = Cg * geo->kernel[0] * geo->kernel[1] * geo->kernel[2];                                           \
     const int32_t IP = geo->in[0] * geo->in[1] * geo->in[2], P = geo->out[0] * geo->out[1] * geo->out[2];              \
     XT *tail = (XT *)((int32_t *)scratch + 2 * M), *col = tail + (ptrdiff_t)(K + 3) / 4 * 4 * AOTC_QCONV_TAILB;       \
-    if (AOTC_QCONV_IS_GEMV(geo)) {                                                                                     \
-      aotc_qconv_gemv_##SFX(x, wp, o, geo);                                                                            \
-      return;                                                                                                          \
-    }                                                                                                                  \
     /* The x86 level (0: none); corr as the x86 tiles want it. */                                                      \
     const int x86 = AOTC_QCONV_X86_BEGIN(AOTC_QCONV_SIGNED_##SFX, wp, (int32_t *)scratch + M, M, K);                   \
     int32_t n, g, p0;                                                                                                  \
@@ -832,19 +846,34 @@ static AOTC_UNUSED void aotc_qconv_dw3x3_dsp_row_##SFX(const XT *r, ptrdiff_t dh
                                     const float *w_scale, const float *y_scale, const XT *y_zp, const int32_t *bias,   \
                                     XT *y, void *scratch, const aotc_conv_params *geo, int32_t per_channel,            \
                                     int32_t y_min, int32_t y_max) {                                                    \
+    if (AOTC_QCONV_IS_GEMV(geo)) {                                                                                     \
+      aotc_qconv_gemv_##SFX(x, x_zp[0], wp, aotc_qconv_requant_fields(y_zp[0], y_min, y_max, y), x_scale, w_scale,     \
+                            per_channel, y_scale, bias, geo);                                                          \
+      return;                                                                                                          \
+    }                                                                                                                  \
+    {                                                                                                                  \
     const aotc_qconv_out o = aotc_qconv_requant_out(x_scale, x_zp[0], wp, w_scale, per_channel, y_scale, y_zp[0],      \
                                                     bias, y_min, y_max, y, scratch, geo->groups * geo->mg,             \
                                                     geo->cg * geo->kernel[0] * geo->kernel[1] * geo->kernel[2]);       \
     aotc_qconv_run_##SFX(x, x_zp[0], wp, &o, scratch, geo);                                                            \
+    }                                                                                                                  \
   }                                                                                                                    \
                                                                                                                        \
   /* ConvInteger (x_zp may be NULL: 0). */                                                                             \
   AOTC_KERNEL void aotc_qconv_int32_##SFX(const XT *x, const XT *x_zp, const int8_t *wp, int32_t *y, void *scratch,    \
                                           const aotc_conv_params *geo) {                                               \
     const XT xz = x_zp ? x_zp[0] : 0;                                                                                  \
+    if (AOTC_QCONV_IS_GEMV(geo)) {                                                                                     \
+      aotc_qconv_out o = aotc_qconv_requant_fields(0, 0, 0, NULL);                                                     \
+      o.y32 = y;                                                                                                       \
+      aotc_qconv_gemv_##SFX(x, xz, wp, o, NULL, NULL, 0, NULL, NULL, geo);                                             \
+      return;                                                                                                          \
+    }                                                                                                                  \
+    {                                                                                                                  \
     const aotc_qconv_out o = aotc_qconv_int32_out(xz, wp, y, scratch, geo->groups * geo->mg,                           \
                                                   geo->cg * geo->kernel[0] * geo->kernel[1] * geo->kernel[2]);         \
     aotc_qconv_run_##SFX(x, xz, wp, &o, scratch, geo);                                                                 \
+    }                                                                                                                  \
   }                                                                                                                    \
                                                                                                                        \
   /* One output row of a 3x3 depthwise conv: acc[ow] = sum of the 9 taps at                                            \
