@@ -64,4 +64,10 @@ bool qconv_rows_ok(const Value &w, const Value *w_zero_point, int64_t rows, int6
 void lower_qconv_rows(LowerContext &ctx, const QConvOperands &operands, int64_t rows, int64_t k, int64_t n,
                       bool per_channel);
 
+struct WindowGeometry;  // ops/window.h
+
+/// A pool's geometry as the pool kernels take it (aotc_pool_params,
+/// runtime-c/kernels/kernel_params.h), over `channels` planes (N * C).
+aotc_pool_params pool_params(const OpContext &ctx, int64_t channels, const WindowGeometry &w);
+
 }  // namespace aotc

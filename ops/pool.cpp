@@ -33,27 +33,6 @@ Shape pooled_shape(const Value &x, const WindowGeometry &w) {
   return y;
 }
 
-// The geometry as the pool kernels take it (aotc_pool_params, runtime-c/kernels/kernel_params.h).
-aotc_pool_params pool_params(const OpContext &ctx, const Value &x, const WindowGeometry &w) {
-  auto i32 = [&](int64_t v) {
-    ctx.require(v >= INT32_MIN && v <= INT32_MAX, fmt::format("pool geometry value {} does not fit in 32 bits", v));
-    return static_cast<int32_t>(v);
-  };
-  auto set3 = [&](int32_t *field, const std::vector<int64_t> &v, int64_t fill) {
-    std::vector<int64_t> v3 = to3d(v, fill);
-    for (int i = 0; i < 3; ++i) field[i] = i32(v3[static_cast<size_t>(i)]);
-  };
-  aotc_pool_params p{};
-  p.channels = i32(x.shape[0] * x.shape[1]);
-  set3(p.in, w.in, 1);
-  set3(p.out, w.out, 1);
-  set3(p.kernel, w.kernel, 1);
-  set3(p.stride, w.strides, 1);
-  set3(p.dilation, w.dilations, 1);
-  set3(p.pad, w.pad_begin, 0);
-  set3(p.pad_end, w.pad_end, 0);
-  return p;
-}
 
 void infer_window_pool(OpContext &ctx) {
   WindowGeometry w = pool_window(ctx);
@@ -83,7 +62,7 @@ void register_maxpool(OpRegistry &r) {
         .in(&x)
         .out(&ctx.output(0))
         .out(indices)
-        .params(pool_params(ctx, x, w))
+        .params(pool_params(ctx, x.shape[0] * x.shape[1], w))
         .i(ctx.attr_int("storage_order", 0));
   };
   def.channels_first = true;
@@ -113,7 +92,7 @@ void register_avgpool(OpRegistry &r) {
     ctx.call(kernel_for(ctx, "avgpool", x.dtype))
         .in(&x)
         .out(&ctx.output(0))
-        .params(pool_params(ctx, x, w))
+        .params(pool_params(ctx, x.shape[0] * x.shape[1], w))
         .i(ctx.attr_int("count_include_pad", 0) != 0 ? 1 : 0);
   };
   def.channels_first = true;
@@ -135,7 +114,7 @@ void register_lppool(OpRegistry &r) {
     ctx.call(kernel_for(ctx, "lppool", x.dtype))
         .in(&x)
         .out(&ctx.output(0))
-        .params(pool_params(ctx, x, w))
+        .params(pool_params(ctx, x.shape[0] * x.shape[1], w))
         .f(static_cast<double>(ctx.attr_int("p", 2)));
   };
   def.channels_first = true;
@@ -246,6 +225,28 @@ void register_pool_ops(OpRegistry &r) {
   register_global_pool(r, "GlobalMaxPool", "global_maxpool", false);
   register_global_pool(r, "GlobalLpPool", "global_lppool", true);
   register_maxunpool(r);
+}
+
+// The geometry as the pool kernels take it (aotc_pool_params, runtime-c/kernels/kernel_params.h).
+aotc_pool_params pool_params(const OpContext &ctx, int64_t channels, const WindowGeometry &w) {
+  auto i32 = [&](int64_t v) {
+    ctx.require(v >= INT32_MIN && v <= INT32_MAX, fmt::format("pool geometry value {} does not fit in 32 bits", v));
+    return static_cast<int32_t>(v);
+  };
+  auto set3 = [&](int32_t *field, const std::vector<int64_t> &v, int64_t fill) {
+    std::vector<int64_t> v3 = to3d(v, fill);
+    for (int i = 0; i < 3; ++i) field[i] = i32(v3[static_cast<size_t>(i)]);
+  };
+  aotc_pool_params p{};
+  p.channels = i32(channels);
+  set3(p.in, w.in, 1);
+  set3(p.out, w.out, 1);
+  set3(p.kernel, w.kernel, 1);
+  set3(p.stride, w.strides, 1);
+  set3(p.dilation, w.dilations, 1);
+  set3(p.pad, w.pad_begin, 0);
+  set3(p.pad_end, w.pad_end, 0);
+  return p;
 }
 
 }  // namespace aotc

@@ -252,23 +252,7 @@ void register_qlinear_avgpool(OpRegistry &r) {
       for (int64_t v : d.spatial) image *= v;
       return lower_qlinear_global(ctx, d, image);
     }
-    auto i32 = [&](int64_t v) {
-      ctx.require(v >= 0 && v <= INT32_MAX, fmt::format("pool geometry value {} does not fit in 32 bits", v));
-      return static_cast<int32_t>(v);
-    };
-    auto set3 = [&](int32_t *field, const std::vector<int64_t> &v, int64_t fill) {
-      const std::vector<int64_t> v3 = to3d(v, fill);
-      for (size_t i = 0; i < 3; ++i) field[i] = i32(v3[i]);
-    };
-    aotc_pool_params p{};
-    p.channels = i32(d.n * d.c);
-    set3(p.in, w.in, 1);
-    set3(p.out, w.out, 1);
-    set3(p.kernel, w.kernel, 1);
-    set3(p.stride, w.strides, 1);
-    set3(p.dilation, w.dilations, 1);
-    set3(p.pad, w.pad_begin, 0);
-    set3(p.pad_end, w.pad_end, 0);
+    const aotc_pool_params p = pool_params(ctx, d.n * d.c, w);
     call_unary(ctx, "qlinear_avgpool")
         .params(p)
         .i(ctx.attr_int("count_include_pad", 0) != 0 ? 1 : 0)
