@@ -80,6 +80,7 @@ std::unique_ptr<Graph> load_and_optimize(const std::string &model_path, const Co
     PipelineOptions pipeline;
     pipeline.patch_tiles = options.patch_tiles;
     pipeline.patch_stats = patch_stats;
+    pipeline.input_in_arena = options.io == IoMode::Arena;
     run_graph_pipeline(*graph, target, after_step, pipeline);
     return graph;
   });

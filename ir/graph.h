@@ -73,6 +73,10 @@ struct Graph;
 /// use it: the importer rejects such nodes.
 inline constexpr const char *kInternalDomain = "aotc";
 
+/// Domain of the ONNX Runtime contrib ops aotc implements (QLinearAdd, QGemm, ...:
+/// what ONNX Runtime's quantizer writes in QOperator format).
+inline constexpr const char *kMicrosoftDomain = "com.microsoft";
+
 /// An activation applied by a fused op as it stores its results (an attribute
 /// of aotc.FusedConv). Printed as none, relu, clip(min, max), hardswish(alpha, beta).
 struct FusedActivation {

@@ -21,8 +21,6 @@ namespace aotc {
 
 namespace {
 
-const char *const kMsDomain = "com.microsoft";
-
 bool is_q8(DType t) { return t == DType::UInt8 || t == DType::Int8; }
 
 // x (input i) must be uint8 or int8.
@@ -87,7 +85,7 @@ KernelCall &call_unary(LowerContext &ctx, const std::string &base) {
 void register_qlinear_binary(OpRegistry &r, const char *op, const char *kernel) {
   OpDef def;
   def.op = op;
-  def.domain = kMsDomain;
+  def.domain = kMicrosoftDomain;
   def.min_inputs = 2;  // A_scale; the rest are checked in infer (zero points in between are optional)
   def.max_inputs = 8;
   def.infer = [](OpContext &ctx) {
@@ -132,7 +130,7 @@ void register_qlinear_binary(OpRegistry &r, const char *op, const char *kernel) 
 void register_qlinear_lookup(OpRegistry &r, const char *op, int kind) {
   OpDef def;
   def.op = op;
-  def.domain = kMsDomain;
+  def.domain = kMicrosoftDomain;
   if (kind == 1) def.attrs = {"alpha"};
   def.min_inputs = 2;  // X_scale; Y_scale (after the optional X_zero_point) is checked in infer
   def.max_inputs = 5;
@@ -204,7 +202,7 @@ void lower_qlinear_global(LowerContext &ctx, const PoolDims &d, int64_t image) {
 void register_qlinear_global_avgpool(OpRegistry &r) {
   OpDef def;
   def.op = "QLinearGlobalAveragePool";
-  def.domain = kMsDomain;
+  def.domain = kMicrosoftDomain;
   def.attrs = {"channels_last"};
   def.min_inputs = 2;
   def.max_inputs = 5;
@@ -230,7 +228,7 @@ WindowGeometry qlinear_pool_window(const OpContext &ctx, const PoolDims &d) {
 void register_qlinear_avgpool(OpRegistry &r) {
   OpDef def;
   def.op = "QLinearAveragePool";
-  def.domain = kMsDomain;
+  def.domain = kMicrosoftDomain;
   def.attrs = {"auto_pad", "ceil_mode", "channels_last", "count_include_pad", "kernel_shape", "pads", "strides"};
   def.min_inputs = 2;
   def.max_inputs = 5;
@@ -266,7 +264,7 @@ void register_qlinear_avgpool(OpRegistry &r) {
 void register_qlinear_concat(OpRegistry &r) {
   OpDef def;
   def.op = "QLinearConcat";
-  def.domain = kMsDomain;
+  def.domain = kMicrosoftDomain;
   def.attrs = {"axis"};
   def.min_inputs = 5;
   def.max_inputs = 2 + 3 * 4096;
@@ -345,7 +343,7 @@ SoftmaxFibers softmax_fibers(const OpContext &ctx) {
 void register_qlinear_softmax(OpRegistry &r) {
   OpDef def;
   def.op = "QLinearSoftmax";
-  def.domain = kMsDomain;
+  def.domain = kMicrosoftDomain;
   def.attrs = {"axis", "opset"};
   def.min_inputs = 2;
   def.max_inputs = 5;
@@ -427,7 +425,7 @@ bool qgemm_on_conv_kernels(const OpContext &ctx, const aotc_qgemm_params &p) {
 void register_qgemm(OpRegistry &r) {
   OpDef def;
   def.op = "QGemm";
-  def.domain = kMsDomain;
+  def.domain = kMicrosoftDomain;
   def.attrs = {"alpha", "transA", "transB"};
   def.min_inputs = 6;
   def.max_inputs = 9;

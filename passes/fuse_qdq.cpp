@@ -28,8 +28,6 @@ namespace aotc {
 
 namespace {
 
-constexpr const char *kMsDomain = "com.microsoft";
-
 bool is_8bit(DType t) { return t == DType::Int8 || t == DType::UInt8; }
 
 bool is_onnx(const Node *n, const char *op) { return n && n->domain.empty() && n->op == op; }
@@ -100,7 +98,7 @@ bool same_quantization(const Node &dq, const Node &q) {
 
 // Whether aotc implements the com.microsoft op `op` (a fusion into one it
 // does not would turn a model that compiles into one that does not).
-bool has_ms_op(const std::string &op) { return find_op(kMsDomain, op) != nullptr; }
+bool has_ms_op(const std::string &op) { return find_op(kMicrosoftDomain, op) != nullptr; }
 
 // Makes `node` compute `op` (in `domain`) from `inputs`, writing the Q's
 // output directly, and erases the Q.
@@ -242,7 +240,7 @@ bool fuse_gemm(Node &gemm, Node &q, Rewriter &rw) {
   std::map<std::string, Attribute> attrs;
   for (const char *key : {"transA", "transB", "alpha"})
     if (const Attribute *at = gemm.attr(key)) attrs[key] = *at;
-  become(rw, gemm, q, kMsDomain, "QGemm",
+  become(rw, gemm, q, kMicrosoftDomain, "QGemm",
          {a.q, a.scale, a.zero_point, b, bs, zero_point_value(g, *db, b->dtype), c, q.input(1),
           zero_point_value(g, q, q.output(0)->dtype)});
   gemm.attrs = std::move(attrs);
@@ -257,7 +255,7 @@ bool fuse_binary(Node &node, Node &q, Rewriter &rw) {
   if (!da || !db || da->input(0)->dtype != t || db->input(0)->dtype != t || !has_ms_op(op)) return false;
   Graph &g = rw.graph();
   QOperand a = operand(g, *da), b = operand(g, *db);
-  become(rw, node, q, kMsDomain, op.c_str(),
+  become(rw, node, q, kMicrosoftDomain, op.c_str(),
          {a.q, a.scale, a.zero_point, b.q, b.scale, b.zero_point, q.input(1), zero_point_value(g, q, t)});
   return true;
 }
@@ -278,7 +276,7 @@ bool fuse_unary(Node &node, Node &q, Rewriter &rw) {
   if (node.op == "Softmax") node.attrs["opset"] = Attribute{static_cast<int64_t>(node.opset)};
   Graph &g = rw.graph();
   QOperand x = operand(g, *dx);
-  become(rw, node, q, kMsDomain, op.c_str(),
+  become(rw, node, q, kMicrosoftDomain, op.c_str(),
          {x.q, x.scale, x.zero_point, q.input(1), zero_point_value(g, q, t)});
   return true;
 }
@@ -300,7 +298,7 @@ bool fuse_concat(Node &concat, Node &q, Rewriter &rw) {
     QOperand x = operand(g, *dq);
     in.insert(in.end(), {x.q, x.scale, x.zero_point});
   }
-  become(rw, concat, q, kMsDomain, "QLinearConcat", in);
+  become(rw, concat, q, kMicrosoftDomain, "QLinearConcat", in);
   return true;
 }
 

@@ -8,11 +8,13 @@
 // output pixel depends on a window of their inputs' pixels -- Conv/FusedConv
 // (depthwise, strided, dilated), MaxPool/AveragePool, unfused
 // BatchNormalization, activations, elementwise ops such as residual Adds, and
-// channel Concats (SqueezeNet's fire modules) --
+// channel Concats (SqueezeNet's fire modules); in int8 models also
+// QuantizeLinear/DequantizeLinear, QLinearConv/ConvInteger and the
+// com.microsoft QLinearAdd/Mul/LeakyRelu/Sigmoid/Concat --
 // up to a cut: a point where a single value carries everything later nodes
 // read. The prefix ends at the cut with the smallest estimated peak, the
 // largest of
-//  - the tiled prefix: the graph input and the assembled output, plus the
+//  - the tiled prefix: the graph input (if it shares the arena) and the assembled output, plus the
 //    largest inputs + outputs of one op over every tile (halo included);
 //  - assembling: the tiles' outputs and the Concat's;
 //  - the rest: the largest inputs + outputs of one op after the cut,
@@ -68,11 +70,38 @@ Region whole(const Value &v) { return {{0, v.shape[2]}, {0, v.shape[3]}}; }
 
 bool is_4d(const Value *v) { return v && v->shape_known && v->shape.size() == 4; }
 
+bool is_onnx(const Node &n, const char *op) { return n.domain.empty() && n.op == op; }
+bool is_microsoft(const Node &n, const char *op) { return n.domain == kMicrosoftDomain && n.op == op; }
+
+// Float and integer convolutions (fuse-qdq has already made QLinearConv).
 bool is_conv(const Node &n) {
-  return (n.domain.empty() && n.op == "Conv") || (n.domain == kInternalDomain && n.op == "FusedConv");
+  return is_onnx(n, "Conv") || is_onnx(n, "QLinearConv") || is_onnx(n, "ConvInteger") ||
+         (n.domain == kInternalDomain && n.op == "FusedConv");
 }
-bool is_pool(const Node &n) { return n.domain.empty() && (n.op == "MaxPool" || n.op == "AveragePool"); }
+// The conv's weight input: W's dims 2.. are the kernel.
+size_t conv_weight_input(const Node &n) { return n.op == "QLinearConv" ? 3 : 1; }
+// (Not com.microsoft QLinearAveragePool: a tile whose window covers its whole
+// input would switch to ORT's integer global-average arithmetic.)
+bool is_pool(const Node &n) { return is_onnx(n, "MaxPool") || is_onnx(n, "AveragePool"); }
 bool is_window(const Node &n) { return is_conv(n) || is_pool(n); }
+
+// QuantizeLinear/DequantizeLinear per tensor or per channel: pixel (h, w) of
+// the output reads pixel (h, w) of the input, with constants that do not vary
+// over H and W.
+bool is_channel_quantize(const Node &n) {
+  if (!is_onnx(n, "QuantizeLinear") && !is_onnx(n, "DequantizeLinear")) return false;
+  if (attr_int_or(n, "block_size", 0) != 0) return false;
+  for (size_t i = 1; i < n.inputs.size(); ++i) {
+    const Value *c = n.inputs[i];
+    if (!c) continue;
+    if (!c->is_constant() || c->shape.size() > 1) return false;
+    if (num_elements(c->shape) > 1) {
+      const int64_t axis = attr_int_or(n, "axis", 1);
+      if (axis != 1 && axis != -3) return false;
+    }
+  }
+  return true;
+}
 
 // Ops whose output pixel (h, w) reads only pixel (h, w) of each input.
 bool is_pointwise(const Node &n) {
@@ -80,13 +109,16 @@ bool is_pointwise(const Node &n) {
                                               "Tanh",  "Abs",  "Neg",     "Elu",         "Selu",      "Softplus",
                                               "BatchNormalization", "PRelu"};
   static const std::set<std::string> binary = {"Add", "Sub", "Mul", "Div"};
+  static const std::set<std::string> microsoft = {"QLinearAdd", "QLinearMul", "QLinearLeakyRelu", "QLinearSigmoid"};
   if (n.domain == kInternalDomain) return n.op == "Silu";
+  if (n.domain == kMicrosoftDomain) return microsoft.count(n.op) > 0;
   return n.domain.empty() && (unary.count(n.op) || binary.count(n.op));
 }
 
-// A Concat of activations along channels: pixel (h, w) reads pixel (h, w) of each.
+// A Concat of activations along channels: pixel (h, w) reads pixel (h, w) of
+// each. QLinearConcat's other inputs are scales and zero points.
 bool is_channel_concat(const Node &n) {
-  if (!n.domain.empty() || n.op != "Concat" || !is_4d(n.output(0))) return false;
+  if (!(is_onnx(n, "Concat") || is_microsoft(n, "QLinearConcat")) || !is_4d(n.output(0))) return false;
   int64_t axis = attr_int_or(n, "axis", n.opset < 4 ? 1 : 0);
   return axis == 1 || axis == -3;
 }
@@ -105,12 +137,20 @@ bool tileable(const Node &n) {
   Value *y = single_output(n);
   if (!is_4d(y)) return false;
   if (is_channel_concat(n)) {
-    for (const Value *in : n.inputs)
+    const bool qlinear = n.domain == kMicrosoftDomain;
+    for (size_t i = 0; i < n.inputs.size(); ++i) {
+      const Value *in = n.inputs[i];
+      if (qlinear && (i < 2 || (i - 2) % 3 != 0)) {  // Y_scale, Y_zero_point, X_scale_i, X_zero_point_i
+        if (in && !in->is_constant()) return false;
+        continue;
+      }
       if (!is_4d(in) || in->is_constant() || in->shape[0] != y->shape[0] || in->shape[2] != y->shape[2] ||
           in->shape[3] != y->shape[3])
         return false;
+    }
     return true;
   }
+  if (is_channel_quantize(n)) return !n.inputs[0]->is_constant() && n.inputs[0]->shape == y->shape;
   if (!is_window(n) && !is_pointwise(n)) return false;
   // ceil_mode windows may run past the end pads: MaxPool's tiles take explicit
   // pads that reach them (padding never wins a max); AveragePool's would
@@ -140,8 +180,9 @@ struct Window {
 Window window_of(const Node &n) {
   OpContext ctx(const_cast<Node &>(n));  // only reads attributes
   const Shape &x = n.inputs[0]->shape;
-  std::vector<int64_t> kernel = is_conv(n) ? std::vector<int64_t>(n.inputs[1]->shape.begin() + 2, n.inputs[1]->shape.end())
-                                           : ctx.attr_ints("kernel_shape");
+  const Shape &weights = n.inputs[conv_weight_input(n)]->shape;
+  std::vector<int64_t> kernel =
+      is_conv(n) ? std::vector<int64_t>(weights.begin() + 2, weights.end()) : ctx.attr_ints("kernel_shape");
   WindowGeometry g = window_geometry(ctx, {x[2], x[3]}, kernel, false);
   Window w{};
   for (size_t d = 0; d < 2; ++d) {
@@ -228,7 +269,7 @@ struct Prefix {
   Value *output = nullptr;
 };
 
-Prefix choose_prefix(const Graph &g, int tiles, const std::string &end) {
+Prefix choose_prefix(const Graph &g, int tiles, const std::string &end, bool input_in_arena) {
   if (g.inputs.size() != 1 || !is_4d(g.inputs[0]))
     fail("--patch tiles a CNN's high-resolution layers: the model must have one N x C x H x W input");
   const Value *x = g.inputs[0];
@@ -283,7 +324,8 @@ Prefix choose_prefix(const Graph &g, int tiles, const std::string &end) {
       }
     }
     size_t out = c.output->byte_size();
-    peaks.push_back(std::max({x->byte_size() + out + tile_peak, 2 * out, rest[c.end + 1]}));
+    const size_t input = input_in_arena ? x->byte_size() : 0;
+    peaks.push_back(std::max({input + out + tile_peak, 2 * out, rest[c.end + 1]}));
   }
   const size_t best = *std::min_element(peaks.begin(), peaks.end());
   for (size_t i = 0;; ++i)
@@ -410,12 +452,12 @@ Value *build_tile(TileBuilder &b, const Graph &g, const std::vector<Node *> &nod
 
 }  // namespace
 
-bool patch_prefix(Graph &g, int tiles, PatchStats *stats, const std::string &end) {
+bool patch_prefix(Graph &g, int tiles, PatchStats *stats, const std::string &end, bool input_in_arena) {
   if (tiles < kMinPatchTiles || tiles > kMaxPatchTiles)
     fail(fmt::format("--patch {}: the number of tiles per side must be from {} to {}", tiles, kMinPatchTiles,
                      kMaxPatchTiles));
   const int64_t macs_before = total_macs(g);
-  const Prefix prefix = choose_prefix(g, tiles, end);
+  const Prefix prefix = choose_prefix(g, tiles, end, input_in_arena);
   std::vector<Node *> nodes;
   for (size_t i = 0; i <= prefix.end; ++i) nodes.push_back(g.nodes[i].get());
   const Node *before = prefix.end + 1 < g.nodes.size() ? g.nodes[prefix.end + 1].get() : nullptr;

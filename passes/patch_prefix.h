@@ -42,7 +42,9 @@ constexpr int kMinPatchTiles = 2, kMaxPatchTiles = 16;
 /// how the prefix is chosen). An error if the graph has no prefix to tile.
 /// Fills `stats` if given. `end`, if not empty, names the value the prefix
 /// ends at instead of the automatic choice (for tests). Returns whether it
-/// changed the graph.
-bool patch_prefix(Graph &graph, int tiles, PatchStats *stats = nullptr, const std::string &end = "");
+/// changed the graph. `input_in_arena`: whether the graph input shares the
+/// arena (--io arena), so that it counts in the peak the prefix choice estimates.
+bool patch_prefix(Graph &graph, int tiles, PatchStats *stats = nullptr, const std::string &end = "",
+                  bool input_in_arena = true);
 
 }  // namespace aotc

@@ -74,7 +74,7 @@ int run_to_fixed_point(Graph &graph, const char *group, const std::vector<GraphP
 }
 
 bool patch_prefix_pass(Graph &graph, const Target &, const PipelineOptions &options) {
-  return options.patch_tiles != 0 && patch_prefix(graph, options.patch_tiles, options.patch_stats);
+  return options.patch_tiles != 0 && patch_prefix(graph, options.patch_tiles, options.patch_stats, "", options.input_in_arena);
 }
 
 void run_graph_pipeline(Graph &graph, const Target &target, const PipelineObserver &after_step,

@@ -17,6 +17,8 @@ struct PipelineOptions {
   int patch_tiles = 0;
   /// Filled by the patch pass when it runs, for the memory report.
   PatchStats *patch_stats = nullptr;
+  /// --io: whether the graph's input shares the arena (the patch pass counts it in its estimates).
+  bool input_in_arena = true;
 };
 
 /// A graph-to-graph pass. `run` returns whether it changed the graph.

@@ -36,6 +36,26 @@ std::vector<int64_t> ints_attr(const Node &n, const std::string &key) {
   return std::get<std::vector<int64_t>>(n.attr(key)->value);
 }
 
+Value *i8_constant(Graph &g, const std::string &name, const std::vector<int8_t> &values, Shape shape) {
+  Tensor t = make_tensor(DType::Int8, std::move(shape));
+  REQUIRE(static_cast<size_t>(t.count()) == values.size());
+  for (size_t i = 0; i < values.size(); ++i) t.data<int8_t>()[i] = values[i];
+  return g.add_constant(name, std::move(t));
+}
+
+// QLinearConv with 3x3 int8 weights of 1, per-channel weight scales, zero points 0.
+Node *qconv(Graph &g, const std::string &name, Value *x, int64_t c_in, int64_t c_out, Value *y,
+            std::map<std::string, std::vector<int64_t>> attrs) {
+  Value *w = i8_constant(g, name + ".w", std::vector<int8_t>(static_cast<size_t>(c_out * c_in * 9), 1), {c_out, c_in, 3, 3});
+  Value *w_scale = f32_constant(g, name + ".w_scale", std::vector<float>(static_cast<size_t>(c_out), 0.01f), {c_out});
+  Value *s = f32_constant(g, name + ".s", {0.1f}, {}), *z = i8_constant(g, name + ".z", {0}, {});
+  Value *wz = i8_constant(g, name + ".wz", std::vector<int8_t>(static_cast<size_t>(c_out), 0), {c_out});
+  Node *n = node(g, "QLinearConv", name, {x, s, z, w, w_scale, wz, s, z}, {y});
+  n->opset = 10;
+  for (auto &[key, value] : attrs) n->attrs[key].value = value;
+  return n;
+}
+
 // The [begin, end) rows and columns a Slice node takes (axes 2 and 3).
 std::pair<std::vector<int64_t>, std::vector<int64_t>> slice_bounds(const Node &n) {
   REQUIRE(n.op == "Slice");
@@ -173,6 +193,76 @@ TEST_CASE("patch: channel Concats and ceil_mode MaxPool tile; the hull of two re
   CHECK(slice_bounds(*find_node(g, "x.patch1_1")) == std::make_pair(std::vector<int64_t>{2, 2}, std::vector<int64_t>{7, 7}));
   run_graph_pipeline(g);
   lower_and_plan(g, 16);
+}
+
+TEST_CASE("patch: an int8 prefix (QuantizeLinear, QLinearConv, per-channel DequantizeLinear) tiles") {
+  // x f32[1,1,16,16] -> Q -> xq -> A (QLinearConv k3 s2 p1) -> a[1,4,8,8] -> B (k3 p1) -> b -> DQ (per channel) -> d -> GAP
+  Graph g;
+  g.opsets[""] = 13;
+  Value *x = input(g, "x", {1, 1, 16, 16});
+  Value *xq = temp(g, "xq"), *a = temp(g, "a"), *b = temp(g, "b"), *d = temp(g, "d"), *out = temp(g, "out");
+  node(g, "QuantizeLinear", "q", {x, f32_constant(g, "q.s", {0.1f}, {}), i8_constant(g, "q.z", {0}, {})}, {xq});
+  qconv(g, "A", xq, 1, 4, a, {{"strides", {2, 2}}, {"pads", {1, 1, 1, 1}}});
+  qconv(g, "B", a, 4, 4, b, {{"pads", {1, 1, 1, 1}}});
+  Node *dq = node(g, "DequantizeLinear", "dq",
+                  {b, f32_constant(g, "dq.s", {0.1f, 0.2f, 0.3f, 0.4f}, {4}), i8_constant(g, "dq.z", {0, 0, 0, 0}, {4})},
+                  {d});
+  dq->attrs["axis"].value = int64_t{1};
+  node(g, "GlobalAveragePool", "gap", {d}, {out});
+  set_output(g, out);
+  infer_shapes_and_fold(g);
+
+  PatchStats stats;
+  REQUIRE(patch_prefix(g, 2, &stats, "d"));
+  verify_graph(g, true);
+  CHECK(stats.prefix_nodes == 4);
+  // Tile (0,0) is rows 0..3 of d and b. B reads a -1..4: a is made for 0..4
+  // (one pad row on top). A (s2 p1) reads xq -1..9: xq, and so x, 0..9.
+  CHECK(slice_bounds(*find_node(g, "x.patch0_0")) == std::make_pair(std::vector<int64_t>{0, 0}, std::vector<int64_t>{10, 10}));
+  CHECK(find_node(g, "q.patch0_0")->outputs[0]->shape == Shape{1, 1, 10, 10});
+  CHECK(ints_attr(*find_node(g, "A.patch0_0"), "pads") == std::vector<int64_t>{1, 1, 0, 0});
+  CHECK(find_node(g, "A.patch0_0")->outputs[0]->shape == Shape{1, 4, 5, 5});
+  CHECK(find_node(g, "A.patch0_0")->outputs[0]->dtype == DType::Int8);
+  CHECK(ints_attr(*find_node(g, "B.patch0_0"), "pads") == std::vector<int64_t>{1, 1, 0, 0});
+  CHECK(find_node(g, "dq.patch0_0")->outputs[0]->shape == Shape{1, 4, 4, 4});
+  // MACs: A 36 and B 144 per output pixel; 64 pixels each before, and 4 tiles
+  // of a 5x5, b 4x4 after: 4 * (25 * 36 + 16 * 144) = 12816.
+  CHECK(stats.macs_before == 64 * 36 + 64 * 144);
+  CHECK(stats.macs_after == 12816);
+  run_graph_pipeline(g);
+  lower_and_plan(g, 16);
+}
+
+TEST_CASE("patch: the prefix choice counts the graph input only if it shares the arena") {
+  // A large f32 input quantized to int8: x[1,1,64,64] -> Q -> A (k3 s2 p1, 1 -> 8) -> a[1,8,32,32]
+  //   -> B (1x1, 8 -> 16) -> b[1,16,32,32] -> C (k3 s2 p1, 16 -> 16) -> c[1,16,16,16] -> GAP.
+  // With the input in the arena (16 KiB of floats) every cut costs about the
+  // same, so the first (least recompute) wins; without it, cutting after the
+  // large b (16 KiB) at c saves RAM.
+  auto build = [] {
+    auto g = std::make_unique<Graph>();
+    g->opsets[""] = 13;
+    Value *x = input(*g, "x", {1, 1, 64, 64});
+    Value *xq = temp(*g, "xq"), *a = temp(*g, "a"), *b = temp(*g, "b"), *c = temp(*g, "c"), *out = temp(*g, "out");
+    node(*g, "QuantizeLinear", "q", {x, f32_constant(*g, "q.s", {0.1f}, {}), i8_constant(*g, "q.z", {0}, {})}, {xq});
+    qconv(*g, "A", xq, 1, 8, a, {{"strides", {2, 2}}, {"pads", {1, 1, 1, 1}}});
+    Value *w = i8_constant(*g, "B.w", std::vector<int8_t>(16 * 8, 1), {16, 8, 1, 1});
+    Value *w_scale = f32_constant(*g, "B.w_scale", std::vector<float>(16, 0.01f), {16});
+    Value *s = f32_constant(*g, "B.s", {0.1f}, {}), *z = i8_constant(*g, "B.z", {0}, {});
+    node(*g, "QLinearConv", "B", {a, s, z, w, w_scale, i8_constant(*g, "B.wz", std::vector<int8_t>(16, 0), {16}), s, z},
+         {b})->opset = 10;
+    qconv(*g, "C", b, 16, 16, c, {{"strides", {2, 2}}, {"pads", {1, 1, 1, 1}}});
+    node(*g, "GlobalAveragePool", "gap", {c}, {out});
+    set_output(*g, out);
+    infer_shapes_and_fold(*g);
+    return g;
+  };
+  PatchStats in_arena, separate;
+  std::unique_ptr<Graph> g1 = build(), g2 = build();
+  REQUIRE(patch_prefix(*g1, 2, &in_arena, "", true));
+  REQUIRE(patch_prefix(*g2, 2, &separate, "", false));
+  CHECK(in_arena.prefix_output == "xq");
+  CHECK(separate.prefix_output == "c");
 }
 
 TEST_CASE("patch: bad tile counts and graphs without a CNN prefix are errors") {
