@@ -5,8 +5,10 @@ set -euo pipefail
 # libclang-rt-14-dev: libFuzzer and the sanitizer runtimes for tests/fuzz (only
 # recommended by clang's dependencies, so --no-install-recommends skips it).
 # gcc-arm-none-eabi, libnewlib-arm-none-eabi: the Cortex-M4 image CTest
-# api:cortex_m_ram links to compare the RAM of the two ways to call a model.
-packages=(cmake ninja-build g++ gcc clang libclang-rt-14-dev libonnx-dev libprotobuf-dev protobuf-compiler libfmt-dev
+# api:cortex_m_ram links to compare the RAM of the two ways to call a model,
+# and package:add_subdirectory_cross_cortex_m4 cross-compiles a firmware project.
+# make: package:install_cmake_and_make builds a consumer with the Make fragment.
+packages=(cmake ninja-build make g++ gcc clang libclang-rt-14-dev libonnx-dev libprotobuf-dev protobuf-compiler libfmt-dev
           libcli11-dev nlohmann-json3-dev catch2 gcc-arm-none-eabi libnewlib-arm-none-eabi)
 missing=()
 for p in "${packages[@]}"; do

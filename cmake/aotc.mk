@@ -1,0 +1,33 @@
+# aotc.mk: compile ONNX models to C in a GNU Make build (what aotc_add_model()
+# does for CMake).
+#
+#   include $(AOTC_PREFIX)/share/aotc/aotc.mk
+#   $(eval $(call aotc_model,kws,models/kws.onnx,--target cortex-m4))
+#   app: main.c $(kws_SRC)
+#   	$(CC) -std=c99 -O2 $(kws_CPPFLAGS) $^ -lm -o $@
+#
+# The calls define rules: put your default goal before them (or set .DEFAULT_GOAL).
+# For each model NAME (the C prefix: NAME_run(), NAME_model) it defines
+#   NAME_DIR       the directory aotc writes: $(AOTC_OUT)/NAME (AOTC_OUT defaults to aotc-out)
+#   NAME_SRC       the generated NAME.c, to compile and link with libm
+#   NAME_CPPFLAGS  -I NAME_DIR, for NAME.h and aotc.h
+# and rules that run aotc again when the model file or the aotc binary changes.
+# AOTC is the aotc binary: by default the one installed with this file, else
+# aotc on the PATH.
+
+aotc_mk_dir := $(dir $(lastword $(MAKEFILE_LIST)))
+AOTC ?= $(firstword $(wildcard $(aotc_mk_dir)../../bin/aotc) aotc)
+AOTC_OUT ?= aotc-out
+# The binary as a file, for the rules to depend on (empty if not found).
+aotc_binary = $(firstword $(wildcard $(AOTC)) $(shell command -v $(AOTC) 2>/dev/null))
+
+# $(call aotc_model,NAME,MODEL,AOTC OPTIONS)
+define aotc_model
+$(1)_DIR := $$(AOTC_OUT)/$(1)
+$(1)_SRC := $$($(1)_DIR)/$(1).c
+$(1)_CPPFLAGS := -I$$($(1)_DIR)
+$$($(1)_SRC): $(2) $$(aotc_binary)
+	$$(AOTC) $(2) -o $$($(1)_DIR) --name $(1) $(3)
+	@touch -r $$@ $$($(1)_DIR)/$(1).h $$($(1)_DIR)/aotc.h
+$$($(1)_DIR)/$(1).h $$($(1)_DIR)/aotc.h: $$($(1)_SRC) ;
+endef

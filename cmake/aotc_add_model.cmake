@@ -1,0 +1,48 @@
+# aotc_add_model(): compile an ONNX model to C as part of a CMake build.
+#
+#   aotc_add_model(TARGET MODEL file.onnx [NAME c_name] [OPTIONS aotc flags...])
+#
+# Creates a static library TARGET from the C that aotc generates for the model
+# (NAME.c), with NAME.h and aotc.h on its public include path, linked to libm.
+# NAME is the C prefix (NAME_run(), NAME_model; default TARGET). OPTIONS go to
+# aotc as they are (e.g. --target cortex-m4 --io separate). The C is generated
+# in the build tree at build time and again whenever the model file or the aotc
+# binary changes. Needs the aotc::aotc executable target, which
+# find_package(aotc) and add_subdirectory(<aotc source tree>) both define.
+include_guard(GLOBAL)
+
+function(aotc_add_model target)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "MODEL;NAME" "OPTIONS")
+  if(arg_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "aotc_add_model(${target}): unknown arguments: ${arg_UNPARSED_ARGUMENTS}")
+  endif()
+  if(NOT arg_MODEL)
+    message(FATAL_ERROR "aotc_add_model(${target}): MODEL <file.onnx> is required")
+  endif()
+  if(NOT arg_NAME)
+    set(arg_NAME ${target})
+  endif()
+  if(NOT arg_NAME MATCHES "^[A-Za-z_][A-Za-z0-9_]*$")
+    message(FATAL_ERROR "aotc_add_model(${target}): NAME '${arg_NAME}' is not a C identifier; give NAME c_name")
+  endif()
+  if(NOT TARGET aotc::aotc)
+    message(FATAL_ERROR "aotc_add_model(${target}): no aotc::aotc target: call find_package(aotc) "
+                        "or add_subdirectory(<aotc source tree>) first")
+  endif()
+  get_filename_component(model "${arg_MODEL}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+  set(out "${CMAKE_CURRENT_BINARY_DIR}/${target}.aotc")
+  # A cross build makes aotc with an external project (cmake/aotc_host_build.cmake):
+  # depend on that step too, so an edited aotc is rebuilt before it runs.
+  get_property(aotc_build_step GLOBAL PROPERTY AOTC_BUILD_STEP)
+  add_custom_command(
+    OUTPUT "${out}/${arg_NAME}.c" "${out}/${arg_NAME}.h" "${out}/aotc.h"
+    COMMAND aotc::aotc "${model}" -o "${out}" --name ${arg_NAME} ${arg_OPTIONS}
+    DEPENDS "${model}" aotc::aotc "$<TARGET_FILE:aotc::aotc>" ${aotc_build_step}
+    COMMENT "aotc: ${arg_MODEL} -> ${arg_NAME}.c"
+    VERBATIM)
+  add_library(${target} STATIC "${out}/${arg_NAME}.c")
+  target_include_directories(${target} PUBLIC "${out}")
+  if(NOT MSVC)
+    target_link_libraries(${target} PUBLIC m)
+  endif()
+endfunction()
