@@ -284,6 +284,31 @@ std::string node_label(const onnx::NodeProto &n, int version) {
   return fmt::format("node with output '{}' ({}, opset {})", escape_terminal(out), op, version);
 }
 
+// A node in a list: its name, else its first output.
+std::string node_ref(const onnx::NodeProto &n) {
+  if (!n.name().empty()) return fmt::format("'{}'", escape_terminal(n.name()));
+  for (const std::string &out : n.output())
+    if (!out.empty()) return fmt::format("output '{}'", escape_terminal(out));
+  return "(unnamed, no outputs)";
+}
+
+std::string plural(size_t count, const char *noun) { return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s"); }
+
+// An op aotc lacks, with the nodes that use it (the first few are named).
+struct UnsupportedOp {
+  static constexpr size_t kNamed = 5;
+  std::string op;  ///< e.g. "LSTM (opset 22)"
+  std::vector<std::string> nodes;
+
+  std::string describe_nodes() const {
+    if (nodes.size() == 1) return (nodes[0][0] == '\'' ? "node " : "node with ") + nodes[0];
+    std::vector<std::string> named(nodes.begin(), nodes.begin() + static_cast<std::ptrdiff_t>(std::min(nodes.size(), kNamed)));
+    std::string text = fmt::format("{}: {}", plural(nodes.size(), "node"), fmt::join(named, ", "));
+    if (nodes.size() > kNamed) text += fmt::format(" and {} more", nodes.size() - kNamed);
+    return text;
+  }
+};
+
 // Opset versions aotc implements, by domain ("" is ai.onnx): up to ONNX 1.20;
 // com.microsoft is ONNX Runtime's contrib domain, of which aotc has only the
 // quantized ops of ops/quantize_contrib.cpp (its other ops are unsupported).
@@ -351,8 +376,10 @@ std::unique_ptr<Graph> import_onnx_bytes(const std::string &bytes, const std::st
   check_graph_limits(g, path, 0);
   if (model.opset_import_size() == 0) graph->opsets[""] = 1;  // IR v2 models carry none
 
-  // Every op must be supported and come from an imported domain; list all offenders at once.
-  std::vector<std::string> unsupported;
+  // Every op must be supported and come from an imported domain; list all
+  // offenders at once, grouped by op (an int8 MobileNet has 120 nodes of a few ops).
+  std::vector<UnsupportedOp> unsupported;
+  size_t unsupported_nodes = 0;
   for (const auto &n : g.node()) {
     std::string domain = n.domain() == "ai.onnx" ? "" : n.domain();
     // Internal node kinds (e.g. aotc.FusedConv) are made by passes from checked
@@ -361,15 +388,22 @@ std::unique_ptr<Graph> import_onnx_bytes(const std::string &bytes, const std::st
       fail(fmt::format("{}: {}: domain '{}' is reserved for aotc's internal ops and cannot be used in a model", path,
                        node_label(n, graph->opsets.count(domain) ? graph->opsets[domain] : 0), domain));
     if (n.op_type() == "Constant" && domain.empty()) continue;
-    if (!graph->opsets.count(domain)) {
-      unsupported.push_back(fmt::format("  {}: domain '{}' is not imported by the model", node_label(n, 0), domain));
-      continue;
-    }
-    if (!find_op(domain, n.op_type()))
-      unsupported.push_back(fmt::format("  {}", node_label(n, graph->opsets[domain])));
+    const bool imported = graph->opsets.count(domain) > 0;
+    if (imported && find_op(domain, n.op_type())) continue;
+    std::string op = domain.empty() ? n.op_type() : domain + "." + n.op_type();
+    op = escape_terminal(op) + (imported ? fmt::format(" (opset {})", graph->opsets[domain])
+                                         : fmt::format(" (domain '{}' is not imported by the model)", escape_terminal(domain)));
+    auto it = std::find_if(unsupported.begin(), unsupported.end(), [&](const UnsupportedOp &u) { return u.op == op; });
+    if (it == unsupported.end()) it = unsupported.insert(unsupported.end(), UnsupportedOp{op, {}});
+    it->nodes.push_back(node_ref(n));
+    ++unsupported_nodes;
   }
-  if (!unsupported.empty())
-    fail(fmt::format("{}: {} node(s) use ops aotc does not support:\n{}", path, unsupported.size(), fmt::join(unsupported, "\n")));
+  if (!unsupported.empty()) {
+    std::vector<std::string> lines;
+    for (const UnsupportedOp &u : unsupported) lines.push_back("  " + u.op + ": " + u.describe_nodes());
+    fail(fmt::format("{}: {} use{} {} aotc does not support:\n{}", path, plural(unsupported_nodes, "node"),
+                     unsupported_nodes == 1 ? "s" : "", plural(unsupported.size(), "op"), fmt::join(lines, "\n")));
+  }
 
   std::map<std::string, Value *> by_name;
   auto define = [&](const std::string &name, Value *v, const std::string &where) {

@@ -490,3 +490,40 @@ int main(int argc, char **argv) {
   }
   CHECK(compilers > 0);
 }
+
+TEST_CASE("unsupported ops are listed all at once, grouped by op, the first few nodes named", "[hostile][unsupported]") {
+  // 7 LSTMs (named), 2 unnamed Foo nodes of an imported custom domain, one
+  // node of a domain the model does not import, and the supported Add.
+  TempDir tmp("unsupported");
+  fs::path model = tmp.path / "model.onnx";
+  onnx::ModelProto m = add_model();
+  auto *custom = m.add_opset_import();
+  custom->set_domain("my.ops");
+  custom->set_version(1);
+  auto *g = m.mutable_graph();
+  auto add_node = [&](const std::string &domain, const std::string &op, const std::string &name, const std::string &out) {
+    auto *n = g->add_node();
+    n->set_domain(domain);
+    n->set_op_type(op);
+    n->set_name(name);
+    n->add_input("x");
+    n->add_output("");  // an omitted optional output: the node is named by its first real one
+    n->add_output(out);
+  };
+  for (int i = 0; i < 7; ++i) add_node("", "LSTM", "lstm_" + std::to_string(i), "h" + std::to_string(i));
+  add_node("my.ops", "Foo", "", "f0");
+  add_node("my.ops", "Foo", "", "f1");
+  add_node("other.ops", "Bar", "bar", "b0");
+  std::string err = import_error_of(m, model);
+  CHECK_THAT(err, Contains(model.string() + ": 10 nodes use 3 ops aotc does not support:\n"));
+  CHECK_THAT(err, Contains("\n  LSTM (opset 13): 7 nodes: 'lstm_0', 'lstm_1', 'lstm_2', 'lstm_3', 'lstm_4' and 2 more\n"));
+  CHECK_THAT(err, Contains("\n  my.ops.Foo (opset 1): 2 nodes: output 'f0', output 'f1'\n"));
+  CHECK_THAT(err, Contains("\n  other.ops.Bar (domain 'other.ops' is not imported by the model): node 'bar'"));
+  CHECK(err.find("Add") == std::string::npos);
+  // One node of one op: singular, and an unnamed node by its output.
+  onnx::ModelProto one = add_model();
+  one.mutable_graph()->mutable_node(0)->set_op_type("Mystery");
+  one.mutable_graph()->mutable_node(0)->clear_name();
+  CHECK_THAT(import_error_of(one, model),
+             Contains(": 1 node uses 1 op aotc does not support:\n  Mystery (opset 13): node with output 'y'"));
+}
