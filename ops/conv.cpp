@@ -557,11 +557,13 @@ void emit_fast_qconv(LowerContext &ctx, const ConvShape &s, const QConvOperands 
   if (plan.depthwise && g.mg == 1 && pixels <= int64_t{g.in[0]} * g.in[1] * g.in[2]) call.in_place(v.x);
   // So may pointwise convs, but for single pixels of one group (its dot
   // products read x directly): aotc_qconv_<x> reads each tile of pixels before
-  // it stores that tile's outputs, on every path, and every output lands on
-  // input already read when there are no more output channels than input ones
-  // per group, or one image of one group.
+  // it stores that tile's outputs, on every path (the DSP GEMM when K % 4 ==
+  // 0: it reads the last K % 4 taps from x), and every output lands on input
+  // already read when there are no more output channels than input ones per
+  // group, or one image of one group.
   const bool gemv = g.groups == 1 && pixels == 1;
-  if (!plan.depthwise && g.method == kPointwise && !gemv && (g.mg <= g.cg || int64_t{g.n} * g.groups == 1))
+  if (!plan.depthwise && g.method == kPointwise && !gemv && g.cg % 4 == 0 &&
+      (g.mg <= g.cg || int64_t{g.n} * g.groups == 1))
     call.in_place(v.x);
 }
 

@@ -816,12 +816,12 @@ static AOTC_UNUSED void aotc_qconv_dw3x3_dsp_row_##SFX(const XT *r, ptrdiff_t dh
                                                                                                                        \
   /* A pointwise GEMM whose output y overwrites its input b (K x P) in place                                          \
    * (ops/conv.cpp allows it when an output pixel lands only on input pixels                                           \
-   * already read): each tile of pixels is copied into tail before any of its                                          \
-   * outputs is stored. (x86 panels and the DSP GEMM copy their pixels                                                 \
-   * first anyway, the DSP GEMM all but the last K % 4 taps.) */                                                        \
-  static AOTC_UNUSED void aotc_qconv_gemm_in_place_##SFX(const int8_t *w, int32_t m0, int32_t Mg, int32_t K,          \
-                                                         const XT *b, int32_t P, const aotc_qconv_out *o, XT *tail,    \
-                                                         ptrdiff_t yo) {                                               \
+   * already read, and K % 4 == 0): each tile of pixels is copied into tail                                            \
+   * before any of its outputs is stored. (x86 panels copy their pixels first                                          \
+   * anyway, and so does the DSP GEMM for all but the last K % 4 taps.) */                                              \
+  static AOTC_UNUSED AOTC_QCONV_NOINLINE void aotc_qconv_gemm_in_place_##SFX(                                        \
+      const int8_t *w, int32_t m0, int32_t Mg, int32_t K, const XT *b, int32_t P, const aotc_qconv_out *o, XT *tail,  \
+      ptrdiff_t yo) {                                                                                                  \
     int32_t j, k, m;                                                                                                   \
     for (j = 0; j < P; j += AOTC_QCONV_NR) {                                                                           \
       const int32_t cols = P - j < AOTC_QCONV_NR ? P - j : AOTC_QCONV_NR;                                              \
@@ -850,7 +850,7 @@ static AOTC_UNUSED void aotc_qconv_dw3x3_dsp_row_##SFX(const XT *r, ptrdiff_t dh
         const int8_t *wg = wp + (ptrdiff_t)g * Mg * K;                                                                 \
         const ptrdiff_t yg = ((ptrdiff_t)n * M + (ptrdiff_t)g * Mg) * P;                                               \
         if (geo->method == AOTC_CONV_POINTWISE) {                                                                      \
-          if ((const void *)x == o->y && !x86 && !(AOTC_QCONV_DSP && AOTC_QCONV_NR < 4 && K % 4 == 0)) {               \
+          if ((const void *)x == o->y && !x86 && !(AOTC_QCONV_DSP && AOTC_QCONV_NR < 4)) {                             \
             aotc_qconv_gemm_in_place_##SFX(wg, g * Mg, Mg, K, xg, P, o, tail, yg);                                     \
             continue;                                                                                                  \
           }                                                                                                            \
