@@ -106,8 +106,8 @@ TEST_CASE("check_memory_plan accepts the plans of the real models", "[check-plan
       CHECK_NOTHROW(check_memory_plan(c.program));             // ... and so does this
       CHECK(c.program.scratch_size > 0);
       // The planner reaches its lower bound on the float models; on the int8
-      // ones it may leave a gap (vww_mobilenet_int8 with --io separate: 58,256
-      // bytes for a bound of 55,552, 1.05x), but not a large one.
+      // ones it may leave a gap (vww_mobilenet_int8 with --io separate once
+      // took 58,256 bytes for a bound of 55,552, 1.05x), but not a large one.
       const std::string name = model.parent_path().filename().string();
       const bool quantized = name.size() > 5 && (name.find("_int8") != std::string::npos ||
                                                  name.find("_qop") != std::string::npos);
