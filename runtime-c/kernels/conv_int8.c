@@ -822,12 +822,13 @@ static AOTC_UNUSED void aotc_qconv_dw3x3_dsp_row_##SFX(const XT *r, ptrdiff_t dh
   static AOTC_UNUSED AOTC_QCONV_NOINLINE void aotc_qconv_gemm_in_place_##SFX(                                        \
       const int8_t *w, int32_t m0, int32_t Mg, int32_t K, const XT *b, int32_t P, const aotc_qconv_out *o, XT *tail,  \
       ptrdiff_t yo) {                                                                                                  \
-    int32_t j, k, m;                                                                                                   \
+    int32_t j, k, m, t;                                                                                                \
     for (j = 0; j < P; j += AOTC_QCONV_NR) {                                                                           \
       const int32_t cols = P - j < AOTC_QCONV_NR ? P - j : AOTC_QCONV_NR;                                              \
       if (cols < AOTC_QCONV_NR) memset(tail, 0, (size_t)K * AOTC_QCONV_NR * sizeof(XT));                               \
+      /* (A loop: a memcpy call per tap of a 2-pixel tile costs more than the copy.) */                                \
       for (k = 0; k < K; ++k)                                                                                          \
-        memcpy(tail + (ptrdiff_t)k * AOTC_QCONV_NR, b + (ptrdiff_t)k * P + j, (size_t)cols * sizeof(XT));              \
+        for (t = 0; t < cols; ++t) tail[(ptrdiff_t)k * AOTC_QCONV_NR + t] = b[(ptrdiff_t)k * P + j + t];               \
       for (m = 0; m < Mg; m += AOTC_QCONV_MR)                                                                          \
         aotc_qconv_tile_##SFX(w + (ptrdiff_t)m * K, K, Mg - m < AOTC_QCONV_MR ? Mg - m : AOTC_QCONV_MR, tail,          \
                               AOTC_QCONV_NR, cols, o, m0 + m, yo + (ptrdiff_t)m * P + j, P);                           \
