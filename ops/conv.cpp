@@ -516,8 +516,16 @@ QConvFastPlan qconv_fast_plan(const LowerContext &ctx, const ConvShape &s) {
   p.scratch_bytes += (K + 3) / 4 * 4 * kQConvTile;  // K rounded up: x86 packs B 4 taps at a time
   if (geo.method != kPointwise) {
     int64_t cap = kQConvBandBytes;
-    if (ctx.target().max_conv_scratch_bytes > 0)
+    if (ctx.target().max_conv_scratch_bytes > 0) {
       cap = std::min<int64_t>(cap, static_cast<int64_t>(ctx.target().max_conv_scratch_bytes));
+      // Small RAM: no more than half the conv's own input and output bytes,
+      // so that a stem over few input channels (KWS DS-CNN's 10x4 one) does
+      // not set the arena with its copy. (Smaller bands cost a few more
+      // im2col calls; the GEMM's work per pixel is the same.)
+      const int64_t io_bytes = int64_t{geo.n} * (int64_t{geo.groups} * geo.cg * geo.in[0] * geo.in[1] * geo.in[2] +
+                                                 int64_t{geo.groups} * geo.mg * geo.out[0] * geo.out[1] * geo.out[2]);
+      cap = std::min(cap, io_bytes / 2);
+    }
     const int64_t band = std::clamp<int64_t>(cap / K / kQConvTile * kQConvTile, kQConvTile, kQConvBandMax);
     p.geo.band = static_cast<int32_t>(band);
     p.scratch_bytes += K * band;
@@ -553,7 +561,17 @@ void emit_fast_qconv(LowerContext &ctx, const ConvShape &s, const QConvOperands 
   // channel, so its output may overwrite its input when no output plane
   // reaches past its input plane.
   const aotc_conv_params &g = plan.geo;
-  if (plan.depthwise && g.mg == 1 && int64_t{g.out[0]} * g.out[1] * g.out[2] <= int64_t{g.in[0]} * g.in[1] * g.in[2])
+  const int64_t pixels = int64_t{g.out[0]} * g.out[1] * g.out[2];
+  if (plan.depthwise && g.mg == 1 && pixels <= int64_t{g.in[0]} * g.in[1] * g.in[2]) call.in_place(v.x);
+  // So may pointwise convs, but for single pixels of one group (its dot
+  // products read x directly): aotc_qconv_<x> reads each tile of pixels before
+  // it stores that tile's outputs, on every path (the DSP GEMM when K % 4 ==
+  // 0: it reads the last K % 4 taps from x), and every output lands on input
+  // already read when there are no more output channels than input ones per
+  // group, or one image of one group.
+  const bool gemv = g.groups == 1 && pixels == 1;
+  if (!plan.depthwise && g.method == kPointwise && !gemv && g.cg % 4 == 0 &&
+      (g.mg <= g.cg || int64_t{g.n} * g.groups == 1))
     call.in_place(v.x);
 }
 

@@ -814,6 +814,27 @@ static AOTC_UNUSED void aotc_qconv_dw3x3_dsp_row_##SFX(const XT *r, ptrdiff_t dh
     }                                                                                                                  \
   }                                                                                                                    \
                                                                                                                        \
+  /* A pointwise GEMM whose output y overwrites its input b (K x P) in place                                          \
+   * (ops/conv.cpp allows it when an output pixel lands only on input pixels                                           \
+   * already read, and K % 4 == 0): each tile of pixels is copied into tail                                            \
+   * before any of its outputs is stored. (x86 panels copy their pixels first                                          \
+   * anyway, and so does the DSP GEMM for all but the last K % 4 taps.) */                                              \
+  static AOTC_UNUSED AOTC_QCONV_NOINLINE void aotc_qconv_gemm_in_place_##SFX(                                        \
+      const int8_t *w, int32_t m0, int32_t Mg, int32_t K, const XT *b, int32_t P, const aotc_qconv_out *o, XT *tail,  \
+      ptrdiff_t yo) {                                                                                                  \
+    int32_t j, k, m, t;                                                                                                \
+    for (j = 0; j < P; j += AOTC_QCONV_NR) {                                                                           \
+      const int32_t cols = P - j < AOTC_QCONV_NR ? P - j : AOTC_QCONV_NR;                                              \
+      if (cols < AOTC_QCONV_NR) memset(tail, 0, (size_t)K * AOTC_QCONV_NR * sizeof(XT));                               \
+      /* (A loop: a memcpy call per tap of a 2-pixel tile costs more than the copy.) */                                \
+      for (k = 0; k < K; ++k)                                                                                          \
+        for (t = 0; t < cols; ++t) tail[(ptrdiff_t)k * AOTC_QCONV_NR + t] = b[(ptrdiff_t)k * P + j + t];               \
+      for (m = 0; m < Mg; m += AOTC_QCONV_MR)                                                                          \
+        aotc_qconv_tile_##SFX(w + (ptrdiff_t)m * K, K, Mg - m < AOTC_QCONV_MR ? Mg - m : AOTC_QCONV_MR, tail,          \
+                              AOTC_QCONV_NR, cols, o, m0 + m, yo + (ptrdiff_t)m * P + j, P);                           \
+    }                                                                                                                  \
+  }                                                                                                                    \
+                                                                                                                       \
   /* The GEMM conv (see the top); scratch after scale and corr. */                                                     \
   static AOTC_UNUSED void aotc_qconv_run_##SFX(const XT *x, XT xz, const int8_t *wp, const aotc_qconv_out *o,          \
                                                void *scratch, const aotc_conv_params *geo) {                           \
@@ -830,6 +851,10 @@ static AOTC_UNUSED void aotc_qconv_dw3x3_dsp_row_##SFX(const XT *r, ptrdiff_t dh
         const int8_t *wg = wp + (ptrdiff_t)g * Mg * K;                                                                 \
         const ptrdiff_t yg = ((ptrdiff_t)n * M + (ptrdiff_t)g * Mg) * P;                                               \
         if (geo->method == AOTC_CONV_POINTWISE) {                                                                      \
+          if ((const void *)x == o->y && !x86 && !(AOTC_QCONV_DSP && AOTC_QCONV_NR < 4)) {                             \
+            aotc_qconv_gemm_in_place_##SFX(wg, g * Mg, Mg, K, xg, P, o, tail, yg);                                     \
+            continue;                                                                                                  \
+          }                                                                                                            \
           aotc_qconv_gemm_##SFX(wg, g * Mg, Mg, K, xg, P, P, o, tail, yg, P, x86);                                          \
           continue;                                                                                                    \
         }                                                                                                              \

@@ -133,20 +133,28 @@ static void check(const qcase *c) {
                                                              c->per_channel, y_min, y_max);
     for (j = 0; j < ny; ++j) rs[j] = (int8_t)(rs[j] < y_min ? y_min : rs[j] > y_max ? y_max : rs[j]);
   }
-  /* Depthwise in place, as the planner may run it (ops/conv.cpp): the output
-     written over its input, which the kernel copies a channel at a time. */
-  if (c->depthwise && c->Mg == 1 && P <= IP) {
-    uint8_t *io = (uint8_t *)alloc_bytes(nx);
+  /* In place, as the planner may run it (ops/conv.cpp): the output written
+     over its input, which the depthwise kernel copies a channel at a time and
+     the pointwise GEMM a tile of pixels at a time (the output may be larger:
+     one image of one group with more output channels than input ones). */
+  if ((c->depthwise && c->Mg == 1 && P <= IP) ||
+      (!c->depthwise && geo.method == AOTC_CONV_POINTWISE && !AOTC_QCONV_IS_GEMV(&geo) && K % 4 == 0 &&
+       (c->Mg <= c->Cg || c->N * c->G == 1))) {
+    uint8_t *io = (uint8_t *)alloc_bytes(nx > ny ? nx : ny);
     memcpy(io, x, nx);
     for (j = 0; j < ns; ++j) scratch[j] = 0xa5;
     if (c->unsigned_x)
-      aotc_qconv_depthwise_u8(io, &x_scale, &xz, (const int8_t *)wp, w_scale, &y_scale, &yz, c->bias ? bias : NULL,
-                              io, scratch, &geo, c->per_channel, y_min, y_max);
+      (c->depthwise ? aotc_qconv_depthwise_u8 : aotc_qconv_u8)(io, &x_scale, &xz, (const int8_t *)wp, w_scale,
+                                                               &y_scale, &yz, c->bias ? bias : NULL, io, scratch,
+                                                               &geo, c->per_channel, y_min, y_max);
     else {
       const int8_t xzs = (int8_t)xz, yzs = (int8_t)yz;
-      aotc_qconv_depthwise_i8((const int8_t *)io, &x_scale, &xzs, (const int8_t *)wp, w_scale, &y_scale, &yzs,
-                              c->bias ? bias : NULL, (int8_t *)io, scratch, &geo, c->per_channel, y_min, y_max);
+      (c->depthwise ? aotc_qconv_depthwise_i8 : aotc_qconv_i8)((const int8_t *)io, &x_scale, &xzs,
+                                                               (const int8_t *)wp, w_scale, &y_scale, &yzs,
+                                                               c->bias ? bias : NULL, (int8_t *)io, scratch, &geo,
+                                                               c->per_channel, y_min, y_max);
     }
+    ++cases;
     for (j = 0; j < ny; ++j)
       if (io[j] != ref[j]) {
         fprintf(stderr, "FAIL in place: %s: y[%lu] = %d, reference %d\n", desc, (unsigned long)j, io[j], ref[j]);
@@ -279,6 +287,10 @@ int main(void) {
   check_variants(case2d(16, 1, 1, 48, 48, 3, 3, 2, 0, 0, 1, 1));
   check_variants(case2d(1, 8, 16, 48, 48, 1, 1, 1, 0, 0, 0, 0));
   check_variants(case2d(1, 256, 256, 3, 3, 1, 1, 1, 0, 0, 0, 0));
+  /* Pointwise in place: more output channels than input ones, groups, odd pixel counts. */
+  check_variants(case2d(1, 8, 10, 5, 3, 1, 1, 1, 0, 0, 0, 0));
+  check_variants(case2d(3, 12, 8, 7, 3, 1, 1, 1, 0, 0, 0, 0));
+  check_variants(case2d(2, 16, 16, 9, 5, 1, 1, 1, 0, 0, 0, 0));
   /* Single pixels (QGemm rows as 1x1 convs: aotc_qconv_gemv_<x>): the AD autoencoder's, KWS's and VWW's fc layers. */
   check_variants(case2d(1, 640, 128, 1, 1, 1, 1, 1, 0, 0, 0, 0));
   check_variants(case2d(1, 128, 8, 1, 1, 1, 1, 1, 0, 0, 0, 0));
