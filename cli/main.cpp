@@ -131,6 +131,13 @@ int main(int argc, char **argv) {
   app.add_option("--patch", options.patch_tiles, patch_help)
       ->type_name("N")
       ->check(CLI::Range(kMinPatchTiles, kMaxPatchTiles));
+  app.add_option("--weights-section", options.weights_section,
+                 "NAME: put the weights in this linker section (GCC/Clang __attribute__((section)); e.g. .rodata.model "
+                 "or a flash region your linker script places)")
+      ->type_name("NAME");
+  app.add_option("--arena-section", options.arena_section,
+                 "NAME: put the static arena NAME_run uses in this linker section (e.g. .bss.sram2)")
+      ->type_name("NAME");
   bool list_targets = false;
   app.add_flag("--list-targets", list_targets, "list the targets with their features and exit");
   app.add_flag("--list-ops", list_ops, "list the supported ONNX ops and exit");

@@ -100,9 +100,9 @@ class Emitter {
       : p_(program), g_(*program.graph), opt_(options), prefix_(options.name), macro_(upper(options.name)) {}
 
   std::map<std::string, std::string> run() {
-    if (session_io_end() > limits::kMaxArenaBytes)
+    if (session_arena_size() > limits::kMaxArenaBytes)
       fail(fmt::format("the model needs an arena of {} bytes ({}); generated code addresses at most {}",
-                       session_io_end(),
+                       session_arena_size(),
                        io_in_arena() ? "inputs and outputs included"
                                      : fmt::format("scratch {} plus inputs and outputs", p_.scratch_size),
                        limits::kMaxArenaBytes));
@@ -196,6 +196,11 @@ class Emitter {
     w.line("/* Bytes of constant data (flash): weights {}, packed weights and kernel arguments {}. */",
            weight_bytes(), array_bytes_);
     w.line("#define {}_CONSTANT_BYTES {}", macro_, weight_bytes() + array_bytes_);
+    if (!opt_.weights_section.empty())
+      w.line("/* The weights are in linker section \"{}\" (--weights-section). */", c_comment_text(opt_.weights_section));
+    if (!opt_.arena_section.empty())
+      w.line("/* The static arena of {}_run is in linker section \"{}\" (--arena-section). */", prefix_,
+             c_comment_text(opt_.arena_section));
     if (io_in_arena()) {
       w.line("/* Bytes of RAM the model needs: the static memory plan, which holds the inputs and");
       w.line("   outputs too (they share space with intermediate tensors once dead). */");
@@ -206,9 +211,9 @@ class Emitter {
       w.line("/* Bytes of scratch memory the model needs (the static memory plan; --io separate:");
       w.line("   inputs and outputs are not in it). */");
       w.line("#define {}_SCRATCH_SIZE {}", macro_, p_.scratch_size);
-      w.line("/* Bytes a session of the standard API needs: scratch, inputs, outputs, pointer tables. */");
-      w.line("#define {}_ARENA_SIZE ({}u + {}u * sizeof(void *))", macro_, session_io_end(),
-             g_.inputs.size() + g_.outputs.size());
+      w.line("/* Bytes a session of the standard API needs: scratch, inputs, outputs, and pointer");
+      w.line("   tables of AOTC_POINTER_SLOT_BYTES per input and output (the same on every target). */");
+      w.line("#define {}_ARENA_SIZE {}", macro_, session_arena_size());
     }
     w.line("#define {}_ARENA_ALIGNMENT {}", macro_, p_.arena_alignment);
     w.blank();
@@ -254,6 +259,12 @@ class Emitter {
   }
   size_t session_io_end() const {
     return io_in_arena() ? p_.scratch_size : session_offset(g_.inputs.size() + g_.outputs.size());
+  }
+  // NAME_ARENA_SIZE: the I/O buffers, then (--io separate) the pointer tables
+  // at the end, where aotc.h's aotc_pointer_table_offset_ finds them.
+  size_t session_arena_size() const {
+    constexpr size_t kPointerSlotBytes = 8;  // AOTC_POINTER_SLOT_BYTES
+    return io_in_arena() ? p_.scratch_size : session_io_end() + (g_.inputs.size() + g_.outputs.size()) * kPointerSlotBytes;
   }
   size_t align_to(size_t n) const { return (n + p_.arena_alignment - 1) / p_.arena_alignment * p_.arena_alignment; }
 
@@ -376,6 +387,7 @@ class Emitter {
     w.line(" */");
     w.line("#include \"{}.h\"", opt_.name);
     w.blank();
+    write_section_macros(w);
     w.line("/* ---- runtime-c kernels ---- */");
     // The kernels' optional paths, as the target allows (see runtime-c/kernels/conv.c).
     if (!target().x86_dispatch) {
@@ -448,8 +460,9 @@ class Emitter {
     } else if (p_.scratch_size == 0) {
       size = "1";  // C has no empty arrays
     }
-    w.line("#if defined(__GNUC__) || defined(__clang__)");
-    w.line("static unsigned char {}_arena[{}] __attribute__((aligned({})));", prefix_, size, p_.arena_alignment);
+    w.line("#if AOTC_HAS_ALIGNED");
+    w.line("AOTC_ALIGNED({}) static unsigned char {}_arena[{}]{};", p_.arena_alignment, prefix_, size,
+           opt_.arena_section.empty() ? "" : " " + macro_ + "_ARENA_SECTION");
     w.line("#else");
     w.line("static union {{ unsigned char bytes[{}]; long double ld; void *p; }} {}_arena_u;", size, prefix_);
     w.line("#define {}_arena ({}_arena_u.bytes)", prefix_, prefix_);
@@ -461,6 +474,22 @@ class Emitter {
     w.blank();
     write_descriptor(w);
     return w.str();
+  }
+
+  // --weights-section / --arena-section: GNU C section attributes, behind
+  // macros so each placement reads as one word where it is used.
+  void write_section_macros(CWriter &w) const {
+    if (opt_.weights_section.empty() && opt_.arena_section.empty()) return;
+    w.line("/* Linker sections asked for with --weights-section / --arena-section. */");
+    w.line("#if !defined(__GNUC__) && !defined(__clang__)");
+    w.line("#error \"{}.c: --weights-section and --arena-section need __attribute__((section)) (GCC, Clang)\"",
+           opt_.name);
+    w.line("#endif");
+    if (!opt_.weights_section.empty())
+      w.line("#define {}_WEIGHTS_SECTION __attribute__((section({})))", macro_, c_string_literal(opt_.weights_section));
+    if (!opt_.arena_section.empty())
+      w.line("#define {}_ARENA_SECTION __attribute__((section({})))", macro_, c_string_literal(opt_.arena_section));
+    w.blank();
   }
 
   size_t weight_bytes() const {
@@ -475,7 +504,8 @@ class Emitter {
     for (int64_t i = 0; i < t.count(); ++i) items.push_back(element_literal(t, i));
     if (items.empty()) items.push_back("0");  // C has no empty arrays
     w.line("/* {} */", tensor_info_comment(c));
-    w.line("static const {} {}[{}] = {{", c_type(c.dtype), constant_names_.at(&c), items.size());
+    w.line("static const {} {}[{}]{} = {{", c_type(c.dtype), constant_names_.at(&c), items.size(),
+           opt_.weights_section.empty() ? "" : " " + macro_ + "_WEIGHTS_SECTION");
     write_items(w, items, t.dtype == DType::Float || t.dtype == DType::Double ? 6 : 12);
     w.line("}};");
   }
@@ -576,10 +606,21 @@ bool is_valid_c_name(const std::string &name) {
   return true;
 }
 
+void check_section_name(const std::string &option, const std::string &name) {
+  // ELF and COFF names (".sram2", ".rodata.weights") and Mach-O "segment,section".
+  bool ok = !name.empty() && name.size() <= 64;
+  for (char c : name) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == ',' || c == '$');
+  if (!ok)
+    fail(fmt::format("{} '{}': a section name is 1 to 64 letters, digits, '_', '.', '$' or ','", option,
+                     escape_terminal(name)));
+}
+
 std::map<std::string, std::string> emit_c(const Program &program, const EmitOptions &options, EmitStats *stats) {
   if (!is_valid_c_name(options.name))
     fail(fmt::format("--name '{}' is not a valid C identifier (letters, digits, '_', not starting with a digit)",
                      options.name));
+  if (!options.weights_section.empty()) check_section_name("--weights-section", options.weights_section);
+  if (!options.arena_section.empty()) check_section_name("--arena-section", options.arena_section);
   Emitter emitter(program, options);
   std::map<std::string, std::string> files = emitter.run();
   if (stats) *stats = emitter.stats();

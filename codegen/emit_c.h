@@ -11,7 +11,12 @@ namespace aotc {
 struct EmitOptions {
   std::string name = "model";  ///< C prefix: NAME_run, NAME_model, NAME.h, NAME.c
   std::string source_file;      ///< model file name, mentioned in the file comment
+  std::string weights_section;  ///< --weights-section: linker section of the weights (empty: the default)
+  std::string arena_section;    ///< --arena-section: linker section of the static arena (empty: the default)
 };
+
+/// Checks a --weights-section / --arena-section name (`option` names it in the error).
+void check_section_name(const std::string &option, const std::string &name);
 
 /// Constant data the generated code holds, as NAME.h reports it
 /// (NAME_CONSTANT_BYTES is their sum).

@@ -121,6 +121,8 @@ Compilation compile_model(const std::string &model_path, const CompileOptions &o
     EmitOptions emit;
     emit.name = options.name;
     emit.source_file = fs::path(model_path).filename().string();
+    emit.weights_section = options.weights_section;
+    emit.arena_section = options.arena_section;
     EmitStats emitted;
     c.files = emit_c(c.program, emit, &emitted);
     if (options.report) {

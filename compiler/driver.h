@@ -29,6 +29,8 @@ struct CompileOptions {
   std::optional<size_t> max_scratch;
   /// --patch N: run the high-resolution prefix as N x N tiles (passes/patch_prefix.h); 0: off.
   int patch_tiles = 0;
+  /// --weights-section / --arena-section: linker sections (codegen/emit_c.h); empty: the defaults.
+  std::string weights_section, arena_section;
 };
 
 /// The target to compile for: options.target, with the options' overrides.

@@ -6,7 +6,7 @@
  * Firmware written once against this API can inspect and run any model:
  *
  *     #include "mnist.h"
- *     static unsigned char arena[MNIST_ARENA_SIZE];  // aligned to MNIST_ARENA_ALIGNMENT
+ *     AOTC_ALIGNED(MNIST_ARENA_ALIGNMENT) static unsigned char arena[MNIST_ARENA_SIZE];
  *     aotc_session s;
  *     if (aotc_session_init(&s, &mnist_model, arena, sizeof arena) != AOTC_OK) ...
  *     float *in = (float *)aotc_input_buffer(&s, 0);                      // zero-copy: fill in place
@@ -46,7 +46,42 @@ extern "C" {
 #endif
 
 /** Version of the aotc_model layout; bumped on incompatible changes. */
-#define AOTC_ABI_VERSION 2u
+#define AOTC_ABI_VERSION 3u
+
+/**
+ * AOTC_ALIGNED(n): aligns the variable it precedes to n bytes, for arenas:
+ *     AOTC_ALIGNED(NAME_ARENA_ALIGNMENT) static unsigned char arena[NAME_ARENA_SIZE];
+ * (first in the declaration: where C++ allows alignas)
+ * C99 has no way to say this, so it is _Alignas in C11, alignas in C++11, and
+ * the compiler's own attribute in GCC, Clang, Arm Compiler, IAR and MSVC.
+ * Elsewhere it is empty (AOTC_HAS_ALIGNED is 0) and aotc_session_init()
+ * refuses a misaligned arena with AOTC_ERR_ARENA_MISALIGNED.
+ */
+#ifndef AOTC_ALIGNED
+#if defined(__cplusplus) && __cplusplus >= 201103L
+#define AOTC_ALIGNED(n) alignas(n)
+#elif !defined(__cplusplus) && defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+#define AOTC_ALIGNED(n) _Alignas(n)
+#elif defined(__GNUC__) || defined(__clang__) || defined(__ARMCC_VERSION) || defined(__IAR_SYSTEMS_ICC__)
+#define AOTC_ALIGNED(n) __attribute__((aligned(n)))
+#elif defined(_MSC_VER)
+#define AOTC_ALIGNED(n) __declspec(align(n))
+#endif
+#endif
+#ifdef AOTC_ALIGNED
+#define AOTC_HAS_ALIGNED 1
+#else
+#define AOTC_ALIGNED(n)
+#define AOTC_HAS_ALIGNED 0
+#endif
+
+/**
+ * Bytes reserved per entry of a session's pointer tables (aotc --io
+ * separate): the largest pointer of any target, so that NAME_ARENA_SIZE is one
+ * integer constant, the same on every target (usable in #if).
+ */
+#define AOTC_POINTER_SLOT_BYTES 8u
+typedef char aotc_pointer_fits_slot_[sizeof(void *) <= AOTC_POINTER_SLOT_BYTES ? 1 : -1];
 
 /** Status codes returned by every API function and by model run functions. */
 typedef enum aotc_status {
@@ -128,7 +163,7 @@ typedef struct aotc_model {
   const aotc_tensor_info *outputs;
   size_t scratch_size;        /**< bytes of the memory plan (with the inputs and outputs if io_in_arena) */
   size_t arena_size;          /**< bytes a session needs: the plan if io_in_arena, else scratch + inputs +
-                                   outputs + pointer tables */
+                                   outputs + pointer tables (AOTC_POINTER_SLOT_BYTES per input and output) */
   size_t arena_alignment;     /**< required alignment of an arena, in bytes */
   uint32_t io_in_arena;       /**< 1: inputs and outputs live in the plan (aotc --io arena, the default);
                                    0: in buffers of their own (--io separate) */
@@ -251,7 +286,7 @@ static inline aotc_status aotc_find_output(const aotc_model *m, const char *name
 
 /* Pointer tables follow the scratch area and the I/O buffers in the arena (--io separate). */
 static inline size_t aotc_pointer_table_offset_(const aotc_model *m) {
-  return m->arena_size - (size_t)(m->num_inputs + m->num_outputs) * sizeof(void *);
+  return m->arena_size - (size_t)(m->num_inputs + m->num_outputs) * AOTC_POINTER_SLOT_BYTES;
 }
 
 /**

@@ -32,6 +32,14 @@
     }                                                                                                  \
   } while (0)
 
+/* NAME_ARENA_SIZE is an integer constant, the same on every target: #if can use it. */
+#if ADDRELU_ARENA_SIZE < ADDRELU_SCRATCH_SIZE || ADDRELU_ARENA_SIZE % 8 != 0
+#error "ADDRELU_ARENA_SIZE is below the scratch size or not whole pointer slots"
+#endif
+
+/* A caller arena aligned with aotc.h's AOTC_ALIGNED (C99 has no _Alignas). */
+AOTC_ALIGNED(ADDRELU_ARENA_ALIGNMENT) static unsigned char declared_arena[ADDRELU_ARENA_SIZE];
+
 static const float kC[3] = {0.5f, -1.0f, 2.0f};
 
 /* The hand-computed reference: relu(x + c), in float like the kernels. */
@@ -106,12 +114,14 @@ static void test_introspection(void) {
   } else {
     /* The arena holds scratch, the I/O buffers and the pointer tables. */
     CHECK(m->io_in_arena == 0u);
-    CHECK(m->arena_size >= m->scratch_size + in->byte_size + out->byte_size + 2 * sizeof(void *));
+    CHECK(m->arena_size >= m->scratch_size + in->byte_size + out->byte_size + 2 * AOTC_POINTER_SLOT_BYTES);
     CHECK(in->session_offset >= m->scratch_size);
     CHECK(out->session_offset >= in->session_offset + in->byte_size);
-    CHECK(out->session_offset + out->byte_size <= m->arena_size - 2 * sizeof(void *));
+    CHECK(out->session_offset + out->byte_size <= m->arena_size - 2 * AOTC_POINTER_SLOT_BYTES);
   }
   CHECK(m->static_arena != NULL); /* built with AOTC_STATIC_ARENA */
+  CHECK(sizeof declared_arena == m->arena_size);
+  CHECK(AOTC_HAS_ALIGNED == 1 && (uintptr_t)declared_arena % ADDRELU_ARENA_ALIGNMENT == 0);
 }
 
 static void test_find(void) {
@@ -238,6 +248,19 @@ static void test_caller_arenas(void) {
   CHECK(same_floats(y2, r2, 6));
   free(block1);
   free(block2);
+}
+
+/* A static arena declared with the header's constants and AOTC_ALIGNED runs the model. */
+static void test_declared_arena(void) {
+  aotc_session s;
+  float x[6], y[6], r[6];
+  fill_inputs(x, 3);
+  reference(x, r);
+  CHECK_STATUS(aotc_session_init(&s, &addrelu_model, declared_arena, sizeof declared_arena), AOTC_OK);
+  CHECK_STATUS(aotc_set_input(&s, 0, x, sizeof x), AOTC_OK);
+  CHECK_STATUS(aotc_run(&s), AOTC_OK);
+  CHECK_STATUS(aotc_get_output(&s, 0, y, sizeof y), AOTC_OK);
+  CHECK(same_floats(y, r, 6));
 }
 
 /* bind_input/bind_output: the model reads and writes caller memory directly
@@ -394,6 +417,7 @@ int main(void) {
   test_matches_w2();
   test_zero_copy_buffers();
   test_caller_arenas();
+  test_declared_arena();
   test_bind();
   test_errors();
   test_status_and_dtype_strings();

@@ -718,6 +718,17 @@ TEST_CASE("a branchy model runs in a reordered schedule and still matches ONNX R
   }
 }
 
+TEST_CASE("aotc --weights-section/--arena-section: bad section names are errors", "[cli][errors]") {
+  Work w("sections");
+  check_compile_fails(w, data("add_relu.onnx"), {"--weights-section 'a\"b'", "section name"},
+                      {"--weights-section", "a\"b"});
+  check_compile_fails(w, data("add_relu.onnx"), {"--arena-section ' '", "section name"}, {"--arena-section", " "});
+  check_ok(run_aotc({data("add_relu.onnx"), "-o", w.path("ok"), "--weights-section", ".rodata.aotc",
+                     "--arena-section", "__DATA,__aotc"},
+                    w.dir));
+  CHECK_THAT(read_file(w.dir / "ok" / "model.c"), Contains("__attribute__((section(\"__DATA,__aotc\")))"));
+}
+
 TEST_CASE("aotc --report: no half-written output, and it needs C output", "[cli][report][errors]") {
   Work w("report_errors");
   check_compile_fails(w, data("bad_two_unsupported.onnx"), {}, {"--report"});
