@@ -68,7 +68,11 @@ void print_err(const std::string &text) { fmt::print(stderr, "{}\n", escape_term
 
 void warn(const std::string &message) { print_err("aotc: warning: " + message); }
 
-int run_info(const std::string &model) {
+int run_info(const std::string &model, const std::string &target) {
+  CompileOptions options;
+  options.target = target;
+  options.report = true;
+  compile_target(options);  // an unknown --target is an error before anything is printed
   ModelInfo info = read_model_info(model);
   print_out("model:      {}\n", model);
   print_out("producer:   {}\n", info.producer.empty() ? "(unknown)" : info.producer);
@@ -82,6 +86,20 @@ int run_info(const std::string &model) {
     print_out("unsupported ops: none\n");
   else
     print_out("unsupported ops: {}\n", fmt::join(info.unsupported_ops, ", "));
+  // What compiling would give: RAM, flash and work (as --report computes them).
+  if (!info.unsupported_ops.empty()) return 0;
+  try {
+    const Compilation c = compile_model(model, options);
+    const MemoryReport &r = *c.report;
+    print_out("target:     {}\n", r.target);
+    print_out("arena:      {} bytes of RAM, inputs and outputs included (live-peak lower bound {})\n",
+              with_thousands(r.arena_bytes), with_thousands(r.arena_lower_bound_bytes));
+    print_out("weights:    {} bytes of flash (and {} of kernel arguments)\n", with_thousands(r.weights.weight_bytes),
+              with_thousands(r.weights.argument_bytes));
+    print_out("MACs:       {} per run\n", with_thousands(static_cast<size_t>(r.macs)));
+  } catch (const Error &e) {
+    print_out("estimate:   not available: {}\n", e.what());
+  }
   return 0;
 }
 
@@ -146,6 +164,8 @@ int main(int argc, char **argv) {
   CLI::App *info = app.add_subcommand("info", "show a model's inputs, outputs, opsets and ops");
   std::string info_model;
   info->add_option("model", info_model, "ONNX model file")->required();
+  std::string info_target = default_target_name();
+  info->add_option("--target", info_target, "target of the arena, weights and MACs estimate (default host)");
 
   CLI::App *verify = app.add_subcommand("verify", "compile, build with the host C compiler, run and compare outputs");
   std::string verify_model_path;
@@ -210,7 +230,7 @@ int main(int argc, char **argv) {
                  "check the memory plan independently: no live buffers overlap, each inside its storage");
       return 0;
     }
-    if (*info) return run_info(info_model);
+    if (*info) return run_info(info_model, info_target);
     if (*verify) {
       for (auto &s : verify_shapes) parse_input_shape(s, verify_compile.import);
       for (auto &spec : verify_consts) {

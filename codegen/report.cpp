@@ -44,15 +44,6 @@ std::string tensor_kind(const Value *v, const Storage &s, bool group_has_output)
   return "activation";
 }
 
-// Thousands separators for the terminal: 72448 -> "72,448".
-std::string grouped(size_t n) {
-  std::string digits = std::to_string(n), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
 
 // Recompute as a percentage of the original MACs, to two decimals.
 double patch_extra_percent(const PatchStats &p) {
@@ -290,30 +281,39 @@ std::string report_json(const MemoryReport &r) {
   return out + "}\n";
 }
 
+std::string with_thousands(size_t n) {
+  std::string digits = std::to_string(n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
 std::string report_summary(const MemoryReport &r) {
   std::string ratio = r.naive_peak_bytes ? fmt::format("{:.2f}", static_cast<double>(r.arena_bytes) /
                                                                       static_cast<double>(r.naive_peak_bytes))
                                          : "-";
   std::string out;
   out += fmt::format("  arena        {:>12} bytes (scratch; inputs/outputs outside it: {} bytes)\n",
-                     grouped(r.arena_bytes), grouped(r.io_bytes));
-  out += fmt::format("  lower bound  {:>12} bytes (most live at once, step {})\n", grouped(r.arena_lower_bound_bytes),
+                     with_thousands(r.arena_bytes), with_thousands(r.io_bytes));
+  out += fmt::format("  lower bound  {:>12} bytes (most live at once, step {})\n", with_thousands(r.arena_lower_bound_bytes),
                      r.peak_step);
   out += fmt::format("  naive peak   {:>12} bytes (largest inputs+outputs of one op: {}{})\n",
-                     grouped(r.naive_peak_bytes), r.naive_peak.op,
+                     with_thousands(r.naive_peak_bytes), r.naive_peak.op,
                      r.naive_peak.node.empty() ? "" : " '" + r.naive_peak.node + "'");
-  out += fmt::format("  weights      {:>12} bytes (flash)\n", grouped(r.weights_bytes));
-  out += fmt::format("  arena / naive peak = {}; {} MACs per run\n", ratio, grouped(static_cast<size_t>(r.macs)));
+  out += fmt::format("  weights      {:>12} bytes (flash)\n", with_thousands(r.weights_bytes));
+  out += fmt::format("  arena / naive peak = {}; {} MACs per run\n", ratio, with_thousands(static_cast<size_t>(r.macs)));
   if (r.patch)
     out += fmt::format("  patch        {} x {} tiles up to '{}' ({} nodes): {} MACs originally, +{} ({:.2f}%) halo "
                        "recompute\n",
                        r.patch->tiles, r.patch->tiles, r.patch->prefix_end, r.patch->prefix_nodes,
-                       grouped(static_cast<size_t>(r.patch->macs_before)),
-                       grouped(static_cast<size_t>(r.patch->macs_after - r.patch->macs_before)),
+                       with_thousands(static_cast<size_t>(r.patch->macs_before)),
+                       with_thousands(static_cast<size_t>(r.patch->macs_after - r.patch->macs_before)),
                        patch_extra_percent(*r.patch));
   if (r.schedule_steps_moved)
     out += fmt::format("  schedule: reordered {} steps, arena {} -> {} bytes\n", r.schedule_steps_moved,
-                       grouped(r.schedule_original_arena_bytes), grouped(r.arena_bytes));
+                       with_thousands(r.schedule_original_arena_bytes), with_thousands(r.arena_bytes));
   return out;
 }
 

@@ -115,6 +115,9 @@ std::string report_json(const MemoryReport &report);
 /// A few lines for the terminal: arena, bound, naive peak, weights, arena/naive.
 std::string report_summary(const MemoryReport &report);
 
+/// Thousands separators for the terminal: 72448 -> "72,448".
+std::string with_thousands(size_t n);
+
 /// memory.svg: steps on x, arena offset on y, one rectangle per arena tensor
 /// (its name, bytes and lifetime in a <title> shown on hover), the peak step
 /// marked, the totals in a header. Deterministic.

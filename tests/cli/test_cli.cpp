@@ -227,6 +227,13 @@ TEST_CASE("info shows inputs, outputs, opsets, op histogram and unsupported ops"
   CHECK(std::regex_search(r.out, std::regex("\n  Add +1\n")));
   CHECK(std::regex_search(r.out, std::regex("\n  Relu +1\n")));
   CHECK(r.out.find("input:      c") == std::string::npos);  // initializers are not inputs
+  // The estimate compiling gives: add_relu's arena holds x (24 bytes, 32 aligned) and
+  // x + c; its weights are c (12 bytes); Add and Relu do no multiply-accumulates.
+  CHECK_THAT(r.out, Contains("target:     host\n"));
+  CHECK_THAT(r.out, Contains("arena:      64 bytes of RAM"));
+  CHECK_THAT(r.out, Contains("weights:    12 bytes of flash (and "));
+  CHECK_THAT(r.out, Contains("MACs:       0 per run\n"));
+  check_user_error(run_aotc({"info", data("add_relu.onnx"), "--target", "cortex-m99"}, w.dir), {"cortex-m99"});
 
   Result bad = run_aotc({"info", data("bad_two_unsupported.onnx")}, w.dir);
   check_ok(bad);
@@ -235,6 +242,8 @@ TEST_CASE("info shows inputs, outputs, opsets, op histogram and unsupported ops"
   Result sym = run_aotc({"info", data("symbolic_dim.onnx")}, w.dir);
   check_ok(sym);
   CHECK_THAT(sym.out, Contains("input:      x: f32[N,3]"));
+  CHECK_THAT(sym.out, Contains("estimate:   not available: "));
+  CHECK_THAT(sym.out, Contains("unknown dimension"));
 
   std::string mnist = kModels + "/mnist_cnn/model.onnx";
   if (fs::exists(mnist)) {
