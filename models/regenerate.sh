@@ -4,7 +4,7 @@
 # (on the same torch/onnx/onnxruntime versions).
 set -eu
 cd "$(dirname "$0")"
-PY=${PYTHON:-/usr/bin/python3}   # Debian python: torch 1.13, onnx 1.12
+PY=${PYTHON:-/usr/bin/python3}   # Debian python: torch 1.13, onnx 1.12 (+ python3-sklearn for digits)
 
 echo "== npm install (onnxruntime-node)"
 npm install --ignore-scripts --no-audit --no-fund >/dev/null
@@ -12,11 +12,15 @@ npm install --ignore-scripts --no-audit --no-fund >/dev/null
 echo "== export models + inputs (torch.onnx, opset 13)"
 "$PY" make_models.py
 
+echo "== train the demo's digit classifier (sklearn 8x8 digits), export + inputs"
+"$PY" train_digits.py
+
 echo "== golden outputs (ONNX Runtime, single-threaded)"
 node golden.js
 
 echo "== pack golden outputs into test_data_set_0/output_K.pb"
 "$PY" make_models.py --pack-golden
+"$PY" train_digits.py --pack-golden
 
 echo "== int8 models: BN fold + calibration model and inputs (quantize.py)"
 "$PY" quantize.py prepare

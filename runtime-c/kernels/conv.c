@@ -623,14 +623,21 @@ AOTC_KERNEL void aotc_conv_cv_f32(const float *x, const float *wpacked, const fl
         for (p = 0; p < P; p += np) {
           int32_t pix[AOTC_CONV_CV_NP_MAX];
           const int32_t npt = P - p < np ? P - p : np;
-          for (j = 0; j < npt; ++j) {
+          /* One loop, padding the tile's unused slots with its last pixel: as two
+             loops (fill, then pad from j = npt), gcc 12 -O2 warned (a false
+             aggressive-loop-optimizations error under -Werror) once it
+             const-propagated a model's geometry (models/digits, --target generic). */
+          for (j = 0; j < np; ++j) {
+            if (j >= npt) {
+              pix[j] = pix[j - 1];
+              continue;
+            }
             pix[j] = geo->method == AOTC_CONV_SHIFTED ? (od * Hph + oh) * Wph + ow : p + j;
             if (++ow == OW) {
               ow = 0;
               if (++oh == OH) oh = 0, ++od;
             }
           }
-          for (; j < np; ++j) pix[j] = pix[npt - 1];
           tile(xp, koff, pix, p, npt, wb, wstride, nb, bg ? bg + m : NULL, mr,
                                 yg + (ptrdiff_t)m * P, P, K, act);
         }
