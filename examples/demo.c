@@ -33,7 +33,7 @@ typedef struct digit {
 
 /* The session's memory: the model's input, output and intermediates all live
    here (aotc's default --io arena), so this is all the RAM the model needs. */
-static unsigned char arena[DIGITS_ARENA_SIZE] __attribute__((aligned(DIGITS_ARENA_ALIGNMENT)));
+AOTC_ALIGNED(DIGITS_ARENA_ALIGNMENT) static unsigned char arena[DIGITS_ARENA_SIZE];
 static digit digits[MAX_DIGITS];
 
 /* Parses DIGITS.txt into digits[]; returns the count, or -1 after a message. */
