@@ -98,8 +98,8 @@ int report_per_layer(const std::string &model, const PerLayerResult &r, const Ve
   for (const OutputComparison &o : r.outputs) print_comparison("output", o);
   if (!r.not_computed.empty()) {
     std::vector<std::string> names;
-    for (auto &[value, node] : r.not_computed) names.push_back(fmt::format("'{}' ({})", value, node));
-    print_out("not compared (no value of aotc's): {}\n", fmt::join(names, ", "));
+    for (auto &[value, why] : r.not_computed) names.push_back(fmt::format("'{}' ({})", value, why));
+    print_out("not compared: {}\n", fmt::join(names, ", "));
   }
   if (r.first_divergent) {
     const LayerComparison &first = r.layers[*r.first_divergent];
@@ -107,7 +107,8 @@ int report_per_layer(const std::string &model, const PerLayerResult &r, const Ve
               first.node, first.result.name, first.result.max_abs_error, first.result.max_rel_error,
               first.result.problem.empty() ? "" : " (" + first.result.problem + ")", options.rtol, options.atol);
   }
-  print_out("{}: {} ({} layers compared)\n", model, r.ok ? "PASS" : "FAIL", r.layers.size());
+  print_out("{}: {} ({} of {} intermediate values compared)\n", model, r.ok ? "PASS" : "FAIL", r.layers.size(),
+            r.layers.size() + r.not_computed.size());
   return r.ok ? 0 : 1;
 }
 

@@ -358,7 +358,7 @@ PerLayerResult verify_per_layer(const std::string &model_path, const CompileOpti
     if (node_outputs.count(name))
       exposing.expose_values.push_back(name);
     else
-      result.not_computed.emplace_back(name, "a constant from import on");
+      result.not_computed.emplace_back(name, "the output of an ONNX Constant node: a constant in aotc");
   }
   Compilation c = compile_model(model_path, exposing);
   const Graph &graph = *c.graph;
@@ -393,7 +393,7 @@ PerLayerResult verify_per_layer(const std::string &model_path, const CompileOpti
       if (!out || !intermediate_set.count(out->name)) continue;
       auto it = by_name.find(out->name);
       if (it == by_name.end()) {
-        result.not_computed.emplace_back(out->name, node->describe());
+        result.not_computed.emplace_back(out->name, node->describe() + "'s output: gone after aotc's passes");
         continue;
       }
       if (!it->second.ok && !result.first_divergent) result.first_divergent = result.layers.size();

@@ -113,8 +113,8 @@ struct PerLayerResult {
   /// The first layer (index into `layers`) beyond tolerance, if any.
   std::optional<size_t> first_divergent;
   /// Reference intermediates the compiled model has no output for (e.g. the
-  /// outputs of ONNX Constant nodes, which become constants on import), with
-  /// their node: not compared.
+  /// outputs of ONNX Constant nodes, which become constants on import), each
+  /// with why: not compared.
   std::vector<std::pair<std::string, std::string>> not_computed;
 };
 

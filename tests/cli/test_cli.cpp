@@ -914,7 +914,7 @@ TEST_CASE("aotc expose adds every intermediate value as a typed graph output", "
   Work w("expose");
   Result r = run_aotc({"expose", data("layered.onnx"), "-o", w.path("layered_all.onnx")}, w.dir);
   check_ok(r);
-  CHECK_THAT(r.out, Contains("8 intermediate values added as outputs"));
+  CHECK_THAT(r.out, Contains("9 intermediate values added as outputs"));
   Result info = run_aotc({"info", w.path("layered_all.onnx")}, w.dir);
   check_ok(info);
   // The model's own output first, then every node output in node order, typed by shape inference.
@@ -926,11 +926,12 @@ TEST_CASE("aotc expose adds every intermediate value as a typed graph output", "
                                 "output:     relu2_out: f32[1,8,8,8]\n"
                                 "output:     conv3_out: f32[1,4,8,8]\n"
                                 "output:     gap_out: f32[1,4,1,1]\n"
-                                "output:     flat_out: f32[1,4]\n"));
+                                "output:     flat_out: f32[1,4]\n"
+                                "output:     fc_b: f32[5]\n"));
   // Its outputs are the ones the committed reference data holds.
   size_t reference_outputs = 0;
   while (fs::exists(data("layered_per_layer/output_" + std::to_string(reference_outputs) + ".pb"))) ++reference_outputs;
-  CHECK(reference_outputs == 9);
+  CHECK(reference_outputs == 10);
 }
 
 TEST_CASE("verify --per-layer compares every intermediate and names the first divergent node",
@@ -944,7 +945,8 @@ TEST_CASE("verify --per-layer compares every intermediate and names the first di
                               "flat_out"})
       CHECK_THAT(r.out, Contains(std::string("layer '") + value + "': ok"));
     CHECK_THAT(r.out, Contains("output 'y': ok"));
-    CHECK_THAT(r.out, Contains("PASS (8 layers compared)"));
+    CHECK_THAT(r.out, Contains("PASS (8 of 9 intermediate values compared)"));
+    CHECK_THAT(r.out, Contains("not compared: 'fc_b' (the output of an ONNX Constant node: a constant in aotc)"));
     CHECK(r.out.find("first divergent") == std::string::npos);
     CHECK(r.out.find("MISMATCH") == std::string::npos);
   }
@@ -966,7 +968,7 @@ TEST_CASE("verify --per-layer compares every intermediate and names the first di
     fs::copy_file(reference + "/input_0.pb", w.dir / "outputs_only/input_0.pb");
     fs::copy_file(reference + "/output_0.pb", w.dir / "outputs_only/output_0.pb");
     Result r = run_aotc({"verify", data("layered.onnx"), "--data", w.path("outputs_only"), "--per-layer"}, w.dir);
-    check_user_error(r, {"per-layer test data has 1 outputs", "9", "aotc expose"});
+    check_user_error(r, {"per-layer test data has 1 outputs", "has 10", "aotc expose"});
   }
 }
 

@@ -28,7 +28,8 @@ Good models (compile today, elementwise ops only unless noted):
                          fuse-qdq turns it into integer ops; expected output from ONNX Runtime
                          (node tests/data/ort_golden.js qdq_cnn).
   layered.onnx           Conv -> Relu -> Conv -> BatchNormalization -> Relu -> Conv ->
-                         GlobalAveragePool -> Flatten -> Gemm, x f32[1,3,8,8]: for verify --per-layer.
+                         GlobalAveragePool -> Flatten -> Gemm (its bias from a Constant node),
+                         x f32[1,3,8,8]: for verify --per-layer.
                          layered_corrupt.onnx is the same with one weight of the middle conv
                          ('conv2') changed. layered_per_layer/ holds input_0.pb; its output_K.pb
                          (every output of the exposed model) come from ONNX Runtime:
@@ -330,7 +331,10 @@ def layered():
         conv("conv3", "relu2_out", 8, 4, 1),
         helper.make_node("GlobalAveragePool", ["conv3_out"], ["gap_out"], name="gap"),
         helper.make_node("Flatten", ["gap_out"], ["flat_out"], name="flatten"),
-        helper.make_node("Gemm", ["flat_out", const("fc_w", rng.standard_normal((5, 4))), const("fc_b", rng.standard_normal(5))],
+        # A Constant node: its output is a constant in aotc, reported as not compared.
+        helper.make_node("Constant", [], ["fc_b"], name="fc_bias",
+                         value=numpy_helper.from_array(rng.standard_normal(5).astype(np.float32))),
+        helper.make_node("Gemm", ["flat_out", const("fc_w", rng.standard_normal((5, 4))), "fc_b"],
                          ["y"], name="fc", transB=1),
     ]
     m = model(nodes, [f32("x", [1, 3, 8, 8])], [f32("y", [1, 5])], inits, name="layered")
