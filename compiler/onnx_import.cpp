@@ -664,7 +664,9 @@ void write_file_atomically(const std::string &path, const std::string &bytes) {
   std::vector<char> tmp(pattern.begin(), pattern.end());
   tmp.push_back('\0');
   int fd = mkstemp(tmp.data());
-  if (fd < 0) fail(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
+  if (fd < 0)
+    fail(fmt::format("cannot write '{}': cannot create a file in '{}': {}", path, target.parent_path().string(),
+                     std::strerror(errno)));
   size_t done = 0;
   while (done < bytes.size()) {
     ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
