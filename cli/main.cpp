@@ -1,7 +1,8 @@
 // aotc's command line:
 //   aotc MODEL.onnx -o OUTDIR [--name N] [--input-shape NAME=d0,d1,...] [--emit c|ir|ir-imported|dot] [--report]
 //   aotc info MODEL.onnx
-//   aotc verify MODEL.onnx --data TEST_DATA_DIR ... | --input NAME=x.npy --expected NAME=y.npy
+//   aotc verify MODEL.onnx --data TEST_DATA_DIR ... [--per-layer] | --input NAME=x.npy --expected NAME=y.npy
+//   aotc expose MODEL.onnx -o MODEL_ALL.onnx
 // Every error becomes one message on stderr and a non-zero exit status.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -103,6 +104,32 @@ int run_info(const std::string &model, const std::string &target) {
   return 0;
 }
 
+void print_comparison(const char *what, const OutputComparison &o) {
+  print_out("{} '{}': {} max_abs_err={:.3g} max_rel_err={:.3g}{}\n", what, o.name, o.ok ? "ok" : "MISMATCH",
+            o.max_abs_error, o.max_rel_error, o.problem.empty() ? "" : " (" + o.problem + ")");
+}
+
+// verify --per-layer: every intermediate in node order, then the verdict
+// naming the first node whose output is beyond tolerance.
+int report_per_layer(const std::string &model, const PerLayerResult &r, const VerifyOptions &options) {
+  for (const LayerComparison &layer : r.layers) print_comparison("layer", layer.result);
+  for (const OutputComparison &o : r.outputs) print_comparison("output", o);
+  if (!r.not_computed.empty()) {
+    std::vector<std::string> names;
+    for (auto &[value, why] : r.not_computed) names.push_back(fmt::format("'{}' ({})", value, why));
+    print_out("not compared: {}\n", fmt::join(names, ", "));
+  }
+  if (r.first_divergent) {
+    const LayerComparison &first = r.layers[*r.first_divergent];
+    print_out("first divergent: {} output '{}': max_abs_err={:.3g} max_rel_err={:.3g}{} (rtol {:g}, atol {:g})\n",
+              first.node, first.result.name, first.result.max_abs_error, first.result.max_rel_error,
+              first.result.problem.empty() ? "" : " (" + first.result.problem + ")", options.rtol, options.atol);
+  }
+  print_out("{}: {} ({} of {} intermediate values compared)\n", model, r.ok ? "PASS" : "FAIL", r.layers.size(),
+            r.layers.size() + r.not_computed.size());
+  return r.ok ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
@@ -193,7 +220,18 @@ int main(int argc, char **argv) {
       ->check(CLI::Range(kMinPatchTiles, kMaxPatchTiles));
   verify->add_flag("--allow-newer-opset", verify_compile.import.allow_newer_opset,
                    "compile a model that imports a newer opset than aotc knows, as the newest it knows (warns)");
+  bool per_layer = false;
+  verify->add_flag("--per-layer", per_layer,
+                   "compare every intermediate value too and name the first node whose output diverges; --data "
+                   "holds outputs of the model `aotc expose` writes (its outputs, then every intermediate)");
   options.import.warn = verify_compile.import.warn = warn;
+
+  CLI::App *expose =
+      app.add_subcommand("expose", "write the model with every intermediate value added as a graph output, for "
+                                   "per-layer reference data from another runtime (see verify --per-layer)");
+  std::string expose_model, expose_output;
+  expose->add_option("model", expose_model, "ONNX model file")->required();
+  expose->add_option("-o,--output", expose_output, "the .onnx file to write")->required();
 
   try {
     app.parse(argc, argv);
@@ -231,6 +269,11 @@ int main(int argc, char **argv) {
       return 0;
     }
     if (*info) return run_info(info_model, info_target);
+    if (*expose) {
+      size_t added = expose_intermediates(expose_model, expose_output);
+      print_out("aotc: wrote {}: {} intermediate values added as outputs\n", expose_output, added);
+      return 0;
+    }
     if (*verify) {
       for (auto &s : verify_shapes) parse_input_shape(s, verify_compile.import);
       for (auto &spec : verify_consts) {
@@ -253,11 +296,12 @@ int main(int argc, char **argv) {
         data.push_back(std::move(d));
       }
       if (data.empty()) fail("verify needs test data: --data DIR, or --input NAME=x.npy and --expected NAME=y.npy");
+      if (per_layer)
+        return report_per_layer(verify_model_path, verify_per_layer(verify_model_path, verify_compile, data, vopts),
+                                vopts);
       Compilation c = compile_model(verify_model_path, verify_compile);
       VerifyResult r = verify_model(c, data, vopts);
-      for (auto &o : r.outputs)
-        print_out("output '{}': {} max_abs_err={:.3g} max_rel_err={:.3g}{}\n", o.name, o.ok ? "ok" : "MISMATCH",
-                   o.max_abs_error, o.max_rel_error, o.problem.empty() ? "" : " (" + o.problem + ")");
+      for (auto &o : r.outputs) print_comparison("output", o);
       print_out("{}: {}\n", verify_model_path, r.ok ? "PASS" : "FAIL");
       return r.ok ? 0 : 1;
     }

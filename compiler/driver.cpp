@@ -64,6 +64,19 @@ std::string shell_quote(const std::string &s) {
   return out + "'";
 }
 
+// verify --per-layer: each named value becomes a graph output before the
+// passes run. A pass must keep every graph output's value (that is what makes
+// plain compiles correct), so a fusion that would hide one -- Conv+Relu into
+// one kernel, Conv+BatchNormalization into new weights, whose fused result
+// lives in the Conv's output value -- does not happen there, and every
+// exposed value holds exactly its ONNX meaning when the C copies it out.
+void expose_as_outputs(Graph &graph, const std::vector<std::string> &names) {
+  for (const std::string &name : names) {
+    Value *v = graph.find_value(name);
+    if (v && v->kind != Value::Kind::Input && !v->is_graph_output()) graph.add_output(v, name);
+  }
+}
+
 }  // namespace
 
 Target compile_target(const CompileOptions &options) {
@@ -81,6 +94,7 @@ std::unique_ptr<Graph> load_and_optimize(const std::string &model_path, const Co
     pipeline.patch_tiles = options.patch_tiles;
     pipeline.patch_stats = patch_stats;
     pipeline.input_in_arena = options.io == IoMode::Arena;
+    expose_as_outputs(*graph, options.expose_values);
     run_graph_pipeline(*graph, target, after_step, pipeline);
     return graph;
   });
@@ -308,6 +322,85 @@ VerifyResult verify_model(const Compilation &compilation, const std::vector<Test
       result.outputs.push_back(std::move(c));
     }
   }
+  return result;
+}
+
+PerLayerResult verify_per_layer(const std::string &model_path, const CompileOptions &options,
+                                std::vector<TestData> data, const VerifyOptions &verify_options) {
+  // The exposed model's outputs: the model's own, then its intermediates.
+  std::unique_ptr<Graph> imported = with_file_context(model_path, [&] { return import_onnx(model_path, options.import); });
+  std::vector<std::string> intermediates = intermediate_value_names(model_path);
+  std::vector<std::string> exposed_names = imported->output_names;
+  exposed_names.insert(exposed_names.end(), intermediates.begin(), intermediates.end());
+  std::set<std::string> exposed(exposed_names.begin(), exposed_names.end());
+  for (TestData &d : data) {
+    if (d.outputs.size() != exposed_names.size())
+      fail(fmt::format("per-layer test data has {} outputs, but the model with its intermediates exposed has {} "
+                       "({} outputs, {} intermediates): make the data with the model `aotc expose {}` writes",
+                       d.outputs.size(), exposed_names.size(), imported->output_names.size(), intermediates.size(),
+                       model_path));
+    for (size_t k = 0; k < d.outputs.size(); ++k) {
+      std::string &name = d.outputs[k].first;
+      if (name.empty()) name = exposed_names[k];  // unnamed data is in the exposed model's output order
+      if (!exposed.count(name))
+        fail(fmt::format("per-layer test data output {} is '{}', which is neither an output nor an intermediate "
+                         "value of {}", k, name, model_path));
+    }
+  }
+
+  // Exposed: the values nodes compute. Values of ONNX Constant nodes are
+  // constants in aotc's graph from import on: nothing to compare.
+  std::set<std::string> node_outputs;
+  for (const auto &node : imported->nodes)
+    for (const Value *out : node->outputs)
+      if (out) node_outputs.insert(out->name);
+  CompileOptions exposing = options;
+  PerLayerResult result;
+  for (const std::string &name : intermediates) {
+    if (node_outputs.count(name))
+      exposing.expose_values.push_back(name);
+    else
+      result.not_computed.emplace_back(name, "the output of an ONNX Constant node: a constant in aotc");
+  }
+  Compilation c = compile_model(model_path, exposing);
+  const Graph &graph = *c.graph;
+  // The expected outputs, in the compiled graph's output order.
+  for (TestData &d : data) {
+    std::map<std::string, Tensor> by_name(d.outputs.begin(), d.outputs.end());
+    d.outputs.clear();
+    for (const std::string &name : graph.output_names) {
+      auto it = by_name.find(name);
+      if (it == by_name.end()) fail(fmt::format("per-layer test data has no tensor named '{}'", name));
+      d.outputs.emplace_back(name, it->second);
+    }
+  }
+  VerifyResult run = verify_model(c, data, verify_options);
+
+  // Results per output name, worst over the data sets.
+  std::map<std::string, OutputComparison> by_name;
+  for (const OutputComparison &r : run.outputs) {
+    auto [it, fresh] = by_name.emplace(r.name, r);
+    if (fresh) continue;
+    OutputComparison &m = it->second;
+    m.ok = m.ok && r.ok;
+    m.max_abs_error = std::max(m.max_abs_error, r.max_abs_error);
+    m.max_rel_error = std::max(m.max_rel_error, r.max_rel_error);
+    if (m.problem.empty()) m.problem = r.problem;
+  }
+  result.ok = run.ok;
+  for (const std::string &name : imported->output_names) result.outputs.push_back(by_name.at(name));
+  std::set<std::string> intermediate_set(intermediates.begin(), intermediates.end());
+  for (const auto &node : imported->nodes)
+    for (const Value *out : node->outputs) {
+      if (!out || !intermediate_set.count(out->name)) continue;
+      auto it = by_name.find(out->name);
+      if (it == by_name.end()) {
+        result.not_computed.emplace_back(out->name, node->describe() + "'s output: gone after aotc's passes");
+        continue;
+      }
+      if (!it->second.ok && !result.first_divergent) result.first_divergent = result.layers.size();
+      result.layers.push_back({node->describe(), it->second});
+    }
   return result;
 }
 

@@ -31,6 +31,10 @@ struct CompileOptions {
   int patch_tiles = 0;
   /// --weights-section / --arena-section: linker sections (codegen/emit_c.h); empty: the defaults.
   std::string weights_section, arena_section;
+  /// verify --per-layer: values (by ONNX name) made graph outputs before the
+  /// passes, so the generated C computes each as ONNX defines it (no fusion
+  /// hides it) and copies it out.
+  std::vector<std::string> expose_values;
 };
 
 /// The target to compile for: options.target, with the options' overrides.
@@ -96,5 +100,31 @@ VerifyResult verify_model(const Compilation &compilation, const std::vector<Test
 /// Compares one output with its expected value (elementwise |a-e| <= atol + rtol*|e|).
 OutputComparison compare_tensors(const std::string &name, const Tensor &actual, const Tensor &expected, double rtol,
                                  double atol);
+
+/// One intermediate value compared by verify --per-layer, over every data set.
+struct LayerComparison {
+  std::string node;  ///< the producing ONNX node, described ("node 'c2' (Conv, opset 13)")
+  OutputComparison result;
+};
+
+struct PerLayerResult {
+  bool ok = false;
+  std::vector<OutputComparison> outputs;  ///< the model's own outputs
+  /// Every reference intermediate aotc still computes, in the model's node order.
+  std::vector<LayerComparison> layers;
+  /// The first layer (index into `layers`) beyond tolerance, if any.
+  std::optional<size_t> first_divergent;
+  /// Reference intermediates the compiled model has no output for (e.g. the
+  /// outputs of ONNX Constant nodes, which become constants on import), each
+  /// with why: not compared.
+  std::vector<std::pair<std::string, std::string>> not_computed;
+};
+
+/// verify --per-layer: `data` is test data for the model `aotc expose` makes
+/// of `model_path` (its outputs, then every intermediate). Compiles the model
+/// with every intermediate as an extra output (CompileOptions::expose_values),
+/// runs it and compares each; finds the first node whose output diverges.
+PerLayerResult verify_per_layer(const std::string &model_path, const CompileOptions &options,
+                                std::vector<TestData> data, const VerifyOptions &verify_options);
 
 }  // namespace aotc

@@ -9,8 +9,11 @@
 
 #include <fmt/format.h>
 #include <onnx/onnx_pb.h>
+#include <onnx/shape_inference/implementation.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -626,6 +629,98 @@ ModelInfo read_model_info(const std::string &path) {
     if (!initializers.count(in.name())) info.inputs.push_back(describe(in));
   for (const auto &out : model.graph().output()) info.outputs.push_back(describe(out));
   return info;
+}
+
+namespace {
+
+// The values `aotc expose` makes graph outputs: every node output that is not
+// one already, once each, in the model's node order.
+std::vector<std::string> intermediate_names(const onnx::GraphProto &graph) {
+  std::set<std::string> seen;
+  for (const auto &out : graph.output()) seen.insert(out.name());
+  std::vector<std::string> names;
+  for (const auto &node : graph.node())
+    for (const std::string &out : node.output())
+      if (!out.empty() && seen.insert(out).second) names.push_back(out);
+  return names;
+}
+
+bool uses_external_data(const onnx::GraphProto &graph) {
+  for (const auto &init : graph.initializer())
+    if (init.data_location() == onnx::TensorProto::EXTERNAL) return true;
+  for (const auto &node : graph.node())
+    for (const auto &attr : node.attribute())
+      if (attr.has_t() && attr.t().data_location() == onnx::TensorProto::EXTERNAL) return true;
+  return false;
+}
+
+// Writes `bytes` to `path` through a temporary file in its directory, renamed
+// into place: `path` is complete or untouched.
+void write_file_atomically(const std::string &path, const std::string &bytes) {
+  fs::path target = fs::absolute(path);
+  std::error_code ec;
+  if (fs::is_directory(target, ec)) fail(fmt::format("cannot write '{}': it is a directory", path));
+  std::string pattern = (target.parent_path() / (target.filename().string() + ".tmp-XXXXXX")).string();
+  std::vector<char> tmp(pattern.begin(), pattern.end());
+  tmp.push_back('\0');
+  int fd = mkstemp(tmp.data());
+  if (fd < 0)
+    fail(fmt::format("cannot write '{}': cannot create a file in '{}': {}", path, target.parent_path().string(),
+                     std::strerror(errno)));
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  int saved_errno = errno;
+  bool ok = done == bytes.size() && ::close(fd) == 0;
+  if (!ok || (fs::rename(tmp.data(), target, ec), ec)) {
+    std::string why = !ok ? std::strerror(saved_errno) : ec.message();
+    fs::remove(tmp.data(), ec);
+    fail(fmt::format("cannot write '{}': {}", path, why));
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> intermediate_value_names(const std::string &path) {
+  onnx::ModelProto model;
+  parse_proto(model, read_file(path), path, "an ONNX model");
+  return intermediate_names(model.graph());
+}
+
+size_t expose_intermediates(const std::string &path, const std::string &out_path) {
+  onnx::ModelProto model;
+  parse_proto(model, read_file(path), path, "an ONNX model");
+  std::error_code ec;
+  fs::path out_dir = fs::absolute(out_path).parent_path();
+  if (uses_external_data(model.graph()) && !fs::equivalent(fs::absolute(path).parent_path(), out_dir, ec))
+    fail(fmt::format("{}: the model keeps tensors in external data files, found relative to the model: write the "
+                     "exposed model into the same directory", path));
+  if (!fs::is_directory(out_dir, ec)) fail(fmt::format("cannot write '{}': no directory '{}'", out_path, out_dir.string()));
+  // ONNX's shape inference types the new outputs (ONNX Runtime wants typed
+  // outputs); a value it cannot type is exposed by name alone.
+  onnx::ModelProto inferred = model;
+  try {
+    onnx::ShapeInferenceOptions options{/*check_type=*/false, /*error_mode=*/0, /*enable_data_propagation=*/false};
+    onnx::shape_inference::InferShapes(inferred, onnx::OpSchemaRegistry::Instance(), options);
+  } catch (const std::exception &) {
+    // Shape inference is a courtesy: untyped outputs still name the values.
+  }
+  std::map<std::string, const onnx::ValueInfoProto *> inferred_types;
+  for (const auto &info : inferred.graph().value_info()) inferred_types[info.name()] = &info;
+  std::vector<std::string> names = intermediate_names(model.graph());
+  for (const std::string &name : names) {
+    onnx::ValueInfoProto *out = model.mutable_graph()->add_output();
+    auto it = inferred_types.find(name);
+    if (it != inferred_types.end()) *out = *it->second;
+    out->set_name(name);
+  }
+  std::string bytes;
+  if (!model.SerializeToString(&bytes)) fail(fmt::format("{}: cannot serialize the exposed model", path));
+  write_file_atomically(out_path, bytes);
+  return names.size();
 }
 
 }  // namespace aotc

@@ -53,4 +53,15 @@ struct ModelInfo {
 };
 ModelInfo read_model_info(const std::string &path);
 
+/// The values `aotc expose` adds as graph outputs: every node output that is
+/// not a graph output already, once each, in the model's node order.
+std::vector<std::string> intermediate_value_names(const std::string &path);
+
+/// `aotc expose`: writes the model at `path` to `out_path` with every
+/// intermediate value (intermediate_value_names) appended as a graph output,
+/// typed by ONNX shape inference where it can, so another runtime can produce
+/// per-layer reference data. The file appears complete or not at all. Returns
+/// the number of outputs added.
+size_t expose_intermediates(const std::string &path, const std::string &out_path);
+
 }  // namespace aotc

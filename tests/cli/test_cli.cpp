@@ -925,3 +925,122 @@ TEST_CASE("a QDQ int8 model runs on integer ops and matches ONNX Runtime exactly
     CHECK_THAT(v.out, Contains("PASS"));
   }
 }
+
+// ---- per-layer verify ------------------------------------------------------------
+// tests/data/layered_per_layer holds ONNX Runtime's outputs for every value of
+// layered.onnx (the model `aotc expose` writes of it; make_test_models.py says how).
+
+TEST_CASE("aotc expose adds every intermediate value as a typed graph output", "[cli][per-layer]") {
+  Work w("expose");
+  Result r = run_aotc({"expose", data("layered.onnx"), "-o", w.path("layered_all.onnx")}, w.dir);
+  check_ok(r);
+  CHECK_THAT(r.out, Contains("9 intermediate values added as outputs"));
+  Result info = run_aotc({"info", w.path("layered_all.onnx")}, w.dir);
+  check_ok(info);
+  // The model's own output first, then every node output in node order, typed by shape inference.
+  CHECK_THAT(info.out, Contains("output:     y: f32[1,5]\n"
+                                "output:     conv1_out: f32[1,8,8,8]\n"
+                                "output:     relu1_out: f32[1,8,8,8]\n"
+                                "output:     conv2_out: f32[1,8,8,8]\n"
+                                "output:     bn_out: f32[1,8,8,8]\n"
+                                "output:     relu2_out: f32[1,8,8,8]\n"
+                                "output:     conv3_out: f32[1,4,8,8]\n"
+                                "output:     gap_out: f32[1,4,1,1]\n"
+                                "output:     flat_out: f32[1,4]\n"
+                                "output:     fc_b: f32[5]\n"));
+  // Its outputs are the ones the committed reference data holds.
+  size_t reference_outputs = 0;
+  while (fs::exists(data("layered_per_layer/output_" + std::to_string(reference_outputs) + ".pb"))) ++reference_outputs;
+  CHECK(reference_outputs == 10);
+}
+
+TEST_CASE("verify --per-layer compares every intermediate and names the first divergent node",
+          "[cli][per-layer][verify]") {
+  Work w("per_layer");
+  const std::string reference = data("layered_per_layer");
+  SECTION("the good model matches ONNX Runtime at every layer, Conv+BatchNormalization+Relu not fused away") {
+    Result r = run_aotc({"verify", data("layered.onnx"), "--data", reference, "--per-layer"}, w.dir);
+    check_ok(r);
+    for (const char *value : {"conv1_out", "relu1_out", "conv2_out", "bn_out", "relu2_out", "conv3_out", "gap_out",
+                              "flat_out"})
+      CHECK_THAT(r.out, Contains(std::string("layer '") + value + "': ok"));
+    CHECK_THAT(r.out, Contains("output 'y': ok"));
+    CHECK_THAT(r.out, Contains("PASS (8 of 9 intermediate values compared)"));
+    CHECK_THAT(r.out, Contains("not compared: 'fc_b' (the output of an ONNX Constant node: a constant in aotc)"));
+    CHECK(r.out.find("first divergent") == std::string::npos);
+    CHECK(r.out.find("MISMATCH") == std::string::npos);
+  }
+  SECTION("a model with one weight of conv2 changed: conv2 is named, the layers before it match") {
+    Result r = run_aotc({"verify", data("layered_corrupt.onnx"), "--data", reference, "--per-layer"}, w.dir);
+    check_no_crash(r);
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.out, Contains("layer 'conv1_out': ok"));
+    CHECK_THAT(r.out, Contains("layer 'relu1_out': ok"));
+    CHECK_THAT(r.out, Contains("layer 'conv2_out': MISMATCH"));
+    CHECK_THAT(r.out, Contains("output 'y': MISMATCH"));
+    CHECK(std::regex_search(r.out, std::regex("\nfirst divergent: node 'conv2' \\(Conv, opset 13\\) output "
+                                              "'conv2_out': max_abs_err=[0-9.e+-]+ max_rel_err=[0-9.e+-]+ "
+                                              "\\(rtol 0.0001, atol 1e-05\\)\n")));
+    CHECK_THAT(r.out, Contains("FAIL"));
+  }
+  SECTION("data that is not the exposed model's: one clear error") {
+    fs::create_directories(w.dir / "outputs_only");
+    fs::copy_file(reference + "/input_0.pb", w.dir / "outputs_only/input_0.pb");
+    fs::copy_file(reference + "/output_0.pb", w.dir / "outputs_only/output_0.pb");
+    Result r = run_aotc({"verify", data("layered.onnx"), "--data", w.path("outputs_only"), "--per-layer"}, w.dir);
+    check_user_error(r, {"per-layer test data has 1 outputs", "has 10", "aotc expose"});
+  }
+}
+
+TEST_CASE("aotc expose errors: one clear message, no output file left", "[cli][per-layer][errors]") {
+  Work w("expose_errors");
+  auto check_nothing_written = [&] {
+    CHECK_FALSE(fs::exists(w.path("out.onnx")));
+    CHECK(Work::temp_dirs(w.dir).empty());
+  };
+  SECTION("a missing model") {
+    check_user_error(run_aotc({"expose", w.path("missing.onnx"), "-o", w.path("out.onnx")}, w.dir),
+                     {w.path("missing.onnx"), "no such file"});
+    check_nothing_written();
+  }
+  SECTION("a file that is not a model") {
+    write_file(w.dir / "garbage.onnx", std::string("\xff\xff\xff\xff not protobuf", 18));
+    check_user_error(run_aotc({"expose", w.path("garbage.onnx"), "-o", w.path("out.onnx")}, w.dir),
+                     {w.path("garbage.onnx"), "not an ONNX model"});
+    check_nothing_written();
+  }
+  SECTION("an output in a directory that does not exist") {
+    check_user_error(run_aotc({"expose", data("layered.onnx"), "-o", w.path("nodir/out.onnx")}, w.dir),
+                     {"cannot write", w.path("nodir/out.onnx")});
+    CHECK_FALSE(fs::exists(w.dir / "nodir"));
+  }
+  SECTION("an output that is a directory") {
+    fs::create_directories(w.dir / "out.onnx");
+    check_user_error(run_aotc({"expose", data("layered.onnx"), "-o", w.path("out.onnx")}, w.dir),
+                     {"cannot write", "is a directory"});
+    CHECK(fs::is_directory(w.dir / "out.onnx"));
+    CHECK(Work::temp_dirs(w.dir).empty());
+  }
+  SECTION("an unwritable location") {
+    std::string target = "/proc/aotc-test-expose-" + std::to_string(getpid()) + ".onnx";
+    check_user_error(run_aotc({"expose", data("layered.onnx"), "-o", target}, w.dir),
+                     {"cannot write", target, "cannot create a file in '/proc'"});
+    CHECK_FALSE(fs::exists(target));
+  }
+  SECTION("a model with external data: written next to it, or refused") {
+    fs::create_directories(w.dir / "model");
+    for (const char *file : {"external_data.onnx", "external_data.bin"}) fs::copy_file(data(file), w.dir / "model" / file);
+    check_user_error(run_aotc({"expose", w.path("model/external_data.onnx"), "-o", w.path("out.onnx")}, w.dir),
+                     {"external data", "same directory"});
+    check_nothing_written();
+    check_ok(run_aotc({"expose", w.path("model/external_data.onnx"), "-o", w.path("model/all.onnx")}, w.dir));
+    Result info = run_aotc({"info", w.path("model/all.onnx")}, w.dir);
+    check_ok(info);
+    CHECK_THAT(info.out, Contains("output:     y: f32"));
+  }
+  SECTION("no -o") {
+    Result r = run_aotc({"expose", data("layered.onnx")}, w.dir);
+    check_no_crash(r);
+    CHECK(r.exit_code != 0);
+  }
+}

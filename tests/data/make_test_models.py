@@ -27,6 +27,14 @@ Good models (compile today, elementwise ops only unless noted):
                          a residual Add, GlobalAveragePool, Flatten, Gemm, DQ at the output.
                          fuse-qdq turns it into integer ops; expected output from ONNX Runtime
                          (node tests/data/ort_golden.js qdq_cnn).
+  layered.onnx           Conv -> Relu -> Conv -> BatchNormalization -> Relu -> Conv ->
+                         GlobalAveragePool -> Flatten -> Gemm (its bias from a Constant node),
+                         x f32[1,3,8,8]: for verify --per-layer.
+                         layered_corrupt.onnx is the same with one weight of the middle conv
+                         ('conv2') changed. layered_per_layer/ holds input_0.pb; its output_K.pb
+                         (every output of the exposed model) come from ONNX Runtime:
+                           build/cli/aotc expose tests/data/layered.onnx -o /tmp/layered_all.onnx
+                           node tests/data/ort_test_data.js /tmp/layered_all.onnx tests/data/layered_per_layer
 Bad models (each must give one clear error):
   bad_undefined_input.onnx   node 'reads_ghost' reads 'ghost', which nothing defines
   bad_cycle.onnx             nodes 'cyc_a' and 'cyc_b' read each other's outputs
@@ -297,6 +305,54 @@ def qdq_cnn():
     npy("qdq_cnn.x.npy", rng.uniform(-2.5, 2.5, (1, 3, 12, 12)).astype(np.float32))
 
 
+def layered():
+    rng = np.random.default_rng(18)
+    inits = []
+
+    def const(name, array):
+        inits.append(numpy_helper.from_array(array.astype(np.float32), name))
+        return name
+
+    def conv(name, x, cin, cout, k):
+        w = const(name + "_w", rng.standard_normal((cout, cin, k, k)) / np.sqrt(cin * k * k))
+        b = const(name + "_b", 0.1 * rng.standard_normal(cout))
+        return helper.make_node("Conv", [x, w, b], [name + "_out"], name=name, kernel_shape=[k, k], pads=[k // 2] * 4)
+
+    nodes = [
+        conv("conv1", "x", 3, 8, 3),
+        helper.make_node("Relu", ["conv1_out"], ["relu1_out"], name="relu1"),
+        conv("conv2", "relu1_out", 8, 8, 3),
+        helper.make_node("BatchNormalization", ["conv2_out", const("bn_scale", 1 + 0.1 * rng.standard_normal(8)),
+                                                const("bn_bias", 0.1 * rng.standard_normal(8)),
+                                                const("bn_mean", 0.1 * rng.standard_normal(8)),
+                                                const("bn_var", 1 + 0.1 * rng.random(8))],
+                         ["bn_out"], name="bn"),
+        helper.make_node("Relu", ["bn_out"], ["relu2_out"], name="relu2"),
+        conv("conv3", "relu2_out", 8, 4, 1),
+        helper.make_node("GlobalAveragePool", ["conv3_out"], ["gap_out"], name="gap"),
+        helper.make_node("Flatten", ["gap_out"], ["flat_out"], name="flatten"),
+        # A Constant node: its output is a constant in aotc, reported as not compared.
+        helper.make_node("Constant", [], ["fc_b"], name="fc_bias",
+                         value=numpy_helper.from_array(rng.standard_normal(5).astype(np.float32))),
+        helper.make_node("Gemm", ["flat_out", const("fc_w", rng.standard_normal((5, 4))), "fc_b"],
+                         ["y"], name="fc", transB=1),
+    ]
+    m = model(nodes, [f32("x", [1, 3, 8, 8])], [f32("y", [1, 5])], inits, name="layered")
+    save(m, "layered.onnx")
+    # The same model with one weight of the middle conv changed: per-layer
+    # verify must name 'conv2' as the first node that diverges.
+    for init in m.graph.initializer:
+        if init.name == "conv2_w":
+            w = numpy_helper.to_array(init).copy()
+            w[3, 2, 1, 1] += 0.5
+            init.CopyFrom(numpy_helper.from_array(w, "conv2_w"))
+    save(m, "layered_corrupt.onnx")
+    os.makedirs(os.path.join(HERE, "layered_per_layer"), exist_ok=True)
+    x = numpy_helper.from_array(rng.standard_normal((1, 3, 8, 8)).astype(np.float32), "x")
+    with open(os.path.join(HERE, "layered_per_layer", "input_0.pb"), "wb") as f:
+        f.write(x.SerializeToString())
+
+
 def bad_models():
     save(model([helper.make_node("Relu", ["ghost"], ["y"], name="reads_ghost")], [f32("x", [2])], [f32("y", [2])]),
          "bad_undefined_input.onnx")
@@ -330,4 +386,5 @@ if __name__ == "__main__":
     io_edges()
     branchy()
     qdq_cnn()
+    layered()
     bad_models()
