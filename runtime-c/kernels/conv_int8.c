@@ -244,6 +244,51 @@ static AOTC_UNUSED int32_t aotc_qconv_rq(int32_t acc, float s, int32_t k, int32_
   return v;
 }
 
+/*
+ * The requantizing store on DSP cores with a single-precision FPU (Cortex-M4F,
+ * M7, M33): VCVTR converts to int32 rounding in the FPSCR mode (rintf's: the
+ * current one), saturating (NaN: 0); QADD adds yz saturating, SSAT/USAT clamp
+ * to the 8-bit range. Past the int32 range both this and the float path
+ * saturate, so it is bit for bit AOTC_QCONV_REQUANT in about half its
+ * instructions. narrow: [lo, hi] is narrower than the type's (a fused Relu).
+ * AOTC_QCONV_EMULATE_DSP selects the same in C for tests/kernels.
+ */
+#if defined(__ARM_FEATURE_SIMD32) && __ARM_FEATURE_SIMD32 && defined(__GNUC__) && defined(__ARM_FP) &&                \
+    (__ARM_FP & 4)
+#define AOTC_QCONV_CVT_REQUANT 1
+static AOTC_UNUSED int32_t aotc_qconv_cvtr(float f) {
+  float r;
+  int32_t v;
+  __asm__("vcvtr.s32.f32 %0, %1" : "=t"(r) : "t"(f));
+  memcpy(&v, &r, 4);
+  return v;
+}
+#define AOTC_QCONV_QADD(a, b) __builtin_arm_qadd((a), (b))
+#define AOTC_QCONV_SAT8(v, is_signed) ((is_signed) ? (int32_t)__builtin_arm_ssat((v), 8) : (int32_t)__builtin_arm_usat((v), 8))
+#else
+#define AOTC_QCONV_CVT_REQUANT AOTC_QCONV_DSP
+static AOTC_UNUSED int32_t aotc_qconv_cvtr(float f) {
+  if (f != f) return 0;
+  if (f >= 2147483648.0f) return INT32_MAX;
+  if (f < -2147483648.0f) return INT32_MIN;
+  return (int32_t)rintf(f);
+}
+static AOTC_UNUSED int32_t aotc_qconv_qadd(int32_t a, int32_t b) {
+  const int64_t v = (int64_t)a + b;
+  return v > INT32_MAX ? INT32_MAX : (v < INT32_MIN ? INT32_MIN : (int32_t)v);
+}
+#define AOTC_QCONV_QADD(a, b) aotc_qconv_qadd((a), (b))
+#define AOTC_QCONV_SAT8(v, is_signed)                                                                                  \
+  ((is_signed) ? ((v) < -128 ? -128 : ((v) > 127 ? 127 : (v))) : ((v) < 0 ? 0 : ((v) > 255 ? 255 : (v))))
+#endif
+static AOTC_UNUSED int32_t aotc_qconv_rqc(int32_t acc, float s, int32_t yz, int32_t lo, int32_t hi, int32_t narrow,
+                                          int is_signed) {
+  int32_t v = AOTC_QCONV_QADD(aotc_qconv_cvtr((float)acc * s), yz);
+  v = AOTC_QCONV_SAT8(v, is_signed);
+  if (narrow) v = v < lo ? lo : (v > hi ? hi : v);
+  return v;
+}
+
 /* Where the kernels store output channel m's sums (corr[m] added, wrapping):
  * requantized to 8 bits into y (QLinearConv), or as they are into y32
  * (ConvInteger) when y32 is not NULL. Offsets, not pointers: one of y and
@@ -253,6 +298,7 @@ typedef struct aotc_qconv_out_s {
   const int32_t *corr;
   float yz, lo, hi;
   int32_t k, ilo, ihi; /* aotc_qconv_rq's */
+  int32_t iyz, narrow;  /* aotc_qconv_rqc's */
   void *y;
   int32_t *y32;
 } aotc_qconv_out;
@@ -263,6 +309,7 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_requant_fields(int32_t yz, int32_t 
   o.scale = NULL, o.corr = NULL;
   o.yz = (float)yz, o.lo = (float)y_min, o.hi = (float)y_max, o.y = y, o.y32 = NULL;
   o.k = 0x4B400000 - yz, o.ilo = y_min, o.ihi = y_max;
+  o.iyz = yz, o.narrow = !((y_min == 0 && y_max == 255) || (y_min == -128 && y_max == 127));
   return o;
 }
 
@@ -284,7 +331,7 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
   aotc_qconv_out o;
   aotc_qconv_corr(xz, wp, NULL, M, K, (int32_t *)scratch + M);
   o.scale = NULL, o.corr = (const int32_t *)scratch + M, o.yz = o.lo = o.hi = 0.0f, o.y = NULL, o.y32 = y;
-  o.k = o.ilo = o.ihi = 0;
+  o.k = o.ilo = o.ihi = o.iyz = o.narrow = 0;
   return o;
 }
 
@@ -302,6 +349,57 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
     s10 = AOTC_QCONV_SMLAD(o_, x0o_, AOTC_QCONV_SMLAD(e_, x0e_, s10));                                                 \
     s11 = AOTC_QCONV_SMLAD(o_, x1o_, AOTC_QCONV_SMLAD(e_, x1e_, s11));                                                 \
   } while (0)
+
+/*
+ * (DSP, Thumb-2) AOTC_QCONV_DOT2X2 over groups pairs of 4 taps (pairs >= 1),
+ * 8 taps a step: 13 registers, one more than GCC leaves it without spilling
+ * the loop's end, and two LDRD for the 4 input words, which GCC splits into
+ * single loads (21 instructions per 4 taps in C, 17.5 here). wend: wa's end.
+ */
+#if defined(__ARM_FEATURE_SIMD32) && __ARM_FEATURE_SIMD32 && defined(__GNUC__) && defined(__thumb2__)
+#define AOTC_QCONV_DOT2X2_ASM_HALF(wa, wb)                                                                             \
+  "ldr %[u], " wa "\n\t"                                                                                               \
+  "sxtb16 %[e], %[u]\n\t"                                                                                              \
+  "smlad %[s00], %[e], %[x0e], %[s00]\n\t"                                                                             \
+  "smlad %[s01], %[e], %[x1e], %[s01]\n\t"                                                                             \
+  "sxtb16 %[u], %[u], ror #8\n\t"                                                                                      \
+  "smlad %[s00], %[u], %[x0o], %[s00]\n\t"                                                                             \
+  "smlad %[s01], %[u], %[x1o], %[s01]\n\t"                                                                             \
+  "ldr %[u], " wb "\n\t"                                                                                               \
+  "sxtb16 %[e], %[u]\n\t"                                                                                              \
+  "smlad %[s10], %[e], %[x0e], %[s10]\n\t"                                                                             \
+  "smlad %[s11], %[e], %[x1e], %[s11]\n\t"                                                                             \
+  "sxtb16 %[u], %[u], ror #8\n\t"                                                                                      \
+  "smlad %[s10], %[u], %[x0o], %[s10]\n\t"                                                                             \
+  "smlad %[s11], %[u], %[x1o], %[s11]\n\t"
+/* (s00 .. s11 and the pointers wa, wb, xp are the caller's variables.) */
+#define AOTC_QCONV_DOT2X2_LOOP(wa, wb, xp, pairs)                                                                      \
+  do {                                                                                                                 \
+    const int8_t *const wend_ = (wa) + 8 * (ptrdiff_t)(pairs);                                                         \
+    uint32_t x0e_, x0o_, x1e_, x1o_, u_, e_;                                                                           \
+    __asm__("1:\n\t"                                                                                                   \
+            "ldrd %[x0e], %[x0o], [%[xp]], #32\n\t"                                                                    \
+            "ldrd %[x1e], %[x1o], [%[xp], #-24]\n\t"                                                                   \
+            AOTC_QCONV_DOT2X2_ASM_HALF("[%[wa]], #8", "[%[wb]], #8")                                                   \
+            "ldrd %[x0e], %[x0o], [%[xp], #-16]\n\t"                                                                   \
+            "ldrd %[x1e], %[x1o], [%[xp], #-8]\n\t"                                                                    \
+            AOTC_QCONV_DOT2X2_ASM_HALF("[%[wa], #-4]", "[%[wb], #-4]")                                                 \
+            "ldr %[u], %[wend]\n\t"                                                                                    \
+            "cmp %[wa], %[u]\n\t"                                                                                      \
+            "bne 1b"                                                                                                   \
+            : [s00] "+r"(s00), [s01] "+r"(s01), [s10] "+r"(s10), [s11] "+r"(s11), [wa] "+r"(wa), [wb] "+r"(wb),        \
+              [xp] "+r"(xp), [x0e] "=&r"(x0e_), [x0o] "=&r"(x0o_), [x1e] "=&r"(x1e_), [x1o] "=&r"(x1o_),               \
+              [u] "=&r"(u_), [e] "=&r"(e_)                                                                             \
+            : [wend] "m"(wend_)                                                                                        \
+            : "cc", "memory");                                                                                         \
+  } while (0)
+#else
+#define AOTC_QCONV_DOT2X2_LOOP(wa, wb, xp, pairs)                                                                      \
+  do {                                                                                                                 \
+    int32_t n_ = 2 * (pairs);                                                                                          \
+    for (; n_ > 0; --n_, (wa) += 4, (wb) += 4, (xp) += 4) AOTC_QCONV_DOT2X2((wa), (wb), (xp));                         \
+  } while (0)
+#endif
 
 /*
  * x86-64 (gcc/clang): the GEMM's tiles on AVX512-VNNI or AVX2, picked at run
@@ -549,6 +647,12 @@ static AOTC_UNUSED int aotc_qconv_x86_gemm(int lvl, int flip, const int8_t *w, i
     int32_t j;                                                                                                         \
     if (y32) {                                                                                                         \
       for (j = 0; j < n; ++j) y32[yo + j] = (int32_t)(c + (uint32_t)acc[j]);                                           \
+    } else if (AOTC_QCONV_CVT_REQUANT) {                                                                               \
+      XT *y = (XT *)o->y + yo;                                                                                         \
+      const float s = o->scale[m];                                                                                     \
+      const int32_t yz = o->iyz, lo = o->ilo, hi = o->ihi, nr = o->narrow;                                             \
+      for (j = 0; j < n; ++j)                                                                                          \
+        y[j] = (XT)aotc_qconv_rqc((int32_t)(c + (uint32_t)acc[j]), s, yz, lo, hi, nr, AOTC_QCONV_SIGNED_##SFX);        \
     } else if (AOTC_QCONV_INT_REQUANT) {                                                                               \
       XT *y = (XT *)o->y + yo;                                                                                         \
       const float s = o->scale[m];                                                                                     \
@@ -568,6 +672,16 @@ static AOTC_UNUSED int aotc_qconv_x86_gemm(int lvl, int flip, const int8_t *w, i
                                                                           ptrdiff_t yo, const int32_t *acc,            \
                                                                           int32_t lda, int32_t OH, int32_t OW) {       \
     int32_t oh, ow;                                                                                                    \
+    if (AOTC_QCONV_CVT_REQUANT && !o->y32) {                                                                           \
+      const uint32_t c = (uint32_t)o->corr[m];                                                                         \
+      const float s = o->scale[m];                                                                                     \
+      const int32_t yz = o->iyz, lo = o->ilo, hi = o->ihi, nr = o->narrow;                                             \
+      XT *y = (XT *)o->y + yo;                                                                                         \
+      for (oh = 0; oh < OH; ++oh, acc += lda, y += OW)                                                                 \
+        for (ow = 0; ow < OW; ++ow)                                                                                    \
+          y[ow] = (XT)aotc_qconv_rqc((int32_t)(c + (uint32_t)acc[ow]), s, yz, lo, hi, nr, AOTC_QCONV_SIGNED_##SFX);    \
+      return;                                                                                                          \
+    }                                                                                                                  \
     if (AOTC_QCONV_INT_REQUANT && !o->y32) {                                                                           \
       const uint32_t c = (uint32_t)o->corr[m];                                                                         \
       const float s = o->scale[m];                                                                                     \
@@ -614,17 +728,48 @@ static AOTC_UNUSED int aotc_qconv_x86_gemm(int lvl, int flip, const int8_t *w, i
     for (r = 0; r < rows; ++r)                                                                                         \
       aotc_qconv_store_##SFX(o, m + r, yo + r * ldy, r == 0 ? a0 : r == 1 ? a1 : r == 2 ? a2 : a3, cols);              \
   }                                                                                                                    \
+/* (Cortex-M DSP) The hot part of aotc_qconv_gemm_dsp_<x>: `pairs` pairs of                                            \
+ * output channels (weights w, scale, corr) of one pair of pixels (widened taps                                        \
+ * xb, G4 groups of 4) requantized into y and y + 1, ldy apart per channel                                             \
+ * (AOTC_QCONV_CVT_REQUANT, full 8-bit range). Out of line, so that its few                                            \
+ * pointers stay in registers; the sums start at corr (wrapping either way). */                                                                                    \
+static AOTC_UNUSED AOTC_QCONV_NOINLINE void aotc_qconv_dsp_pairs_##SFX(const int8_t *w, int32_t K, int32_t G4,         \
+                                                                       int32_t pairs, const uint32_t *xb,              \
+                                                                       const float *scale, const int32_t *corr,        \
+                                                                       XT *y, ptrdiff_t ldy, int32_t yz) {             \
+  for (; pairs > 0; --pairs, w += 2 * (ptrdiff_t)K, scale += 2, corr += 2, y += 2 * ldy) {                             \
+    const int8_t *wa = w, *wb = w + K;                                                                                 \
+    const uint32_t *xp = xb;                                                                                           \
+    int32_t s00 = corr[0], s01 = s00, s10 = corr[1], s11 = s10;                                                        \
+    if (G4 & 1) {                                                                                                      \
+      AOTC_QCONV_DOT2X2(wa, wb, xp);                                                                                   \
+      wa += 4, wb += 4, xp += 4;                                                                                       \
+    }                                                                                                                  \
+    if (G4 >= 2) AOTC_QCONV_DOT2X2_LOOP(wa, wb, xp, G4 / 2);                                                           \
+    {                                                                                                                  \
+      const float sa = scale[0], sb = scale[1];                                                                        \
+      y[0] = (XT)AOTC_QCONV_SAT8(AOTC_QCONV_QADD(aotc_qconv_cvtr((float)s00 * sa), yz), AOTC_QCONV_SIGNED_##SFX);      \
+      y[1] = (XT)AOTC_QCONV_SAT8(AOTC_QCONV_QADD(aotc_qconv_cvtr((float)s01 * sa), yz), AOTC_QCONV_SIGNED_##SFX);      \
+      y[ldy] = (XT)AOTC_QCONV_SAT8(AOTC_QCONV_QADD(aotc_qconv_cvtr((float)s10 * sb), yz), AOTC_QCONV_SIGNED_##SFX);    \
+      y[ldy + 1] = (XT)AOTC_QCONV_SAT8(AOTC_QCONV_QADD(aotc_qconv_cvtr((float)s11 * sb), yz), AOTC_QCONV_SIGNED_##SFX);\
+    }                                                                                                                  \
+  }                                                                                                                    \
+}                                                                                                                      \
+                                                                                                                       \
 /* (Cortex-M DSP) Output channels [m0, m0 + Mg) of pixels [0, P): for each pair                                        \
- * of pixels, their first K4 taps widened to 16 bits once into xb (4 words per                                         \
- * 4 taps: pixel j's (k, k+2), (k+1, k+3), then pixel j+1's; the order SXTB16                                          \
- * and SXTB16-ror-8 give a weight word in), then 2 channels x 2 pixels per                                             \
- * step: per 4 taps 2 weight words, 4 SXTB16, 4 input words, 8 SMLAD. A lone                                           \
- * last pixel is computed twice, stored once. */                                                                       \
+ * of pixels, their taps widened to 16 bits once into xb (4 words per 4 taps:                                          \
+ * pixel j's (k, k+2), (k+1, k+3), then pixel j+1's; the order SXTB16 and                                              \
+ * SXTB16-ror-8 give a weight word in; taps past K are 0, so the last group's                                          \
+ * weight word may read up to 3 bytes past the row, into the next row or the                                           \
+ * weight sums), then 2 channels x 2 pixels per step: per 4 taps 2 weight                                              \
+ * words, 4 SXTB16, 4 input words, 8 SMLAD. A lone last pixel is computed                                              \
+ * twice, stored once. */                                                                                              \
 static AOTC_UNUSED void aotc_qconv_gemm_dsp_##SFX(const int8_t *w, int32_t m0, int32_t Mg, int32_t K, const XT *b,     \
                                               ptrdiff_t ldb, int32_t P, const aotc_qconv_out *o, uint32_t *xb,         \
                                               ptrdiff_t yo, ptrdiff_t ldy) {                                           \
-  const int32_t K4 = K / 4 * 4;                                                                                        \
-  int32_t j, m, k;                                                                                                     \
+  const int32_t K4 = K / 4 * 4, G4 = (K + 3) / 4;                                                                      \
+  const int fast = AOTC_QCONV_CVT_REQUANT && !o->y32 && !o->narrow;                                                    \
+  int32_t j, m, k, t;                                                                                                  \
   for (j = 0; j < P; j += 2) {                                                                                         \
     const int32_t n = P - j < 2 ? 1 : 2;                                                                               \
     const ptrdiff_t d = n - 1;                                                                                         \
@@ -635,34 +780,23 @@ static AOTC_UNUSED void aotc_qconv_gemm_dsp_##SFX(const int8_t *w, int32_t m0, i
       xq[0] = AOTC_QCONV_PAIR(bk[0], bk[2 * ldb]), xq[1] = AOTC_QCONV_PAIR(bk[ldb], bk[3 * ldb]);                      \
       xq[2] = AOTC_QCONV_PAIR(bk[d], bk[2 * ldb + d]), xq[3] = AOTC_QCONV_PAIR(bk[ldb + d], bk[3 * ldb + d]);          \
     }                                                                                                                  \
-    for (m = 0; m < Mg; m += 2) {                                                                                      \
+    if (k < K) {                                                                                                       \
+      int32_t v[8] = {0, 0, 0, 0, 0, 0, 0, 0}; /* taps k..k+3 of both pixels, 0 past K */                              \
+      for (t = 0; k + t < K; ++t) v[t] = bj[(ptrdiff_t)(k + t) * ldb], v[4 + t] = bj[(ptrdiff_t)(k + t) * ldb + d];    \
+      xq[0] = AOTC_QCONV_PAIR(v[0], v[2]), xq[1] = AOTC_QCONV_PAIR(v[1], v[3]);                                        \
+      xq[2] = AOTC_QCONV_PAIR(v[4], v[6]), xq[3] = AOTC_QCONV_PAIR(v[5], v[7]);                                        \
+    }                                                                                                                  \
+    m = 0;                                                                                                             \
+    if (fast && n == 2) {                                                                                              \
+      m = Mg / 2 * 2;                                                                                                  \
+      aotc_qconv_dsp_pairs_##SFX(w, K, G4, Mg / 2, xb, o->scale + m0, o->corr + m0, (XT *)o->y + yo + j, ldy,          \
+                                 o->iyz);                                                                              \
+    }                                                                                                                  \
+    for (; m < Mg; m += 2) {                                                                                           \
       const int8_t *wa = w + (ptrdiff_t)m * K, *wb = wa + (Mg - m > 1 ? K : 0);                                        \
       const uint32_t *xp = xb;                                                                                         \
       int32_t s00 = 0, s01 = 0, s10 = 0, s11 = 0, acc[2];                                                              \
-      /* (Unrolling spills on Cortex-M4's 13 registers: slower.) */                                                    \
-      for (k = 0; k < K4; k += 4, xp += 4) AOTC_QCONV_DOT2X2(wa + k, wb + k, xp);                                      \
-      for (; k < K; ++k) {                                                                                             \
-        const XT *bk = bj + (ptrdiff_t)k * ldb;                                                                        \
-        const int32_t v0 = bk[0], v1 = bk[d], c0 = wa[k], c1 = wb[k];                                                  \
-        s00 += c0 * v0, s01 += c0 * v1, s10 += c1 * v0, s11 += c1 * v1;                                                \
-      }                                                                                                                \
-      if (AOTC_QCONV_INT_REQUANT && !o->y32) {                                                                         \
-        /* The requantizing store inline: 4 outputs are too few for a call. */                                         \
-        const int32_t lo = o->ilo, hi = o->ihi, kk = o->k, ma = m0 + m;                                                \
-        const uint32_t ca = (uint32_t)o->corr[ma];                                                                     \
-        const float sa = o->scale[ma];                                                                                 \
-        XT *y = (XT *)o->y + yo + m * ldy + j;                                                                         \
-        y[0] = (XT)aotc_qconv_rq((int32_t)(ca + (uint32_t)s00), sa, kk, lo, hi);                                       \
-        if (n > 1) y[1] = (XT)aotc_qconv_rq((int32_t)(ca + (uint32_t)s01), sa, kk, lo, hi);                            \
-        if (Mg - m > 1) {                                                                                              \
-          const uint32_t cb = (uint32_t)o->corr[ma + 1];                                                               \
-          const float sb = o->scale[ma + 1];                                                                           \
-          y += ldy;                                                                                                    \
-          y[0] = (XT)aotc_qconv_rq((int32_t)(cb + (uint32_t)s10), sb, kk, lo, hi);                                     \
-          if (n > 1) y[1] = (XT)aotc_qconv_rq((int32_t)(cb + (uint32_t)s11), sb, kk, lo, hi);                          \
-        }                                                                                                              \
-        continue;                                                                                                      \
-      }                                                                                                                \
+      for (k = 0; k < G4; ++k, xp += 4) AOTC_QCONV_DOT2X2(wa + 4 * k, wb + 4 * k, xp);                                 \
       acc[0] = s00, acc[1] = s01;                                                                                      \
       aotc_qconv_store_##SFX(o, m0 + m, yo + m * ldy + j, acc, n);                                                     \
       if (Mg - m > 1)                                                                                                  \
