@@ -264,9 +264,14 @@ static AOTC_UNUSED int32_t aotc_qconv_cvtr(float f) {
   return v;
 }
 #define AOTC_QCONV_QADD(a, b) __builtin_arm_qadd((a), (b))
-#define AOTC_QCONV_SAT8(v, is_signed) ((is_signed) ? (int32_t)__builtin_arm_ssat((v), 8) : (int32_t)__builtin_arm_usat((v), 8))
+#define AOTC_QCONV_SAT8(v, is_signed)                                                                                  \
+  ((is_signed) ? (int32_t)__builtin_arm_ssat((v), 8) : (int32_t)__builtin_arm_usat((v), 8))
 #else
-#define AOTC_QCONV_CVT_REQUANT AOTC_QCONV_DSP
+#ifdef AOTC_QCONV_EMULATE_DSP
+#define AOTC_QCONV_CVT_REQUANT 1
+#else
+#define AOTC_QCONV_CVT_REQUANT 0 /* (no FPU: aotc_qconv_rq's soft-float additions cost less than rintf) */
+#endif
 static AOTC_UNUSED int32_t aotc_qconv_cvtr(float f) {
   if (f != f) return 0;
   if (f >= 2147483648.0f) return INT32_MAX;
@@ -356,7 +361,8 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
  * the loop's end, and two LDRD for the 4 input words, which GCC splits into
  * single loads (21 instructions per 4 taps in C, 17.5 here). wend: wa's end.
  */
-#if defined(__ARM_FEATURE_SIMD32) && __ARM_FEATURE_SIMD32 && defined(__GNUC__) && defined(__thumb2__)
+#if defined(__ARM_FEATURE_SIMD32) && __ARM_FEATURE_SIMD32 && defined(__GNUC__) && defined(__thumb2__) &&             \
+    !defined(__clang__) /* (clang 14 keeps fewer registers for asm: the C loop) */
 #define AOTC_QCONV_DOT2X2_ASM_HALF(wa, wb)                                                                             \
   "ldr %[u], " wa "\n\t"                                                                                               \
   "sxtb16 %[e], %[u]\n\t"                                                                                              \
@@ -678,8 +684,12 @@ static AOTC_UNUSED int aotc_qconv_x86_gemm(int lvl, int flip, const int8_t *w, i
       const int32_t yz = o->iyz, lo = o->ilo, hi = o->ihi, nr = o->narrow;                                             \
       XT *y = (XT *)o->y + yo;                                                                                         \
       for (oh = 0; oh < OH; ++oh, acc += lda, y += OW)                                                                 \
-        for (ow = 0; ow < OW; ++ow)                                                                                    \
-          y[ow] = (XT)aotc_qconv_rqc((int32_t)(c + (uint32_t)acc[ow]), s, yz, lo, hi, nr, AOTC_QCONV_SIGNED_##SFX);    \
+        if (nr) /* (the test out of the loop) */                                                                       \
+          for (ow = 0; ow < OW; ++ow)                                                                                  \
+            y[ow] = (XT)aotc_qconv_rqc((int32_t)(c + (uint32_t)acc[ow]), s, yz, lo, hi, 1, AOTC_QCONV_SIGNED_##SFX);   \
+        else                                                                                                           \
+          for (ow = 0; ow < OW; ++ow)                                                                                  \
+            y[ow] = (XT)aotc_qconv_rqc((int32_t)(c + (uint32_t)acc[ow]), s, yz, lo, hi, 0, AOTC_QCONV_SIGNED_##SFX);   \
       return;                                                                                                          \
     }                                                                                                                  \
     if (AOTC_QCONV_INT_REQUANT && !o->y32) {                                                                           \
@@ -732,7 +742,7 @@ static AOTC_UNUSED int aotc_qconv_x86_gemm(int lvl, int flip, const int8_t *w, i
  * output channels (weights w, scale, corr) of one pair of pixels (widened taps                                        \
  * xb, G4 groups of 4) requantized into y and y + 1, ldy apart per channel                                             \
  * (AOTC_QCONV_CVT_REQUANT, full 8-bit range). Out of line, so that its few                                            \
- * pointers stay in registers; the sums start at corr (wrapping either way). */                                                                                    \
+ * pointers stay in registers; the sums start at corr (wrapping either way). */                                        \
 static AOTC_UNUSED AOTC_QCONV_NOINLINE void aotc_qconv_dsp_pairs_##SFX(const int8_t *w, int32_t K, int32_t G4,         \
                                                                        int32_t pairs, const uint32_t *xb,              \
                                                                        const float *scale, const int32_t *corr,        \
@@ -851,6 +861,69 @@ static AOTC_UNUSED void aotc_qconv_dw3x3_dsp_row_##SFX(const XT *r, ptrdiff_t dh
               t6 * r2[q] + t7 * r2[q + 1] + t8 * r2[q + 2];                                                            \
   }                                                                                                                    \
 }                                                                                                                      \
+/* (Cortex-M DSP) aotc_qconv_dw3x3_dsp_row_<x>'s sums for every output row                                             \
+ * (rows sh apart in the plane), requantized as they come (AOTC_QCONV_CVT_REQUANT,                                     \
+ * full 8-bit range) into y: only the OW outputs a row has, no sums in                                                 \
+ * scratch. The sums start at c. An odd last output of a stride-1 row reads                                            \
+ * the word before it: O = (x[q], x[q+2]) pairs with (t0, t2), E's x[q+1]                                              \
+ * with t1 by SMLADX. */                                                                                               \
+static AOTC_UNUSED AOTC_QCONV_NOINLINE void aotc_qconv_dw3x3_dsp_rq_##SFX(const XT *r, ptrdiff_t dh, ptrdiff_t sh,     \
+                                                                          int32_t sw, const int8_t *wk, int32_t OH,    \
+                                                                          int32_t OW, int32_t Wp, int32_t c, float s,  \
+                                                                          int32_t yz, XT *y) {                         \
+  const uint32_t p0 = AOTC_QCONV_PAIR(wk[0], wk[2]), p1 = AOTC_QCONV_PAIR(wk[3], wk[5]);                               \
+  const uint32_t p2 = AOTC_QCONV_PAIR(wk[6], wk[8]);                                                                   \
+  const uint32_t q0 = AOTC_QCONV_PAIR(wk[1], 0), q1 = AOTC_QCONV_PAIR(wk[4], 0), q2 = AOTC_QCONV_PAIR(wk[7], 0);       \
+  int32_t oh, ow;                                                                                                      \
+  for (oh = 0; oh < OH; ++oh, r += sh, y += OW) {                                                                      \
+    const XT *r0 = r, *r1 = r + dh, *r2 = r + 2 * dh;                                                                  \
+    uint32_t u, e, od;                                                                                                 \
+    int32_t s0, s1;                                                                                                    \
+    ow = 0;                                                                                                            \
+    if (sw == 1) {                                                                                                     \
+      for (; ow + 2 <= OW; ow += 2) {                                                                                  \
+        memcpy(&u, r0 + ow, 4), e = AOTC_QCONV_EXT_##SFX(u), od = AOTC_QCONV_EXT8_##SFX(u);                            \
+        s0 = AOTC_QCONV_SMLAD(q0, od, AOTC_QCONV_SMLAD(p0, e, c));                                                     \
+        s1 = AOTC_QCONV_SMLADX(q0, e, AOTC_QCONV_SMLAD(p0, od, c));                                                    \
+        memcpy(&u, r1 + ow, 4), e = AOTC_QCONV_EXT_##SFX(u), od = AOTC_QCONV_EXT8_##SFX(u);                            \
+        s0 = AOTC_QCONV_SMLAD(q1, od, AOTC_QCONV_SMLAD(p1, e, s0));                                                    \
+        s1 = AOTC_QCONV_SMLADX(q1, e, AOTC_QCONV_SMLAD(p1, od, s1));                                                   \
+        memcpy(&u, r2 + ow, 4), e = AOTC_QCONV_EXT_##SFX(u), od = AOTC_QCONV_EXT8_##SFX(u);                            \
+        s0 = AOTC_QCONV_SMLAD(q2, od, AOTC_QCONV_SMLAD(p2, e, s0));                                                    \
+        s1 = AOTC_QCONV_SMLADX(q2, e, AOTC_QCONV_SMLAD(p2, od, s1));                                                   \
+        y[ow] = (XT)AOTC_QCONV_SAT8(AOTC_QCONV_QADD(aotc_qconv_cvtr((float)s0 * s), yz), AOTC_QCONV_SIGNED_##SFX);     \
+        y[ow + 1] = (XT)AOTC_QCONV_SAT8(AOTC_QCONV_QADD(aotc_qconv_cvtr((float)s1 * s), yz), AOTC_QCONV_SIGNED_##SFX); \
+      }                                                                                                                \
+      if (ow < OW && ow > 0) {                                                                                         \
+        memcpy(&u, r0 + ow - 1, 4), e = AOTC_QCONV_EXT_##SFX(u), od = AOTC_QCONV_EXT8_##SFX(u);                        \
+        s0 = AOTC_QCONV_SMLADX(q0, e, AOTC_QCONV_SMLAD(p0, od, c));                                                    \
+        memcpy(&u, r1 + ow - 1, 4), e = AOTC_QCONV_EXT_##SFX(u), od = AOTC_QCONV_EXT8_##SFX(u);                        \
+        s0 = AOTC_QCONV_SMLADX(q1, e, AOTC_QCONV_SMLAD(p1, od, s0));                                                   \
+        memcpy(&u, r2 + ow - 1, 4), e = AOTC_QCONV_EXT_##SFX(u), od = AOTC_QCONV_EXT8_##SFX(u);                        \
+        s0 = AOTC_QCONV_SMLADX(q2, e, AOTC_QCONV_SMLAD(p2, od, s0));                                                   \
+        y[ow] = (XT)AOTC_QCONV_SAT8(AOTC_QCONV_QADD(aotc_qconv_cvtr((float)s0 * s), yz), AOTC_QCONV_SIGNED_##SFX);     \
+        ++ow;                                                                                                          \
+      }                                                                                                                \
+    } else {                                                                                                           \
+      for (; 2 * ow + 4 <= Wp && ow < OW; ++ow) {                                                                      \
+        memcpy(&u, r0 + 2 * ow, 4), s0 = AOTC_QCONV_SMLAD(p0, AOTC_QCONV_EXT_##SFX(u), c);                             \
+        memcpy(&u, r1 + 2 * ow, 4), s0 = AOTC_QCONV_SMLAD(p1, AOTC_QCONV_EXT_##SFX(u), s0);                            \
+        memcpy(&u, r2 + 2 * ow, 4), s0 = AOTC_QCONV_SMLAD(p2, AOTC_QCONV_EXT_##SFX(u), s0);                            \
+        s0 = (int32_t)((uint32_t)s0 + (uint32_t)(wk[1] * r0[2 * ow + 1] + wk[4] * r1[2 * ow + 1] +                     \
+                                                 wk[7] * r2[2 * ow + 1]));                                             \
+        y[ow] = (XT)AOTC_QCONV_SAT8(AOTC_QCONV_QADD(aotc_qconv_cvtr((float)s0 * s), yz), AOTC_QCONV_SIGNED_##SFX);     \
+      }                                                                                                                \
+    }                                                                                                                  \
+    for (; ow < OW; ++ow) {                                                                                            \
+      const ptrdiff_t q = (ptrdiff_t)ow * sw;                                                                          \
+      const int32_t t = wk[0] * r0[q] + wk[1] * r0[q + 1] + wk[2] * r0[q + 2] + wk[3] * r1[q] + wk[4] * r1[q + 1] +    \
+                        wk[5] * r1[q + 2] + wk[6] * r2[q] + wk[7] * r2[q + 1] + wk[8] * r2[q + 2];                     \
+      s0 = (int32_t)((uint32_t)c + (uint32_t)t);                                                                       \
+      y[ow] = (XT)AOTC_QCONV_SAT8(AOTC_QCONV_QADD(aotc_qconv_cvtr((float)s0 * s), yz), AOTC_QCONV_SIGNED_##SFX);       \
+    }                                                                                                                  \
+  }                                                                                                                    \
+}                                                                                                                      \
+                                                                                                                       \
   /* Output channels [m0, m0 + Mg) of pixels [0, P) (output offset yo): B (K x P,                                      \
    * ldb apart), the last partial tile of pixels copied into tail (K x 16). */                                         \
   static AOTC_UNUSED void aotc_qconv_gemm_##SFX(const int8_t *w, int32_t m0, int32_t Mg, int32_t K, const XT *b,       \
@@ -1053,6 +1126,11 @@ static AOTC_UNUSED void aotc_qconv_dw3x3_dsp_row_##SFX(const XT *r, ptrdiff_t dh
           const int8_t *wk = wp + (ptrdiff_t)mm * KH * KW;                                                             \
           const ptrdiff_t ym = ((ptrdiff_t)n * M + mm) * OH * OW;                                                      \
           if (AOTC_QCONV_DSP && KH == 3 && KW == 3 && DW == 1 && SW <= 2) {                                            \
+            if (AOTC_QCONV_CVT_REQUANT && !o->y32 && !o->narrow) {                                                     \
+              aotc_qconv_dw3x3_dsp_rq_##SFX(xp, (ptrdiff_t)DH * Wp, (ptrdiff_t)SH * Wp, SW, wk, OH, OW, Wp,            \
+                                            o->corr[mm], o->scale[mm], o->iyz, (XT *)o->y + ym);                       \
+              continue;                                                                                                \
+            }                                                                                                          \
             if (SH == 1 && SW == 1) /* flat, as below */                                                               \
               aotc_qconv_dw3x3_dsp_row_##SFX(xp, (ptrdiff_t)DH * Wp, 1, wk, (OH - 1) * Wp + OW, Wp, acc);              \
             else                                                                                                       \
