@@ -997,6 +997,49 @@ static AOTC_UNUSED AOTC_QCONV_NOINLINE void aotc_qconv_dw3x3_dsp_rq_##SFX(const 
           }                                                                                                            \
   }                                                                                                                    \
                                                                                                                        \
+  /* (DSP) aotc_qconv_gemv_<x> four output channels at a time: per 4 taps one                                          \
+   * word of x as 16-bit pairs (bytes 0, 2 and 1, 3), each channel's weight word                                       \
+   * split the same way, 2 SMLAD per channel. Unused rows repeat row 0. */                                             \
+  static AOTC_UNUSED AOTC_QCONV_NOINLINE void aotc_qconv_gemv_dsp_##SFX(                                               \
+      const XT *x, int32_t xz, const int8_t *wp, aotc_qconv_out o, const float *x_scale, const float *w_scale,         \
+      int32_t per_channel, const float *y_scale, const int32_t *bias, const aotc_conv_params *geo) {                   \
+    const int32_t M = geo->mg, K = geo->cg, K4 = K / 4 * 4;                                                            \
+    float scale[4] = {0.0f, 0.0f, 0.0f, 0.0f};                                                                         \
+    int32_t corr[4], n, m, k, r;                                                                                       \
+    o.scale = scale, o.corr = corr; /* channels 0 .. 3 of the stores below */                                          \
+    for (m = 0; m < M; m += 4) {                                                                                       \
+      const int32_t rows = M - m < 4 ? M - m : 4;                                                                      \
+      const int8_t *w0 = wp + (ptrdiff_t)m * K, *w1 = w0 + (rows > 1 ? K : 0), *w2 = w0 + (rows > 2 ? 2 * K : 0);      \
+      const int8_t *w3 = w0 + (rows > 3 ? 3 * K : 0);                                                                  \
+      for (r = 0; r < rows; ++r) {                                                                                     \
+        corr[r] = aotc_qconv_corr1(xz, wp, bias, M, K, m + r);                                                         \
+        if (x_scale) scale[r] = x_scale[0] * w_scale[per_channel ? m + r : 0] / y_scale[0];                            \
+      }                                                                                                                \
+      for (n = 0; n < geo->n; ++n) {                                                                                   \
+        const XT *xn = x + (ptrdiff_t)n * K;                                                                           \
+        int32_t acc[4], s0 = 0, s1 = 0, s2 = 0, s3 = 0; /* bounded as in aotc_qconv_gemv_<x> */                        \
+        for (k = 0; k < K4; k += 4) {                                                                                  \
+          uint32_t u, a, e, od;                                                                                        \
+          memcpy(&u, xn + k, 4), e = AOTC_QCONV_EXT_##SFX(u), od = AOTC_QCONV_EXT8_##SFX(u);                           \
+          memcpy(&a, w0 + k, 4);                                                                                       \
+          s0 = AOTC_QCONV_SMLAD(aotc_qconv_sxtb16_ror8(a), od, AOTC_QCONV_SMLAD(AOTC_QCONV_SXTB16(a), e, s0));         \
+          memcpy(&a, w1 + k, 4);                                                                                       \
+          s1 = AOTC_QCONV_SMLAD(aotc_qconv_sxtb16_ror8(a), od, AOTC_QCONV_SMLAD(AOTC_QCONV_SXTB16(a), e, s1));         \
+          memcpy(&a, w2 + k, 4);                                                                                       \
+          s2 = AOTC_QCONV_SMLAD(aotc_qconv_sxtb16_ror8(a), od, AOTC_QCONV_SMLAD(AOTC_QCONV_SXTB16(a), e, s2));         \
+          memcpy(&a, w3 + k, 4);                                                                                       \
+          s3 = AOTC_QCONV_SMLAD(aotc_qconv_sxtb16_ror8(a), od, AOTC_QCONV_SMLAD(AOTC_QCONV_SXTB16(a), e, s3));         \
+        }                                                                                                              \
+        for (; k < K; ++k) {                                                                                           \
+          const int32_t v = xn[k];                                                                                     \
+          s0 += w0[k] * v, s1 += w1[k] * v, s2 += w2[k] * v, s3 += w3[k] * v;                                          \
+        }                                                                                                              \
+        acc[0] = s0, acc[1] = s1, acc[2] = s2, acc[3] = s3;                                                            \
+        for (r = 0; r < rows; ++r) aotc_qconv_store_##SFX(&o, r, (ptrdiff_t)n * M + m + r, &acc[r], 1);                \
+      }                                                                                                                \
+    }                                                                                                                  \
+  }                                                                                                                    \
+                                                                                                                       \
   /* One pixel per image and one group (QGemm's rows as 1x1 convs, ops/conv.cpp):                                      \
    * a dot product per output, each channel's scale (QLinearConv: x_scale non-NULL)                                     \
    * and corr computed as it is stored, so no scratch at all. */                                                      \
@@ -1007,6 +1050,10 @@ static AOTC_UNUSED AOTC_QCONV_NOINLINE void aotc_qconv_dw3x3_dsp_rq_##SFX(const 
     const int32_t M = geo->mg, K = geo->cg;                                                                            \
     float scale = 0.0f;                                                                                                \
     int32_t corr, n, m, k;                                                                                             \
+    if (AOTC_QCONV_DSP) {                                                                                              \
+      aotc_qconv_gemv_dsp_##SFX(x, xz, wp, o, x_scale, w_scale, per_channel, y_scale, bias, geo);                      \
+      return;                                                                                                          \
+    }                                                                                                                  \
     o.scale = &scale, o.corr = &corr; /* channel 0 of the store below */                                               \
     for (m = 0; m < M; ++m) {                                                                                          \
       const int8_t *wm = wp + (ptrdiff_t)m * K;                                                                        \
