@@ -785,11 +785,22 @@ static AOTC_UNUSED void aotc_qconv_gemm_dsp_##SFX(const int8_t *w, int32_t m0, i
     const ptrdiff_t d = n - 1;                                                                                         \
     const XT *bj = b + j;                                                                                              \
     uint32_t *xq = xb;                                                                                                 \
-    for (k = 0; k < K4; k += 4, xq += 4) {                                                                             \
-      const XT *bk = bj + (ptrdiff_t)k * ldb;                                                                          \
-      xq[0] = AOTC_QCONV_PAIR(bk[0], bk[2 * ldb]), xq[1] = AOTC_QCONV_PAIR(bk[ldb], bk[3 * ldb]);                      \
-      xq[2] = AOTC_QCONV_PAIR(bk[d], bk[2 * ldb + d]), xq[3] = AOTC_QCONV_PAIR(bk[ldb + d], bk[3 * ldb + d]);          \
-    }                                                                                                                  \
+    if (n == 2) /* both pixels of a tap as one halfword: taps k, k+2 in a word, split by SXTB16 (UXTB16) */           \
+      for (k = 0; k < K4; k += 4, xq += 4) {                                                                           \
+        const XT *bk = bj + (ptrdiff_t)k * ldb;                                                                        \
+        uint16_t h0, h1, h2, h3;                                                                                       \
+        uint32_t a, c;                                                                                                 \
+        memcpy(&h0, bk, 2), memcpy(&h1, bk + ldb, 2), memcpy(&h2, bk + 2 * ldb, 2), memcpy(&h3, bk + 3 * ldb, 2);      \
+        a = (uint32_t)h0 | (uint32_t)h2 << 16, c = (uint32_t)h1 | (uint32_t)h3 << 16;                                  \
+        xq[0] = AOTC_QCONV_EXT_##SFX(a), xq[1] = AOTC_QCONV_EXT_##SFX(c);                                              \
+        xq[2] = AOTC_QCONV_EXT8_##SFX(a), xq[3] = AOTC_QCONV_EXT8_##SFX(c);                                            \
+      }                                                                                                                \
+    else                                                                                                               \
+      for (k = 0; k < K4; k += 4, xq += 4) {                                                                           \
+        const XT *bk = bj + (ptrdiff_t)k * ldb;                                                                        \
+        xq[0] = AOTC_QCONV_PAIR(bk[0], bk[2 * ldb]), xq[1] = AOTC_QCONV_PAIR(bk[ldb], bk[3 * ldb]);                    \
+        xq[2] = xq[0], xq[3] = xq[1];                                                                                  \
+      }                                                                                                                \
     if (k < K) {                                                                                                       \
       int32_t v[8] = {0, 0, 0, 0, 0, 0, 0, 0}; /* taps k..k+3 of both pixels, 0 past K */                              \
       for (t = 0; k + t < K; ++t) v[t] = bj[(ptrdiff_t)(k + t) * ldb], v[4 + t] = bj[(ptrdiff_t)(k + t) * ldb + d];    \
