@@ -399,12 +399,100 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
             : [wend] "m"(wend_)                                                                                        \
             : "cc", "memory");                                                                                         \
   } while (0)
+/* The requantization of one sum (register s, scale in FP register f; u holds
+ * yz) for aotc_qconv_dsp_pairs_asm_<x>: SAT is ssat (int8 y) or usat (uint8). */
+#define AOTC_QCONV_RQ_ASM(s, f, SAT)                                                                                   \
+  "vmov s13, %[" s "]\n\t"                                                                                             \
+  "vcvt.f32.s32 s13, s13\n\t"                                                                                          \
+  "vmul.f32 s13, s13, " f "\n\t"                                                                                       \
+  "vcvtr.s32.f32 s13, s13\n\t"                                                                                         \
+  "vmov %[" s "], s13\n\t"                                                                                             \
+  "qadd %[" s "], %[" s "], %[u]\n\t" SAT " %[" s "], #8, %[" s "]\n\t"
+/*
+ * (DSP with an FPU, GCC) aotc_qconv_dsp_pairs_<x> in one asm block, for an
+ * even number of tap groups: all 13 registers go to a channel pair's sums
+ * and its K loop, the loop state stays in memory (one load or store each per
+ * channel pair), where GCC spilled and reloaded it around the loop.
+ */
+#if defined(__ARM_FP) && (__ARM_FP & 4) && defined(__OPTIMIZE__) && !defined(__PIC__) /* (-O0, PIC: no 13 registers) */
+#define AOTC_QCONV_PAIRS_ASM(SFX, SAT)                                                                                 \
+  static AOTC_UNUSED void aotc_qconv_dsp_pairs_asm_##SFX(const int8_t *w, int32_t K, int32_t G4, int32_t pairs,        \
+                                                         const uint32_t *xb, const float *sc, const int32_t *co,       \
+                                                         uint8_t *y, ptrdiff_t ldy, int32_t yz) {                      \
+    const int8_t *wend = w;                                                                                            \
+    const int32_t gb = 4 * G4;                                                                                         \
+    uint32_t s00, s01, s10, s11, x0e_, x0o_, x1e_, x1o_, u_, e_;                                                       \
+    const int8_t *wa, *wb;                                                                                             \
+    const uint32_t *xp;                                                                                                \
+    __asm__("2:\n\t"                                                                                                   \
+            "ldr %[wa], %[w]\n\t"                                                                                      \
+            "ldr %[u], %[K]\n\t"                                                                                       \
+            "add %[wb], %[wa], %[u]\n\t"                                                                               \
+            "add %[e], %[wb], %[u]\n\t"                                                                                \
+            "str %[e], %[w]\n\t"                                                                                       \
+            "ldr %[u], %[gb]\n\t"                                                                                      \
+            "add %[u], %[wa], %[u]\n\t"                                                                                \
+            "str %[u], %[wend]\n\t"                                                                                    \
+            "ldr %[xp], %[xb]\n\t"                                                                                     \
+            "ldr %[u], %[co]\n\t"                                                                                      \
+            "ldrd %[s00], %[s10], [%[u]], #8\n\t"                                                                      \
+            "str %[u], %[co]\n\t"                                                                                      \
+            "mov %[s01], %[s00]\n\t"                                                                                   \
+            "mov %[s11], %[s10]\n\t"                                                                                   \
+            "1:\n\t"                                                                                                   \
+            "ldrd %[x0e], %[x0o], [%[xp]], #32\n\t"                                                                    \
+            "ldrd %[x1e], %[x1o], [%[xp], #-24]\n\t"                                                                   \
+            AOTC_QCONV_DOT2X2_ASM_HALF("[%[wa]], #8", "[%[wb]], #8")                                                   \
+            "ldrd %[x0e], %[x0o], [%[xp], #-16]\n\t"                                                                   \
+            "ldrd %[x1e], %[x1o], [%[xp], #-8]\n\t"                                                                    \
+            AOTC_QCONV_DOT2X2_ASM_HALF("[%[wa], #-4]", "[%[wb], #-4]")                                                 \
+            "ldr %[u], %[wend]\n\t"                                                                                    \
+            "cmp %[wa], %[u]\n\t"                                                                                      \
+            "bne 1b\n\t"                                                                                               \
+            "ldr %[u], %[sc]\n\t"                                                                                      \
+            "vldr s14, [%[u]]\n\t"                                                                                     \
+            "vldr s15, [%[u], #4]\n\t"                                                                                 \
+            "add %[u], %[u], #8\n\t"                                                                                   \
+            "str %[u], %[sc]\n\t"                                                                                      \
+            "ldr %[u], %[yz]\n\t"                                                                                      \
+            AOTC_QCONV_RQ_ASM("s00", "s14", SAT) AOTC_QCONV_RQ_ASM("s01", "s14", SAT)                                  \
+            AOTC_QCONV_RQ_ASM("s10", "s15", SAT) AOTC_QCONV_RQ_ASM("s11", "s15", SAT)                                  \
+            "ldr %[e], %[y]\n\t"                                                                                       \
+            "ldr %[u], %[ldy]\n\t"                                                                                     \
+            "strb %[s00], [%[e]]\n\t"                                                                                  \
+            "strb %[s01], [%[e], #1]\n\t"                                                                              \
+            "add %[e], %[e], %[u]\n\t"                                                                                 \
+            "strb %[s10], [%[e]]\n\t"                                                                                  \
+            "strb %[s11], [%[e], #1]\n\t"                                                                              \
+            "add %[e], %[e], %[u]\n\t"                                                                                 \
+            "str %[e], %[y]\n\t"                                                                                       \
+            "ldr %[u], %[n]\n\t"                                                                                       \
+            "subs %[u], %[u], #1\n\t"                                                                                  \
+            "str %[u], %[n]\n\t"                                                                                       \
+            "bne 2b"                                                                                                   \
+            : [s00] "=&r"(s00), [s01] "=&r"(s01), [s10] "=&r"(s10), [s11] "=&r"(s11), [wa] "=&r"(wa),                  \
+              [wb] "=&r"(wb), [xp] "=&r"(xp), [x0e] "=&r"(x0e_), [x0o] "=&r"(x0o_), [x1e] "=&r"(x1e_),                 \
+              [x1o] "=&r"(x1o_), [u] "=&r"(u_), [e] "=&r"(e_), [w] "+m"(w), [wend] "+m"(wend), [sc] "+m"(sc),          \
+              [co] "+m"(co), [y] "+m"(y), [n] "+m"(pairs)                                                              \
+            : [K] "m"(K), [gb] "m"(gb), [xb] "m"(xb), [ldy] "m"(ldy), [yz] "m"(yz)                                     \
+            : "cc", "memory", "s13", "s14", "s15");                                                                    \
+  }
+AOTC_QCONV_PAIRS_ASM(i8, "ssat")
+AOTC_QCONV_PAIRS_ASM(u8, "usat")
+#define AOTC_QCONV_PAIRS_ASM_OK 1
+#endif
 #else
 #define AOTC_QCONV_DOT2X2_LOOP(wa, wb, xp, pairs)                                                                      \
   do {                                                                                                                 \
     int32_t n_ = 2 * (pairs);                                                                                          \
     for (; n_ > 0; --n_, (wa) += 4, (wb) += 4, (xp) += 4) AOTC_QCONV_DOT2X2((wa), (wb), (xp));                         \
   } while (0)
+#endif
+
+#ifndef AOTC_QCONV_PAIRS_ASM_OK
+#define AOTC_QCONV_PAIRS_ASM_OK 0
+#define aotc_qconv_dsp_pairs_asm_i8(w, K, G4, pairs, xb, sc, co, y, ldy, yz) ((void)0)
+#define aotc_qconv_dsp_pairs_asm_u8(w, K, G4, pairs, xb, sc, co, y, ldy, yz) ((void)0)
 #endif
 
 /*
@@ -747,6 +835,10 @@ static AOTC_UNUSED AOTC_QCONV_NOINLINE void aotc_qconv_dsp_pairs_##SFX(const int
                                                                        int32_t pairs, const uint32_t *xb,              \
                                                                        const float *scale, const int32_t *corr,        \
                                                                        XT *y, ptrdiff_t ldy, int32_t yz) {             \
+  if (AOTC_QCONV_PAIRS_ASM_OK && G4 >= 2 && G4 % 2 == 0 && pairs > 0) {                                                \
+    aotc_qconv_dsp_pairs_asm_##SFX(w, K, G4, pairs, xb, scale, corr, (uint8_t *)y, ldy, yz);                           \
+    return;                                                                                                            \
+  }                                                                                                                    \
   for (; pairs > 0; --pairs, w += 2 * (ptrdiff_t)K, scale += 2, corr += 2, y += 2 * ldy) {                             \
     const int8_t *wa = w, *wb = w + K;                                                                                 \
     const uint32_t *xp = xb;                                                                                           \
