@@ -244,6 +244,56 @@ static AOTC_UNUSED int32_t aotc_qconv_rq(int32_t acc, float s, int32_t k, int32_
   return v;
 }
 
+/*
+ * The requantizing store on DSP cores with a single-precision FPU (Cortex-M4F,
+ * M7, M33): VCVTR converts to int32 rounding in the FPSCR mode (rintf's: the
+ * current one), saturating (NaN: 0); QADD adds yz saturating, SSAT/USAT clamp
+ * to the 8-bit range. Past the int32 range both this and the float path
+ * saturate, so it is bit for bit AOTC_QCONV_REQUANT in about half its
+ * instructions. narrow: [lo, hi] is narrower than the type's (a fused Relu).
+ * AOTC_QCONV_EMULATE_DSP selects the same in C for tests/kernels.
+ */
+#if defined(__ARM_FEATURE_SIMD32) && __ARM_FEATURE_SIMD32 && defined(__GNUC__) && defined(__ARM_FP) &&                \
+    (__ARM_FP & 4)
+#define AOTC_QCONV_CVT_REQUANT 1
+static AOTC_UNUSED int32_t aotc_qconv_cvtr(float f) {
+  float r;
+  int32_t v;
+  __asm__("vcvtr.s32.f32 %0, %1" : "=t"(r) : "t"(f));
+  memcpy(&v, &r, 4);
+  return v;
+}
+#define AOTC_QCONV_QADD(a, b) __builtin_arm_qadd((a), (b))
+#define AOTC_QCONV_SAT8(v, is_signed)                                                                                  \
+  ((is_signed) ? (int32_t)__builtin_arm_ssat((v), 8) : (int32_t)__builtin_arm_usat((v), 8))
+#else
+#ifdef AOTC_QCONV_EMULATE_DSP
+#define AOTC_QCONV_CVT_REQUANT 1
+#else
+#define AOTC_QCONV_CVT_REQUANT 0 /* (no FPU: aotc_qconv_rq's soft-float additions cost less than rintf) */
+#endif
+static AOTC_UNUSED int32_t aotc_qconv_cvtr(float f) {
+  if (f != f) return 0;
+  if (f >= 2147483648.0f) return INT32_MAX;
+  if (f < -2147483648.0f) return INT32_MIN;
+  return (int32_t)rintf(f);
+}
+static AOTC_UNUSED int32_t aotc_qconv_qadd(int32_t a, int32_t b) {
+  const int64_t v = (int64_t)a + b;
+  return v > INT32_MAX ? INT32_MAX : (v < INT32_MIN ? INT32_MIN : (int32_t)v);
+}
+#define AOTC_QCONV_QADD(a, b) aotc_qconv_qadd((a), (b))
+#define AOTC_QCONV_SAT8(v, is_signed)                                                                                  \
+  ((is_signed) ? ((v) < -128 ? -128 : ((v) > 127 ? 127 : (v))) : ((v) < 0 ? 0 : ((v) > 255 ? 255 : (v))))
+#endif
+static AOTC_UNUSED int32_t aotc_qconv_rqc(int32_t acc, float s, int32_t yz, int32_t lo, int32_t hi, int32_t narrow,
+                                          int is_signed) {
+  int32_t v = AOTC_QCONV_QADD(aotc_qconv_cvtr((float)acc * s), yz);
+  v = AOTC_QCONV_SAT8(v, is_signed);
+  if (narrow) v = v < lo ? lo : (v > hi ? hi : v);
+  return v;
+}
+
 /* Where the kernels store output channel m's sums (corr[m] added, wrapping):
  * requantized to 8 bits into y (QLinearConv), or as they are into y32
  * (ConvInteger) when y32 is not NULL. Offsets, not pointers: one of y and
@@ -253,6 +303,7 @@ typedef struct aotc_qconv_out_s {
   const int32_t *corr;
   float yz, lo, hi;
   int32_t k, ilo, ihi; /* aotc_qconv_rq's */
+  int32_t iyz, narrow;  /* aotc_qconv_rqc's */
   void *y;
   int32_t *y32;
 } aotc_qconv_out;
@@ -263,6 +314,7 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_requant_fields(int32_t yz, int32_t 
   o.scale = NULL, o.corr = NULL;
   o.yz = (float)yz, o.lo = (float)y_min, o.hi = (float)y_max, o.y = y, o.y32 = NULL;
   o.k = 0x4B400000 - yz, o.ilo = y_min, o.ihi = y_max;
+  o.iyz = yz, o.narrow = !((y_min == 0 && y_max == 255) || (y_min == -128 && y_max == 127));
   return o;
 }
 
@@ -284,7 +336,7 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
   aotc_qconv_out o;
   aotc_qconv_corr(xz, wp, NULL, M, K, (int32_t *)scratch + M);
   o.scale = NULL, o.corr = (const int32_t *)scratch + M, o.yz = o.lo = o.hi = 0.0f, o.y = NULL, o.y32 = y;
-  o.k = o.ilo = o.ihi = 0;
+  o.k = o.ilo = o.ihi = o.iyz = o.narrow = 0;
   return o;
 }
 
@@ -302,6 +354,146 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
     s10 = AOTC_QCONV_SMLAD(o_, x0o_, AOTC_QCONV_SMLAD(e_, x0e_, s10));                                                 \
     s11 = AOTC_QCONV_SMLAD(o_, x1o_, AOTC_QCONV_SMLAD(e_, x1e_, s11));                                                 \
   } while (0)
+
+/*
+ * (DSP, Thumb-2) AOTC_QCONV_DOT2X2 over groups pairs of 4 taps (pairs >= 1),
+ * 8 taps a step: 13 registers, one more than GCC leaves it without spilling
+ * the loop's end, and two LDRD for the 4 input words, which GCC splits into
+ * single loads (21 instructions per 4 taps in C, 17.5 here). wend: wa's end.
+ */
+#if defined(__ARM_FEATURE_SIMD32) && __ARM_FEATURE_SIMD32 && defined(__GNUC__) && defined(__thumb2__) &&             \
+    !defined(__clang__) /* (clang 14 keeps fewer registers for asm: the C loop) */
+#define AOTC_QCONV_DOT2X2_ASM_HALF(wa, wb)                                                                             \
+  "ldr %[u], " wa "\n\t"                                                                                               \
+  "sxtb16 %[e], %[u]\n\t"                                                                                              \
+  "smlad %[s00], %[e], %[x0e], %[s00]\n\t"                                                                             \
+  "smlad %[s01], %[e], %[x1e], %[s01]\n\t"                                                                             \
+  "sxtb16 %[u], %[u], ror #8\n\t"                                                                                      \
+  "smlad %[s00], %[u], %[x0o], %[s00]\n\t"                                                                             \
+  "smlad %[s01], %[u], %[x1o], %[s01]\n\t"                                                                             \
+  "ldr %[u], " wb "\n\t"                                                                                               \
+  "sxtb16 %[e], %[u]\n\t"                                                                                              \
+  "smlad %[s10], %[e], %[x0e], %[s10]\n\t"                                                                             \
+  "smlad %[s11], %[e], %[x1e], %[s11]\n\t"                                                                             \
+  "sxtb16 %[u], %[u], ror #8\n\t"                                                                                      \
+  "smlad %[s10], %[u], %[x0o], %[s10]\n\t"                                                                             \
+  "smlad %[s11], %[u], %[x1o], %[s11]\n\t"
+/* (s00 .. s11 and the pointers wa, wb, xp are the caller's variables.) */
+#define AOTC_QCONV_DOT2X2_LOOP(wa, wb, xp, pairs)                                                                      \
+  do {                                                                                                                 \
+    const int8_t *const wend_ = (wa) + 8 * (ptrdiff_t)(pairs);                                                         \
+    uint32_t x0e_, x0o_, x1e_, x1o_, u_, e_;                                                                           \
+    __asm__("1:\n\t"                                                                                                   \
+            "ldrd %[x0e], %[x0o], [%[xp]], #32\n\t"                                                                    \
+            "ldrd %[x1e], %[x1o], [%[xp], #-24]\n\t"                                                                   \
+            AOTC_QCONV_DOT2X2_ASM_HALF("[%[wa]], #8", "[%[wb]], #8")                                                   \
+            "ldrd %[x0e], %[x0o], [%[xp], #-16]\n\t"                                                                   \
+            "ldrd %[x1e], %[x1o], [%[xp], #-8]\n\t"                                                                    \
+            AOTC_QCONV_DOT2X2_ASM_HALF("[%[wa], #-4]", "[%[wb], #-4]")                                                 \
+            "ldr %[u], %[wend]\n\t"                                                                                    \
+            "cmp %[wa], %[u]\n\t"                                                                                      \
+            "bne 1b"                                                                                                   \
+            : [s00] "+r"(s00), [s01] "+r"(s01), [s10] "+r"(s10), [s11] "+r"(s11), [wa] "+r"(wa), [wb] "+r"(wb),        \
+              [xp] "+r"(xp), [x0e] "=&r"(x0e_), [x0o] "=&r"(x0o_), [x1e] "=&r"(x1e_), [x1o] "=&r"(x1o_),               \
+              [u] "=&r"(u_), [e] "=&r"(e_)                                                                             \
+            : [wend] "m"(wend_)                                                                                        \
+            : "cc", "memory");                                                                                         \
+  } while (0)
+/* The requantization of one sum (register s, scale in FP register f; u holds
+ * yz) for aotc_qconv_dsp_pairs_asm_<x>: SAT is ssat (int8 y) or usat (uint8). */
+#define AOTC_QCONV_RQ_ASM(s, f, SAT)                                                                                   \
+  "vmov s13, %[" s "]\n\t"                                                                                             \
+  "vcvt.f32.s32 s13, s13\n\t"                                                                                          \
+  "vmul.f32 s13, s13, " f "\n\t"                                                                                       \
+  "vcvtr.s32.f32 s13, s13\n\t"                                                                                         \
+  "vmov %[" s "], s13\n\t"                                                                                             \
+  "qadd %[" s "], %[" s "], %[u]\n\t" SAT " %[" s "], #8, %[" s "]\n\t"
+/*
+ * (DSP with an FPU, GCC) aotc_qconv_dsp_pairs_<x> in one asm block, for an
+ * even number of tap groups: all 13 registers go to a channel pair's sums
+ * and its K loop, the loop state stays in memory (one load or store each per
+ * channel pair), where GCC spilled and reloaded it around the loop.
+ */
+#if defined(__ARM_FP) && (__ARM_FP & 4) && defined(__OPTIMIZE__) && !defined(__PIC__) /* (-O0, PIC: no 13 registers) */
+#define AOTC_QCONV_PAIRS_ASM(SFX, SAT)                                                                                 \
+  static AOTC_UNUSED void aotc_qconv_dsp_pairs_asm_##SFX(const int8_t *w, int32_t K, int32_t G4, int32_t pairs,        \
+                                                         const uint32_t *xb, const float *sc, const int32_t *co,       \
+                                                         uint8_t *y, ptrdiff_t ldy, int32_t yz) {                      \
+    const int8_t *wend = w;                                                                                            \
+    const int32_t gb = 4 * G4;                                                                                         \
+    uint32_t s00, s01, s10, s11, x0e_, x0o_, x1e_, x1o_, u_, e_;                                                       \
+    const int8_t *wa, *wb;                                                                                             \
+    const uint32_t *xp;                                                                                                \
+    __asm__("2:\n\t"                                                                                                   \
+            "ldr %[wa], %[w]\n\t"                                                                                      \
+            "ldr %[u], %[K]\n\t"                                                                                       \
+            "add %[wb], %[wa], %[u]\n\t"                                                                               \
+            "add %[e], %[wb], %[u]\n\t"                                                                                \
+            "str %[e], %[w]\n\t"                                                                                       \
+            "ldr %[u], %[gb]\n\t"                                                                                      \
+            "add %[u], %[wa], %[u]\n\t"                                                                                \
+            "str %[u], %[wend]\n\t"                                                                                    \
+            "ldr %[xp], %[xb]\n\t"                                                                                     \
+            "ldr %[u], %[co]\n\t"                                                                                      \
+            "ldrd %[s00], %[s10], [%[u]], #8\n\t"                                                                      \
+            "str %[u], %[co]\n\t"                                                                                      \
+            "mov %[s01], %[s00]\n\t"                                                                                   \
+            "mov %[s11], %[s10]\n\t"                                                                                   \
+            "1:\n\t"                                                                                                   \
+            "ldrd %[x0e], %[x0o], [%[xp]], #32\n\t"                                                                    \
+            "ldrd %[x1e], %[x1o], [%[xp], #-24]\n\t"                                                                   \
+            AOTC_QCONV_DOT2X2_ASM_HALF("[%[wa]], #8", "[%[wb]], #8")                                                   \
+            "ldrd %[x0e], %[x0o], [%[xp], #-16]\n\t"                                                                   \
+            "ldrd %[x1e], %[x1o], [%[xp], #-8]\n\t"                                                                    \
+            AOTC_QCONV_DOT2X2_ASM_HALF("[%[wa], #-4]", "[%[wb], #-4]")                                                 \
+            "ldr %[u], %[wend]\n\t"                                                                                    \
+            "cmp %[wa], %[u]\n\t"                                                                                      \
+            "bne 1b\n\t"                                                                                               \
+            "ldr %[u], %[sc]\n\t"                                                                                      \
+            "vldr s14, [%[u]]\n\t"                                                                                     \
+            "vldr s15, [%[u], #4]\n\t"                                                                                 \
+            "add %[u], %[u], #8\n\t"                                                                                   \
+            "str %[u], %[sc]\n\t"                                                                                      \
+            "ldr %[u], %[yz]\n\t"                                                                                      \
+            AOTC_QCONV_RQ_ASM("s00", "s14", SAT) AOTC_QCONV_RQ_ASM("s01", "s14", SAT)                                  \
+            AOTC_QCONV_RQ_ASM("s10", "s15", SAT) AOTC_QCONV_RQ_ASM("s11", "s15", SAT)                                  \
+            "ldr %[e], %[y]\n\t"                                                                                       \
+            "ldr %[u], %[ldy]\n\t"                                                                                     \
+            "strb %[s00], [%[e]]\n\t"                                                                                  \
+            "strb %[s01], [%[e], #1]\n\t"                                                                              \
+            "add %[e], %[e], %[u]\n\t"                                                                                 \
+            "strb %[s10], [%[e]]\n\t"                                                                                  \
+            "strb %[s11], [%[e], #1]\n\t"                                                                              \
+            "add %[e], %[e], %[u]\n\t"                                                                                 \
+            "str %[e], %[y]\n\t"                                                                                       \
+            "ldr %[u], %[n]\n\t"                                                                                       \
+            "subs %[u], %[u], #1\n\t"                                                                                  \
+            "str %[u], %[n]\n\t"                                                                                       \
+            "bne 2b"                                                                                                   \
+            : [s00] "=&r"(s00), [s01] "=&r"(s01), [s10] "=&r"(s10), [s11] "=&r"(s11), [wa] "=&r"(wa),                  \
+              [wb] "=&r"(wb), [xp] "=&r"(xp), [x0e] "=&r"(x0e_), [x0o] "=&r"(x0o_), [x1e] "=&r"(x1e_),                 \
+              [x1o] "=&r"(x1o_), [u] "=&r"(u_), [e] "=&r"(e_), [w] "+m"(w), [wend] "+m"(wend), [sc] "+m"(sc),          \
+              [co] "+m"(co), [y] "+m"(y), [n] "+m"(pairs)                                                              \
+            : [K] "m"(K), [gb] "m"(gb), [xb] "m"(xb), [ldy] "m"(ldy), [yz] "m"(yz)                                     \
+            : "cc", "memory", "s13", "s14", "s15");                                                                    \
+  }
+AOTC_QCONV_PAIRS_ASM(i8, "ssat")
+AOTC_QCONV_PAIRS_ASM(u8, "usat")
+#define AOTC_QCONV_PAIRS_ASM_OK 1
+#endif
+#else
+#define AOTC_QCONV_DOT2X2_LOOP(wa, wb, xp, pairs)                                                                      \
+  do {                                                                                                                 \
+    int32_t n_ = 2 * (pairs);                                                                                          \
+    for (; n_ > 0; --n_, (wa) += 4, (wb) += 4, (xp) += 4) AOTC_QCONV_DOT2X2((wa), (wb), (xp));                         \
+  } while (0)
+#endif
+
+#ifndef AOTC_QCONV_PAIRS_ASM_OK
+#define AOTC_QCONV_PAIRS_ASM_OK 0
+#define aotc_qconv_dsp_pairs_asm_i8(w, K, G4, pairs, xb, sc, co, y, ldy, yz) ((void)0)
+#define aotc_qconv_dsp_pairs_asm_u8(w, K, G4, pairs, xb, sc, co, y, ldy, yz) ((void)0)
+#endif
 
 /*
  * x86-64 (gcc/clang): the GEMM's tiles on AVX512-VNNI or AVX2, picked at run
@@ -549,6 +741,12 @@ static AOTC_UNUSED int aotc_qconv_x86_gemm(int lvl, int flip, const int8_t *w, i
     int32_t j;                                                                                                         \
     if (y32) {                                                                                                         \
       for (j = 0; j < n; ++j) y32[yo + j] = (int32_t)(c + (uint32_t)acc[j]);                                           \
+    } else if (AOTC_QCONV_CVT_REQUANT) {                                                                               \
+      XT *y = (XT *)o->y + yo;                                                                                         \
+      const float s = o->scale[m];                                                                                     \
+      const int32_t yz = o->iyz, lo = o->ilo, hi = o->ihi, nr = o->narrow;                                             \
+      for (j = 0; j < n; ++j)                                                                                          \
+        y[j] = (XT)aotc_qconv_rqc((int32_t)(c + (uint32_t)acc[j]), s, yz, lo, hi, nr, AOTC_QCONV_SIGNED_##SFX);        \
     } else if (AOTC_QCONV_INT_REQUANT) {                                                                               \
       XT *y = (XT *)o->y + yo;                                                                                         \
       const float s = o->scale[m];                                                                                     \
@@ -568,6 +766,20 @@ static AOTC_UNUSED int aotc_qconv_x86_gemm(int lvl, int flip, const int8_t *w, i
                                                                           ptrdiff_t yo, const int32_t *acc,            \
                                                                           int32_t lda, int32_t OH, int32_t OW) {       \
     int32_t oh, ow;                                                                                                    \
+    if (AOTC_QCONV_CVT_REQUANT && !o->y32) {                                                                           \
+      const uint32_t c = (uint32_t)o->corr[m];                                                                         \
+      const float s = o->scale[m];                                                                                     \
+      const int32_t yz = o->iyz, lo = o->ilo, hi = o->ihi, nr = o->narrow;                                             \
+      XT *y = (XT *)o->y + yo;                                                                                         \
+      for (oh = 0; oh < OH; ++oh, acc += lda, y += OW)                                                                 \
+        if (nr) /* (the test out of the loop) */                                                                       \
+          for (ow = 0; ow < OW; ++ow)                                                                                  \
+            y[ow] = (XT)aotc_qconv_rqc((int32_t)(c + (uint32_t)acc[ow]), s, yz, lo, hi, 1, AOTC_QCONV_SIGNED_##SFX);   \
+        else                                                                                                           \
+          for (ow = 0; ow < OW; ++ow)                                                                                  \
+            y[ow] = (XT)aotc_qconv_rqc((int32_t)(c + (uint32_t)acc[ow]), s, yz, lo, hi, 0, AOTC_QCONV_SIGNED_##SFX);   \
+      return;                                                                                                          \
+    }                                                                                                                  \
     if (AOTC_QCONV_INT_REQUANT && !o->y32) {                                                                           \
       const uint32_t c = (uint32_t)o->corr[m];                                                                         \
       const float s = o->scale[m];                                                                                     \
@@ -614,55 +826,90 @@ static AOTC_UNUSED int aotc_qconv_x86_gemm(int lvl, int flip, const int8_t *w, i
     for (r = 0; r < rows; ++r)                                                                                         \
       aotc_qconv_store_##SFX(o, m + r, yo + r * ldy, r == 0 ? a0 : r == 1 ? a1 : r == 2 ? a2 : a3, cols);              \
   }                                                                                                                    \
+/* (Cortex-M DSP) The hot part of aotc_qconv_gemm_dsp_<x>: `pairs` pairs of                                            \
+ * output channels (weights w, scale, corr) of one pair of pixels (widened taps                                        \
+ * xb, G4 groups of 4) requantized into y and y + 1, ldy apart per channel                                             \
+ * (AOTC_QCONV_CVT_REQUANT, full 8-bit range). Out of line, so that its few                                            \
+ * pointers stay in registers; the sums start at corr (wrapping either way). */                                        \
+static AOTC_UNUSED AOTC_QCONV_NOINLINE void aotc_qconv_dsp_pairs_##SFX(const int8_t *w, int32_t K, int32_t G4,         \
+                                                                       int32_t pairs, const uint32_t *xb,              \
+                                                                       const float *scale, const int32_t *corr,        \
+                                                                       XT *y, ptrdiff_t ldy, int32_t yz) {             \
+  if (AOTC_QCONV_PAIRS_ASM_OK && G4 >= 2 && G4 % 2 == 0 && pairs > 0) {                                                \
+    aotc_qconv_dsp_pairs_asm_##SFX(w, K, G4, pairs, xb, scale, corr, (uint8_t *)y, ldy, yz);                           \
+    return;                                                                                                            \
+  }                                                                                                                    \
+  for (; pairs > 0; --pairs, w += 2 * (ptrdiff_t)K, scale += 2, corr += 2, y += 2 * ldy) {                             \
+    const int8_t *wa = w, *wb = w + K;                                                                                 \
+    const uint32_t *xp = xb;                                                                                           \
+    int32_t s00 = corr[0], s01 = s00, s10 = corr[1], s11 = s10;                                                        \
+    if (G4 & 1) {                                                                                                      \
+      AOTC_QCONV_DOT2X2(wa, wb, xp);                                                                                   \
+      wa += 4, wb += 4, xp += 4;                                                                                       \
+    }                                                                                                                  \
+    if (G4 >= 2) AOTC_QCONV_DOT2X2_LOOP(wa, wb, xp, G4 / 2);                                                           \
+    {                                                                                                                  \
+      const float sa = scale[0], sb = scale[1];                                                                        \
+      y[0] = (XT)AOTC_QCONV_SAT8(AOTC_QCONV_QADD(aotc_qconv_cvtr((float)s00 * sa), yz), AOTC_QCONV_SIGNED_##SFX);      \
+      y[1] = (XT)AOTC_QCONV_SAT8(AOTC_QCONV_QADD(aotc_qconv_cvtr((float)s01 * sa), yz), AOTC_QCONV_SIGNED_##SFX);      \
+      y[ldy] = (XT)AOTC_QCONV_SAT8(AOTC_QCONV_QADD(aotc_qconv_cvtr((float)s10 * sb), yz), AOTC_QCONV_SIGNED_##SFX);    \
+      y[ldy + 1] = (XT)AOTC_QCONV_SAT8(AOTC_QCONV_QADD(aotc_qconv_cvtr((float)s11 * sb), yz), AOTC_QCONV_SIGNED_##SFX);\
+    }                                                                                                                  \
+  }                                                                                                                    \
+}                                                                                                                      \
+                                                                                                                       \
 /* (Cortex-M DSP) Output channels [m0, m0 + Mg) of pixels [0, P): for each pair                                        \
- * of pixels, their first K4 taps widened to 16 bits once into xb (4 words per                                         \
- * 4 taps: pixel j's (k, k+2), (k+1, k+3), then pixel j+1's; the order SXTB16                                          \
- * and SXTB16-ror-8 give a weight word in), then 2 channels x 2 pixels per                                             \
- * step: per 4 taps 2 weight words, 4 SXTB16, 4 input words, 8 SMLAD. A lone                                           \
- * last pixel is computed twice, stored once. */                                                                       \
+ * of pixels, their taps widened to 16 bits once into xb (4 words per 4 taps:                                          \
+ * pixel j's (k, k+2), (k+1, k+3), then pixel j+1's; the order SXTB16 and                                              \
+ * SXTB16-ror-8 give a weight word in; taps past K are 0, so the last group's                                          \
+ * weight word may read up to 3 bytes past the row, into the next row or the                                           \
+ * weight sums), then 2 channels x 2 pixels per step: per 4 taps 2 weight                                              \
+ * words, 4 SXTB16, 4 input words, 8 SMLAD. A lone last pixel is computed                                              \
+ * twice, stored once. */                                                                                              \
 static AOTC_UNUSED void aotc_qconv_gemm_dsp_##SFX(const int8_t *w, int32_t m0, int32_t Mg, int32_t K, const XT *b,     \
                                               ptrdiff_t ldb, int32_t P, const aotc_qconv_out *o, uint32_t *xb,         \
                                               ptrdiff_t yo, ptrdiff_t ldy) {                                           \
-  const int32_t K4 = K / 4 * 4;                                                                                        \
-  int32_t j, m, k;                                                                                                     \
+  const int32_t K4 = K / 4 * 4, G4 = (K + 3) / 4;                                                                      \
+  const int fast = AOTC_QCONV_CVT_REQUANT && !o->y32 && !o->narrow;                                                    \
+  int32_t j, m, k, t;                                                                                                  \
   for (j = 0; j < P; j += 2) {                                                                                         \
     const int32_t n = P - j < 2 ? 1 : 2;                                                                               \
     const ptrdiff_t d = n - 1;                                                                                         \
     const XT *bj = b + j;                                                                                              \
     uint32_t *xq = xb;                                                                                                 \
-    for (k = 0; k < K4; k += 4, xq += 4) {                                                                             \
-      const XT *bk = bj + (ptrdiff_t)k * ldb;                                                                          \
-      xq[0] = AOTC_QCONV_PAIR(bk[0], bk[2 * ldb]), xq[1] = AOTC_QCONV_PAIR(bk[ldb], bk[3 * ldb]);                      \
-      xq[2] = AOTC_QCONV_PAIR(bk[d], bk[2 * ldb + d]), xq[3] = AOTC_QCONV_PAIR(bk[ldb + d], bk[3 * ldb + d]);          \
+    if (n == 2) /* both pixels of a tap as one halfword: taps k, k+2 in a word, split by SXTB16 (UXTB16) */           \
+      for (k = 0; k < K4; k += 4, xq += 4) {                                                                           \
+        const XT *bk = bj + (ptrdiff_t)k * ldb;                                                                        \
+        uint16_t h0, h1, h2, h3;                                                                                       \
+        uint32_t a, c;                                                                                                 \
+        memcpy(&h0, bk, 2), memcpy(&h1, bk + ldb, 2), memcpy(&h2, bk + 2 * ldb, 2), memcpy(&h3, bk + 3 * ldb, 2);      \
+        a = (uint32_t)h0 | (uint32_t)h2 << 16, c = (uint32_t)h1 | (uint32_t)h3 << 16;                                  \
+        xq[0] = AOTC_QCONV_EXT_##SFX(a), xq[1] = AOTC_QCONV_EXT_##SFX(c);                                              \
+        xq[2] = AOTC_QCONV_EXT8_##SFX(a), xq[3] = AOTC_QCONV_EXT8_##SFX(c);                                            \
+      }                                                                                                                \
+    else                                                                                                               \
+      for (k = 0; k < K4; k += 4, xq += 4) {                                                                           \
+        const XT *bk = bj + (ptrdiff_t)k * ldb;                                                                        \
+        xq[0] = AOTC_QCONV_PAIR(bk[0], bk[2 * ldb]), xq[1] = AOTC_QCONV_PAIR(bk[ldb], bk[3 * ldb]);                    \
+        xq[2] = xq[0], xq[3] = xq[1];                                                                                  \
+      }                                                                                                                \
+    if (k < K) {                                                                                                       \
+      int32_t v[8] = {0, 0, 0, 0, 0, 0, 0, 0}; /* taps k..k+3 of both pixels, 0 past K */                              \
+      for (t = 0; k + t < K; ++t) v[t] = bj[(ptrdiff_t)(k + t) * ldb], v[4 + t] = bj[(ptrdiff_t)(k + t) * ldb + d];    \
+      xq[0] = AOTC_QCONV_PAIR(v[0], v[2]), xq[1] = AOTC_QCONV_PAIR(v[1], v[3]);                                        \
+      xq[2] = AOTC_QCONV_PAIR(v[4], v[6]), xq[3] = AOTC_QCONV_PAIR(v[5], v[7]);                                        \
     }                                                                                                                  \
-    for (m = 0; m < Mg; m += 2) {                                                                                      \
+    m = 0;                                                                                                             \
+    if (fast && n == 2) {                                                                                              \
+      m = Mg / 2 * 2;                                                                                                  \
+      aotc_qconv_dsp_pairs_##SFX(w, K, G4, Mg / 2, xb, o->scale + m0, o->corr + m0, (XT *)o->y + yo + j, ldy,          \
+                                 o->iyz);                                                                              \
+    }                                                                                                                  \
+    for (; m < Mg; m += 2) {                                                                                           \
       const int8_t *wa = w + (ptrdiff_t)m * K, *wb = wa + (Mg - m > 1 ? K : 0);                                        \
       const uint32_t *xp = xb;                                                                                         \
       int32_t s00 = 0, s01 = 0, s10 = 0, s11 = 0, acc[2];                                                              \
-      /* (Unrolling spills on Cortex-M4's 13 registers: slower.) */                                                    \
-      for (k = 0; k < K4; k += 4, xp += 4) AOTC_QCONV_DOT2X2(wa + k, wb + k, xp);                                      \
-      for (; k < K; ++k) {                                                                                             \
-        const XT *bk = bj + (ptrdiff_t)k * ldb;                                                                        \
-        const int32_t v0 = bk[0], v1 = bk[d], c0 = wa[k], c1 = wb[k];                                                  \
-        s00 += c0 * v0, s01 += c0 * v1, s10 += c1 * v0, s11 += c1 * v1;                                                \
-      }                                                                                                                \
-      if (AOTC_QCONV_INT_REQUANT && !o->y32) {                                                                         \
-        /* The requantizing store inline: 4 outputs are too few for a call. */                                         \
-        const int32_t lo = o->ilo, hi = o->ihi, kk = o->k, ma = m0 + m;                                                \
-        const uint32_t ca = (uint32_t)o->corr[ma];                                                                     \
-        const float sa = o->scale[ma];                                                                                 \
-        XT *y = (XT *)o->y + yo + m * ldy + j;                                                                         \
-        y[0] = (XT)aotc_qconv_rq((int32_t)(ca + (uint32_t)s00), sa, kk, lo, hi);                                       \
-        if (n > 1) y[1] = (XT)aotc_qconv_rq((int32_t)(ca + (uint32_t)s01), sa, kk, lo, hi);                            \
-        if (Mg - m > 1) {                                                                                              \
-          const uint32_t cb = (uint32_t)o->corr[ma + 1];                                                               \
-          const float sb = o->scale[ma + 1];                                                                           \
-          y += ldy;                                                                                                    \
-          y[0] = (XT)aotc_qconv_rq((int32_t)(cb + (uint32_t)s10), sb, kk, lo, hi);                                     \
-          if (n > 1) y[1] = (XT)aotc_qconv_rq((int32_t)(cb + (uint32_t)s11), sb, kk, lo, hi);                          \
-        }                                                                                                              \
-        continue;                                                                                                      \
-      }                                                                                                                \
+      for (k = 0; k < G4; ++k, xp += 4) AOTC_QCONV_DOT2X2(wa + 4 * k, wb + 4 * k, xp);                                 \
       acc[0] = s00, acc[1] = s01;                                                                                      \
       aotc_qconv_store_##SFX(o, m0 + m, yo + m * ldy + j, acc, n);                                                     \
       if (Mg - m > 1)                                                                                                  \
@@ -717,6 +964,69 @@ static AOTC_UNUSED void aotc_qconv_dw3x3_dsp_row_##SFX(const XT *r, ptrdiff_t dh
               t6 * r2[q] + t7 * r2[q + 1] + t8 * r2[q + 2];                                                            \
   }                                                                                                                    \
 }                                                                                                                      \
+/* (Cortex-M DSP) aotc_qconv_dw3x3_dsp_row_<x>'s sums for every output row                                             \
+ * (rows sh apart in the plane), requantized as they come (AOTC_QCONV_CVT_REQUANT,                                     \
+ * full 8-bit range) into y: only the OW outputs a row has, no sums in                                                 \
+ * scratch. The sums start at c. An odd last output of a stride-1 row reads                                            \
+ * the word before it: O = (x[q], x[q+2]) pairs with (t0, t2), E's x[q+1]                                              \
+ * with t1 by SMLADX. */                                                                                               \
+static AOTC_UNUSED AOTC_QCONV_NOINLINE void aotc_qconv_dw3x3_dsp_rq_##SFX(const XT *r, ptrdiff_t dh, ptrdiff_t sh,     \
+                                                                          int32_t sw, const int8_t *wk, int32_t OH,    \
+                                                                          int32_t OW, int32_t Wp, int32_t c, float s,  \
+                                                                          int32_t yz, XT *y) {                         \
+  const uint32_t p0 = AOTC_QCONV_PAIR(wk[0], wk[2]), p1 = AOTC_QCONV_PAIR(wk[3], wk[5]);                               \
+  const uint32_t p2 = AOTC_QCONV_PAIR(wk[6], wk[8]);                                                                   \
+  const uint32_t q0 = AOTC_QCONV_PAIR(wk[1], 0), q1 = AOTC_QCONV_PAIR(wk[4], 0), q2 = AOTC_QCONV_PAIR(wk[7], 0);       \
+  int32_t oh, ow;                                                                                                      \
+  for (oh = 0; oh < OH; ++oh, r += sh, y += OW) {                                                                      \
+    const XT *r0 = r, *r1 = r + dh, *r2 = r + 2 * dh;                                                                  \
+    uint32_t u, e, od;                                                                                                 \
+    int32_t s0, s1;                                                                                                    \
+    ow = 0;                                                                                                            \
+    if (sw == 1) {                                                                                                     \
+      for (; ow + 2 <= OW; ow += 2) {                                                                                  \
+        memcpy(&u, r0 + ow, 4), e = AOTC_QCONV_EXT_##SFX(u), od = AOTC_QCONV_EXT8_##SFX(u);                            \
+        s0 = AOTC_QCONV_SMLAD(q0, od, AOTC_QCONV_SMLAD(p0, e, c));                                                     \
+        s1 = AOTC_QCONV_SMLADX(q0, e, AOTC_QCONV_SMLAD(p0, od, c));                                                    \
+        memcpy(&u, r1 + ow, 4), e = AOTC_QCONV_EXT_##SFX(u), od = AOTC_QCONV_EXT8_##SFX(u);                            \
+        s0 = AOTC_QCONV_SMLAD(q1, od, AOTC_QCONV_SMLAD(p1, e, s0));                                                    \
+        s1 = AOTC_QCONV_SMLADX(q1, e, AOTC_QCONV_SMLAD(p1, od, s1));                                                   \
+        memcpy(&u, r2 + ow, 4), e = AOTC_QCONV_EXT_##SFX(u), od = AOTC_QCONV_EXT8_##SFX(u);                            \
+        s0 = AOTC_QCONV_SMLAD(q2, od, AOTC_QCONV_SMLAD(p2, e, s0));                                                    \
+        s1 = AOTC_QCONV_SMLADX(q2, e, AOTC_QCONV_SMLAD(p2, od, s1));                                                   \
+        y[ow] = (XT)AOTC_QCONV_SAT8(AOTC_QCONV_QADD(aotc_qconv_cvtr((float)s0 * s), yz), AOTC_QCONV_SIGNED_##SFX);     \
+        y[ow + 1] = (XT)AOTC_QCONV_SAT8(AOTC_QCONV_QADD(aotc_qconv_cvtr((float)s1 * s), yz), AOTC_QCONV_SIGNED_##SFX); \
+      }                                                                                                                \
+      if (ow < OW && ow > 0) {                                                                                         \
+        memcpy(&u, r0 + ow - 1, 4), e = AOTC_QCONV_EXT_##SFX(u), od = AOTC_QCONV_EXT8_##SFX(u);                        \
+        s0 = AOTC_QCONV_SMLADX(q0, e, AOTC_QCONV_SMLAD(p0, od, c));                                                    \
+        memcpy(&u, r1 + ow - 1, 4), e = AOTC_QCONV_EXT_##SFX(u), od = AOTC_QCONV_EXT8_##SFX(u);                        \
+        s0 = AOTC_QCONV_SMLADX(q1, e, AOTC_QCONV_SMLAD(p1, od, s0));                                                   \
+        memcpy(&u, r2 + ow - 1, 4), e = AOTC_QCONV_EXT_##SFX(u), od = AOTC_QCONV_EXT8_##SFX(u);                        \
+        s0 = AOTC_QCONV_SMLADX(q2, e, AOTC_QCONV_SMLAD(p2, od, s0));                                                   \
+        y[ow] = (XT)AOTC_QCONV_SAT8(AOTC_QCONV_QADD(aotc_qconv_cvtr((float)s0 * s), yz), AOTC_QCONV_SIGNED_##SFX);     \
+        ++ow;                                                                                                          \
+      }                                                                                                                \
+    } else {                                                                                                           \
+      for (; 2 * ow + 4 <= Wp && ow < OW; ++ow) {                                                                      \
+        memcpy(&u, r0 + 2 * ow, 4), s0 = AOTC_QCONV_SMLAD(p0, AOTC_QCONV_EXT_##SFX(u), c);                             \
+        memcpy(&u, r1 + 2 * ow, 4), s0 = AOTC_QCONV_SMLAD(p1, AOTC_QCONV_EXT_##SFX(u), s0);                            \
+        memcpy(&u, r2 + 2 * ow, 4), s0 = AOTC_QCONV_SMLAD(p2, AOTC_QCONV_EXT_##SFX(u), s0);                            \
+        s0 = (int32_t)((uint32_t)s0 + (uint32_t)(wk[1] * r0[2 * ow + 1] + wk[4] * r1[2 * ow + 1] +                     \
+                                                 wk[7] * r2[2 * ow + 1]));                                             \
+        y[ow] = (XT)AOTC_QCONV_SAT8(AOTC_QCONV_QADD(aotc_qconv_cvtr((float)s0 * s), yz), AOTC_QCONV_SIGNED_##SFX);     \
+      }                                                                                                                \
+    }                                                                                                                  \
+    for (; ow < OW; ++ow) {                                                                                            \
+      const ptrdiff_t q = (ptrdiff_t)ow * sw;                                                                          \
+      const int32_t t = wk[0] * r0[q] + wk[1] * r0[q + 1] + wk[2] * r0[q + 2] + wk[3] * r1[q] + wk[4] * r1[q + 1] +    \
+                        wk[5] * r1[q + 2] + wk[6] * r2[q] + wk[7] * r2[q + 1] + wk[8] * r2[q + 2];                     \
+      s0 = (int32_t)((uint32_t)c + (uint32_t)t);                                                                       \
+      y[ow] = (XT)AOTC_QCONV_SAT8(AOTC_QCONV_QADD(aotc_qconv_cvtr((float)s0 * s), yz), AOTC_QCONV_SIGNED_##SFX);       \
+    }                                                                                                                  \
+  }                                                                                                                    \
+}                                                                                                                      \
+                                                                                                                       \
   /* Output channels [m0, m0 + Mg) of pixels [0, P) (output offset yo): B (K x P,                                      \
    * ldb apart), the last partial tile of pixels copied into tail (K x 16). */                                         \
   static AOTC_UNUSED void aotc_qconv_gemm_##SFX(const int8_t *w, int32_t m0, int32_t Mg, int32_t K, const XT *b,       \
@@ -790,6 +1100,49 @@ static AOTC_UNUSED void aotc_qconv_dw3x3_dsp_row_##SFX(const XT *r, ptrdiff_t dh
           }                                                                                                            \
   }                                                                                                                    \
                                                                                                                        \
+  /* (DSP) aotc_qconv_gemv_<x> four output channels at a time: per 4 taps one                                          \
+   * word of x as 16-bit pairs (bytes 0, 2 and 1, 3), each channel's weight word                                       \
+   * split the same way, 2 SMLAD per channel. Unused rows repeat row 0. */                                             \
+  static AOTC_UNUSED AOTC_QCONV_NOINLINE void aotc_qconv_gemv_dsp_##SFX(                                               \
+      const XT *x, int32_t xz, const int8_t *wp, aotc_qconv_out o, const float *x_scale, const float *w_scale,         \
+      int32_t per_channel, const float *y_scale, const int32_t *bias, const aotc_conv_params *geo) {                   \
+    const int32_t M = geo->mg, K = geo->cg, K4 = K / 4 * 4;                                                            \
+    float scale[4] = {0.0f, 0.0f, 0.0f, 0.0f};                                                                         \
+    int32_t corr[4], n, m, k, r;                                                                                       \
+    o.scale = scale, o.corr = corr; /* channels 0 .. 3 of the stores below */                                          \
+    for (m = 0; m < M; m += 4) {                                                                                       \
+      const int32_t rows = M - m < 4 ? M - m : 4;                                                                      \
+      const int8_t *w0 = wp + (ptrdiff_t)m * K, *w1 = w0 + (rows > 1 ? K : 0), *w2 = w0 + (rows > 2 ? 2 * K : 0);      \
+      const int8_t *w3 = w0 + (rows > 3 ? 3 * K : 0);                                                                  \
+      for (r = 0; r < rows; ++r) {                                                                                     \
+        corr[r] = aotc_qconv_corr1(xz, wp, bias, M, K, m + r);                                                         \
+        if (x_scale) scale[r] = x_scale[0] * w_scale[per_channel ? m + r : 0] / y_scale[0];                            \
+      }                                                                                                                \
+      for (n = 0; n < geo->n; ++n) {                                                                                   \
+        const XT *xn = x + (ptrdiff_t)n * K;                                                                           \
+        int32_t acc[4], s0 = 0, s1 = 0, s2 = 0, s3 = 0; /* bounded as in aotc_qconv_gemv_<x> */                        \
+        for (k = 0; k < K4; k += 4) {                                                                                  \
+          uint32_t u, a, e, od;                                                                                        \
+          memcpy(&u, xn + k, 4), e = AOTC_QCONV_EXT_##SFX(u), od = AOTC_QCONV_EXT8_##SFX(u);                           \
+          memcpy(&a, w0 + k, 4);                                                                                       \
+          s0 = AOTC_QCONV_SMLAD(aotc_qconv_sxtb16_ror8(a), od, AOTC_QCONV_SMLAD(AOTC_QCONV_SXTB16(a), e, s0));         \
+          memcpy(&a, w1 + k, 4);                                                                                       \
+          s1 = AOTC_QCONV_SMLAD(aotc_qconv_sxtb16_ror8(a), od, AOTC_QCONV_SMLAD(AOTC_QCONV_SXTB16(a), e, s1));         \
+          memcpy(&a, w2 + k, 4);                                                                                       \
+          s2 = AOTC_QCONV_SMLAD(aotc_qconv_sxtb16_ror8(a), od, AOTC_QCONV_SMLAD(AOTC_QCONV_SXTB16(a), e, s2));         \
+          memcpy(&a, w3 + k, 4);                                                                                       \
+          s3 = AOTC_QCONV_SMLAD(aotc_qconv_sxtb16_ror8(a), od, AOTC_QCONV_SMLAD(AOTC_QCONV_SXTB16(a), e, s3));         \
+        }                                                                                                              \
+        for (; k < K; ++k) {                                                                                           \
+          const int32_t v = xn[k];                                                                                     \
+          s0 += w0[k] * v, s1 += w1[k] * v, s2 += w2[k] * v, s3 += w3[k] * v;                                          \
+        }                                                                                                              \
+        acc[0] = s0, acc[1] = s1, acc[2] = s2, acc[3] = s3;                                                            \
+        for (r = 0; r < rows; ++r) aotc_qconv_store_##SFX(&o, r, (ptrdiff_t)n * M + m + r, &acc[r], 1);                \
+      }                                                                                                                \
+    }                                                                                                                  \
+  }                                                                                                                    \
+                                                                                                                       \
   /* One pixel per image and one group (QGemm's rows as 1x1 convs, ops/conv.cpp):                                      \
    * a dot product per output, each channel's scale (QLinearConv: x_scale non-NULL)                                     \
    * and corr computed as it is stored, so no scratch at all. */                                                      \
@@ -800,6 +1153,10 @@ static AOTC_UNUSED void aotc_qconv_dw3x3_dsp_row_##SFX(const XT *r, ptrdiff_t dh
     const int32_t M = geo->mg, K = geo->cg;                                                                            \
     float scale = 0.0f;                                                                                                \
     int32_t corr, n, m, k;                                                                                             \
+    if (AOTC_QCONV_DSP) {                                                                                              \
+      aotc_qconv_gemv_dsp_##SFX(x, xz, wp, o, x_scale, w_scale, per_channel, y_scale, bias, geo);                      \
+      return;                                                                                                          \
+    }                                                                                                                  \
     o.scale = &scale, o.corr = &corr; /* channel 0 of the store below */                                               \
     for (m = 0; m < M; ++m) {                                                                                          \
       const int8_t *wm = wp + (ptrdiff_t)m * K;                                                                        \
@@ -944,6 +1301,11 @@ static AOTC_UNUSED void aotc_qconv_dw3x3_dsp_row_##SFX(const XT *r, ptrdiff_t dh
           const int8_t *wk = wp + (ptrdiff_t)mm * KH * KW;                                                             \
           const ptrdiff_t ym = ((ptrdiff_t)n * M + mm) * OH * OW;                                                      \
           if (AOTC_QCONV_DSP && KH == 3 && KW == 3 && DW == 1 && SW <= 2) {                                            \
+            if (AOTC_QCONV_CVT_REQUANT && !o->y32 && !o->narrow) {                                                     \
+              aotc_qconv_dw3x3_dsp_rq_##SFX(xp, (ptrdiff_t)DH * Wp, (ptrdiff_t)SH * Wp, SW, wk, OH, OW, Wp,            \
+                                            o->corr[mm], o->scale[mm], o->iyz, (XT *)o->y + ym);                       \
+              continue;                                                                                                \
+            }                                                                                                          \
             if (SH == 1 && SW == 1) /* flat, as below */                                                               \
               aotc_qconv_dw3x3_dsp_row_##SFX(xp, (ptrdiff_t)DH * Wp, 1, wk, (OH - 1) * Wp + OW, Wp, acc);              \
             else                                                                                                       \

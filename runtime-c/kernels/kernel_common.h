@@ -54,6 +54,25 @@
 #define AOTC_RESTRICT restrict
 #endif
 
+/*
+ * rintf of a value that is then converted to an integer or has a zero point
+ * added (the sign of a zero result may differ from rintf's). On Cortex-M with
+ * a single-precision FPU it is VCVTR, which rounds in the FPSCR mode as rintf
+ * does; newlib's rintf is a call of dozens of instructions.
+ */
+#if defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M' && defined(__GNUC__) && defined(__ARM_FP) && (__ARM_FP & 4)
+static AOTC_UNUSED float aotc_rintf_z(float v) {
+  float r;
+  int32_t i;
+  if (!(v > -2147483648.0f && v < 2147483648.0f)) return rintf(v); /* (past 2^23 v is an integer already) */
+  __asm__("vcvtr.s32.f32 %0, %1" : "=t"(r) : "t"(v));
+  memcpy(&i, &r, sizeof i);
+  return (float)i;
+}
+#else
+static AOTC_UNUSED float aotc_rintf_z(float v) { return rintf(v); }
+#endif
+
 /* Largest number of dimensions a kernel iterates over. */
 #define AOTC_MAX_RANK 8
 

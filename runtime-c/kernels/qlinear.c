@@ -20,7 +20,7 @@
  * ("integer indefinite") for NaN and values out of range -- without C's UB.
  */
 static AOTC_UNUSED int32_t aotc_ql_cvt(float v) {
-  if (v >= -2147483648.0f && v < 2147483648.0f) return (int32_t)rintf(v);
+  if (v >= -2147483648.0f && v < 2147483648.0f) return (int32_t)aotc_rintf_z(v);
   return INT32_MIN;
 }
 
@@ -36,7 +36,7 @@ static AOTC_UNUSED int32_t aotc_ql_quantize(float x, float scale, int32_t zp, in
   float v = x / scale;
   v = v >= min_v ? v : min_v;
   v = v <= max_v ? v : max_v;
-  return (int32_t)rintf(v) + zp;
+  return (int32_t)aotc_rintf_z(v) + zp;
 }
 
 /*
@@ -183,7 +183,7 @@ AOTC_QLINEAR_LOOKUP(aotc_qlinear_lookup_i8, int8_t, -128, 127)
         v = (float)(int32_t)acc * scale;                                                                           \
         v = v >= min_v ? v : min_v;                                                                                \
         v = v <= max_v ? v : max_v;                                                                                \
-        y[(ptrdiff_t)b * c + ch] = (T)((int32_t)rintf(v) + zy);                                                   \
+        y[(ptrdiff_t)b * c + ch] = (T)((int32_t)aotc_rintf_z(v) + zy);                                            \
       }                                                                                                            \
   }
 AOTC_QLINEAR_GLOBAL_AVGPOOL(aotc_qlinear_global_avgpool_u8, uint8_t, 0, 255)
@@ -334,7 +334,7 @@ AOTC_QLINEAR_SOFTMAX(aotc_qlinear_softmax_i8, int8_t, -128, 127)
         if (!FLOAT_OUT) {                                                                                         \
           v = v >= min_v ? v : min_v;                                                                             \
           v = v <= max_v ? v : max_v;                                                                             \
-          v = rintf(v) + (float)zy;                                                                               \
+          v = aotc_rintf_z(v) + (float)zy;                                                                        \
         }                                                                                                         \
         y[(ptrdiff_t)m * p->n + n] = (TY)v;                                                                       \
       }                                                                                                           \

@@ -139,7 +139,7 @@ AOTC_KERNEL void aotc_quantize_linear_any(const void *x, const void *scale, cons
                                                   const aotc_quant_params *geo) {                            \
     AOTC_QUANT_FOR_EACH(geo, {                                                                               \
       const float z = zp ? (float)zp[j] : 0.0f;                                                              \
-      float v = rintf(x[k] / scale[j]) + z;                                                                  \
+      float v = aotc_rintf_z(x[k] / scale[j]) + z;                                                           \
       v = v >= (float)(LO) ? (v <= (float)(HI) ? v : (float)(HI)) : (float)(LO);                             \
       y[k] = (T)(int32_t)v;                                                                                  \
     });                                                                                                      \

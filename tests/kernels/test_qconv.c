@@ -252,15 +252,24 @@ static void check_rint(void) {
     }
     /* aotc_qconv_rq (the integer rounding and clamp) as the float requantization. */
     {
-      static const int32_t zr[][3] = {{0, 0, 255}, {128, 0, 255}, {255, 0, 255}, {0, -128, 127},
-                                      {-128, -128, 127}, {127, -128, 127}, {5, 5, 200}, {-3, -3, 90}};
+      static const int32_t zr[][3] = {{0, 0, 255},      {128, 0, 255},   {255, 0, 255}, {0, -128, 127},
+                                      {-128, -128, 127}, {127, -128, 127}, {5, 5, 200},  {-3, -3, 90},
+                                      {-128, -100, 127}, {127, -128, 0}};
       int32_t z;
-      for (z = 0; z < 8; ++z) {
+      for (z = 0; z < 10; ++z) {
         int32_t want;
         AOTC_QCONV_REQUANT(int32_t, 1, v, (float)zr[z][0], (float)zr[z][1], (float)zr[z][2], want);
         if (aotc_qconv_rq(1, v, 0x4B400000 - zr[z][0], zr[z][1], zr[z][2]) != want && ++failures <= 10)
           fprintf(stderr, "MISMATCH rq(%.9g, yz %d): got %d want %d\n", (double)v, (int)zr[z][0],
                   (int)aotc_qconv_rq(1, v, 0x4B400000 - zr[z][0], zr[z][1], zr[z][2]), (int)want);
+        /* aotc_qconv_rqc (VCVTR, QADD, SSAT/USAT), narrowed when [lo, hi] is not the type's range. */
+        {
+          const int sgn = zr[z][1] < 0 || zr[z][0] < 0, full = zr[z][2] - zr[z][1] == 255;
+          const int32_t got = aotc_qconv_rqc(1, v, zr[z][0], zr[z][1], zr[z][2], !full, sgn);
+          if (got != want && ++failures <= 10)
+            fprintf(stderr, "MISMATCH rqc(%.9g, yz %d): got %d want %d\n", (double)v, (int)zr[z][0], (int)got,
+                    (int)want);
+        }
       }
     }
     /* Equal, or a large |v| left as it is (it saturates either way). */
