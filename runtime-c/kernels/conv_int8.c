@@ -333,10 +333,15 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
 #define AOTC_QCONV_X86_GEMM(lvl, flip, w, m0, Mg, K, b, ldb, P, o, pk, yo, ldy)                                        \
   aotc_qconv_x86_gemm((lvl), (flip), (w), (m0), (Mg), (K), (const uint8_t *)(b), (ldb), (P), (o), (uint8_t *)(pk),      \
                       (yo), (ldy))
+#define AOTC_QCONV_X86_DW_BEGIN(flip, geo, wp, corr) aotc_qconv_x86_dw_begin((flip), (geo), (wp), (corr))
+#define AOTC_QCONV_X86_DW(xg, flip, wg, m0, o, xp, yo, geo)                                                             \
+  aotc_qconv_vnni_dw((const uint8_t *)(xg), (flip), (wg), (m0), (o), (uint8_t *)(xp), (yo), (geo))
 #else
 #define AOTC_QCONV_X86 0
 #define AOTC_QCONV_X86_BEGIN(flip, wp, corr, M, K) 0
 #define AOTC_QCONV_X86_GEMM(lvl, flip, w, m0, Mg, K, b, ldb, P, o, pk, yo, ldy) 0
+#define AOTC_QCONV_X86_DW_BEGIN(flip, geo, wp, corr) 0
+#define AOTC_QCONV_X86_DW(xg, flip, wg, m0, o, xp, yo, geo) ((void)0)
 #endif
 /* Whether x is signed (made unsigned by the x86 tiles). */
 #define AOTC_QCONV_SIGNED_u8 0
@@ -527,6 +532,127 @@ static AOTC_UNUSED int aotc_qconv_x86_gemm(int lvl, int flip, const int8_t *w, i
       aotc_qconv_avx2_panel(w, m0, Mg, K, pk, cols, o, yo + j, ldy);
   }
   return 1;
+}
+
+/*
+ * AVX512-VNNI 3x3 depthwise convs (dilation 1 and stride 1 or 2 along rows):
+ * 16 outputs per vector, one VPDPBUSD per kernel row, each lane the row's 3
+ * input bytes (4th zero; ^ 0x80 for int8 x, as in the GEMM) times the taps as
+ * one word (t0, t1, t2, 0). A masked load per kernel row (never past the
+ * plane) gives them by VPERMD (128-bit lane L: input dwords s*L .. s*L+3) and
+ * VPSHUFB (the lane's dword j: bytes s*j .. s*j+2). Stride 1 both ways runs
+ * flat over the padded width as the portable code does, dropping each row's
+ * Wp - OW padding columns with VPCOMPRESSD in registers (not to memory: slow
+ * on some cores); the requantization is aotc_qconv_vnni_store's.
+ */
+static AOTC_UNUSED int aotc_qconv_x86_dw_begin(int flip, const aotc_conv_params *geo, const int8_t *wp, int32_t *corr) {
+  if (geo->kernel[1] != 3 || geo->kernel[2] != 3 || geo->dilation[2] != 1 || geo->stride[2] > 2 ||
+      aotc_qconv_x86_level() < 2)
+    return 0;
+  return aotc_qconv_x86_begin(flip, wp, corr, geo->groups * geo->mg, 9);
+}
+
+/* n bytes from src to dst, 64 at a time (rows of small planes: no memcpy call). */
+static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_vnni_copy(uint8_t *dst, const uint8_t *src, int32_t n) {
+  int32_t t;
+  for (t = 0; t < n; t += 64) {
+    const __mmask64 k = n - t >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (n - t)) - 1;
+    _mm512_mask_storeu_epi8(dst + t, k, _mm512_maskz_loadu_epi8(k, src + t));
+  }
+}
+
+/* Output channel m of one group: rows of n outputs (ldr apart in the plane
+ * xp .. end, kernel rows dh apart, stride sw) stored from yo on; with Wp
+ * nonzero, only columns < OW of the flat positions (q mod Wp). */
+static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_vnni_dw3x3(const uint8_t *xp, const uint8_t *end, ptrdiff_t dh,
+                                                               ptrdiff_t ldr, int32_t sw, int32_t rows, int32_t n,
+                                                               int32_t Wp, int32_t OW, const int8_t *wk, int flip,
+                                                               const aotc_qconv_out *o, int32_t m, ptrdiff_t yo) {
+  const __mmask16 all = 0xffff;
+  const __m512i perm = sw == 1 ? _mm512_setr_epi32(0, 1, 2, 3, 1, 2, 3, 4, 2, 3, 4, 5, 3, 4, 5, 6)
+                               : _mm512_setr_epi32(0, 1, 2, 3, 2, 3, 4, 5, 4, 5, 6, 7, 6, 7, 8, 9);
+  const __m512i shuf = _mm512_maskz_broadcast_i32x4(
+      all,
+      sw == 1 ? _mm_setr_epi8(0, 1, 2, -128, 1, 2, 3, -128, 2, 3, 4, -128, 3, 4, 5, -128)
+              : _mm_setr_epi8(0, 1, 2, -128, 2, 3, 4, -128, 4, 5, 6, -128, 6, 7, 8, -128));
+  const __m512i fx = _mm512_set1_epi8(flip ? (char)-128 : 0);
+  const __m512i w0 = _mm512_set1_epi32((int32_t)((uint32_t)(uint8_t)wk[0] | (uint32_t)(uint8_t)wk[1] << 8 |
+                                                 (uint32_t)(uint8_t)wk[2] << 16));
+  const __m512i w1 = _mm512_set1_epi32((int32_t)((uint32_t)(uint8_t)wk[3] | (uint32_t)(uint8_t)wk[4] << 8 |
+                                                 (uint32_t)(uint8_t)wk[5] << 16));
+  const __m512i w2 = _mm512_set1_epi32((int32_t)((uint32_t)(uint8_t)wk[6] | (uint32_t)(uint8_t)wk[7] << 8 |
+                                                 (uint32_t)(uint8_t)wk[8] << 16));
+  const __m512i corr = _mm512_set1_epi32(o->corr[m]);
+  const __m512i owv = _mm512_set1_epi32(OW), wpv = _mm512_set1_epi32(Wp), step = _mm512_set1_epi32(Wp ? 16 % Wp : 0);
+  /* Column (q mod Wp) of each lane, flat only. */
+  __m512i col = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  int32_t r, q, i;
+  if (Wp)
+    for (i = 0; i < 16; i += Wp) col = _mm512_mask_sub_epi32(col, _mm512_cmpge_epi32_mask(col, wpv), col, wpv);
+  for (r = 0; r < rows; ++r)
+    for (q = 0; q < n; q += 16) {
+      const uint8_t *p = xp + (ptrdiff_t)r * ldr + (ptrdiff_t)q * sw;
+      __mmask16 keep = n - q >= 16 ? all : (__mmask16)((1u << (n - q)) - 1u);
+      __m512i acc = _mm512_setzero_si512(), v;
+      int32_t cnt;
+      for (i = 0; i < 3; ++i, p += dh) {
+        const ptrdiff_t avail = end - p;
+        const __mmask64 k = avail >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << avail) - 1;
+        v = _mm512_xor_si512(_mm512_maskz_loadu_epi8(k, p), fx);
+        v = _mm512_shuffle_epi8(_mm512_maskz_permutexvar_epi32(all, perm, v), shuf);
+        acc = _mm512_dpbusd_epi32(acc, v, i == 0 ? w0 : i == 1 ? w1 : w2);
+      }
+      acc = _mm512_add_epi32(acc, corr);
+      if (Wp) {
+        keep &= _mm512_cmplt_epi32_mask(col, owv);
+        col = _mm512_add_epi32(col, step);
+        col = _mm512_mask_sub_epi32(col, _mm512_cmpge_epi32_mask(col, wpv), col, wpv);
+        acc = _mm512_maskz_compress_epi32(keep, acc);
+        cnt = __builtin_popcount(keep);
+        keep = (__mmask16)((1u << cnt) - 1u);
+      } else {
+        cnt = n - q < 16 ? n - q : 16;
+      }
+      if (o->y32) {
+        _mm512_mask_storeu_epi32(o->y32 + yo, keep, acc);
+      } else {
+        __m512 f = _mm512_mul_ps(_mm512_maskz_cvtepi32_ps(all, acc), _mm512_set1_ps(o->scale[m]));
+        f = _mm512_add_ps(_mm512_maskz_roundscale_ps(all, f, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC),
+                          _mm512_set1_ps(o->yz));
+        f = _mm512_maskz_min_ps(all, _mm512_maskz_max_ps(all, f, _mm512_set1_ps(o->lo)), _mm512_set1_ps(o->hi));
+        v = _mm512_inserti32x4(_mm512_setzero_si512(),
+                               _mm512_maskz_cvtepi32_epi8(all, _mm512_maskz_cvttps_epi32(all, f)), 0);
+        _mm512_mask_storeu_epi8((uint8_t *)o->y + yo, (__mmask64)keep, v);
+      }
+      yo += cnt;
+    }
+}
+
+/* One group of aotc_qconv_depthwise_<x> (x86 level 2, see aotc_qconv_x86_dw_begin):
+ * its plane xg copied into xp (borders already x_zp), then its Mg output
+ * channels (from m0 on, weights wg) at yo. */
+static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_vnni_dw(const uint8_t *xg, int flip, const int8_t *wg, int32_t m0,
+                                                            const aotc_qconv_out *o, uint8_t *xp, ptrdiff_t yo,
+                                                            const aotc_conv_params *geo) {
+  const int32_t IH = geo->in[1], IW = geo->in[2], OH = geo->out[1], OW = geo->out[2];
+  const int32_t SH = geo->stride[1], SW = geo->stride[2], PH = geo->pad[1], PW = geo->pad[2];
+  const int32_t Hp = aotc_qconv_dw_extent(geo, 1), Wp = aotc_qconv_dw_extent(geo, 2);
+  const int32_t c0 = PW > 0 ? 0 : -PW, c1 = IW < Wp - PW ? IW : Wp - PW;
+  const ptrdiff_t dh = (ptrdiff_t)geo->dilation[1] * Wp;
+  const uint8_t *end = xp + (ptrdiff_t)Hp * Wp;
+  int32_t i, m;
+  for (i = 0; i < Hp; ++i) {
+    const int32_t ih = i - PH;
+    if (ih >= 0 && ih < IH && c1 > c0)
+      aotc_qconv_vnni_copy(xp + (ptrdiff_t)i * Wp + c0 + PW, xg + (ptrdiff_t)ih * IW + c0, c1 - c0);
+  }
+  for (m = 0; m < geo->mg; ++m, yo += (ptrdiff_t)OH * OW) {
+    const int8_t *wk = wg + 9 * (ptrdiff_t)m;
+    if (SH == 1 && SW == 1)
+      aotc_qconv_vnni_dw3x3(xp, end, dh, 0, 1, 1, (OH - 1) * Wp + OW, Wp, OW, wk, flip, o, m0 + m, yo);
+    else
+      aotc_qconv_vnni_dw3x3(xp, end, dh, (ptrdiff_t)SH * Wp, SW, OH, OW, 0, OW, wk, flip, o, m0 + m, yo);
+  }
 }
 #endif
 
@@ -903,12 +1029,19 @@ static AOTC_UNUSED void aotc_qconv_dw3x3_dsp_row_##SFX(const XT *r, ptrdiff_t dh
     XT *xp = (XT *)(acc + (ptrdiff_t)OH * Wp);                                                                         \
     /* Input columns [c0, c1) land in the plane at c0 + PW. */                                                         \
     const int32_t c0 = PW > 0 ? 0 : -PW, c1 = IW < Wp - PW ? IW : Wp - PW;                                             \
+    /* x86 level 2 takes 3x3 convs (corr as its tiles want it). */                                                     \
+    const int x86 = AOTC_QCONV_X86_DW_BEGIN(AOTC_QCONV_SIGNED_##SFX, geo, wp, (int32_t *)scratch + M);                 \
     int32_t n, g, m, i, q, kh, kw, oh, ow;                                                                             \
     /* The borders once: each plane copies the same interior over them. */                                             \
     for (q = 0; q < Hp * Wp; ++q) xp[q] = xz;                                                                          \
     for (n = 0; n < geo->n; ++n)                                                                                       \
       for (g = 0; g < G; ++g) {                                                                                        \
         const XT *xg = x + ((ptrdiff_t)n * G + g) * IH * IW;                                                           \
+        if (x86) {                                                                                                     \
+          AOTC_QCONV_X86_DW(xg, AOTC_QCONV_SIGNED_##SFX, wp + (ptrdiff_t)g * Mg * 9, g * Mg, o, xp,                    \
+                            ((ptrdiff_t)n * M + (ptrdiff_t)g * Mg) * OH * OW, geo);                                    \
+          continue;                                                                                                    \
+        }                                                                                                              \
         for (i = 0; i < Hp; ++i) {                                                                                     \
           const int32_t ih = i - PH;                                                                                   \
           if (ih >= 0 && ih < IH && c1 > c0)                                                                           \
