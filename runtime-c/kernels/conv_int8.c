@@ -334,13 +334,17 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
   aotc_qconv_x86_gemm((lvl), (flip), (w), (m0), (Mg), (K), (const uint8_t *)(b), (ldb), (P), (o), (uint8_t *)(pk),      \
                       (yo), (ldy))
 #define AOTC_QCONV_X86_DW_BEGIN(flip, geo, wp, corr) aotc_qconv_x86_dw_begin((flip), (geo), (wp), (corr))
-#define AOTC_QCONV_X86_DW(xg, flip, wg, m0, o, xp, yo, geo)                                                             \
+#define AOTC_QCONV_X86_FLAT(lvl, flip, xz, xg, w, m0, Mg, o, pk, buf, space, yo, geo)                                  \
+  ((lvl) >= 2 && aotc_qconv_vnni_flat((const uint8_t *)(xg), (flip), (uint8_t)(xz), (w), (m0), (Mg), (o),              \
+                                      (uint8_t *)(pk), (uint8_t *)(buf), (space), (yo), (geo)))
+#define AOTC_QCONV_X86_DW(xg, flip, wg, m0, o, xp, yo, geo)                                                            \
   aotc_qconv_vnni_dw((const uint8_t *)(xg), (flip), (wg), (m0), (o), (uint8_t *)(xp), (yo), (geo))
 #else
 #define AOTC_QCONV_X86 0
 #define AOTC_QCONV_X86_BEGIN(flip, wp, corr, M, K) 0
 #define AOTC_QCONV_X86_GEMM(lvl, flip, w, m0, Mg, K, b, ldb, P, o, pk, yo, ldy) 0
 #define AOTC_QCONV_X86_DW_BEGIN(flip, geo, wp, corr) 0
+#define AOTC_QCONV_X86_FLAT(lvl, flip, xz, xg, w, m0, Mg, o, pk, buf, space, yo, geo) 0
 #define AOTC_QCONV_X86_DW(xg, flip, wg, m0, o, xp, yo, geo) ((void)0)
 #endif
 /* Whether x is signed (made unsigned by the x86 tiles). */
@@ -404,11 +408,16 @@ static AOTC_UNUSED void aotc_qconv_x86_pack(const uint8_t *b, ptrdiff_t ldb, int
   }
 }
 
-/* Output channel m's 16 sums (corr added, wrapping), the first cols stored at yo. */
+/* Output channel m's 16 sums (corr added, wrapping), the lanes in mask stored
+ * at yo: as they lie, or (compress) packed to the front. */
 static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_vnni_store(const aotc_qconv_out *o, int32_t m, ptrdiff_t yo,
-                                                               __m512i acc, __mmask16 mask) {
+                                                               __m512i acc, __mmask16 mask, int compress) {
   const __mmask16 all = 0xffff;
   __m512 v;
+  if (compress) {
+    acc = _mm512_maskz_compress_epi32(mask, acc);
+    mask = (__mmask16)((1u << __builtin_popcount(mask)) - 1u);
+  }
   acc = _mm512_add_epi32(acc, _mm512_set1_epi32(o->corr[m]));
   if (o->y32) {
     _mm512_mask_storeu_epi32(o->y32 + yo, mask, acc);
@@ -422,11 +431,11 @@ static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_vnni_store(const aotc_qconv_
   _mm512_mask_cvtepi32_storeu_epi8((uint8_t *)o->y + yo, mask, _mm512_maskz_cvttps_epi32(all, v));
 }
 
-/* Output channels [m0, m0 + Mg) of one packed panel of cols pixels, 8 at a time. */
+/* Output channels [m0, m0 + Mg) of one packed panel of 16 pixels, 8 at a time:
+ * the pixels in mask stored (aotc_qconv_vnni_store). */
 static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_vnni_panel(const int8_t *w, int32_t m0, int32_t Mg, int32_t K,
-                                                               const uint8_t *pk, int32_t cols,
+                                                               const uint8_t *pk, __mmask16 mask, int compress,
                                                                const aotc_qconv_out *o, ptrdiff_t yo, ptrdiff_t ldy) {
-  const __mmask16 mask = (__mmask16)((1u << cols) - 1u);
   int32_t m, k, r;
   for (m = 0; m < Mg; m += 8) {
     const int32_t rows = Mg - m < 8 ? Mg - m : 8;
@@ -447,7 +456,7 @@ static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_vnni_panel(const int8_t *w, 
       a[6] = _mm512_dpbusd_epi32(a[6], bv, _mm512_set1_epi32(aotc_qconv_x86_ld32(w6 + k)));
       a[7] = _mm512_dpbusd_epi32(a[7], bv, _mm512_set1_epi32(aotc_qconv_x86_ld32(w7 + k)));
     }
-    for (r = 0; r < rows; ++r) aotc_qconv_vnni_store(o, m0 + m + r, yo + (m + r) * ldy, a[r], mask);
+    for (r = 0; r < rows; ++r) aotc_qconv_vnni_store(o, m0 + m + r, yo + (m + r) * ldy, a[r], mask, compress);
   }
 }
 
@@ -527,7 +536,7 @@ static AOTC_UNUSED int aotc_qconv_x86_gemm(int lvl, int flip, const int8_t *w, i
     const int32_t cols = P - j < 16 ? P - j : 16;
     aotc_qconv_x86_pack(b + j, ldb, K, cols, flip, pk);
     if (lvl >= 2)
-      aotc_qconv_vnni_panel(w, m0, Mg, K, pk, cols, o, yo + j, ldy);
+      aotc_qconv_vnni_panel(w, m0, Mg, K, pk, (__mmask16)((1u << cols) - 1u), 0, o, yo + j, ldy);
     else
       aotc_qconv_avx2_panel(w, m0, Mg, K, pk, cols, o, yo + j, ldy);
   }
@@ -653,6 +662,129 @@ static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_vnni_dw(const uint8_t *xg, i
     else
       aotc_qconv_vnni_dw3x3(xp, end, dh, (ptrdiff_t)SH * Wp, SW, OH, OW, 0, OW, wk, flip, o, m0 + m, yo);
   }
+}
+
+/*
+ * x86 level 2: 2D convs with stride S = 1 or 2 (both ways) without im2col
+ * (whose per-row runs cost more than the GEMM on small images). A band of R
+ * output rows at a time copies the input rows it reads into the space of the
+ * im2col band, padded with x_zp and split into S x S phases (phase (a, b) row
+ * i column j: padded input row S*i + a, column S*j + b), Hh = R + e rows (e =
+ * (KH-1)*DH/S) of Wh = ceil(Wp/S) bytes each; tap (kh, kw) of output (r, ow)
+ * is then phase ((kh*DH)%S, (kw*DW)%S) at (r + kh*DH/S)*Wh + ow + kw*DW/S: for
+ * 16 consecutive flat positions q = r*Wh + ow, 16 consecutive bytes. The
+ * panels run over q and the stores drop the Wh - OW columns past each row
+ * (VPCOMPRESSD). Positions past the band read up to 15 bytes past the planes,
+ * into 64 zeroed bytes.
+ */
+/* Output rows per band (0: the convs this does not take), for `space` bytes. */
+static AOTC_UNUSED int32_t aotc_qconv_flat_rows(const aotc_conv_params *geo, size_t space) {
+  const int32_t S = geo->stride[2], Wh = (aotc_qconv_dw_extent(geo, 2) + S - 1) / S;
+  const int32_t e = (geo->kernel[1] - 1) * geo->dilation[1] / S;
+  const size_t per = (size_t)geo->cg * (size_t)(S * S) * (size_t)Wh, extra = 64 + 2 * (size_t)Wh + 64;
+  size_t r;
+  if (geo->in[0] != 1 || geo->kernel[0] != 1 || geo->stride[1] != S || S > 2 ||
+      geo->kernel[1] * geo->kernel[2] > 64 || space < extra)
+    return 0;
+  r = (space - extra) / per;
+  if (r <= (size_t)e) return 0;
+  r -= (size_t)e;
+  return r < (size_t)geo->out[1] ? (int32_t)r : geo->out[1];
+}
+
+/* Padded input row ih of xc (IW bytes; x_zp outside) split into S phases of Wh
+ * bytes, Hh * Wh apart, at dst; tmp has 2 * Wh + 64 bytes (S = 2). */
+static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_flat_row(uint8_t *dst, const uint8_t *xc, int32_t ih,
+                                                             const aotc_conv_params *geo, int32_t S, int32_t Wh,
+                                                             ptrdiff_t plane, uint8_t xz, uint8_t *tmp) {
+  const int32_t IW = geo->in[2], PW = geo->pad[2], n = S * Wh;
+  const int32_t c0 = PW > 0 ? 0 : -PW, c1 = IW < n - PW ? IW : n - PW;
+  uint8_t *row = S == 1 ? dst : tmp;
+  const __m512i z = _mm512_set1_epi8((char)xz);
+  int32_t t;
+  for (t = 0; t < n; t += 64)
+    _mm512_mask_storeu_epi8(row + t, n - t >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (n - t)) - 1, z);
+  if (ih >= 0 && ih < geo->in[1] && c1 > c0) aotc_qconv_vnni_copy(row + c0 + PW, xc + (ptrdiff_t)ih * IW + c0, c1 - c0);
+  if (S == 1) return;
+  for (t = 0; t < Wh; t += 32) {
+    /* 32 byte pairs: their even bytes to phase 0, odd ones to phase 1. */
+    const __mmask64 k = Wh - t >= 32 ? ~(__mmask64)0 : ((__mmask64)1 << 2 * (Wh - t)) - 1;
+    const __m512i v = _mm512_maskz_loadu_epi8(k, tmp + 2 * t);
+    const __mmask64 ks = Wh - t >= 32 ? 0xffffffffu : ((__mmask64)1 << (Wh - t)) - 1;
+    const __m256i ev = _mm512_maskz_cvtepi16_epi8(~(__mmask32)0, v);
+    const __m256i od = _mm512_maskz_cvtepi16_epi8(~(__mmask32)0, _mm512_srli_epi16(v, 8));
+    _mm512_mask_storeu_epi8(dst + t, ks, _mm512_maskz_inserti64x4(0xff, _mm512_setzero_si512(), ev, 0));
+    _mm512_mask_storeu_epi8(dst + plane + t, ks, _mm512_maskz_inserti64x4(0xff, _mm512_setzero_si512(), od, 0));
+  }
+}
+
+/* Packs 16 flat positions from base (per 4 taps: channel c's tap t at
+ * base + c * cs + toff[t]) as aotc_qconv_x86_pack does. */
+static AOTC_UNUSED void aotc_qconv_flat_pack(const uint8_t *base, const int32_t *toff, int32_t T, ptrdiff_t cs,
+                                            int32_t K, int flip, uint8_t *pk) {
+  const __m128i fv = _mm_set1_epi8(flip ? (char)-128 : 0);
+  int32_t k, i, t = 0;
+  const uint8_t *bc = base;
+  for (k = 0; k < K; k += 4, pk += 64) {
+    __m128i r[4], a, c, a2, c2;
+    for (i = 0; i < 4; ++i)
+      if (k + i < K) {
+        r[i] = _mm_xor_si128(_mm_loadu_si128((const __m128i *)(bc + toff[t])), fv);
+        if (++t == T) t = 0, bc += cs;
+      } else {
+        r[i] = _mm_setzero_si128();
+      }
+    a = _mm_unpacklo_epi8(r[0], r[1]), c = _mm_unpacklo_epi8(r[2], r[3]);
+    a2 = _mm_unpackhi_epi8(r[0], r[1]), c2 = _mm_unpackhi_epi8(r[2], r[3]);
+    _mm_storeu_si128((__m128i *)pk, _mm_unpacklo_epi16(a, c));
+    _mm_storeu_si128((__m128i *)(pk + 16), _mm_unpackhi_epi16(a, c));
+    _mm_storeu_si128((__m128i *)(pk + 32), _mm_unpacklo_epi16(a2, c2));
+    _mm_storeu_si128((__m128i *)(pk + 48), _mm_unpackhi_epi16(a2, c2));
+  }
+}
+
+/* One group's conv (input xg, weights w, output channels m0.. at yo, P apart)
+ * in `space` bytes at buf; pk as for aotc_qconv_x86_gemm. Returns 0 (not
+ * done) for the convs aotc_qconv_flat_rows does not take. */
+static AOTC_UNUSED AOTC_QCONV_TVNNI int aotc_qconv_vnni_flat(const uint8_t *xg, int flip, uint8_t xz, const int8_t *w,
+                                                             int32_t m0, int32_t Mg, const aotc_qconv_out *o,
+                                                             uint8_t *pk, uint8_t *buf, size_t space, ptrdiff_t yo,
+                                                             const aotc_conv_params *geo) {
+  const int32_t R = aotc_qconv_flat_rows(geo, space);
+  const int32_t S = geo->stride[2], Wh = (aotc_qconv_dw_extent(geo, 2) + S - 1) / S;
+  const int32_t KH = geo->kernel[1], KW = geo->kernel[2], T = KH * KW, C = geo->cg, K = C * T;
+  const int32_t IH = geo->in[1], IW = geo->in[2], OH = geo->out[1], OW = geo->out[2];
+  const int32_t Hh = R + (KH - 1) * geo->dilation[1] / S;
+  const ptrdiff_t plane = (ptrdiff_t)Hh * Wh, cs = plane * S * S, P = (ptrdiff_t)OH * OW;
+  uint8_t *tmp = buf + cs * C + 64;
+  int32_t toff[64], kh, kw, oh0, c, i, q;
+  if (!R) return 0;
+  for (kh = 0; kh < KH; ++kh)
+    for (kw = 0; kw < KW; ++kw) {
+      const int32_t dh = kh * geo->dilation[1], dw = kw * geo->dilation[2];
+      toff[kh * KW + kw] = (int32_t)(((dh % S) * S + dw % S) * plane + (ptrdiff_t)(dh / S) * Wh + dw / S);
+    }
+  memset(buf + cs * C, 0, 64);
+  for (oh0 = 0; oh0 < OH; oh0 += R) {
+    const int32_t rows = OH - oh0 < R ? OH - oh0 : R, nq = (rows - 1) * Wh + OW;
+    int32_t col = 0;
+    for (c = 0; c < C; ++c)
+      for (i = 0; i < S * Hh; ++i)
+        aotc_qconv_flat_row(buf + c * cs + (i % S) * S * plane + (ptrdiff_t)(i / S) * Wh,
+                            xg + (ptrdiff_t)c * IH * IW, oh0 * S - geo->pad[1] + i, geo, S, Wh, plane, xz, tmp);
+    for (q = 0; q < nq; q += 16) {
+      /* The lanes of columns < OW (col: column of lane 0). */
+      uint32_t keep = 0;
+      int32_t j, cj = col;
+      for (j = 0; j < 16 && q + j < nq; ++j, cj = cj + 1 == Wh ? 0 : cj + 1)
+        if (cj < OW) keep |= 1u << j;
+      col = cj;
+      aotc_qconv_flat_pack(buf + q, toff, T, cs, K, flip, pk);
+      aotc_qconv_vnni_panel(w, m0, Mg, K, pk, (__mmask16)keep, 1, o, yo, P);
+      yo += __builtin_popcount(keep);
+    }
+  }
+  return 1;
 }
 #endif
 
@@ -959,6 +1091,9 @@ static AOTC_UNUSED void aotc_qconv_dw3x3_dsp_row_##SFX(const XT *r, ptrdiff_t dh
           aotc_qconv_gemm_##SFX(wg, g * Mg, Mg, K, xg, P, P, o, tail, yg, P, x86);                                          \
           continue;                                                                                                    \
         }                                                                                                              \
+        if (AOTC_QCONV_X86_FLAT(x86, AOTC_QCONV_SIGNED_##SFX, xz, xg, wg, g * Mg, Mg, o, tail, col,                    \
+                                (size_t)K * geo->band, yg, geo))                                                       \
+          continue;                                                                                                    \
         for (p0 = 0; p0 < P; p0 += geo->band) {                                                                        \
           const int32_t np = P - p0 < geo->band ? P - p0 : geo->band;                                                  \
           aotc_qconv_im2col_##SFX(xg, geo, p0, np, xz, col, geo->band);                                                \
