@@ -572,11 +572,13 @@ static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_vnni_copy(uint8_t *dst, cons
 
 /* Output channel m of one group: rows of n outputs (ldr apart in the plane
  * xp .. end, kernel rows dh apart, stride sw) stored from yo on; with Wp
- * nonzero, only columns < OW of the flat positions (q mod Wp). */
+ * nonzero, only columns < OW of the flat positions (col: q mod Wp of the
+ * first 16). */
 static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_vnni_dw3x3(const uint8_t *xp, const uint8_t *end, ptrdiff_t dh,
                                                                ptrdiff_t ldr, int32_t sw, int32_t rows, int32_t n,
-                                                               int32_t Wp, int32_t OW, const int8_t *wk, int flip,
-                                                               const aotc_qconv_out *o, int32_t m, ptrdiff_t yo) {
+                                                               int32_t Wp, int32_t OW, __m512i col, const int8_t *wk,
+                                                               int flip, const aotc_qconv_out *o, int32_t m,
+                                                               ptrdiff_t yo) {
   const __mmask16 all = 0xffff;
   const __m512i perm = sw == 1 ? _mm512_setr_epi32(0, 1, 2, 3, 1, 2, 3, 4, 2, 3, 4, 5, 3, 4, 5, 6)
                                : _mm512_setr_epi32(0, 1, 2, 3, 2, 3, 4, 5, 4, 5, 6, 7, 6, 7, 8, 9);
@@ -593,21 +595,23 @@ static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_vnni_dw3x3(const uint8_t *xp
                                                  (uint32_t)(uint8_t)wk[8] << 16));
   const __m512i corr = _mm512_set1_epi32(o->corr[m]);
   const __m512i owv = _mm512_set1_epi32(OW), wpv = _mm512_set1_epi32(Wp), step = _mm512_set1_epi32(Wp ? 16 % Wp : 0);
-  /* Column (q mod Wp) of each lane, flat only. */
-  __m512i col = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
   int32_t r, q, i;
-  if (Wp)
-    for (i = 0; i < 16; i += Wp) col = _mm512_mask_sub_epi32(col, _mm512_cmpge_epi32_mask(col, wpv), col, wpv);
   for (r = 0; r < rows; ++r)
     for (q = 0; q < n; q += 16) {
       const uint8_t *p = xp + (ptrdiff_t)r * ldr + (ptrdiff_t)q * sw;
       __mmask16 keep = n - q >= 16 ? all : (__mmask16)((1u << (n - q)) - 1u);
       __m512i acc = _mm512_setzero_si512(), v;
       int32_t cnt;
+      /* (Masked loads only near the end of the plane.) */
+      const int tail = end - p < 2 * dh + 64;
       for (i = 0; i < 3; ++i, p += dh) {
-        const ptrdiff_t avail = end - p;
-        const __mmask64 k = avail >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << avail) - 1;
-        v = _mm512_xor_si512(_mm512_maskz_loadu_epi8(k, p), fx);
+        if (tail) {
+          const ptrdiff_t avail = end - p;
+          v = _mm512_maskz_loadu_epi8(avail >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << avail) - 1, p);
+        } else {
+          v = _mm512_loadu_si512((const void *)p);
+        }
+        v = _mm512_xor_si512(v, fx);
         v = _mm512_shuffle_epi8(_mm512_maskz_permutexvar_epi32(all, perm, v), shuf);
         acc = _mm512_dpbusd_epi32(acc, v, i == 0 ? w0 : i == 1 ? w1 : w2);
       }
@@ -649,7 +653,10 @@ static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_vnni_dw(const uint8_t *xg, i
   const int32_t c0 = PW > 0 ? 0 : -PW, c1 = IW < Wp - PW ? IW : Wp - PW;
   const ptrdiff_t dh = (ptrdiff_t)geo->dilation[1] * Wp;
   const uint8_t *end = xp + (ptrdiff_t)Hp * Wp;
+  const __m512i wpv = _mm512_set1_epi32(Wp);
+  __m512i col = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
   int32_t i, m;
+  for (i = 0; i < 16; i += Wp) col = _mm512_mask_sub_epi32(col, _mm512_cmpge_epi32_mask(col, wpv), col, wpv);
   for (i = 0; i < Hp; ++i) {
     const int32_t ih = i - PH;
     if (ih >= 0 && ih < IH && c1 > c0)
@@ -658,9 +665,9 @@ static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_vnni_dw(const uint8_t *xg, i
   for (m = 0; m < geo->mg; ++m, yo += (ptrdiff_t)OH * OW) {
     const int8_t *wk = wg + 9 * (ptrdiff_t)m;
     if (SH == 1 && SW == 1)
-      aotc_qconv_vnni_dw3x3(xp, end, dh, 0, 1, 1, (OH - 1) * Wp + OW, Wp, OW, wk, flip, o, m0 + m, yo);
+      aotc_qconv_vnni_dw3x3(xp, end, dh, 0, 1, 1, (OH - 1) * Wp + OW, Wp, OW, col, wk, flip, o, m0 + m, yo);
     else
-      aotc_qconv_vnni_dw3x3(xp, end, dh, (ptrdiff_t)SH * Wp, SW, OH, OW, 0, OW, wk, flip, o, m0 + m, yo);
+      aotc_qconv_vnni_dw3x3(xp, end, dh, (ptrdiff_t)SH * Wp, SW, OH, OW, 0, OW, col, wk, flip, o, m0 + m, yo);
   }
 }
 
