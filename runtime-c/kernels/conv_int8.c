@@ -682,17 +682,17 @@ static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_vnni_dw(const uint8_t *xg, i
  * 16 consecutive flat positions q = r*Wh + ow, 16 consecutive bytes. The
  * panels run over q and the stores drop the Wh - OW columns past each row
  * (VPCOMPRESSD). Positions past the band read up to 15 bytes past the planes,
- * into 64 zeroed bytes.
+ * into 64 zeroed bytes. The space starts with each tap's offset (int32).
  */
 /* Output rows per band (0: the convs this does not take), for `space` bytes. */
 static AOTC_UNUSED int32_t aotc_qconv_flat_rows(const aotc_conv_params *geo, size_t space) {
   const int32_t S = geo->stride[2], Wh = (aotc_qconv_dw_extent(geo, 2) + S - 1) / S;
   const int32_t e = (geo->kernel[1] - 1) * geo->dilation[1] / S;
-  const size_t per = (size_t)geo->cg * (size_t)(S * S) * (size_t)Wh, extra = 64 + 2 * (size_t)Wh + 64;
+  const size_t K = (size_t)geo->cg * (size_t)geo->kernel[1] * (size_t)geo->kernel[2];
+  const size_t per = (size_t)geo->cg * (size_t)(S * S) * (size_t)Wh;
+  const size_t extra = (4 * K + 63) / 64 * 64 + 64;
   size_t r;
-  if (geo->in[0] != 1 || geo->kernel[0] != 1 || geo->stride[1] != S || S > 2 ||
-      geo->kernel[1] * geo->kernel[2] > 64 || space < extra)
-    return 0;
+  if (geo->in[0] != 1 || geo->kernel[0] != 1 || geo->stride[1] != S || S > 2 || space < extra) return 0;
   r = (space - extra) / per;
   if (r <= (size_t)e) return 0;
   r -= (size_t)e;
@@ -700,47 +700,55 @@ static AOTC_UNUSED int32_t aotc_qconv_flat_rows(const aotc_conv_params *geo, siz
 }
 
 /* Padded input row ih of xc (IW bytes; x_zp outside) split into S phases of Wh
- * bytes, Hh * Wh apart, at dst; tmp has 2 * Wh + 64 bytes (S = 2). */
+ * bytes, `plane` apart, at dst. (Stride 2 splits the input bytes as they
+ * load: no reload of just stored bytes, which would wait for the stores.) */
 static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_flat_row(uint8_t *dst, const uint8_t *xc, int32_t ih,
                                                              const aotc_conv_params *geo, int32_t S, int32_t Wh,
-                                                             ptrdiff_t plane, uint8_t xz, uint8_t *tmp) {
-  const int32_t IW = geo->in[2], PW = geo->pad[2], n = S * Wh;
-  const int32_t c0 = PW > 0 ? 0 : -PW, c1 = IW < n - PW ? IW : n - PW;
-  uint8_t *row = S == 1 ? dst : tmp;
-  const __m512i z = _mm512_set1_epi8((char)xz);
+                                                             ptrdiff_t plane) {
+  const int32_t IW = geo->in[2], PW = geo->pad[2], n = S * Wh, c0 = PW > 0 ? 0 : -PW;
+  const int32_t c1 = IW < n - PW ? IW : n - PW, nb = c1 - c0;
+  const uint8_t *src = xc + (ptrdiff_t)ih * IW + c0;
   int32_t t;
-  for (t = 0; t < n; t += 64)
-    _mm512_mask_storeu_epi8(row + t, n - t >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (n - t)) - 1, z);
-  if (ih >= 0 && ih < geo->in[1] && c1 > c0) aotc_qconv_vnni_copy(row + c0 + PW, xc + (ptrdiff_t)ih * IW + c0, c1 - c0);
-  if (S == 1) return;
-  for (t = 0; t < Wh; t += 32) {
-    /* 32 byte pairs: their even bytes to phase 0, odd ones to phase 1. */
-    const __mmask64 k = Wh - t >= 32 ? ~(__mmask64)0 : ((__mmask64)1 << 2 * (Wh - t)) - 1;
-    const __m512i v = _mm512_maskz_loadu_epi8(k, tmp + 2 * t);
-    const __mmask64 ks = Wh - t >= 32 ? 0xffffffffu : ((__mmask64)1 << (Wh - t)) - 1;
+  if (ih < 0 || ih >= geo->in[1] || nb <= 0) return;
+  if (S == 1) {
+    aotc_qconv_vnni_copy(dst + c0 + PW, src, nb);
+    return;
+  }
+  for (t = 0; t < nb; t += 64) {
+    /* Bytes t, t+2, .. and t+1, t+3, ..: padded columns pe and pe + 1 on. */
+    const int32_t cnt = nb - t < 64 ? nb - t : 64, pe = c0 + PW + t, po = pe + 1;
+    const __m512i v = _mm512_maskz_loadu_epi8(cnt == 64 ? ~(__mmask64)0 : ((__mmask64)1 << cnt) - 1, src + t);
     const __m256i ev = _mm512_maskz_cvtepi16_epi8(~(__mmask32)0, v);
     const __m256i od = _mm512_maskz_cvtepi16_epi8(~(__mmask32)0, _mm512_srli_epi16(v, 8));
-    _mm512_mask_storeu_epi8(dst + t, ks, _mm512_maskz_inserti64x4(0xff, _mm512_setzero_si512(), ev, 0));
-    _mm512_mask_storeu_epi8(dst + plane + t, ks, _mm512_maskz_inserti64x4(0xff, _mm512_setzero_si512(), od, 0));
+    _mm512_mask_storeu_epi8(dst + (pe % 2) * plane + pe / 2, ((__mmask64)1 << (cnt + 1) / 2) - 1,
+                            _mm512_maskz_inserti64x4(0xff, _mm512_setzero_si512(), ev, 0));
+    _mm512_mask_storeu_epi8(dst + (po % 2) * plane + po / 2, ((__mmask64)1 << cnt / 2) - 1,
+                            _mm512_maskz_inserti64x4(0xff, _mm512_setzero_si512(), od, 0));
   }
 }
 
-/* Packs 16 flat positions from base (per 4 taps: channel c's tap t at
- * base + c * cs + toff[t]) as aotc_qconv_x86_pack does. */
-static AOTC_UNUSED void aotc_qconv_flat_pack(const uint8_t *base, const int32_t *toff, int32_t T, ptrdiff_t cs,
-                                            int32_t K, int flip, uint8_t *pk) {
+/* n bytes v at dst. */
+static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_vnni_fill(uint8_t *dst, uint8_t v, ptrdiff_t n) {
+  const __m512i z = _mm512_set1_epi8((char)v);
+  ptrdiff_t t;
+  for (t = 0; t + 64 <= n; t += 64) _mm512_storeu_si512((void *)(dst + t), z);
+  if (t < n) _mm512_mask_storeu_epi8(dst + t, ((__mmask64)1 << (n - t)) - 1, z);
+}
+
+/* Packs 16 flat positions from base (tap k at base + off[k]) as
+ * aotc_qconv_x86_pack does. */
+static AOTC_UNUSED void aotc_qconv_flat_pack(const uint8_t *base, const int32_t *off, int32_t K, int flip,
+                                            uint8_t *pk) {
   const __m128i fv = _mm_set1_epi8(flip ? (char)-128 : 0);
-  int32_t k, i, t = 0;
-  const uint8_t *bc = base;
+  int32_t k, i;
   for (k = 0; k < K; k += 4, pk += 64) {
     __m128i r[4], a, c, a2, c2;
-    for (i = 0; i < 4; ++i)
-      if (k + i < K) {
-        r[i] = _mm_xor_si128(_mm_loadu_si128((const __m128i *)(bc + toff[t])), fv);
-        if (++t == T) t = 0, bc += cs;
-      } else {
-        r[i] = _mm_setzero_si128();
-      }
+    if (k + 4 <= K)
+      for (i = 0; i < 4; ++i) r[i] = _mm_xor_si128(_mm_loadu_si128((const __m128i *)(base + off[k + i])), fv);
+    else
+      for (i = 0; i < 4; ++i)
+        r[i] = k + i < K ? _mm_xor_si128(_mm_loadu_si128((const __m128i *)(base + off[k + i])), fv)
+                         : _mm_setzero_si128();
     a = _mm_unpacklo_epi8(r[0], r[1]), c = _mm_unpacklo_epi8(r[2], r[3]);
     a2 = _mm_unpackhi_epi8(r[0], r[1]), c2 = _mm_unpackhi_epi8(r[2], r[3]);
     _mm_storeu_si128((__m128i *)pk, _mm_unpacklo_epi16(a, c));
@@ -763,31 +771,37 @@ static AOTC_UNUSED AOTC_QCONV_TVNNI int aotc_qconv_vnni_flat(const uint8_t *xg, 
   const int32_t IH = geo->in[1], IW = geo->in[2], OH = geo->out[1], OW = geo->out[2];
   const int32_t Hh = R + (KH - 1) * geo->dilation[1] / S;
   const ptrdiff_t plane = (ptrdiff_t)Hh * Wh, cs = plane * S * S, P = (ptrdiff_t)OH * OW;
-  uint8_t *tmp = buf + cs * C + 64;
-  int32_t toff[64], kh, kw, oh0, c, i, q;
+  int32_t *off = (int32_t *)(void *)buf;
+  uint8_t *xb = buf + (4 * (ptrdiff_t)K + 63) / 64 * 64;
+  const __m512i owv = _mm512_set1_epi32(OW), whv = _mm512_set1_epi32(Wh), step = _mm512_set1_epi32(16 % Wh);
+  int32_t kh, kw, oh0, c, i, q;
   if (!R) return 0;
-  for (kh = 0; kh < KH; ++kh)
-    for (kw = 0; kw < KW; ++kw) {
-      const int32_t dh = kh * geo->dilation[1], dw = kw * geo->dilation[2];
-      toff[kh * KW + kw] = (int32_t)(((dh % S) * S + dw % S) * plane + (ptrdiff_t)(dh / S) * Wh + dw / S);
-    }
-  memset(buf + cs * C, 0, 64);
+  for (c = 0; c < C; ++c)
+    for (kh = 0; kh < KH; ++kh)
+      for (kw = 0; kw < KW; ++kw) {
+        const int32_t dh = kh * geo->dilation[1], dw = kw * geo->dilation[2];
+        off[(c * KH + kh) * KW + kw] =
+            (int32_t)(c * cs + ((dh % S) * S + dw % S) * plane + (ptrdiff_t)(dh / S) * Wh + dw / S);
+      }
+  memset(xb + cs * C, 0, 64);
   for (oh0 = 0; oh0 < OH; oh0 += R) {
     const int32_t rows = OH - oh0 < R ? OH - oh0 : R, nq = (rows - 1) * Wh + OW;
-    int32_t col = 0;
+    /* Column (q mod Wh) of each lane. */
+    __m512i col = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    for (i = 0; i < 16; i += Wh) col = _mm512_mask_sub_epi32(col, _mm512_cmpge_epi32_mask(col, whv), col, whv);
+    /* x_zp everywhere, then the rows inside the image over it. */
+    aotc_qconv_vnni_fill(xb, xz, cs * C);
     for (c = 0; c < C; ++c)
       for (i = 0; i < S * Hh; ++i)
-        aotc_qconv_flat_row(buf + c * cs + (i % S) * S * plane + (ptrdiff_t)(i / S) * Wh,
-                            xg + (ptrdiff_t)c * IH * IW, oh0 * S - geo->pad[1] + i, geo, S, Wh, plane, xz, tmp);
+        aotc_qconv_flat_row(xb + c * cs + (i % S) * S * plane + (ptrdiff_t)(i / S) * Wh,
+                            xg + (ptrdiff_t)c * IH * IW, oh0 * S - geo->pad[1] + i, geo, S, Wh, plane);
     for (q = 0; q < nq; q += 16) {
-      /* The lanes of columns < OW (col: column of lane 0). */
-      uint32_t keep = 0;
-      int32_t j, cj = col;
-      for (j = 0; j < 16 && q + j < nq; ++j, cj = cj + 1 == Wh ? 0 : cj + 1)
-        if (cj < OW) keep |= 1u << j;
-      col = cj;
-      aotc_qconv_flat_pack(buf + q, toff, T, cs, K, flip, pk);
-      aotc_qconv_vnni_panel(w, m0, Mg, K, pk, (__mmask16)keep, 1, o, yo, P);
+      const __mmask16 keep = (__mmask16)(_mm512_cmplt_epi32_mask(col, owv) &
+                                         (nq - q >= 16 ? 0xffffu : (1u << (nq - q)) - 1u));
+      col = _mm512_add_epi32(col, step);
+      col = _mm512_mask_sub_epi32(col, _mm512_cmpge_epi32_mask(col, whv), col, whv);
+      aotc_qconv_flat_pack(xb + q, off, K, flip, pk);
+      aotc_qconv_vnni_panel(w, m0, Mg, K, pk, keep, 1, o, yo, P);
       yo += __builtin_popcount(keep);
     }
   }
