@@ -337,15 +337,16 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
 #define AOTC_QCONV_X86_FLAT(lvl, flip, xz, xg, w, m0, Mg, o, pk, buf, space, yo, geo)                                  \
   ((lvl) >= 2 && aotc_qconv_vnni_flat((const uint8_t *)(xg), (flip), (uint8_t)(xz), (w), (m0), (Mg), (o),              \
                                       (uint8_t *)(pk), (uint8_t *)(buf), (space), (yo), (geo)))
-#define AOTC_QCONV_X86_DW(xg, flip, wg, m0, o, xp, yo, geo)                                                            \
-  aotc_qconv_vnni_dw((const uint8_t *)(xg), (flip), (wg), (m0), (o), (uint8_t *)(xp), (yo), (geo))
+#define AOTC_QCONV_X86_DW(xg, g0, xz, flip, wg, m0, o, xp, acc, yo, geo)                                               \
+  aotc_qconv_vnni_dw((const uint8_t *)(xg), (g0), (uint8_t)(xz), (flip), (wg), (m0), (o), (uint8_t *)(xp),             \
+                     (uint8_t *)(acc), (yo), (geo))
 #else
 #define AOTC_QCONV_X86 0
 #define AOTC_QCONV_X86_BEGIN(flip, wp, corr, M, K) 0
 #define AOTC_QCONV_X86_GEMM(lvl, flip, w, m0, Mg, K, b, ldb, P, o, pk, yo, ldy) 0
 #define AOTC_QCONV_X86_DW_BEGIN(flip, geo, wp, corr) 0
 #define AOTC_QCONV_X86_FLAT(lvl, flip, xz, xg, w, m0, Mg, o, pk, buf, space, yo, geo) 0
-#define AOTC_QCONV_X86_DW(xg, flip, wg, m0, o, xp, yo, geo) ((void)0)
+#define AOTC_QCONV_X86_DW(xg, g0, xz, flip, wg, m0, o, xp, acc, yo, geo) ((void)0)
 #endif
 /* Whether x is signed (made unsigned by the x86 tiles). */
 #define AOTC_QCONV_SIGNED_u8 0
@@ -561,6 +562,14 @@ static AOTC_UNUSED int aotc_qconv_x86_dw_begin(int flip, const aotc_conv_params 
   return aotc_qconv_x86_begin(flip, wp, corr, geo->groups * geo->mg, 9);
 }
 
+/* n bytes v at dst. */
+static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_vnni_fill(uint8_t *dst, uint8_t v, ptrdiff_t n) {
+  const __m512i z = _mm512_set1_epi8((char)v);
+  ptrdiff_t t;
+  for (t = 0; t + 64 <= n; t += 64) _mm512_storeu_si512((void *)(dst + t), z);
+  if (t < n) _mm512_mask_storeu_epi8(dst + t, ((__mmask64)1 << (n - t)) - 1, z);
+}
+
 /* n bytes from src to dst, 64 at a time (rows of small planes: no memcpy call). */
 static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_vnni_copy(uint8_t *dst, const uint8_t *src, int32_t n) {
   int32_t t;
@@ -594,8 +603,11 @@ static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_vnni_dw3x3(const uint8_t *xp
   const __m512i w2 = _mm512_set1_epi32((int32_t)((uint32_t)(uint8_t)wk[6] | (uint32_t)(uint8_t)wk[7] << 8 |
                                                  (uint32_t)(uint8_t)wk[8] << 16));
   const __m512i corr = _mm512_set1_epi32(o->corr[m]);
-  const __m512i owv = _mm512_set1_epi32(OW), wpv = _mm512_set1_epi32(Wp), step = _mm512_set1_epi32(Wp ? 16 % Wp : 0);
+  const __m512i owv = _mm512_set1_epi32(OW), wpv = _mm512_set1_epi32(Wp);
+  __m512i step = _mm512_set1_epi32(16);
   int32_t r, q, i;
+  /* 16 mod Wp (no division) */
+  for (i = 0; Wp && i < 16; i += Wp) step = _mm512_mask_sub_epi32(step, _mm512_cmpge_epi32_mask(step, wpv), step, wpv);
   for (r = 0; r < rows; ++r)
     for (q = 0; q < n; q += 16) {
       const uint8_t *p = xp + (ptrdiff_t)r * ldr + (ptrdiff_t)q * sw;
@@ -642,10 +654,14 @@ static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_vnni_dw3x3(const uint8_t *xp
 }
 
 /* One group of aotc_qconv_depthwise_<x> (x86 level 2, see aotc_qconv_x86_dw_begin):
- * its plane xg copied into xp (borders already x_zp), then its Mg output
- * channels (from m0 on, weights wg) at yo. */
-static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_vnni_dw(const uint8_t *xg, int flip, const int8_t *wg, int32_t m0,
-                                                            const aotc_qconv_out *o, uint8_t *xp, ptrdiff_t yo,
+ * its plane xg copied into a padded plane, then its Mg output channels (from
+ * m0 on, weights wg) at yo. The plane is xp (the end of scratch, borders
+ * x_zp), or where it fits (not past 4 * OH rows), at acc, the scratch of the
+ * int32 sums this does without (x_zp from the first group g0 on): then loads
+ * up to 64 bytes past the plane stay in scratch and need no mask. */
+static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_vnni_dw(const uint8_t *xg, int g0, uint8_t xz, int flip,
+                                                            const int8_t *wg, int32_t m0, const aotc_qconv_out *o,
+                                                            uint8_t *xp, uint8_t *acc, ptrdiff_t yo,
                                                             const aotc_conv_params *geo) {
   const int32_t IH = geo->in[1], IW = geo->in[2], OH = geo->out[1], OW = geo->out[2];
   const int32_t SH = geo->stride[1], SW = geo->stride[2], PH = geo->pad[1], PW = geo->pad[2];
@@ -657,6 +673,10 @@ static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_vnni_dw(const uint8_t *xg, i
   __m512i col = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
   int32_t i, m;
   for (i = 0; i < 16; i += Wp) col = _mm512_mask_sub_epi32(col, _mm512_cmpge_epi32_mask(col, wpv), col, wpv);
+  if (Hp <= 4 * OH) {
+    if (g0) aotc_qconv_vnni_fill(acc, xz, (ptrdiff_t)4 * OH * Wp); /* (all of it: no reads of undefined bytes) */
+    xp = acc;
+  }
   for (i = 0; i < Hp; ++i) {
     const int32_t ih = i - PH;
     if (ih >= 0 && ih < IH && c1 > c0)
@@ -725,14 +745,6 @@ static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_flat_row(uint8_t *dst, const
     _mm512_mask_storeu_epi8(dst + (po % 2) * plane + po / 2, ((__mmask64)1 << cnt / 2) - 1,
                             _mm512_maskz_inserti64x4(0xff, _mm512_setzero_si512(), od, 0));
   }
-}
-
-/* n bytes v at dst. */
-static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_vnni_fill(uint8_t *dst, uint8_t v, ptrdiff_t n) {
-  const __m512i z = _mm512_set1_epi8((char)v);
-  ptrdiff_t t;
-  for (t = 0; t + 64 <= n; t += 64) _mm512_storeu_si512((void *)(dst + t), z);
-  if (t < n) _mm512_mask_storeu_epi8(dst + t, ((__mmask64)1 << (n - t)) - 1, z);
 }
 
 /* Packs 16 flat positions from base (tap k at base + off[k]) as
@@ -1194,7 +1206,7 @@ static AOTC_UNUSED void aotc_qconv_dw3x3_dsp_row_##SFX(const XT *r, ptrdiff_t dh
       for (g = 0; g < G; ++g) {                                                                                        \
         const XT *xg = x + ((ptrdiff_t)n * G + g) * IH * IW;                                                           \
         if (x86) {                                                                                                     \
-          AOTC_QCONV_X86_DW(xg, AOTC_QCONV_SIGNED_##SFX, wp + (ptrdiff_t)g * Mg * 9, g * Mg, o, xp,                    \
+          AOTC_QCONV_X86_DW(xg, g == 0, xz, AOTC_QCONV_SIGNED_##SFX, wp + (ptrdiff_t)g * Mg * 9, g * Mg, o, xp, acc,   \
                             ((ptrdiff_t)n * M + (ptrdiff_t)g * Mg) * OH * OW, geo);                                    \
           continue;                                                                                                    \
         }                                                                                                              \
