@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Where aotc's time goes in one model: time per kernel and op kind.
 
-    /usr/bin/python3 bench/profile_ops.py MODEL.onnx [--runs N] [--top K]
+    /usr/bin/python3 bench/profile_ops.py MODEL.onnx [--runs N] [--top K] [--nodes]
 
 Compiles the model with aotc, puts a clock around every kernel call of the
 generated run function (each call is one line under a
@@ -64,6 +64,7 @@ def main():
     ap.add_argument("model")
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--top", type=int, default=12, help="rows to print (0: all)")
+    ap.add_argument("--nodes", action="store_true", help="one row per node instead of per op kind")
     args = ap.parse_args()
     aotc = os.environ.get("AOTC", os.path.join(ROOT, "build", "cli", "aotc"))
     cc = os.environ.get("CC", "cc")
@@ -84,7 +85,7 @@ def main():
     groups = defaultdict(lambda: [0, 0.0, 0])  # key -> [calls, us, MACs]
     for (node, op, kernel), t in zip(calls, us):
         kind, macs = macs_of.get(node, (op, 0))
-        g = groups[f"{kind} [{kernel}]"]
+        g = groups[f"{node}: {kind}" if args.nodes else f"{kind} [{kernel}]"]
         g[0] += 1
         g[1] += t
         g[2] += macs or 0

@@ -525,10 +525,20 @@ AOTC_QCONV_PAIRS_ASM(u8, "usat")
 #define AOTC_QCONV_X86_GEMM(lvl, flip, w, m0, Mg, K, b, ldb, P, o, pk, yo, ldy)                                        \
   aotc_qconv_x86_gemm((lvl), (flip), (w), (m0), (Mg), (K), (const uint8_t *)(b), (ldb), (P), (o), (uint8_t *)(pk),      \
                       (yo), (ldy))
+#define AOTC_QCONV_X86_DW_BEGIN(flip, geo, wp, corr) aotc_qconv_x86_dw_begin((flip), (geo), (wp), (corr))
+#define AOTC_QCONV_X86_FLAT(lvl, flip, xz, xg, w, m0, Mg, o, pk, buf, space, yo, geo)                                  \
+  ((lvl) >= 2 && aotc_qconv_vnni_flat((const uint8_t *)(xg), (flip), (uint8_t)(xz), (w), (m0), (Mg), (o),              \
+                                      (uint8_t *)(pk), (uint8_t *)(buf), (space), (yo), (geo)))
+#define AOTC_QCONV_X86_DW(xg, g0, xz, flip, wg, m0, o, xp, acc, yo, geo)                                               \
+  aotc_qconv_vnni_dw((const uint8_t *)(xg), (g0), (uint8_t)(xz), (flip), (wg), (m0), (o), (uint8_t *)(xp),             \
+                     (uint8_t *)(acc), (yo), (geo))
 #else
 #define AOTC_QCONV_X86 0
 #define AOTC_QCONV_X86_BEGIN(flip, wp, corr, M, K) 0
 #define AOTC_QCONV_X86_GEMM(lvl, flip, w, m0, Mg, K, b, ldb, P, o, pk, yo, ldy) 0
+#define AOTC_QCONV_X86_DW_BEGIN(flip, geo, wp, corr) 0
+#define AOTC_QCONV_X86_FLAT(lvl, flip, xz, xg, w, m0, Mg, o, pk, buf, space, yo, geo) 0
+#define AOTC_QCONV_X86_DW(xg, g0, xz, flip, wg, m0, o, xp, acc, yo, geo) ((void)0)
 #endif
 /* Whether x is signed (made unsigned by the x86 tiles). */
 #define AOTC_QCONV_SIGNED_u8 0
@@ -591,11 +601,16 @@ static AOTC_UNUSED void aotc_qconv_x86_pack(const uint8_t *b, ptrdiff_t ldb, int
   }
 }
 
-/* Output channel m's 16 sums (corr added, wrapping), the first cols stored at yo. */
+/* Output channel m's 16 sums (corr added, wrapping), the lanes in mask stored
+ * at yo: as they lie, or (compress) packed to the front. */
 static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_vnni_store(const aotc_qconv_out *o, int32_t m, ptrdiff_t yo,
-                                                               __m512i acc, __mmask16 mask) {
+                                                               __m512i acc, __mmask16 mask, int compress) {
   const __mmask16 all = 0xffff;
   __m512 v;
+  if (compress) {
+    acc = _mm512_maskz_compress_epi32(mask, acc);
+    mask = (__mmask16)((1u << __builtin_popcount(mask)) - 1u);
+  }
   acc = _mm512_add_epi32(acc, _mm512_set1_epi32(o->corr[m]));
   if (o->y32) {
     _mm512_mask_storeu_epi32(o->y32 + yo, mask, acc);
@@ -609,11 +624,11 @@ static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_vnni_store(const aotc_qconv_
   _mm512_mask_cvtepi32_storeu_epi8((uint8_t *)o->y + yo, mask, _mm512_maskz_cvttps_epi32(all, v));
 }
 
-/* Output channels [m0, m0 + Mg) of one packed panel of cols pixels, 8 at a time. */
+/* Output channels [m0, m0 + Mg) of one packed panel of 16 pixels, 8 at a time:
+ * the pixels in mask stored (aotc_qconv_vnni_store). */
 static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_vnni_panel(const int8_t *w, int32_t m0, int32_t Mg, int32_t K,
-                                                               const uint8_t *pk, int32_t cols,
+                                                               const uint8_t *pk, __mmask16 mask, int compress,
                                                                const aotc_qconv_out *o, ptrdiff_t yo, ptrdiff_t ldy) {
-  const __mmask16 mask = (__mmask16)((1u << cols) - 1u);
   int32_t m, k, r;
   for (m = 0; m < Mg; m += 8) {
     const int32_t rows = Mg - m < 8 ? Mg - m : 8;
@@ -634,7 +649,7 @@ static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_vnni_panel(const int8_t *w, 
       a[6] = _mm512_dpbusd_epi32(a[6], bv, _mm512_set1_epi32(aotc_qconv_x86_ld32(w6 + k)));
       a[7] = _mm512_dpbusd_epi32(a[7], bv, _mm512_set1_epi32(aotc_qconv_x86_ld32(w7 + k)));
     }
-    for (r = 0; r < rows; ++r) aotc_qconv_vnni_store(o, m0 + m + r, yo + (m + r) * ldy, a[r], mask);
+    for (r = 0; r < rows; ++r) aotc_qconv_vnni_store(o, m0 + m + r, yo + (m + r) * ldy, a[r], mask, compress);
   }
 }
 
@@ -714,9 +729,285 @@ static AOTC_UNUSED int aotc_qconv_x86_gemm(int lvl, int flip, const int8_t *w, i
     const int32_t cols = P - j < 16 ? P - j : 16;
     aotc_qconv_x86_pack(b + j, ldb, K, cols, flip, pk);
     if (lvl >= 2)
-      aotc_qconv_vnni_panel(w, m0, Mg, K, pk, cols, o, yo + j, ldy);
+      aotc_qconv_vnni_panel(w, m0, Mg, K, pk, (__mmask16)((1u << cols) - 1u), 0, o, yo + j, ldy);
     else
       aotc_qconv_avx2_panel(w, m0, Mg, K, pk, cols, o, yo + j, ldy);
+  }
+  return 1;
+}
+
+/*
+ * AVX512-VNNI 3x3 depthwise convs (dilation 1 and stride 1 or 2 along rows):
+ * 16 outputs per vector, one VPDPBUSD per kernel row, each lane the row's 3
+ * input bytes (4th zero; ^ 0x80 for int8 x, as in the GEMM) times the taps as
+ * one word (t0, t1, t2, 0). A masked load per kernel row (never past the
+ * plane) gives them by VPERMD (128-bit lane L: input dwords s*L .. s*L+3) and
+ * VPSHUFB (the lane's dword j: bytes s*j .. s*j+2). Stride 1 both ways runs
+ * flat over the padded width as the portable code does, dropping each row's
+ * Wp - OW padding columns with VPCOMPRESSD in registers (not to memory: slow
+ * on some cores); the requantization is aotc_qconv_vnni_store's.
+ */
+static AOTC_UNUSED int aotc_qconv_x86_dw_begin(int flip, const aotc_conv_params *geo, const int8_t *wp, int32_t *corr) {
+  if (geo->kernel[1] != 3 || geo->kernel[2] != 3 || geo->dilation[2] != 1 || geo->stride[2] > 2 ||
+      aotc_qconv_x86_level() < 2)
+    return 0;
+  return aotc_qconv_x86_begin(flip, wp, corr, geo->groups * geo->mg, 9);
+}
+
+/* n bytes v at dst. */
+static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_vnni_fill(uint8_t *dst, uint8_t v, ptrdiff_t n) {
+  const __m512i z = _mm512_set1_epi8((char)v);
+  ptrdiff_t t;
+  for (t = 0; t + 64 <= n; t += 64) _mm512_storeu_si512((void *)(dst + t), z);
+  if (t < n) _mm512_mask_storeu_epi8(dst + t, ((__mmask64)1 << (n - t)) - 1, z);
+}
+
+/* n bytes from src to dst, 64 at a time (rows of small planes: no memcpy call). */
+static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_vnni_copy(uint8_t *dst, const uint8_t *src, int32_t n) {
+  int32_t t;
+  for (t = 0; t < n; t += 64) {
+    const __mmask64 k = n - t >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (n - t)) - 1;
+    _mm512_mask_storeu_epi8(dst + t, k, _mm512_maskz_loadu_epi8(k, src + t));
+  }
+}
+
+/* Output channel m of one group: rows of n outputs (ldr apart in the plane
+ * xp .. end, kernel rows dh apart, stride sw) stored from yo on; with Wp
+ * nonzero, only columns < OW of the flat positions (col: q mod Wp of the
+ * first 16). */
+static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_vnni_dw3x3(const uint8_t *xp, const uint8_t *end, ptrdiff_t dh,
+                                                               ptrdiff_t ldr, int32_t sw, int32_t rows, int32_t n,
+                                                               int32_t Wp, int32_t OW, __m512i col, const int8_t *wk,
+                                                               int flip, const aotc_qconv_out *o, int32_t m,
+                                                               ptrdiff_t yo) {
+  const __mmask16 all = 0xffff;
+  const __m512i perm = sw == 1 ? _mm512_setr_epi32(0, 1, 2, 3, 1, 2, 3, 4, 2, 3, 4, 5, 3, 4, 5, 6)
+                               : _mm512_setr_epi32(0, 1, 2, 3, 2, 3, 4, 5, 4, 5, 6, 7, 6, 7, 8, 9);
+  const __m512i shuf = _mm512_maskz_broadcast_i32x4(
+      all,
+      sw == 1 ? _mm_setr_epi8(0, 1, 2, -128, 1, 2, 3, -128, 2, 3, 4, -128, 3, 4, 5, -128)
+              : _mm_setr_epi8(0, 1, 2, -128, 2, 3, 4, -128, 4, 5, 6, -128, 6, 7, 8, -128));
+  const __m512i fx = _mm512_set1_epi8(flip ? (char)-128 : 0);
+  const __m512i w0 = _mm512_set1_epi32((int32_t)((uint32_t)(uint8_t)wk[0] | (uint32_t)(uint8_t)wk[1] << 8 |
+                                                 (uint32_t)(uint8_t)wk[2] << 16));
+  const __m512i w1 = _mm512_set1_epi32((int32_t)((uint32_t)(uint8_t)wk[3] | (uint32_t)(uint8_t)wk[4] << 8 |
+                                                 (uint32_t)(uint8_t)wk[5] << 16));
+  const __m512i w2 = _mm512_set1_epi32((int32_t)((uint32_t)(uint8_t)wk[6] | (uint32_t)(uint8_t)wk[7] << 8 |
+                                                 (uint32_t)(uint8_t)wk[8] << 16));
+  const __m512i corr = _mm512_set1_epi32(o->corr[m]);
+  const __m512i owv = _mm512_set1_epi32(OW), wpv = _mm512_set1_epi32(Wp);
+  __m512i step = _mm512_set1_epi32(16);
+  int32_t r, q, i;
+  /* 16 mod Wp (no division) */
+  for (i = 0; Wp && i < 16; i += Wp) step = _mm512_mask_sub_epi32(step, _mm512_cmpge_epi32_mask(step, wpv), step, wpv);
+  for (r = 0; r < rows; ++r)
+    for (q = 0; q < n; q += 16) {
+      const uint8_t *p = xp + (ptrdiff_t)r * ldr + (ptrdiff_t)q * sw;
+      __mmask16 keep = n - q >= 16 ? all : (__mmask16)((1u << (n - q)) - 1u);
+      __m512i acc = _mm512_setzero_si512(), v;
+      int32_t cnt;
+      /* (Masked loads only near the end of the plane.) */
+      const int tail = end - p < 2 * dh + 64;
+      for (i = 0; i < 3; ++i, p += dh) {
+        if (tail) {
+          const ptrdiff_t avail = end - p;
+          v = _mm512_maskz_loadu_epi8(avail >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << avail) - 1, p);
+        } else {
+          v = _mm512_loadu_si512((const void *)p);
+        }
+        v = _mm512_xor_si512(v, fx);
+        v = _mm512_shuffle_epi8(_mm512_maskz_permutexvar_epi32(all, perm, v), shuf);
+        acc = _mm512_dpbusd_epi32(acc, v, i == 0 ? w0 : i == 1 ? w1 : w2);
+      }
+      acc = _mm512_add_epi32(acc, corr);
+      if (Wp) {
+        keep &= _mm512_cmplt_epi32_mask(col, owv);
+        col = _mm512_add_epi32(col, step);
+        col = _mm512_mask_sub_epi32(col, _mm512_cmpge_epi32_mask(col, wpv), col, wpv);
+        acc = _mm512_maskz_compress_epi32(keep, acc);
+        cnt = __builtin_popcount(keep);
+        keep = (__mmask16)((1u << cnt) - 1u);
+      } else {
+        cnt = n - q < 16 ? n - q : 16;
+      }
+      if (o->y32) {
+        _mm512_mask_storeu_epi32(o->y32 + yo, keep, acc);
+      } else {
+        __m512 f = _mm512_mul_ps(_mm512_maskz_cvtepi32_ps(all, acc), _mm512_set1_ps(o->scale[m]));
+        f = _mm512_add_ps(_mm512_maskz_roundscale_ps(all, f, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC),
+                          _mm512_set1_ps(o->yz));
+        f = _mm512_maskz_min_ps(all, _mm512_maskz_max_ps(all, f, _mm512_set1_ps(o->lo)), _mm512_set1_ps(o->hi));
+        v = _mm512_inserti32x4(_mm512_setzero_si512(),
+                               _mm512_maskz_cvtepi32_epi8(all, _mm512_maskz_cvttps_epi32(all, f)), 0);
+        _mm512_mask_storeu_epi8((uint8_t *)o->y + yo, (__mmask64)keep, v);
+      }
+      yo += cnt;
+    }
+}
+
+/* One group of aotc_qconv_depthwise_<x> (x86 level 2, see aotc_qconv_x86_dw_begin):
+ * its plane xg copied into a padded plane, then its Mg output channels (from
+ * m0 on, weights wg) at yo. The plane is xp (the end of scratch, borders
+ * x_zp), or where it fits (not past 4 * OH rows), at acc, the scratch of the
+ * int32 sums this does without (x_zp from the first group g0 on): then loads
+ * up to 64 bytes past the plane stay in scratch and need no mask. */
+static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_vnni_dw(const uint8_t *xg, int g0, uint8_t xz, int flip,
+                                                            const int8_t *wg, int32_t m0, const aotc_qconv_out *o,
+                                                            uint8_t *xp, uint8_t *acc, ptrdiff_t yo,
+                                                            const aotc_conv_params *geo) {
+  const int32_t IH = geo->in[1], IW = geo->in[2], OH = geo->out[1], OW = geo->out[2];
+  const int32_t SH = geo->stride[1], SW = geo->stride[2], PH = geo->pad[1], PW = geo->pad[2];
+  const int32_t Hp = aotc_qconv_dw_extent(geo, 1), Wp = aotc_qconv_dw_extent(geo, 2);
+  const int32_t c0 = PW > 0 ? 0 : -PW, c1 = IW < Wp - PW ? IW : Wp - PW;
+  const ptrdiff_t dh = (ptrdiff_t)geo->dilation[1] * Wp;
+  const uint8_t *end = xp + (ptrdiff_t)Hp * Wp;
+  const __m512i wpv = _mm512_set1_epi32(Wp);
+  __m512i col = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  int32_t i, m;
+  for (i = 0; i < 16; i += Wp) col = _mm512_mask_sub_epi32(col, _mm512_cmpge_epi32_mask(col, wpv), col, wpv);
+  if (Hp <= 4 * OH) {
+    if (g0) aotc_qconv_vnni_fill(acc, xz, (ptrdiff_t)4 * OH * Wp); /* (all of it: no reads of undefined bytes) */
+    xp = acc;
+  }
+  for (i = 0; i < Hp; ++i) {
+    const int32_t ih = i - PH;
+    if (ih >= 0 && ih < IH && c1 > c0)
+      aotc_qconv_vnni_copy(xp + (ptrdiff_t)i * Wp + c0 + PW, xg + (ptrdiff_t)ih * IW + c0, c1 - c0);
+  }
+  for (m = 0; m < geo->mg; ++m, yo += (ptrdiff_t)OH * OW) {
+    const int8_t *wk = wg + 9 * (ptrdiff_t)m;
+    if (SH == 1 && SW == 1)
+      aotc_qconv_vnni_dw3x3(xp, end, dh, 0, 1, 1, (OH - 1) * Wp + OW, Wp, OW, col, wk, flip, o, m0 + m, yo);
+    else
+      aotc_qconv_vnni_dw3x3(xp, end, dh, (ptrdiff_t)SH * Wp, SW, OH, OW, 0, OW, col, wk, flip, o, m0 + m, yo);
+  }
+}
+
+/*
+ * x86 level 2: 2D convs with stride S = 1 or 2 (both ways) without im2col
+ * (whose per-row runs cost more than the GEMM on small images). A band of R
+ * output rows at a time copies the input rows it reads into the space of the
+ * im2col band, padded with x_zp and split into S x S phases (phase (a, b) row
+ * i column j: padded input row S*i + a, column S*j + b), Hh = R + e rows (e =
+ * (KH-1)*DH/S) of Wh = ceil(Wp/S) bytes each; tap (kh, kw) of output (r, ow)
+ * is then phase ((kh*DH)%S, (kw*DW)%S) at (r + kh*DH/S)*Wh + ow + kw*DW/S: for
+ * 16 consecutive flat positions q = r*Wh + ow, 16 consecutive bytes. The
+ * panels run over q and the stores drop the Wh - OW columns past each row
+ * (VPCOMPRESSD). Positions past the band read up to 15 bytes past the planes,
+ * into 64 zeroed bytes. The space starts with each tap's offset (int32).
+ */
+/* Output rows per band (0: the convs this does not take), for `space` bytes. */
+static AOTC_UNUSED int32_t aotc_qconv_flat_rows(const aotc_conv_params *geo, size_t space) {
+  const int32_t S = geo->stride[2], Wh = (aotc_qconv_dw_extent(geo, 2) + S - 1) / S;
+  const int32_t e = (geo->kernel[1] - 1) * geo->dilation[1] / S;
+  const size_t K = (size_t)geo->cg * (size_t)geo->kernel[1] * (size_t)geo->kernel[2];
+  const size_t per = (size_t)geo->cg * (size_t)(S * S) * (size_t)Wh;
+  const size_t extra = (4 * K + 63) / 64 * 64 + 64;
+  size_t r;
+  if (geo->in[0] != 1 || geo->kernel[0] != 1 || geo->stride[1] != S || S > 2 || space < extra) return 0;
+  r = (space - extra) / per;
+  if (r <= (size_t)e) return 0;
+  r -= (size_t)e;
+  return r < (size_t)geo->out[1] ? (int32_t)r : geo->out[1];
+}
+
+/* Padded input row ih of xc (IW bytes; x_zp outside) split into S phases of Wh
+ * bytes, `plane` apart, at dst. (Stride 2 splits the input bytes as they
+ * load: no reload of just stored bytes, which would wait for the stores.) */
+static AOTC_UNUSED AOTC_QCONV_TVNNI void aotc_qconv_flat_row(uint8_t *dst, const uint8_t *xc, int32_t ih,
+                                                             const aotc_conv_params *geo, int32_t S, int32_t Wh,
+                                                             ptrdiff_t plane) {
+  const int32_t IW = geo->in[2], PW = geo->pad[2], n = S * Wh, c0 = PW > 0 ? 0 : -PW;
+  const int32_t c1 = IW < n - PW ? IW : n - PW, nb = c1 - c0;
+  const uint8_t *src = xc + (ptrdiff_t)ih * IW + c0;
+  int32_t t;
+  if (ih < 0 || ih >= geo->in[1] || nb <= 0) return;
+  if (S == 1) {
+    aotc_qconv_vnni_copy(dst + c0 + PW, src, nb);
+    return;
+  }
+  for (t = 0; t < nb; t += 64) {
+    /* Bytes t, t+2, .. and t+1, t+3, ..: padded columns pe and pe + 1 on. */
+    const int32_t cnt = nb - t < 64 ? nb - t : 64, pe = c0 + PW + t, po = pe + 1;
+    const __m512i v = _mm512_maskz_loadu_epi8(cnt == 64 ? ~(__mmask64)0 : ((__mmask64)1 << cnt) - 1, src + t);
+    const __m256i ev = _mm512_maskz_cvtepi16_epi8(~(__mmask32)0, v);
+    const __m256i od = _mm512_maskz_cvtepi16_epi8(~(__mmask32)0, _mm512_srli_epi16(v, 8));
+    _mm512_mask_storeu_epi8(dst + (pe % 2) * plane + pe / 2, ((__mmask64)1 << (cnt + 1) / 2) - 1,
+                            _mm512_maskz_inserti64x4(0xff, _mm512_setzero_si512(), ev, 0));
+    _mm512_mask_storeu_epi8(dst + (po % 2) * plane + po / 2, ((__mmask64)1 << cnt / 2) - 1,
+                            _mm512_maskz_inserti64x4(0xff, _mm512_setzero_si512(), od, 0));
+  }
+}
+
+/* Packs 16 flat positions from base (tap k at base + off[k]) as
+ * aotc_qconv_x86_pack does. */
+static AOTC_UNUSED void aotc_qconv_flat_pack(const uint8_t *base, const int32_t *off, int32_t K, int flip,
+                                            uint8_t *pk) {
+  const __m128i fv = _mm_set1_epi8(flip ? (char)-128 : 0);
+  int32_t k, i;
+  for (k = 0; k < K; k += 4, pk += 64) {
+    __m128i r[4], a, c, a2, c2;
+    if (k + 4 <= K)
+      for (i = 0; i < 4; ++i) r[i] = _mm_xor_si128(_mm_loadu_si128((const __m128i *)(base + off[k + i])), fv);
+    else
+      for (i = 0; i < 4; ++i)
+        r[i] = k + i < K ? _mm_xor_si128(_mm_loadu_si128((const __m128i *)(base + off[k + i])), fv)
+                         : _mm_setzero_si128();
+    a = _mm_unpacklo_epi8(r[0], r[1]), c = _mm_unpacklo_epi8(r[2], r[3]);
+    a2 = _mm_unpackhi_epi8(r[0], r[1]), c2 = _mm_unpackhi_epi8(r[2], r[3]);
+    _mm_storeu_si128((__m128i *)pk, _mm_unpacklo_epi16(a, c));
+    _mm_storeu_si128((__m128i *)(pk + 16), _mm_unpackhi_epi16(a, c));
+    _mm_storeu_si128((__m128i *)(pk + 32), _mm_unpacklo_epi16(a2, c2));
+    _mm_storeu_si128((__m128i *)(pk + 48), _mm_unpackhi_epi16(a2, c2));
+  }
+}
+
+/* One group's conv (input xg, weights w, output channels m0.. at yo, P apart)
+ * in `space` bytes at buf; pk as for aotc_qconv_x86_gemm. Returns 0 (not
+ * done) for the convs aotc_qconv_flat_rows does not take. */
+static AOTC_UNUSED AOTC_QCONV_TVNNI int aotc_qconv_vnni_flat(const uint8_t *xg, int flip, uint8_t xz, const int8_t *w,
+                                                             int32_t m0, int32_t Mg, const aotc_qconv_out *o,
+                                                             uint8_t *pk, uint8_t *buf, size_t space, ptrdiff_t yo,
+                                                             const aotc_conv_params *geo) {
+  const int32_t R = aotc_qconv_flat_rows(geo, space);
+  const int32_t S = geo->stride[2], Wh = (aotc_qconv_dw_extent(geo, 2) + S - 1) / S;
+  const int32_t KH = geo->kernel[1], KW = geo->kernel[2], T = KH * KW, C = geo->cg, K = C * T;
+  const int32_t IH = geo->in[1], IW = geo->in[2], OH = geo->out[1], OW = geo->out[2];
+  const int32_t Hh = R + (KH - 1) * geo->dilation[1] / S;
+  const ptrdiff_t plane = (ptrdiff_t)Hh * Wh, cs = plane * S * S, P = (ptrdiff_t)OH * OW;
+  int32_t *off = (int32_t *)(void *)buf;
+  uint8_t *xb = buf + (4 * (ptrdiff_t)K + 63) / 64 * 64;
+  const __m512i owv = _mm512_set1_epi32(OW), whv = _mm512_set1_epi32(Wh), step = _mm512_set1_epi32(16 % Wh);
+  int32_t kh, kw, oh0, c, i, q;
+  if (!R) return 0;
+  for (c = 0; c < C; ++c)
+    for (kh = 0; kh < KH; ++kh)
+      for (kw = 0; kw < KW; ++kw) {
+        const int32_t dh = kh * geo->dilation[1], dw = kw * geo->dilation[2];
+        off[(c * KH + kh) * KW + kw] =
+            (int32_t)(c * cs + ((dh % S) * S + dw % S) * plane + (ptrdiff_t)(dh / S) * Wh + dw / S);
+      }
+  memset(xb + cs * C, 0, 64);
+  for (oh0 = 0; oh0 < OH; oh0 += R) {
+    const int32_t rows = OH - oh0 < R ? OH - oh0 : R, nq = (rows - 1) * Wh + OW;
+    /* Column (q mod Wh) of each lane. */
+    __m512i col = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    for (i = 0; i < 16; i += Wh) col = _mm512_mask_sub_epi32(col, _mm512_cmpge_epi32_mask(col, whv), col, whv);
+    /* x_zp everywhere, then the rows inside the image over it. */
+    aotc_qconv_vnni_fill(xb, xz, cs * C);
+    for (c = 0; c < C; ++c)
+      for (i = 0; i < S * Hh; ++i)
+        aotc_qconv_flat_row(xb + c * cs + (i % S) * S * plane + (ptrdiff_t)(i / S) * Wh,
+                            xg + (ptrdiff_t)c * IH * IW, oh0 * S - geo->pad[1] + i, geo, S, Wh, plane);
+    for (q = 0; q < nq; q += 16) {
+      const __mmask16 keep = (__mmask16)(_mm512_cmplt_epi32_mask(col, owv) &
+                                         (nq - q >= 16 ? 0xffffu : (1u << (nq - q)) - 1u));
+      col = _mm512_add_epi32(col, step);
+      col = _mm512_mask_sub_epi32(col, _mm512_cmpge_epi32_mask(col, whv), col, whv);
+      aotc_qconv_flat_pack(xb + q, off, K, flip, pk);
+      aotc_qconv_vnni_panel(w, m0, Mg, K, pk, keep, 1, o, yo, P);
+      yo += __builtin_popcount(keep);
+    }
   }
   return 1;
 }
@@ -1215,6 +1506,9 @@ static AOTC_UNUSED AOTC_QCONV_NOINLINE void aotc_qconv_dw3x3_dsp_rq_##SFX(const 
           aotc_qconv_gemm_##SFX(wg, g * Mg, Mg, K, xg, P, P, o, tail, yg, P, x86);                                          \
           continue;                                                                                                    \
         }                                                                                                              \
+        if (AOTC_QCONV_X86_FLAT(x86, AOTC_QCONV_SIGNED_##SFX, xz, xg, wg, g * Mg, Mg, o, tail, col,                    \
+                                (size_t)K * geo->band, yg, geo))                                                       \
+          continue;                                                                                                    \
         for (p0 = 0; p0 < P; p0 += geo->band) {                                                                        \
           const int32_t np = P - p0 < geo->band ? P - p0 : geo->band;                                                  \
           aotc_qconv_im2col_##SFX(xg, geo, p0, np, xz, col, geo->band);                                                \
@@ -1285,12 +1579,19 @@ static AOTC_UNUSED AOTC_QCONV_NOINLINE void aotc_qconv_dw3x3_dsp_rq_##SFX(const 
     XT *xp = (XT *)(acc + (ptrdiff_t)OH * Wp);                                                                         \
     /* Input columns [c0, c1) land in the plane at c0 + PW. */                                                         \
     const int32_t c0 = PW > 0 ? 0 : -PW, c1 = IW < Wp - PW ? IW : Wp - PW;                                             \
+    /* x86 level 2 takes 3x3 convs (corr as its tiles want it). */                                                     \
+    const int x86 = AOTC_QCONV_X86_DW_BEGIN(AOTC_QCONV_SIGNED_##SFX, geo, wp, (int32_t *)scratch + M);                 \
     int32_t n, g, m, i, q, kh, kw, oh, ow;                                                                             \
     /* The borders once: each plane copies the same interior over them. */                                             \
     for (q = 0; q < Hp * Wp; ++q) xp[q] = xz;                                                                          \
     for (n = 0; n < geo->n; ++n)                                                                                       \
       for (g = 0; g < G; ++g) {                                                                                        \
         const XT *xg = x + ((ptrdiff_t)n * G + g) * IH * IW;                                                           \
+        if (x86) {                                                                                                     \
+          AOTC_QCONV_X86_DW(xg, g == 0, xz, AOTC_QCONV_SIGNED_##SFX, wp + (ptrdiff_t)g * Mg * 9, g * Mg, o, xp, acc,   \
+                            ((ptrdiff_t)n * M + (ptrdiff_t)g * Mg) * OH * OW, geo);                                    \
+          continue;                                                                                                    \
+        }                                                                                                              \
         for (i = 0; i < Hp; ++i) {                                                                                     \
           const int32_t ih = i - PH;                                                                                   \
           if (ih >= 0 && ih < IH && c1 > c0)                                                                           \

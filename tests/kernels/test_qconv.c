@@ -300,6 +300,12 @@ int main(void) {
   check_variants(case2d(1, 8, 10, 5, 3, 1, 1, 1, 0, 0, 0, 0));
   check_variants(case2d(3, 12, 8, 7, 3, 1, 1, 1, 0, 0, 0, 0));
   check_variants(case2d(2, 16, 16, 9, 5, 1, 1, 1, 0, 0, 0, 0));
+  /* ResNet-8's 3x3 convs (x86: without im2col, several bands of rows), wide rows. */
+  check_variants(case2d(1, 16, 16, 32, 32, 3, 3, 1, 1, 1, 1, 1));
+  check_variants(case2d(1, 16, 32, 32, 32, 3, 3, 2, 1, 1, 1, 1));
+  check_variants(case2d(1, 64, 64, 8, 8, 3, 3, 1, 1, 1, 1, 1));
+  check_variants(case2d(1, 2, 4, 3, 150, 3, 3, 2, 1, 1, 1, 1));
+  check_variants(case2d(3, 1, 1, 4, 150, 3, 3, 1, 1, 1, 1, 1));
   /* Single pixels (QGemm rows as 1x1 convs: aotc_qconv_gemv_<x>): the AD autoencoder's, KWS's and VWW's fc layers. */
   check_variants(case2d(1, 640, 128, 1, 1, 1, 1, 1, 0, 0, 0, 0));
   check_variants(case2d(1, 128, 8, 1, 1, 1, 1, 1, 0, 0, 0, 0));
