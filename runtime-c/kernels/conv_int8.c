@@ -378,20 +378,23 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
   "sxtb16 %[u], %[u], ror #8\n\t"                                                                                      \
   "smlad %[s10], %[u], %[x0o], %[s10]\n\t"                                                                             \
   "smlad %[s11], %[u], %[x1o], %[s11]\n\t"
+/* One 8-tap step of the 2x2 SMLAD tile, up to the loop test (label 1 is its top). */
+#define AOTC_QCONV_DOT2X2_ASM_STEP                                                                                     \
+  "1:\n\t"                                                                                                             \
+  "ldrd %[x0e], %[x0o], [%[xp]], #32\n\t"                                                                              \
+  "ldrd %[x1e], %[x1o], [%[xp], #-24]\n\t"                                                                             \
+  AOTC_QCONV_DOT2X2_ASM_HALF("[%[wa]], #8", "[%[wb]], #8")                                                             \
+  "ldrd %[x0e], %[x0o], [%[xp], #-16]\n\t"                                                                             \
+  "ldrd %[x1e], %[x1o], [%[xp], #-8]\n\t"                                                                              \
+  AOTC_QCONV_DOT2X2_ASM_HALF("[%[wa], #-4]", "[%[wb], #-4]")                                                           \
+  "ldr %[u], %[wend]\n\t"                                                                                              \
+  "cmp %[wa], %[u]\n\t"
 /* (s00 .. s11 and the pointers wa, wb, xp are the caller's variables.) */
 #define AOTC_QCONV_DOT2X2_LOOP(wa, wb, xp, pairs)                                                                      \
   do {                                                                                                                 \
     const int8_t *const wend_ = (wa) + 8 * (ptrdiff_t)(pairs);                                                         \
     uint32_t x0e_, x0o_, x1e_, x1o_, u_, e_;                                                                           \
-    __asm__("1:\n\t"                                                                                                   \
-            "ldrd %[x0e], %[x0o], [%[xp]], #32\n\t"                                                                    \
-            "ldrd %[x1e], %[x1o], [%[xp], #-24]\n\t"                                                                   \
-            AOTC_QCONV_DOT2X2_ASM_HALF("[%[wa]], #8", "[%[wb]], #8")                                                   \
-            "ldrd %[x0e], %[x0o], [%[xp], #-16]\n\t"                                                                   \
-            "ldrd %[x1e], %[x1o], [%[xp], #-8]\n\t"                                                                    \
-            AOTC_QCONV_DOT2X2_ASM_HALF("[%[wa], #-4]", "[%[wb], #-4]")                                                 \
-            "ldr %[u], %[wend]\n\t"                                                                                    \
-            "cmp %[wa], %[u]\n\t"                                                                                      \
+    __asm__(AOTC_QCONV_DOT2X2_ASM_STEP                                                                                 \
             "bne 1b"                                                                                                   \
             : [s00] "+r"(s00), [s01] "+r"(s01), [s10] "+r"(s10), [s11] "+r"(s11), [wa] "+r"(wa), [wb] "+r"(wb),        \
               [xp] "+r"(xp), [x0e] "=&r"(x0e_), [x0o] "=&r"(x0o_), [x1e] "=&r"(x1e_), [x1o] "=&r"(x1o_),               \
@@ -439,15 +442,7 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
             "str %[u], %[co]\n\t"                                                                                      \
             "mov %[s01], %[s00]\n\t"                                                                                   \
             "mov %[s11], %[s10]\n\t"                                                                                   \
-            "1:\n\t"                                                                                                   \
-            "ldrd %[x0e], %[x0o], [%[xp]], #32\n\t"                                                                    \
-            "ldrd %[x1e], %[x1o], [%[xp], #-24]\n\t"                                                                   \
-            AOTC_QCONV_DOT2X2_ASM_HALF("[%[wa]], #8", "[%[wb]], #8")                                                   \
-            "ldrd %[x0e], %[x0o], [%[xp], #-16]\n\t"                                                                   \
-            "ldrd %[x1e], %[x1o], [%[xp], #-8]\n\t"                                                                    \
-            AOTC_QCONV_DOT2X2_ASM_HALF("[%[wa], #-4]", "[%[wb], #-4]")                                                 \
-            "ldr %[u], %[wend]\n\t"                                                                                    \
-            "cmp %[wa], %[u]\n\t"                                                                                      \
+            AOTC_QCONV_DOT2X2_ASM_STEP                                                                                 \
             "bne 1b\n\t"                                                                                               \
             "ldr %[u], %[sc]\n\t"                                                                                      \
             "vldr s14, [%[u]]\n\t"                                                                                     \
