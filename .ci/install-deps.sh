@@ -7,9 +7,12 @@ set -euo pipefail
 # gcc-arm-none-eabi, libnewlib-arm-none-eabi: the Cortex-M4 image CTest
 # api:cortex_m_ram links to compare the RAM of the two ways to call a model,
 # and package:add_subdirectory_cross_cortex_m4 cross-compiles a firmware project.
+# qemu-system-arm: cortex_m:example_mps2_an386 runs examples/cortex-m on QEMU's
+# mps2-an386 board (it says SKIPPED without it).
 # make: package:install_cmake_and_make builds a consumer with the Make fragment.
 packages=(cmake ninja-build make g++ gcc clang libclang-rt-14-dev libonnx-dev libprotobuf-dev protobuf-compiler libfmt-dev
-          libcli11-dev nlohmann-json3-dev catch2 gcc-arm-none-eabi libnewlib-arm-none-eabi)
+          libcli11-dev nlohmann-json3-dev catch2 gcc-arm-none-eabi libnewlib-arm-none-eabi
+          qemu-system-arm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

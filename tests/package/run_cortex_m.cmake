@@ -1,0 +1,90 @@
+# The Cortex-M test (label cortex_m): installs aotc from a build tree into a
+# fresh prefix, configures and builds the firmware example examples/cortex-m
+# (two models, find_package(aotc) + aotc_add_model(), arm-none-eabi-gcc),
+# runs it on QEMU's mps2-an386 and checks that both models match ONNX
+# Runtime's outputs. Prints the firmware's section sizes and the instructions
+# each inference executes (a QEMU plugin, bench/cortex-m/insncount.c); those
+# are information, not assertions. Without the tools it prints SKIPPED.
+#
+#   cmake -DAOTC_BUILD=<aotc build dir> -DSOURCE=<aotc source dir> -DWORK=<scratch dir>
+#         -DHOST_CC=<C compiler for the plugin> [-DGENERATOR=<cmake generator>] -P run_cortex_m.cmake
+cmake_minimum_required(VERSION 3.18)
+include(${CMAKE_CURRENT_LIST_DIR}/run_util.cmake)
+foreach(var AOTC_BUILD SOURCE WORK HOST_CC)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "run_cortex_m.cmake: -D${var}=... is required")
+  endif()
+endforeach()
+foreach(tool arm-none-eabi-gcc arm-none-eabi-size arm-none-eabi-nm qemu-system-arm)
+  find_program(path_${tool} ${tool})
+  if(NOT path_${tool})
+    message("SKIPPED: ${tool} not found (apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm)")
+    return()
+  endif()
+endforeach()
+
+file(REMOVE_RECURSE "${WORK}")
+file(MAKE_DIRECTORY "${WORK}")
+set(prefix "${WORK}/prefix")
+run("install aotc" ${CMAKE_COMMAND} --install "${AOTC_BUILD}" --prefix "${prefix}")
+set(generator_args)
+if(GENERATOR)
+  set(generator_args -G "${GENERATOR}")
+endif()
+set(example "${SOURCE}/examples/cortex-m")
+set(build "${WORK}/build")
+run("configure examples/cortex-m" ${CMAKE_COMMAND} -S "${example}" -B "${build}" ${generator_args}
+    "-DCMAKE_TOOLCHAIN_FILE=${example}/arm-none-eabi.cmake" "-DCMAKE_PREFIX_PATH=${prefix}"
+    "-DAOTC_MODELS_DIR=${SOURCE}/models")
+run("build the firmware" ${CMAKE_COMMAND} --build "${build}")
+# main.c and startup.c build with -Wall -Wextra -pedantic: keep them warning-free.
+expect_output("the firmware build" NO "warning:")
+set(elf "${build}/firmware.elf")
+
+run("build the instruction-count plugin" "${HOST_CC}" -shared -fPIC -O2 -o "${WORK}/insncount.so"
+    "${SOURCE}/bench/cortex-m/insncount.c")
+run("find cm_mark" "${path_arm-none-eabi-nm}" "${elf}")
+if(NOT output MATCHES "([0-9a-f]+) T cm_mark\n")
+  message(FATAL_ERROR "no cm_mark in ${elf}")
+endif()
+set(mark "0x${CMAKE_MATCH_1}")
+
+execute_process(
+  COMMAND "${path_qemu-system-arm}" -M mps2-an386 -nodefaults -display none -nic user,restrict=on
+          -semihosting-config enable=on,target=native -kernel "${elf}"
+          -plugin "${WORK}/insncount.so,mark=${mark},out=${WORK}/insns.txt"
+  INPUT_FILE /dev/null TIMEOUT 120 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+set(output "${out}${err}")
+message(STATUS "the firmware on QEMU mps2-an386 (exit status ${rc}):\n${output}")
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "the firmware failed on QEMU (exit status ${rc})")
+endif()
+expect_output("the firmware" YES "kws (kws_run, int8): PASS")
+expect_output("the firmware" YES "mnist (standard API, float): PASS")
+
+run("sizes" "${path_arm-none-eabi-size}" -A "${elf}")
+set(sizes "")
+foreach(section text rodata data bss)
+  set(${section} 0)
+  if(output MATCHES "\n\\.${section} +([0-9]+)")
+    set(${section} ${CMAKE_MATCH_1})
+  endif()
+  string(APPEND sizes " .${section} ${${section}}")
+endforeach()
+math(EXPR flash "${text} + ${rodata} + ${data}")
+math(EXPR ram "${data} + ${bss}")
+message(STATUS "firmware.elf bytes:${sizes} (flash ${flash}, static RAM ${ram})")
+file(STRINGS "${WORK}/insns.txt" marks REGEX "^mark ")
+list(LENGTH marks n)
+if(n EQUAL 4)
+  string(REPLACE "mark " "" marks "${marks}")
+  list(GET marks 0 m0)
+  list(GET marks 1 m1)
+  list(GET marks 2 m2)
+  list(GET marks 3 m3)
+  math(EXPR kws "${m1} - ${m0}")
+  math(EXPR mnist "${m3} - ${m2}")
+  message(STATUS "instructions per inference (QEMU, Cortex-M4): kws ${kws}, mnist ${mnist}")
+else()
+  message(STATUS "instructions per inference: unknown (${n} marks in ${WORK}/insns.txt, expected 4)")
+endif()
