@@ -180,9 +180,13 @@ struct Window {
 Window window_of(const Node &n) {
   OpContext ctx(const_cast<Node &>(n));  // only reads attributes
   const Shape &x = n.inputs[0]->shape;
-  const Shape &weights = n.inputs[conv_weight_input(n)]->shape;
-  std::vector<int64_t> kernel =
-      is_conv(n) ? std::vector<int64_t>(weights.begin() + 2, weights.end()) : ctx.attr_ints("kernel_shape");
+  std::vector<int64_t> kernel;  // a conv's from its weights' dims 2.., a pool's from its attribute
+  if (is_conv(n)) {
+    const Shape &weights = n.inputs[conv_weight_input(n)]->shape;
+    kernel.assign(weights.begin() + 2, weights.end());
+  } else {
+    kernel = ctx.attr_ints("kernel_shape");
+  }
   WindowGeometry g = window_geometry(ctx, {x[2], x[3]}, kernel, false);
   Window w{};
   for (size_t d = 0; d < 2; ++d) {
