@@ -29,14 +29,9 @@ endforeach()
 configure_file("${MODEL}" "${WORK}/model.onnx" COPYONLY)
 
 # ---- CMake: find_package(aotc) + aotc_add_model() ----
-set(generator_args)
-if(GENERATOR)
-  set(generator_args -G "${GENERATOR}")
-endif()
 set(build "${WORK}/cmake-build")
-run("configure the consumer" ${CMAKE_COMMAND} -S "${SOURCE}/tests/package/consumer" -B "${build}" ${generator_args}
-    "-DCMAKE_PREFIX_PATH=${prefix}" "-DAOTC_TEST_MODEL=${WORK}/model.onnx")
-run("build the consumer" ${CMAKE_COMMAND} --build "${build}")
+configure_and_build("the consumer" "${SOURCE}/tests/package/consumer" "${build}" "-DCMAKE_PREFIX_PATH=${prefix}"
+                    "-DAOTC_TEST_MODEL=${WORK}/model.onnx")
 expect_output("first build" YES "-> cnn_api.c")
 run("run the consumer" "${build}/app" "${X}" "${Y}")
 expect_output("consumer" YES "cnn_api (standard API): ")

@@ -27,16 +27,10 @@ file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}")
 set(prefix "${WORK}/prefix")
 run("install aotc" ${CMAKE_COMMAND} --install "${AOTC_BUILD}" --prefix "${prefix}")
-set(generator_args)
-if(GENERATOR)
-  set(generator_args -G "${GENERATOR}")
-endif()
 set(example "${SOURCE}/examples/cortex-m")
 set(build "${WORK}/build")
-run("configure examples/cortex-m" ${CMAKE_COMMAND} -S "${example}" -B "${build}" ${generator_args}
-    "-DCMAKE_TOOLCHAIN_FILE=${example}/arm-none-eabi.cmake" "-DCMAKE_PREFIX_PATH=${prefix}"
-    "-DAOTC_MODELS_DIR=${SOURCE}/models")
-run("build the firmware" ${CMAKE_COMMAND} --build "${build}")
+configure_and_build("examples/cortex-m" "${example}" "${build}" "-DCMAKE_TOOLCHAIN_FILE=${example}/arm-none-eabi.cmake"
+                    "-DCMAKE_PREFIX_PATH=${prefix}" "-DAOTC_MODELS_DIR=${SOURCE}/models")
 # main.c and startup.c build with -Wall -Wextra -pedantic: keep them warning-free.
 expect_output("the firmware build" NO "warning:")
 set(elf "${build}/firmware.elf")

@@ -15,15 +15,10 @@ endforeach()
 file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}")
 configure_file("${MODEL}" "${WORK}/model.onnx" COPYONLY)
-set(generator_args)
-if(GENERATOR)
-  set(generator_args -G "${GENERATOR}")
-endif()
 set(build "${WORK}/build")
-run("configure the firmware" ${CMAKE_COMMAND} -S "${SOURCE}/tests/package/cross" -B "${build}" ${generator_args}
-    "-DCMAKE_TOOLCHAIN_FILE=${SOURCE}/tests/package/cross/arm-none-eabi.cmake" "-DAOTC_SOURCE_DIR=${SOURCE}"
-    "-DAOTC_TEST_MODEL=${WORK}/model.onnx")
-run("build aotc, the models and the firmware" ${CMAKE_COMMAND} --build "${build}")
+configure_and_build("aotc, the models and the firmware" "${SOURCE}/tests/package/cross" "${build}"
+                    "-DCMAKE_TOOLCHAIN_FILE=${SOURCE}/tests/package/cross/arm-none-eabi.cmake"
+                    "-DAOTC_SOURCE_DIR=${SOURCE}" "-DAOTC_TEST_MODEL=${WORK}/model.onnx")
 expect_output("the build" YES "-> cnn_api.c")
 foreach(f aotc/host/cli/aotc app.elf)
   if(NOT EXISTS "${build}/${f}")

@@ -19,3 +19,16 @@ function(expect_output what wanted text)
     message(FATAL_ERROR "${what}: did not expect '${text}' in the output:\n${output}")
   endif()
 endfunction()
+
+# Configures the CMake project in `source` into `build` (with -G GENERATOR if
+# the caller set it; extra arguments go to the configure) and builds it.
+# Leaves the build's output in `output`.
+function(configure_and_build what source build)
+  set(generator_args)
+  if(GENERATOR)
+    set(generator_args -G "${GENERATOR}")
+  endif()
+  run("configure ${what}" ${CMAKE_COMMAND} -S "${source}" -B "${build}" ${generator_args} ${ARGN})
+  run("build ${what}" ${CMAKE_COMMAND} --build "${build}")
+  set(output "${output}" PARENT_SCOPE)
+endfunction()

@@ -43,10 +43,11 @@ Value *i8_constant(Graph &g, const std::string &name, const std::vector<int8_t> 
   return g.add_constant(name, std::move(t));
 }
 
-// QLinearConv with 3x3 int8 weights of 1, per-channel weight scales, zero points 0.
+// QLinearConv with k x k int8 weights of 1, per-channel weight scales, zero points 0.
 Node *qconv(Graph &g, const std::string &name, Value *x, int64_t c_in, int64_t c_out, Value *y,
-            std::map<std::string, std::vector<int64_t>> attrs) {
-  Value *w = i8_constant(g, name + ".w", std::vector<int8_t>(static_cast<size_t>(c_out * c_in * 9), 1), {c_out, c_in, 3, 3});
+            std::map<std::string, std::vector<int64_t>> attrs, int64_t k = 3) {
+  Value *w = i8_constant(g, name + ".w", std::vector<int8_t>(static_cast<size_t>(c_out * c_in * k * k), 1),
+                         {c_out, c_in, k, k});
   Value *w_scale = f32_constant(g, name + ".w_scale", std::vector<float>(static_cast<size_t>(c_out), 0.01f), {c_out});
   Value *s = f32_constant(g, name + ".s", {0.1f}, {}), *z = i8_constant(g, name + ".z", {0}, {});
   Value *wz = i8_constant(g, name + ".wz", std::vector<int8_t>(static_cast<size_t>(c_out), 0), {c_out});
@@ -246,11 +247,7 @@ TEST_CASE("patch: the prefix choice counts the graph input only if it shares the
     Value *xq = temp(*g, "xq"), *a = temp(*g, "a"), *b = temp(*g, "b"), *c = temp(*g, "c"), *out = temp(*g, "out");
     node(*g, "QuantizeLinear", "q", {x, f32_constant(*g, "q.s", {0.1f}, {}), i8_constant(*g, "q.z", {0}, {})}, {xq});
     qconv(*g, "A", xq, 1, 8, a, {{"strides", {2, 2}}, {"pads", {1, 1, 1, 1}}});
-    Value *w = i8_constant(*g, "B.w", std::vector<int8_t>(16 * 8, 1), {16, 8, 1, 1});
-    Value *w_scale = f32_constant(*g, "B.w_scale", std::vector<float>(16, 0.01f), {16});
-    Value *s = f32_constant(*g, "B.s", {0.1f}, {}), *z = i8_constant(*g, "B.z", {0}, {});
-    node(*g, "QLinearConv", "B", {a, s, z, w, w_scale, i8_constant(*g, "B.wz", std::vector<int8_t>(16, 0), {16}), s, z},
-         {b})->opset = 10;
+    qconv(*g, "B", a, 8, 16, b, {}, 1);
     qconv(*g, "C", b, 16, 16, c, {{"strides", {2, 2}}, {"pads", {1, 1, 1, 1}}});
     node(*g, "GlobalAveragePool", "gap", {c}, {out});
     set_output(*g, out);
