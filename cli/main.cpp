@@ -165,6 +165,11 @@ int main(int argc, char **argv) {
                  "there 8192; 0: no cap). --report shows each kernel's scratch")
       ->check(CLI::Range(size_t{0}, size_t{1} << 40));
   std::string io = "arena", verify_io = "arena";
+  std::string weights = "c", verify_weights = "c";
+  const char *weights_help =
+      "how NAME.c holds the weights: c (default: C arrays, self-contained) or bin (NAME_weights.bin, pulled in "
+      "by the assembler's .incbin: big models build in seconds; GCC or Clang, ELF targets; compile NAME.c with "
+      "-I OUTDIR)";
   const char *io_help =
       "where graph inputs and outputs live: arena (default: in the memory plan, sharing space with "
       "intermediates; NAME_run copies in and out) or separate (buffers of their own)";
@@ -176,6 +181,7 @@ int main(int argc, char **argv) {
   app.add_option("--patch", options.patch_tiles, patch_help)
       ->type_name("N")
       ->check(CLI::Range(kMinPatchTiles, kMaxPatchTiles));
+  app.add_option("--weights", weights, weights_help)->check(CLI::IsMember({"c", "bin"}));
   app.add_option("--weights-section", options.weights_section,
                  "NAME: put the weights in this linker section (GCC/Clang __attribute__((section)); e.g. .rodata.model "
                  "or a flash region your linker script places)")
@@ -213,6 +219,7 @@ int main(int argc, char **argv) {
   verify->add_option("--keep", vopts.work_dir, "build in this directory and keep it");
   verify->add_option("--target", verify_compile.target, "what to compile for (default host); the C runs on this machine");
   verify->add_option("--io", verify_io, io_help)->check(CLI::IsMember({"arena", "separate"}));
+  verify->add_option("--weights", verify_weights, weights_help)->check(CLI::IsMember({"c", "bin"}));
   verify->add_option("--max-scratch", verify_compile.max_scratch, "BYTES: as for compiling")
       ->check(CLI::Range(size_t{0}, size_t{1} << 40));
   verify->add_option("--patch", verify_compile.patch_tiles, patch_help)
@@ -240,6 +247,8 @@ int main(int argc, char **argv) {
   }
   options.io = io == "separate" ? IoMode::Separate : IoMode::Arena;
   verify_compile.io = verify_io == "separate" ? IoMode::Separate : IoMode::Arena;
+  options.weights = weights == "bin" ? WeightsFormat::Bin : WeightsFormat::C;
+  verify_compile.weights = verify_weights == "bin" ? WeightsFormat::Bin : WeightsFormat::C;
 
   try {
     if (list_ops) {

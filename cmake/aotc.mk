@@ -10,7 +10,7 @@
 # For each model NAME (the C prefix: NAME_run(), NAME_model) it defines
 #   NAME_DIR       the directory aotc writes: $(AOTC_OUT)/NAME (AOTC_OUT defaults to aotc-out)
 #   NAME_SRC       the generated NAME.c, to compile and link with libm
-#   NAME_CPPFLAGS  -I NAME_DIR, for NAME.h and aotc.h
+#   NAME_CPPFLAGS  -I NAME_DIR, for NAME.h and aotc.h (and NAME_weights.bin with --weights bin)
 # and rules that run aotc again when the model file or the aotc binary changes.
 # AOTC is the aotc binary: by default the one installed with this file, else
 # aotc on the PATH.

@@ -5,7 +5,8 @@
 # Creates a static library TARGET from the C that aotc generates for the model
 # (NAME.c), with NAME.h and aotc.h on its public include path, linked to libm.
 # NAME is the C prefix (NAME_run(), NAME_model; default TARGET). OPTIONS go to
-# aotc as they are (e.g. --target cortex-m4 --io separate). The C is generated
+# aotc as they are (e.g. --target cortex-m4 --io separate; with --weights bin
+# the weights are NAME_weights.bin, next to NAME.c on its include path). The C is generated
 # in the build tree at build time and again whenever the model file or the aotc
 # binary changes. Needs the aotc::aotc executable target, which
 # find_package(aotc) and add_subdirectory(<aotc source tree>) both define.
@@ -34,8 +35,19 @@ function(aotc_add_model target)
   # A cross build makes aotc with an external project (cmake/aotc_host_build.cmake):
   # depend on that step too, so an edited aotc is rebuilt before it runs.
   get_property(aotc_build_step GLOBAL PROPERTY AOTC_BUILD_STEP)
+  set(outputs "${out}/${arg_NAME}.c" "${out}/${arg_NAME}.h" "${out}/aotc.h")
+  # --weights bin: NAME.c pulls the weights from NAME_weights.bin with the
+  # assembler's .incbin, found through the include path below.
+  list(FIND arg_OPTIONS "--weights" weights_at)
+  if(weights_at GREATER_EQUAL 0)
+    math(EXPR weights_at "${weights_at} + 1")
+    list(GET arg_OPTIONS ${weights_at} weights_format)
+  endif()
+  if(weights_format STREQUAL "bin" OR "--weights=bin" IN_LIST arg_OPTIONS)
+    list(APPEND outputs "${out}/${arg_NAME}_weights.bin")
+  endif()
   add_custom_command(
-    OUTPUT "${out}/${arg_NAME}.c" "${out}/${arg_NAME}.h" "${out}/aotc.h"
+    OUTPUT ${outputs}
     COMMAND aotc::aotc "${model}" -o "${out}" --name ${arg_NAME} ${arg_OPTIONS}
     DEPENDS "${model}" aotc::aotc "$<TARGET_FILE:aotc::aotc>" ${aotc_build_step}
     COMMENT "aotc: ${arg_MODEL} -> ${arg_NAME}.c"

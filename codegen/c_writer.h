@@ -19,6 +19,8 @@ class CWriter {
   void blank() { text_ += '\n'; }
   /// Appends text verbatim (e.g. a pasted kernel file).
   void raw(const std::string &text) { text_ += text; }
+  /// The text so far, to append bulk data to without a copy (weights).
+  std::string &buffer() { return text_; }
   void indent() { ++indent_; }
   void dedent() { --indent_; }
   const std::string &str() const { return text_; }

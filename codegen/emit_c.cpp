@@ -51,35 +51,56 @@ std::string float_literal(float f) {
   return fmt::format("{:a}f", f);
 }
 
-std::string double_literal(double d) {
-  if (std::isnan(d)) return "(double)NAN";
-  if (std::isinf(d)) return d > 0 ? "(double)INFINITY" : "(double)-INFINITY";
-  return fmt::format("{:a}", d);
+// Appends `v` as a C hexadecimal constant ("0x3f800000").
+void append_hex(std::string &out, uint64_t v) {
+  static const char kDigits[] = "0123456789abcdef";
+  char digits[16];
+  int n = 0;
+  do {
+    digits[n++] = kDigits[v & 15];
+    v >>= 4;
+  } while (v != 0);
+  out += "0x";
+  while (n > 0) out += digits[--n];
 }
 
-// One element of a constant tensor as a C literal of its storage type.
-std::string element_literal(const Tensor &t, int64_t i) {
+// The unsigned type whose bit pattern stands for a floating-point constant in
+// C text (exact, NaN payloads included, and shorter than hex float literals);
+// nullptr for types written as numbers.
+const char *float_bits_type(DType t) {
+  if (t == DType::Float) return "uint32_t";
+  if (t == DType::Double) return "uint64_t";
+  return nullptr;
+}
+
+// Appends element i of a constant tensor as a C constant of its storage type
+// (the bit pattern for float and double, see float_bits_type).
+void append_element(std::string &out, const Tensor &t, int64_t i) {
+  auto to = std::back_inserter(out);
   switch (t.dtype) {
-    case DType::Float: return float_literal(t.data<float>()[i]);
-    case DType::Double: return double_literal(t.data<double>()[i]);
+    case DType::Float: append_hex(out, t.data<uint32_t>()[i]); return;
+    case DType::Double: append_hex(out, t.data<uint64_t>()[i]); return;
     case DType::Int64: {
       int64_t v = t.data<int64_t>()[i];
-      if (v == INT64_MIN) return "(-INT64_C(9223372036854775807) - 1)";
-      return fmt::format("INT64_C({})", v);
+      if (v == INT64_MIN) out += "(-INT64_C(9223372036854775807) - 1)";
+      else fmt::format_to(to, "INT64_C({})", v);
+      return;
     }
-    case DType::UInt64: return fmt::format("UINT64_C({})", t.data<uint64_t>()[i]);
+    case DType::UInt64: fmt::format_to(to, "UINT64_C({})", t.data<uint64_t>()[i]); return;
     case DType::Int32: {
       int32_t v = t.data<int32_t>()[i];
-      if (v == INT32_MIN) return "(-2147483647 - 1)";
-      return fmt::format("{}", v);
+      if (v == INT32_MIN) out += "(-2147483647 - 1)";
+      else fmt::format_to(to, "{}", v);
+      return;
     }
-    case DType::UInt32: return fmt::format("{}u", t.data<uint32_t>()[i]);
+    case DType::UInt32: fmt::format_to(to, "{}u", t.data<uint32_t>()[i]); return;
     case DType::Float16:
     case DType::BFloat16:
-    case DType::UInt16: return fmt::format("{}u", t.data<uint16_t>()[i]);
+    case DType::UInt16: fmt::format_to(to, "{}u", t.data<uint16_t>()[i]); return;
     default:
-      if (is_minifloat(t.dtype)) return fmt::format("{}u", t.data<uint8_t>()[i]);  // float8/float4 bit pattern
-      return fmt::format("{}", t.int_at(i));
+      if (is_minifloat(t.dtype)) fmt::format_to(to, "{}u", t.data<uint8_t>()[i]);  // float8/float4 bit pattern
+      else fmt::format_to(to, "{}", t.int_at(i));
+      return;
   }
 }
 
@@ -111,6 +132,7 @@ class Emitter {
     files[opt_.name + ".c"] = source();  // first: it decides which kernel argument arrays exist
     files[opt_.name + ".h"] = header();
     files["aotc.h"] = runtime_source("aotc.h");
+    if (opt_.weights == WeightsFormat::Bin) files[weights_bin_file(opt_.name)] = weights_bin();
     return files;
   }
 
@@ -122,7 +144,8 @@ class Emitter {
   const Graph &g_;
   const EmitOptions &opt_;
   std::string prefix_, macro_;
-  std::map<const Value *, std::string> constant_names_;
+  std::map<const Value *, std::string> constant_symbols_;  // the C array (or union) of each constant
+  std::map<const Value *, std::string> constant_exprs_;    // the constant as a pointer expression
   std::map<std::vector<int64_t>, std::string> int_arrays_;
   std::map<std::vector<double>, std::string> float_arrays_;
   std::map<std::string, std::string> params_structs_;  // initializer -> name
@@ -138,8 +161,13 @@ class Emitter {
   }
 
   void name_constants() {
-    for (size_t i = 0; i < p_.constants.size(); ++i)
-      constant_names_[p_.constants[i]] = fmt::format("{}_w{}_{}", prefix_, i, identifier_part(p_.constants[i]->name));
+    for (size_t i = 0; i < p_.constants.size(); ++i) {
+      const Value *c = p_.constants[i];
+      std::string symbol = fmt::format("{}_w{}_{}", prefix_, i, identifier_part(c->name));
+      bool bits_union = opt_.weights == WeightsFormat::C && float_bits_type(c->dtype);
+      constant_exprs_[c] = bits_union ? symbol + ".values" : symbol;
+      constant_symbols_[c] = std::move(symbol);
+    }
   }
 
   std::string io_params(bool with_types) const {
@@ -196,6 +224,9 @@ class Emitter {
     w.line("/* Bytes of constant data (flash): weights {}, packed weights and kernel arguments {}. */",
            weight_bytes(), array_bytes_);
     w.line("#define {}_CONSTANT_BYTES {}", macro_, weight_bytes() + array_bytes_);
+    if (opt_.weights == WeightsFormat::Bin)
+      w.line("/* The weights are in {} (--weights bin): compile {}.c with -I and its directory. */",
+             weights_bin_file(opt_.name), opt_.name);
     if (!opt_.weights_section.empty())
       w.line("/* The weights are in linker section \"{}\" (--weights-section). */", c_comment_text(opt_.weights_section));
     if (!opt_.arena_section.empty())
@@ -273,7 +304,7 @@ class Emitter {
     switch (s.kind) {
       case Storage::Kind::Input: return fmt::format("in{}", s.index);
       case Storage::Kind::Output: return fmt::format("out{}", s.index);
-      case Storage::Kind::Constant: return constant_names_.at(v);
+      case Storage::Kind::Constant: return constant_exprs_.at(v);
       case Storage::Kind::Arena: return fmt::format("({} *)(void *)(arena + {})", c_type(v->dtype), s.offset);
     }
     return "";
@@ -405,7 +436,9 @@ class Emitter {
     w.raw(kernel_sources_for(kernels));
     w.blank();
     w.line("/* ---- weights ---- */");
-    for (const Value *c : p_.constants) write_constant(w, *c);
+    if (opt_.weights == WeightsFormat::Bin) write_constant_declarations(w);
+    else
+      for (const Value *c : p_.constants) write_constant(w, *c);
     w.blank();
     w.line("/* ---- kernel arguments ---- */");
     for (const std::string &def : array_defs_) w.line("{}", def);
@@ -498,16 +531,74 @@ class Emitter {
     return n;
   }
 
+  // One constant as a C array, formatted straight into the file's text: big
+  // models have tens of millions of elements.
   void write_constant(CWriter &w, const Value &c) {
     const Tensor &t = *c.constant;
-    std::vector<std::string> items;
-    for (int64_t i = 0; i < t.count(); ++i) items.push_back(element_literal(t, i));
-    if (items.empty()) items.push_back("0");  // C has no empty arrays
+    const std::string &symbol = constant_symbols_.at(&c);
+    std::string section = opt_.weights_section.empty() ? "" : " " + macro_ + "_WEIGHTS_SECTION";
+    int64_t count = std::max<int64_t>(t.count(), 1);  // C has no empty arrays
     w.line("/* {} */", tensor_info_comment(c));
-    w.line("static const {} {}[{}]{} = {{", c_type(c.dtype), constant_names_.at(&c), items.size(),
-           opt_.weights_section.empty() ? "" : " " + macro_ + "_WEIGHTS_SECTION");
-    write_items(w, items, t.dtype == DType::Float || t.dtype == DType::Double ? 6 : 12);
-    w.line("}};");
+    const char *bits = float_bits_type(t.dtype);
+    if (bits)
+      w.line("static const union {{ {} bits[{}]; {} values[{}]; }} {}{} = {{{{", bits, count, c_type(c.dtype), count,
+             symbol, section);
+    else
+      w.line("static const {} {}[{}]{} = {{", c_type(c.dtype), symbol, count, section);
+    std::string &out = w.buffer();
+    const int64_t per_line = t.dtype == DType::Double ? 6 : 12;
+    for (int64_t i = 0; i < t.count(); ++i) {
+      if (i % per_line == 0) out += "  ";
+      append_element(out, t, i);
+      out += i + 1 == t.count() ? "\n" : i % per_line == per_line - 1 ? ",\n" : ",";
+    }
+    if (t.count() == 0) out += "  0\n";
+    w.line(bits ? "}}}};" : "}};");
+  }
+
+  // --weights bin: the constants' bytes, each at a 16-byte aligned offset.
+  std::string weights_bin() const {
+    std::string bin;
+    for (const Value *c : p_.constants) {
+      bin.resize(align16(bin.size()), '\0');
+      bin.append(reinterpret_cast<const char *>(c->constant->bytes.data()), c->constant->bytes.size());
+    }
+    return bin;
+  }
+  static size_t align16(size_t n) { return (n + 15) / 16 * 16; }
+
+  // --weights bin: each constant is an ELF symbol the assembler fills from
+  // NAME_weights.bin (.incbin), declared extern to the C code. One __asm__
+  // per constant keeps each string literal below C99's 4095 characters.
+  void write_constant_declarations(CWriter &w) const {
+    std::string bin = weights_bin_file(opt_.name);
+    w.line("/* The weights are the bytes of {}, which the assembler includes (.incbin):", bin);
+    w.line("   compile {}.c with -I and the directory that holds {}. */", opt_.name, bin);
+    w.line("#if !defined(__GNUC__) || !defined(__ELF__)");
+    w.line("#error \"{}.c: --weights bin needs GCC or Clang with ELF output (.incbin); compile the model with --weights c\"",
+           opt_.name);
+    w.line("#endif");
+    w.line("#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__");
+    w.line("#error \"{}.c: {} holds little-endian data; compile the model with --weights c\"", opt_.name, bin);
+    w.line("#endif");
+    std::string section = opt_.weights_section.empty() ? ".rodata" : opt_.weights_section;
+    size_t offset = 0;
+    for (const Value *c : p_.constants) {
+      const std::string &symbol = constant_symbols_.at(c);
+      size_t bytes = c->constant->bytes.size();
+      offset = align16(offset);
+      w.line("/* {} */", tensor_info_comment(*c));
+      w.line("extern const {} {}[{}];", c_type(c->dtype), symbol, std::max<int64_t>(c->constant->count(), 1));
+      w.line("__asm__(\"\\t.pushsection {},\\\"a\\\"\\n\\t.balign 16\\n\\t.globl {}\\n\\t.hidden {}\\n\"", section, symbol,
+             symbol);
+      w.line("        \"\\t.type {}, %object\\n\\t.size {}, {}\\n{}:\\n\"", symbol, symbol, std::max<size_t>(bytes, 1),
+             symbol);
+      if (bytes > 0)
+        w.line("        \"\\t.incbin \\\"{}\\\", {}, {}\\n\\t.popsection\\n\");", bin, offset, bytes);
+      else
+        w.line("        \"\\t.zero 1\\n\\t.popsection\\n\");");  // C has no empty arrays
+      offset += bytes;
+    }
   }
 
   // A C expression for a model's tensor name. C99 compilers need only accept
@@ -598,6 +689,8 @@ class Emitter {
 };
 
 }  // namespace
+
+std::string weights_bin_file(const std::string &name) { return name + "_weights.bin"; }
 
 bool is_valid_c_name(const std::string &name) {
   if (name.empty() || name.size() > 64 || std::isdigit(static_cast<unsigned char>(name[0]))) return false;

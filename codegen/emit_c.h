@@ -8,11 +8,20 @@
 
 namespace aotc {
 
+enum class WeightsFormat { C, Bin };
+
+/// "NAME_weights.bin": the file --weights bin writes.
+std::string weights_bin_file(const std::string &name);
+
 struct EmitOptions {
   std::string name = "model";  ///< C prefix: NAME_run, NAME_model, NAME.h, NAME.c
   std::string source_file;      ///< model file name, mentioned in the file comment
   std::string weights_section;  ///< --weights-section: linker section of the weights (empty: the default)
   std::string arena_section;    ///< --arena-section: linker section of the static arena (empty: the default)
+  /// --weights: `C` writes the weights into NAME.c as arrays (self-contained);
+  /// `Bin` writes their bytes to NAME_weights.bin, which NAME.c pulls in with
+  /// the assembler's .incbin (GCC or Clang, ELF), so big models build in seconds.
+  WeightsFormat weights = WeightsFormat::C;
 };
 
 /// Checks a --weights-section / --arena-section name (`option` names it in the error).
@@ -25,7 +34,8 @@ struct EmitStats {
   size_t argument_bytes = 0;  ///< kernel argument arrays and geometry structs
 };
 
-/// Returns the generated files by name: "NAME.h", "NAME.c" and "aotc.h".
+/// Returns the generated files by name: "NAME.h", "NAME.c" and "aotc.h" (and
+/// NAME_weights.bin with WeightsFormat::Bin).
 /// Output is a pure function of the program: same input, byte-identical files.
 /// `stats`, if given, receives what the files hold.
 std::map<std::string, std::string> emit_c(const Program &program, const EmitOptions &options,

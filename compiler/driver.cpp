@@ -46,7 +46,7 @@ std::string make_temp_dir(const std::string &parent, const std::string &stem) {
 
 void write_file(const fs::path &path, const std::string &text) {
   std::ofstream out(path, std::ios::binary);
-  out << text;
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
   out.close();
   if (!out) fail(fmt::format("cannot write '{}': {}", path.string(), std::strerror(errno)));
 }
@@ -137,6 +137,7 @@ Compilation compile_model(const std::string &model_path, const CompileOptions &o
     emit.source_file = fs::path(model_path).filename().string();
     emit.weights_section = options.weights_section;
     emit.arena_section = options.arena_section;
+    emit.weights = options.weights;
     EmitStats emitted;
     c.files = emit_c(c.program, emit, &emitted);
     if (options.report) {

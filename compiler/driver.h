@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "codegen/emit_c.h"
 #include "codegen/report.h"
 #include "compiler/onnx_import.h"
 #include "passes/pipeline.h"
@@ -31,6 +32,8 @@ struct CompileOptions {
   int patch_tiles = 0;
   /// --weights-section / --arena-section: linker sections (codegen/emit_c.h); empty: the defaults.
   std::string weights_section, arena_section;
+  /// --weights c|bin: the weights as C arrays in NAME.c, or in NAME_weights.bin (codegen/emit_c.h).
+  WeightsFormat weights = WeightsFormat::C;
   /// verify --per-layer: values (by ONNX name) made graph outputs before the
   /// passes, so the generated C computes each as ONNX defines it (no fusion
   /// hides it) and copies it out.

@@ -41,9 +41,19 @@ std::string read_file(const std::string &path) {
                      "data files)", path, size, limits::kMaxModelFileBytes));
   std::ifstream in(path, std::ios::binary);
   if (!in) fail(fmt::format("{}: cannot open file: {}", path, std::strerror(errno)));
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
+  // One read into a buffer of the file's size: growing a stream buffer costs
+  // as much again as parsing for a model of tens of MB.
+  std::string bytes;
+  if (!ec) bytes.resize(static_cast<size_t>(size));
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  bytes.resize(static_cast<size_t>(in.gcount()));
+  char extra;  // the file may have grown since it was sized
+  if (in.read(&extra, 1)) {
+    std::ostringstream rest;
+    rest << extra << in.rdbuf();
+    bytes += rest.str();
+  }
+  return bytes;
 }
 
 template <typename Message>

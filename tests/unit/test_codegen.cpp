@@ -87,19 +87,38 @@ std::map<std::string, std::string> compile_by_hand(const std::vector<float> &wei
 
 }  // namespace
 
-TEST_CASE("weights are emitted as exact hex floats", "[codegen]") {
+// The bit patterns of a float constant's union initializer (see emit_c.cpp's float_bits_type).
+std::vector<uint32_t> float_bits_items(const std::string &source, const std::string &symbol) {
+  size_t start = source.find("} " + symbol + " = {{");
+  INFO("looking for the union " << symbol);
+  REQUIRE(start != std::string::npos);
+  CHECK(source.rfind("static const union { uint32_t bits[", start) != std::string::npos);
+  std::vector<uint32_t> bits;
+  for (const std::string &item : array_items(source.substr(start + 2), symbol + " = {")) {
+    std::string lit = item;
+    while (!lit.empty() && (std::isspace(static_cast<unsigned char>(lit.front())) || lit.front() == '{')) lit.erase(lit.begin());
+    while (!lit.empty() && (std::isspace(static_cast<unsigned char>(lit.back())) || lit.back() == '}')) lit.pop_back();
+    INFO("item '" << lit << "'");
+    REQUIRE(lit.rfind("0x", 0) == 0);
+    bits.push_back(static_cast<uint32_t>(std::stoul(lit, nullptr, 16)));
+  }
+  return bits;
+}
+
+TEST_CASE("float weights are emitted as their exact bit patterns", "[codegen]") {
   const std::vector<float> weights = {
       0.1f, -0.0f, 0.0f, 1.0f / 3.0f, FLT_MIN, FLT_TRUE_MIN, 1e-40f /* denormal */, FLT_MAX, -FLT_MAX,
       1.0f + FLT_EPSILON, 16777216.0f, -3.14159265f, std::numeric_limits<float>::infinity(),
       -std::numeric_limits<float>::infinity(), 123456.789f, -2.5e-20f};
   auto files = compile_by_hand(weights, 0.1f, "hexf");
   const std::string &c = files.at("hexf.c");
-  std::vector<std::string> items = array_items(c, "hexf_w0_w[");
+  std::vector<uint32_t> items = float_bits_items(c, "hexf_w0_w");
   REQUIRE(items.size() == weights.size());
   for (size_t i = 0; i < weights.size(); ++i) {
-    INFO("weight " << i << " literal '" << items[i] << "'");
-    CHECK(bits(parse_float_literal(items[i])) == bits(weights[i]));
+    INFO("weight " << i);
+    CHECK(items[i] == bits(weights[i]));
   }
+  CHECK_THAT(c, Contains("hexf_w0_w.values"));  // kernels read the float member
   // Float kernel arguments are exact too: LeakyRelu's alpha = 0.1f.
   size_t call = c.find("aotc_leaky_relu_f32(", c.find("/* leaky: LeakyRelu */"));  // the call in the run function
   REQUIRE(call != std::string::npos);
@@ -114,12 +133,15 @@ TEST_CASE("weights are emitted as exact hex floats", "[codegen]") {
   CHECK(bits(parse_float_literal(parts[3])) == bits(0.1f));
 }
 
-TEST_CASE("NaN weights are emitted as NAN", "[codegen]") {
-  auto files = compile_by_hand({1.0f, std::numeric_limits<float>::quiet_NaN()}, 0.5f, "nanw");
-  std::vector<std::string> items = array_items(files.at("nanw.c"), "nanw_w0_w[");
+TEST_CASE("NaN weights keep their bit pattern, payload included", "[codegen]") {
+  uint32_t payload_nan_bits = 0x7fc01234u;
+  float payload_nan;
+  std::memcpy(&payload_nan, &payload_nan_bits, sizeof payload_nan);
+  auto files = compile_by_hand({1.0f, payload_nan}, 0.5f, "nanw");
+  std::vector<uint32_t> items = float_bits_items(files.at("nanw.c"), "nanw_w0_w");
   REQUIRE(items.size() == 2);
-  CHECK(std::isnan(parse_float_literal(items[1])));
-  CHECK(bits(parse_float_literal(items[0])) == bits(1.0f));
+  CHECK(items[1] == payload_nan_bits);
+  CHECK(items[0] == bits(1.0f));
 }
 
 TEST_CASE("emit_c produces NAME.c, NAME.h and aotc.h, named by --name", "[codegen]") {

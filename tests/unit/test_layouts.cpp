@@ -5,6 +5,9 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstring>
+
+#include <fmt/format.h>
 
 #include "codegen/emit_c.h"
 #include "ir/target.h"
@@ -152,9 +155,38 @@ TEST_CASE("generated C holds packed weights and named geometry structs", "[layou
   std::string c = emit_c(program, emit).at("chain.c");
   // 8 rows of 54 (5 padded to 8) for the 3x3 conv, packed conv_mr4.
   CHECK_THAT(c, Contains("/* \"w2.packed\" f32[5,6,3,3], packed conv_mr4[1,2,54,4] */"));
-  CHECK_THAT(c, Contains("static const float chain_w1_w2_packed[432] = {"));
+  CHECK_THAT(c, Contains("static const union { uint32_t bits[432]; float values[432]; } chain_w1_w2_packed = {{"));
   CHECK_THAT(c, Contains("static const aotc_conv_params chain_p1 = {.n = 1, .groups = 1, .cg = 6, .mg = 5, "
                          ".in = {1, 4, 4}, .out = {1, 4, 4}, .kernel = {1, 3, 3}, .stride = {1, 1, 1}, "
                          ".dilation = {1, 1, 1}, .pad = {0, 1, 1}, .method = 0, .band = 0};"));
   CHECK_THAT(c, Contains(", &chain_p1, "));
+}
+
+TEST_CASE("weights bin: the packed weights are NAME_weights.bin and symbols the assembler fills", "[layouts][codegen]") {
+  Graph g = conv_chain();
+  const Target &host = find_target("host");
+  run_graph_pipeline(g, host);
+  Program program = lower_and_plan(g, 16, host);
+  EmitOptions emit;
+  emit.name = "chain";
+  emit.weights = WeightsFormat::Bin;
+  auto files = emit_c(program, emit);
+  REQUIRE(files.count("chain_weights.bin") == 1);
+  const std::string &c = files.at("chain.c");
+  const std::string &bin = files.at("chain_weights.bin");
+  // Each constant's bytes at a 16-byte aligned offset, in the order NAME.c names them.
+  size_t offset = 0;
+  for (size_t i = 0; i < program.constants.size(); ++i) {
+    const Tensor &t = *program.constants[i]->constant;
+    offset = (offset + 15) / 16 * 16;
+    INFO("constant " << i << " at " << offset);
+    REQUIRE(offset + t.bytes.size() <= bin.size());
+    CHECK(std::memcmp(bin.data() + offset, t.bytes.data(), t.bytes.size()) == 0);
+    CHECK_THAT(c, Contains(fmt::format("\\t.incbin \\\"chain_weights.bin\\\", {}, {}\\n", offset, t.bytes.size())));
+    offset += t.bytes.size();
+  }
+  CHECK(bin.size() == offset);
+  CHECK_THAT(c, Contains("extern const float chain_w1_w2_packed[432];"));
+  CHECK_THAT(c, Contains("\\t.globl chain_w1_w2_packed\\n\\t.hidden chain_w1_w2_packed\\n"));
+  CHECK(c.find("static const union") == std::string::npos);  // no weights as C text
 }
