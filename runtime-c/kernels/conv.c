@@ -110,7 +110,7 @@ static AOTC_UNUSED void aotc_conv_phase_copy_f32(const float *x, float *dst, con
     AOTC_CONV_ACTIVATE(aotc_cv_vt_, aotc_cv_vi_, c[r][1], act, zero);           \
   }                                                                             \
   memcpy(C0 + (ptrdiff_t)(r)*ldc, &c[r][0], sizeof c[r][0]);                    \
-  memcpy(C1 + (ptrdiff_t)(r)*ldc, &c[r][1], sizeof c[r][1]);
+  memcpy(C1 + (ptrdiff_t)(r)*ldc1, &c[r][1], sizeof c[r][1]);
 /*
  * Defines, for vector type VT of VW floats (VI: ints of the same size), KR
  * output channels per tile (4 or 8, ROWS the matching AOTC_CONV_ROWS*) and
@@ -129,17 +129,18 @@ static AOTC_UNUSED void aotc_conv_phase_copy_f32(const float *x, float *dst, con
  *   multiple of 2*VW columns.
  * NAME##_shifted: the SHIFTED method over one group's input phases xp
  *   (planes of Dph x Hph x Wph): output pixel (od, oh, ow) reads B at
- *   xp + (od*Hph + oh)*Wph + ow. Each output row is cut into vectors of VW
- *   pixels (the last one shifted left to stay full, recomputing a few
- *   pixels), and vectors are paired into tiles, also across rows, so narrow
- *   images waste nothing. Rows narrower than VW are tiled over the flat phase
- *   index and scattered.
+ *   xp + (od*Hph + oh)*Wph + ow. Where rows are a multiple of VW pixels (or
+ *   nearly), each output row is cut into vectors of VW pixels (the last one
+ *   shifted left to stay full, recomputing a few pixels), and vectors are
+ *   paired into tiles, also across rows. Other rows (56 pixels: 64 computed
+ *   that way) are tiled over the flat phase index, which computes only the
+ *   Wph - OW padding columns of each row in vain (58 for 56).
  */
 #define AOTC_CONV_GEMM(NAME, VT, VI, VW, KR, ROWS, ATTR)                                                        \
   static AOTC_UNUSED ATTR void NAME##_ukernel(int32_t K, const float *A, int32_t mr, const float *B0,           \
                                               const float *B1, const int32_t *koff, const float *bias,         \
                                               const aotc_conv_act *act, float *C0, float *C1, int32_t ldc,            \
-                                              int32_t nr) {                                                    \
+                                              int32_t ldc1, int32_t nr) {                                      \
     /* Rows past mr repeat valid weights (computed, never stored). */                                          \
     const float *A2 = mr > 4 ? A + (ptrdiff_t)4 * K : A;                                                        \
     VT c[KR][2], zero;                                                                                          \
@@ -170,7 +171,7 @@ static AOTC_UNUSED void aotc_conv_phase_copy_f32(const float *x, float *dst, con
     for (r = 0; r < mr; ++r) {                                                                                  \
       if (nr == 2 * VW) {                                                                                       \
         memcpy(C0 + (ptrdiff_t)r * ldc, &c[r][0], sizeof(VT));                                                  \
-        memcpy(C1 + (ptrdiff_t)r * ldc, &c[r][1], sizeof(VT));                                                  \
+        memcpy(C1 + (ptrdiff_t)r * ldc1, &c[r][1], sizeof(VT));                                                 \
       } else {                                                                                                  \
         memcpy(acc, &c[r][0], sizeof(VT));                                                                      \
         memcpy(acc + VW, &c[r][1], sizeof(VT));                                                                 \
@@ -187,7 +188,7 @@ static AOTC_UNUSED void aotc_conv_phase_copy_f32(const float *x, float *dst, con
       for (m = 0; m < Mg; m += KR) {                                                                            \
         float *yt = y + (ptrdiff_t)m * P + q;                                                                   \
         NAME##_ukernel(K, w + (ptrdiff_t)m * K, Mg - m < KR ? Mg - m : KR, B + q, B + q + VW, koff,             \
-                       bias ? bias + m : NULL, act, yt, yt + VW, P, nr);                                       \
+                       bias ? bias + m : NULL, act, yt, yt + VW, P, P, nr);                                    \
       }                                                                                                         \
     }                                                                                                           \
   }                                                                                                             \
@@ -197,7 +198,8 @@ static AOTC_UNUSED void aotc_conv_phase_copy_f32(const float *x, float *dst, con
                                               int32_t Wph) {                                                    \
     const int32_t P = OD * OH * OW;                                                                             \
     int32_t m, r, j;                                                                                            \
-    if (OW >= VW) {                                                                                             \
+    if (OW >= VW && (OW + VW - 1) / VW * VW <= Wph) {                                                           \
+      /* (Rows cut into vectors waste no more here than the flat phase index below.) */                         \
       /* Vector slot v: row v / per_row, pixel min((v % per_row) * VW, OW - VW) in it. */                       \
       const int32_t per_row = (OW + VW - 1) / VW, slots = OD * OH * per_row;                                    \
       int32_t v;                                                                                                \
@@ -211,34 +213,46 @@ static AOTC_UNUSED void aotc_conv_phase_copy_f32(const float *x, float *dst, con
         float *y0 = y + (ptrdiff_t)row0 * OW + s0, *y1 = y + (ptrdiff_t)row1 * OW + s1;                         \
         for (m = 0; m < Mg; m += KR)                                                                            \
           NAME##_ukernel(K, w + (ptrdiff_t)m * K, Mg - m < KR ? Mg - m : KR, b0, b1, koff,                      \
-                         bias ? bias + m : NULL, act, y0 + (ptrdiff_t)m * P, y1 + (ptrdiff_t)m * P, P, 2 * VW); \
+                         bias ? bias + m : NULL, act, y0 + (ptrdiff_t)m * P, y1 + (ptrdiff_t)m * P, P, P,       \
+                         2 * VW);                                                                               \
       }                                                                                                         \
     } else {                                                                                                    \
-      /* Flat phase index q = (od*Hph + oh)*Wph + ow; the last valid one is below nq. */                       \
-      const int32_t nq = (((OD - 1) * Hph) + OH - 1) * Wph + OW;                                                \
+      /* Per depth plane, flat phase index q = oh*Wph + ow (the last valid one is below nq), 2*VW at a          \
+         time: the columns past OW are computed and dropped. A vector inside one row's outputs is               \
+         stored in place, others go through `tile` and are copied out row piece by row piece. */                \
+      const int32_t nq = (OH - 1) * Wph + OW;                                                                   \
       float tile[KR * 2 * VW];                                                                                  \
-      int32_t q0;                                                                                               \
-      for (q0 = 0; q0 < nq; q0 += 2 * VW)                                                                       \
-        for (m = 0; m < Mg; m += KR) {                                                                          \
-          const int32_t mr = Mg - m < KR ? Mg - m : KR;                                                         \
-          NAME##_ukernel(K, w + (ptrdiff_t)m * K, mr, xp + q0, xp + q0 + VW, koff, bias ? bias + m : NULL,      \
-                         act, tile, tile + VW, 2 * VW, 2 * VW);                                                \
-          {                                                                                                     \
-            int32_t ow = q0 % Wph, oh = (q0 / Wph) % Hph, od = q0 / Wph / Hph;                                  \
-            for (j = 0; j < 2 * VW && q0 + j < nq; ++j) {                                                       \
-              if (ow < OW && oh < OH)                                                                           \
+      int32_t od, q0, v;                                                                                        \
+      for (od = 0; od < OD; ++od) {                                                                             \
+        const float *xd = xp + (ptrdiff_t)od * Hph * Wph;                                                       \
+        float *yd = y + (ptrdiff_t)od * OH * OW;                                                                \
+        for (q0 = 0; q0 < nq; q0 += 2 * VW) {                                                                   \
+          int32_t at[2]; /* output offset of a vector stored in place, else -1 */                               \
+          for (v = 0; v < 2; ++v) {                                                                             \
+            const int32_t q = q0 + v * VW;                                                                      \
+            at[v] = q / Wph < OH && q % Wph + VW <= OW ? q / Wph * OW + q % Wph : -1;                           \
+          }                                                                                                     \
+          for (m = 0; m < Mg; m += KR) {                                                                        \
+            const int32_t mr = Mg - m < KR ? Mg - m : KR;                                                       \
+            float *ym = yd + (ptrdiff_t)m * P;                                                                  \
+            NAME##_ukernel(K, w + (ptrdiff_t)m * K, mr, xd + q0, xd + q0 + VW, koff, bias ? bias + m : NULL,    \
+                           act,                                                                                 \
+                           at[0] >= 0 ? ym + at[0] : tile, at[1] >= 0 ? ym + at[1] : tile + VW,                 \
+                           at[0] >= 0 ? P : 2 * VW, at[1] >= 0 ? P : 2 * VW, 2 * VW);                           \
+            for (v = 0; v < 2; ++v)                                                                             \
+              for (j = 0; at[v] < 0 && j < VW;) {                                                               \
+                const int32_t q = q0 + v * VW + j, oh = q / Wph, ow = q % Wph;                                  \
+                const int32_t len = Wph - ow < VW - j ? Wph - ow : VW - j, n = OW - ow < len ? OW - ow : len;   \
+                int32_t i;                                                                                      \
+                if (oh >= OH) break;                                                                            \
                 for (r = 0; r < mr; ++r)                                                                        \
-                  y[(ptrdiff_t)(m + r) * P + ((ptrdiff_t)od * OH + oh) * OW + ow] = tile[r * 2 * VW + j];       \
-              if (++ow == Wph) {                                                                                \
-                ow = 0;                                                                                         \
-                if (++oh == Hph) {                                                                              \
-                  oh = 0;                                                                                       \
-                  ++od;                                                                                         \
-                }                                                                                               \
+                  for (i = 0; i < n; ++i)                                                                       \
+                    ym[(ptrdiff_t)r * P + oh * OW + ow + i] = tile[r * 2 * VW + v * VW + j + i];                \
+                j += len;                                                                                       \
               }                                                                                                 \
-            }                                                                                                   \
           }                                                                                                     \
         }                                                                                                       \
+      }                                                                                                         \
     }                                                                                                           \
   }
 AOTC_CONV_GEMM(aotc_conv_native, aotc_conv_vn, aotc_conv_in, AOTC_CONV_VWN, 4, AOTC_CONV_ROWS4, AOTC_CONV_NATIVE)
@@ -458,10 +472,12 @@ typedef void (*aotc_conv_cv_tile_fn)(const float *xp, const int32_t *koff, const
   if ((v) < nv_) memcpy(&w[v], wk + (ptrdiff_t)((v)*vw_ / AOTC_CONV_CV_MR) * wstride + (v)*vw_ % AOTC_CONV_CV_MR, sizeof w[v]);
 #define AOTC_CONV_CV_FMAV(v) \
   if ((v) < nv_) acc[v][j_] += w[v] * b_;
-#define AOTC_CONV_CV_FMA(j)            \
-  if ((j) < npc_) {                    \
-    const int32_t j_ = (j);            \
-    const cv_vt b_ = zero + bk[pj[j]]; \
+/* b_ stays a scalar: as zero + b_ (a vector), gcc added 0.0f to every input
+   before broadcasting it (-0.0f + 0.0f is +0.0f), 1.25x slower on AVX-512. */
+#define AOTC_CONV_CV_FMA(j)               \
+  if ((j) < npc_) {                       \
+    const int32_t j_ = (j);               \
+    const float b_ = bk[pj[j]];           \
     AOTC_CONV_CV_EACHV(AOTC_CONV_CV_FMAV) \
   }
 /* The k loop of a tile over NV vectors of channels and NPC pixels (constants). */
