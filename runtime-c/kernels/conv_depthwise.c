@@ -12,16 +12,19 @@
  *     the centre column are masked off at the image's first and last
  *     column. One contiguous loop per plane, any width. 3x3, stride 2,
  *     pads 1, even input: the same on the input's row and column phases.
+ *     (Vector builds take these for no activation or a clamp only.)
  *   - anything else (any kernel, strides, dilations, pads): the input
  *     plane is copied once per channel into its zero-padded stride phases
  *     (as aotc_conv_f32 does), on which every tap is a constant offset from
- *     the output's flat index oh*Wph + ow; blocks of 8 or 12 vectors of
- *     consecutive flat outputs keep their accumulators in registers over all
- *     KH*KW taps (the few columns past OW in each row are computed and
- *     dropped), then the rows are copied out. Vectors are 16 floats wide with
- *     AVX-512 (planes of at least 8 such vectors), else 8 with AVX, else 4;
- *     generic x86-64 builds pick AVX-512 or AVX2+FMA copies at run time as
- *     conv.c does. Plain C adds one tap at a time over the flat plane.
+ *     the output's flat index oh*Wph + ow. Vector code computes blocks of 4
+ *     output rows by one vector straight into the output (the last vector
+ *     of a row overlapping the one before it); 3x3 and 5x5 kernels with
+ *     stride 1 or 2 have their own blocks that load each input row's vector
+ *     once for all the block's rows using it. Vectors are 16 floats wide
+ *     with AVX-512 (rows wider than 8), else 8 with AVX, else 4; generic
+ *     x86-64 builds pick AVX-512 or AVX2+FMA copies at run time as conv.c
+ *     does. Plain C adds one tap at a time over the flat plane (computing
+ *     the few columns past OW in each row and dropping them).
  * The fused activation runs on each finished vector or plane.
  * scratch: max((IH + 2)*IW + 2*OH*OW + IW + 96,
  *              SH*SW*Hph*Wph + OH*Wph + KH*KW + 384) floats (ops/conv.cpp),
@@ -169,93 +172,189 @@ static AOTC_UNUSED void aotc_conv_dw_flat_f32(const float *x, const float *w, co
  * columns of each row out.
  */
 #ifdef AOTC_CONV_VEC
-/* Expands X(c) for every accumulator c of an 8- or 12-vector block (written out, so that -O2 keeps
- * them in registers too). */
-#define AOTC_CONV_DW_ACC8(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
-#define AOTC_CONV_DW_ACC12(X) AOTC_CONV_DW_ACC8(X) X(8) X(9) X(10) X(11)
-#define AOTC_CONV_DW_INIT(c) acc[c] = bv;
-#define AOTC_CONV_DW_FMA(c)                 \
-  memcpy(&v, q + (c) * vw_, sizeof v);      \
-  acc[c] += wt * v;
-/* NAME##_NV: out[j] = act(b + sum_t wk[t] * p[off[t] + j]) for j < NV vectors of VW floats
- * (ACCS: AOTC_CONV_DW_ACC##NV). */
-#define AOTC_CONV_DW_BLOCK(NAME, VT, VI, VW, ATTR, NV, ACCS)                                                     \
-  static AOTC_UNUSED ATTR void NAME##_##NV(const float *AOTC_RESTRICT p, const int32_t *off, int32_t T,         \
-                                           const float *wk, float b, const aotc_conv_act *act,                 \
-                                           float *AOTC_RESTRICT out) {                                          \
-    const int32_t vw_ = VW;                                                                                       \
-    VT acc[NV], v, zero, bv;                                                                                      \
-    int32_t t, c;                                                                                                 \
+/*
+ * Vector code computes the output rows directly from the phases: output vector
+ * (oh, ow..ow+VW) under tap t reads VW consecutive floats at
+ * off[t] + oh*Wph + ow, so there is no flat plane to copy out. Blocks of 4
+ * rows keep 4 independent accumulators; the last vector of a row ends at OW
+ * (overlapping the one before it, which computes the same values) or, for
+ * OW < VW, runs past the row into the next one (which overwrites it later).
+ */
+#define AOTC_CONV_DW_ROWS4(X) X(0) X(1) X(2) X(3)
+#define AOTC_CONV_DW_ROWS1(X) X(0)
+#define AOTC_CONV_DW_INIT(r) acc[r] = bv;
+#define AOTC_CONV_DW_FMA(r)                          \
+  memcpy(&v, q + (ptrdiff_t)(r)*Wph, sizeof v);      \
+  acc[r] += wt * v;
+/* NAME##_r##NR: out[r*OW + j] = act(b + sum_t wk[t] * p[off[t] + r*Wph + j]) for r < NR, j < VW
+ * (ROWS: AOTC_CONV_DW_ROWS##NR; written out, so that -O2 keeps the accumulators in registers too). */
+#define AOTC_CONV_DW_BLOCK(NAME, VT, VI, ATTR, NR, ROWS)                                                         \
+  static AOTC_UNUSED ATTR void NAME##_r##NR(const float *AOTC_RESTRICT p, int32_t Wph, const int32_t *off,      \
+                                            int32_t T, const float *wk, float b, const aotc_conv_act *act,     \
+                                            float *AOTC_RESTRICT out, int32_t OW) {                            \
+    VT acc[NR], v, zero, bv;                                                                                      \
+    int32_t t;                                                                                                    \
     memset(&zero, 0, sizeof zero);                                                                                \
     bv = zero + b;                                                                                                \
-    ACCS(AOTC_CONV_DW_INIT)                                                                                       \
+    ROWS(AOTC_CONV_DW_INIT)                                                                                       \
     for (t = 0; t < T; ++t) {                                                                                     \
       const float *q = p + off[t];                                                                                \
-      const float wt = wk[t];                                                                                     \
-      ACCS(AOTC_CONV_DW_FMA)                                                                                      \
+      const VT wt = zero + wk[t];                                                                                 \
+      ROWS(AOTC_CONV_DW_FMA)                                                                                      \
     }                                                                                                             \
-    for (c = 0; c < NV; ++c) {                                                                                    \
-      if (act) AOTC_CONV_ACTIVATE(VT, VI, acc[c], act, zero);                                                     \
-      memcpy(out + c * vw_, &acc[c], sizeof v);                                                                   \
-    }                                                                                                             \
-  }
-
-/* NAME##_flat: out[q] for q < Q, in blocks of NB = 8 or 12 vectors, whichever computes fewer
- * vectors in all (8 on a tie); the last block ends at Q (overlapping the one before it, which
- * computes the same values) or, for Q < NB*VW, runs past Q (in p and out). */
-#define AOTC_CONV_DW_FLAT(NAME, VT, VI, VW, ATTR)                                                                 \
-  AOTC_CONV_DW_BLOCK(NAME, VT, VI, VW, ATTR, 8, AOTC_CONV_DW_ACC8)                                                \
-  AOTC_CONV_DW_BLOCK(NAME, VT, VI, VW, ATTR, 12, AOTC_CONV_DW_ACC12)                                              \
-  static AOTC_UNUSED ATTR void NAME##_flat(const float *p, const int32_t *off, int32_t T, const float *wk,       \
-                                           float b, const aotc_conv_act *act, float *out, int32_t Q) {         \
-    const int32_t nv = (Q + VW - 1) / VW, nb = (nv + 7) / 8 * 8 <= (nv + 11) / 12 * 12 ? 8 : 12;                  \
-    int32_t q = 0;                                                                                                \
-    for (;;) {                                                                                                    \
-      if (nb == 8)                                                                                                \
-        NAME##_8(p + q, off, T, wk, b, act, out + q);                                                             \
-      else                                                                                                        \
-        NAME##_12(p + q, off, T, wk, b, act, out + q);                                                            \
-      q += nb * VW;                                                                                               \
-      if (q >= Q) break;                                                                                          \
-      if (q > Q - nb * VW) q = Q - nb * VW;                                                                       \
+    for (t = 0; t < NR; ++t) {                                                                                    \
+      if (act) AOTC_CONV_ACTIVATE(VT, VI, acc[t], act, zero);                                                     \
+      memcpy(out + (ptrdiff_t)t * OW, &acc[t], sizeof v);                                                         \
     }                                                                                                             \
   }
 
-AOTC_CONV_DW_FLAT(aotc_conv_dwn, aotc_conv_vn, aotc_conv_in, AOTC_CONV_VWN, AOTC_CONV_DW_ATTR)
+/*
+ * Square 3x3 and 5x5 kernels, strides 1 and 2, no dilation: the same blocks
+ * of 4 rows, but each input row's vector is loaded once for every output row
+ * of the block that uses it ((3*S + K)*K loads for 4*K*K multiply-adds
+ * instead of 4*K*K). Input row i of a block starting at output row 0 is row
+ * i/S of row phase i%S; tap column kw is at column kw/S of column phase kw%S.
+ * nr_, k_, s_ are constants, so the conditions below fold away.
+ */
+#define AOTC_CONV_DW_KFMA(i, r)                                     \
+  if ((r) < nr_ && (i) - (r)*s_ >= 0 && (i) - (r)*s_ < k_)          \
+    acc[r] += (zero + wk[((i) - (r)*s_) * k_ + kw]) * v;
+#define AOTC_CONV_DW_KROW(i)                                                                  \
+  if ((i) < (nr_ - 1) * s_ + k_) {                                                            \
+    const float *row_ = p + (ptrdiff_t)((i) % s_ * s_) * plane + (ptrdiff_t)((i) / s_) * Wph; \
+    for (kw = 0; kw < k_; ++kw) {                                                             \
+      memcpy(&v, row_ + (ptrdiff_t)(kw % s_) * plane + kw / s_, sizeof v);                    \
+      AOTC_CONV_DW_KFMA(i, 0) AOTC_CONV_DW_KFMA(i, 1) AOTC_CONV_DW_KFMA(i, 2) AOTC_CONV_DW_KFMA(i, 3) \
+    }                                                                                         \
+  }
+#define AOTC_CONV_DW_KSTORE(VT, VI, r)                     \
+  if ((r) < nr_) {                                         \
+    if (act) AOTC_CONV_ACTIVATE(VT, VI, acc[r], act, zero); \
+    memcpy(out + (ptrdiff_t)(r)*OW, &acc[r], sizeof v);    \
+  }
+/* NAME##_k##K##s##S##_r##NR: as NAME##_r##NR for that kernel and stride (p: output row 0's phases). */
+#define AOTC_CONV_DW_KBLOCK(NAME, VT, VI, ATTR, K, S, NR)                                                         \
+  static AOTC_UNUSED ATTR void NAME##_k##K##s##S##_r##NR(const float *AOTC_RESTRICT p, int32_t Wph,              \
+                                                          ptrdiff_t plane, const float *wk, float b,            \
+                                                          const aotc_conv_act *act, float *AOTC_RESTRICT out,   \
+                                                          int32_t OW) {                                         \
+    const int32_t nr_ = NR, k_ = K, s_ = S;                                                                       \
+    VT acc[4], v, zero, bv;                                                                                       \
+    int32_t kw;                                                                                                   \
+    memset(&zero, 0, sizeof zero);                                                                                \
+    bv = zero + b;                                                                                                \
+    acc[0] = acc[1] = acc[2] = acc[3] = bv;                                                                       \
+    AOTC_CONV_DW_KROW(0) AOTC_CONV_DW_KROW(1) AOTC_CONV_DW_KROW(2) AOTC_CONV_DW_KROW(3) AOTC_CONV_DW_KROW(4)       \
+    AOTC_CONV_DW_KROW(5) AOTC_CONV_DW_KROW(6) AOTC_CONV_DW_KROW(7) AOTC_CONV_DW_KROW(8) AOTC_CONV_DW_KROW(9)       \
+    AOTC_CONV_DW_KROW(10)                                                                                         \
+    AOTC_CONV_DW_KSTORE(VT, VI, 0) AOTC_CONV_DW_KSTORE(VT, VI, 1)                                                 \
+    AOTC_CONV_DW_KSTORE(VT, VI, 2) AOTC_CONV_DW_KSTORE(VT, VI, 3)                                                 \
+  }
+/* NAME##_k##K##s##S: the OH x OW output plane y from the phases p (see NAME##_rows). */
+#define AOTC_CONV_DW_KS(NAME, VT, VI, VW, ATTR, K, S)                                                             \
+  AOTC_CONV_DW_KBLOCK(NAME, VT, VI, ATTR, K, S, 4)                                                                \
+  AOTC_CONV_DW_KBLOCK(NAME, VT, VI, ATTR, K, S, 1)                                                                \
+  static AOTC_UNUSED ATTR void NAME##_k##K##s##S(const float *p, int32_t Wph, ptrdiff_t plane, const float *wk,  \
+                                                 float b, const aotc_conv_act *act, float *y, int32_t OH,        \
+                                                 int32_t OW) {                                                    \
+    int32_t oh = 0, ow;                                                                                           \
+    for (; oh < OH; oh += 4) {                                                                                    \
+      const int32_t four = oh + 4 <= OH;                                                                          \
+      for (ow = 0;;) {                                                                                            \
+        const float *pr = p + (ptrdiff_t)oh * Wph + ow;                                                           \
+        float *yr = y + (ptrdiff_t)oh * OW + ow;                                                                  \
+        if (four) {                                                                                               \
+          NAME##_k##K##s##S##_r4(pr, Wph, plane, wk, b, act, yr, OW);                                             \
+        } else {                                                                                                  \
+          int32_t r;                                                                                              \
+          for (r = 0; oh + r < OH; ++r)                                                                           \
+            NAME##_k##K##s##S##_r1(pr + (ptrdiff_t)r * Wph, Wph, plane, wk, b, act, yr + (ptrdiff_t)r * OW, OW);  \
+        }                                                                                                         \
+        ow += VW;                                                                                                 \
+        if (ow >= OW) break;                                                                                      \
+        if (ow > OW - VW) ow = OW - VW;                                                                           \
+      }                                                                                                           \
+    }                                                                                                             \
+  }
+
+/* NAME##_rows: the OH x OW output plane y from the phases p (row pitch Wph, planes of plane floats), VW
+ * floats a vector; ks = 10*K + S for the square kernels above, else 0 (any taps off[0..T)). */
+#define AOTC_CONV_DW_ROWS(NAME, VT, VI, VW, ATTR)                                                                 \
+  AOTC_CONV_DW_BLOCK(NAME, VT, VI, ATTR, 4, AOTC_CONV_DW_ROWS4)                                                   \
+  AOTC_CONV_DW_BLOCK(NAME, VT, VI, ATTR, 1, AOTC_CONV_DW_ROWS1)                                                   \
+  AOTC_CONV_DW_KS(NAME, VT, VI, VW, ATTR, 3, 1)                                                                   \
+  AOTC_CONV_DW_KS(NAME, VT, VI, VW, ATTR, 3, 2)                                                                   \
+  AOTC_CONV_DW_KS(NAME, VT, VI, VW, ATTR, 5, 1)                                                                   \
+  AOTC_CONV_DW_KS(NAME, VT, VI, VW, ATTR, 5, 2)                                                                   \
+  static AOTC_UNUSED ATTR void NAME##_rows(const float *p, int32_t Wph, ptrdiff_t plane, int32_t ks,             \
+                                           const int32_t *off, int32_t T, const float *wk, float b,            \
+                                           const aotc_conv_act *act, float *y, int32_t OH, int32_t OW) {       \
+    switch (ks) {                                                                                                 \
+      case 31: NAME##_k3s1(p, Wph, plane, wk, b, act, y, OH, OW); return;                                         \
+      case 32: NAME##_k3s2(p, Wph, plane, wk, b, act, y, OH, OW); return;                                         \
+      case 51: NAME##_k5s1(p, Wph, plane, wk, b, act, y, OH, OW); return;                                         \
+      case 52: NAME##_k5s2(p, Wph, plane, wk, b, act, y, OH, OW); return;                                         \
+      default: break;                                                                                             \
+    }                                                                                                             \
+    int32_t oh = 0, ow;                                                                                           \
+    for (; oh < OH; oh += 4) {                                                                                    \
+      const int32_t four = oh + 4 <= OH;                                                                          \
+      for (ow = 0;;) {                                                                                            \
+        const float *pr = p + (ptrdiff_t)oh * Wph + ow;                                                           \
+        float *yr = y + (ptrdiff_t)oh * OW + ow;                                                                  \
+        if (four) {                                                                                               \
+          NAME##_r4(pr, Wph, off, T, wk, b, act, yr, OW);                                                         \
+        } else {                                                                                                  \
+          int32_t r;                                                                                              \
+          for (r = 0; oh + r < OH; ++r)                                                                           \
+            NAME##_r1(pr + (ptrdiff_t)r * Wph, Wph, off, T, wk, b, act, yr + (ptrdiff_t)r * OW, OW);             \
+        }                                                                                                         \
+        ow += VW;                                                                                                 \
+        if (ow >= OW) break;                                                                                      \
+        if (ow > OW - VW) ow = OW - VW;                                                                           \
+      }                                                                                                           \
+    }                                                                                                             \
+  }
+
+AOTC_CONV_DW_ROWS(aotc_conv_dwn, aotc_conv_vn, aotc_conv_in, AOTC_CONV_VWN, AOTC_CONV_DW_ATTR)
 #ifdef __AVX512F__
-AOTC_CONV_DW_FLAT(aotc_conv_dww, aotc_conv_v16, aotc_conv_i16, 16, AOTC_CONV_DW_ATTR)
+AOTC_CONV_DW_ROWS(aotc_conv_dww, aotc_conv_v16, aotc_conv_i16, 16, AOTC_CONV_DW_ATTR)
 #endif
 #ifdef AOTC_CONV_DISPATCH
-AOTC_CONV_DW_FLAT(aotc_conv_dwa2, aotc_conv_v8, aotc_conv_i8, 8, AOTC_CONV_AVX2)
-AOTC_CONV_DW_FLAT(aotc_conv_dwa5, aotc_conv_v16, aotc_conv_i16, 16, AOTC_CONV_AVX512)
+AOTC_CONV_DW_ROWS(aotc_conv_dwa2, aotc_conv_v8, aotc_conv_i8, 8, AOTC_CONV_AVX2)
+AOTC_CONV_DW_ROWS(aotc_conv_dwa5, aotc_conv_v16, aotc_conv_i16, 16, AOTC_CONV_AVX512)
 #endif
-#endif /* AOTC_CONV_VEC */
 
-/* out[q] = act(b + sum_t wk[t] * p[off[t] + q]) for q < Q (vector code: for Q < 12 vectors, up
- * to 12 vectors), with the widest vectors the target allows: 16 floats when there are at least 8 of them. */
+/* The OH x OW plane y (see NAME##_rows) with the widest vectors the target allows: 16 floats for rows
+ * wider than 8. Returns the vector width (y's last row may be written up to that many floats past OW). */
+static AOTC_UNUSED int32_t aotc_conv_dw_rows_f32(const float *p, int32_t Wph, ptrdiff_t plane, int32_t ks,
+                                                const int32_t *off, int32_t T, const float *wk, float b,
+                                                const aotc_conv_act *act, float *y, int32_t OH, int32_t OW) {
+#ifdef __AVX512F__
+  if (OW > 8) {
+    aotc_conv_dww_rows(p, Wph, plane, ks, off, T, wk, b, act, y, OH, OW);
+    return 16;
+  }
+#endif
+#ifdef AOTC_CONV_DISPATCH
+  if (OW > 8 && AOTC_CONV_HAVE_AVX512()) {
+    aotc_conv_dwa5_rows(p, Wph, plane, ks, off, T, wk, b, act, y, OH, OW);
+    return 16;
+  }
+  if (AOTC_CONV_HAVE_AVX2()) {
+    aotc_conv_dwa2_rows(p, Wph, plane, ks, off, T, wk, b, act, y, OH, OW);
+    return 8;
+  }
+#endif
+  aotc_conv_dwn_rows(p, Wph, plane, ks, off, T, wk, b, act, y, OH, OW);
+  return AOTC_CONV_VWN;
+}
+#else
+/* out[q] = act(b + sum_t wk[t] * p[off[t] + q]) for q < Q: one tap at a time over the flat plane. */
 static AOTC_UNUSED AOTC_CONV_DW_ATTR void aotc_conv_dw_flat_taps_f32(const float *p, const int32_t *off,
                                                                     int32_t T, const float *wk, float b,
                                                                     const aotc_conv_act *act, float *out,
                                                                     int32_t Q) {
-#ifdef AOTC_CONV_VEC
-#ifdef __AVX512F__
-  if (Q >= 8 * 16) {
-    aotc_conv_dww_flat(p, off, T, wk, b, act, out, Q);
-    return;
-  }
-#endif
-#ifdef AOTC_CONV_DISPATCH
-  if (Q >= 8 * 16 && AOTC_CONV_HAVE_AVX512()) {
-    aotc_conv_dwa5_flat(p, off, T, wk, b, act, out, Q);
-    return;
-  }
-  if (AOTC_CONV_HAVE_AVX2()) {
-    aotc_conv_dwa2_flat(p, off, T, wk, b, act, out, Q);
-    return;
-  }
-#endif
-  aotc_conv_dwn_flat(p, off, T, wk, b, act, out, Q);
-#else
   int32_t q, t;
   for (q = 0; q < Q; ++q) out[q] = b;
   for (t = 0; t < T; ++t) {
@@ -264,13 +363,18 @@ static AOTC_UNUSED AOTC_CONV_DW_ATTR void aotc_conv_dw_flat_taps_f32(const float
     for (q = 0; q < Q; ++q) out[q] += wt * pt[q];
   }
   aotc_conv_dw_act_f32(out, Q, act);
-#endif
 }
+#endif /* AOTC_CONV_VEC */
 
 /* dst[i] = src[i], i < n: aotc_conv_copy_f32, with rows of 9..16 floats (small planes' rows) as two
  * overlapping inline 8-float moves rather than a memcpy call. */
 static AOTC_UNUSED void aotc_conv_dw_copy_f32(float *AOTC_RESTRICT dst, const float *AOTC_RESTRICT src, int32_t n) {
-  if (n > 8 && n <= 16) {
+  if (n > 16 && n <= 256) {
+    /* Rows of 17..256 floats: 16-float moves (the last one ending at n) rather than a memcpy call. */
+    int32_t i;
+    for (i = 0; i + 16 < n; i += 16) memcpy(dst + i, src + i, 16 * sizeof(float));
+    memcpy(dst + n - 16, src + n - 16, 16 * sizeof(float));
+  } else if (n > 8 && n <= 16) {
     memcpy(dst, src, 8 * sizeof(float));
     memcpy(dst + n - 8, src + n - 8, 8 * sizeof(float));
   } else {
@@ -298,10 +402,14 @@ static AOTC_UNUSED void aotc_conv_dw_phases_f32(const float *x, const float *w, 
                                                const aotc_conv_act *act) {
   const int32_t Hph = OH + (KH - 1) * DH / SH, Wph = OW + (KW - 1) * DW / SW;
   const ptrdiff_t plane = (ptrdiff_t)Hph * Wph, phases = SH * SW * plane;
-  const int32_t T = KH * KW, P = OH * OW, Q = (OH - 1) * Wph + OW;
+  const int32_t T = KH * KW, P = OH * OW, last = N * G * Mg - 1;
+  /* 10*K + S for the square kernels with their own code (aotc_conv_dw_rows_f32), else 0. */
+  const int32_t ks = KH == KW && SH == SW && DH == 1 && DW == 1 && (KH == 3 || KH == 5) && (SH == 1 || SH == 2)
+                         ? 10 * KH + SH
+                         : 0;
   float *out = buf + phases + 192;
   int32_t *off = (int32_t *)(void *)(out + (ptrdiff_t)OH * Wph + 192);
-  int32_t n, gi, mm, ph, pw, j, l, kh, kw, oh;
+  int32_t n, gi, mm, ph, pw, j, l, kh, kw;
   for (kh = 0; kh < KH; ++kh)
     for (kw = 0; kw < KW; ++kw) {
       const int32_t th = kh * DH, tw = kw * DW;
@@ -353,8 +461,23 @@ static AOTC_UNUSED void aotc_conv_dw_phases_f32(const float *x, const float *w, 
       for (mm = 0; mm < Mg; ++mm) {
         const int32_t m = gi * Mg + mm;
         float *ym = y + ((ptrdiff_t)n * G * Mg + m) * P;
-        aotc_conv_dw_flat_taps_f32(buf, off, T, w + (ptrdiff_t)m * T, bias ? bias[m] : 0.0f, act, out, Q);
+#ifdef AOTC_CONV_VEC
+        /* Rows narrower than a vector spill up to 16 floats into the next channels' outputs (computed
+           later); the last channels' go through out. */
+        if ((ptrdiff_t)(last - (n * G * Mg + m)) * P < 16) {
+          aotc_conv_dw_rows_f32(buf, Wph, plane, ks, off, T, w + (ptrdiff_t)m * T, bias ? bias[m] : 0.0f, act, out, OH, OW);
+          memcpy(ym, out, (size_t)P * sizeof(float));
+        } else {
+          aotc_conv_dw_rows_f32(buf, Wph, plane, ks, off, T, w + (ptrdiff_t)m * T, bias ? bias[m] : 0.0f, act, ym, OH, OW);
+        }
+#else
+        int32_t oh;
+        (void)ks;
+        (void)last;
+        aotc_conv_dw_flat_taps_f32(buf, off, T, w + (ptrdiff_t)m * T, bias ? bias[m] : 0.0f, act, out,
+                                   (OH - 1) * Wph + OW);
         for (oh = 0; oh < OH; ++oh) aotc_conv_dw_copy_f32(ym + (ptrdiff_t)oh * OW, out + (ptrdiff_t)oh * Wph, OW);
+#endif
       }
     }
 }
@@ -374,11 +497,18 @@ AOTC_KERNEL void aotc_conv_depthwise_f32(const float *x, const float *w, const f
   float *buf = (float *)scratch;
   aotc_conv_act act_s;
   const aotc_conv_act *act = aotc_conv_act_init(&act_s, act_kind, act_a, act_b);
+#ifdef AOTC_CONV_VEC
+  /* The flat 3x3 loops are the fastest with a clamp or no activation; a SiLU or hard swish they apply
+     in a second pass over the plane, where the vector rows, which keep it in registers, are faster. */
+  const int32_t flat = !act || act->kind == AOTC_CONV_ACT_CLAMP;
+#else
+  const int32_t flat = 1;
+#endif
   (void)koff;
   if (N <= 0 || G <= 0 || Mg <= 0 || OH <= 0 || OW <= 0) return;
-  if (k3p1 && SH == 1 && SW == 1 && OH == IH && OW == IW)
+  if (flat && k3p1 && SH == 1 && SW == 1 && OH == IH && OW == IW)
     aotc_conv_dw_flat_f32(x, w, bias, y, buf, N, G, Mg, IH, IW, OH, OW, 0, act);
-  else if (k3p1 && SH == 2 && SW == 2 && IH == 2 * OH && IW == 2 * OW)
+  else if (flat && k3p1 && SH == 2 && SW == 2 && IH == 2 * OH && IW == 2 * OW)
     aotc_conv_dw_flat_f32(x, w, bias, y, buf, N, G, Mg, IH, IW, OH, OW, 1, act);
   else
     aotc_conv_dw_phases_f32(x, w, bias, y, buf, N, G, Mg, IH, IW, OH, OW, KH, KW, SH, SW, DH, DW, PH, PW, act);
