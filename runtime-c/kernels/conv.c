@@ -1060,7 +1060,7 @@ static AOTC_UNUSED void aotc_sconv_banded_f32(const float *xg, const float *wg, 
   const int32_t Cg = geo->cg, Mg = geo->mg, IH = geo->in[1], IW = geo->in[2], OH = geo->out[1], OW = geo->out[2];
   const int32_t P = OH * OW, K = Cg * geo->kernel[1] * geo->kernel[2], PH = geo->pad[1];
   const int in_place = (const float *)yg == xg;
-  aotc_conv_params band = *geo, rest;
+  aotc_conv_params band = *geo;
   int32_t Hph, Wph, oh0, c, i, m;
   ptrdiff_t chan;
   band.out[1] = geo->band; /* every band's phases have the same shape, matching koff */
@@ -1073,13 +1073,19 @@ static AOTC_UNUSED void aotc_sconv_banded_f32(const float *xg, const float *wg, 
     aotc_sconv_walk it;
     band.pad[1] = geo->pad[1] - oh0 * geo->stride[1];
     if (in_place && oh0 > 0 && PH > 0) {
-      /* Rows [0, PH) from the previous band's rows [band, band + PH), the rest (input rows oh0 on) from the input. */
-      rest = band;
-      rest.pad[1] = -oh0;
-      for (c = 0; c < Cg; ++c) {
-        float *dst = buf + c * chan;
+      /* In each phase plane (SH == 1: SW planes per channel, SW > 1 when the pads keep OW == IW), rows [0, PH)
+         from the previous band's rows [band, band + PH), the rest (input rows oh0 on) from the input. */
+      const int32_t SW = geo->stride[2], PW = geo->pad[2];
+      int32_t j, l;
+      for (c = 0; c < Cg * SW; ++c) {
+        float *dst = buf + (ptrdiff_t)c * Hph * Wph;
+        const float *src = xg + (ptrdiff_t)(c / SW) * IH * IW;
         memmove(dst, dst + (ptrdiff_t)geo->band * Wph, (size_t)PH * Wph * sizeof(float));
-        aotc_conv_phase_copy_f32(xg + (ptrdiff_t)c * IH * IW, dst + (ptrdiff_t)PH * Wph, &rest, 1, Hph - PH, Wph);
+        for (j = PH; j < Hph; ++j)
+          for (l = 0; l < Wph; ++l) {
+            const int32_t ih = oh0 + j - PH, iw = l * SW + c % SW - PW;
+            dst[(ptrdiff_t)j * Wph + l] = ih < IH && iw >= 0 && iw < IW ? src[(ptrdiff_t)ih * IW + iw] : 0.0f;
+          }
       }
     } else {
       for (c = 0; c < Cg; ++c)
