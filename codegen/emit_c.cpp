@@ -4,7 +4,7 @@
 // helpers, macros and types they need, nothing else (picked from the sources
 // by codegen/kernel_units.cpp, all static), the weights as static const arrays with exact bit patterns (hex
 // floats), the constant integer arrays kernel calls take, the run function
-// (one kernel call per lowered step, tensors at fixed arena offsets), the W2
+// (one kernel call per lowered step, tensors at fixed arena offsets), the direct
 // entry point and the aotc_model descriptor of the standard API (aotc.h).
 //
 // Where a session keeps the graph's inputs and outputs follows Program::io:
@@ -249,7 +249,7 @@ class Emitter {
     w.line("#define {}_ARENA_ALIGNMENT {}", macro_, p_.arena_alignment);
     w.blank();
     w.line("/**");
-    w.line(" * Runs the model (W2 entry point): one pointer per input, then per output.");
+    w.line(" * Runs the model (the direct entry point): one pointer per input, then per output.");
     if (io_in_arena())
       w.line(" * Copies the inputs into their places in the arena, runs, copies the outputs out.");
     w.line(" * Uses the model's static arena, so it is not reentrant. Returns 0 on success.");

@@ -15,7 +15,7 @@ namespace aotc {
 /// Where graph inputs and outputs live (--io).
 enum class IoMode {
   Arena,     ///< tensors of the memory plan like any other (default): no RAM beyond the plan
-  Separate,  ///< their own buffers: the caller's for W2, after the scratch in a session
+  Separate,  ///< their own buffers: the caller's for NAME_run, after the scratch in a session
 };
 
 struct Storage {

@@ -1,5 +1,5 @@
 /*
- * aotc.h -- the standard C API of aotc-generated models (W1a).
+ * aotc.h -- the standard C API of aotc-generated models.
  *
  * This header is the same for every model. Each generated model exports one
  * descriptor, `extern const aotc_model NAME_model;`, declared in its NAME.h.

@@ -7,7 +7,7 @@
  * the model header; it checks introspection, sessions on the model's static
  * arena (built with AOTC_STATIC_ARENA) and on caller arenas, copy in/out,
  * zero-copy buffers, bound caller buffers, every error status, and that the
- * standard API gives exactly what the W2 entry point addrelu_run() gives.
+ * standard API gives exactly what the direct entry point addrelu_run() gives.
  * It runs on the model compiled both ways: inputs and outputs in the arena
  * (the default; api_test) and --io separate (api_test_separate).
  *
@@ -153,12 +153,12 @@ static void test_static_arena_copy(void) {
   CHECK_STATUS(aotc_run(&s), AOTC_OK);
   CHECK_STATUS(aotc_get_output(&s, 0, y, sizeof y), AOTC_OK);
   CHECK(same_floats(y, expected, 6));
-  /* The W2 entry point gives the same bytes. */
+  /* The direct entry point gives the same bytes. */
   CHECK(addrelu_run(x, y_w2) == 0);
   CHECK(same_floats(y_w2, expected, 6));
 }
 
-/* Many inputs: standard API == W2 entry point == run_with_scratch == reference. */
+/* Many inputs: standard API == direct entry point == run_with_scratch == reference. */
 static void test_matches_w2(void) {
   unsigned char *block;
   unsigned char *scratch = aligned_arena(ADDRELU_SCRATCH_SIZE + 1, ADDRELU_ARENA_ALIGNMENT, &block);
@@ -181,7 +181,7 @@ static void test_matches_w2(void) {
     CHECK(same_floats(y_api, y_ref, 6));
   }
   if (addrelu_model.io_in_arena) {
-    /* The W2 entry points copy in before and out after the run, so one buffer can be both. */
+    /* The direct entry points copy in before and out after the run, so one buffer can be both. */
     float xy[6], y_ref[6];
     fill_inputs(xy, 77);
     reference(xy, y_ref);
@@ -360,7 +360,7 @@ static void test_errors(void) {
   /* run */
   CHECK_STATUS(aotc_run(NULL), AOTC_ERR_NULL_ARGUMENT);
   CHECK_STATUS(aotc_run(&zeroed), AOTC_ERR_NULL_ARGUMENT);
-  /* W2 entry points: NULL tensors and scratch are refused, not dereferenced. */
+  /* direct entry points: NULL tensors and scratch are refused, not dereferenced. */
   CHECK(addrelu_run(NULL, y) == AOTC_ERR_NULL_ARGUMENT);
   CHECK(addrelu_run(x, NULL) == AOTC_ERR_NULL_ARGUMENT);
   CHECK(addrelu_run(NULL, NULL) == AOTC_ERR_NULL_ARGUMENT);

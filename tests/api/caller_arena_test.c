@@ -8,7 +8,7 @@
  * arena, which is exactly the memory plan, the two inputs (live together)
  * and the two outputs (live together) do not overlap, every input is
  * written before and every output read after the run, and the results equal
- * the W2 entry point's, also when the arena is dirty.
+ * the direct entry point's, also when the arena is dirty.
  */
 #include <stdio.h>
 #include <stdlib.h>

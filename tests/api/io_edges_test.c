@@ -1,6 +1,6 @@
 /*
  * io_edges_test.c -- graph inputs and outputs that are not plain, through the
- * W2 entry points and the standard API, on tests/data/io_edges.onnx compiled
+ * direct entry points and the standard API, on tests/data/io_edges.onnx compiled
  * as --name ioe both with its I/O in the arena (io_edges_test) and with
  * --io separate (io_edges_test_separate):
  *   r = Reshape(x, [3,2])   an output that is an alias of an input
@@ -50,7 +50,7 @@ int main(void) {
   arena = block + (align - (uintptr_t)block % align) % align;
   CHECK(aotc_num_inputs(m) == 2u && aotc_num_outputs(m) == 5u);
 
-  /* W2, twice: the static arena is dirty the second time. */
+  /* The direct entry point, twice: the static arena is dirty the second time. */
   for (round = 0; round < 2; ++round) {
     memset(outs, 0, sizeof outs);
     CHECK(ioe_run(kX, kU, outs[0], outs[1], outs[2], outs[3], outs[4]) == 0);
@@ -87,7 +87,7 @@ int main(void) {
     /* The arena is the plan; an input and an output may share bytes (r is x). */
     CHECK(m->arena_size == m->scratch_size);
     CHECK(m->outputs[0].session_offset == m->inputs[0].session_offset);
-    /* W2 copies in before and out after the run: one buffer may be input and output. */
+    /* The direct entry point copies in before and out after the run: one buffer may be input and output. */
     memcpy(xy, kX, sizeof xy);
     CHECK(ioe_run(xy, kU, outs[0], outs[1], xy, outs[3], outs[4]) == 0);
     memcpy(outs[2], xy, sizeof xy);

@@ -55,7 +55,7 @@ int main(void) {
   }
   CHECK(gate[3] == 0.5f); /* sigmoid(0) */
 
-  /* The W2 entry points agree with the standard API. */
+  /* The direct entry points agree with the standard API. */
   CHECK(a_run(x, y_w2) == 0);
   CHECK(b_run(in_a, in_b, prod_w2, gate_w2) == 0);
   CHECK(memcmp(y_w2, y, sizeof y) == 0);

@@ -1,4 +1,4 @@
-/* RAM of calling a model (compiled with --name model) through the W2 entry
+/* RAM of calling a model (compiled with --name model) through the direct entry
  * point with caller scratch, for check_cortex_m_ram.cmake: the caller owns
  * the input, the output and NAME_SCRATCH_SIZE bytes of scratch. */
 #include "model.h"
