@@ -347,9 +347,11 @@ int main(int argc, char **argv) {
     if (out_dir.empty()) fail("no output directory: use -o OUTDIR (or --emit ir to print the IR)");
     Compilation c = compile_model(model, options);
     write_output_dir(out_dir, c.files);
-    print_out("aotc: wrote {}/{}.c, {}.h, aotc.h: {} kernel calls; arena {} bytes{} "
+    print_out("aotc: wrote {}/{}.c, {}.h, aotc.h{}: {} kernel calls; arena {} bytes{} "
                "(live-peak lower bound {}, all buffers {})\n",
-               out_dir, options.name, options.name, c.program.steps.size(), c.program.scratch_size,
+               out_dir, options.name, options.name,
+               options.weights == WeightsFormat::Bin ? ", " + weights_bin_file(options.name) : "",
+               c.program.steps.size(), c.program.scratch_size,
                options.io == IoMode::Arena ? ", inputs and outputs included" : " of scratch, inputs and outputs separate",
                c.program.live_peak_bytes, c.program.intermediate_bytes_total);
     if (c.report) print_out("aotc: wrote {}/report.json, memory.svg:\n{}", out_dir, report_summary(*c.report));
