@@ -145,11 +145,17 @@ TEST_CASE("the verifier checks packed layouts", "[layouts][ir]") {
   }
 }
 
-TEST_CASE("generated C holds packed weights and named geometry structs", "[layouts][codegen]") {
-  Graph g = conv_chain();
+// conv_chain() through the host pipeline, lowered and planned (the graph lives as long as the program needs it).
+Program conv_chain_program(Graph &g) {
+  g = conv_chain();
   const Target &host = find_target("host");
   run_graph_pipeline(g, host);
-  Program program = lower_and_plan(g, 16, host);
+  return lower_and_plan(g, 16, host);
+}
+
+TEST_CASE("generated C holds packed weights and named geometry structs", "[layouts][codegen]") {
+  Graph g;
+  Program program = conv_chain_program(g);
   EmitOptions emit;
   emit.name = "chain";
   std::string c = emit_c(program, emit).at("chain.c");
@@ -163,10 +169,8 @@ TEST_CASE("generated C holds packed weights and named geometry structs", "[layou
 }
 
 TEST_CASE("weights bin: the packed weights are NAME_weights.bin and symbols the assembler fills", "[layouts][codegen]") {
-  Graph g = conv_chain();
-  const Target &host = find_target("host");
-  run_graph_pipeline(g, host);
-  Program program = lower_and_plan(g, 16, host);
+  Graph g;
+  Program program = conv_chain_program(g);
   EmitOptions emit;
   emit.name = "chain";
   emit.weights = WeightsFormat::Bin;
