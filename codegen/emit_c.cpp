@@ -2,8 +2,9 @@
 //
 // NAME.c holds, in order: the runtime-c kernels the model calls and the
 // helpers, macros and types they need, nothing else (picked from the sources
-// by codegen/kernel_units.cpp, all static), the weights as static const arrays with exact bit patterns (hex
-// floats), the constant integer arrays kernel calls take, the run function
+// by codegen/kernel_units.cpp, all static), the weights as static const arrays
+// with exact bit patterns (or, with --weights bin, declarations of symbols the
+// assembler fills from NAME_weights.bin), the constant integer arrays kernel calls take, the run function
 // (one kernel call per lowered step, tensors at fixed arena offsets), the direct
 // entry point and the aotc_model descriptor of the standard API (aotc.h).
 //
