@@ -2,10 +2,12 @@
 // and registers an OpDef: its known attributes, its shape/dtype inference and
 // its lowering to runtime-c kernels, together. ops/registry.cpp lists them all.
 //
-// To add an op, copy ops/TEMPLATE.cpp, fill in infer and lower, add the kernel
-// to runtime-c/kernels (and runtime-c/kernels/kernels.def), and list the op in
-// registry.cpp. Tests: ONNX's node tests for the op start passing in
-// tests/conformance; add them to tests/conformance/expected_pass.txt.
+// To add an op, copy ops/TEMPLATE.cpp, fill in infer and lower, write the
+// kernel as an AOTC_KERNEL function in runtime-c/kernels/*.c (cmake/kernels.cmake
+// finds it and derives the signature that calls are checked against), and list
+// the op's family in registry.cpp. Tests: ONNX's node tests for the op start
+// passing in tests/conformance; add them with
+// `aotc_conformance --expected tests/conformance/expected_pass.txt --update --filter OP`.
 #pragma once
 #include <functional>
 #include <map>

@@ -135,7 +135,7 @@ int main(int argc, char **argv) {
   app.add_option("--target", target, "aotc --target for every test (default host); the C runs on this machine");
   app.add_option("--cc", vopts.cc, "C compiler");
   app.add_option("--cflags", vopts.cflags, "C flags for generated code (e.g. add -fsanitize=address,undefined)");
-  app.add_flag("--update", update, "rewrite the expected-pass list with the tests that pass now");
+  app.add_flag("--update", update, "update the expected-pass list: the tests this run selected are listed iff they pass; others are kept");
   app.add_flag("--verbose", verbose, "print every test's outcome");
   CLI11_PARSE(app, argc, argv);
 
@@ -174,11 +174,9 @@ int main(int argc, char **argv) {
   };
   std::map<std::string, Counts> per_op;
   Counts total;
-  std::set<std::string> passing;
   for (auto &r : results) {
     Counts &t = total;
     (r.outcome == Outcome::Pass ? t.pass : r.outcome == Outcome::Fail ? t.fail : t.unsupported)++;
-    if (r.outcome == Outcome::Pass) passing.insert(r.name);
     for (auto &op : r.ops) {
       Counts &c = per_op[op];
       (r.outcome == Outcome::Pass ? c.pass : r.outcome == Outcome::Fail ? c.fail : c.unsupported)++;
@@ -201,11 +199,19 @@ int main(int argc, char **argv) {
       if (!listed && r.outcome == Outcome::Pass) fresh.push_back(r.name);
     }
     if (update) {
+      // Merge: tests this run did not select (--filter) keep their entries;
+      // the ones it ran are listed exactly when they passed.
+      std::set<std::string> merged = expected;
+      for (auto &r : results) {
+        if (r.outcome == Outcome::Pass) merged.insert(r.name);
+        else merged.erase(r.name);
+      }
       std::ofstream out(expected_path);
       out << "# ONNX backend node tests that aotc passes; tests/conformance fails if one stops passing.\n"
-             "# Regenerate with: aotc_conformance --root ../shared/onnx-backend-node --expected THIS --update\n";
-      for (auto &name : passing) out << name << "\n";
-      fmt::print("\nwrote {} names to {}\n", passing.size(), expected_path);
+             "# Update with: aotc_conformance --root ../shared/onnx-backend-node --expected THIS --update [--filter RE]\n";
+      for (auto &name : merged) out << name << "\n";
+      fmt::print("\nwrote {} names to {} ({} newly passing, {} dropped)\n", merged.size(), expected_path, fresh.size(),
+                 regressions.size());
     } else {
       if (!fresh.empty())
         fmt::print("\nnewly passing (not yet in {}; add with --update): {}\n", expected_path, fmt::join(fresh, " "));
