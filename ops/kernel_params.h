@@ -79,6 +79,26 @@ struct ParamsTraits<aotc_qgemm_params> {
   }
 };
 
+template <>
+struct ParamsTraits<aotc_rnn_params> {
+  static constexpr const char *c_name = "aotc_rnn_params";
+  static std::vector<ParamsField> fields(const aotc_rnn_params &p) {
+    auto one = [](const char *name, int32_t v) { return ParamsField{name, {v}, false}; };
+    return {one("cell", p.cell),
+            one("seq", p.seq),
+            one("batch", p.batch),
+            one("input", p.input),
+            one("hidden", p.hidden),
+            one("directions", p.directions),
+            one("reverse", p.reverse),
+            one("batch_major", p.batch_major),
+            ParamsField{"activation", std::vector<int32_t>(p.activation, p.activation + 6), true},
+            one("has_clip", p.has_clip),
+            one("input_forget", p.input_forget),
+            one("linear_before_reset", p.linear_before_reset)};
+  }
+};
+
 /// Whether ParamsTraits<S> exists (S is a params struct).
 template <typename S, typename = void>
 struct is_params_struct : std::false_type {};

@@ -17,6 +17,7 @@ void register_logical_ops(OpRegistry &r);
 void register_quantize_ops(OpRegistry &r);
 void register_quantize_contrib_ops(OpRegistry &r);
 void register_loss_ops(OpRegistry &r);
+void register_recurrent_ops(OpRegistry &r);
 
 namespace {
 const OpRegistry &registry() {
@@ -36,6 +37,7 @@ const OpRegistry &registry() {
     register_quantize_ops(r);
     register_quantize_contrib_ops(r);
     register_loss_ops(r);
+    register_recurrent_ops(r);
     return r;
   }();
   return instance;

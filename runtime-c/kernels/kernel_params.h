@@ -70,4 +70,23 @@ typedef struct aotc_qgemm_params_s {
   int32_t c_row_stride, c_col_stride;
 } aotc_qgemm_params;
 
+/*
+ * A recurrent layer (RNN, GRU, LSTM; recurrent.c) with ONNX's tensors:
+ * X [seq, batch, input] (batch_major: [batch, seq, input]), W [dirs, gates *
+ * hidden, input], R [dirs, gates * hidden, hidden], B [dirs, 2 * gates *
+ * hidden]; Y [seq, dirs, batch, hidden] (batch_major: [batch, seq, dirs,
+ * hidden]); Y_h, Y_c [dirs, batch, hidden] (batch_major: [batch, dirs, hidden]).
+ */
+typedef struct aotc_rnn_params_s {
+  int32_t cell;                /* AOTC_RNN_CELL_SIMPLE, _GRU or _LSTM (recurrent.c) */
+  int32_t seq, batch, input, hidden;
+  int32_t directions;          /* 1, or 2 (bidirectional: forward then reverse) */
+  int32_t reverse;             /* one direction, run from the end of each sequence */
+  int32_t batch_major;         /* ONNX layout = 1 */
+  int32_t activation[6];       /* per direction, f g h (AOTC_RNN_ACT_*) */
+  int32_t has_clip;            /* clip gate pre-activations to [-clip, clip] */
+  int32_t input_forget;        /* LSTM: forget gate = 1 - input gate */
+  int32_t linear_before_reset; /* GRU: apply the reset gate after R_h h */
+} aotc_rnn_params;
+
 #endif
