@@ -1,0 +1,108 @@
+/*
+ * resize.c -- Resize and Upsample. ops/resize.cpp works out, at compile time,
+ * which source elements and weights make each output coordinate along each
+ * resized axis; these kernels only gather and weigh.
+ */
+#include "kernel_common.h"
+
+/*
+ * Nearest (any element type of `elem` bytes): y at output index
+ * (i0, ..., i{rank-1}) (dims: Y's shape) is the x element at offset
+ * sum_d table[starts[d] + i_d], or the element `fill` where one of those
+ * offsets is -1 (tf_crop_and_resize outside the crop box).
+ */
+#define AOTC_RESIZE_NEAREST_ROW(SIZE)                                      \
+  for (i = 0; i < n; ++i) {                                                \
+    const int32_t o = last[i];                                             \
+    if (b < 0 || o < 0)                                                    \
+      memcpy(ys, fill, SIZE);                                              \
+    else                                                                   \
+      memcpy(ys, xs + (ptrdiff_t)(b + o) * (SIZE), SIZE);                  \
+    ys += (SIZE);                                                          \
+  }
+
+AOTC_KERNEL void aotc_resize_nearest(const void *x, void *y, int32_t elem, int32_t rank, const int32_t *dims,
+                                     const int32_t *starts, const int32_t *table, const int32_t *fill) {
+  const unsigned char *xs = (const unsigned char *)x;
+  unsigned char *ys = (unsigned char *)y;
+  int32_t idx[AOTC_MAX_RANK] = {0};
+  const int32_t n = dims[rank - 1];
+  const int32_t *last = table + starts[rank - 1];
+  int32_t d, i;
+  for (d = 0; d < rank; ++d)
+    if (dims[d] == 0) return;
+  for (;;) {
+    int32_t b = 0; /* offset of the row from the outer dims, -1 if outside */
+    for (d = 0; d < rank - 1; ++d) {
+      const int32_t o = table[starts[d] + idx[d]];
+      if (o < 0) {
+        b = -1;
+        break;
+      }
+      b += o;
+    }
+    switch (elem) {
+      case 1: AOTC_RESIZE_NEAREST_ROW(1) break;
+      case 2: AOTC_RESIZE_NEAREST_ROW(2) break;
+      case 4: AOTC_RESIZE_NEAREST_ROW(4) break;
+      case 8: AOTC_RESIZE_NEAREST_ROW(8) break;
+      default: AOTC_RESIZE_NEAREST_ROW((size_t)elem) break;
+    }
+    for (d = rank - 2; d >= 0; --d) {
+      if (++idx[d] < dims[d]) break;
+      idx[d] = 0;
+    }
+    if (d < 0) return;
+  }
+}
+
+/*
+ * Linear and cubic (and their antialiased forms): npass separable passes,
+ * pass p described by pass[6p .. 6p+5] = outer, in_d, out_d, inner, taps, off:
+ * its source is seen as [outer, in_d, inner] and its result as
+ * [outer, out_d, inner], where
+ *     dst[o, j, i] = sum over t < taps of w[off + j*taps + t] * src[o, idx[off + j*taps + t], i],
+ * or `extrapolation` where idx[off + j*taps] is -1. Pass 0 reads x, the last
+ * pass writes y; in between, pass p writes scratch buffer p % 2 (buffer 0 at
+ * scratch, buffer 1 `second` floats further). scratch is NULL for one pass.
+ */
+AOTC_KERNEL void aotc_resize_f32(const float *x, float *y, void *scratch, int32_t npass, int32_t second,
+                                 const int32_t *pass, const int32_t *idx, const float *w, float extrapolation) {
+  float *buf[2];
+  int32_t p;
+  buf[0] = (float *)scratch;
+  buf[1] = scratch ? (float *)scratch + second : NULL;
+  for (p = 0; p < npass; ++p) {
+    const int32_t *q = pass + 6 * p;
+    const int32_t outer = q[0], in_d = q[1], out_d = q[2], inner = q[3], taps = q[4];
+    const int32_t *pi = idx + q[5];
+    const float *pw = w + q[5];
+    const float *src = p == 0 ? x : buf[(p - 1) % 2];
+    float *dst = p == npass - 1 ? y : buf[p % 2];
+    int32_t o, j, t, i;
+    for (o = 0; o < outer; ++o) {
+      const float *s = src + (ptrdiff_t)o * in_d * inner;
+      for (j = 0; j < out_d; ++j) {
+        float *row = dst + ((ptrdiff_t)o * out_d + j) * inner;
+        const int32_t *ji = pi + (ptrdiff_t)j * taps;
+        const float *jw = pw + (ptrdiff_t)j * taps;
+        if (ji[0] < 0) {
+          for (i = 0; i < inner; ++i) row[i] = extrapolation;
+        } else if (inner == 1) {
+          float acc = 0.0f;
+          for (t = 0; t < taps; ++t) acc += jw[t] * s[ji[t]];
+          row[0] = acc;
+        } else {
+          const float *r0 = s + (ptrdiff_t)ji[0] * inner;
+          const float w0 = jw[0];
+          for (i = 0; i < inner; ++i) row[i] = w0 * r0[i];
+          for (t = 1; t < taps; ++t) {
+            const float *rt = s + (ptrdiff_t)ji[t] * inner;
+            const float wt = jw[t];
+            for (i = 0; i < inner; ++i) row[i] += wt * rt[i];
+          }
+        }
+      }
+    }
+  }
+}
