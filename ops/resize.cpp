@@ -377,7 +377,7 @@ void lower_resize(LowerContext &ctx) {
       for (int64_t j = 0; j < s.out[d]; ++j) {
         int64_t src = j;
         if (!taps[d].empty()) {
-          const Taps &t = taps[static_cast<size_t>(d)][static_cast<size_t>(j)];
+          const Taps &t = taps[d][static_cast<size_t>(j)];
           src = t.outside ? -1 : t.index[0];
         }
         table.push_back(src < 0 ? -1 : src * in_strides[d]);
