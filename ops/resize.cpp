@@ -397,8 +397,72 @@ void lower_resize(LowerContext &ctx) {
 
   ctx.require(x.dtype == DType::Float,
               fmt::format("mode linear / cubic supports float32 X, not {}", dtype_name(x.dtype)));
-  // Separable passes, innermost axis first. Pass p reads the previous
-  // pass's result and writes scratch buffer p % 2 (the last one writes Y).
+  // The taps of axis d as the kernels take them: `ntaps` per output
+  // coordinate (padded with weight-0 taps), the first index -1 where
+  // tf_crop_and_resize extrapolates; an axis left alone takes its own index.
+  auto flat_taps = [&](size_t d, std::vector<int64_t> &idx, std::vector<double> &w) {
+    const bool resized = std::find(axes.begin(), axes.end(), d) != axes.end();
+    size_t ntaps = 1;
+    if (resized)
+      for (const Taps &t : taps[d]) ntaps = std::max(ntaps, t.index.size());
+    for (int64_t j = 0; j < s.out[d]; ++j) {
+      const Taps *t = resized ? &taps[d][static_cast<size_t>(j)] : nullptr;
+      for (size_t k = 0; k < ntaps; ++k) {
+        if (!t) {
+          idx.push_back(j);
+          w.push_back(1);
+        } else if (t->outside) {
+          idx.push_back(k == 0 ? -1 : 0);
+          w.push_back(0);
+        } else if (k < t->index.size()) {
+          idx.push_back(t->index[k]);
+          w.push_back(t->weight[k]);
+        } else {
+          idx.push_back(t->index[0]);
+          w.push_back(0);
+        }
+      }
+    }
+    return static_cast<int64_t>(ntaps);
+  };
+
+  // Only the last two axes change (images): one kernel, one row of scratch.
+  if (axes.front() + 2 >= r) {
+    const size_t dw = r - 1;
+    int64_t planes = 1;
+    for (size_t k = 0; k + 2 < r; ++k) planes *= x.shape[k];
+    int64_t in_h = 1, out_h = 1, taps_h = 1;
+    std::vector<int64_t> idx_h = {0}, idx_w;
+    std::vector<double> w_h = {1.0}, w_w;
+    if (r >= 2) {
+      idx_h.clear();
+      w_h.clear();
+      in_h = x.shape[r - 2];
+      out_h = s.out[r - 2];
+      taps_h = flat_taps(r - 2, idx_h, w_h);
+    }
+    const int64_t taps_w = flat_taps(dw, idx_w, w_w);
+    ctx.call("aotc_resize2d_f32")
+        .in(&x)
+        .out(&y)
+        .scratch(static_cast<size_t>(s.out[dw]) * sizeof(float))
+        .i(planes)
+        .i(in_h)
+        .i(x.shape[dw])
+        .i(out_h)
+        .i(s.out[dw])
+        .i(taps_h)
+        .ints(idx_h)
+        .floats(w_h)
+        .i(taps_w)
+        .ints(idx_w)
+        .floats(w_w)
+        .f(s.extrapolation);
+    return;
+  }
+
+  // Otherwise separable passes, innermost axis first. Pass p reads the
+  // previous pass's result and writes scratch buffer p % 2 (the last one Y).
   std::reverse(axes.begin(), axes.end());
   Shape cur = x.shape;
   std::vector<int64_t> pass, idx;
@@ -409,23 +473,9 @@ void lower_resize(LowerContext &ctx) {
     int64_t outer = 1, inner = 1;
     for (size_t k = 0; k < d; ++k) outer *= cur[k];
     for (size_t k = d + 1; k < r; ++k) inner *= cur[k];
-    size_t ntaps = 0;
-    for (const Taps &t : taps[d]) ntaps = std::max(ntaps, t.index.size());
-    pass.insert(pass.end(), {outer, cur[d], s.out[d], inner, static_cast<int64_t>(ntaps), static_cast<int64_t>(idx.size())});
-    for (const Taps &t : taps[d]) {
-      for (size_t k = 0; k < ntaps; ++k) {
-        if (t.outside) {
-          idx.push_back(k == 0 ? -1 : 0);
-          w.push_back(0);
-        } else if (k < t.index.size()) {
-          idx.push_back(t.index[k]);
-          w.push_back(t.weight[k]);
-        } else {
-          idx.push_back(t.index[0]);
-          w.push_back(0);
-        }
-      }
-    }
+    const int64_t offset = static_cast<int64_t>(idx.size());
+    const int64_t ntaps = flat_taps(d, idx, w);
+    pass.insert(pass.end(), {outer, cur[d], s.out[d], inner, ntaps, offset});
     cur[d] = s.out[d];
     if (p + 1 < axes.size()) buf_size[p % 2] = std::max(buf_size[p % 2], num_elements(cur));
   }
