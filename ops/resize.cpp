@@ -426,7 +426,7 @@ void lower_resize(LowerContext &ctx) {
     return static_cast<int64_t>(ntaps);
   };
 
-  // Only the last two axes change (images): one kernel, one row of scratch.
+  // Only the last two axes change (images): one kernel, a few rows of scratch.
   if (axes.front() + 2 >= r) {
     const size_t dw = r - 1;
     int64_t planes = 1;
@@ -445,7 +445,7 @@ void lower_resize(LowerContext &ctx) {
     ctx.call("aotc_resize2d_f32")
         .in(&x)
         .out(&y)
-        .scratch(static_cast<size_t>(s.out[dw]) * sizeof(float))
+        .scratch(static_cast<size_t>(taps_h * (s.out[dw] + 1)) * sizeof(float))  // rows and their tags
         .i(planes)
         .i(in_h)
         .i(x.shape[dw])

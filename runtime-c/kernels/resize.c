@@ -109,22 +109,27 @@ AOTC_KERNEL void aotc_resize_f32(const float *x, float *y, void *scratch, int32_
 
 /*
  * Linear and cubic over the last two axes only (the common case: images),
- * with one row of scratch instead of a whole intermediate tensor. x is seen
- * as [planes, in_h, in_w], y as [planes, out_h, out_w]; output row j weighs
- * taps_h source rows, each first resampled along the row into scratch
- * (out_w floats) with taps_w taps, as aotc_resize_f32 does in two passes
- * (and in the same order, so the results are the same). idx_h / w_h: taps_h
- * per output row, idx_w / w_w: taps_w per output column; an index of -1
- * (first tap) makes that row or column `extrapolation`.
+ * with a few rows of scratch instead of a whole intermediate tensor. x is
+ * seen as [planes, in_h, in_w], y as [planes, out_h, out_w]; output row j
+ * weighs taps_h source rows, each first resampled along the row with taps_w
+ * taps, as aotc_resize_f32 does in two passes (in the same order, so the
+ * results are the same). idx_h / w_h: taps_h per output row, idx_w / w_w:
+ * taps_w per output column; an index of -1 (first tap) makes that row or
+ * column `extrapolation`. The resampled rows are cached in scratch: taps_h
+ * rows of out_w floats, then taps_h int32 tags (which source row a slot
+ * holds); source row i goes to slot i % taps_h, and the taps of one output
+ * row span fewer than taps_h rows, so they never evict each other.
  */
 AOTC_KERNEL void aotc_resize2d_f32(const float *x, float *y, void *scratch, int32_t planes, int32_t in_h,
                                    int32_t in_w, int32_t out_h, int32_t out_w, int32_t taps_h, const int32_t *idx_h,
                                    const float *w_h, int32_t taps_w, const int32_t *idx_w, const float *w_w,
                                    float extrapolation) {
-  float *h = (float *)scratch;
+  float *rows = (float *)scratch;
+  int32_t *tags = (int32_t *)(void *)(rows + (ptrdiff_t)taps_h * out_w);
   int32_t p, j, t, k, u;
   for (p = 0; p < planes; ++p) {
     const float *xp = x + (ptrdiff_t)p * in_h * in_w;
+    for (t = 0; t < taps_h; ++t) tags[t] = -1;
     for (j = 0; j < out_h; ++j) {
       float *row = y + ((ptrdiff_t)p * out_h + j) * out_w;
       const int32_t *jh = idx_h + (ptrdiff_t)j * taps_h;
@@ -134,18 +139,23 @@ AOTC_KERNEL void aotc_resize2d_f32(const float *x, float *y, void *scratch, int3
         continue;
       }
       for (t = 0; t < taps_h; ++t) {
-        const float *src = xp + (ptrdiff_t)jh[t] * in_w;
+        const int32_t i = jh[t], slot = i % taps_h;
+        float *h = rows + (ptrdiff_t)slot * out_w;
         const float wt = jw[t];
-        for (k = 0; k < out_w; ++k) {
-          const int32_t *ki = idx_w + (ptrdiff_t)k * taps_w;
-          const float *kw = w_w + (ptrdiff_t)k * taps_w;
-          float acc = 0.0f;
-          if (ki[0] < 0) {
-            acc = extrapolation;
-          } else {
-            for (u = 0; u < taps_w; ++u) acc += kw[u] * src[ki[u]];
+        if (tags[slot] != i) {
+          const float *src = xp + (ptrdiff_t)i * in_w;
+          for (k = 0; k < out_w; ++k) {
+            const int32_t *ki = idx_w + (ptrdiff_t)k * taps_w;
+            const float *kw = w_w + (ptrdiff_t)k * taps_w;
+            float acc = 0.0f;
+            if (ki[0] < 0) {
+              acc = extrapolation;
+            } else {
+              for (u = 0; u < taps_w; ++u) acc += kw[u] * src[ki[u]];
+            }
+            h[k] = acc;
           }
-          h[k] = acc;
+          tags[slot] = i;
         }
         if (t == 0)
           for (k = 0; k < out_w; ++k) row[k] = wt * h[k];
