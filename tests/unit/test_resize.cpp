@@ -129,3 +129,18 @@ TEST_CASE("Resize linear over three axes reproduces a linear function", "[resize
       for (int c = 0; c < 3; ++c) want.push_back(2.0f * a + b + 0.5f * c);
   CHECK(floats_of(*g.outputs[0]) == want);
 }
+
+TEST_CASE("Upsample-7 linear takes scales as an attribute, asymmetric coordinates", "[resize]") {
+  // x_ori = j / 2 = 0, 0.5, 1, 1.5; the last clamps to the edge.
+  Graph g;
+  g.opsets[""] = 7;
+  Value *x = f32_constant(g, "x", {0, 4}, {1, 2});
+  Value *y = temp(g, "y");
+  Node *n = node(g, "Upsample", "up", {x}, {y});
+  n->opset = 7;
+  n->attrs["mode"].value = std::string("linear");
+  n->attrs["scales"].value = std::vector<float>{1.0f, 2.0f};
+  set_output(g, y);
+  infer_shapes_and_fold(g);
+  CHECK(floats_of(*g.outputs[0]) == std::vector<float>{0, 2, 4, 4});
+}
