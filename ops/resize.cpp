@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "ops/op_util.h"
 
@@ -317,21 +318,36 @@ bool identity_axis(const std::vector<Taps> &taps) {
   return true;
 }
 
-// The element of `dtype` closest to `v`, as fill words for the nearest kernel.
+// extrapolation_value as an element of `dtype`, as fill words for the nearest
+// kernel; an error if it does not fit an integer type.
 std::vector<int64_t> fill_words(const OpContext &ctx, DType dtype, double v) {
   std::vector<uint8_t> b(dtype_size(dtype), 0);
   auto put = [&](auto value) { std::memcpy(b.data(), &value, sizeof value); };
+  auto put_int = [&](auto zero) {
+    using T = decltype(zero);
+    ctx.require(v >= static_cast<double>(std::numeric_limits<T>::min()) &&
+                    v <= static_cast<double>(std::numeric_limits<T>::max()),
+                fmt::format("extrapolation_value {} does not fit in {}", v, dtype_name(dtype)));
+    put(static_cast<T>(v));
+  };
   switch (dtype) {
     case DType::Float: put(static_cast<float>(v)); break;
     case DType::Double: put(v); break;
-    case DType::Int8: put(static_cast<int8_t>(v)); break;
-    case DType::UInt8: put(static_cast<uint8_t>(v)); break;
-    case DType::Int16: put(static_cast<int16_t>(v)); break;
-    case DType::UInt16: put(static_cast<uint16_t>(v)); break;
-    case DType::Int32: put(static_cast<int32_t>(v)); break;
-    case DType::UInt32: put(static_cast<uint32_t>(v)); break;
-    case DType::Int64: put(static_cast<int64_t>(v)); break;
-    case DType::UInt64: put(static_cast<uint64_t>(v)); break;
+    case DType::Int8: put_int(int8_t{0}); break;
+    case DType::UInt8: put_int(uint8_t{0}); break;
+    case DType::Int16: put_int(int16_t{0}); break;
+    case DType::UInt16: put_int(uint16_t{0}); break;
+    case DType::Int32: put_int(int32_t{0}); break;
+    case DType::UInt32: put_int(uint32_t{0}); break;
+    // Past 2^63 the double bound rounds up: keep to the exactly representable range.
+    case DType::Int64:
+      ctx.require(std::fabs(v) < 9.2e18, fmt::format("extrapolation_value {} does not fit in int64", v));
+      put(static_cast<int64_t>(v));
+      break;
+    case DType::UInt64:
+      ctx.require(v >= 0 && v < 1.8e19, fmt::format("extrapolation_value {} does not fit in uint64", v));
+      put(static_cast<uint64_t>(v));
+      break;
     default:
       ctx.require(v == 0, fmt::format("extrapolation_value {} is not supported for {}", v, dtype_name(dtype)));
   }
@@ -391,7 +407,7 @@ void lower_resize(LowerContext &ctx) {
         .ints(y.shape)
         .ints(starts)
         .ints(table)
-        .ints(fill_words(ctx, x.dtype, s.extrapolation));
+        .ints(fill_words(ctx, x.dtype, s.ctm == "tf_crop_and_resize" ? s.extrapolation : 0.0));  // only then used
     return;
   }
 

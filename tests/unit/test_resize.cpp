@@ -144,3 +144,29 @@ TEST_CASE("Upsample-7 linear takes scales as an attribute, asymmetric coordinate
   infer_shapes_and_fold(g);
   CHECK(floats_of(*g.outputs[0]) == std::vector<float>{0, 2, 4, 4});
 }
+
+TEST_CASE("Resize nearest tf_crop_and_resize fills uint8 with extrapolation_value", "[resize]") {
+  // As the linear case above: x_ori = 1, 2, 3, and 3 lies outside.
+  Graph g;
+  g.opsets[""] = 19;
+  Tensor t = make_tensor(DType::UInt8, {3});
+  for (int i = 0; i < 3; ++i) t.data<uint8_t>()[i] = static_cast<uint8_t>(10 * (i + 1));
+  Value *x = g.add_constant("x", std::move(t));
+  Value *roi = f32_constant(g, "roi", {0.5f, 1.5f}, {2});
+  Value *s = g.add_constant("sizes", make_int64_tensor({3}, {1}));
+  Value *y = temp(g, "y");
+  Node *n = resize_node(g, {x, roi, nullptr, s}, y, "nearest");
+  n->attrs["coordinate_transformation_mode"].value = std::string("tf_crop_and_resize");
+  SECTION("a value that fits") {
+    n->attrs["extrapolation_value"].value = 5.0f;
+    set_output(g, y);
+    infer_shapes_and_fold(g);
+    const uint8_t *p = g.outputs[0]->constant->data<uint8_t>();
+    CHECK(std::vector<int>(p, p + 3) == std::vector<int>{20, 30, 5});
+  }
+  SECTION("a value that does not fit is an error") {
+    n->attrs["extrapolation_value"].value = -1.0f;
+    set_output(g, y);
+    CHECK_THAT(error_of([&] { infer_shapes_and_fold(g); }), Contains("extrapolation_value -1 does not fit"));
+  }
+}
