@@ -18,6 +18,7 @@ void register_quantize_ops(OpRegistry &r);
 void register_quantize_contrib_ops(OpRegistry &r);
 void register_loss_ops(OpRegistry &r);
 void register_recurrent_ops(OpRegistry &r);
+void register_resize_ops(OpRegistry &r);
 
 namespace {
 const OpRegistry &registry() {
@@ -38,6 +39,7 @@ const OpRegistry &registry() {
     register_quantize_contrib_ops(r);
     register_loss_ops(r);
     register_recurrent_ops(r);
+    register_resize_ops(r);
     return r;
   }();
   return instance;
