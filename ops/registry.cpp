@@ -17,6 +17,7 @@ void register_logical_ops(OpRegistry &r);
 void register_quantize_ops(OpRegistry &r);
 void register_quantize_contrib_ops(OpRegistry &r);
 void register_cumulative_ops(OpRegistry &r);
+void register_matrix_ops(OpRegistry &r);
 void register_bitwise_ops(OpRegistry &r);
 
 namespace {
@@ -37,6 +38,7 @@ const OpRegistry &registry() {
     register_quantize_ops(r);
     register_quantize_contrib_ops(r);
     register_cumulative_ops(r);
+    register_matrix_ops(r);
     register_bitwise_ops(r);
     return r;
   }();
