@@ -7,6 +7,7 @@
 // alias. Strings and complex types are rejected: aotc has no storage for them.
 #include <fmt/format.h>
 
+#include "ops/kernel_library.h"
 #include "ops/op_util.h"
 
 namespace aotc {
@@ -112,6 +113,16 @@ void register_cast_like(OpRegistry &r) {
     ctx.set_output(0, to, x.shape);
   };
   def.lower = lower_cast;
+  // Only input 1's type matters: a constant input 0 folds even when input 1
+  // is computed at run time (the attention expansions cast -inf like the
+  // scores, then pad with it, and Pad needs its value at compile time).
+  def.fold = [](OpContext &ctx) -> std::optional<std::vector<Tensor>> {
+    Value &x = ctx.input(0), &y = ctx.output(0);
+    if (!x.is_constant() || dtype_info(y.dtype).c_type == nullptr) return std::nullopt;
+    LowerContext lower(ctx.node());
+    lower_cast(lower);
+    return evaluate_node(ctx.node(), lower.steps());
+  };
   r.add(std::move(def));
 }
 

@@ -1,5 +1,5 @@
 // Elementwise ops: unary maps (Relu, Sigmoid, Clip, ...) and broadcasting
-// binary/variadic arithmetic (Add, Mul, PRelu, Pow, Max, Sum, Mean, ...), and
+// binary/variadic arithmetic (Add, Mul, PRelu, Pow, Mod, Max, Sum, Mean, ...), and
 // the internal aotc.Silu (fused x * Sigmoid(x)).
 // Kernels (runtime-c/kernels/elementwise.c) exist for f32, f64, f16 and bf16
 // (computed in float), integer arithmetic, and Pow with mixed base/exponent types.
@@ -61,6 +61,8 @@ const std::vector<UnaryOp> &unary_ops() {
       {"Acosh", "acosh", {}, 0, 0},
       {"Atanh", "atanh", {}, 0, 0},
       {"Mish", "mish", {}, 0, 0},
+      {"Shrink", "shrink", {"bias", "lambd"}, 0.0f, 0.5f},
+      {"Swish", "swish", {"alpha"}, 1.0f, 0},
   };
   return table;
 }
@@ -94,6 +96,24 @@ void register_silu(OpRegistry &r) {
   def.lower = [](LowerContext &ctx) {
     Value &x = ctx.input(0);
     ctx.call(kernel_for(ctx, "silu", x.dtype)).in(&x).out(&ctx.output(0)).i(x.count()).f(0.0f).f(0.0f).in_place(&x);
+  };
+  r.add(std::move(def));
+}
+
+// Gelu: approximate = "none" (erf) or "tanh".
+void register_gelu(OpRegistry &r) {
+  OpDef def;
+  def.op = "Gelu";
+  def.attrs = {"approximate"};
+  def.infer = [](OpContext &ctx) {
+    std::string approximate = ctx.attr_string("approximate", "none");
+    ctx.require(approximate == "none" || approximate == "tanh", "approximate must be 'none' or 'tanh'");
+    infer_same_as_input(ctx);
+  };
+  def.lower = [](LowerContext &ctx) {
+    Value &x = ctx.input(0);
+    std::string kernel = ctx.attr_string("approximate", "none") == "tanh" ? "gelu_tanh" : "gelu";
+    ctx.call(kernel_for(ctx, kernel, x.dtype)).in(&x).out(&ctx.output(0)).i(x.count()).f(0.0f).f(0.0f).in_place(&x);
   };
   r.add(std::move(def));
 }
@@ -190,6 +210,27 @@ void register_pow(OpRegistry &r) {
   r.add(std::move(def));
 }
 
+// Mod: fmod = 0 takes the divisor's sign (integers; Python's %), fmod = 1
+// the dividend's (C's fmod). Floats require fmod = 1 in ONNX; fmod = 0 on
+// floats is computed the Python way too rather than rejected.
+void register_mod(OpRegistry &r) {
+  OpDef def;
+  def.op = "Mod";
+  def.min_inputs = def.max_inputs = 2;
+  def.attrs = {"fmod"};
+  def.infer = [](OpContext &ctx) {
+    int64_t fmod = ctx.attr_int("fmod", 0);
+    ctx.require(fmod == 0 || fmod == 1, "fmod must be 0 or 1");
+    infer_broadcast(ctx);
+  };
+  def.lower = [](LowerContext &ctx) {
+    Value &a = ctx.input(0);
+    std::string base = ctx.attr_int("fmod", 0) ? "fmod" : "mod";
+    lower_broadcast_binary(ctx, kernel_for(ctx, base, a.dtype), a, ctx.input(1), ctx.output(0));
+  };
+  r.add(std::move(def));
+}
+
 // Max, Min, Sum and Mean fold their inputs pairwise into the output: the first
 // call broadcasts both operands to the output shape, later ones update it in place.
 void register_variadic(OpRegistry &r, const char *op, const char *kernel, bool mean) {
@@ -222,12 +263,14 @@ void register_variadic(OpRegistry &r, const char *op, const char *kernel, bool m
 void register_elementwise_ops(OpRegistry &r) {
   for (const UnaryOp &u : unary_ops()) register_unary(r, u);
   register_clip(r);
+  register_gelu(r);
   register_silu(r);
   register_binary(r, "Add", "add");
   register_binary(r, "Sub", "sub");
   register_binary(r, "Mul", "mul");
   register_binary(r, "Div", "div");
   register_pow(r);
+  register_mod(r);
   register_binary(r, "PRelu", "prelu");
   register_variadic(r, "Max", "max", false);
   register_variadic(r, "Min", "min", false);

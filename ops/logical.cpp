@@ -1,5 +1,5 @@
 // Comparisons (Equal, Less, LessOrEqual, Greater, GreaterOrEqual), boolean
-// logic (Not, And, Or, Xor) and Where. Bool tensors are uint8_t 0/1. Binary
+// logic (Not, And, Or, Xor), Where, IsNaN and IsInf. Bool tensors are uint8_t 0/1. Binary
 // ops broadcast like elementwise.cpp's: strides computed and dims collapsed
 // at compile time (plan_broadcast); kernels in runtime-c/kernels/logical.c.
 #include <fmt/format.h>
@@ -64,6 +64,27 @@ void register_not(OpRegistry &r) {
   r.add(std::move(def));
 }
 
+// IsNaN and IsInf: float input, bool output of the same shape.
+void register_classify(OpRegistry &r, const char *op, const char *kernel) {
+  OpDef def;
+  def.op = op;
+  bool isinf = std::string(kernel) == "isinf";
+  if (isinf) def.attrs = {"detect_positive", "detect_negative"};
+  def.infer = [](OpContext &ctx) {
+    Value &x = ctx.input(0);
+    ctx.require(is_float(x.dtype), "input must be a float type");
+    ctx.set_output(0, DType::Bool, x.shape);
+  };
+  std::string base = kernel;
+  def.lower = [base, isinf](LowerContext &ctx) {
+    Value &x = ctx.input(0);
+    if (x.count() == 0) return write_empty(ctx, ctx.output(0));
+    KernelCall &call = ctx.call(kernel_for(ctx, base, x.dtype)).in(&x).out(&ctx.output(0)).i(x.count());
+    if (isinf) call.i(ctx.attr_int("detect_positive", 1) != 0).i(ctx.attr_int("detect_negative", 1) != 0);
+  };
+  r.add(std::move(def));
+}
+
 void register_where(OpRegistry &r) {
   OpDef def;
   def.op = "Where";
@@ -110,6 +131,8 @@ void register_logical_ops(OpRegistry &r) {
   register_binary(r, "Xor", "xor", true);
   register_not(r);
   register_where(r);
+  register_classify(r, "IsNaN", "isnan");
+  register_classify(r, "IsInf", "isinf");
 }
 
 }  // namespace aotc

@@ -19,6 +19,9 @@ void register_quantize_contrib_ops(OpRegistry &r);
 void register_loss_ops(OpRegistry &r);
 void register_recurrent_ops(OpRegistry &r);
 void register_resize_ops(OpRegistry &r);
+void register_cumulative_ops(OpRegistry &r);
+void register_matrix_ops(OpRegistry &r);
+void register_bitwise_ops(OpRegistry &r);
 
 namespace {
 const OpRegistry &registry() {
@@ -40,6 +43,9 @@ const OpRegistry &registry() {
     register_loss_ops(r);
     register_recurrent_ops(r);
     register_resize_ops(r);
+    register_cumulative_ops(r);
+    register_matrix_ops(r);
+    register_bitwise_ops(r);
     return r;
   }();
   return instance;

@@ -77,7 +77,12 @@
   X(asinh, asinhf(x))                                                              \
   X(acosh, acoshf(x))                                                              \
   X(atanh, atanhf(x))                                                              \
-  X(mish, x * tanhf(x > 0.0f ? x + log1pf(expf(-x)) : log1pf(expf(x))))
+  X(mish, x * tanhf(x > 0.0f ? x + log1pf(expf(-x)) : log1pf(expf(x))))          \
+  /* Shrink: alpha = bias, beta = lambd. */                                        \
+  X(shrink, x < -beta ? x + alpha : (x > beta ? x - alpha : 0.0f))                 \
+  X(swish, x * aotc_sigmoidf(alpha * x))                                           \
+  X(gelu, 0.5f * x * (1.0f + erff(x * 0.707106781186547524f)))                     \
+  X(gelu_tanh, 0.5f * x * (1.0f + tanhf(0.797884560802865356f * (x + 0.044715f * x * x * x))))
 
 #define AOTC_UNARY_F32(OP, EXPR) AOTC_UNARY(aotc_##OP##_f32, float, float, AOTC_EW_ID, AOTC_EW_ID, EXPR)
 #define AOTC_UNARY_F16(OP, EXPR) AOTC_UNARY(aotc_##OP##_f16, uint16_t, float, aotc_half_to_float, aotc_float_to_half, EXPR)
@@ -124,6 +129,10 @@ AOTC_UNARY_F64(asinh, asinh(x))
 AOTC_UNARY_F64(acosh, acosh(x))
 AOTC_UNARY_F64(atanh, atanh(x))
 AOTC_UNARY_F64(mish, x * tanh(x > 0.0 ? x + log1p(exp(-x)) : log1p(exp(x))))
+AOTC_UNARY_F64(shrink, x < -beta ? x + alpha : (x > beta ? x - alpha : 0.0))
+AOTC_UNARY_F64(swish, x * (alpha * x >= 0.0 ? 1.0 / (1.0 + exp(-alpha * x)) : exp(alpha * x) / (1.0 + exp(alpha * x))))
+AOTC_UNARY_F64(gelu, 0.5 * x * (1.0 + erf(x * 0.707106781186547524)))
+AOTC_UNARY_F64(gelu_tanh, 0.5 * x * (1.0 + tanh(0.797884560802865356 * (x + 0.044715 * x * x * x))))
 
 /*
  * Integer Neg, Abs, Sign and Relu. Negation wraps like ONNX Runtime's
@@ -208,6 +217,50 @@ AOTC_BINARY_UINT_DIV(u32, uint32_t)
 AOTC_BINARY_UINT_DIV(u64, uint64_t)
 AOTC_BINARY(aotc_prelu_i32, int32_t, int32_t, xa < 0 ? (int32_t)((uint32_t)xa * (uint32_t)xb) : xa)
 AOTC_BINARY(aotc_prelu_i64, int64_t, int64_t, xa < 0 ? (int64_t)((uint64_t)xa * (uint64_t)xb) : xa)
+
+/*
+ * Mod. aotc_mod_<t> (fmod = 0): the remainder takes the divisor's sign, as
+ * Python's %; aotc_fmod_<t> (fmod = 1): C's, the dividend's sign. A zero
+ * divisor gives 0 for integers (no trap) and NaN for floats (as fmod does).
+ * MIN % -1 is 0 (the CPU would trap): b == -1 is handled first. Fixing up a
+ * Python-style remainder (r + b, signs differ, |r| < |b|) cannot overflow.
+ */
+#define AOTC_EW_SMOD(T, xa, xb) \
+  (xb == 0 || xb == -1 ? (T)0 : (xa % xb != 0 && ((xa % xb < 0) != (xb < 0))) ? (T)(xa % xb + xb) : (T)(xa % xb))
+#define AOTC_BINARY_SINT_MOD(SFX, T)                              \
+  AOTC_BINARY(aotc_mod_##SFX, T, T, AOTC_EW_SMOD(T, xa, xb))      \
+  AOTC_BINARY(aotc_fmod_##SFX, T, T, xb == 0 || xb == -1 ? (T)0 : (T)(xa % xb))
+#define AOTC_BINARY_UINT_MOD(SFX, T)                              \
+  AOTC_BINARY(aotc_mod_##SFX, T, T, xb != 0 ? (T)(xa % xb) : (T)0) \
+  AOTC_BINARY(aotc_fmod_##SFX, T, T, xb != 0 ? (T)(xa % xb) : (T)0)
+AOTC_BINARY_SINT_MOD(i8, int8_t)
+AOTC_BINARY_SINT_MOD(i16, int16_t)
+AOTC_BINARY_SINT_MOD(i32, int32_t)
+AOTC_BINARY_SINT_MOD(i64, int64_t)
+AOTC_BINARY_UINT_MOD(u8, uint8_t)
+AOTC_BINARY_UINT_MOD(u16, uint16_t)
+AOTC_BINARY_UINT_MOD(u32, uint32_t)
+AOTC_BINARY_UINT_MOD(u64, uint64_t)
+
+/* Floats: fmod is exact, so f16/bf16 computed through float round-trip exactly. */
+static AOTC_UNUSED float aotc_ew_pymodf(float a, float b) {
+  float r = fmodf(a, b);
+  return (r != 0.0f && ((r < 0.0f) != (b < 0.0f))) ? r + b : r;
+}
+static AOTC_UNUSED double aotc_ew_pymod(double a, double b) {
+  double r = fmod(a, b);
+  return (r != 0.0 && ((r < 0.0) != (b < 0.0))) ? r + b : r;
+}
+AOTC_BINARY(aotc_mod_f32, float, float, aotc_ew_pymodf(xa, xb))
+AOTC_BINARY(aotc_fmod_f32, float, float, fmodf(xa, xb))
+AOTC_BINARY(aotc_mod_f64, double, double, aotc_ew_pymod(xa, xb))
+AOTC_BINARY(aotc_fmod_f64, double, double, fmod(xa, xb))
+AOTC_BINARY(aotc_mod_f16, uint16_t, uint16_t, aotc_float_to_half(aotc_ew_pymodf(aotc_half_to_float(xa), aotc_half_to_float(xb))))
+AOTC_BINARY(aotc_fmod_f16, uint16_t, uint16_t, aotc_float_to_half(fmodf(aotc_half_to_float(xa), aotc_half_to_float(xb))))
+AOTC_BINARY(aotc_mod_bf16, uint16_t, uint16_t,
+            aotc_float_to_bfloat16(aotc_ew_pymodf(aotc_bfloat16_to_float(xa), aotc_bfloat16_to_float(xb))))
+AOTC_BINARY(aotc_fmod_bf16, uint16_t, uint16_t,
+            aotc_float_to_bfloat16(fmodf(aotc_bfloat16_to_float(xa), aotc_bfloat16_to_float(xb))))
 
 /* ---- Pow with a different exponent type (opset >= 12) --------------------- */
 

@@ -1,6 +1,6 @@
 /*
  * logical.c -- comparisons (Equal, Less, LessOrEqual, Greater, GreaterOrEqual),
- * boolean logic (Not, And, Or, Xor) and Where.
+ * boolean logic (Not, And, Or, Xor), Where, IsNaN and IsInf.
  *
  * Booleans are stored as uint8_t holding 0 or 1. Binary kernels broadcast
  * with per-input element strides (0 on broadcast dims), as in elementwise.c:
@@ -100,3 +100,31 @@ AOTC_KERNEL void aotc_where(const uint8_t *cond, const void *a, const void *b, v
     yb += (ptrdiff_t)n * elem;
   } while (aotc_next_index(rank, 1, dims, idx, 3, off, strides));
 }
+
+/*
+ * IsNaN and IsInf (detect_positive / detect_negative select the infinities
+ * reported):
+ *     aotc_isnan_<t>(const T *x, uint8_t *y, int32_t n)
+ *     aotc_isinf_<t>(const T *x, uint8_t *y, int32_t n, int32_t positive, int32_t negative)
+ * float16 and bfloat16 are converted to float (exactly).
+ */
+#define AOTC_LG_ID(v) (v)
+#define AOTC_LG_CLASSIFY(SFX, T, CT, TO_F, MAX)                                                                 \
+  AOTC_KERNEL void aotc_isnan_##SFX(const T *x, uint8_t *y, int32_t n) {                                     \
+    int32_t i;                                                                                               \
+    for (i = 0; i < n; ++i) {                                                                                \
+      CT v = TO_F(x[i]);                                                                                     \
+      y[i] = (uint8_t)(v != v);                                                                              \
+    }                                                                                                        \
+  }                                                                                                          \
+  AOTC_KERNEL void aotc_isinf_##SFX(const T *x, uint8_t *y, int32_t n, int32_t positive, int32_t negative) { \
+    int32_t i;                                                                                               \
+    for (i = 0; i < n; ++i) {                                                                                \
+      CT v = TO_F(x[i]);                                                                                     \
+      y[i] = (uint8_t)((positive && v > MAX) || (negative && v < -MAX));                                    \
+    }                                                                                                        \
+  }
+AOTC_LG_CLASSIFY(f32, float, float, AOTC_LG_ID, FLT_MAX)
+AOTC_LG_CLASSIFY(f64, double, double, AOTC_LG_ID, DBL_MAX)
+AOTC_LG_CLASSIFY(f16, uint16_t, float, aotc_half_to_float, FLT_MAX)
+AOTC_LG_CLASSIFY(bf16, uint16_t, float, aotc_bfloat16_to_float, FLT_MAX)
