@@ -260,8 +260,6 @@ Attribute attribute_from_proto(const onnx::AttributeProto &a, const fs::path &mo
     case A::FLOATS: out.value = std::vector<float>(a.floats().begin(), a.floats().end()); break;
     case A::STRINGS: out.value = std::vector<std::string>(a.strings().begin(), a.strings().end()); break;
     case A::TENSOR: out.value = tensor_from_proto(a.t(), model_dir, where); break;
-    case A::GRAPH: out.value = Attribute::Subgraph{};  // control flow: the op rejects it until supported
-      break;
     default:
       fail(fmt::format("{}: attribute '{}' has a type aotc does not support ({})", where, a.name(), static_cast<int>(a.type())));
   }
@@ -363,6 +361,176 @@ void check_graph_limits(const onnx::GraphProto &g, const std::string &path, int 
     }
 }
 
+// Every name read inside the subgraphs of `n`, at any depth (node inputs and
+// subgraph outputs): a superset of the enclosing-scope values they read,
+// which the node depends on as it does on its inputs.
+void collect_subgraph_reads(const onnx::NodeProto &n, std::set<std::string> &reads) {
+  auto visit_graph = [&](const onnx::GraphProto &sub, auto &self) -> void {
+    for (const auto &out : sub.output()) reads.insert(out.name());
+    for (const auto &inner : sub.node()) {
+      for (const auto &in : inner.input()) reads.insert(in);
+      for (const auto &a : inner.attribute())
+        if (a.has_g()) self(a.g(), self);
+    }
+  };
+  for (const auto &a : n.attribute())
+    if (a.has_g()) visit_graph(a.g(), visit_graph);
+}
+
+// Stands for a value of an enclosing scope that a subgraph reads: returns the
+// subgraph's placeholder value for `name`, or nullptr if no scope defines it.
+using OuterScope = std::function<Value *(const std::string &name)>;
+const OuterScope no_outer_scope = [](const std::string &) -> Value * { return nullptr; };
+
+void import_nodes(const onnx::GraphProto &g, Graph &graph, std::map<std::string, Value *> &by_name,
+                  const OuterScope &outer, const fs::path &model_dir);
+
+// A subgraph (If's branches, Loop's and Scan's body) as a Graph of its own.
+// Its formal inputs get their element types here and their shapes when the
+// owning node is expanded; values of enclosing scopes it reads become extra
+// inputs at the end (Graph::outer_reads).
+std::shared_ptr<Graph> import_subgraph(const onnx::GraphProto &sg, const Graph &parent,
+                                       const std::function<bool(const std::string &)> &parent_defines,
+                                       const fs::path &model_dir) {
+  auto body = std::make_shared<Graph>();
+  body->name = sg.name();
+  body->source_path = parent.source_path;
+  body->opsets = parent.opsets;
+  const std::string where = fmt::format("{}: subgraph '{}'", parent.source_path, escape_terminal(sg.name()));
+  std::map<std::string, Value *> by_name;
+  for (const auto &init : sg.initializer()) {
+    if (by_name.count(init.name())) fail(fmt::format("{}: value '{}' is defined twice", where, init.name()));
+    by_name[init.name()] = body->add_constant(init.name(), tensor_from_proto(init, model_dir, where));
+  }
+  for (const auto &in : sg.input()) {
+    if (by_name.count(in.name())) continue;
+    // Untyped is fine: the value passed in decides.
+    const bool typed = in.type().value_case() != onnx::TypeProto::VALUE_NOT_SET;
+    if (typed && !in.type().has_tensor_type())
+      fail(fmt::format("{}: input '{}' is not a tensor; aotc supports tensor values only", where, in.name()));
+    Value *v = body->add_value(in.name(), Value::Kind::Input);
+    if (typed) v->dtype = static_cast<DType>(in.type().tensor_type().elem_type());
+    body->inputs.push_back(v);
+    by_name[in.name()] = v;
+  }
+  std::vector<Value *> placeholders;
+  OuterScope outer = [&](const std::string &name) -> Value * {
+    auto it = by_name.find(name);
+    if (it != by_name.end()) return it->second;
+    if (!parent_defines(name)) return nullptr;
+    Value *v = body->add_value(name, Value::Kind::Input);
+    by_name[name] = v;
+    placeholders.push_back(v);
+    body->outer_reads.push_back(name);
+    return v;
+  };
+  import_nodes(sg, *body, by_name, outer, model_dir);
+  for (const auto &out : sg.output()) {
+    Value *v = by_name.count(out.name()) ? by_name[out.name()] : outer(out.name());
+    if (!v) fail(fmt::format("{}: output '{}' is never defined", where, out.name()));
+    body->add_output(v, out.name());
+  }
+  body->inputs.insert(body->inputs.end(), placeholders.begin(), placeholders.end());
+  return body;
+}
+
+// Imports the nodes of `g` into `graph` in topological order. `by_name` holds
+// the values defined so far (initializers, inputs); `outer` resolves names
+// defined by enclosing scopes (subgraphs only).
+void import_nodes(const onnx::GraphProto &g, Graph &graph, std::map<std::string, Value *> &by_name,
+                  const OuterScope &outer, const fs::path &model_dir) {
+  const std::string &path = graph.source_path;
+  auto define = [&](const std::string &name, Value *v, const std::string &where) {
+    if (by_name.count(name)) fail(fmt::format("{}: {}: value '{}' is defined twice", path, where, name));
+    by_name[name] = v;
+  };
+  auto opset_of = [&](const onnx::NodeProto &n) {
+    auto it = graph.opsets.find(n.domain() == "ai.onnx" ? "" : n.domain());
+    return it == graph.opsets.end() ? 0 : it->second;
+  };
+  // Order nodes topologically (ONNX requires it, but not every exporter obeys).
+  const int n_nodes = g.node_size();
+  std::map<std::string, int> producer_of;
+  for (int i = 0; i < n_nodes; ++i)
+    for (const auto &out : g.node(i).output())
+      if (!out.empty()) producer_of[out] = i;
+  std::vector<int> order, state(static_cast<size_t>(n_nodes), 0);  // 0 new, 1 visiting, 2 done
+  std::function<void(int)> visit = [&](int i) {
+    if (state[static_cast<size_t>(i)] == 2) return;
+    const auto &n = g.node(i);
+    if (state[static_cast<size_t>(i)] == 1) fail(fmt::format("{}: the graph has a cycle through {}", path, node_label(n, opset_of(n))));
+    state[static_cast<size_t>(i)] = 1;
+    for (const auto &in : n.input()) {
+      if (in.empty() || by_name.count(in)) continue;
+      auto it = producer_of.find(in);
+      if (it == producer_of.end()) {
+        if (outer(in)) continue;
+        fail(fmt::format("{}: {} reads '{}', which nothing defines", path, node_label(n, opset_of(n)), in));
+      }
+      visit(it->second);
+    }
+    std::set<std::string> sub_reads;
+    collect_subgraph_reads(n, sub_reads);
+    for (const std::string &name : sub_reads) {
+      auto it = producer_of.find(name);
+      if (it != producer_of.end() && it->second != i && !by_name.count(name)) visit(it->second);
+    }
+    state[static_cast<size_t>(i)] = 2;
+    order.push_back(i);
+  };
+  for (int i = 0; i < n_nodes; ++i) visit(i);
+
+  for (int i : order) {
+    const auto &n = g.node(i);
+    std::string domain = n.domain() == "ai.onnx" ? "" : n.domain();
+    int version = opset_of(n);
+    std::string where = fmt::format("{}: {}", path, node_label(n, version));
+    if (n.op_type() == "Constant" && domain.empty()) {
+      if (n.output_size() != 1) fail(where + ": Constant must have one output");
+      define(n.output(0), graph.add_constant(n.output(0), constant_node_value(n, model_dir, where)), where);
+      continue;
+    }
+    std::vector<Value *> inputs, outputs;
+    for (const auto &in : n.input()) inputs.push_back(in.empty() ? nullptr : by_name.count(in) ? by_name.at(in) : outer(in));
+    std::map<std::string, Attribute> attrs;
+    std::vector<std::string> outer_reads;  // of all its subgraphs, in first-read order
+    for (const auto &a : n.attribute()) {
+      if (attrs.count(a.name())) fail(fmt::format("{}: attribute '{}' is given twice", where, a.name()));
+      // aotc_* attributes are aotc's own (set by passes, e.g. a fused activation).
+      if (a.name().rfind("aotc_", 0) == 0) fail(fmt::format("{}: attribute name '{}' is reserved", where, a.name()));
+      if (a.type() != onnx::AttributeProto::GRAPH) {
+        attrs[a.name()] = attribute_from_proto(a, model_dir, where);
+        continue;
+      }
+      auto defined_here = [&](const std::string &name) { return by_name.count(name) > 0 || outer(name) != nullptr; };
+      std::shared_ptr<Graph> body = import_subgraph(a.g(), graph, defined_here, model_dir);
+      for (const std::string &name : body->outer_reads)
+        if (std::find(outer_reads.begin(), outer_reads.end(), name) == outer_reads.end()) outer_reads.push_back(name);
+      attrs[a.name()].value = Attribute::Subgraph(std::move(body));
+    }
+    for (const auto &out : n.output()) {
+      if (out.empty()) {
+        outputs.push_back(nullptr);
+        continue;
+      }
+      Value *v = graph.add_value(out, Value::Kind::Intermediate);
+      define(out, v, where);
+      outputs.push_back(v);
+    }
+    // Trailing omitted optional outputs are dropped, so ops see only real ones.
+    while (!outputs.empty() && outputs.back() == nullptr) outputs.pop_back();
+    while (!inputs.empty() && inputs.back() == nullptr) inputs.pop_back();
+    // A control-flow node reads the outer values its subgraphs read, as its last inputs.
+    for (const std::string &name : outer_reads) inputs.push_back(by_name.at(name));
+    if (!outer_reads.empty()) attrs["aotc_outer_reads"].value = outer_reads;
+    Node *node = graph.add_node(n.op_type(), inputs, outputs);
+    node->domain = domain;
+    node->name = n.name();
+    node->opset = version;
+    node->attrs = std::move(attrs);
+  }
+}
+
 }  // namespace
 
 std::unique_ptr<Graph> import_onnx(const std::string &path, const ImportOptions &options) {
@@ -393,24 +561,30 @@ std::unique_ptr<Graph> import_onnx_bytes(const std::string &bytes, const std::st
   // offenders at once, grouped by op (an int8 MobileNet has 120 nodes of a few ops).
   std::vector<UnsupportedOp> unsupported;
   size_t unsupported_nodes = 0;
-  for (const auto &n : g.node()) {
-    std::string domain = n.domain() == "ai.onnx" ? "" : n.domain();
-    // Internal node kinds (e.g. aotc.FusedConv) are made by passes from checked
-    // ONNX nodes; a model must not be able to inject them.
-    if (domain == kInternalDomain)
-      fail(fmt::format("{}: {}: domain '{}' is reserved for aotc's internal ops and cannot be used in a model", path,
-                       node_label(n, graph->opsets.count(domain) ? graph->opsets[domain] : 0), domain));
-    if (n.op_type() == "Constant" && domain.empty()) continue;
-    const bool imported = graph->opsets.count(domain) > 0;
-    if (imported && find_op(domain, n.op_type())) continue;
-    std::string op = domain.empty() ? n.op_type() : domain + "." + n.op_type();
-    op = escape_terminal(op) + (imported ? fmt::format(" (opset {})", graph->opsets[domain])
-                                         : fmt::format(" (domain '{}' is not imported by the model)", escape_terminal(domain)));
-    auto it = std::find_if(unsupported.begin(), unsupported.end(), [&](const UnsupportedOp &u) { return u.op == op; });
-    if (it == unsupported.end()) it = unsupported.insert(unsupported.end(), UnsupportedOp{op, {}});
-    it->nodes.push_back(node_ref(n));
-    ++unsupported_nodes;
-  }
+  // Nodes of subgraphs (If/Loop/Scan bodies) count as well.
+  auto check_nodes = [&](const onnx::GraphProto &graph_proto, auto &self) -> void {
+    for (const auto &n : graph_proto.node()) {
+      for (const auto &a : n.attribute())
+        if (a.has_g()) self(a.g(), self);
+      std::string domain = n.domain() == "ai.onnx" ? "" : n.domain();
+      // Internal node kinds (e.g. aotc.FusedConv) are made by passes from checked
+      // ONNX nodes; a model must not be able to inject them.
+      if (domain == kInternalDomain)
+        fail(fmt::format("{}: {}: domain '{}' is reserved for aotc's internal ops and cannot be used in a model", path,
+                         node_label(n, graph->opsets.count(domain) ? graph->opsets[domain] : 0), domain));
+      if (n.op_type() == "Constant" && domain.empty()) continue;
+      const bool imported = graph->opsets.count(domain) > 0;
+      if (imported && find_op(domain, n.op_type())) continue;
+      std::string op = domain.empty() ? n.op_type() : domain + "." + n.op_type();
+      op = escape_terminal(op) + (imported ? fmt::format(" (opset {})", graph->opsets[domain])
+                                           : fmt::format(" (domain '{}' is not imported by the model)", escape_terminal(domain)));
+      auto it = std::find_if(unsupported.begin(), unsupported.end(), [&](const UnsupportedOp &u) { return u.op == op; });
+      if (it == unsupported.end()) it = unsupported.insert(unsupported.end(), UnsupportedOp{op, {}});
+      it->nodes.push_back(node_ref(n));
+      ++unsupported_nodes;
+    }
+  };
+  check_nodes(g, check_nodes);
   if (!unsupported.empty()) {
     std::vector<std::string> lines;
     for (const UnsupportedOp &u : unsupported) lines.push_back("  " + u.op + ": " + u.describe_nodes());
@@ -475,66 +649,7 @@ std::unique_ptr<Graph> import_onnx_bytes(const std::string &bytes, const std::st
   for (auto &[name, tensor] : options.constant_inputs)
     if (!used_overrides.count(name)) fail(fmt::format("{}: --const-input names '{}', which is not a graph input", path, name));
 
-  // Order nodes topologically (ONNX requires it, but not every exporter obeys).
-  const int n_nodes = g.node_size();
-  std::map<std::string, int> producer_of;
-  for (int i = 0; i < n_nodes; ++i)
-    for (const auto &out : g.node(i).output())
-      if (!out.empty()) producer_of[out] = i;
-  std::vector<int> order, state(static_cast<size_t>(n_nodes), 0);  // 0 new, 1 visiting, 2 done
-  std::function<void(int)> visit = [&](int i) {
-    if (state[static_cast<size_t>(i)] == 2) return;
-    const auto &n = g.node(i);
-    if (state[static_cast<size_t>(i)] == 1)
-      fail(fmt::format("{}: the graph has a cycle through {}", path, node_label(n, graph->opsets[n.domain() == "ai.onnx" ? "" : n.domain()])));
-    state[static_cast<size_t>(i)] = 1;
-    for (const auto &in : n.input()) {
-      if (in.empty() || by_name.count(in)) continue;
-      auto it = producer_of.find(in);
-      if (it == producer_of.end())
-        fail(fmt::format("{}: {} reads '{}', which nothing defines", path, node_label(n, graph->opsets[n.domain()]), in));
-      visit(it->second);
-    }
-    state[static_cast<size_t>(i)] = 2;
-    order.push_back(i);
-  };
-  for (int i = 0; i < n_nodes; ++i) visit(i);
-
-  for (int i : order) {
-    const auto &n = g.node(i);
-    std::string domain = n.domain() == "ai.onnx" ? "" : n.domain();
-    int version = graph->opsets[domain];
-    std::string where = fmt::format("{}: {}", path, node_label(n, version));
-    if (n.op_type() == "Constant" && domain.empty()) {
-      if (n.output_size() != 1) fail(where + ": Constant must have one output");
-      define(n.output(0), graph->add_constant(n.output(0), constant_node_value(n, model_dir, where)), where);
-      continue;
-    }
-    std::vector<Value *> inputs, outputs;
-    for (const auto &in : n.input()) inputs.push_back(in.empty() ? nullptr : by_name.at(in));
-    for (const auto &out : n.output()) {
-      if (out.empty()) {
-        outputs.push_back(nullptr);
-        continue;
-      }
-      Value *v = graph->add_value(out, Value::Kind::Intermediate);
-      define(out, v, where);
-      outputs.push_back(v);
-    }
-    // Trailing omitted optional outputs are dropped, so ops see only real ones.
-    while (!outputs.empty() && outputs.back() == nullptr) outputs.pop_back();
-    while (!inputs.empty() && inputs.back() == nullptr) inputs.pop_back();
-    Node *node = graph->add_node(n.op_type(), inputs, outputs);
-    node->domain = domain;
-    node->name = n.name();
-    node->opset = version;
-    for (const auto &a : n.attribute()) {
-      if (node->attrs.count(a.name())) fail(fmt::format("{}: attribute '{}' is given twice", where, a.name()));
-      // aotc_* attributes are aotc's own (set by passes, e.g. a fused activation).
-      if (a.name().rfind("aotc_", 0) == 0) fail(fmt::format("{}: attribute name '{}' is reserved", where, a.name()));
-      node->attrs[a.name()] = attribute_from_proto(a, model_dir, where);
-    }
-  }
+  import_nodes(g, *graph, by_name, no_outer_scope, model_dir);
 
   for (const auto &out : g.output()) {
     auto it = by_name.find(out.name());

@@ -145,8 +145,10 @@ std::string Graph::unique_name(const std::string &base) {
     return it != name_counts_.end() && it->second > 0;
   };
   if (!taken(base)) return base;
-  for (int i = 1;; ++i) {
-    std::string candidate = fmt::format("{}_{}", base, i);
+  // Resumes after the last suffix handed out for `base`: many fresh names
+  // from one base (an unrolled loop's) would otherwise cost quadratic time.
+  for (int &i = next_suffix_[base];;) {
+    std::string candidate = fmt::format("{}_{}", base, ++i);
     if (!taken(candidate)) return candidate;
   }
 }

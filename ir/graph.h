@@ -195,6 +195,11 @@ struct Graph {
   /// ONNX names of the graph outputs; kept apart from value names because passes
   /// may make an output refer to another value (e.g. when removing Identity).
   std::vector<std::string> output_names;
+  /// Subgraphs only (If/Loop/Scan bodies): the enclosing scopes' values the
+  /// body reads, by name. The last outer_reads.size() entries of `inputs`
+  /// stand for them; the owning node lists the values themselves as its last
+  /// inputs (see ops/control_flow.cpp).
+  std::vector<std::string> outer_reads;
 
   Value *add_value(std::string name, Value::Kind kind);
   Value *add_constant(std::string name, Tensor tensor);
@@ -233,6 +238,7 @@ struct Graph {
   void remove_use(Value *v, Use use);
   void drop_input_uses(const std::vector<const Node *> &dead);
   std::unordered_map<std::string, size_t> name_counts_;  ///< values per name, for unique_name
+  std::unordered_map<std::string, int> next_suffix_;     ///< unique_name: last suffix tried per base
 };
 
 template <typename Pred>

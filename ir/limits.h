@@ -22,6 +22,8 @@ constexpr size_t kMaxNodes = size_t(1) << 20;
 constexpr size_t kMaxAttributeElements = size_t(1) << 20;
 /// How deeply graph-valued attributes (If/Loop/Scan bodies) may nest.
 constexpr int kMaxSubgraphDepth = 16;
+/// Nodes a graph may grow to as its loops are unrolled (ops/control_flow.cpp).
+constexpr size_t kMaxUnrolledGraphNodes = size_t(1) << 17;
 /// Bytes of the scratch arena and of a session's arena: offsets into it are
 /// C integer constants that must fit 32-bit targets.
 constexpr uint64_t kMaxArenaBytes = INT32_MAX;

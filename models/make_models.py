@@ -216,6 +216,60 @@ class AdAutoencoder(nn.Module):
         return self.net(x)
 
 
+class LstmKws(nn.Module):
+    """Keyword spotting with an LSTM: 49 frames x 10 MFCCs, one LSTM layer of
+    64 units, the last step's hidden state through Linear(64->12)."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(10, 64, batch_first=True)
+        self.fc = nn.Linear(64, 12)
+
+    def forward(self, x):
+        y, _ = self.lstm(x)
+        return self.fc(y[:, -1, :])
+
+
+class GruTagger(nn.Module):
+    """Sequence tagging with a bidirectional GRU: 20 steps x 16 features, 32
+    units each way, then Linear(64->8) at every step."""
+
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(16, 32, batch_first=True, bidirectional=True)
+        self.fc = nn.Linear(64, 8)
+
+    def forward(self, x):
+        y, _ = self.gru(x)
+        return self.fc(y)
+
+
+class LoopIf(nn.Module):
+    """Control flow as TorchScript exports it: a residual MLP cell applied in a
+    `for` loop of 4 steps (ONNX Loop), then a data-dependent `if` (ONNX If)
+    picking one of two heads. Exported from torch.jit.script."""
+
+    SCRIPT = True
+
+    def __init__(self):
+        super().__init__()
+        self.cell = nn.Linear(16, 16)
+        self.head_pos = nn.Linear(16, 4)
+        self.head_neg = nn.Linear(16, 4)
+
+    def forward(self, x):
+        h = x
+        # The trip count comes from the input's shape (16 // 4), so TorchScript
+        # keeps the loop instead of unrolling it.
+        for _ in range(x.shape[1] // 4):
+            h = torch.tanh(self.cell(h)) + h
+        if bool(h.sum() > 0):
+            y = self.head_pos(h)
+        else:
+            y = self.head_neg(h)
+        return y
+
+
 # name -> (constructor, input shape, torch seed, input generator)
 MODELS = {
     "mnist_cnn": (MnistCNN, (1, 1, 28, 28), 1,
@@ -230,6 +284,12 @@ MODELS = {
                       lambda rs, s: rs.standard_normal(s)),
     "ad_autoencoder": (AdAutoencoder, (1, 640), 6,
                        lambda rs, s: rs.standard_normal(s)),
+    "lstm_kws": (LstmKws, (1, 49, 10), 7,
+                 lambda rs, s: rs.standard_normal(s)),
+    "gru_tagger": (GruTagger, (1, 20, 16), 8,
+                   lambda rs, s: rs.standard_normal(s)),
+    "loop_if": (LoopIf, (1, 16), 9,
+                lambda rs, s: rs.standard_normal(s)),
 }
 
 
@@ -271,8 +331,9 @@ def export_one(name):
         # PRESERVE + constant folding warns about training-mode models; ours is
         # in eval mode, so folding is safe.
         warnings.filterwarnings("ignore", message=".*constant folding.*")
+        exported = torch.jit.script(model) if getattr(model, "SCRIPT", False) else model
         torch.onnx.export(
-            model, (torch.from_numpy(x),), path,
+            exported, (torch.from_numpy(x),), path,
             opset_version=OPSET,
             input_names=["input"], output_names=["output"],
             do_constant_folding=True,
@@ -318,8 +379,9 @@ def pack_one(name):
             meta = json.load(f)
         if meta["name"] != o.name:
             sys.exit(f"{name}: output {k} name mismatch {meta['name']} vs {o.name}")
-        dims = [d.dim_value for d in o.type.tensor_type.shape.dim]
-        if list(meta["dims"]) != dims:
+        # A dimension the export left symbolic (TorchScript) matches any size.
+        dims = [d.dim_value if d.HasField("dim_value") else None for d in o.type.tensor_type.shape.dim]
+        if len(meta["dims"]) != len(dims) or any(d is not None and d != m for d, m in zip(dims, meta["dims"])):
             sys.exit(f"{name}: output {k} dims {meta['dims']} vs model {dims}")
         arr = np.fromfile(os.path.join(work_dir, f"output_{k}.bin"),
                           dtype=np.dtype(DTYPES[meta["type"]]).newbyteorder("<"))

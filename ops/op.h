@@ -42,6 +42,7 @@ class OpContext {
   std::vector<int64_t> attr_ints(const std::string &key, std::vector<int64_t> fallback = {}) const;
   std::vector<float> attr_floats(const std::string &key, std::vector<float> fallback = {}) const;
   const Tensor &attr_tensor(const std::string &key) const;
+  std::vector<std::string> attr_strings(const std::string &key) const;  ///< empty if absent
 
   /// The data of input i, which must be a compile-time constant (e.g. Reshape's
   /// shape); an error naming the node otherwise.
@@ -114,6 +115,11 @@ struct OpDef {
   /// (convolutions, Gemm, MatMul). Ops without it count 0: elementwise work
   /// is not a MAC.
   std::function<int64_t(OpContext &)> macs;
+  /// Optional, for control flow (If, Loop, Scan): inserts the nodes the node
+  /// stands for (the taken branch, the unrolled iterations) before it in
+  /// `graph` and makes the node's outputs unused; shape inference then walks
+  /// the new nodes and drops the node. Called once its inputs are inferred.
+  std::function<void(Graph &graph, Node &node)> expand;
 };
 
 /// Looks up an op, or returns nullptr if aotc does not support it.

@@ -57,6 +57,11 @@ std::vector<float> OpContext::attr_floats(const std::string &key, std::vector<fl
   return p ? *p : fallback;
 }
 
+std::vector<std::string> OpContext::attr_strings(const std::string &key) const {
+  auto *p = get_attr<std::vector<std::string>>(node_, key, "strings", *this);
+  return p ? *p : std::vector<std::string>{};
+}
+
 const Tensor &OpContext::attr_tensor(const std::string &key) const {
   auto *p = get_attr<Tensor>(node_, key, "tensor", *this);
   if (!p) error(fmt::format("required attribute '{}' is missing", key));

@@ -89,12 +89,22 @@ bool try_fold(Node &node, const OpDef &def, bool bounded) {
 }  // namespace
 
 bool infer_shapes_and_fold(Graph &graph, DequantizeFolding dequantize) {
-  std::set<const Node *> folded;
-  for (auto &node_ptr : graph.nodes) {
-    Node &node = *node_ptr;
+  std::set<const Node *> folded;  // and expanded
+  // By index: expanding a node inserts the nodes it stands for before it, and
+  // the walk goes on with the first of them.
+  for (size_t n = 0; n < graph.nodes.size(); ++n) {
+    Node &node = *graph.nodes[n];
+    if (folded.count(&node)) continue;
     const OpDef *def = find_op(node.domain, node.op);
     if (!def) fail(fmt::format("{}: unsupported op", node.describe()));
     check_signature(*def, node);
+    if (def->expand) {
+      size_t before = graph.nodes.size();
+      def->expand(graph, node);
+      folded.insert(&node);
+      if (graph.nodes.size() > before) --n;
+      continue;
+    }
     OpContext ctx(node);
     def->infer(ctx);
     for (size_t i = 0; i < node.outputs.size(); ++i) {
