@@ -531,6 +531,102 @@ void import_nodes(const onnx::GraphProto &g, Graph &graph, std::map<std::string,
   }
 }
 
+// Model-local functions (ModelProto.functions): a node whose domain and op
+// name one is replaced by the function's nodes, with the function's inputs
+// and outputs renamed to the node's, its other values given a prefix unique
+// to the call, and attributes that refer to the caller's (ref_attr_name)
+// resolved. Done on the protobuf, before anything else reads the graph, and
+// inside subgraphs and the functions' own bodies too.
+class FunctionInliner {
+ public:
+  FunctionInliner(const onnx::ModelProto &model, const std::string &path) : path_(path) {
+    for (const auto &f : model.functions()) functions_[{f.domain() == "ai.onnx" ? "" : f.domain(), f.name()}] = &f;
+  }
+  bool empty() const { return functions_.empty(); }
+
+  void inline_calls(onnx::GraphProto &g, int depth) {
+    google::protobuf::RepeatedPtrField<onnx::NodeProto> out;
+    for (auto &n : *g.mutable_node()) {
+      for (auto &a : *n.mutable_attribute())
+        if (a.has_g()) inline_calls(*a.mutable_g(), depth);
+      auto it = functions_.find({n.domain() == "ai.onnx" ? "" : n.domain(), n.op_type()});
+      if (it == functions_.end()) {
+        *out.Add() = n;
+        continue;
+      }
+      if (depth >= limits::kMaxSubgraphDepth)
+        fail(fmt::format("{}: model-local functions call each other more than {} deep (at function '{}')", path_,
+                         limits::kMaxSubgraphDepth, escape_terminal(n.op_type())));
+      onnx::GraphProto body = expand_call(n, *it->second);
+      inline_calls(body, depth + 1);
+      for (auto &bn : *body.mutable_node()) *out.Add() = std::move(bn);
+    }
+    g.mutable_node()->Swap(&out);
+  }
+
+ private:
+  onnx::GraphProto expand_call(const onnx::NodeProto &call, const onnx::FunctionProto &f) {
+    // Bounds the total work: a function calling itself many times would
+    // otherwise grow exponentially with the depth.
+    nodes_made_ += static_cast<size_t>(f.node_size());
+    if (nodes_made_ > limits::kMaxNodes)
+      fail(fmt::format("{}: inlining model-local functions makes more than {} nodes", path_, limits::kMaxNodes));
+    const std::string prefix = fmt::format("{}#{}/", f.name(), ++calls_);
+    std::map<std::string, std::string> rename;
+    for (int i = 0; i < f.input_size(); ++i) rename[f.input(i)] = i < call.input_size() ? call.input(i) : "";
+    for (int i = 0; i < f.output_size(); ++i)
+      if (i < call.output_size() && !call.output(i).empty()) rename[f.output(i)] = call.output(i);
+    auto name_of = [&](const std::string &v) -> std::string {
+      if (v.empty()) return v;
+      auto r = rename.find(v);
+      return r != rename.end() ? r->second : (rename[v] = prefix + v);
+    };
+    onnx::GraphProto body;
+    for (const auto &fn : f.node()) {
+      onnx::NodeProto copy = fn;
+      if (!copy.name().empty()) copy.set_name(prefix + copy.name());
+      google::protobuf::RepeatedPtrField<onnx::AttributeProto> attrs;
+      for (const auto &a : copy.attribute()) {
+        if (a.ref_attr_name().empty()) {
+          *attrs.Add() = a;
+          continue;
+        }
+        for (const auto &given : call.attribute())
+          if (given.name() == a.ref_attr_name()) {
+            onnx::AttributeProto resolved = given;
+            resolved.set_name(a.name());
+            *attrs.Add() = resolved;
+          }
+        // Not given by the caller: the op's own default applies.
+      }
+      copy.mutable_attribute()->Swap(&attrs);
+      rename_values(copy, name_of);
+      *body.add_node() = std::move(copy);
+    }
+    return body;
+  }
+
+  // Renames every value a node (and its subgraphs) defines or reads.
+  template <typename F>
+  static void rename_values(onnx::NodeProto &n, F &name_of) {
+    for (auto &in : *n.mutable_input()) in = name_of(in);
+    for (auto &o : *n.mutable_output()) o = name_of(o);
+    for (auto &a : *n.mutable_attribute()) {
+      if (!a.has_g()) continue;
+      onnx::GraphProto &g = *a.mutable_g();
+      for (auto &v : *g.mutable_input()) v.set_name(name_of(v.name()));
+      for (auto &v : *g.mutable_output()) v.set_name(name_of(v.name()));
+      for (auto &t : *g.mutable_initializer()) t.set_name(name_of(t.name()));
+      for (auto &inner : *g.mutable_node()) rename_values(inner, name_of);
+    }
+  }
+
+  std::string path_;
+  std::map<std::pair<std::string, std::string>, const onnx::FunctionProto *> functions_;
+  int calls_ = 0;
+  size_t nodes_made_ = 0;
+};
+
 }  // namespace
 
 std::unique_ptr<Graph> import_onnx(const std::string &path, const ImportOptions &options) {
@@ -544,6 +640,8 @@ std::unique_ptr<Graph> import_onnx_bytes(const std::string &bytes, const std::st
   if (!model.has_graph() || model.ir_version() <= 0)
     fail(fmt::format("{}: not an ONNX model (no graph or IR version)", path));
   fs::path model_dir = fs::path(path).parent_path();
+  FunctionInliner functions(model, path);
+  if (!functions.empty()) functions.inline_calls(*model.mutable_graph(), 0);
   const onnx::GraphProto &g = model.graph();
 
   auto graph = std::make_unique<Graph>();

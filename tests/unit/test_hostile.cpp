@@ -527,3 +527,80 @@ TEST_CASE("unsupported ops are listed all at once, grouped by op, the first few 
   CHECK_THAT(import_error_of(one, model),
              Contains(": 1 node uses 1 op aotc does not support:\n  Mystery (opset 13): node with output 'y'"));
 }
+
+namespace {
+
+// add_model's y = x + w, then z = local.Scaled(y) {slope=0.5}: a model-local
+// function computing LeakyRelu(y + y) with alpha taken from the caller.
+onnx::ModelProto function_model() {
+  onnx::ModelProto m = add_model();
+  auto *local = m.add_opset_import();
+  local->set_domain("local");
+  local->set_version(1);
+  auto *g = m.mutable_graph();
+  auto *call = g->add_node();
+  call->set_op_type("Scaled");
+  call->set_domain("local");
+  call->add_input("y");
+  call->add_output("z");
+  auto *slope = call->add_attribute();
+  slope->set_name("slope");
+  slope->set_type(onnx::AttributeProto::FLOAT);
+  slope->set_f(0.5f);
+  g->mutable_output(0)->set_name("z");
+  auto *f = m.add_functions();
+  f->set_name("Scaled");
+  f->set_domain("local");
+  f->add_input("X");
+  f->add_output("Y");
+  f->add_attribute("slope");
+  f->add_opset_import()->set_version(13);
+  auto *twice = f->add_node();
+  twice->set_op_type("Add");
+  twice->add_input("X");
+  twice->add_input("X");
+  twice->add_output("T");
+  auto *act = f->add_node();
+  act->set_op_type("LeakyRelu");
+  act->add_input("T");
+  act->add_output("Y");
+  auto *alpha = act->add_attribute();
+  alpha->set_name("alpha");
+  alpha->set_type(onnx::AttributeProto::FLOAT);
+  alpha->set_ref_attr_name("slope");
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("model-local functions are inlined with the caller's attributes", "[hostile]") {
+  TempDir dir("functions");
+  fs::path path = dir.path / "f.onnx";
+  write_bytes(path, function_model().SerializeAsString());
+  ImportOptions options;
+  Tensor x = make_tensor(DType::Float, {6});
+  for (int i = 0; i < 6; ++i) x.data<float>()[i] = static_cast<float>(i - 3);
+  options.constant_inputs["x"] = x;
+  std::unique_ptr<Graph> g = import_onnx(path.string(), options);
+  infer_shapes_and_fold(*g);
+  // y = x + w = -3, -1, 1, 3, 5, 7; z = LeakyRelu(2y, alpha 0.5).
+  const Value *z = g->outputs[0];
+  REQUIRE(z->is_constant());
+  CHECK(std::vector<float>(z->constant->data<float>(), z->constant->data<float>() + 6) ==
+        std::vector<float>{-3, -1, 2, 6, 10, 14});
+}
+
+TEST_CASE("model-local functions that call themselves are refused", "[hostile]") {
+  TempDir dir("recursive-functions");
+  onnx::ModelProto m = function_model();
+  // Scaled's body calls Scaled ten times: exponential if nothing stopped it.
+  auto *f = m.mutable_functions(0);
+  for (int i = 0; i < 10; ++i) {
+    auto *self = f->add_node();
+    self->set_op_type("Scaled");
+    self->set_domain("local");
+    self->add_input("X");
+    self->add_output("R" + std::to_string(i));
+  }
+  CHECK_THAT(import_error_of(m, dir.path / "r.onnx"), Contains("model-local functions"));
+}
