@@ -192,6 +192,29 @@ void register_identity(OpRegistry &r) {
   r.add(std::move(def));
 }
 
+// Optional values whose presence is known when compiling: aotc's values are
+// tensors, so an optional one is either a tensor (present) or an omitted
+// input (absent). OptionalGetElement forwards the tensor; OptionalHasElement
+// is a constant.
+void register_optional(OpRegistry &r) {
+  OpDef get;
+  get.op = "OptionalGetElement";
+  get.infer = infer_same_as_input;
+  get.lower = lower_alias;
+  r.add(std::move(get));
+
+  OpDef has;
+  has.op = "OptionalHasElement";
+  has.min_inputs = 0;
+  has.infer = [](OpContext &ctx) { ctx.set_output(0, DType::Bool, {}); };
+  has.fold = [](OpContext &ctx) -> std::optional<std::vector<Tensor>> {
+    Tensor present = make_tensor(DType::Bool, {});
+    present.bytes[0] = ctx.has_input(0) ? 1 : 0;
+    return std::vector<Tensor>{std::move(present)};
+  };
+  r.add(std::move(has));
+}
+
 // Element 0 of a scalar tensor as double (also float16 and bfloat16).
 double scalar_value(const Tensor &t) {
   if (t.dtype == DType::Float16 || t.dtype == DType::BFloat16) {
@@ -367,6 +390,7 @@ void register_shape_ops_ops(OpRegistry &r) {
   register_dropout(r);
   register_constant_of_shape(r);
   register_range(r);
+  register_optional(r);
 }
 
 }  // namespace aotc
