@@ -1,9 +1,10 @@
 // Normalization ops: BatchNormalization (inference mode), InstanceNormalization,
-// LayerNormalization and LRN, lowered to runtime-c/kernels/normalization.c.
+// LayerNormalization, RMSNormalization and LRN, lowered to runtime-c/kernels/normalization.c.
 // BatchNormalization with constant scale/B/mean/var (the usual case in
 // exported models) is reduced at compile time to y = x * a[c] + b[c].
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "ops/op_util.h"
@@ -219,6 +220,56 @@ void register_layernorm(OpRegistry &r) {
   r.add(std::move(def));
 }
 
+// ---- RMSNormalization (opset 23) ---------------------------------------------
+
+// Scale broadcasts to X.shape[axis:]; aotc takes it when, past leading 1s, it
+// is a trailing part of that shape (the whole of it, [hidden], or one value),
+// so it repeats every scale.count() elements of a row. Returns that count.
+int64_t rmsnorm_scale_count(const OpContext &ctx, const LayerNormShape &s) {
+  Value &x = ctx.input(0), &scale = ctx.input(1);
+  ctx.require(scale.dtype == x.dtype, "scale must have the element type of X");
+  Shape norm(x.shape.begin() + s.axis, x.shape.end());
+  Shape tail = scale.shape;
+  while (!tail.empty() && tail.front() == 1) tail.erase(tail.begin());
+  bool ok = tail.size() <= norm.size() &&
+            std::equal(tail.begin(), tail.end(), norm.end() - static_cast<std::ptrdiff_t>(tail.size()));
+  if (!ok)
+    ctx.error(fmt::format("scale {} must be the normalized shape {} or a trailing part of it (or a single value)",
+                          shape_str(scale.shape), shape_str(norm)));
+  return num_elements(tail);
+}
+
+void register_rmsnorm(OpRegistry &r) {
+  OpDef def;
+  def.op = "RMSNormalization";
+  def.attrs = {"axis", "epsilon", "stash_type"};
+  def.min_inputs = def.max_inputs = 2;
+  def.infer = [](OpContext &ctx) {
+    Value &x = ctx.input(0);
+    ctx.require(is_float(x.dtype), "X must be a floating-point tensor");
+    LayerNormShape s = layernorm_shape(ctx);
+    rmsnorm_scale_count(ctx, s);
+    int64_t stash = ctx.attr_int("stash_type", 1);
+    ctx.require(stash == 1 || stash == static_cast<int64_t>(x.dtype),
+                "stash_type must be 1 (float) or the element type of X");
+    ctx.set_output(0, x.dtype, x.shape);
+  };
+  def.lower = [](LowerContext &ctx) {
+    Value &x = ctx.input(0);
+    LayerNormShape s = layernorm_shape(ctx);
+    // The kernel accumulates in double: at least the precision stash_type asks for.
+    ctx.call(kernel_for(ctx, "rmsnorm", x.dtype))
+        .in(&x)
+        .in(&ctx.input(1))
+        .out(&ctx.output(0))
+        .i(s.outer)
+        .i(s.inner)
+        .i(rmsnorm_scale_count(ctx, s))
+        .f(ctx.attr_float("epsilon", 1e-5f));
+  };
+  r.add(std::move(def));
+}
+
 // ---- LRN ---------------------------------------------------------------------
 
 void register_lrn(OpRegistry &r) {
@@ -254,6 +305,7 @@ void register_normalization_ops(OpRegistry &r) {
   register_batchnorm(r);
   register_instancenorm(r);
   register_layernorm(r);
+  register_rmsnorm(r);
   register_lrn(r);
 }
 

@@ -1,6 +1,6 @@
 /*
  * normalization.c -- BatchNormalization (inference), InstanceNormalization,
- * LayerNormalization and LRN.
+ * LayerNormalization, RMSNormalization and LRN.
  *
  * Tensors are viewed as [n, c, inner]: c channels of `inner` contiguous
  * elements each (inner = product of the spatial dims). Means and variances are
@@ -144,3 +144,26 @@ AOTC_LAYERNORM(f64, double, float)
   }
 AOTC_LRN(f32, float)
 AOTC_LRN(f64, double)
+
+/*
+ * RMSNormalization over rows of `inner` elements: y = x / sqrt(mean(x^2) +
+ * epsilon) * scale, the mean in double. scale repeats every scale_n elements
+ * of a row (scale_n divides inner: the whole normalized shape, a trailing
+ * part of it, or 1 value).
+ */
+#define AOTC_RMSNORM(SFX, T)                                                                                  \
+  AOTC_KERNEL void aotc_rmsnorm_##SFX(const T *x, const T *scale, T *y, int32_t outer, int32_t inner,        \
+                                      int32_t scale_n, float epsilon) {                                       \
+    int32_t o, k, j;                                                                                          \
+    for (o = 0; o < outer; ++o) {                                                                             \
+      const T *xr = x + (ptrdiff_t)o * inner;                                                                 \
+      T *yr = y + (ptrdiff_t)o * inner;                                                                       \
+      double sq = 0.0, inv;                                                                                   \
+      for (k = 0; k < inner; ++k) sq += (double)xr[k] * (double)xr[k];                                        \
+      inv = 1.0 / sqrt((inner > 0 ? sq / inner : 0.0) + (double)epsilon);                                     \
+      for (k = 0; k < inner; k += scale_n)                                                                    \
+        for (j = 0; j < scale_n; ++j) yr[k + j] = (T)((double)xr[k + j] * inv * (double)scale[j]);            \
+    }                                                                                                         \
+  }
+AOTC_RMSNORM(f32, float)
+AOTC_RMSNORM(f64, double)
