@@ -6,6 +6,8 @@
 // key/value, scale, softcap, qk_matmul_output_mode, nonpad_kv_seqlen. The
 // order of the stages is the function body's: QK^T * scale, softcap, + mask,
 // softmax (rows with every key masked give 0), times V.
+// Also RotaryEmbedding (opset 23), the position encoding applied to Q and K
+// before it, with its own small kernel.
 #include <fmt/format.h>
 
 #include <cmath>
@@ -195,6 +197,92 @@ void lower_attention(LowerContext &ctx) {
       .scratch(static_cast<size_t>(a.total() + a.v_head_size) * acc_size);
 }
 
+
+// ---- RotaryEmbedding (opset 23) ---------------------------------------------
+
+struct RotaryShape {
+  int64_t batch, seq, heads, head, rot, cache_rows, cache_dim;
+  bool x_3d;
+};
+
+RotaryShape rotary_shape(const OpContext &ctx) {
+  Value &x = ctx.input(0), &cos = ctx.input(1), &sin = ctx.input(2);
+  ctx.require(is_float(x.dtype), fmt::format("input must be a floating-point tensor, got {}", dtype_name(x.dtype)));
+  ctx.require(cos.dtype == x.dtype && sin.dtype == x.dtype, "cos_cache and sin_cache must have the input's type");
+  ctx.require(x.shape.size() == 3 || x.shape.size() == 4,
+              fmt::format("input must be [batch, heads, seq, head] or [batch, seq, hidden], got {}", shape_str(x.shape)));
+  RotaryShape r;
+  r.x_3d = x.shape.size() == 3;
+  r.batch = x.shape[0];
+  if (r.x_3d) {
+    r.heads = ctx.attr_int("num_heads", 0);
+    ctx.require(r.heads > 0 && x.shape[2] % r.heads == 0,
+                fmt::format("a 3D input needs num_heads dividing its hidden size {}", x.shape[2]));
+    r.seq = x.shape[1];
+    r.head = x.shape[2] / r.heads;
+  } else {
+    r.heads = x.shape[1];
+    r.seq = x.shape[2];
+    r.head = x.shape[3];
+  }
+  r.rot = ctx.attr_int("rotary_embedding_dim", 0);
+  if (r.rot == 0) r.rot = r.head;
+  ctx.require(r.rot > 0 && r.rot <= r.head && r.rot % 2 == 0,
+              fmt::format("rotary_embedding_dim {} must be even and at most the head size {}", r.rot, r.head));
+  ctx.require(cos.shape == sin.shape, "cos_cache and sin_cache must have one shape");
+  bool has_pos = ctx.num_inputs() > 3 && ctx.has_input(3);
+  if (has_pos) {
+    Value &pos = ctx.input(3);
+    ctx.require(pos.dtype == DType::Int64 && pos.shape == Shape{r.batch, r.seq},
+                fmt::format("position_ids must be int64 [{}, {}], got {} {}", r.batch, r.seq, dtype_name(pos.dtype),
+                            shape_str(pos.shape)));
+    ctx.require(cos.shape.size() == 2, fmt::format("with position_ids the caches must be [max_position, rotary_dim / 2], got {}",
+                                                   shape_str(cos.shape)));
+    r.cache_rows = cos.shape[0];
+  } else {
+    ctx.require(cos.shape.size() == 3 && cos.shape[0] == r.batch && cos.shape[1] == r.seq,
+                fmt::format("without position_ids the caches must be [{}, {}, rotary_dim / 2], got {}", r.batch, r.seq,
+                            shape_str(cos.shape)));
+    r.cache_rows = r.batch * r.seq;
+  }
+  r.cache_dim = cos.shape.back();
+  ctx.require(r.cache_dim >= r.rot / 2,
+              fmt::format("the caches hold {} values per position, rotary_dim / 2 = {} needed", r.cache_dim, r.rot / 2));
+  return r;
+}
+
+void register_rotary(OpRegistry &reg) {
+  OpDef def;
+  def.op = "RotaryEmbedding";
+  def.attrs = {"interleaved", "num_heads", "rotary_embedding_dim"};
+  def.min_inputs = 3;
+  def.max_inputs = 4;
+  def.infer = [](OpContext &ctx) {
+    rotary_shape(ctx);
+    ctx.set_output(0, ctx.input(0).dtype, ctx.input(0).shape);
+  };
+  def.lower = [](LowerContext &ctx) {
+    RotaryShape r = rotary_shape(ctx);
+    Value &x = ctx.input(0);
+    ctx.call(kernel_for(ctx, "rotary", x.dtype))
+        .in(&x)
+        .in(&ctx.input(1))
+        .in(&ctx.input(2))
+        .in(ctx.num_inputs() > 3 && ctx.has_input(3) ? &ctx.input(3) : nullptr)
+        .out(&ctx.output(0))
+        .i(r.batch)
+        .i(r.seq)
+        .i(r.heads)
+        .i(r.head)
+        .i(r.rot)
+        .i(r.x_3d)
+        .i(ctx.attr_int("interleaved", 0) != 0)
+        .i(r.cache_rows)
+        .i(r.cache_dim);
+  };
+  reg.add(std::move(def));
+}
+
 }  // namespace
 
 void register_attention_ops(OpRegistry &r) {
@@ -210,6 +298,7 @@ void register_attention_ops(OpRegistry &r) {
   def.infer = infer_attention;
   def.lower = lower_attention;
   r.add(std::move(def));
+  register_rotary(r);
 }
 
 }  // namespace aotc

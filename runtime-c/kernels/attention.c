@@ -2,7 +2,7 @@
  * attention.c -- Attention (ONNX opsets 23 and 24): one loop nest per
  * (batch, q head, q row): scores = Q K^T * scale, softcap, + mask (attn_mask,
  * causal, nonpad_kv_seqlen padding), softmax, times V. No intermediate
- * tensors: one row of scores lives in scratch.
+ * tensors: one row of scores lives in scratch. Also RotaryEmbedding.
  */
 #include "kernel_common.h"
 
@@ -142,3 +142,48 @@ AOTC_ATTENTION(f64, double, double, AOTC_ATTN_LD_F64, AOTC_ATTN_ID, exp, tanh)
 /* float16/bfloat16 compute in float (ONNX's softmax_precision default for them is float too). */
 AOTC_ATTENTION(f16, uint16_t, float, AOTC_ATTN_LD_F16, AOTC_ATTN_ST_F16, expf, tanhf)
 AOTC_ATTENTION(bf16, uint16_t, float, AOTC_ATTN_LD_BF16, AOTC_ATTN_ST_BF16, expf, tanhf)
+
+/*
+ * RotaryEmbedding: x [batch, heads, seq, head] (x_3d: [batch, seq, heads *
+ * head]) rotated in its first `rot` elements of each head, the rest copied.
+ * Pairs are (i, i + rot/2), or (2i, 2i + 1) if interleaved, turned by the
+ * angle whose cos and sin are element i < rot/2 of a cache row of cache_dim:
+ * row pos[b, s] of [cache_rows, cache_dim] caches, or (without pos) row
+ * (b, s) of [batch, seq, cache_dim] ones. A position outside the cache gives
+ * NaN (ONNX's Gather would fail; reading past the cache is not an option).
+ */
+#define AOTC_ROTARY(SFX, T, ACC, LD, ST)                                                                       \
+  AOTC_KERNEL void aotc_rotary_##SFX(const T *x, const T *cos_cache, const T *sin_cache, const int64_t *pos,   \
+                                     T *y, int32_t batch, int32_t seq, int32_t heads, int32_t head,            \
+                                     int32_t rot, int32_t x_3d, int32_t interleaved, int32_t cache_rows,       \
+                                     int32_t cache_dim) {                                                      \
+    const int32_t half = rot / 2;                                                                              \
+    int32_t b, s, h, i;                                                                                        \
+    for (b = 0; b < batch; ++b)                                                                                \
+      for (s = 0; s < seq; ++s) {                                                                              \
+        const int64_t row = pos ? pos[(size_t)b * (size_t)seq + (size_t)s] : (int64_t)b * seq + s;             \
+        const int valid = row >= 0 && row < (int64_t)cache_rows;                                               \
+        const size_t at = valid ? (size_t)row * (size_t)cache_dim : 0;                                         \
+        for (h = 0; h < heads; ++h) {                                                                          \
+          const size_t base = x_3d ? (((size_t)b * (size_t)seq + (size_t)s) * (size_t)heads + (size_t)h) *     \
+                                         (size_t)head                                                          \
+                                   : (((size_t)b * (size_t)heads + (size_t)h) * (size_t)seq + (size_t)s) *     \
+                                         (size_t)head;                                                         \
+          const T *xr = x + base;                                                                              \
+          T *yr = y + base;                                                                                    \
+          for (i = 0; i < half; ++i) {                                                                         \
+            const int32_t i1 = interleaved ? 2 * i : i, i2 = interleaved ? 2 * i + 1 : i + half;               \
+            const ACC c = valid ? LD(cos_cache[at + (size_t)i]) : (ACC)NAN;                                    \
+            const ACC sn = valid ? LD(sin_cache[at + (size_t)i]) : (ACC)NAN;                                   \
+            const ACC x1 = LD(xr[i1]), x2 = LD(xr[i2]);                                                        \
+            yr[i1] = ST(c * x1 - sn * x2);                                                                     \
+            yr[i2] = ST(sn * x1 + c * x2);                                                                     \
+          }                                                                                                    \
+          for (i = rot; i < head; ++i) yr[i] = xr[i];                                                          \
+        }                                                                                                      \
+      }                                                                                                        \
+  }
+AOTC_ROTARY(f32, float, float, AOTC_ATTN_ID, AOTC_ATTN_ID)
+AOTC_ROTARY(f64, double, double, AOTC_ATTN_LD_F64, AOTC_ATTN_ID)
+AOTC_ROTARY(f16, uint16_t, float, AOTC_ATTN_LD_F16, AOTC_ATTN_ST_F16)
+AOTC_ROTARY(bf16, uint16_t, float, AOTC_ATTN_LD_BF16, AOTC_ATTN_ST_BF16)
