@@ -1,5 +1,6 @@
 // Normalization ops: BatchNormalization (inference mode), InstanceNormalization,
-// LayerNormalization, RMSNormalization and LRN, lowered to runtime-c/kernels/normalization.c.
+// GroupNormalization, LayerNormalization, RMSNormalization and LRN, lowered to
+// runtime-c/kernels/normalization.c.
 // BatchNormalization with constant scale/B/mean/var (the usual case in
 // exported models) is reduced at compile time to y = x * a[c] + b[c].
 #include <fmt/format.h>
@@ -132,6 +133,51 @@ void register_instancenorm(OpRegistry &r) {
         .i(v.n)
         .i(v.c)
         .i(v.inner)
+        .f(ctx.attr_float("epsilon", 1e-5f));
+  };
+  r.add(std::move(def));
+}
+
+// ---- GroupNormalization (opsets 18, 21) --------------------------------------
+
+void register_groupnorm(OpRegistry &r) {
+  OpDef def;
+  def.op = "GroupNormalization";
+  def.attrs = {"epsilon", "num_groups", "stash_type"};
+  def.min_inputs = def.max_inputs = 3;
+  def.infer = [](OpContext &ctx) {
+    Value &x = ctx.input(0);
+    ctx.require(is_float(x.dtype), "X must be a floating-point tensor");
+    ctx.require(x.shape.size() >= 2, fmt::format("X must be N x C x ..., got {}", shape_str(x.shape)));
+    int64_t groups = ctx.attr_int("num_groups");
+    ctx.require(groups > 0 && x.shape[1] % groups == 0,
+                fmt::format("num_groups {} must divide the {} channels", groups, x.shape[1]));
+    // Opset 18 has one scale and bias per group, opset 21 one per channel.
+    int64_t params = ctx.opset() < 21 ? groups : x.shape[1];
+    for (size_t i = 1; i <= 2; ++i) {
+      Value &p = ctx.input(i);
+      ctx.require(p.dtype == x.dtype, "scale and bias must have the element type of X");
+      ctx.require(p.shape == Shape{params},
+                  fmt::format("scale and bias must have shape [{}], got {}", params, shape_str(p.shape)));
+    }
+    int64_t stash = ctx.attr_int("stash_type", 1);
+    ctx.require(stash == 1 || stash == static_cast<int64_t>(x.dtype),
+                "stash_type must be 1 (float) or the element type of X");
+    ctx.set_output(0, x.dtype, x.shape);
+  };
+  def.lower = [](LowerContext &ctx) {
+    Value &x = ctx.input(0);
+    ChannelView v = channel_view(x.shape, false);
+    ctx.call(kernel_for(ctx, "groupnorm", x.dtype))
+        .in(&x)
+        .in(&ctx.input(1))
+        .in(&ctx.input(2))
+        .out(&ctx.output(0))
+        .i(v.n)
+        .i(v.c)
+        .i(v.inner)
+        .i(ctx.attr_int("num_groups"))
+        .i(ctx.opset() < 21)
         .f(ctx.attr_float("epsilon", 1e-5f));
   };
   r.add(std::move(def));
@@ -304,6 +350,7 @@ void register_lrn(OpRegistry &r) {
 void register_normalization_ops(OpRegistry &r) {
   register_batchnorm(r);
   register_instancenorm(r);
+  register_groupnorm(r);
   register_layernorm(r);
   register_rmsnorm(r);
   register_lrn(r);

@@ -1,6 +1,6 @@
 /*
  * normalization.c -- BatchNormalization (inference), InstanceNormalization,
- * LayerNormalization, RMSNormalization and LRN.
+ * GroupNormalization, LayerNormalization, RMSNormalization and LRN.
  *
  * Tensors are viewed as [n, c, inner]: c channels of `inner` contiguous
  * elements each (inner = product of the spatial dims). Means and variances are
@@ -167,3 +167,40 @@ AOTC_LRN(f64, double)
   }
 AOTC_RMSNORM(f32, float)
 AOTC_RMSNORM(f64, double)
+
+/*
+ * GroupNormalization: the c channels of each of the n items split into
+ * `groups` groups of c / groups channels; each group is normalized with its
+ * own mean and variance (over its channels * inner elements, in double), then
+ * channel j gets y = x_hat * scale[j] + bias[j], or scale[g] and bias[g] with
+ * per_group (opset 18's parameters, one per group).
+ */
+#define AOTC_GROUPNORM(SFX, T)                                                                                \
+  AOTC_KERNEL void aotc_groupnorm_##SFX(const T *x, const T *scale, const T *bias, T *y, int32_t n,          \
+                                        int32_t c, int32_t inner, int32_t groups, int32_t per_group,          \
+                                        float epsilon) {                                                      \
+    const int32_t gc = c / groups;                                                                            \
+    const ptrdiff_t count = (ptrdiff_t)gc * inner;                                                            \
+    int32_t i, g, j;                                                                                          \
+    ptrdiff_t k;                                                                                              \
+    for (i = 0; i < n; ++i)                                                                                   \
+      for (g = 0; g < groups; ++g) {                                                                          \
+        const ptrdiff_t base = ((ptrdiff_t)i * c + (ptrdiff_t)g * gc) * inner;                                \
+        double sum = 0.0, sq = 0.0, mean, inv;                                                                \
+        for (k = 0; k < count; ++k) sum += (double)x[base + k];                                               \
+        mean = count > 0 ? sum / (double)count : 0.0;                                                         \
+        for (k = 0; k < count; ++k) {                                                                         \
+          double d = (double)x[base + k] - mean;                                                              \
+          sq += d * d;                                                                                        \
+        }                                                                                                     \
+        inv = 1.0 / sqrt((count > 0 ? sq / (double)count : 0.0) + (double)epsilon);                           \
+        for (j = 0; j < gc; ++j) {                                                                            \
+          const int32_t p = per_group ? g : g * gc + j;                                                       \
+          const double s = (double)scale[p] * inv, t = (double)bias[p] - mean * s;                            \
+          const ptrdiff_t at = base + (ptrdiff_t)j * inner;                                                   \
+          for (k = 0; k < inner; ++k) y[at + k] = (T)((double)x[at + k] * s + t);                             \
+        }                                                                                                     \
+      }                                                                                                       \
+  }
+AOTC_GROUPNORM(f32, float)
+AOTC_GROUPNORM(f64, double)
