@@ -1,6 +1,6 @@
 // Normalization ops: BatchNormalization (inference mode), InstanceNormalization,
-// GroupNormalization, LayerNormalization, RMSNormalization and LRN, lowered to
-// runtime-c/kernels/normalization.c.
+// GroupNormalization, LayerNormalization, RMSNormalization, LRN and
+// LpNormalization, lowered to runtime-c/kernels/normalization.c.
 // BatchNormalization with constant scale/B/mean/var (the usual case in
 // exported models) is reduced at compile time to y = x * a[c] + b[c].
 #include <fmt/format.h>
@@ -316,6 +316,37 @@ void register_rmsnorm(OpRegistry &r) {
   r.add(std::move(def));
 }
 
+// ---- LpNormalization --------------------------------------------------------
+
+void register_lpnorm(OpRegistry &r) {
+  OpDef def;
+  def.op = "LpNormalization";
+  def.attrs = {"axis", "p"};
+  def.infer = [](OpContext &ctx) {
+    Value &x = ctx.input(0);
+    ctx.require(is_float(x.dtype), "input must be a floating-point tensor");
+    ctx.require(!x.shape.empty(), "input must have rank >= 1");
+    ctx.axis(ctx.attr_int("axis", -1), static_cast<int64_t>(x.shape.size()));
+    int64_t p = ctx.attr_int("p", 2);
+    ctx.require(p == 1 || p == 2, fmt::format("p must be 1 or 2, got {}", p));
+    ctx.set_output(0, x.dtype, x.shape);
+  };
+  def.lower = [](LowerContext &ctx) {
+    Value &x = ctx.input(0);
+    int64_t axis = ctx.axis(ctx.attr_int("axis", -1), static_cast<int64_t>(x.shape.size()));
+    int64_t outer = num_elements(Shape(x.shape.begin(), x.shape.begin() + axis));
+    int64_t inner = num_elements(Shape(x.shape.begin() + axis + 1, x.shape.end()));
+    ctx.call(kernel_for(ctx, "lpnorm", x.dtype))
+        .in(&x)
+        .out(&ctx.output(0))
+        .i(outer)
+        .i(x.shape[static_cast<size_t>(axis)])
+        .i(inner)
+        .i(ctx.attr_int("p", 2));
+  };
+  r.add(std::move(def));
+}
+
 // ---- LRN ---------------------------------------------------------------------
 
 void register_lrn(OpRegistry &r) {
@@ -354,6 +385,7 @@ void register_normalization_ops(OpRegistry &r) {
   register_layernorm(r);
   register_rmsnorm(r);
   register_lrn(r);
+  register_lpnorm(r);
 }
 
 }  // namespace aotc

@@ -1,6 +1,7 @@
 /*
  * normalization.c -- BatchNormalization (inference), InstanceNormalization,
- * GroupNormalization, LayerNormalization, RMSNormalization and LRN.
+ * GroupNormalization, LayerNormalization, RMSNormalization, LRN and
+ * LpNormalization.
  *
  * Tensors are viewed as [n, c, inner]: c channels of `inner` contiguous
  * elements each (inner = product of the spatial dims). Means and variances are
@@ -204,3 +205,29 @@ AOTC_RMSNORM(f64, double)
   }
 AOTC_GROUPNORM(f32, float)
 AOTC_GROUPNORM(f64, double)
+
+/*
+ * LpNormalization: x viewed as [outer, n, inner] divided along n by its L1
+ * (p = 1) or L2 (p = 2) norm, summed in double. A zero norm gives 0 (as
+ * ONNX's reference does), not 0/0.
+ */
+#define AOTC_LPNORM(SFX, T)                                                                                   \
+  AOTC_KERNEL void aotc_lpnorm_##SFX(const T *x, T *y, int32_t outer, int32_t n, int32_t inner, int32_t p) {  \
+    int32_t o, j, k;                                                                                          \
+    for (o = 0; o < outer; ++o)                                                                               \
+      for (k = 0; k < inner; ++k) {                                                                           \
+        const ptrdiff_t base = (ptrdiff_t)o * n * inner + k;                                                  \
+        double norm = 0.0;                                                                                    \
+        for (j = 0; j < n; ++j) {                                                                             \
+          const double v = (double)x[base + (ptrdiff_t)j * inner];                                            \
+          norm += p == 1 ? fabs(v) : v * v;                                                                   \
+        }                                                                                                     \
+        if (p != 1) norm = sqrt(norm);                                                                        \
+        for (j = 0; j < n; ++j) {                                                                             \
+          const ptrdiff_t at = base + (ptrdiff_t)j * inner;                                                   \
+          y[at] = norm == 0.0 ? (T)0 : (T)((double)x[at] / norm);                                             \
+        }                                                                                                     \
+      }                                                                                                       \
+  }
+AOTC_LPNORM(f32, float)
+AOTC_LPNORM(f64, double)
