@@ -1,6 +1,6 @@
 // Normalization ops: BatchNormalization (inference mode), InstanceNormalization,
-// GroupNormalization, LayerNormalization, RMSNormalization, LRN and
-// LpNormalization, lowered to runtime-c/kernels/normalization.c.
+// GroupNormalization, LayerNormalization, RMSNormalization, LRN, LpNormalization
+// and MeanVarianceNormalization, lowered to runtime-c/kernels/normalization.c.
 // BatchNormalization with constant scale/B/mean/var (the usual case in
 // exported models) is reduced at compile time to y = x * a[c] + b[c].
 #include <fmt/format.h>
@@ -347,6 +347,45 @@ void register_lpnorm(OpRegistry &r) {
   r.add(std::move(def));
 }
 
+// ---- MeanVarianceNormalization ----------------------------------------------
+
+void register_mvn(OpRegistry &r) {
+  OpDef def;
+  def.op = "MeanVarianceNormalization";
+  def.attrs = {"axes"};
+  def.infer = [](OpContext &ctx) {
+    Value &x = ctx.input(0);
+    ctx.require(is_float(x.dtype), "input must be a floating-point tensor");
+    ctx.require(x.shape.size() <= kMaxKernelRank,
+                fmt::format("input rank {} is above the kernels' {}", x.shape.size(), kMaxKernelRank));
+    normalize_axes(ctx, ctx.attr_ints("axes", {0, 2, 3}), static_cast<int64_t>(x.shape.size()));
+    ctx.set_output(0, x.dtype, x.shape);
+  };
+  def.lower = [](LowerContext &ctx) {
+    Value &x = ctx.input(0);
+    std::vector<int64_t> axes = normalize_axes(ctx, ctx.attr_ints("axes", {0, 2, 3}), static_cast<int64_t>(x.shape.size()));
+    std::vector<int64_t> strides = contiguous_strides(x.shape);
+    std::vector<int64_t> kept_dims, kept_strides, red_dims, red_strides;
+    for (size_t d = 0; d < x.shape.size(); ++d) {
+      bool reduced = std::find(axes.begin(), axes.end(), static_cast<int64_t>(d)) != axes.end();
+      (reduced ? red_dims : kept_dims).push_back(x.shape[d]);
+      (reduced ? red_strides : kept_strides).push_back(strides[d]);
+    }
+    // ONNX's function: (X - mean) / (sqrt(variance) + 1e-9).
+    ctx.call(kernel_for(ctx, "mvn", x.dtype))
+        .in(&x)
+        .out(&ctx.output(0))
+        .i(static_cast<int64_t>(kept_dims.size()))
+        .ints(kept_dims)
+        .ints(kept_strides)
+        .i(static_cast<int64_t>(red_dims.size()))
+        .ints(red_dims)
+        .ints(red_strides)
+        .f(1e-9);
+  };
+  r.add(std::move(def));
+}
+
 // ---- LRN ---------------------------------------------------------------------
 
 void register_lrn(OpRegistry &r) {
@@ -386,6 +425,7 @@ void register_normalization_ops(OpRegistry &r) {
   register_rmsnorm(r);
   register_lrn(r);
   register_lpnorm(r);
+  register_mvn(r);
 }
 
 }  // namespace aotc

@@ -1,7 +1,7 @@
 /*
  * normalization.c -- BatchNormalization (inference), InstanceNormalization,
- * GroupNormalization, LayerNormalization, RMSNormalization, LRN and
- * LpNormalization.
+ * GroupNormalization, LayerNormalization, RMSNormalization, LRN,
+ * LpNormalization and MeanVarianceNormalization.
  *
  * Tensors are viewed as [n, c, inner]: c channels of `inner` contiguous
  * elements each (inner = product of the spatial dims). Means and variances are
@@ -231,3 +231,39 @@ AOTC_GROUPNORM(f64, double)
   }
 AOTC_LPNORM(f32, float)
 AOTC_LPNORM(f64, double)
+
+/*
+ * MeanVarianceNormalization: y = (x - mean) / (sqrt(variance) + epsilon) with
+ * mean and variance over the reduced axes (in double). x's dims are split in
+ * kept ones (kept_dims, with their element strides kept_strides) and reduced
+ * ones (red_*); each kept index is one normalization over every reduced index.
+ */
+#define AOTC_MVN(SFX, T)                                                                                      \
+  AOTC_KERNEL void aotc_mvn_##SFX(const T *x, T *y, int32_t kept_rank, const int32_t *kept_dims,              \
+                                  const int32_t *kept_strides, int32_t red_rank, const int32_t *red_dims,     \
+                                  const int32_t *red_strides, float epsilon) {                                \
+    int32_t kidx[AOTC_MAX_RANK] = {0}, koff = 0, d;                                                          \
+    double count = 1.0;                                                                                       \
+    for (d = 0; d < kept_rank; ++d)                                                                           \
+      if (kept_dims[d] == 0) return;                                                                          \
+    for (d = 0; d < red_rank; ++d) {                                                                          \
+      if (red_dims[d] == 0) return;                                                                           \
+      count *= red_dims[d];                                                                                   \
+    }                                                                                                         \
+    do {                                                                                                      \
+      int32_t ridx[AOTC_MAX_RANK] = {0}, roff = 0;                                                            \
+      double sum = 0.0, sq = 0.0, mean, den;                                                                  \
+      do sum += (double)x[koff + roff];                                                                       \
+      while (aotc_next_index(red_rank, 0, red_dims, ridx, 1, &roff, &red_strides));                           \
+      mean = sum / count;                                                                                     \
+      do {                                                                                                    \
+        const double dv = (double)x[koff + roff] - mean;                                                      \
+        sq += dv * dv;                                                                                        \
+      } while (aotc_next_index(red_rank, 0, red_dims, ridx, 1, &roff, &red_strides));                         \
+      den = sqrt(sq / count) + (double)epsilon;                                                               \
+      do y[koff + roff] = (T)(((double)x[koff + roff] - mean) / den);                                         \
+      while (aotc_next_index(red_rank, 0, red_dims, ridx, 1, &roff, &red_strides));                           \
+    } while (aotc_next_index(kept_rank, 0, kept_dims, kidx, 1, &koff, &kept_strides));                        \
+  }
+AOTC_MVN(f32, float)
+AOTC_MVN(f64, double)
