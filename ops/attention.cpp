@@ -82,6 +82,7 @@ AttentionShape attention_shape(const OpContext &ctx) {
               fmt::format("K's head size {} differs from Q's {}", k_size, a.head_size));
   ctx.require(v_heads == a.kv_heads && v_seq == a.kv_seq,
               fmt::format("V has {} heads of {} rows, K {} of {}", v_heads, v_seq, a.kv_heads, a.kv_seq));
+  ctx.require(a.q_heads > 0 && a.kv_heads > 0, "Q, K and V must have at least one head");
   ctx.require(a.q_heads % a.kv_heads == 0,
               fmt::format("q heads ({}) must be a multiple of kv heads ({})", a.q_heads, a.kv_heads));
 
@@ -196,7 +197,6 @@ void lower_attention(LowerContext &ctx) {
       .f(softcap)
       .scratch(static_cast<size_t>(a.total() + a.v_head_size) * acc_size);
 }
-
 
 // ---- RotaryEmbedding (opset 23) ---------------------------------------------
 
