@@ -99,6 +99,31 @@ struct ParamsTraits<aotc_rnn_params> {
   }
 };
 
+template <>
+struct ParamsTraits<aotc_attention_params> {
+  static constexpr const char *c_name = "aotc_attention_params";
+  static std::vector<ParamsField> fields(const aotc_attention_params &p) {
+    auto one = [](const char *name, int32_t v) { return ParamsField{name, {v}, false}; };
+    return {one("batch", p.batch),
+            one("q_heads", p.q_heads),
+            one("kv_heads", p.kv_heads),
+            one("q_seq", p.q_seq),
+            one("kv_seq", p.kv_seq),
+            one("past_seq", p.past_seq),
+            one("head_size", p.head_size),
+            one("v_head_size", p.v_head_size),
+            one("q_3d", p.q_3d),
+            one("k_3d", p.k_3d),
+            one("v_3d", p.v_3d),
+            one("mask_kind", p.mask_kind),
+            ParamsField{"mask_stride", std::vector<int32_t>(p.mask_stride, p.mask_stride + 4), true},
+            one("mask_cols", p.mask_cols),
+            one("is_causal", p.is_causal),
+            one("qk_mode", p.qk_mode),
+            one("has_softcap", p.has_softcap)};
+  }
+};
+
 /// Whether ParamsTraits<S> exists (S is a params struct).
 template <typename S, typename = void>
 struct is_params_struct : std::false_type {};

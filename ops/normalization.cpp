@@ -1,9 +1,11 @@
 // Normalization ops: BatchNormalization (inference mode), InstanceNormalization,
-// LayerNormalization and LRN, lowered to runtime-c/kernels/normalization.c.
+// GroupNormalization, LayerNormalization, RMSNormalization, LRN, LpNormalization
+// and MeanVarianceNormalization, lowered to runtime-c/kernels/normalization.c.
 // BatchNormalization with constant scale/B/mean/var (the usual case in
 // exported models) is reduced at compile time to y = x * a[c] + b[c].
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "ops/op_util.h"
@@ -136,6 +138,51 @@ void register_instancenorm(OpRegistry &r) {
   r.add(std::move(def));
 }
 
+// ---- GroupNormalization (opsets 18, 21) --------------------------------------
+
+void register_groupnorm(OpRegistry &r) {
+  OpDef def;
+  def.op = "GroupNormalization";
+  def.attrs = {"epsilon", "num_groups", "stash_type"};
+  def.min_inputs = def.max_inputs = 3;
+  def.infer = [](OpContext &ctx) {
+    Value &x = ctx.input(0);
+    ctx.require(is_float(x.dtype), "X must be a floating-point tensor");
+    ctx.require(x.shape.size() >= 2, fmt::format("X must be N x C x ..., got {}", shape_str(x.shape)));
+    int64_t groups = ctx.attr_int("num_groups");
+    ctx.require(groups > 0 && x.shape[1] % groups == 0,
+                fmt::format("num_groups {} must divide the {} channels", groups, x.shape[1]));
+    // Opset 18 has one scale and bias per group, opset 21 one per channel.
+    int64_t params = ctx.opset() < 21 ? groups : x.shape[1];
+    for (size_t i = 1; i <= 2; ++i) {
+      Value &p = ctx.input(i);
+      ctx.require(p.dtype == x.dtype, "scale and bias must have the element type of X");
+      ctx.require(p.shape == Shape{params},
+                  fmt::format("scale and bias must have shape [{}], got {}", params, shape_str(p.shape)));
+    }
+    int64_t stash = ctx.attr_int("stash_type", 1);
+    ctx.require(stash == 1 || stash == static_cast<int64_t>(x.dtype),
+                "stash_type must be 1 (float) or the element type of X");
+    ctx.set_output(0, x.dtype, x.shape);
+  };
+  def.lower = [](LowerContext &ctx) {
+    Value &x = ctx.input(0);
+    ChannelView v = channel_view(x.shape, false);
+    ctx.call(kernel_for(ctx, "groupnorm", x.dtype))
+        .in(&x)
+        .in(&ctx.input(1))
+        .in(&ctx.input(2))
+        .out(&ctx.output(0))
+        .i(v.n)
+        .i(v.c)
+        .i(v.inner)
+        .i(ctx.attr_int("num_groups"))
+        .i(ctx.opset() < 21)
+        .f(ctx.attr_float("epsilon", 1e-5f));
+  };
+  r.add(std::move(def));
+}
+
 // ---- LayerNormalization (opset 17) -------------------------------------------
 
 struct LayerNormShape {
@@ -219,6 +266,126 @@ void register_layernorm(OpRegistry &r) {
   r.add(std::move(def));
 }
 
+// ---- RMSNormalization (opset 23) ---------------------------------------------
+
+// Scale broadcasts to X.shape[axis:]; aotc takes it when, past leading 1s, it
+// is a trailing part of that shape (the whole of it, [hidden], or one value),
+// so it repeats every scale.count() elements of a row. Returns that count.
+int64_t rmsnorm_scale_count(const OpContext &ctx, const LayerNormShape &s) {
+  Value &x = ctx.input(0), &scale = ctx.input(1);
+  ctx.require(scale.dtype == x.dtype, "scale must have the element type of X");
+  Shape norm(x.shape.begin() + s.axis, x.shape.end());
+  Shape tail = scale.shape;
+  while (!tail.empty() && tail.front() == 1) tail.erase(tail.begin());
+  bool ok = tail.size() <= norm.size() &&
+            std::equal(tail.begin(), tail.end(), norm.end() - static_cast<std::ptrdiff_t>(tail.size()));
+  if (!ok)
+    ctx.error(fmt::format("scale {} must be the normalized shape {} or a trailing part of it (or a single value)",
+                          shape_str(scale.shape), shape_str(norm)));
+  return num_elements(tail);
+}
+
+void register_rmsnorm(OpRegistry &r) {
+  OpDef def;
+  def.op = "RMSNormalization";
+  def.attrs = {"axis", "epsilon", "stash_type"};
+  def.min_inputs = def.max_inputs = 2;
+  def.infer = [](OpContext &ctx) {
+    Value &x = ctx.input(0);
+    ctx.require(is_float(x.dtype), "X must be a floating-point tensor");
+    LayerNormShape s = layernorm_shape(ctx);
+    rmsnorm_scale_count(ctx, s);
+    int64_t stash = ctx.attr_int("stash_type", 1);
+    ctx.require(stash == 1 || stash == static_cast<int64_t>(x.dtype),
+                "stash_type must be 1 (float) or the element type of X");
+    ctx.set_output(0, x.dtype, x.shape);
+  };
+  def.lower = [](LowerContext &ctx) {
+    Value &x = ctx.input(0);
+    LayerNormShape s = layernorm_shape(ctx);
+    // The kernel accumulates in double: at least the precision stash_type asks for.
+    ctx.call(kernel_for(ctx, "rmsnorm", x.dtype))
+        .in(&x)
+        .in(&ctx.input(1))
+        .out(&ctx.output(0))
+        .i(s.outer)
+        .i(s.inner)
+        .i(rmsnorm_scale_count(ctx, s))
+        .f(ctx.attr_float("epsilon", 1e-5f));
+  };
+  r.add(std::move(def));
+}
+
+// ---- LpNormalization --------------------------------------------------------
+
+void register_lpnorm(OpRegistry &r) {
+  OpDef def;
+  def.op = "LpNormalization";
+  def.attrs = {"axis", "p"};
+  def.infer = [](OpContext &ctx) {
+    Value &x = ctx.input(0);
+    ctx.require(is_float(x.dtype), "input must be a floating-point tensor");
+    ctx.require(!x.shape.empty(), "input must have rank >= 1");
+    ctx.axis(ctx.attr_int("axis", -1), static_cast<int64_t>(x.shape.size()));
+    int64_t p = ctx.attr_int("p", 2);
+    ctx.require(p == 1 || p == 2, fmt::format("p must be 1 or 2, got {}", p));
+    ctx.set_output(0, x.dtype, x.shape);
+  };
+  def.lower = [](LowerContext &ctx) {
+    Value &x = ctx.input(0);
+    int64_t axis = ctx.axis(ctx.attr_int("axis", -1), static_cast<int64_t>(x.shape.size()));
+    int64_t outer = num_elements(Shape(x.shape.begin(), x.shape.begin() + axis));
+    int64_t inner = num_elements(Shape(x.shape.begin() + axis + 1, x.shape.end()));
+    ctx.call(kernel_for(ctx, "lpnorm", x.dtype))
+        .in(&x)
+        .out(&ctx.output(0))
+        .i(outer)
+        .i(x.shape[static_cast<size_t>(axis)])
+        .i(inner)
+        .i(ctx.attr_int("p", 2));
+  };
+  r.add(std::move(def));
+}
+
+// ---- MeanVarianceNormalization ----------------------------------------------
+
+void register_mvn(OpRegistry &r) {
+  OpDef def;
+  def.op = "MeanVarianceNormalization";
+  def.attrs = {"axes"};
+  def.infer = [](OpContext &ctx) {
+    Value &x = ctx.input(0);
+    ctx.require(is_float(x.dtype), "input must be a floating-point tensor");
+    ctx.require(x.shape.size() <= kMaxKernelRank,
+                fmt::format("input rank {} is above the kernels' {}", x.shape.size(), kMaxKernelRank));
+    normalize_axes(ctx, ctx.attr_ints("axes", {0, 2, 3}), static_cast<int64_t>(x.shape.size()));
+    ctx.set_output(0, x.dtype, x.shape);
+  };
+  def.lower = [](LowerContext &ctx) {
+    Value &x = ctx.input(0);
+    std::vector<int64_t> axes = normalize_axes(ctx, ctx.attr_ints("axes", {0, 2, 3}), static_cast<int64_t>(x.shape.size()));
+    std::vector<int64_t> strides = contiguous_strides(x.shape);
+    std::vector<int64_t> kept_dims, kept_strides, red_dims, red_strides;
+    for (size_t d = 0; d < x.shape.size(); ++d) {
+      bool reduced = std::find(axes.begin(), axes.end(), static_cast<int64_t>(d)) != axes.end();
+      (reduced ? red_dims : kept_dims).push_back(x.shape[d]);
+      (reduced ? red_strides : kept_strides).push_back(strides[d]);
+    }
+    // ONNX's function: (X - mean) / (sqrt(variance) + 1e-9).
+    ctx.call(kernel_for(ctx, "mvn", x.dtype))
+        .in(&x)
+        .out(&ctx.output(0))
+        .i(static_cast<int64_t>(kept_dims.size()))
+        .ints(kept_dims)
+        .ints(kept_strides)
+        .i(static_cast<int64_t>(red_dims.size()))
+        .ints(red_dims)
+        .ints(red_strides)
+        .f(1e-9);
+  };
+  r.add(std::move(def));
+}
+
 // ---- LRN ---------------------------------------------------------------------
 
 void register_lrn(OpRegistry &r) {
@@ -253,8 +420,12 @@ void register_lrn(OpRegistry &r) {
 void register_normalization_ops(OpRegistry &r) {
   register_batchnorm(r);
   register_instancenorm(r);
+  register_groupnorm(r);
   register_layernorm(r);
+  register_rmsnorm(r);
   register_lrn(r);
+  register_lpnorm(r);
+  register_mvn(r);
 }
 
 }  // namespace aotc

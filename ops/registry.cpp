@@ -23,6 +23,7 @@ void register_cumulative_ops(OpRegistry &r);
 void register_matrix_ops(OpRegistry &r);
 void register_bitwise_ops(OpRegistry &r);
 void register_control_flow_ops(OpRegistry &r);
+void register_attention_ops(OpRegistry &r);
 
 namespace {
 const OpRegistry &registry() {
@@ -48,6 +49,7 @@ const OpRegistry &registry() {
     register_matrix_ops(r);
     register_bitwise_ops(r);
     register_control_flow_ops(r);
+    register_attention_ops(r);
     return r;
   }();
   return instance;

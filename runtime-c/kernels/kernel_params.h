@@ -89,4 +89,24 @@ typedef struct aotc_rnn_params_s {
   int32_t linear_before_reset; /* GRU: apply the reset gate after R_h h */
 } aotc_rnn_params;
 
+/*
+ * An Attention (attention.c): Q [batch, q_heads, q_seq, head_size] or, 3D,
+ * [batch, q_seq, q_heads * head_size]; K and V likewise with kv_heads and
+ * kv_seq (V's rows v_head_size long); past_key/past_value [batch, kv_heads,
+ * past_seq, head_size or v_head_size] come first on the key axis, so rows have total =
+ * past_seq + kv_seq scores. Q head h reads KV head h / (q_heads / kv_heads).
+ */
+typedef struct aotc_attention_params_s {
+  int32_t batch, q_heads, kv_heads;
+  int32_t q_seq, kv_seq, past_seq;
+  int32_t head_size, v_head_size;
+  int32_t q_3d, k_3d, v_3d;  /* the input is [batch, seq, heads * size]; Y has Q's layout */
+  int32_t mask_kind;         /* AOTC_ATTN_MASK_NONE, _BOOL (uint8: 1 attends) or _ADD (added to scores) */
+  int32_t mask_stride[4];    /* mask element strides over (batch, q head, q row, key); 0 on broadcast dims */
+  int32_t mask_cols;         /* keys the mask covers; later keys are masked out (opset 24 pads with -inf) */
+  int32_t is_causal;         /* q row s sees key t <= s + past_seq (nonpad: s + nonpad[b] - q_seq) */
+  int32_t qk_mode;           /* qk_out holds scores after: 0 QK^T*scale, 1 softcap, 2 mask, 3 softmax */
+  int32_t has_softcap;
+} aotc_attention_params;
+
 #endif

@@ -1,6 +1,7 @@
 /*
  * normalization.c -- BatchNormalization (inference), InstanceNormalization,
- * LayerNormalization and LRN.
+ * GroupNormalization, LayerNormalization, RMSNormalization, LRN,
+ * LpNormalization and MeanVarianceNormalization.
  *
  * Tensors are viewed as [n, c, inner]: c channels of `inner` contiguous
  * elements each (inner = product of the spatial dims). Means and variances are
@@ -144,3 +145,125 @@ AOTC_LAYERNORM(f64, double, float)
   }
 AOTC_LRN(f32, float)
 AOTC_LRN(f64, double)
+
+/*
+ * RMSNormalization over rows of `inner` elements: y = x / sqrt(mean(x^2) +
+ * epsilon) * scale, the mean in double. scale repeats every scale_n elements
+ * of a row (scale_n divides inner: the whole normalized shape, a trailing
+ * part of it, or 1 value).
+ */
+#define AOTC_RMSNORM(SFX, T)                                                                                  \
+  AOTC_KERNEL void aotc_rmsnorm_##SFX(const T *x, const T *scale, T *y, int32_t outer, int32_t inner,        \
+                                      int32_t scale_n, float epsilon) {                                       \
+    int32_t o, k, j;                                                                                          \
+    for (o = 0; o < outer; ++o) {                                                                             \
+      const T *xr = x + (ptrdiff_t)o * inner;                                                                 \
+      T *yr = y + (ptrdiff_t)o * inner;                                                                       \
+      double sq = 0.0, inv;                                                                                   \
+      for (k = 0; k < inner; ++k) sq += (double)xr[k] * (double)xr[k];                                        \
+      inv = 1.0 / sqrt((inner > 0 ? sq / inner : 0.0) + (double)epsilon);                                     \
+      for (k = 0; k < inner; k += scale_n)                                                                    \
+        for (j = 0; j < scale_n; ++j) yr[k + j] = (T)((double)xr[k + j] * inv * (double)scale[j]);            \
+    }                                                                                                         \
+  }
+AOTC_RMSNORM(f32, float)
+AOTC_RMSNORM(f64, double)
+
+/*
+ * GroupNormalization: the c channels of each of the n items split into
+ * `groups` groups of c / groups channels; each group is normalized with its
+ * own mean and variance (over its channels * inner elements, in double), then
+ * channel j gets y = x_hat * scale[j] + bias[j], or scale[g] and bias[g] with
+ * per_group (opset 18's parameters, one per group).
+ */
+#define AOTC_GROUPNORM(SFX, T)                                                                                \
+  AOTC_KERNEL void aotc_groupnorm_##SFX(const T *x, const T *scale, const T *bias, T *y, int32_t n,          \
+                                        int32_t c, int32_t inner, int32_t groups, int32_t per_group,          \
+                                        float epsilon) {                                                      \
+    const int32_t gc = c / groups;                                                                            \
+    const ptrdiff_t count = (ptrdiff_t)gc * inner;                                                            \
+    int32_t i, g, j;                                                                                          \
+    ptrdiff_t k;                                                                                              \
+    for (i = 0; i < n; ++i)                                                                                   \
+      for (g = 0; g < groups; ++g) {                                                                          \
+        const ptrdiff_t base = ((ptrdiff_t)i * c + (ptrdiff_t)g * gc) * inner;                                \
+        double sum = 0.0, sq = 0.0, mean, inv;                                                                \
+        for (k = 0; k < count; ++k) sum += (double)x[base + k];                                               \
+        mean = count > 0 ? sum / (double)count : 0.0;                                                         \
+        for (k = 0; k < count; ++k) {                                                                         \
+          double d = (double)x[base + k] - mean;                                                              \
+          sq += d * d;                                                                                        \
+        }                                                                                                     \
+        inv = 1.0 / sqrt((count > 0 ? sq / (double)count : 0.0) + (double)epsilon);                           \
+        for (j = 0; j < gc; ++j) {                                                                            \
+          const int32_t p = per_group ? g : g * gc + j;                                                       \
+          const double s = (double)scale[p] * inv, t = (double)bias[p] - mean * s;                            \
+          const ptrdiff_t at = base + (ptrdiff_t)j * inner;                                                   \
+          for (k = 0; k < inner; ++k) y[at + k] = (T)((double)x[at + k] * s + t);                             \
+        }                                                                                                     \
+      }                                                                                                       \
+  }
+AOTC_GROUPNORM(f32, float)
+AOTC_GROUPNORM(f64, double)
+
+/*
+ * LpNormalization: x viewed as [outer, n, inner] divided along n by its L1
+ * (p = 1) or L2 (p = 2) norm, summed in double. A zero norm gives 0 (as
+ * ONNX's reference does), not 0/0.
+ */
+#define AOTC_LPNORM(SFX, T)                                                                                   \
+  AOTC_KERNEL void aotc_lpnorm_##SFX(const T *x, T *y, int32_t outer, int32_t n, int32_t inner, int32_t p) {  \
+    int32_t o, j, k;                                                                                          \
+    for (o = 0; o < outer; ++o)                                                                               \
+      for (k = 0; k < inner; ++k) {                                                                           \
+        const ptrdiff_t base = (ptrdiff_t)o * n * inner + k;                                                  \
+        double norm = 0.0;                                                                                    \
+        for (j = 0; j < n; ++j) {                                                                             \
+          const double v = (double)x[base + (ptrdiff_t)j * inner];                                            \
+          norm += p == 1 ? fabs(v) : v * v;                                                                   \
+        }                                                                                                     \
+        if (p != 1) norm = sqrt(norm);                                                                        \
+        for (j = 0; j < n; ++j) {                                                                             \
+          const ptrdiff_t at = base + (ptrdiff_t)j * inner;                                                   \
+          y[at] = norm == 0.0 ? (T)0 : (T)((double)x[at] / norm);                                             \
+        }                                                                                                     \
+      }                                                                                                       \
+  }
+AOTC_LPNORM(f32, float)
+AOTC_LPNORM(f64, double)
+
+/*
+ * MeanVarianceNormalization: y = (x - mean) / (sqrt(variance) + epsilon) with
+ * mean and variance over the reduced axes (in double). x's dims are split in
+ * kept ones (kept_dims, with their element strides kept_strides) and reduced
+ * ones (red_*); each kept index is one normalization over every reduced index.
+ */
+#define AOTC_MVN(SFX, T)                                                                                      \
+  AOTC_KERNEL void aotc_mvn_##SFX(const T *x, T *y, int32_t kept_rank, const int32_t *kept_dims,              \
+                                  const int32_t *kept_strides, int32_t red_rank, const int32_t *red_dims,     \
+                                  const int32_t *red_strides, float epsilon) {                                \
+    int32_t kidx[AOTC_MAX_RANK] = {0}, koff = 0, d;                                                          \
+    double count = 1.0;                                                                                       \
+    for (d = 0; d < kept_rank; ++d)                                                                           \
+      if (kept_dims[d] == 0) return;                                                                          \
+    for (d = 0; d < red_rank; ++d) {                                                                          \
+      if (red_dims[d] == 0) return;                                                                           \
+      count *= red_dims[d];                                                                                   \
+    }                                                                                                         \
+    do {                                                                                                      \
+      int32_t ridx[AOTC_MAX_RANK] = {0}, roff = 0;                                                            \
+      double sum = 0.0, sq = 0.0, mean, den;                                                                  \
+      do sum += (double)x[koff + roff];                                                                       \
+      while (aotc_next_index(red_rank, 0, red_dims, ridx, 1, &roff, &red_strides));                           \
+      mean = sum / count;                                                                                     \
+      do {                                                                                                    \
+        const double dv = (double)x[koff + roff] - mean;                                                      \
+        sq += dv * dv;                                                                                        \
+      } while (aotc_next_index(red_rank, 0, red_dims, ridx, 1, &roff, &red_strides));                         \
+      den = sqrt(sq / count) + (double)epsilon;                                                               \
+      do y[koff + roff] = (T)(((double)x[koff + roff] - mean) / den);                                         \
+      while (aotc_next_index(red_rank, 0, red_dims, ridx, 1, &roff, &red_strides));                           \
+    } while (aotc_next_index(kept_rank, 0, kept_dims, kidx, 1, &koff, &kept_strides));                        \
+  }
+AOTC_MVN(f32, float)
+AOTC_MVN(f64, double)
