@@ -22,6 +22,8 @@ void register_resize_ops(OpRegistry &r);
 void register_cumulative_ops(OpRegistry &r);
 void register_matrix_ops(OpRegistry &r);
 void register_bitwise_ops(OpRegistry &r);
+void register_bitcast_ops(OpRegistry &r);
+void register_topk_ops(OpRegistry &r);
 
 namespace {
 const OpRegistry &registry() {
@@ -46,6 +48,8 @@ const OpRegistry &registry() {
     register_cumulative_ops(r);
     register_matrix_ops(r);
     register_bitwise_ops(r);
+    register_bitcast_ops(r);
+    register_topk_ops(r);
     return r;
   }();
   return instance;
