@@ -24,6 +24,7 @@ void register_matrix_ops(OpRegistry &r);
 void register_bitwise_ops(OpRegistry &r);
 void register_bitcast_ops(OpRegistry &r);
 void register_topk_ops(OpRegistry &r);
+void register_scatter_gather_ops(OpRegistry &r);
 
 namespace {
 const OpRegistry &registry() {
@@ -50,6 +51,7 @@ const OpRegistry &registry() {
     register_bitwise_ops(r);
     register_bitcast_ops(r);
     register_topk_ops(r);
+    register_scatter_gather_ops(r);
     return r;
   }();
   return instance;
