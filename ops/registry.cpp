@@ -25,6 +25,7 @@ void register_bitwise_ops(OpRegistry &r);
 void register_bitcast_ops(OpRegistry &r);
 void register_topk_ops(OpRegistry &r);
 void register_scatter_gather_ops(OpRegistry &r);
+void register_einsum_ops(OpRegistry &r);
 
 namespace {
 const OpRegistry &registry() {
@@ -52,6 +53,7 @@ const OpRegistry &registry() {
     register_bitcast_ops(r);
     register_topk_ops(r);
     register_scatter_gather_ops(r);
+    register_einsum_ops(r);
     return r;
   }();
   return instance;
