@@ -26,6 +26,7 @@ void register_bitcast_ops(OpRegistry &r);
 void register_topk_ops(OpRegistry &r);
 void register_scatter_gather_ops(OpRegistry &r);
 void register_einsum_ops(OpRegistry &r);
+void register_col2im_ops(OpRegistry &r);
 
 namespace {
 const OpRegistry &registry() {
@@ -54,6 +55,7 @@ const OpRegistry &registry() {
     register_topk_ops(r);
     register_scatter_gather_ops(r);
     register_einsum_ops(r);
+    register_col2im_ops(r);
     return r;
   }();
   return instance;
