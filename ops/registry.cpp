@@ -27,6 +27,7 @@ void register_topk_ops(OpRegistry &r);
 void register_scatter_gather_ops(OpRegistry &r);
 void register_einsum_ops(OpRegistry &r);
 void register_col2im_ops(OpRegistry &r);
+void register_signal_ops(OpRegistry &r);
 
 namespace {
 const OpRegistry &registry() {
@@ -56,6 +57,7 @@ const OpRegistry &registry() {
     register_scatter_gather_ops(r);
     register_einsum_ops(r);
     register_col2im_ops(r);
+    register_signal_ops(r);
     return r;
   }();
   return instance;
