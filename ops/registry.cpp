@@ -28,6 +28,7 @@ void register_scatter_gather_ops(OpRegistry &r);
 void register_einsum_ops(OpRegistry &r);
 void register_col2im_ops(OpRegistry &r);
 void register_signal_ops(OpRegistry &r);
+void register_data_dependent_ops(OpRegistry &r);
 
 namespace {
 const OpRegistry &registry() {
@@ -58,6 +59,7 @@ const OpRegistry &registry() {
     register_einsum_ops(r);
     register_col2im_ops(r);
     register_signal_ops(r);
+    register_data_dependent_ops(r);
     return r;
   }();
   return instance;

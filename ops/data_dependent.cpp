@@ -1,0 +1,219 @@
+// Ops whose output shape depends on input values: Compress, NonZero and
+// Unique. aotc has static shapes, so the deciding input must be a
+// compile-time constant (Compress's condition; NonZero's and Unique's input,
+// which makes them fold to constants); otherwise the error names that input.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+#include <numeric>
+
+#include "ops/op_util.h"
+
+namespace aotc {
+
+namespace {
+
+void write_empty(LowerContext &ctx, Value &y) { ctx.call("aotc_copy").in(nullptr).out(&y).i(0); }
+
+// Element i is nonzero (NaN counts as nonzero, -0.0 as zero).
+bool nonzero_at(const Tensor &t, int64_t i) {
+  if (is_float(t.dtype)) return t.double_at(i) != 0.0;
+  return t.int_at(i) != 0;
+}
+
+// ---- Compress --------------------------------------------------------------------
+
+// The kept positions along the axis (or of the flattened input without one).
+std::vector<int64_t> compress_kept(const OpContext &ctx, int64_t dim) {
+  const Tensor &cond = ctx.constant_input(1);  // names 'condition' if it is not constant
+  ctx.require(cond.shape.size() == 1, "condition must be 1-D");
+  std::vector<int64_t> kept;
+  for (int64_t i = 0; i < cond.count(); ++i) {
+    if (!nonzero_at(cond, i)) continue;
+    ctx.require(i < dim, fmt::format("condition selects position {}, past the size {} it selects from", i, dim));
+    kept.push_back(i);
+  }
+  return kept;
+}
+
+void register_compress(OpRegistry &r) {
+  OpDef def;
+  def.op = "Compress";
+  def.attrs = {"axis"};
+  def.min_inputs = def.max_inputs = 2;
+  def.infer = [](OpContext &ctx) {
+    Value &x = ctx.input(0);
+    int64_t rank = static_cast<int64_t>(x.shape.size());
+    ctx.require(rank >= 1, "input must have rank >= 1");
+    if (!ctx.has_attr("axis")) {
+      ctx.set_output(0, x.dtype, {static_cast<int64_t>(compress_kept(ctx, x.count()).size())});
+      return;
+    }
+    auto axis = static_cast<size_t>(ctx.axis(ctx.attr_int("axis"), rank));
+    Shape out = x.shape;
+    out[axis] = static_cast<int64_t>(compress_kept(ctx, x.shape[axis]).size());
+    ctx.set_output(0, x.dtype, out);
+  };
+  // A gather through per-dim offset tables (aotc_copy_mapped), all known now.
+  def.lower = [](LowerContext &ctx) {
+    Value &x = ctx.input(0), &y = ctx.output(0);
+    if (y.count() == 0) return write_empty(ctx, y);
+    size_t elem = dtype_size(x.dtype);
+    ctx.require(elem > 0 && dtype_info(x.dtype).c_type != nullptr,
+                fmt::format("element type {} is not supported", dtype_name(x.dtype)));
+    bool flat = !ctx.has_attr("axis");
+    Shape shape = flat ? Shape{x.count()} : x.shape;
+    ctx.require(shape.size() <= kMaxKernelRank, "rank is too large");
+    size_t axis = flat ? 0 : static_cast<size_t>(ctx.axis(ctx.attr_int("axis"), static_cast<int64_t>(shape.size())));
+    std::vector<int64_t> strides = contiguous_strides(shape), maps;
+    for (size_t d = 0; d < shape.size(); ++d) {
+      if (d == axis) {
+        for (int64_t i : compress_kept(ctx, shape[d])) maps.push_back(i * strides[d]);
+      } else {
+        for (int64_t i = 0; i < shape[d]; ++i) maps.push_back(i * strides[d]);
+      }
+    }
+    ctx.call("aotc_copy_mapped")
+        .in(&x)
+        .out(&y)
+        .i(static_cast<int64_t>(elem))
+        .i(static_cast<int64_t>(y.shape.size()))
+        .ints(y.shape)
+        .ints(maps);
+  };
+  r.add(std::move(def));
+}
+
+// ---- NonZero ---------------------------------------------------------------------
+
+// [rank, n] coordinates of the nonzero elements, in row-major order.
+Tensor nonzero_coordinates(const OpContext &ctx) {
+  const Tensor &x = ctx.constant_input(0);  // names the input if it is not constant
+  ctx.require(x.dtype != DType::String, "string input is not supported");
+  std::vector<int64_t> flat;
+  for (int64_t i = 0; i < x.count(); ++i)
+    if (nonzero_at(x, i)) flat.push_back(i);
+  int64_t rank = static_cast<int64_t>(x.shape.size()), n = static_cast<int64_t>(flat.size());
+  std::vector<int64_t> strides = contiguous_strides(x.shape), coords(static_cast<size_t>(rank * n));
+  for (int64_t j = 0; j < n; ++j)
+    for (int64_t d = 0; d < rank; ++d)
+      coords[static_cast<size_t>(d * n + j)] = flat[static_cast<size_t>(j)] / strides[static_cast<size_t>(d)] %
+                                               x.shape[static_cast<size_t>(d)];
+  return make_int64_tensor(coords, {rank, n});
+}
+
+void register_nonzero(OpRegistry &r) {
+  OpDef def;
+  def.op = "NonZero";
+  def.infer = [](OpContext &ctx) { ctx.set_output(0, DType::Int64, nonzero_coordinates(ctx).shape); };
+  def.fold = [](OpContext &ctx) -> std::optional<std::vector<Tensor>> {
+    return std::vector<Tensor>{nonzero_coordinates(ctx)};
+  };
+  r.add(std::move(def));
+}
+
+// ---- Unique ----------------------------------------------------------------------
+
+struct UniqueResult {
+  Tensor y;
+  std::vector<int64_t> indices, inverse, counts;
+};
+
+UniqueResult compute_unique(const OpContext &ctx) {
+  const Tensor &x = ctx.constant_input(0);  // names the input if it is not constant
+  ctx.require(x.dtype != DType::String, "string input is not supported");
+  ctx.require(dtype_info(x.dtype).c_type != nullptr, fmt::format("element type {} is not supported", dtype_name(x.dtype)));
+  bool flat = !ctx.has_attr("axis");
+  Shape shape = flat ? Shape{x.count()} : x.shape;
+  ctx.require(!shape.empty(), "input must have rank >= 1");
+  auto axis = flat ? size_t{0} : static_cast<size_t>(ctx.axis(ctx.attr_int("axis"), static_cast<int64_t>(shape.size())));
+  // Slice s along the axis: outer x inner elements at o * dim * inner + s * inner + i.
+  int64_t dim = shape[axis];
+  int64_t outer = num_elements(Shape(shape.begin(), shape.begin() + static_cast<std::ptrdiff_t>(axis)));
+  int64_t inner = num_elements(Shape(shape.begin() + static_cast<std::ptrdiff_t>(axis) + 1, shape.end()));
+  auto at = [&](int64_t s, int64_t o, int64_t i) { return (o * dim + s) * inner + i; };
+  bool real = is_float(x.dtype);
+  // Three-way comparison of two slices, element by element.
+  auto compare = [&](int64_t a, int64_t b) {
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t i = 0; i < inner; ++i) {
+        if (real) {
+          double va = x.double_at(at(a, o, i)), vb = x.double_at(at(b, o, i));
+          if (va != vb) return va < vb ? -1 : 1;
+        } else {
+          int64_t va = x.int_at(at(a, o, i)), vb = x.int_at(at(b, o, i));
+          if (va != vb) return va < vb ? -1 : 1;
+        }
+      }
+    return 0;
+  };
+  // First occurrences, in order of appearance.
+  UniqueResult u;
+  for (int64_t s = 0; s < dim; ++s) {
+    size_t k = 0;
+    while (k < u.indices.size() && compare(u.indices[k], s) != 0) ++k;
+    if (k == u.indices.size()) {
+      u.indices.push_back(s);
+      u.counts.push_back(0);
+    }
+    ++u.counts[k];
+    u.inverse.push_back(static_cast<int64_t>(k));
+  }
+  if (ctx.attr_int("sorted", 1) != 0) {
+    std::vector<size_t> order(u.indices.size());
+    std::iota(order.begin(), order.end(), size_t{0});
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return compare(u.indices[a], u.indices[b]) < 0; });
+    std::vector<int64_t> rank(order.size()), indices, counts;
+    for (size_t k = 0; k < order.size(); ++k) {
+      rank[order[k]] = static_cast<int64_t>(k);
+      indices.push_back(u.indices[order[k]]);
+      counts.push_back(u.counts[order[k]]);
+    }
+    for (int64_t &v : u.inverse) v = rank[static_cast<size_t>(v)];
+    u.indices = indices;
+    u.counts = counts;
+  }
+  Shape y_shape = shape;
+  y_shape[axis] = static_cast<int64_t>(u.indices.size());
+  u.y = make_tensor(x.dtype, y_shape);
+  size_t elem = dtype_size(x.dtype);
+  for (int64_t o = 0; o < outer; ++o)
+    for (size_t k = 0; k < u.indices.size(); ++k)
+      std::memcpy(u.y.bytes.data() + static_cast<size_t>((o * y_shape[axis] + static_cast<int64_t>(k)) * inner) * elem,
+                  x.bytes.data() + static_cast<size_t>(at(u.indices[k], o, 0)) * elem, static_cast<size_t>(inner) * elem);
+  return u;
+}
+
+void register_unique(OpRegistry &r) {
+  OpDef def;
+  def.op = "Unique";
+  def.attrs = {"axis", "sorted"};
+  def.max_outputs = 4;
+  def.infer = [](OpContext &ctx) {
+    UniqueResult u = compute_unique(ctx);
+    ctx.set_output(0, u.y.dtype, u.y.shape);
+    ctx.set_output(1, DType::Int64, {static_cast<int64_t>(u.indices.size())});
+    ctx.set_output(2, DType::Int64, {static_cast<int64_t>(u.inverse.size())});
+    ctx.set_output(3, DType::Int64, {static_cast<int64_t>(u.counts.size())});
+  };
+  def.fold = [](OpContext &ctx) -> std::optional<std::vector<Tensor>> {
+    UniqueResult u = compute_unique(ctx);
+    auto vec = [](const std::vector<int64_t> &v) { return make_int64_tensor(v, {static_cast<int64_t>(v.size())}); };
+    std::vector<Tensor> out = {u.y, vec(u.indices), vec(u.inverse), vec(u.counts)};
+    out.resize(ctx.node().outputs.size());
+    return out;
+  };
+  r.add(std::move(def));
+}
+
+}  // namespace
+
+void register_data_dependent_ops(OpRegistry &r) {
+  register_compress(r);
+  register_nonzero(r);
+  register_unique(r);
+}
+
+}  // namespace aotc
