@@ -1,5 +1,5 @@
 // Indexed writes and reads: ScatterElements (and its deprecated opset 9-10
-// name Scatter), ScatterND and GatherND. Constant indices are checked at
+// name Scatter), ScatterND, GatherND and TensorScatter (a KV-cache update). Constant indices are checked at
 // compile time (out of range is an error in ONNX); the kernels skip
 // (scatters) or zero (GatherND) out-of-range run-time ones instead of
 // touching memory they do not own. Kernels: runtime-c/kernels/scatter_gather.c.
@@ -186,6 +186,65 @@ void register_gather_nd(OpRegistry &r) {
   r.add(std::move(def));
 }
 
+// ---- TensorScatter ---------------------------------------------------------------
+
+void register_tensor_scatter(OpRegistry &r) {
+  OpDef def;
+  def.op = "TensorScatter";
+  def.attrs = {"axis", "mode"};
+  def.min_inputs = 2;
+  def.max_inputs = 3;
+  def.infer = [](OpContext &ctx) {
+    Value &cache = ctx.input(0), &upd = ctx.input(1);
+    int64_t rank = static_cast<int64_t>(cache.shape.size());
+    ctx.require(rank >= 2, "past_cache must have rank >= 2");
+    int64_t axis = ctx.axis(ctx.attr_int("axis", -2), rank);
+    ctx.require(axis >= 1, "axis cannot be the batch dim");
+    ctx.require(upd.dtype == cache.dtype && upd.shape.size() == cache.shape.size(),
+                "update must have past_cache's element type and rank");
+    for (int64_t d = 0; d < rank; ++d)
+      ctx.require(d == axis ? upd.shape[d] <= cache.shape[d] : upd.shape[d] == cache.shape[d],
+                  fmt::format("update shape {} does not fit past_cache shape {}", shape_str(upd.shape),
+                              shape_str(cache.shape)));
+    std::string mode = ctx.attr_string("mode", "linear");
+    ctx.require(mode == "linear" || mode == "circular", fmt::format("unknown mode '{}'", mode));
+    if (ctx.has_input(2)) {
+      Value &wi = ctx.input(2);
+      ctx.require(wi.dtype == DType::Int64 && wi.shape == Shape{cache.shape[0]},
+                  "write_indices must be int64 [batch]");
+      // Linear writes must stay inside the cache (checked when known).
+      if (wi.is_constant() && mode == "linear")
+        for (int64_t v : wi.constant->to_ints())
+          ctx.require(v >= 0 && v + upd.shape[axis] <= cache.shape[axis],
+                      fmt::format("write index {} puts the update past the cache's {} rows", v, cache.shape[axis]));
+    }
+    ctx.set_output(0, cache.dtype, cache.shape);
+  };
+  def.lower = [](LowerContext &ctx) {
+    Value &cache = ctx.input(0), &upd = ctx.input(1), &y = ctx.output(0);
+    if (y.count() == 0) return write_empty(ctx, y);
+    int64_t rank = static_cast<int64_t>(cache.shape.size());
+    auto axis = static_cast<std::ptrdiff_t>(ctx.axis(ctx.attr_int("axis", -2), rank));
+    size_t elem = dtype_size(cache.dtype);
+    ctx.require(elem > 0 && dtype_info(cache.dtype).c_type != nullptr,
+                fmt::format("element type {} is not supported", dtype_name(cache.dtype)));
+    ctx.call("aotc_tensor_scatter")
+        .in(&cache)
+        .in(&upd)
+        .in(ctx.has_input(2) ? &ctx.input(2) : nullptr)
+        .out(&y)
+        .i(static_cast<int64_t>(elem))
+        .i(cache.shape[0])
+        .i(num_elements(Shape(cache.shape.begin() + 1, cache.shape.begin() + axis)))
+        .i(cache.shape[static_cast<size_t>(axis)])
+        .i(upd.shape[static_cast<size_t>(axis)])
+        .i(num_elements(Shape(cache.shape.begin() + axis + 1, cache.shape.end())))
+        .i(ctx.attr_string("mode", "linear") == "circular")
+        .in_place(&cache);
+  };
+  r.add(std::move(def));
+}
+
 }  // namespace
 
 void register_scatter_gather_ops(OpRegistry &r) {
@@ -193,6 +252,7 @@ void register_scatter_gather_ops(OpRegistry &r) {
   register_scatter_elements(r, "Scatter");
   register_scatter_nd(r);
   register_gather_nd(r);
+  register_tensor_scatter(r);
 }
 
 }  // namespace aotc

@@ -137,3 +137,30 @@ AOTC_SG_TYPES(AOTC_SCATTER_ND, int64_t, i64)
   }
 AOTC_GATHER_ND(i32, int32_t)
 AOTC_GATHER_ND(i64, int64_t)
+
+/*
+ * TensorScatter: the cache seen as [batch, mid, max_seq, inner], the update
+ * as [batch, mid, seq, inner]; y = cache with rows write_indices[b] + s
+ * (modulo max_seq if circular) replaced by the update's row s. write_indices
+ * NULL: all 0. Rows that land outside 0..max_seq-1 (linear mode) are skipped.
+ */
+AOTC_KERNEL void aotc_tensor_scatter(const void *cache, const void *update, const int64_t *write_indices, void *y,
+                                     int32_t elem, int32_t batch, int32_t mid, int32_t max_seq, int32_t seq,
+                                     int32_t inner, int32_t circular) {
+  const uint8_t *ub = (const uint8_t *)update;
+  uint8_t *yb = (uint8_t *)y;
+  size_t row = (size_t)inner * (size_t)elem;
+  int32_t b, m, s;
+  if (y != cache) memcpy(y, cache, (size_t)batch * (size_t)mid * (size_t)max_seq * row);
+  for (b = 0; b < batch; ++b) {
+    int64_t start = write_indices ? write_indices[b] : 0;
+    for (m = 0; m < mid; ++m)
+      for (s = 0; s < seq; ++s) {
+        int64_t pos = start + s;
+        if (circular) pos = ((pos % max_seq) + max_seq) % max_seq;
+        if (pos < 0 || pos >= max_seq) continue;
+        memcpy(yb + (((size_t)b * (size_t)mid + (size_t)m) * (size_t)max_seq + (size_t)pos) * row,
+               ub + (((size_t)b * (size_t)mid + (size_t)m) * (size_t)seq + (size_t)s) * row, row);
+      }
+  }
+}
