@@ -1,6 +1,6 @@
-// Ops whose output shape depends on input values: Compress, NonZero and
-// Unique. aotc has static shapes, so the deciding input must be a
-// compile-time constant (Compress's condition; NonZero's and Unique's input,
+// Ops whose output shape depends on input values: Compress, NonZero, Unique
+// and NonMaxSuppression. aotc has static shapes, so the deciding inputs must
+// be compile-time constants (Compress's condition; the inputs of the others,
 // which makes them fold to constants); otherwise the error names that input.
 #include <fmt/format.h>
 
@@ -208,12 +208,96 @@ void register_unique(OpRegistry &r) {
   r.add(std::move(def));
 }
 
+// ---- NonMaxSuppression -----------------------------------------------------------
+
+// A box as corners (x1 <= x2, y1 <= y2), in float as ONNX Runtime computes
+// IoU: a box suppresses another when their IoU is strictly above the threshold.
+struct Corners {
+  float x1, y1, x2, y2;
+};
+
+Corners box_corners(const float *b, bool center) {
+  if (center) return {b[0] - b[2] / 2.0f, b[1] - b[3] / 2.0f, b[0] + b[2] / 2.0f, b[1] + b[3] / 2.0f};
+  return {std::min(b[1], b[3]), std::min(b[0], b[2]), std::max(b[1], b[3]), std::max(b[0], b[2])};
+}
+
+bool suppresses(const Corners &a, const Corners &b, float iou_threshold) {
+  float ix = std::min(a.x2, b.x2) - std::max(a.x1, b.x1), iy = std::min(a.y2, b.y2) - std::max(a.y1, b.y1);
+  if (ix <= 0.0f || iy <= 0.0f) return false;
+  float inter = ix * iy;
+  float area_a = (a.x2 - a.x1) * (a.y2 - a.y1), area_b = (b.x2 - b.x1) * (b.y2 - b.y1);
+  float uni = area_a + area_b - inter;
+  if (area_a <= 0.0f || area_b <= 0.0f || uni <= 0.0f) return false;
+  return inter / uni > iou_threshold;
+}
+
+float optional_float(const OpContext &ctx, size_t i, const char *name, float fallback) {
+  if (!ctx.has_input(i)) return fallback;
+  const Tensor &t = ctx.constant_input(i);
+  ctx.require(t.count() == 1 && t.dtype == DType::Float, fmt::format("input '{}' must be one float", name));
+  return t.data<float>()[0];
+}
+
+// Selected [batch, class, box] triples: per batch and class, boxes by
+// descending score (the lower index first among equal scores) kept greedily.
+Tensor nms_selected(const OpContext &ctx) {
+  const Tensor &boxes = ctx.constant_input(0), &scores = ctx.constant_input(1);
+  ctx.require(boxes.dtype == DType::Float && scores.dtype == DType::Float, "boxes and scores must be float");
+  ctx.require(boxes.shape.size() == 3 && boxes.shape[2] == 4, "boxes must be [batch, boxes, 4]");
+  ctx.require(scores.shape.size() == 3 && scores.shape[0] == boxes.shape[0] && scores.shape[2] == boxes.shape[1],
+              "scores must be [batch, classes, boxes]");
+  int64_t max_out = 0;
+  if (ctx.has_input(2)) {
+    const Tensor &t = ctx.constant_input(2);
+    ctx.require(t.count() == 1 && is_integer(t.dtype), "input 'max_output_boxes_per_class' must be one integer");
+    max_out = std::max<int64_t>(t.int_at(0), 0);
+  }
+  float iou_threshold = optional_float(ctx, 3, "iou_threshold", 0.0f);
+  bool has_score_threshold = ctx.has_input(4);
+  float score_threshold = optional_float(ctx, 4, "score_threshold", 0.0f);
+  bool center = ctx.attr_int("center_point_box", 0) != 0;
+  int64_t batches = boxes.shape[0], n = boxes.shape[1], classes = scores.shape[1];
+  std::vector<int64_t> out;
+  for (int64_t b = 0; b < batches; ++b)
+    for (int64_t c = 0; c < classes; ++c) {
+      const float *s = scores.data<float>() + (b * classes + c) * n;
+      std::vector<int64_t> order;
+      for (int64_t i = 0; i < n; ++i)
+        if (!has_score_threshold || s[i] > score_threshold) order.push_back(i);
+      std::stable_sort(order.begin(), order.end(), [&](int64_t x, int64_t y) { return s[x] > s[y]; });
+      std::vector<Corners> kept;
+      for (int64_t i : order) {
+        if (static_cast<int64_t>(kept.size()) >= max_out) break;
+        Corners box = box_corners(boxes.data<float>() + (b * n + i) * 4, center);
+        if (std::any_of(kept.begin(), kept.end(), [&](const Corners &k) { return suppresses(k, box, iou_threshold); }))
+          continue;
+        kept.push_back(box);
+        out.insert(out.end(), {b, c, i});
+      }
+    }
+  return make_int64_tensor(out, {static_cast<int64_t>(out.size() / 3), 3});
+}
+
+void register_nms(OpRegistry &r) {
+  OpDef def;
+  def.op = "NonMaxSuppression";
+  def.attrs = {"center_point_box"};
+  def.min_inputs = 2;
+  def.max_inputs = 5;
+  def.infer = [](OpContext &ctx) { ctx.set_output(0, DType::Int64, nms_selected(ctx).shape); };
+  def.fold = [](OpContext &ctx) -> std::optional<std::vector<Tensor>> {
+    return std::vector<Tensor>{nms_selected(ctx)};
+  };
+  r.add(std::move(def));
+}
+
 }  // namespace
 
 void register_data_dependent_ops(OpRegistry &r) {
   register_compress(r);
   register_nonzero(r);
   register_unique(r);
+  register_nms(r);
 }
 
 }  // namespace aotc
