@@ -29,6 +29,7 @@ void register_einsum_ops(OpRegistry &r);
 void register_col2im_ops(OpRegistry &r);
 void register_signal_ops(OpRegistry &r);
 void register_data_dependent_ops(OpRegistry &r);
+void register_grid_ops(OpRegistry &r);
 
 namespace {
 const OpRegistry &registry() {
@@ -60,6 +61,7 @@ const OpRegistry &registry() {
     register_col2im_ops(r);
     register_signal_ops(r);
     register_data_dependent_ops(r);
+    register_grid_ops(r);
     return r;
   }();
   return instance;
