@@ -30,6 +30,7 @@ void register_col2im_ops(OpRegistry &r);
 void register_signal_ops(OpRegistry &r);
 void register_data_dependent_ops(OpRegistry &r);
 void register_grid_ops(OpRegistry &r);
+void register_deform_conv_ops(OpRegistry &r);
 
 namespace {
 const OpRegistry &registry() {
@@ -62,6 +63,7 @@ const OpRegistry &registry() {
     register_signal_ops(r);
     register_data_dependent_ops(r);
     register_grid_ops(r);
+    register_deform_conv_ops(r);
     return r;
   }();
   return instance;
