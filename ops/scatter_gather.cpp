@@ -1,5 +1,6 @@
 // Indexed writes and reads: ScatterElements (and its deprecated opset 9-10
-// name Scatter), ScatterND, GatherND and TensorScatter (a KV-cache update). Constant indices are checked at
+// name Scatter), ScatterND, GatherND, TensorScatter (a KV-cache update) and
+// ArrayFeatureExtractor (ai.onnx.ml, a Gather on the last axis). Constant indices are checked at
 // compile time (out of range is an error in ONNX); the kernels skip
 // (scatters) or zero (GatherND) out-of-range run-time ones instead of
 // touching memory they do not own. Kernels: runtime-c/kernels/scatter_gather.c.
@@ -245,6 +246,43 @@ void register_tensor_scatter(OpRegistry &r) {
   r.add(std::move(def));
 }
 
+// ---- ArrayFeatureExtractor (ai.onnx.ml) ------------------------------------------
+
+void register_array_feature_extractor(OpRegistry &r) {
+  OpDef def;
+  def.op = "ArrayFeatureExtractor";
+  def.domain = "ai.onnx.ml";
+  def.min_inputs = def.max_inputs = 2;
+  def.infer = [](OpContext &ctx) {
+    Value &x = ctx.input(0), &idx = ctx.input(1);
+    ctx.require(!x.shape.empty(), "X must have rank >= 1");
+    ctx.require(idx.dtype == DType::Int64, "Y must be int64");
+    ctx.require(x.shape.back() > 0 || idx.count() == 0, "cannot select from an empty last dim");
+    check_constant_tuples(ctx, idx, {x.shape.back()});
+    // A 1-D X gives [1, n]; otherwise the last dim becomes n.
+    Shape out = x.shape.size() == 1 ? Shape{1} : Shape(x.shape.begin(), x.shape.end() - 1);
+    out.push_back(idx.count());
+    ctx.set_output(0, x.dtype, out);
+  };
+  def.lower = [](LowerContext &ctx) {
+    Value &x = ctx.input(0), &idx = ctx.input(1), &y = ctx.output(0);
+    if (y.count() == 0) return write_empty(ctx, y);
+    size_t elem = dtype_size(x.dtype);
+    ctx.require(elem > 0 && dtype_info(x.dtype).c_type != nullptr,
+                fmt::format("element type {} is not supported", dtype_name(x.dtype)));
+    ctx.call("aotc_gather_i64")
+        .in(&x)
+        .in(&idx)
+        .out(&y)
+        .i(static_cast<int64_t>(elem))
+        .i(x.count() / x.shape.back())
+        .i(x.shape.back())
+        .i(idx.count())
+        .i(1);
+  };
+  r.add(std::move(def));
+}
+
 }  // namespace
 
 void register_scatter_gather_ops(OpRegistry &r) {
@@ -253,6 +291,7 @@ void register_scatter_gather_ops(OpRegistry &r) {
   register_scatter_nd(r);
   register_gather_nd(r);
   register_tensor_scatter(r);
+  register_array_feature_extractor(r);
 }
 
 }  // namespace aotc
