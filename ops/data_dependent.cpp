@@ -8,6 +8,7 @@
 #include <cstring>
 #include <numeric>
 
+#include "ops/named_constant.h"
 #include "ops/op_util.h"
 
 namespace aotc {
@@ -26,7 +27,7 @@ bool nonzero_at(const Tensor &t, int64_t i) {
 
 // The kept positions along the axis (or of the flattened input without one).
 std::vector<int64_t> compress_kept(const OpContext &ctx, int64_t dim) {
-  const Tensor &cond = ctx.constant_input(1);  // names 'condition' if it is not constant
+  const Tensor &cond = named_constant_input(ctx, 1, "condition");
   ctx.require(cond.shape.size() == 1, "condition must be 1-D");
   std::vector<int64_t> kept;
   for (int64_t i = 0; i < cond.count(); ++i) {
@@ -89,7 +90,7 @@ void register_compress(OpRegistry &r) {
 
 // [rank, n] coordinates of the nonzero elements, in row-major order.
 Tensor nonzero_coordinates(const OpContext &ctx) {
-  const Tensor &x = ctx.constant_input(0);  // names the input if it is not constant
+  const Tensor &x = named_constant_input(ctx, 0, "X");
   ctx.require(x.dtype != DType::String, "string input is not supported");
   std::vector<int64_t> flat;
   for (int64_t i = 0; i < x.count(); ++i)
@@ -121,7 +122,7 @@ struct UniqueResult {
 };
 
 UniqueResult compute_unique(const OpContext &ctx) {
-  const Tensor &x = ctx.constant_input(0);  // names the input if it is not constant
+  const Tensor &x = named_constant_input(ctx, 0, "X");
   ctx.require(x.dtype != DType::String, "string input is not supported");
   ctx.require(dtype_info(x.dtype).c_type != nullptr, fmt::format("element type {} is not supported", dtype_name(x.dtype)));
   bool flat = !ctx.has_attr("axis");
@@ -233,7 +234,7 @@ bool suppresses(const Corners &a, const Corners &b, float iou_threshold) {
 
 float optional_float(const OpContext &ctx, size_t i, const char *name, float fallback) {
   if (!ctx.has_input(i)) return fallback;
-  const Tensor &t = ctx.constant_input(i);
+  const Tensor &t = named_constant_input(ctx, i, name);
   ctx.require(t.count() == 1 && t.dtype == DType::Float, fmt::format("input '{}' must be one float", name));
   return t.data<float>()[0];
 }
@@ -241,14 +242,14 @@ float optional_float(const OpContext &ctx, size_t i, const char *name, float fal
 // Selected [batch, class, box] triples: per batch and class, boxes by
 // descending score (the lower index first among equal scores) kept greedily.
 Tensor nms_selected(const OpContext &ctx) {
-  const Tensor &boxes = ctx.constant_input(0), &scores = ctx.constant_input(1);
+  const Tensor &boxes = named_constant_input(ctx, 0, "boxes"), &scores = named_constant_input(ctx, 1, "scores");
   ctx.require(boxes.dtype == DType::Float && scores.dtype == DType::Float, "boxes and scores must be float");
   ctx.require(boxes.shape.size() == 3 && boxes.shape[2] == 4, "boxes must be [batch, boxes, 4]");
   ctx.require(scores.shape.size() == 3 && scores.shape[0] == boxes.shape[0] && scores.shape[2] == boxes.shape[1],
               "scores must be [batch, classes, boxes]");
   int64_t max_out = 0;
   if (ctx.has_input(2)) {
-    const Tensor &t = ctx.constant_input(2);
+    const Tensor &t = named_constant_input(ctx, 2, "max_output_boxes_per_class");
     ctx.require(t.count() == 1 && is_integer(t.dtype), "input 'max_output_boxes_per_class' must be one integer");
     max_out = std::max<int64_t>(t.int_at(0), 0);
   }

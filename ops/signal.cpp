@@ -6,6 +6,7 @@
 
 #include <cmath>
 
+#include "ops/named_constant.h"
 #include "ops/op_util.h"
 
 namespace aotc {
@@ -32,7 +33,7 @@ Tensor real_tensor(DType dtype, Shape shape, const std::vector<double> &v) {
 }
 
 int64_t scalar_int(const OpContext &ctx, size_t i, const char *name) {
-  const Tensor &t = ctx.constant_input(i);
+  const Tensor &t = named_constant_input(ctx, i, name);
   ctx.require(t.count() == 1 && is_integer(t.dtype), fmt::format("input '{}' must hold one integer", name));
   return t.int_at(0);
 }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "ops/named_constant.h"
 #include "ops/op_util.h"
 
 namespace aotc {
@@ -14,7 +15,7 @@ namespace {
 int64_t topk_k(const OpContext &ctx) {
   if (ctx.opset() < 10) return ctx.attr_int("k");
   ctx.require(ctx.has_input(1), "input 'K' is required");
-  const Tensor &kt = ctx.constant_input(1);  // names input 'K' if it is not constant
+  const Tensor &kt = named_constant_input(ctx, 1, "K");
   ctx.require(kt.count() == 1 && is_integer(kt.dtype), "input 'K' must hold one integer");
   return kt.int_at(0);
 }
