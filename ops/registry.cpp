@@ -31,6 +31,7 @@ void register_signal_ops(OpRegistry &r);
 void register_data_dependent_ops(OpRegistry &r);
 void register_grid_ops(OpRegistry &r);
 void register_deform_conv_ops(OpRegistry &r);
+void register_tree_ensemble_ops(OpRegistry &r);
 
 namespace {
 const OpRegistry &registry() {
@@ -64,6 +65,7 @@ const OpRegistry &registry() {
     register_data_dependent_ops(r);
     register_grid_ops(r);
     register_deform_conv_ops(r);
+    register_tree_ensemble_ops(r);
     return r;
   }();
   return instance;
