@@ -1,5 +1,6 @@
 // Data movement ops: Transpose, Concat, Split, Slice, Expand, Tile,
-// DepthToSpace, SpaceToDepth, Pad, Gather, GatherElements.
+// DepthToSpace, SpaceToDepth, Pad, CenterCropPad, Gather, GatherElements,
+// ReverseSequence.
 //
 // They are all dtype agnostic: the kernels in runtime-c/kernels/transform.c
 // move elements of a given byte size. Most of these ops are one strided copy
@@ -728,6 +729,107 @@ void register_gather_elements(OpRegistry &r) {
   r.add(std::move(def));
 }
 
+// ---- CenterCropPad -------------------------------------------------------------
+
+// Per input dim: the output size, and where the kept part starts in x and in y
+// (centred: a crop drops floor(diff / 2) at the start, a pad adds as much).
+struct CropPadPlan {
+  Shape out, region;
+  std::vector<int64_t> x_start, y_start;
+};
+
+CropPadPlan plan_center_crop_pad(const OpContext &ctx) {
+  const Shape &s = ctx.input(0).shape;
+  int64_t rank = static_cast<int64_t>(s.size());
+  std::vector<int64_t> shape = ctx.constant_input(1).to_ints();
+  std::vector<int64_t> axes(shape.size());
+  std::iota(axes.begin(), axes.end(), 0);
+  if (ctx.has_attr("axes")) axes = ctx.attr_ints("axes");
+  ctx.require(axes.size() == shape.size(),
+              fmt::format("shape has {} entries for {} axes", shape.size(), axes.size()));
+  CropPadPlan p{s, s, std::vector<int64_t>(s.size(), 0), std::vector<int64_t>(s.size(), 0)};
+  std::vector<bool> seen(s.size(), false);
+  for (size_t i = 0; i < axes.size(); ++i) {
+    auto a = static_cast<size_t>(ctx.axis(axes[i], rank));
+    ctx.require(!seen[a], "axes contain a duplicate");
+    seen[a] = true;
+    ctx.require(shape[i] >= 0 && shape[i] <= INT32_MAX, fmt::format("invalid target size {}", shape[i]));
+    p.out[a] = shape[i];
+    p.region[a] = std::min(s[a], shape[i]);
+    if (s[a] > shape[i]) p.x_start[a] = (s[a] - shape[i]) / 2;
+    else p.y_start[a] = (shape[i] - s[a]) / 2;
+  }
+  return p;
+}
+
+void register_center_crop_pad(OpRegistry &r) {
+  OpDef def;
+  def.op = "CenterCropPad";
+  def.attrs = {"axes"};
+  def.min_inputs = def.max_inputs = 2;
+  def.infer = [](OpContext &ctx) { ctx.set_output(0, ctx.input(0).dtype, plan_center_crop_pad(ctx).out); };
+  def.lower = [](LowerContext &ctx) {
+    Value &x = ctx.input(0), &y = ctx.output(0);
+    if (y.count() == 0) return write_empty(ctx, y);
+    CropPadPlan p = plan_center_crop_pad(ctx);
+    std::vector<int64_t> xs = contiguous_strides(x.shape), ys = contiguous_strides(y.shape);
+    int64_t x_off = 0, y_off = 0;
+    for (size_t d = 0; d < x.shape.size(); ++d) {
+      x_off += p.x_start[d] * xs[d];
+      y_off += p.y_start[d] * ys[d];
+    }
+    if (num_elements(p.region) < y.count()) {
+      std::vector<uint8_t> zero(dtype_size(x.dtype), 0);
+      ctx.call("aotc_fill").out(&y).i(elem_size(ctx, x)).i(y.count()).ints(value_words(zero.data(), zero.size()));
+    }
+    emit_strided_copy(ctx, x, y, p.region, xs, ys, x_off, y_off);
+  };
+  r.add(std::move(def));
+}
+
+// ---- ReverseSequence -----------------------------------------------------------
+
+void register_reverse_sequence(OpRegistry &r) {
+  OpDef def;
+  def.op = "ReverseSequence";
+  def.attrs = {"batch_axis", "time_axis"};
+  def.min_inputs = def.max_inputs = 2;
+  def.infer = [](OpContext &ctx) {
+    Value &x = ctx.input(0), &lens = ctx.input(1);
+    ctx.require(x.shape.size() >= 2, "input must have rank >= 2");
+    int64_t b = ctx.attr_int("batch_axis", 1), t = ctx.attr_int("time_axis", 0);
+    ctx.require((b == 0 && t == 1) || (b == 1 && t == 0), "batch_axis and time_axis must be 0 and 1 (either way)");
+    ctx.require(lens.shape.size() == 1 && lens.shape[0] == x.shape[static_cast<size_t>(b)],
+                "sequence_lens must be a vector with one length per batch entry");
+    ctx.require(lens.dtype == DType::Int64, "sequence_lens must be int64");
+    if (lens.is_constant())
+      for (int64_t n : lens.constant->to_ints())
+        ctx.require(n >= 0 && n <= x.shape[static_cast<size_t>(t)],
+                    fmt::format("sequence length {} is out of range 0..{}", n, x.shape[static_cast<size_t>(t)]));
+    ctx.set_output(0, x.dtype, x.shape);
+  };
+  def.lower = [](LowerContext &ctx) {
+    Value &x = ctx.input(0), &lens = ctx.input(1), &y = ctx.output(0);
+    if (y.count() == 0) return write_empty(ctx, y);
+    int64_t b = ctx.attr_int("batch_axis", 1);
+    int64_t inner = num_elements(Shape(x.shape.begin() + 2, x.shape.end()));
+    int64_t batch = x.shape[static_cast<size_t>(b)], time = x.shape[static_cast<size_t>(1 - b)];
+    // Element strides of one batch entry and one time step.
+    int64_t batch_stride = b == 0 ? time * inner : inner, time_stride = b == 0 ? inner : batch * inner;
+    ctx.call("aotc_reverse_sequence")
+        .in(&x)
+        .in(&lens)
+        .out(&y)
+        .i(elem_size(ctx, x))
+        .i(batch)
+        .i(time)
+        .i(inner)
+        .i(batch_stride)
+        .i(time_stride);
+  };
+  r.add(std::move(def));
+}
+
 }  // namespace
 
 void register_data_movement_ops(OpRegistry &r) {
@@ -742,6 +844,8 @@ void register_data_movement_ops(OpRegistry &r) {
   register_pad(r);
   register_gather(r);
   register_gather_elements(r);
+  register_center_crop_pad(r);
+  register_reverse_sequence(r);
 }
 
 }  // namespace aotc

@@ -24,6 +24,16 @@ void register_matrix_ops(OpRegistry &r);
 void register_bitwise_ops(OpRegistry &r);
 void register_control_flow_ops(OpRegistry &r);
 void register_attention_ops(OpRegistry &r);
+void register_bitcast_ops(OpRegistry &r);
+void register_topk_ops(OpRegistry &r);
+void register_scatter_gather_ops(OpRegistry &r);
+void register_einsum_ops(OpRegistry &r);
+void register_col2im_ops(OpRegistry &r);
+void register_signal_ops(OpRegistry &r);
+void register_data_dependent_ops(OpRegistry &r);
+void register_grid_ops(OpRegistry &r);
+void register_deform_conv_ops(OpRegistry &r);
+void register_tree_ensemble_ops(OpRegistry &r);
 
 namespace {
 const OpRegistry &registry() {
@@ -50,6 +60,16 @@ const OpRegistry &registry() {
     register_bitwise_ops(r);
     register_control_flow_ops(r);
     register_attention_ops(r);
+    register_bitcast_ops(r);
+    register_topk_ops(r);
+    register_scatter_gather_ops(r);
+    register_einsum_ops(r);
+    register_col2im_ops(r);
+    register_signal_ops(r);
+    register_data_dependent_ops(r);
+    register_grid_ops(r);
+    register_deform_conv_ops(r);
+    register_tree_ensemble_ops(r);
     return r;
   }();
   return instance;
