@@ -1,5 +1,6 @@
 // AffineGrid: the sampling grid of an affine transform (size decides the
-// output shape, so it must be a compile-time constant), and RoiAlign.
+// output shape, so it must be a compile-time constant); GridSample, which
+// samples a tensor at such a grid; and RoiAlign.
 // Kernels: runtime-c/kernels/grid.c.
 #include <fmt/format.h>
 
@@ -76,6 +77,66 @@ void register_roi_align(OpRegistry &r) {
   r.add(std::move(def));
 }
 
+// GridSample (opsets 16, 20, 22): X [N, C, d1..dr] sampled at grid [N, o1..or, r].
+void register_grid_sample(OpRegistry &r) {
+  OpDef def;
+  def.op = "GridSample";
+  def.attrs = {"align_corners", "mode", "padding_mode"};
+  def.min_inputs = def.max_inputs = 2;
+  // Opset 16 names the modes bilinear and bicubic; 20 renamed them linear and cubic.
+  auto mode_of = [](const OpContext &ctx) {
+    std::string mode = ctx.attr_string("mode", ctx.opset() < 20 ? "bilinear" : "linear");
+    if (mode == "nearest") return 0;
+    if (mode == "linear" || mode == "bilinear") return 1;
+    if (mode == "cubic" || mode == "bicubic") return 2;
+    ctx.error(fmt::format("unknown mode '{}'", mode));
+  };
+  auto padding_of = [](const OpContext &ctx) {
+    std::string padding = ctx.attr_string("padding_mode", "zeros");
+    if (padding == "zeros") return 0;
+    if (padding == "border") return 1;
+    if (padding == "reflection") return 2;
+    ctx.error(fmt::format("unknown padding_mode '{}'", padding));
+  };
+  def.infer = [mode_of, padding_of](OpContext &ctx) {
+    Value &x = ctx.input(0), &grid = ctx.input(1);
+    const size_t rank = x.shape.size();
+    ctx.require(rank >= 3 && rank - 2 <= 8, "X must be [N, C, d1, ...] with 1 to 8 spatial dimensions");
+    ctx.require(x.dtype == DType::Float || x.dtype == DType::Double, "X must be float or double");
+    ctx.require(grid.dtype == x.dtype, "grid must have X's element type");
+    ctx.require(grid.shape.size() == rank && grid.shape[0] == x.shape[0] &&
+                    grid.shape.back() == static_cast<int64_t>(rank - 2),
+                fmt::format("grid has shape {}; expected [{}, ..., {}] of rank {}", shape_str(grid.shape), x.shape[0],
+                            rank - 2, rank));
+    mode_of(ctx);
+    padding_of(ctx);
+    Shape out = {x.shape[0], x.shape[1]};
+    out.insert(out.end(), grid.shape.begin() + 1, grid.shape.end() - 1);
+    ctx.set_output(0, x.dtype, out);
+  };
+  def.lower = [mode_of, padding_of](LowerContext &ctx) {
+    Value &x = ctx.input(0), &grid = ctx.input(1), &y = ctx.output(0);
+    if (y.count() == 0) {
+      ctx.call("aotc_copy").in(nullptr).out(&y).i(0);
+      return;
+    }
+    std::vector<int64_t> dims(x.shape.begin() + 2, x.shape.end());
+    ctx.call(kernel_for(ctx, "grid_sample", x.dtype))
+        .in(&x)
+        .in(&grid)
+        .out(&y)
+        .i(x.shape[0])
+        .i(x.shape[1])
+        .i(static_cast<int64_t>(dims.size()))
+        .ints(dims)
+        .i(y.count() / (x.shape[0] * x.shape[1]))
+        .i(mode_of(ctx))
+        .i(padding_of(ctx))
+        .i(ctx.attr_int("align_corners", 0) != 0);
+  };
+  r.add(std::move(def));
+}
+
 }  // namespace
 
 void register_grid_ops(OpRegistry &r) {
@@ -110,6 +171,7 @@ void register_grid_ops(OpRegistry &r) {
   };
   r.add(std::move(def));
   register_roi_align(r);
+  register_grid_sample(r);
 }
 
 }  // namespace aotc

@@ -7,8 +7,124 @@
  * [n, 3, 4], grid [n, d, h, w, 3]. Grid point (z, y, x) is theta times the
  * normalised coordinates (x, y[, z], 1) in [-1, 1]: pixel centres
  * (2 i + 1) / S - 1, or with align_corners the corner pixels at -1 and 1.
+ *
+ *     aotc_grid_sample_<t>(const T *x, const T *grid, T *y, int32_t n, int32_t c,
+ *                          int32_t rank, const int32_t *dims, int32_t points,
+ *                          int32_t mode, int32_t padding, int32_t align_corners)
+ * GridSample: x [n, c, dims[0..rank)], grid [n, points, rank] with the
+ * coordinates of the last spatial axis first, y [n, c, points]. mode 0
+ * nearest, 1 linear, 2 cubic (Keys, a = -0.75); padding 0 zeros, 1 border,
+ * 2 reflection; both as ONNX's reference does them (nearest rounds half to
+ * even at every rank, as the node tests expect).
  */
 #include "kernel_common.h"
+
+#define AOTC_GS_MAX_RANK 8
+
+/* v reflected off lo and hi until it lies between them. */
+static AOTC_UNUSED double aotc_gs_reflect(double v, double lo, double hi) {
+  double range = hi - lo, dx, k, rest;
+  if (!(v == v) || v - v != 0.0 || range <= 0.0) return lo; /* NaN, infinite, or one pixel */
+  if (v >= lo && v <= hi) return v;
+  dx = v < lo ? lo - v : v - hi;
+  k = floor(dx / range);
+  rest = dx - k * range;
+  if (fmod(k, 2.0) == 0.0) return v < lo ? lo + rest : hi - rest;
+  return v < lo ? hi - rest : lo + rest;
+}
+
+/* Index i of an axis of size d under the padding mode; -1 reads zero. */
+static AOTC_UNUSED int32_t aotc_gs_index(int32_t i, int32_t d, int32_t padding, double lo, double hi) {
+  if (padding == 1) return i < 0 ? 0 : i >= d ? d - 1 : i;
+  if (padding == 2) {
+    i = (int32_t)aotc_gs_reflect((double)i, lo, hi);
+    return i < 0 ? 0 : i >= d ? d - 1 : i;
+  }
+  return i >= 0 && i < d ? i : -1;
+}
+
+/* Keys' cubic convolution weights for taps at offsets -1, 0, 1, 2 from floor(x), t = x - floor(x). */
+static AOTC_UNUSED void aotc_gs_cubic_weights(double t, double *w) {
+  const double a = -0.75;
+  double t1 = t + 1.0, u = 1.0 - t, u1 = 2.0 - t;
+  w[0] = ((a * t1 - 5.0 * a) * t1 + 8.0 * a) * t1 - 4.0 * a;
+  w[1] = ((a + 2.0) * t - (a + 3.0)) * t * t + 1.0;
+  w[2] = ((a + 2.0) * u - (a + 3.0)) * u * u + 1.0;
+  w[3] = ((a * u1 - 5.0 * a) * u1 + 8.0 * a) * u1 - 4.0 * a;
+}
+
+/* The taps of one axis: indices (-1: zero) and weights; returns their number. */
+static AOTC_UNUSED int aotc_gs_axis_taps(double g, int32_t d, int32_t mode, int32_t padding,
+                                         int32_t align_corners, int32_t *index, double *weight) {
+  double lo = align_corners ? 0.0 : -0.5, hi = align_corners ? (double)d - 1.0 : (double)d - 0.5;
+  double x = align_corners ? (g + 1.0) / 2.0 * ((double)d - 1.0) : ((g + 1.0) * (double)d - 1.0) / 2.0, f;
+  int k, taps;
+  int32_t base;
+  if (mode == 0) x = nearbyint(x); /* half to even */
+  if (x < lo || x > hi) {
+    if (padding == 1) x = x < 0.0 ? 0.0 : x > (double)d - 1.0 ? (double)d - 1.0 : x;
+    else if (padding == 2) x = aotc_gs_reflect(x, lo, hi);
+  }
+  /* Far outside (or NaN), every tap reads zero: keep the int conversion defined. */
+  if (!(x >= -8.0 && x <= (double)d + 8.0)) x = -8.0;
+  if (mode == 0) {
+    index[0] = aotc_gs_index((int32_t)x, d, padding, lo, hi);
+    weight[0] = 1.0;
+    return 1;
+  }
+  f = floor(x);
+  base = (int32_t)f;
+  if (mode == 1) {
+    weight[0] = 1.0 - (x - f);
+    weight[1] = x - f;
+    taps = 2;
+  } else {
+    aotc_gs_cubic_weights(x - f, weight);
+    base -= 1;
+    taps = 4;
+  }
+  for (k = 0; k < taps; ++k) index[k] = aotc_gs_index(base + k, d, padding, lo, hi);
+  return taps;
+}
+
+#define AOTC_GRID_SAMPLE(SFX, T)                                                                             \
+  AOTC_KERNEL void aotc_grid_sample_##SFX(const T *x, const T *grid, T *y, int32_t n, int32_t c,            \
+                                          int32_t rank, const int32_t *dims, int32_t points, int32_t mode,   \
+                                          int32_t padding, int32_t align_corners) {                          \
+    int32_t index[AOTC_GS_MAX_RANK][4], b, ch, p, r;                                                         \
+    double weight[AOTC_GS_MAX_RANK][4];                                                                      \
+    int taps[AOTC_GS_MAX_RANK], at[AOTC_GS_MAX_RANK];                                                        \
+    ptrdiff_t plane = 1;                                                                                     \
+    for (r = 0; r < rank; ++r) plane *= dims[r];                                                             \
+    for (b = 0; b < n; ++b)                                                                                  \
+      for (p = 0; p < points; ++p) {                                                                         \
+        const T *g = grid + ((ptrdiff_t)b * points + p) * rank;                                              \
+        for (r = 0; r < rank; ++r)                                                                           \
+          taps[r] = aotc_gs_axis_taps((double)g[rank - 1 - r], dims[r], mode, padding, align_corners,        \
+                                      index[r], weight[r]);                                                  \
+        for (ch = 0; ch < c; ++ch) {                                                                         \
+          const T *xc = x + ((ptrdiff_t)b * c + ch) * plane;                                                 \
+          double acc = 0.0;                                                                                  \
+          for (r = 0; r < rank; ++r) at[r] = 0;                                                              \
+          for (;;) { /* every combination of the axes' taps */                                               \
+            ptrdiff_t off = 0;                                                                               \
+            double w = 1.0;                                                                                  \
+            for (r = 0; r < rank && off >= 0; ++r) {                                                         \
+              int32_t i = index[r][at[r]];                                                                   \
+              off = i < 0 ? -1 : off * dims[r] + i;                                                          \
+              w *= weight[r][at[r]];                                                                         \
+            }                                                                                                \
+            if (off >= 0) acc += w * (double)xc[off];                                                        \
+            for (r = rank - 1; r >= 0 && ++at[r] == taps[r]; --r) at[r] = 0;                                 \
+            if (r < 0) break;                                                                                \
+          }                                                                                                  \
+          y[((ptrdiff_t)b * c + ch) * points + p] = (T)acc;                                                  \
+        }                                                                                                    \
+      }                                                                                                      \
+  }
+
+AOTC_GRID_SAMPLE(f32, float)
+AOTC_GRID_SAMPLE(f64, double)
 
 /* Normalised coordinate of pixel i of s. */
 static AOTC_UNUSED double aotc_grid_coord(int32_t i, int32_t s, int32_t align_corners) {
