@@ -258,9 +258,59 @@ void register_variadic(OpRegistry &r, const char *op, const char *kernel, bool m
   r.add(std::move(def));
 }
 
+// Ops ONNX defines by a function body of elementwise ops, expanded into it
+// during shape inference (OpDef::expand).
+//   SwiGLU(a, b) {alpha} = Swish(a) {alpha} * b
+//   ai.onnx.ml Binarizer(x) {threshold} = Cast(x > threshold, to x's type)
+Node *insert_default_domain_node(Graph &graph, Node &before, const std::string &op, std::vector<Value *> inputs,
+                                 const std::string &out_name) {
+  Value *out = graph.add_value(graph.unique_name(out_name), Value::Kind::Intermediate);
+  Node *n = graph.insert_node_before(&before, op, std::move(inputs), {out});
+  auto ai_onnx = graph.opsets.find("");
+  n->opset = before.domain.empty() ? before.opset : ai_onnx != graph.opsets.end() ? ai_onnx->second : 13;
+  return n;
+}
+
+void register_function_bodied(OpRegistry &r) {
+  OpDef swiglu;
+  swiglu.op = "SwiGLU";
+  swiglu.attrs = {"alpha"};
+  swiglu.min_inputs = swiglu.max_inputs = 2;
+  swiglu.expand = [](Graph &graph, Node &node) {
+    if (!node.output(0)) return;
+    Node *gate = insert_default_domain_node(graph, node, "Swish", {node.inputs[0]}, node.outputs[0]->name + "_gate");
+    if (const Attribute *alpha = node.attr("alpha")) gate->attrs["alpha"] = *alpha;
+    Node *y = insert_default_domain_node(graph, node, "Mul", {gate->outputs[0], node.inputs[1]}, node.outputs[0]->name + "_y");
+    graph.replace_all_uses(node.outputs[0], y->outputs[0]);
+  };
+  r.add(std::move(swiglu));
+
+  OpDef binarizer;
+  binarizer.op = "Binarizer";
+  binarizer.domain = "ai.onnx.ml";
+  binarizer.attrs = {"threshold"};
+  binarizer.expand = [](Graph &graph, Node &node) {
+    if (!node.output(0)) return;
+    Value *x = node.inputs[0];
+    OpContext ctx(node);
+    ctx.require(is_float(x->dtype) || is_integer(x->dtype), "X must be a number tensor");
+    Tensor threshold = make_tensor(DType::Double, {});
+    *threshold.data<double>() = ctx.attr_float("threshold", 0.0f);
+    Value *t = graph.add_constant(graph.unique_name(node.outputs[0]->name + "_threshold"), threshold);
+    Node *t_cast = insert_default_domain_node(graph, node, "Cast", {t}, t->name + "_cast");
+    t_cast->attrs["to"].value = static_cast<int64_t>(x->dtype);
+    Node *above = insert_default_domain_node(graph, node, "Greater", {x, t_cast->outputs[0]}, node.outputs[0]->name + "_above");
+    Node *y = insert_default_domain_node(graph, node, "Cast", {above->outputs[0]}, node.outputs[0]->name + "_y");
+    y->attrs["to"].value = static_cast<int64_t>(x->dtype);
+    graph.replace_all_uses(node.outputs[0], y->outputs[0]);
+  };
+  r.add(std::move(binarizer));
+}
+
 }  // namespace
 
 void register_elementwise_ops(OpRegistry &r) {
+  register_function_bodied(r);
   for (const UnaryOp &u : unary_ops()) register_unary(r, u);
   register_clip(r);
   register_gelu(r);
