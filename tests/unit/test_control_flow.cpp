@@ -15,12 +15,6 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-std::vector<float> floats_of(const Value &v) {
-  REQUIRE(v.is_constant());
-  const float *p = v.constant->data<float>();
-  return std::vector<float>(p, p + v.constant->count());
-}
-
 Value *bool_constant(Graph &g, const std::string &name, bool value) {
   Tensor t = make_tensor(DType::Bool, {});
   t.bytes[0] = value ? 1 : 0;

@@ -13,12 +13,6 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-std::vector<float> floats_of(const Value &v) {
-  REQUIRE(v.is_constant());
-  const float *p = v.constant->data<float>();
-  return std::vector<float>(p, p + v.constant->count());
-}
-
 std::vector<int64_t> ints_of(const Value &v) {
   REQUIRE(v.is_constant());
   return v.constant->to_ints();

@@ -25,13 +25,6 @@ std::vector<std::string> ops_of(const Graph &g) {
   return ops;
 }
 
-std::vector<float> floats_of(const Value &v) {
-  REQUIRE(v.is_constant());
-  REQUIRE(v.constant->dtype == DType::Float);
-  const float *p = v.constant->data<float>();
-  return std::vector<float>(p, p + v.constant->count());
-}
-
 }  // namespace
 
 TEST_CASE("infer_shapes_and_fold infers shapes and folds constant elementwise nodes", "[passes]") {

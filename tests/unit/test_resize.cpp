@@ -12,12 +12,6 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-std::vector<float> floats_of(const Value &v) {
-  REQUIRE(v.is_constant());
-  const float *p = v.constant->data<float>();
-  return std::vector<float>(p, p + v.constant->count());
-}
-
 Node *resize_node(Graph &g, std::vector<Value *> ins, Value *out, const std::string &mode) {
   Node *n = node(g, "Resize", "resize", std::move(ins), {out});
   n->opset = 19;

@@ -37,6 +37,14 @@ inline aotc::Value *f32_constant(aotc::Graph &g, const std::string &name, const 
   return g.add_constant(name, std::move(t));
 }
 
+/// The elements of an f32 constant (e.g. a folded result).
+inline std::vector<float> floats_of(const aotc::Value &v) {
+  REQUIRE(v.is_constant());
+  REQUIRE(v.constant->dtype == aotc::DType::Float);
+  const float *p = v.constant->data<float>();
+  return std::vector<float>(p, p + v.constant->count());
+}
+
 /// An untyped intermediate value (inference fills it in).
 inline aotc::Value *temp(aotc::Graph &g, const std::string &name) {
   return g.add_value(name, aotc::Value::Kind::Intermediate);
