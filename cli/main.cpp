@@ -189,6 +189,18 @@ int main(int argc, char **argv) {
   app.add_option("--arena-section", options.arena_section,
                  "NAME: put the static arena NAME_run uses in this linker section (e.g. .bss.sram2)")
       ->type_name("NAME");
+  std::string backend = "c", verify_backend = "c";
+  const char *backend_help =
+      "what writes the code: c (default: NAME.c) or llvm (NAME.o, an object for --target's triple compiled "
+      "in-process by LLVM; the same NAME.h and aotc.h)";
+  app.add_option("--backend", backend, backend_help)->check(CLI::IsMember({"c", "llvm"}));
+  app.add_option("--triple", options.llvm.triple,
+                 "with --backend llvm: the LLVM target triple (default: --target's, e.g. thumbv7em-none-eabihf for "
+                 "cortex-m4, this machine's for host)");
+  app.add_option("--cpu", options.llvm.cpu,
+                 "with --backend llvm: the CPU to tune and select instructions for (e.g. cortex-m7, skylake, native)");
+  app.add_option("--features", options.llvm.features,
+                 "with --backend llvm: LLVM target features to add or remove, e.g. +avx2,-avx512f");
   bool list_targets = false;
   app.add_flag("--list-targets", list_targets, "list the targets with their features and exit");
   app.add_flag("--list-ops", list_ops, "list the supported ONNX ops and exit");
@@ -228,6 +240,12 @@ int main(int argc, char **argv) {
   verify->add_flag("--allow-newer-opset", verify_compile.import.allow_newer_opset,
                    "compile a model that imports a newer opset than aotc knows, as the newest it knows (warns)");
   bool per_layer = false;
+  bool verify_jit = false;
+  verify->add_flag("--jit", verify_jit,
+                   "compile through LLVM and run in this process: no C compiler needed (--cc and --cflags unused)");
+  verify->add_option("--backend", verify_backend,
+                     "c (default) or llvm (NAME.o for this machine, linked with --cc into the test program)")
+      ->check(CLI::IsMember({"c", "llvm"}));
   verify->add_flag("--per-layer", per_layer,
                    "compare every intermediate value too and name the first node whose output diverges; --data "
                    "holds outputs of the model `aotc expose` writes (its outputs, then every intermediate)");
@@ -249,6 +267,8 @@ int main(int argc, char **argv) {
   verify_compile.io = verify_io == "separate" ? IoMode::Separate : IoMode::Arena;
   options.weights = weights == "bin" ? WeightsFormat::Bin : WeightsFormat::C;
   verify_compile.weights = verify_weights == "bin" ? WeightsFormat::Bin : WeightsFormat::C;
+  options.backend = backend == "llvm" ? Backend::Llvm : Backend::C;
+  verify_compile.backend = verify_jit ? Backend::LlvmJit : verify_backend == "llvm" ? Backend::Llvm : Backend::C;
 
   try {
     if (list_ops) {
@@ -277,6 +297,13 @@ int main(int argc, char **argv) {
                  "check the memory plan independently: no live buffers overlap, each inside its storage");
       return 0;
     }
+    if (options.backend != Backend::Llvm &&
+        !(options.llvm.triple.empty() && options.llvm.cpu.empty() && options.llvm.features.empty()))
+      fail("--triple, --cpu and --features choose what LLVM compiles for: use them with --backend llvm");
+    if (options.backend == Backend::Llvm && options.weights == WeightsFormat::Bin)
+      fail("--weights bin is for the C backend: --backend llvm puts the weights into NAME.o");
+    if (verify_compile.backend != Backend::C && verify_compile.weights == WeightsFormat::Bin)
+      fail("--weights bin is for the C backend: the LLVM backend puts the weights into the object");
     if (*info) return run_info(info_model, info_target);
     if (*expose) {
       size_t added = expose_intermediates(expose_model, expose_output);
@@ -347,13 +374,15 @@ int main(int argc, char **argv) {
     if (out_dir.empty()) fail("no output directory: use -o OUTDIR (or --emit ir to print the IR)");
     Compilation c = compile_model(model, options);
     write_output_dir(out_dir, c.files);
-    print_out("aotc: wrote {}/{}.c, {}.h, aotc.h{}: {} kernel calls; arena {} bytes{} "
-               "(live-peak lower bound {}, all buffers {})\n",
-               out_dir, options.name, options.name,
-               options.weights == WeightsFormat::Bin ? ", " + weights_bin_file(options.name) : "",
-               c.program.steps.size(), c.program.scratch_size,
-               options.io == IoMode::Arena ? ", inputs and outputs included" : " of scratch, inputs and outputs separate",
-               c.program.live_peak_bytes, c.program.intermediate_bytes_total);
+    std::string written =
+        c.llvm_object ? fmt::format("{}.o, {}.h, aotc.h (LLVM: {}, cpu {})", options.name, options.name,
+                                    c.llvm_object->triple, c.llvm_object->cpu.empty() ? "default" : c.llvm_object->cpu)
+                      : fmt::format("{}.c, {}.h, aotc.h{}", options.name, options.name,
+                                    options.weights == WeightsFormat::Bin ? ", " + weights_bin_file(options.name) : "");
+    print_out("aotc: wrote {}/{}: {} kernel calls; arena {} bytes{} (live-peak lower bound {}, all buffers {})\n",
+              out_dir, written, c.program.steps.size(), c.program.scratch_size,
+              options.io == IoMode::Arena ? ", inputs and outputs included" : " of scratch, inputs and outputs separate",
+              c.program.live_peak_bytes, c.program.intermediate_bytes_total);
     if (c.report) print_out("aotc: wrote {}/report.json, memory.svg:\n{}", out_dir, report_summary(*c.report));
     return 0;
   } catch (const Error &e) {

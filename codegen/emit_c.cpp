@@ -138,7 +138,11 @@ class Emitter {
   }
 
   /// What run() emitted: the numbers behind NAME_CONSTANT_BYTES.
-  EmitStats stats() const { return {weight_bytes(), array_bytes_}; }
+  EmitStats stats() const {
+    EmitStats s{weight_bytes(), array_bytes_, {}};
+    for (const Value *c : p_.constants) s.constant_symbols.push_back(constant_symbols_.at(c));
+    return s;
+  }
 
  private:
   const Program &p_;
@@ -438,6 +442,10 @@ class Emitter {
     w.blank();
     w.line("/* ---- weights ---- */");
     if (opt_.weights == WeightsFormat::Bin) write_constant_declarations(w);
+    else if (opt_.weights == WeightsFormat::Extern)
+      for (const Value *c : p_.constants)  // defined by the backend that compiles this file
+        w.line("extern const {} {}[{}];", c_type(c->dtype), constant_symbols_.at(c),
+               std::max<int64_t>(c->constant->count(), 1));
     else
       for (const Value *c : p_.constants) write_constant(w, *c);
     w.blank();

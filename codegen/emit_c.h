@@ -8,7 +8,9 @@
 
 namespace aotc {
 
-enum class WeightsFormat { C, Bin };
+/// C: arrays in NAME.c; Bin: NAME_weights.bin via .incbin; Extern: declared
+/// only, for a backend that defines them itself (codegen/llvm).
+enum class WeightsFormat { C, Bin, Extern };
 
 /// "NAME_weights.bin": the file --weights bin writes.
 std::string weights_bin_file(const std::string &name);
@@ -32,6 +34,9 @@ void check_section_name(const std::string &option, const std::string &name);
 struct EmitStats {
   size_t weight_bytes = 0;    ///< constant tensors (weights, packed weights)
   size_t argument_bytes = 0;  ///< kernel argument arrays and geometry structs
+  /// The symbol of each Program::constants entry, in that order (an array of
+  /// its element type with WeightsFormat::Bin and Extern).
+  std::vector<std::string> constant_symbols;
 };
 
 /// Returns the generated files by name: "NAME.h", "NAME.c" and "aotc.h" (and

@@ -138,8 +138,27 @@ Compilation compile_model(const std::string &model_path, const CompileOptions &o
     emit.weights_section = options.weights_section;
     emit.arena_section = options.arena_section;
     emit.weights = options.weights;
+    bool llvm = options.backend != Backend::C;
+    if (llvm) emit.weights = WeightsFormat::Extern;  // the backend defines them (codegen/llvm)
     EmitStats emitted;
     c.files = emit_c(c.program, emit, &emitted);
+    if (llvm) {
+      LlvmInput in;
+      in.name = options.name;
+      in.files = c.files;
+      in.weights_section = options.weights_section;
+      for (size_t i = 0; i < c.program.constants.size(); ++i) {
+        const std::vector<uint8_t> &bytes = c.program.constants[i]->constant->bytes;
+        in.weights.emplace_back(emitted.constant_symbols.at(i), std::string(bytes.begin(), bytes.end()));
+      }
+      c.files.erase(options.name + ".c");  // it needs the backend's weights: not a source of its own
+      if (options.backend == Backend::Llvm) {
+        LlvmObjectInfo info;
+        c.files[options.name + ".o"] = llvm_compile_object(in, target, options.llvm, &info);
+        c.llvm_object = info;
+      }
+      c.llvm_input = std::move(in);
+    }
     if (options.report) {
       // Written with the C files, so the output directory is complete or absent.
       c.report = make_report(c.program, {emit.source_file, options.name, naive, emitted, c.patch});
@@ -246,35 +265,102 @@ OutputComparison compare_tensors(const std::string &name, const Tensor &actual, 
   return c;
 }
 
+namespace {
+
+/// Runs a compiled model on one set of inputs (graph order, raw bytes) and
+/// returns its outputs' bytes.
+class ModelRunner {
+ public:
+  virtual ~ModelRunner() = default;
+  virtual std::vector<std::string> run(const std::vector<std::string> &inputs) = 0;
+};
+
+// The generated code built with the host C compiler into a program
+// (aotc_runner.c) that reads and writes the tensors as files: NAME.c, or the
+// LLVM backend's NAME.o.
+class ProcessRunner : public ModelRunner {
+ public:
+  ProcessRunner(const Compilation &compilation, const VerifyOptions &options) {
+    std::string name = compilation.llvm_input ? compilation.llvm_input->name : "";
+    for (auto &[file, text] : compilation.files)
+      if (file.size() > 2 && file.compare(file.size() - 2, 2, ".c") == 0) name = file.substr(0, file.size() - 2);
+    outputs_ = compilation.graph->outputs.size();
+    std::error_code ec;
+    work_ = options.work_dir;
+    if (work_.empty()) work_ = make_temp_dir(fs::temp_directory_path().string(), "aotc-verify");
+    fs::create_directories(work_, ec);
+    keep_ = options.keep || !options.work_dir.empty();
+
+    for (auto &[file, text] : compilation.files) write_file(fs::path(work_) / file, text);
+    write_file(fs::path(work_) / "aotc_runner.c", runtime_source("aotc_runner.c"));
+    exe_ = (fs::path(work_) / "runner").string();
+    fs::path log = fs::path(work_) / "build.log";
+    bool object = compilation.files.count(name + ".o") > 0;
+    std::string model_file = (fs::path(work_) / (name + (object ? ".o" : ".c"))).string();
+    std::string cmd = fmt::format("{} {} -DAOTC_RUNNER_MODEL={}_model -I{} {} {} -o {} -lm > {} 2>&1", options.cc,
+                                  options.cflags, name, shell_quote(work_), shell_quote(model_file),
+                                  shell_quote((fs::path(work_) / "aotc_runner.c").string()), shell_quote(exe_),
+                                  shell_quote(log.string()));
+    if (std::system(cmd.c_str()) != 0)
+      fail(fmt::format("the generated {} failed to {} with '{}':\n{}", object ? "object" : "C",
+                       object ? "link" : "compile", options.cc, read_binary(log)));
+  }
+  ~ProcessRunner() override {
+    std::error_code e;
+    if (!keep_) fs::remove_all(work_, e);
+  }
+
+  std::vector<std::string> run(const std::vector<std::string> &inputs) override {
+    std::vector<std::string> args;
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      fs::path p = fs::path(work_) / fmt::format("in{}_{}.bin", runs_, i);
+      write_file(p, inputs[i]);
+      args.push_back(shell_quote(p.string()));
+    }
+    args.push_back("--");
+    std::vector<fs::path> outs;
+    for (size_t k = 0; k < outputs_; ++k) {
+      outs.push_back(fs::path(work_) / fmt::format("out{}_{}.bin", runs_, k));
+      args.push_back(shell_quote(outs.back().string()));
+    }
+    ++runs_;
+    fs::path run_log = fs::path(work_) / "run.log";
+    std::string run = fmt::format("{} {} > {} 2>&1", shell_quote(exe_), fmt::join(args, " "),
+                                  shell_quote(run_log.string()));
+    if (std::system(run.c_str()) != 0) fail(fmt::format("the generated model failed to run:\n{}", read_binary(run_log)));
+    std::vector<std::string> result;
+    for (const fs::path &p : outs) result.push_back(read_binary(p));
+    return result;
+  }
+
+ private:
+  std::string work_, exe_;
+  bool keep_ = false;
+  size_t outputs_ = 0, runs_ = 0;
+};
+
+class JitRunner : public ModelRunner {
+ public:
+  JitRunner(const Compilation &compilation) {
+    const Target &target = compilation.program.target ? *compilation.program.target : find_target("host");
+    jit_ = JitModel::create(*compilation.llvm_input, target);
+  }
+  std::vector<std::string> run(const std::vector<std::string> &inputs) override { return jit_->run(inputs); }
+
+ private:
+  std::unique_ptr<JitModel> jit_;
+};
+
+}  // namespace
+
 VerifyResult verify_model(const Compilation &compilation, const std::vector<TestData> &data,
                           const VerifyOptions &options) {
   const Graph &graph = *compilation.graph;
-  std::string name;
-  for (auto &[file, text] : compilation.files)
-    if (file.size() > 2 && file.compare(file.size() - 2, 2, ".c") == 0) name = file.substr(0, file.size() - 2);
-  std::error_code ec;
-  std::string work = options.work_dir;
-  if (work.empty()) work = make_temp_dir(fs::temp_directory_path().string(), "aotc-verify");
-  fs::create_directories(work, ec);
-  struct Cleanup {
-    std::string dir;
-    bool keep;
-    ~Cleanup() {
-      std::error_code e;
-      if (!keep) fs::remove_all(dir, e);
-    }
-  } cleanup{work, options.keep || !options.work_dir.empty()};
-
-  for (auto &[file, text] : compilation.files) write_file(fs::path(work) / file, text);
-  write_file(fs::path(work) / "aotc_runner.c", runtime_source("aotc_runner.c"));
-  fs::path exe = fs::path(work) / "runner";
-  fs::path log = fs::path(work) / "build.log";
-  std::string cmd = fmt::format("{} {} -DAOTC_RUNNER_MODEL={}_model -I{} {} {} -o {} -lm > {} 2>&1", options.cc,
-                                options.cflags, name, shell_quote(work), shell_quote((fs::path(work) / (name + ".c")).string()),
-                                shell_quote((fs::path(work) / "aotc_runner.c").string()), shell_quote(exe.string()),
-                                shell_quote(log.string()));
-  if (std::system(cmd.c_str()) != 0)
-    fail(fmt::format("the generated C failed to compile with '{}':\n{}", options.cc, read_binary(log)));
+  std::unique_ptr<ModelRunner> runner;
+  if (compilation.llvm_input && !compilation.llvm_object)
+    runner = std::make_unique<JitRunner>(compilation);
+  else
+    runner = std::make_unique<ProcessRunner>(compilation, options);
 
   VerifyResult result;
   result.ok = true;
@@ -283,7 +369,7 @@ VerifyResult verify_model(const Compilation &compilation, const std::vector<Test
     d.inputs.erase(std::remove_if(d.inputs.begin(), d.inputs.end(),
                                   [&](auto &named) { return options.frozen_inputs.count(named.first) > 0; }),
                    d.inputs.end());
-    std::vector<std::string> args;
+    std::vector<std::string> inputs;
     if (d.inputs.size() != graph.inputs.size())
       fail(fmt::format("test data has {} inputs, the model has {}", d.inputs.size(), graph.inputs.size()));
     for (size_t i = 0; i < graph.inputs.size(); ++i) {
@@ -296,16 +382,9 @@ VerifyResult verify_model(const Compilation &compilation, const std::vector<Test
       if (t->dtype != in.dtype || t->shape != in.shape)
         fail(fmt::format("input '{}': test data is {}{}, the model expects {}{}", in.name, dtype_name(t->dtype),
                          shape_str(t->shape), dtype_name(in.dtype), shape_str(in.shape)));
-      fs::path p = fs::path(work) / fmt::format("in{}_{}.bin", set, i);
-      write_file(p, std::string(t->bytes.begin(), t->bytes.end()));
-      args.push_back(shell_quote(p.string()));
+      inputs.emplace_back(t->bytes.begin(), t->bytes.end());
     }
-    args.push_back("--");
-    for (size_t k = 0; k < graph.outputs.size(); ++k)
-      args.push_back(shell_quote((fs::path(work) / fmt::format("out{}_{}.bin", set, k)).string()));
-    fs::path run_log = fs::path(work) / "run.log";
-    std::string run = fmt::format("{} {} > {} 2>&1", shell_quote(exe.string()), fmt::join(args, " "), shell_quote(run_log.string()));
-    if (std::system(run.c_str()) != 0) fail(fmt::format("the generated model failed to run:\n{}", read_binary(run_log)));
+    std::vector<std::string> outputs = runner->run(inputs);
     if (d.outputs.size() != graph.outputs.size())
       fail(fmt::format("test data has {} outputs, the model has {}", d.outputs.size(), graph.outputs.size()));
     for (size_t k = 0; k < graph.outputs.size(); ++k) {
@@ -315,7 +394,7 @@ VerifyResult verify_model(const Compilation &compilation, const std::vector<Test
         if (n == graph.output_names[k]) expected = &tensor;
       if (!expected) expected = &d.outputs[k].second;
       Tensor actual = make_tensor(out.dtype, out.shape);
-      std::string bytes = read_binary(fs::path(work) / fmt::format("out{}_{}.bin", set, k));
+      const std::string &bytes = outputs.at(k);
       if (bytes.size() != actual.bytes.size()) fail("the runner wrote an output of the wrong size");
       if (!bytes.empty()) std::memcpy(actual.bytes.data(), bytes.data(), bytes.size());
       OutputComparison c = compare_tensors(graph.output_names[k], actual, *expected, options.rtol, options.atol);

@@ -10,12 +10,20 @@
 #include <vector>
 
 #include "codegen/emit_c.h"
+#include "codegen/llvm/llvm_backend.h"
 #include "codegen/report.h"
 #include "compiler/onnx_import.h"
 #include "passes/pipeline.h"
 #include "passes/program.h"
 
 namespace aotc {
+
+/// --backend: what turns the lowered program into code.
+enum class Backend {
+  C,        ///< NAME.c (the default)
+  Llvm,     ///< NAME.o through LLVM, for any triple (codegen/llvm)
+  LlvmJit,  ///< LLVM for this machine, run in-process (verify --jit): no files
+};
 
 struct CompileOptions {
   std::string name = "model";  ///< C prefix for the generated files and symbols
@@ -38,6 +46,8 @@ struct CompileOptions {
   /// passes, so the generated C computes each as ONNX defines it (no fusion
   /// hides it) and copies it out.
   std::vector<std::string> expose_values;
+  Backend backend = Backend::C;
+  LlvmTargetOptions llvm;  ///< --triple, --cpu, --features (Backend::Llvm)
 };
 
 /// The target to compile for: options.target, with the options' overrides.
@@ -47,6 +57,9 @@ struct Compilation {
   std::unique_ptr<Graph> graph;
   Program program;
   std::map<std::string, std::string> files;  ///< generated files by name
+  /// The LLVM backends: what they compiled (NAME.c declaring the weights extern, and the weights).
+  std::optional<LlvmInput> llvm_input;
+  std::optional<LlvmObjectInfo> llvm_object;  ///< Backend::Llvm: what NAME.o is for
   std::optional<MemoryReport> report;        ///< with CompileOptions::report
   std::optional<PatchStats> patch;           ///< with CompileOptions::patch_tiles
 };
@@ -66,7 +79,7 @@ Compilation compile_model(const std::string &model_path, const CompileOptions &o
 void write_output_dir(const std::string &dir, const std::map<std::string, std::string> &files);
 
 struct VerifyOptions {
-  std::string cc = "cc";
+  std::string cc = "cc";  ///< (unused for a Backend::LlvmJit compilation, which runs in this process)
   std::string cflags = "-std=c99 -O2";
   double rtol = 1e-4, atol = 1e-5;
   std::string work_dir;  ///< where to build; a fresh temporary directory if empty
@@ -95,8 +108,9 @@ struct TestData {
 /// Reads ONNX's test_data_set_N directory (input_K.pb, output_K.pb).
 TestData load_test_data_dir(const std::string &dir);
 
-/// Compiles the model, builds the C with the host compiler, runs it on the
-/// inputs through the standard API (aotc.h) and compares every output.
+/// Builds the compiled model (the C, or NAME.o with a runner, with the host
+/// compiler; nothing for Backend::LlvmJit, which runs in this process), runs
+/// it on the inputs through the standard API (aotc.h) and compares every output.
 VerifyResult verify_model(const Compilation &compilation, const std::vector<TestData> &data,
                           const VerifyOptions &options);
 

@@ -104,7 +104,7 @@ TEST_CASE("the report describes the plan: lifetimes, offsets, peak, MACs", "[rep
   run_graph_pipeline(g);
   // The graph's inputs and outputs in the caller's buffers (--io separate).
   Program p = lower_and_plan(g, 16, find_target(default_target_name()), IoMode::Separate);
-  MemoryReport r = make_report(p, {"by_hand.onnx", "rep", NaivePeak{96, "add", "Add"}, EmitStats{256, 8}, std::nullopt});
+  MemoryReport r = make_report(p, {"by_hand.onnx", "rep", NaivePeak{96, "add", "Add"}, EmitStats{256, 8, {}}, std::nullopt});
   CHECK(r.arena_bytes == p.scratch_size);
   CHECK(r.arena_lower_bound_bytes == p.live_peak_bytes);
   CHECK(r.peak_live_bytes == p.live_peak_bytes);
@@ -162,7 +162,7 @@ TEST_CASE("with the I/O in the arena the report shows inputs and outputs live as
   Graph g = matmul_add_graph();
   run_graph_pipeline(g);
   Program p = lower_and_plan(g, 16);  // IoMode::Arena
-  MemoryReport r = make_report(p, {"by_hand.onnx", "rep", NaivePeak{96, "add", "Add"}, EmitStats{256, 8}, std::nullopt});
+  MemoryReport r = make_report(p, {"by_hand.onnx", "rep", NaivePeak{96, "add", "Add"}, EmitStats{256, 8, {}}, std::nullopt});
   CHECK(r.io_bytes == 0);
   CHECK(r.arena_bytes == p.scratch_size);
   CHECK(r.peak_live_bytes == p.live_peak_bytes);

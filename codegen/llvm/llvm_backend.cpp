@@ -1,0 +1,286 @@
+#include "codegen/llvm/llvm_backend.h"
+
+#include <clang/Basic/Diagnostic.h>
+#include <clang/Basic/DiagnosticOptions.h>
+#include <clang/CodeGen/BackendUtil.h>
+#include <clang/CodeGen/CodeGenAction.h>
+#include <clang/Frontend/CompilerInstance.h>
+#include <clang/Frontend/CompilerInvocation.h>
+#include <clang/Frontend/TextDiagnosticPrinter.h>
+#include <clang/Frontend/Utils.h>
+#include <fmt/format.h>
+#include <llvm/ADT/SmallString.h>
+#include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
+#include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/IR/Constants.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+#include <llvm/Support/Host.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/TargetSelect.h>
+#include <llvm/Support/VirtualFileSystem.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <sstream>
+
+#include "codegen/llvm/libc_headers.h"
+#include "ir/error.h"
+#include "ir/target.h"
+#include "runtime-c/aotc.h"
+
+#ifndef AOTC_CLANG_RESOURCE_DIR
+#error "AOTC_CLANG_RESOURCE_DIR: set by codegen/llvm/CMakeLists.txt"
+#endif
+
+namespace aotc {
+
+namespace {
+
+// Where the sources live in the compiler's in-memory file system. Nothing
+// outside it is read but Clang's resource directory (its own headers).
+constexpr const char *kSourceDir = "/aotc-model";
+constexpr const char *kLibcDir = "/aotc-libc";
+
+void initialize_llvm() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    llvm::InitializeAllTargetInfos();
+    llvm::InitializeAllTargets();
+    llvm::InitializeAllTargetMCs();
+    llvm::InitializeAllAsmPrinters();
+    llvm::InitializeAllAsmParsers();  // kernels hold inline assembly (Cortex-M)
+  });
+}
+
+std::vector<std::string> split_words(const std::string &text) {
+  std::istringstream in(text);
+  std::vector<std::string> words;
+  for (std::string w; in >> w;) words.push_back(w);
+  return words;
+}
+
+bool is_x86(const std::string &triple) {
+  llvm::Triple t(triple);
+  return t.getArch() == llvm::Triple::x86_64 || t.getArch() == llvm::Triple::x86;
+}
+
+// The Clang driver arguments that select what to compile for: --target's
+// flags (the same ones it suggests for a C compiler), then the overrides.
+std::vector<std::string> target_arguments(const Target &target, const LlvmTargetOptions &options, bool jit) {
+  std::vector<std::string> args;
+  std::string triple = options.triple;
+  std::vector<std::string> flags = split_words(target.cflags);
+  if (triple.empty()) triple = target.cflags.empty() ? llvm::sys::getDefaultTargetTriple() : "arm-none-eabi";
+  args.push_back("--target=" + triple);
+  if (!options.triple.empty() && !target.cflags.empty() && !jit) {
+    // A triple of its own: --target's -mcpu/-mfpu are for another architecture
+    // only if the user says so with --cpu; keep them when the triple is Arm.
+    llvm::Triple t(options.triple);
+    if (!t.isARM() && !t.isThumb()) flags.clear();
+  }
+  for (const std::string &f : flags) args.push_back(f);
+  std::string cpu = jit ? "native" : options.cpu;
+  if (!cpu.empty()) args.push_back((is_x86(triple) ? "-march=" : "-mcpu=") + cpu);
+  if (!options.features.empty()) {
+    std::stringstream list(options.features);
+    for (std::string feature; std::getline(list, feature, ',');) {
+      if (feature.empty()) continue;
+      if (feature[0] != '+' && feature[0] != '-')
+        fail(fmt::format("--features '{}': each feature starts with + or - (e.g. +avx2,-avx512f)", options.features));
+      args.push_back("-Xclang");
+      args.push_back("-target-feature");
+      args.push_back("-Xclang");
+      args.push_back(feature);
+    }
+  }
+  // The JIT knows the exact CPU: no run-time choice between AVX2 and AVX-512.
+  if (jit) args.push_back("-DAOTC_NO_CPU_DISPATCH=1");
+  return args;
+}
+
+/// One in-process compilation of NAME.c, from C to a target object.
+class CCompilation {
+ public:
+  CCompilation(const LlvmInput &input, const Target &target, const LlvmTargetOptions &options, bool jit)
+      : input_(input) {
+    initialize_llvm();
+    auto memory = llvm::makeIntrusiveRefCnt<llvm::vfs::InMemoryFileSystem>();
+    for (const auto &[file, text] : input.files)
+      memory->addFile(std::string(kSourceDir) + "/" + file, 0, llvm::MemoryBuffer::getMemBufferCopy(text, file));
+    memory->addFile(std::string(kLibcDir) + "/math.h", 0, llvm::MemoryBuffer::getMemBuffer(kLibcMathH, "math.h"));
+    memory->addFile(std::string(kLibcDir) + "/string.h", 0,
+                    llvm::MemoryBuffer::getMemBuffer(kLibcStringH, "string.h"));
+    memory->addFile(std::string(kLibcDir) + "/stdlib.h", 0,
+                    llvm::MemoryBuffer::getMemBuffer(kLibcStdlibH, "stdlib.h"));
+    auto overlay = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(llvm::vfs::getRealFileSystem());
+    overlay->pushOverlay(memory);
+    vfs_ = overlay;
+
+    // -fno-math-errno: generated code never reads errno, so sqrtf and friends
+    // may become instructions. -nostdlibinc: only Clang's own headers and ours.
+    std::vector<std::string> args = {"clang", "-x", "c", "-std=c99", "-O2", "-fno-math-errno", "-nostdlibinc",
+                                     "-resource-dir", AOTC_CLANG_RESOURCE_DIR, "-isystem", kLibcDir,
+                                     "-I", kSourceDir};
+    for (std::string &a : target_arguments(target, options, jit)) args.push_back(std::move(a));
+    args.push_back(std::string(kSourceDir) + "/" + input.name + ".c");
+    std::vector<const char *> argv;
+    for (const std::string &a : args) argv.push_back(a.c_str());
+
+    diag_options_ = new clang::DiagnosticOptions();
+    diag_stream_ = std::make_unique<llvm::raw_string_ostream>(diag_text_);
+    auto *printer = new clang::TextDiagnosticPrinter(*diag_stream_, diag_options_.get());
+    diags_ = clang::CompilerInstance::createDiagnostics(diag_options_.get(), printer, true);
+    std::vector<std::string> cc1;
+    std::unique_ptr<clang::CompilerInvocation> invocation =
+        clang::createInvocationFromCommandLine(argv, diags_, vfs_, false, &cc1);
+    if (!invocation) fail(fmt::format("LLVM backend: the compiler options were refused:\n{}", diagnostics()));
+    instance_.setInvocation(std::move(invocation));
+    instance_.setDiagnostics(diags_.get());
+    instance_.createFileManager(vfs_);
+    // Optimised once, after the weights are in (see object()).
+    instance_.getCodeGenOpts().DisableLLVMPasses = true;
+    instance_.getFrontendOpts().ProgramAction = clang::frontend::EmitLLVMOnly;
+    instance_.getCodeGenOpts().DiscardValueNames = true;
+
+    clang::EmitLLVMOnlyAction action(&context_);
+    if (!instance_.ExecuteAction(action) || diags_->hasErrorOccurred())
+      fail(fmt::format("LLVM backend: {}.c failed to compile (an aotc bug: please report it):\n{}", input.name,
+                       diagnostics()));
+    module_ = action.takeModule();
+    if (!module_) fail("LLVM backend: no module was produced:\n" + diagnostics());
+    define_weights();
+  }
+
+  /// The optimised module as an object file for its target.
+  std::string object() {
+    clang::CodeGenOptions &cg = instance_.getCodeGenOpts();
+    cg.DisableLLVMPasses = false;
+    llvm::SmallString<0> bytes;
+    auto stream = std::make_unique<llvm::raw_svector_ostream>(bytes);
+    clang::EmitBackendOutput(*diags_, instance_.getHeaderSearchOpts(), cg, instance_.getTargetOpts(),
+                             instance_.getLangOpts(), module_->getDataLayoutStr(), module_.get(),
+                             clang::Backend_EmitObj, std::move(stream));
+    if (diags_->hasErrorOccurred()) fail("LLVM backend: code generation failed:\n" + diagnostics());
+    return std::string(bytes.data(), bytes.size());
+  }
+
+  LlvmObjectInfo info() const {
+    const clang::TargetOptions &t = instance_.getTargetOpts();
+    LlvmObjectInfo i;
+    i.triple = t.Triple;
+    i.cpu = t.CPU;
+    for (const std::string &f : t.Features) i.features += (i.features.empty() ? "" : ",") + f;
+    return i;
+  }
+
+ private:
+  const LlvmInput &input_;
+  llvm::LLVMContext context_;
+  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> vfs_;
+  llvm::IntrusiveRefCntPtr<clang::DiagnosticOptions> diag_options_;
+  std::string diag_text_;
+  std::unique_ptr<llvm::raw_string_ostream> diag_stream_;
+  llvm::IntrusiveRefCntPtr<clang::DiagnosticsEngine> diags_;
+  clang::CompilerInstance instance_;
+  std::unique_ptr<llvm::Module> module_;
+
+  std::string diagnostics() {
+    diag_stream_->flush();
+    return diag_text_;
+  }
+
+  // NAME.c declares each weight `extern const T sym[N]`; it becomes a constant
+  // global here, internal to the object as the C backend's `static const`.
+  void define_weights() {
+    if (module_->getDataLayout().isBigEndian() && !input_.weights.empty())
+      fail(fmt::format("LLVM backend: target '{}' is big-endian; aotc's weights are little-endian",
+                       module_->getTargetTriple()));
+    for (const auto &[symbol, bytes] : input_.weights) {
+      llvm::GlobalVariable *declared = module_->getGlobalVariable(symbol, true);
+      if (!declared) continue;  // unused by the code (a constant only a dropped step read)
+      std::string data = bytes.empty() ? std::string(1, '\0') : bytes;  // C has no empty arrays
+      llvm::Constant *init = llvm::ConstantDataArray::getRaw(
+          data, data.size(), llvm::Type::getInt8Ty(context_));
+      auto *global = new llvm::GlobalVariable(*module_, init->getType(), true, llvm::GlobalValue::InternalLinkage,
+                                              init, symbol + ".data");
+      global->setAlignment(llvm::MaybeAlign(16));
+      if (!input_.weights_section.empty()) global->setSection(input_.weights_section);
+      declared->replaceAllUsesWith(llvm::ConstantExpr::getBitCast(global, declared->getType()));
+      declared->eraseFromParent();
+      global->setName(symbol);
+    }
+  }
+};
+
+class OrcJitModel : public JitModel {
+ public:
+  OrcJitModel(const LlvmInput &input, const Target &target) {
+    CCompilation compilation(input, target, {}, true);
+    std::string object = compilation.object();
+    auto jit = llvm::orc::LLJITBuilder().create();
+    if (!jit) fail("LLVM backend: cannot start the JIT: " + llvm::toString(jit.takeError()));
+    jit_ = std::move(*jit);
+    auto process = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
+        jit_->getDataLayout().getGlobalPrefix());
+    if (!process) fail("LLVM backend: " + llvm::toString(process.takeError()));
+    jit_->getMainJITDylib().addGenerator(std::move(*process));
+    if (llvm::Error e = jit_->addObjectFile(llvm::MemoryBuffer::getMemBufferCopy(object, input.name + ".o")))
+      fail("LLVM backend: the JIT refused the object: " + llvm::toString(std::move(e)));
+    auto symbol = jit_->lookup(input.name + "_model");
+    if (!symbol) fail("LLVM backend: " + llvm::toString(symbol.takeError()));
+    model_ = reinterpret_cast<const aotc_model *>(static_cast<uintptr_t>(symbol->getAddress()));
+    size_t alignment = std::max<size_t>(model_->arena_alignment, alignof(std::max_align_t));
+    size_t bytes = (std::max<size_t>(model_->arena_size, 1) + alignment - 1) / alignment * alignment;
+    arena_ = static_cast<unsigned char *>(std::aligned_alloc(alignment, bytes));
+    if (!arena_) fail("LLVM backend: out of memory for the arena");
+    aotc_status s = aotc_session_init(&session_, model_, arena_, bytes);
+    if (s != AOTC_OK) fail(fmt::format("LLVM backend: aotc_session_init: {}", aotc_status_string(s)));
+  }
+  ~OrcJitModel() override { std::free(arena_); }
+
+  std::vector<std::string> run(const std::vector<std::string> &inputs) override {
+    if (inputs.size() != aotc_num_inputs(model_))
+      fail(fmt::format("the model has {} inputs, {} given", aotc_num_inputs(model_), inputs.size()));
+    for (uint32_t i = 0; i < inputs.size(); ++i) {
+      aotc_status s = aotc_set_input(&session_, i, inputs[i].data(), inputs[i].size());
+      if (s != AOTC_OK) fail(fmt::format("input {}: aotc_set_input: {}", i, aotc_status_string(s)));
+    }
+    aotc_status s = aotc_run(&session_);
+    if (s != AOTC_OK) fail(fmt::format("the model failed to run: {}", aotc_status_string(s)));
+    std::vector<std::string> outputs;
+    for (uint32_t k = 0; k < aotc_num_outputs(model_); ++k) {
+      std::string bytes(aotc_output_info(model_, k)->byte_size, '\0');
+      s = aotc_get_output(&session_, k, bytes.data(), bytes.size());
+      if (s != AOTC_OK) fail(fmt::format("output {}: aotc_get_output: {}", k, aotc_status_string(s)));
+      outputs.push_back(std::move(bytes));
+    }
+    return outputs;
+  }
+
+ private:
+  std::unique_ptr<llvm::orc::LLJIT> jit_;
+  const aotc_model *model_ = nullptr;
+  unsigned char *arena_ = nullptr;
+  aotc_session session_{};
+};
+
+}  // namespace
+
+bool llvm_backend_available() { return true; }
+
+std::string llvm_compile_object(const LlvmInput &input, const Target &target, const LlvmTargetOptions &options,
+                                LlvmObjectInfo *info) {
+  CCompilation compilation(input, target, options, false);
+  std::string object = compilation.object();
+  if (info) *info = compilation.info();
+  return object;
+}
+
+std::unique_ptr<JitModel> JitModel::create(const LlvmInput &input, const Target &target) {
+  return std::make_unique<OrcJitModel>(input, target);
+}
+
+}  // namespace aotc
