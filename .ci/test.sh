@@ -14,8 +14,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/install-deps.sh
 sanitize_c="-std=c99 -O1 -fsanitize=address,undefined -fno-sanitize-recover=all"
-bash .ci/build.sh
+bash .ci/build.sh -DAOTC_WITH_LLVM=ON
 ctest --test-dir build --output-on-failure -j "$(nproc)" -E '^conformance$'
-BUILD_DIR=build-asan BUILD_TYPE=Debug bash .ci/build.sh -DAOTC_SANITIZE=ON -DAOTC_CONFORMANCE_CFLAGS="$sanitize_c"
+BUILD_DIR=build-asan BUILD_TYPE=Debug bash .ci/build.sh -DAOTC_WITH_LLVM=ON -DAOTC_SANITIZE=ON -DAOTC_CONFORMANCE_CFLAGS="$sanitize_c"
 ctest --test-dir build-asan --output-on-failure -j "$(nproc)" -E '_(generic|weights_bin)$|^package:|^api:compilers_'
 bash tests/fuzz/run.sh 75

@@ -13,7 +13,8 @@
 # --breakdown adds each model's MACs per op kind after the table.
 #
 # Environment: AOTC (default build/cli/aotc), CC (cc), BENCH_CFLAGS for the
-# generated code (-O3 -march=native -std=c99), BENCH_MODELS_DIR for the ImageNet
+# generated code (-O3 -march=native -std=c99), BENCH_BACKEND (c, or llvm: aotc
+# --backend llvm --cpu native writes NAME.o, which CC links with the server), BENCH_MODELS_DIR for the ImageNet
 # cache (build/bench-models), PYTHON (/usr/bin/python3, with python3-onnx).
 # Needs node and `npm install --ignore-scripts` in models/ (onnxruntime-node).
 set -eu
@@ -21,6 +22,12 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 aotc=${AOTC:-$root/build/cli/aotc}
 cc=${CC:-cc}
 cflags=${BENCH_CFLAGS:--O3 -march=native -std=c99}
+backend=${BENCH_BACKEND:-c}
+case $backend in
+  c) aotc_flags="" model_ext=c ;;
+  llvm) aotc_flags="--backend llvm --cpu native --define AOTC_STATIC_ARENA" model_ext=o ;;
+  *) echo "compare.sh: BENCH_BACKEND is c or llvm, not '$backend'" >&2; exit 2 ;;
+esac
 python=${PYTHON:-/usr/bin/python3}
 cache=${BENCH_MODELS_DIR:-$root/build/bench-models}
 runs=10 rounds=20 warmup=10 set=local breakdown=0
@@ -76,7 +83,7 @@ $cc -O3 -march=native "$root/bench/fma_peak.c" -lm -o "$work/fma_peak"
 peak_line=$("$work/fma_peak" 2>/dev/null)
 peak=$(echo "$peak_line" | sed 's/^fma_peak_gflops=\([0-9.]*\).*/\1/')
 
-echo "# aotc: $cc $cflags | ONNX Runtime: onnxruntime-node, 1 intra-op + 1 inter-op thread, sequential, opt all"
+echo "# aotc backend $backend: $( [ "$backend" = llvm ] && echo "aotc $aotc_flags, linked by ")$cc $cflags | ONNX Runtime: onnxruntime-node, 1 intra-op + 1 inter-op thread, sequential, opt all"
 echo "# interleaved: $rounds rounds x $runs runs per side after $warmup warm-up runs; medians and p10/p90 over all timed runs (wall clock)"
 echo "# aotc/ORT < 1: aotc faster; paired: median over rounds of the ratio within a round (steadier when the load drifts)"
 echo "# max|diff|: largest |aotc - ORT| over the outputs on one uniform[-1,1) input, ok if <= 1e-4 + 1e-3*max|ORT|"
@@ -97,9 +104,10 @@ while IFS= read -r onnx <&3; do
   name=$(model_name "$onnx")
   out="$work/$name"
   mkdir -p "$out"
-  if ! err=$("$aotc" "$onnx" -o "$out" --name "$name" 2>&1 >/dev/null); then fail "$name" "aotc" "$err"; continue; fi
+  # shellcheck disable=SC2086 # aotc_flags and cflags are lists of flags
+  if ! err=$("$aotc" "$onnx" -o "$out" --name "$name" $aotc_flags 2>&1 >/dev/null); then fail "$name" "aotc" "$err"; continue; fi
   # shellcheck disable=SC2086 # cflags is a list of flags
-  if ! err=$($cc $cflags -DAOTC_STATIC_ARENA -DBENCH_MODEL="${name}_model" -I"$out" "$root/bench/aotc_server.c" "$out/$name.c" \
+  if ! err=$($cc $cflags -DAOTC_STATIC_ARENA -DBENCH_MODEL="${name}_model" -I"$out" "$root/bench/aotc_server.c" "$out/$name.$model_ext" \
       -lm -o "$out/server" 2>&1); then fail "$name" "cc" "$err"; continue; fi
   flops=$("$python" "$root/bench/conv_flops.py" "$onnx" 2>/dev/null | sed -n 's/^conv_flops=\([0-9]*\).*/\1/p')
   echo "${flops:-0}" >"$out/conv_flops"

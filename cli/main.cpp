@@ -3,6 +3,7 @@
 //   aotc info MODEL.onnx
 //   aotc verify MODEL.onnx --data TEST_DATA_DIR ... [--per-layer] | --input NAME=x.npy --expected NAME=y.npy
 //   aotc expose MODEL.onnx -o MODEL_ALL.onnx
+//   aotc run MODEL.onnx --input NAME=x.npy ... [-o out.npy | -o OUTDIR]
 // Every error becomes one message on stderr and a non-zero exit status.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -19,6 +20,16 @@
 using namespace aotc;
 
 namespace {
+
+// "'output' f32[1,10] = [0.1, 0.2, ...]": a tensor for a terminal, its first values.
+std::string describe_values(const std::string &name, const Tensor &t) {
+  constexpr int64_t kShown = 16;
+  std::vector<std::string> values;
+  for (int64_t i = 0; i < std::min(t.count(), kShown); ++i) values.push_back(fmt::format("{:.7g}", t.double_at(i)));
+  if (t.count() > kShown) values.push_back(fmt::format("... ({} values)", t.count()));
+  return fmt::format("'{}' {}{} = [{}]", name, dtype_name(t.dtype), shape_str(t.shape),
+                     fmt::join(values, ", "));
+}
 
 constexpr const char *kVersion = "0.1.0";
 
@@ -201,6 +212,9 @@ int main(int argc, char **argv) {
                  "with --backend llvm: the CPU to tune and select instructions for (e.g. cortex-m7, skylake, native)");
   app.add_option("--features", options.llvm.features,
                  "with --backend llvm: LLVM target features to add or remove, e.g. +avx2,-avx512f");
+  app.add_option("--define", options.llvm.defines,
+                 "with --backend llvm: NAME[=VALUE], a macro NAME.c is compiled with, as -D to a C compiler (e.g. "
+                 "AOTC_STATIC_ARENA: NAME_model offers NAME_run's arena to standard-API sessions) (repeatable)");
   bool list_targets = false;
   app.add_flag("--list-targets", list_targets, "list the targets with their features and exit");
   app.add_flag("--list-ops", list_ops, "list the supported ONNX ops and exit");
@@ -258,6 +272,22 @@ int main(int argc, char **argv) {
   expose->add_option("model", expose_model, "ONNX model file")->required();
   expose->add_option("-o,--output", expose_output, "the .onnx file to write")->required();
 
+  CLI::App *run = app.add_subcommand(
+      "run", "compile for this machine through LLVM and run the model once in this process (no C compiler): "
+             "print the outputs, or write them as .npy");
+  std::string run_model_path, run_output;
+  std::vector<std::string> run_inputs, run_shapes, run_consts;
+  CompileOptions run_compile;
+  run->add_option("model", run_model_path, "ONNX model file")->required();
+  run->add_option("--input", run_inputs, "NAME=x.npy (or a TensorProto .pb): an input (repeatable)")->required();
+  run->add_option("-o,--output", run_output,
+                  "FILE.npy for a model with one output, or a directory for output_K.npy (default: print them)");
+  run->add_option("--input-shape", run_shapes, "NAME=d0,d1,...: shape for an input with unknown dims");
+  run->add_option("--const-input", run_consts, "NAME=FILE: compile graph input NAME as this constant");
+  run->add_flag("--allow-newer-opset", run_compile.import.allow_newer_opset,
+                "compile a model that imports a newer opset than aotc knows, as the newest it knows (warns)");
+  run_compile.import.warn = warn;
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError &e) {
@@ -298,8 +328,9 @@ int main(int argc, char **argv) {
       return 0;
     }
     if (options.backend != Backend::Llvm &&
-        !(options.llvm.triple.empty() && options.llvm.cpu.empty() && options.llvm.features.empty()))
-      fail("--triple, --cpu and --features choose what LLVM compiles for: use them with --backend llvm");
+        !(options.llvm.triple.empty() && options.llvm.cpu.empty() && options.llvm.features.empty() &&
+          options.llvm.defines.empty()))
+      fail("--triple, --cpu, --features and --define are for the LLVM backend: use them with --backend llvm");
     if (options.backend == Backend::Llvm && options.weights == WeightsFormat::Bin)
       fail("--weights bin is for the C backend: --backend llvm puts the weights into NAME.o");
     if (verify_compile.backend != Backend::C && verify_compile.weights == WeightsFormat::Bin)
@@ -308,6 +339,39 @@ int main(int argc, char **argv) {
     if (*expose) {
       size_t added = expose_intermediates(expose_model, expose_output);
       print_out("aotc: wrote {}: {} intermediate values added as outputs\n", expose_output, added);
+      return 0;
+    }
+    if (*run) {
+      run_compile.backend = Backend::LlvmJit;
+      for (auto &spec : run_shapes) parse_input_shape(spec, run_compile.import);
+      for (auto &spec : run_consts) {
+        auto [name, file] = parse_named_file(spec, "--const-input");
+        run_compile.import.constant_inputs[name] = load_tensor_file(file);
+      }
+      std::vector<std::pair<std::string, Tensor>> inputs;
+      for (auto &spec : run_inputs) {
+        auto [name, file] = parse_named_file(spec, "--input");
+        inputs.emplace_back(name, load_tensor_file(file));
+      }
+      Compilation c = compile_model(run_model_path, run_compile);
+      std::vector<Tensor> outputs = run_model(c, inputs);
+      const std::vector<std::string> &names = c.graph->output_names;
+      bool one_file = run_output.size() > 4 && run_output.compare(run_output.size() - 4, 4, ".npy") == 0;
+      if (one_file && outputs.size() != 1)
+        fail(fmt::format("-o {}: the model has {} outputs; give a directory for output_K.npy", run_output,
+                         outputs.size()));
+      if (one_file) {
+        write_file_atomically(run_output, npy_file_bytes(outputs[0]));
+        print_out("aotc: wrote {} ('{}')\n", run_output, names[0]);
+      } else if (!run_output.empty()) {
+        std::map<std::string, std::string> files;
+        for (size_t k = 0; k < outputs.size(); ++k) files[fmt::format("output_{}.npy", k)] = npy_file_bytes(outputs[k]);
+        write_output_dir(run_output, files);
+        for (size_t k = 0; k < outputs.size(); ++k)
+          print_out("aotc: wrote {}/output_{}.npy ('{}')\n", run_output, k, names[k]);
+      } else {
+        for (size_t k = 0; k < outputs.size(); ++k) print_out("{}\n", describe_values(names[k], outputs[k]));
+      }
       return 0;
     }
     if (*verify) {

@@ -169,6 +169,21 @@ Compilation compile_model(const std::string &model_path, const CompileOptions &o
   return c;
 }
 
+void write_file_atomically(const std::string &path, const std::string &bytes) {
+  fs::path target = fs::absolute(path).lexically_normal();
+  std::string tmp = make_temp_dir(target.parent_path().string(), target.filename().string());
+  std::error_code ec;
+  try {
+    write_file(fs::path(tmp) / "data", bytes);
+    fs::rename(fs::path(tmp) / "data", target, ec);
+    if (ec) fail(fmt::format("cannot write '{}': {}", path, ec.message()));
+  } catch (...) {
+    fs::remove_all(tmp, ec);
+    throw;
+  }
+  fs::remove_all(tmp, ec);
+}
+
 void write_output_dir(const std::string &dir, const std::map<std::string, std::string> &files) {
   fs::path target = fs::absolute(dir).lexically_normal();
   if (target.filename().empty()) target = target.parent_path();
@@ -351,7 +366,41 @@ class JitRunner : public ModelRunner {
   std::unique_ptr<JitModel> jit_;
 };
 
+// The test data's inputs in the graph's order, as bytes: matched by name when
+// the data has names, else by position.
+std::vector<std::string> input_bytes(const Graph &graph, const std::vector<std::pair<std::string, Tensor>> &given) {
+  if (given.size() != graph.inputs.size())
+    fail(fmt::format("{} inputs given, the model has {}", given.size(), graph.inputs.size()));
+  std::vector<std::string> inputs;
+  for (size_t i = 0; i < graph.inputs.size(); ++i) {
+    const Value &in = *graph.inputs[i];
+    const Tensor *t = nullptr;
+    for (auto &[n, tensor] : given)
+      if (n == in.name) t = &tensor;
+    if (!t) t = &given[i].second;
+    if (t->dtype != in.dtype || t->shape != in.shape)
+      fail(fmt::format("input '{}': the data is {}{}, the model expects {}{}", in.name, dtype_name(t->dtype),
+                       shape_str(t->shape), dtype_name(in.dtype), shape_str(in.shape)));
+    inputs.emplace_back(t->bytes.begin(), t->bytes.end());
+  }
+  return inputs;
+}
+
 }  // namespace
+
+std::vector<Tensor> run_model(const Compilation &compilation, const std::vector<std::pair<std::string, Tensor>> &inputs) {
+  if (!compilation.llvm_input || compilation.llvm_object) fail("run_model needs a Backend::LlvmJit compilation");
+  const Graph &graph = *compilation.graph;
+  std::vector<std::string> bytes = JitRunner(compilation).run(input_bytes(graph, inputs));
+  std::vector<Tensor> outputs;
+  for (size_t k = 0; k < graph.outputs.size(); ++k) {
+    Tensor t = make_tensor(graph.outputs[k]->dtype, graph.outputs[k]->shape);
+    if (bytes.at(k).size() != t.bytes.size()) fail("the model wrote an output of the wrong size");
+    std::memcpy(t.bytes.data(), bytes[k].data(), bytes[k].size());
+    outputs.push_back(std::move(t));
+  }
+  return outputs;
+}
 
 VerifyResult verify_model(const Compilation &compilation, const std::vector<TestData> &data,
                           const VerifyOptions &options) {
@@ -369,21 +418,7 @@ VerifyResult verify_model(const Compilation &compilation, const std::vector<Test
     d.inputs.erase(std::remove_if(d.inputs.begin(), d.inputs.end(),
                                   [&](auto &named) { return options.frozen_inputs.count(named.first) > 0; }),
                    d.inputs.end());
-    std::vector<std::string> inputs;
-    if (d.inputs.size() != graph.inputs.size())
-      fail(fmt::format("test data has {} inputs, the model has {}", d.inputs.size(), graph.inputs.size()));
-    for (size_t i = 0; i < graph.inputs.size(); ++i) {
-      const Value &in = *graph.inputs[i];
-      // Match by name when the data has names, else by position.
-      const Tensor *t = nullptr;
-      for (auto &[n, tensor] : d.inputs)
-        if (n == in.name) t = &tensor;
-      if (!t) t = &d.inputs[i].second;
-      if (t->dtype != in.dtype || t->shape != in.shape)
-        fail(fmt::format("input '{}': test data is {}{}, the model expects {}{}", in.name, dtype_name(t->dtype),
-                         shape_str(t->shape), dtype_name(in.dtype), shape_str(in.shape)));
-      inputs.emplace_back(t->bytes.begin(), t->bytes.end());
-    }
+    std::vector<std::string> inputs = input_bytes(graph, d.inputs);
     std::vector<std::string> outputs = runner->run(inputs);
     if (d.outputs.size() != graph.outputs.size())
       fail(fmt::format("test data has {} outputs, the model has {}", d.outputs.size(), graph.outputs.size()));

@@ -77,6 +77,8 @@ Compilation compile_model(const std::string &model_path, const CompileOptions &o
 /// Writes `files` into `dir` so that no half-written directory is left: they
 /// go to a temporary directory next to `dir` first, then are renamed in.
 void write_output_dir(const std::string &dir, const std::map<std::string, std::string> &files);
+/// Writes one file so that it is complete or absent (a temporary next to it, renamed in).
+void write_file_atomically(const std::string &path, const std::string &bytes);
 
 struct VerifyOptions {
   std::string cc = "cc";  ///< (unused for a Backend::LlvmJit compilation, which runs in this process)
@@ -113,6 +115,12 @@ TestData load_test_data_dir(const std::string &dir);
 /// it on the inputs through the standard API (aotc.h) and compares every output.
 VerifyResult verify_model(const Compilation &compilation, const std::vector<TestData> &data,
                           const VerifyOptions &options);
+
+/// aotc run: runs a Backend::LlvmJit compilation once in this process on
+/// `inputs` (by graph input name, or by position where names do not match);
+/// returns its outputs in graph order.
+std::vector<Tensor> run_model(const Compilation &compilation,
+                              const std::vector<std::pair<std::string, Tensor>> &inputs);
 
 /// Compares one output with its expected value (elementwise |a-e| <= atol + rtol*|e|).
 OutputComparison compare_tensors(const std::string &name, const Tensor &actual, const Tensor &expected, double rtol,

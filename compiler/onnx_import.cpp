@@ -766,6 +766,33 @@ Tensor load_tensor_proto(const std::string &path, std::string *name) {
   return tensor_from_proto(proto, fs::path(path).parent_path(), path);
 }
 
+// The .npy element type codes aotc reads and writes.
+static const std::map<std::string, DType> &npy_types() {
+  static const std::map<std::string, DType> types = {
+      {"<f4", DType::Float}, {"<f8", DType::Double}, {"<i8", DType::Int64}, {"<i4", DType::Int32},
+      {"<i2", DType::Int16}, {"|i1", DType::Int8},   {"|u1", DType::UInt8}, {"<u2", DType::UInt16},
+      {"<u4", DType::UInt32}, {"<u8", DType::UInt64}, {"|b1", DType::Bool}, {"<f2", DType::Float16}};
+  return types;
+}
+
+std::string npy_file_bytes(const Tensor &t) {
+  std::string descr;
+  for (auto &[code, dtype] : npy_types())
+    if (dtype == t.dtype) descr = code;
+  if (descr.empty()) fail(fmt::format(".npy has no element type for {}", dtype_name(t.dtype)));
+  std::string shape = fmt::format("{}", fmt::join(t.shape, ", "));
+  if (t.shape.size() == 1) shape += ',';  // (3,): a tuple of one
+  std::string header = fmt::format("{{'descr': '{}', 'fortran_order': False, 'shape': ({}), }}", descr, shape);
+  header.resize((header.size() + 10 + 1 + 63) / 64 * 64 - 10 - 1, ' ');  // data 64-byte aligned, as numpy writes
+  header += '\n';
+  std::string bytes = std::string("\x93NUMPY\x01\x00", 8);
+  bytes += static_cast<char>(header.size() & 0xff);
+  bytes += static_cast<char>(header.size() >> 8);
+  bytes += header;
+  bytes.append(reinterpret_cast<const char *>(t.bytes.data()), t.bytes.size());
+  return bytes;
+}
+
 Tensor load_npy(const std::string &path) {
   std::string bytes = read_file(path);
   const char magic[] = "\x93NUMPY";
@@ -793,12 +820,8 @@ Tensor load_npy(const std::string &path) {
   descr = descr.substr(0, descr.find('\''));
   if (field("fortran_order").find("True") < field("fortran_order").find(','))
     fail(fmt::format("{}: Fortran-order .npy files are not supported", path));
-  static const std::map<std::string, DType> kTypes = {
-      {"<f4", DType::Float}, {"<f8", DType::Double}, {"<i8", DType::Int64}, {"<i4", DType::Int32},
-      {"<i2", DType::Int16}, {"|i1", DType::Int8},   {"|u1", DType::UInt8}, {"<u2", DType::UInt16},
-      {"<u4", DType::UInt32}, {"<u8", DType::UInt64}, {"|b1", DType::Bool}, {"<f2", DType::Float16}};
-  auto type_it = kTypes.find(descr);
-  if (type_it == kTypes.end()) fail(fmt::format("{}: .npy element type '{}' is not supported", path, descr));
+  auto type_it = npy_types().find(descr);
+  if (type_it == npy_types().end()) fail(fmt::format("{}: .npy element type '{}' is not supported", path, descr));
   Tensor t;
   t.dtype = type_it->second;
   std::string shape_text = field("shape");

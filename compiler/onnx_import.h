@@ -41,6 +41,9 @@ Tensor load_tensor_proto(const std::string &path, std::string *name);
 /// Reads a .npy file (little-endian, C order).
 Tensor load_npy(const std::string &path);
 
+/// The bytes of a .npy file (format 1.0) holding `t`; fails for element types .npy has no code for.
+std::string npy_file_bytes(const Tensor &t);
+
 /// Model-level facts for `aotc info`.
 struct ModelInfo {
   std::string producer;

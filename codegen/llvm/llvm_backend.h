@@ -28,6 +28,9 @@ struct LlvmTargetOptions {
   std::string triple;    ///< e.g. "thumbv7em-none-eabihf"; empty: the target's (host: this machine's)
   std::string cpu;       ///< e.g. "cortex-m4", "skylake", "native"; empty: the target's
   std::string features;  ///< LLVM feature list, e.g. "+avx2,+fma"; empty: the CPU's
+  /// --define: macros NAME.c is compiled with, as -D would give a C compiler
+  /// (e.g. "AOTC_STATIC_ARENA": NAME_model offers NAME_run's arena to sessions).
+  std::vector<std::string> defines;
 };
 
 /// True if this aotc was built with the LLVM backend.
