@@ -91,6 +91,10 @@ std::vector<std::string> target_arguments(const Target &target, const LlvmTarget
     if (!t.isARM() && !t.isThumb()) flags.clear();
   }
   for (const std::string &f : flags) args.push_back(f);
+  // The kernels choose 512-bit vector types where AVX-512 is on; the loops
+  // LLVM vectorises itself should too (it prefers 256 bits on those CPUs).
+  // Measured: the MLP autoencoder's GEMVs 16.0 -> 13.3 us.
+  if (is_x86(triple)) args.push_back("-mprefer-vector-width=512");
   std::string cpu = jit ? "native" : options.cpu;
   if (!cpu.empty()) args.push_back((is_x86(triple) ? "-march=" : "-mcpu=") + cpu);
   if (!options.features.empty()) {
