@@ -2,6 +2,8 @@
 
 #include <clang/Basic/Diagnostic.h>
 #include <clang/Basic/DiagnosticOptions.h>
+#include <clang/Basic/TargetInfo.h>
+#include <clang/Basic/TargetOptions.h>
 #include <clang/CodeGen/BackendUtil.h>
 #include <clang/CodeGen/CodeGenAction.h>
 #include <clang/Frontend/CompilerInstance.h>
@@ -16,6 +18,8 @@
 #include <llvm/IR/Instructions.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Module.h>
+#include <llvm/MC/MCSubtargetInfo.h>
+#include <llvm/MC/TargetRegistry.h>
 #include <llvm/Support/CommandLine.h>
 #include <llvm/Support/Host.h>
 #include <llvm/Support/MemoryBuffer.h>
@@ -155,6 +159,7 @@ class CCompilation {
     std::unique_ptr<clang::CompilerInvocation> invocation =
         clang::createInvocationFromCommandLine(argv, diags_, vfs_, false, &cc1);
     if (!invocation) fail(fmt::format("LLVM backend: the compiler options were refused:\n{}", diagnostics()));
+    check_target(*invocation, options);
     instance_.setInvocation(std::move(invocation));
     instance_.setDiagnostics(diags_.get());
     instance_.createFileManager(vfs_);
@@ -209,6 +214,31 @@ class CCompilation {
   std::string diagnostics() {
     diag_stream_->flush();
     return diag_text_;
+  }
+
+  // What the user chose (--target, --triple, --cpu, --features) checked before
+  // any compiling, so that a mistake is reported as one, not as a failure of
+  // aotc's own C.
+  void check_target(const clang::CompilerInvocation &invocation, const LlvmTargetOptions &options) {
+    const clang::TargetOptions &t = invocation.getTargetOpts();
+    std::string error;
+    const llvm::Target *target = llvm::TargetRegistry::lookupTarget(t.Triple, error);
+    if (!target) fail(fmt::format("--triple '{}': LLVM has no such target ({})", t.Triple, error));
+    auto info = std::make_shared<clang::TargetOptions>(t);
+    if (!clang::TargetInfo::CreateTargetInfo(*diags_, info))
+      fail(fmt::format("LLVM backend: target '{}'{} refused:\n{}", t.Triple,
+                       t.CPU.empty() ? "" : fmt::format(" with cpu '{}'", t.CPU), diagnostics()));
+    std::stringstream list(options.features);
+    for (std::string feature; std::getline(list, feature, ',');) {
+      if (feature.size() < 2) continue;
+      // A feature LLVM knows sets a bit with + and clears it with -.
+      std::string name = feature.substr(1);
+      std::unique_ptr<llvm::MCSubtargetInfo> on(target->createMCSubtargetInfo(t.Triple, t.CPU, "+" + name));
+      std::unique_ptr<llvm::MCSubtargetInfo> off(target->createMCSubtargetInfo(t.Triple, t.CPU, "-" + name));
+      if (on && off && on->getFeatureBits() == off->getFeatureBits())
+        fail(fmt::format("--features: '{}' is not a feature of {} (llc -mtriple={} -mattr=help lists them)", name,
+                         t.Triple, t.Triple));
+    }
   }
 
   // Every kernel call of the run function inlined, as Glow specialises its
