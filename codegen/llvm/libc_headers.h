@@ -25,8 +25,8 @@ inline const char *const kLibcMathH = R"(/* <math.h> for code aotc compiles thro
 #define isfinite(x) __builtin_isfinite(x)
 #define isnormal(x) __builtin_isnormal(x)
 #define signbit(x) (sizeof(x) == sizeof(float) ? __builtin_signbitf((float)(x)) : __builtin_signbit((double)(x)))
-#define AOTC_MATH_1(f) float f##f(float); double f(double);
-#define AOTC_MATH_2(f) float f##f(float, float); double f(double, double);
+#define AOTC_MATH_1(name) float name##f(float); double name(double);
+#define AOTC_MATH_2(name) float name##f(float, float); double name(double, double);
 AOTC_MATH_1(acos) AOTC_MATH_1(asin) AOTC_MATH_1(atan) AOTC_MATH_2(atan2) AOTC_MATH_1(cos) AOTC_MATH_1(sin)
 AOTC_MATH_1(tan) AOTC_MATH_1(acosh) AOTC_MATH_1(asinh) AOTC_MATH_1(atanh) AOTC_MATH_1(cosh) AOTC_MATH_1(sinh)
 AOTC_MATH_1(tanh) AOTC_MATH_1(exp) AOTC_MATH_1(exp2) AOTC_MATH_1(expm1) AOTC_MATH_1(log) AOTC_MATH_1(log10)

@@ -143,7 +143,8 @@ class CCompilation {
 
     // -fno-math-errno: generated code never reads errno, so sqrtf and friends
     // may become instructions. -nostdlibinc: only Clang's own headers and ours.
-    std::vector<std::string> args = {"clang", "-x", "c", "-std=c99", "-O3", "-fno-math-errno", "-nostdlibinc",
+    // -Werror: aotc's C is warning-free; a warning here is a bug to hear of.
+    std::vector<std::string> args = {"clang", "-x", "c", "-std=c99", "-O3", "-Werror", "-fno-math-errno", "-nostdlibinc",
                                      "-resource-dir", AOTC_CLANG_RESOURCE_DIR, "-isystem", kLibcDir,
                                      "-I", kSourceDir};
     for (std::string &a : target_arguments(target, options, jit)) args.push_back(std::move(a));
