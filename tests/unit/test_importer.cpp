@@ -190,3 +190,27 @@ TEST_CASE("load_npy reads numpy files", "[importer]") {
   std::string bad = tmp.write("bad.npy", "not numpy");
   CHECK_THAT(error_of([&] { load_npy(bad); }), Contains(bad));
 }
+
+TEST_CASE("npy_file_bytes writes what numpy writes", "[importer]") {
+  // numpy's own files, read and written back byte for byte (header padding included).
+  for (const char *file : {"add_relu.x.npy", "add_relu.y.npy", "qdq_cnn.x.npy", "branchy.y.npy"})
+    CHECK(npy_file_bytes(load_npy(data(file))) == read_bytes(data(file)));
+  // One dimension is the tuple "(3,)"; a scalar "()".
+  Tensor v;
+  v.dtype = DType::Int64;
+  v.shape = {3};
+  v.bytes.assign(3 * sizeof(int64_t), 0);
+  v.data<int64_t>()[2] = -7;
+  TempDir tmp;
+  std::string bytes = npy_file_bytes(v);
+  CHECK(bytes.find("'shape': (3,)") != std::string::npos);
+  CHECK((bytes.size() - v.bytes.size()) % 64 == 0);
+  Tensor back = load_npy(tmp.write("v.npy", bytes));
+  CHECK(back.shape == v.shape);
+  CHECK(back.data<int64_t>()[2] == -7);
+  v.shape = {};
+  v.bytes.resize(sizeof(int64_t));
+  CHECK(npy_file_bytes(v).find("'shape': ()") != std::string::npos);
+  v.dtype = DType::String;
+  CHECK_THAT(error_of([&] { npy_file_bytes(v); }), Contains(".npy has no element type for"));
+}
