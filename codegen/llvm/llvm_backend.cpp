@@ -95,6 +95,11 @@ std::vector<std::string> target_arguments(const Target &target, const LlvmTarget
     if (!t.isARM() && !t.isThumb()) flags.clear();
   }
   for (const std::string &f : flags) args.push_back(f);
+  // As arm-none-eabi-gcc: enums as small as their values, or ld warns that
+  // the objects' enum sizes differ (none crosses aotc's interface).
+  llvm::Triple chosen(triple);
+  if ((chosen.isARM() || chosen.isThumb()) && chosen.getOS() == llvm::Triple::UnknownOS)
+    args.push_back("-fshort-enums");
   // The kernels choose 512-bit vector types where AVX-512 is on; the loops
   // LLVM vectorises itself should too (it prefers 256 bits on those CPUs).
   // Measured: the MLP autoencoder's GEMVs 16.0 -> 13.3 us.
@@ -144,7 +149,11 @@ class CCompilation {
     // -fno-math-errno: generated code never reads errno, so sqrtf and friends
     // may become instructions. -nostdlibinc: only Clang's own headers and ours.
     // -Werror: aotc's C is warning-free; a warning here is a bug to hear of.
-    std::vector<std::string> args = {"clang", "-x", "c", "-std=c99", "-O3", "-Werror", "-fno-math-errno", "-nostdlibinc",
+    // -ffunction-sections, -fdata-sections: what the firmware does not use
+    // (NAME_run and its arena, when only the standard API is called) is left
+    // out by the linker's --gc-sections.
+    std::vector<std::string> args = {"clang", "-x", "c", "-std=c99", "-O3", "-Werror", "-fno-math-errno",
+                                     "-ffunction-sections", "-fdata-sections", "-nostdlibinc",
                                      "-resource-dir", AOTC_CLANG_RESOURCE_DIR, "-isystem", kLibcDir,
                                      "-I", kSourceDir};
     for (std::string &a : target_arguments(target, options, jit)) args.push_back(std::move(a));
