@@ -10,9 +10,8 @@
 # --backend llvm aotc writes an object, NAME.o, instead of NAME.c, and the
 # library archives it as it is: it is compiled for --target/--triple (default:
 # the build machine), not with this project's compiler and flags. The C or
-# object is generated
-# in the build tree at build time and again whenever the model file or the aotc
-# binary changes. Needs the aotc::aotc executable target, which
+# object is generated in the build tree at build time and again whenever the
+# model file or the aotc binary changes. Needs the aotc::aotc executable target, which
 # find_package(aotc) and add_subdirectory(<aotc source tree>) both define.
 include_guard(GLOBAL)
 
