@@ -9,7 +9,9 @@
 # The calls define rules: put your default goal before them (or set .DEFAULT_GOAL).
 # For each model NAME (the C prefix: NAME_run(), NAME_model) it defines
 #   NAME_DIR       the directory aotc writes: $(AOTC_OUT)/NAME (AOTC_OUT defaults to aotc-out)
-#   NAME_SRC       the generated NAME.c, to compile and link with libm
+#   NAME_SRC       the generated NAME.c, to compile and link with libm; with
+#                  --backend llvm the object NAME.o, to link as it is (the recipe
+#                  above does both: $(CC) compiles a .c and links a .o)
 #   NAME_CPPFLAGS  -I NAME_DIR, for NAME.h and aotc.h (and NAME_weights.bin with --weights bin)
 # and rules that run aotc again when the model file or the aotc binary changes.
 # AOTC is the aotc binary: by default the one installed with this file, else
@@ -21,10 +23,13 @@ AOTC_OUT ?= aotc-out
 # The binary as a file, for the rules to depend on (empty if not found).
 aotc_binary = $(firstword $(wildcard $(AOTC)) $(shell command -v $(AOTC) 2>/dev/null))
 
+# What aotc writes for OPTIONS: .o with --backend llvm (or --backend=llvm), else .c.
+aotc_suffix = $(if $(or $(filter --backend=llvm,$(1)),$(findstring --backend llvm ,$(strip $(1)) )),.o,.c)
+
 # $(call aotc_model,NAME,MODEL,AOTC OPTIONS)
 define aotc_model
 $(1)_DIR := $$(AOTC_OUT)/$(1)
-$(1)_SRC := $$($(1)_DIR)/$(1).c
+$(1)_SRC := $$($(1)_DIR)/$(1)$(call aotc_suffix,$(3))
 $(1)_CPPFLAGS := -I$$($(1)_DIR)
 $$($(1)_SRC): $(2) $$(aotc_binary)
 	$$(AOTC) $(2) -o $$($(1)_DIR) --name $(1) $(3)

@@ -6,9 +6,12 @@
 # (NAME.c), with NAME.h and aotc.h on its public include path, linked to libm.
 # NAME is the C prefix (NAME_run(), NAME_model; default TARGET). OPTIONS go to
 # aotc as they are (e.g. --target cortex-m4 --io separate; with --weights bin
-# the weights are NAME_weights.bin, next to NAME.c on its include path). The C is generated
-# in the build tree at build time and again whenever the model file or the aotc
-# binary changes. Needs the aotc::aotc executable target, which
+# the weights are NAME_weights.bin, next to NAME.c on its include path). With
+# --backend llvm aotc writes an object, NAME.o, instead of NAME.c, and the
+# library archives it as it is: it is compiled for --target/--triple (default:
+# the build machine), not with this project's compiler and flags. The C or
+# object is generated in the build tree at build time and again whenever the
+# model file or the aotc binary changes. Needs the aotc::aotc executable target, which
 # find_package(aotc) and add_subdirectory(<aotc source tree>) both define.
 include_guard(GLOBAL)
 
@@ -35,7 +38,27 @@ function(aotc_add_model target)
   # A cross build makes aotc with an external project (cmake/aotc_host_build.cmake):
   # depend on that step too, so an edited aotc is rebuilt before it runs.
   get_property(aotc_build_step GLOBAL PROPERTY AOTC_BUILD_STEP)
-  set(outputs "${out}/${arg_NAME}.c" "${out}/${arg_NAME}.h" "${out}/aotc.h")
+  # --backend llvm (either spelling; CLI11 takes both). Cleared first: a
+  # function sees its caller's variables.
+  set(llvm OFF)
+  set(backend "")
+  set(weights_format "")
+  list(FIND arg_OPTIONS "--backend" backend_at)
+  if(backend_at GREATER_EQUAL 0)
+    math(EXPR backend_at "${backend_at} + 1")
+    list(LENGTH arg_OPTIONS n_options)
+    if(backend_at LESS n_options)
+      list(GET arg_OPTIONS ${backend_at} backend)
+    endif()
+  endif()
+  if(backend STREQUAL "llvm" OR "--backend=llvm" IN_LIST arg_OPTIONS)
+    set(llvm ON)
+    set(generated_file ${arg_NAME}.o)
+  else()
+    set(generated_file ${arg_NAME}.c)
+  endif()
+  set(generated "${out}/${generated_file}")
+  set(outputs "${generated}" "${out}/${arg_NAME}.h" "${out}/aotc.h")
   # --weights bin: NAME.c pulls the weights from NAME_weights.bin with the
   # assembler's .incbin, found through the include path below.
   list(FIND arg_OPTIONS "--weights" weights_at)
@@ -44,15 +67,30 @@ function(aotc_add_model target)
     list(GET arg_OPTIONS ${weights_at} weights_format)
   endif()
   if(weights_format STREQUAL "bin" OR "--weights=bin" IN_LIST arg_OPTIONS)
+    if(llvm)
+      message(FATAL_ERROR "aotc_add_model(${target}): --weights bin is for the C backend; "
+                          "--backend llvm puts the weights into ${arg_NAME}.o")
+    endif()
     list(APPEND outputs "${out}/${arg_NAME}_weights.bin")
   endif()
   add_custom_command(
     OUTPUT ${outputs}
     COMMAND aotc::aotc "${model}" -o "${out}" --name ${arg_NAME} ${arg_OPTIONS}
     DEPENDS "${model}" aotc::aotc "$<TARGET_FILE:aotc::aotc>" ${aotc_build_step}
-    COMMENT "aotc: ${arg_MODEL} -> ${arg_NAME}.c"
+    COMMENT "aotc: ${arg_MODEL} -> ${generated_file}"
     VERBATIM)
-  add_library(${target} STATIC "${out}/${arg_NAME}.c")
+  add_library(${target} STATIC "${generated}")
+  if(llvm)
+    # Nothing to compile: CMake archives the object, and needs to be told a
+    # link language it cannot infer (C, or CXX in a C++-only project).
+    set_source_files_properties("${generated}" PROPERTIES EXTERNAL_OBJECT TRUE GENERATED TRUE)
+    get_property(languages GLOBAL PROPERTY ENABLED_LANGUAGES)
+    if("C" IN_LIST languages OR NOT "CXX" IN_LIST languages)
+      set_target_properties(${target} PROPERTIES LINKER_LANGUAGE C)
+    else()
+      set_target_properties(${target} PROPERTIES LINKER_LANGUAGE CXX)
+    endif()
+  endif()
   target_include_directories(${target} PUBLIC "${out}")
   if(NOT MSVC)
     target_link_libraries(${target} PUBLIC m)

@@ -5,9 +5,12 @@
 # Runtime's outputs. Prints the firmware's section sizes and the instructions
 # each inference executes (a QEMU plugin, bench/cortex-m/insncount.c); those
 # are information, not assertions. Without the tools it prints SKIPPED.
+# -DBACKEND=llvm builds the example with -DAOTC_EXAMPLE_BACKEND=llvm: the
+# models become thumbv7em objects from aotc --backend llvm, checked the same way.
 #
 #   cmake -DAOTC_BUILD=<aotc build dir> -DSOURCE=<aotc source dir> -DWORK=<scratch dir>
-#         -DHOST_CC=<C compiler for the plugin> [-DGENERATOR=<cmake generator>] -P run_cortex_m.cmake
+#         -DHOST_CC=<C compiler for the plugin> [-DGENERATOR=<cmake generator>] [-DBACKEND=c|llvm]
+#         -P run_cortex_m.cmake
 cmake_minimum_required(VERSION 3.18)
 include(${CMAKE_CURRENT_LIST_DIR}/run_util.cmake)
 foreach(var AOTC_BUILD SOURCE WORK HOST_CC)
@@ -23,6 +26,10 @@ foreach(tool arm-none-eabi-gcc arm-none-eabi-size arm-none-eabi-nm qemu-system-a
   endif()
 endforeach()
 
+if(NOT BACKEND)
+  set(BACKEND c)
+endif()
+
 file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}")
 set(prefix "${WORK}/prefix")
@@ -30,7 +37,16 @@ run("install aotc" ${CMAKE_COMMAND} --install "${AOTC_BUILD}" --prefix "${prefix
 set(example "${SOURCE}/examples/cortex-m")
 set(build "${WORK}/build")
 configure_and_build("examples/cortex-m" "${example}" "${build}" "-DCMAKE_TOOLCHAIN_FILE=${example}/arm-none-eabi.cmake"
-                    "-DCMAKE_PREFIX_PATH=${prefix}" "-DAOTC_MODELS_DIR=${SOURCE}/models")
+                    "-DCMAKE_PREFIX_PATH=${prefix}" "-DAOTC_MODELS_DIR=${SOURCE}/models"
+                    "-DAOTC_EXAMPLE_BACKEND=${BACKEND}")
+if(BACKEND STREQUAL "llvm")
+  # The models must be aotc's objects, not C compiled here.
+  foreach(name kws mnist)
+    if(NOT EXISTS "${build}/${name}.aotc/${name}.o" OR EXISTS "${build}/${name}.aotc/${name}.c")
+      message(FATAL_ERROR "--backend llvm: expected ${name}.o and no ${name}.c in ${build}/${name}.aotc")
+    endif()
+  endforeach()
+endif()
 # main.c and startup.c build with -Wall -Wextra -pedantic: keep them warning-free.
 expect_output("the firmware build" NO "warning:")
 set(elf "${build}/firmware.elf")
@@ -67,7 +83,7 @@ foreach(section text rodata data bss)
 endforeach()
 math(EXPR flash "${text} + ${rodata} + ${data}")
 math(EXPR ram "${data} + ${bss}")
-message(STATUS "firmware.elf bytes:${sizes} (flash ${flash}, static RAM ${ram})")
+message(STATUS "firmware.elf bytes (${BACKEND} backend):${sizes} (flash ${flash}, static RAM ${ram})")
 file(STRINGS "${WORK}/insns.txt" marks REGEX "^mark ")
 list(LENGTH marks n)
 if(n EQUAL 4)
@@ -78,7 +94,7 @@ if(n EQUAL 4)
   list(GET marks 3 m3)
   math(EXPR kws "${m1} - ${m0}")
   math(EXPR mnist "${m3} - ${m2}")
-  message(STATUS "instructions per inference (QEMU, Cortex-M4): kws ${kws}, mnist ${mnist}")
+  message(STATUS "instructions per inference (QEMU, Cortex-M4, ${BACKEND} backend): kws ${kws}, mnist ${mnist}")
 else()
   message(STATUS "instructions per inference: unknown (${n} marks in ${WORK}/insns.txt, expected 4)")
 endif()
