@@ -212,6 +212,9 @@ int main(int argc, char **argv) {
                  "with --backend llvm: the CPU to tune and select instructions for (e.g. cortex-m7, skylake, native)");
   app.add_option("--features", options.llvm.features,
                  "with --backend llvm: LLVM target features to add or remove, e.g. +avx2,-avx512f");
+  app.add_option("--opt-level", options.llvm.opt_level,
+                 "with --backend llvm: optimisation level 3 (default, fastest), 2, 1, 0, s or z (smallest code)")
+      ->check(CLI::IsMember({"0", "1", "2", "3", "s", "z"}));
   app.add_option("--define", options.llvm.defines,
                  "with --backend llvm: NAME[=VALUE], a macro NAME.c is compiled with, as -D to a C compiler (e.g. "
                  "AOTC_STATIC_ARENA: NAME_model offers NAME_run's arena to standard-API sessions) (repeatable)");
@@ -329,8 +332,9 @@ int main(int argc, char **argv) {
     }
     if (options.backend != Backend::Llvm &&
         !(options.llvm.triple.empty() && options.llvm.cpu.empty() && options.llvm.features.empty() &&
-          options.llvm.defines.empty()))
-      fail("--triple, --cpu, --features and --define are for the LLVM backend: use them with --backend llvm");
+          options.llvm.defines.empty() && options.llvm.opt_level == "3"))
+      fail("--triple, --cpu, --features, --opt-level and --define are for the LLVM backend: use them with --backend "
+           "llvm");
     if (options.backend == Backend::Llvm && options.weights == WeightsFormat::Bin)
       fail("--weights bin is for the C backend: --backend llvm puts the weights into NAME.o");
     if (verify_compile.backend != Backend::C && verify_compile.weights == WeightsFormat::Bin)

@@ -31,6 +31,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <set>
 #include <sstream>
 
 #include "codegen/llvm/libc_headers.h"
@@ -118,6 +119,9 @@ std::vector<std::string> target_arguments(const Target &target, const LlvmTarget
       args.push_back(feature);
     }
   }
+  static const std::set<std::string> kLevels = {"0", "1", "2", "3", "s", "z"};
+  if (!kLevels.count(options.opt_level))
+    fail(fmt::format("--opt-level '{}': one of 0, 1, 2, 3, s, z", options.opt_level));
   for (const std::string &d : options.defines) {
     if (d.empty() || !(std::isalpha(static_cast<unsigned char>(d[0])) || d[0] == '_'))
       fail(fmt::format("--define '{}': expected NAME or NAME=VALUE", d));
@@ -152,8 +156,8 @@ class CCompilation {
     // -ffunction-sections, -fdata-sections: what the firmware does not use
     // (NAME_run and its arena, when only the standard API is called) is left
     // out by the linker's --gc-sections.
-    std::vector<std::string> args = {"clang", "-x", "c", "-std=c99", "-O3", "-Werror", "-fno-math-errno",
-                                     "-ffunction-sections", "-fdata-sections", "-nostdlibinc",
+    std::vector<std::string> args = {"clang", "-x", "c", "-std=c99", "-O" + options.opt_level, "-Werror",
+                                     "-fno-math-errno", "-ffunction-sections", "-fdata-sections", "-nostdlibinc",
                                      "-resource-dir", AOTC_CLANG_RESOURCE_DIR, "-isystem", kLibcDir,
                                      "-I", kSourceDir};
     for (std::string &a : target_arguments(target, options, jit)) args.push_back(std::move(a));

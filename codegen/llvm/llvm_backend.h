@@ -31,6 +31,9 @@ struct LlvmTargetOptions {
   /// --define: macros NAME.c is compiled with, as -D would give a C compiler
   /// (e.g. "AOTC_STATIC_ARENA": NAME_model offers NAME_run's arena to sessions).
   std::vector<std::string> defines;
+  /// --opt-level: LLVM's -O level, 3 (the default: fastest), 2, 1, 0, s or z
+  /// (smallest; on Cortex-M 3 gives the fewest instructions, s a third of its code).
+  std::string opt_level = "3";
 };
 
 /// True if this aotc was built with the LLVM backend.
