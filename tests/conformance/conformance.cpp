@@ -1,8 +1,9 @@
 // Runs ONNX's backend node tests (model.onnx + test_data_set_N) through aotc:
 // compile to C, build with the host C compiler, run, compare with ONNX's
 // expected outputs (--backend llvm: NAME.o linked by the C compiler; --backend
-// jit: run in-process through LLVM's ORC JIT, no C compiler). Prints pass/fail/unsupported totals and a per-op table,
-// and fails if any test in the expected-pass list no longer passes.
+// jit: run in-process through LLVM's ORC JIT, no C compiler). Prints
+// pass/fail/unsupported totals and a per-op table, and fails if any test in
+// the expected-pass list no longer passes.
 //
 //   aotc_conformance --root ../shared/onnx-backend-node --expected expected_pass.txt [--jobs 2]
 //                    [--filter REGEX] [--backend c|llvm|jit] [--update] [--verbose]
@@ -241,7 +242,7 @@ int main(int argc, char **argv) {
   for (auto &r : results) frozen_passes += r.outcome == Outcome::Pass && !r.frozen.empty();
   fmt::print("\n{} of the passing tests feed shape-like values as graph inputs; they ran with those inputs\n"
              "compiled in as constants (--const-input)\n", frozen_passes);
-  fmt::print("\nconformance ({} backend): {} passed, {} failed, {} unsupported, {} total\n", backend, total.pass, total.fail, total.unsupported,
-             results.size());
+  fmt::print("\nconformance ({} backend): {} passed, {} failed, {} unsupported, {} total\n", backend, total.pass,
+             total.fail, total.unsupported, results.size());
   return status;
 }
