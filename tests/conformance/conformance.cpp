@@ -1,10 +1,12 @@
 // Runs ONNX's backend node tests (model.onnx + test_data_set_N) through aotc:
 // compile to C, build with the host C compiler, run, compare with ONNX's
-// expected outputs. Prints pass/fail/unsupported totals and a per-op table,
-// and fails if any test in the expected-pass list no longer passes.
+// expected outputs (--backend llvm: NAME.o linked by the C compiler; --backend
+// jit: run in-process through LLVM's ORC JIT, no C compiler). Prints
+// pass/fail/unsupported totals and a per-op table, and fails if any test in
+// the expected-pass list no longer passes.
 //
 //   aotc_conformance --root ../shared/onnx-backend-node --expected expected_pass.txt [--jobs 2]
-//                    [--filter REGEX] [--update] [--verbose]
+//                    [--filter REGEX] [--backend c|llvm|jit] [--update] [--verbose]
 //
 // Exit: 0 ok, 1 regression, 77 skipped (root absent: CTest's SKIP_RETURN_CODE).
 #include <CLI/CLI.hpp>
@@ -36,7 +38,7 @@ struct TestResult {
   std::vector<std::string> ops;
 };
 
-TestResult run_test(const fs::path &dir, const VerifyOptions &vopts, const std::string &target) {
+TestResult run_test(const fs::path &dir, const VerifyOptions &vopts, const std::string &target, Backend backend) {
   TestResult r;
   r.name = dir.filename().string();
   std::string model = (dir / "model.onnx").string();
@@ -64,6 +66,7 @@ TestResult run_test(const fs::path &dir, const VerifyOptions &vopts, const std::
     for (size_t set = 0; set < data.size(); ++set) {
       CompileOptions options;
       options.target = target;
+      options.backend = backend;
       VerifyOptions set_opts = vopts;
       for (int attempt = 0;; ++attempt) {
         try {
@@ -121,7 +124,7 @@ std::set<std::string> read_list(const std::string &path) {
 
 int main(int argc, char **argv) {
   CLI::App app{"Run ONNX backend node tests through aotc"};
-  std::string root = "../shared/onnx-backend-node", expected_path, filter = ".*", target = "host";
+  std::string root = "../shared/onnx-backend-node", expected_path, filter = ".*", target = "host", backend = "c";
   unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
   bool update = false, verbose = false;
   VerifyOptions vopts;
@@ -133,11 +136,23 @@ int main(int argc, char **argv) {
   app.add_option("--jobs", jobs, "parallel tests");
   app.add_option("--filter", filter, "only tests matching this regex");
   app.add_option("--target", target, "aotc --target for every test (default host); the C runs on this machine");
+  app.add_option("--backend", backend, "c (default), llvm (NAME.o linked by --cc) or jit (in-process, no C compiler)")
+      ->check(CLI::IsMember({"c", "llvm", "jit"}));
   app.add_option("--cc", vopts.cc, "C compiler");
   app.add_option("--cflags", vopts.cflags, "C flags for generated code (e.g. add -fsanitize=address,undefined)");
   app.add_flag("--update", update, "update the expected-pass list: the tests this run selected are listed iff they pass; others are kept");
   app.add_flag("--verbose", verbose, "print every test's outcome");
   CLI11_PARSE(app, argc, argv);
+  Backend backend_kind = backend == "jit" ? Backend::LlvmJit : backend == "llvm" ? Backend::Llvm : Backend::C;
+  // The list records what the C backend passes; the LLVM backends are checked against it, not allowed to rewrite it.
+  if (update && backend_kind != Backend::C) {
+    fmt::print(stderr, "--update records the C backend's results: drop --backend {}\n", backend);
+    return 2;
+  }
+  if (backend_kind != Backend::C && !llvm_backend_available()) {
+    fmt::print("SKIPPED: this aotc was built without the LLVM backend (-DAOTC_WITH_LLVM=OFF)\n");
+    return 77;
+  }
 
   if (!fs::is_directory(root)) {
     fmt::print("SKIPPED: ONNX backend node tests not found at '{}'; conformance was NOT run\n", root);
@@ -158,7 +173,7 @@ int main(int argc, char **argv) {
   for (unsigned j = 0; j < jobs; ++j)
     workers.emplace_back([&] {
       for (size_t i; (i = next++) < dirs.size();) {
-        results[i] = run_test(dirs[i], vopts, target);
+        results[i] = run_test(dirs[i], vopts, target, backend_kind);
         if (verbose) {
           std::lock_guard<std::mutex> lock(print_mutex);
           const char *tag = results[i].outcome == Outcome::Pass ? "pass" : results[i].outcome == Outcome::Fail ? "FAIL" : "unsupported";
@@ -227,7 +242,7 @@ int main(int argc, char **argv) {
   for (auto &r : results) frozen_passes += r.outcome == Outcome::Pass && !r.frozen.empty();
   fmt::print("\n{} of the passing tests feed shape-like values as graph inputs; they ran with those inputs\n"
              "compiled in as constants (--const-input)\n", frozen_passes);
-  fmt::print("\nconformance: {} passed, {} failed, {} unsupported, {} total\n", total.pass, total.fail, total.unsupported,
-             results.size());
+  fmt::print("\nconformance ({} backend): {} passed, {} failed, {} unsupported, {} total\n", backend, total.pass,
+             total.fail, total.unsupported, results.size());
   return status;
 }
