@@ -27,7 +27,11 @@
 #include <llvm/Support/VirtualFileSystem.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -132,6 +136,34 @@ std::vector<std::string> target_arguments(const Target &target, const LlvmTarget
   return args;
 }
 
+/// Sends this process's stderr to /dev/null while it lives.
+class StderrSilenced {
+ public:
+  StderrSilenced() {
+    llvm::errs().flush();
+    std::fflush(stderr);
+    saved_ = dup(2);
+    int null = open("/dev/null", O_WRONLY);
+    if (null >= 0) {
+      dup2(null, 2);
+      close(null);
+    }
+  }
+  ~StderrSilenced() {
+    llvm::errs().flush();
+    std::fflush(stderr);
+    if (saved_ >= 0) {
+      dup2(saved_, 2);
+      close(saved_);
+    }
+  }
+  StderrSilenced(const StderrSilenced &) = delete;
+  StderrSilenced &operator=(const StderrSilenced &) = delete;
+
+ private:
+  int saved_ = -1;
+};
+
 /// One in-process compilation of NAME.c, from C to a target object.
 class CCompilation {
  public:
@@ -181,6 +213,9 @@ class CCompilation {
     instance_.getCodeGenOpts().DisableLLVMPasses = true;
     instance_.getFrontendOpts().ProgramAction = clang::frontend::EmitLLVMOnly;
     instance_.getCodeGenOpts().DiscardValueNames = true;
+    // The driver's -disable-free lets a one-shot clang process leak its AST;
+    // in aotc, which may compile many models (conformance runs), free it.
+    instance_.getFrontendOpts().DisableFree = false;
 
     clang::EmitLLVMOnlyAction action(&context_);
     if (!instance_.ExecuteAction(action) || diags_->hasErrorOccurred())
@@ -245,10 +280,15 @@ class CCompilation {
     std::stringstream list(options.features);
     for (std::string feature; std::getline(list, feature, ',');) {
       if (feature.size() < 2) continue;
-      // A feature LLVM knows sets a bit with + and clears it with -.
+      // A feature LLVM knows sets a bit with + and clears it with -. (An
+      // unknown one it reports on stderr itself: silenced, ours says it.)
       std::string name = feature.substr(1);
-      std::unique_ptr<llvm::MCSubtargetInfo> on(target->createMCSubtargetInfo(t.Triple, t.CPU, "+" + name));
-      std::unique_ptr<llvm::MCSubtargetInfo> off(target->createMCSubtargetInfo(t.Triple, t.CPU, "-" + name));
+      std::unique_ptr<llvm::MCSubtargetInfo> on, off;
+      {
+        StderrSilenced quiet;
+        on.reset(target->createMCSubtargetInfo(t.Triple, t.CPU, "+" + name));
+        off.reset(target->createMCSubtargetInfo(t.Triple, t.CPU, "-" + name));
+      }
       if (on && off && on->getFeatureBits() == off->getFeatureBits())
         fail(fmt::format("--features: '{}' is not a feature of {} (llc -mtriple={} -mattr=help lists them)", name,
                          t.Triple, t.Triple));

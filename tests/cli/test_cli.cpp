@@ -1107,7 +1107,7 @@ TEST_CASE("LLVM options: clear errors and no output for misuse", "[cli][llvm][er
   check_compile_fails(w, model, {"--cpu", "--backend llvm"}, {"--cpu", "cortex-m7"}, false);
   check_compile_fails(w, model, {"--weights bin", "--backend llvm"}, {"--backend", "llvm", "--weights", "bin"}, false);
   // What LLVM cannot target must be one clear message, not a crash or an LLVM dump.
-  check_compile_fails(w, model, {"unknown target triple 'nonsense-xyz'"},
+  check_compile_fails(w, model, {"--triple 'nonsense-xyz': LLVM has no such target"},
                       {"--backend", "llvm", "--triple", "nonsense-xyz"}, false);
   check_compile_fails(w, model, {"avx2"}, {"--backend", "llvm", "--features", "avx2"}, false);
   // verify: --weights bin has no meaning for the JIT either.
@@ -1117,10 +1117,9 @@ TEST_CASE("LLVM options: clear errors and no output for misuse", "[cli][llvm][er
   check_user_error(jit_bin, {"--weights bin"});
 }
 
-// Known gaps in codegen/llvm (!shouldfail: passes while the gap is there;
-// drop the tag once it is fixed). An unknown --triple or --cpu is the user's
-// mistake but is reported as "model.c failed to compile (an aotc bug...)".
-TEST_CASE("an unknown triple or CPU is not reported as an aotc bug", "[cli][llvm][errors][!shouldfail]") {
+// A bad --triple, --cpu or --features is the user's mistake, said as such
+// before anything is compiled.
+TEST_CASE("an unknown triple or CPU is not reported as an aotc bug", "[cli][llvm][errors]") {
   Work w("llvm_bad_target");
   for (const char *option : {"--triple", "--cpu"}) {
     Result r = run_aotc({data("add_relu.onnx"), "-o", w.path("out"), "--backend", "llvm", option, "nonsense-xyz"},
@@ -1130,12 +1129,10 @@ TEST_CASE("an unknown triple or CPU is not reported as an aotc bug", "[cli][llvm
   }
 }
 
-// An unknown feature name (with its + or -) is ignored with LLVM's warning,
-// printed straight to stderr, and the object is written anyway.
-TEST_CASE("an unknown --features name is an error", "[cli][llvm][errors][!shouldfail]") {
+TEST_CASE("an unknown --features name is an error", "[cli][llvm][errors]") {
   Work w("llvm_bad_feature");
-  check_compile_fails(w, data("add_relu.onnx"), {"+nonsensefeat"}, {"--backend", "llvm", "--features", "+nonsensefeat"},
-                      false);
+  check_compile_fails(w, data("add_relu.onnx"), {"'nonsensefeat' is not a feature"},
+                      {"--backend", "llvm", "--features", "+nonsensefeat"}, false);
 }
 
 TEST_CASE("verify --jit and --backend llvm match ONNX Runtime and --jit needs no C compiler", "[cli][llvm][verify]") {
@@ -1159,3 +1156,30 @@ TEST_CASE("verify --jit and --backend llvm match ONNX Runtime and --jit needs no
   CHECK(no_cc.exit_code != 0);
 }
 #endif
+
+// aotc run: one in-process run (no C compiler), outputs printed or written as
+// .npy; the written file must be numpy's own bytes for the expected values.
+TEST_CASE("aotc run prints or writes the outputs with no C compiler", "[cli][llvm][run]") {
+  Work w("llvm_run");
+  std::vector<std::string> args = {"run", data("add_relu.onnx"), "--input", "x=" + data("add_relu.x.npy")};
+  Result printed = run_aotc(args, w.dir, "/nonexistent");
+  check_ok(printed);
+  CHECK_THAT(printed.out, Contains("'y' f32[2,3] = [0, 0, 0, 2.5, 0.5, 0]"));
+
+  std::vector<std::string> to_file = args;
+  to_file.insert(to_file.end(), {"-o", w.path("y.npy")});
+  check_ok(run_aotc(to_file, w.dir, "/nonexistent"));
+  CHECK(read_file(w.path("y.npy")) == read_file(data("add_relu.y.npy")));
+
+  std::vector<std::string> to_dir = args;
+  to_dir.insert(to_dir.end(), {"-o", w.path("outs")});
+  check_ok(run_aotc(to_dir, w.dir, "/nonexistent"));
+  CHECK(read_file(w.path("outs") + "/output_0.npy") == read_file(data("add_relu.y.npy")));
+
+  // Wrong input shape: one clear error, nothing written.
+  std::vector<std::string> bad = {"run", data("add_relu.onnx"), "--input", "x=" + data("branchy.x.npy"), "-o",
+                                  w.path("bad.npy")};
+  Result r = run_aotc(bad, w.dir, "/nonexistent");
+  check_user_error(r, {"input 'x'"});
+  CHECK_FALSE(fs::exists(w.path("bad.npy")));
+}
