@@ -185,13 +185,18 @@ class CCompilation {
     // -fno-math-errno: generated code never reads errno, so sqrtf and friends
     // may become instructions. -nostdlibinc: only Clang's own headers and ours.
     // -Werror: aotc's C is warning-free; a warning here is a bug to hear of.
+    // -fno-strict-aliasing: the arena holds tensors of every type, and the
+    // dtype-agnostic kernels (Where, Transpose, Concat, ...) move floats as
+    // uint32_t; once every kernel is inlined into one run function (see
+    // specialize_kernel_calls), type-based alias analysis would reorder those
+    // loads before the float stores they read (loop_if on Cortex-M4 went wrong).
     // -ffunction-sections, -fdata-sections: what the firmware does not use
     // (NAME_run and its arena, when only the standard API is called) is left
     // out by the linker's --gc-sections.
     std::vector<std::string> args = {"clang", "-x", "c", "-std=c99", "-O" + options.opt_level, "-Werror",
-                                     "-fno-math-errno", "-ffunction-sections", "-fdata-sections", "-nostdlibinc",
-                                     "-resource-dir", AOTC_CLANG_RESOURCE_DIR, "-isystem", kLibcDir,
-                                     "-I", kSourceDir};
+                                     "-fno-strict-aliasing", "-fno-math-errno", "-ffunction-sections",
+                                     "-fdata-sections", "-nostdlibinc", "-resource-dir", AOTC_CLANG_RESOURCE_DIR,
+                                     "-isystem", kLibcDir, "-I", kSourceDir};
     for (std::string &a : target_arguments(target, options, jit)) args.push_back(std::move(a));
     args.push_back(std::string(kSourceDir) + "/" + input.name + ".c");
     std::vector<const char *> argv;
