@@ -45,6 +45,14 @@ static AOTC_UNUSED float aotc_rnn_activate(int32_t kind, float alpha, float beta
 #define AOTC_RNN_LANES 1
 #else
 #define AOTC_RNN_LANES 16
+/* As a vector type under clang, whose SLP vectorizer leaves the array of
+   partial sums scalar once a constant `cols` unrolls the loop. (GCC
+   vectorizes the array better than the vector type: lstm_kws on AVX-512,
+   gcc 275 us with the array, 372 with the vector; clang 378 and 242.) */
+#if defined(__clang__) && !defined(AOTC_NO_VECTOR_EXT)
+typedef float aotc_rnn_vec __attribute__((vector_size(AOTC_RNN_LANES * sizeof(float))));
+#define AOTC_RNN_VEC 1
+#endif
 #endif
 
 /* y[j] = b[j] + sum_k m[j, k] * v[k] for j < rows: one gate GEMV over all gates. */
@@ -55,9 +63,20 @@ static AOTC_UNUSED void aotc_rnn_gemv(const float *m, const float *v, const floa
     const float *row = m + (size_t)j * (size_t)cols;
     /* AOTC_RNN_LANES partial sums: a vector the compiler keeps in registers
        (one running sum is a chain of dependent adds it may not reorder). */
-    float part[AOTC_RNN_LANES] = {0.0f}, acc = b ? b[j] : 0.0f;
+    float acc = b ? b[j] : 0.0f;
+#ifdef AOTC_RNN_VEC
+    aotc_rnn_vec part, r, x;
+    memset(&part, 0, sizeof part);
+    for (k = 0; k + AOTC_RNN_LANES <= cols; k += AOTC_RNN_LANES) {
+      memcpy(&r, row + k, sizeof r);
+      memcpy(&x, v + k, sizeof x);
+      part += r * x;
+    }
+#else
+    float part[AOTC_RNN_LANES] = {0.0f};
     for (k = 0; k + AOTC_RNN_LANES <= cols; k += AOTC_RNN_LANES)
       for (l = 0; l < AOTC_RNN_LANES; ++l) part[l] += row[k + l] * v[k + l];
+#endif
     for (; k < cols; ++k) acc += row[k] * v[k];
     for (l = 0; l < AOTC_RNN_LANES; ++l) acc += part[l];
     y[j] = acc;
