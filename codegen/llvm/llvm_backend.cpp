@@ -91,11 +91,17 @@ std::vector<std::string> target_arguments(const Target &target, const LlvmTarget
   std::vector<std::string> args;
   std::string triple = options.triple;
   std::vector<std::string> flags = split_words(target.cflags);
+  if (jit) {
+    // This machine runs it: --target still chose the kernels (a cortex-m4
+    // model runs its Cortex-M kernels here, as verify does with the C backend).
+    triple = llvm::sys::getDefaultTargetTriple();
+    flags.clear();
+  }
   if (triple.empty()) triple = target.cflags.empty() ? llvm::sys::getDefaultTargetTriple() : "arm-none-eabi";
   args.push_back("--target=" + triple);
-  if (!options.triple.empty() && !target.cflags.empty() && !jit) {
-    // A triple of its own: --target's -mcpu/-mfpu are for another architecture
-    // only if the user says so with --cpu; keep them when the triple is Arm.
+  if (!options.triple.empty()) {
+    // --target's flags (-mcpu, -mfpu, -mfloat-abi) are Arm flags: kept for an
+    // Arm --triple, dropped for any other.
     llvm::Triple t(options.triple);
     if (!t.isARM() && !t.isThumb()) flags.clear();
   }
