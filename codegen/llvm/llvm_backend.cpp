@@ -285,7 +285,8 @@ class CCompilation {
     const llvm::Target *target = llvm::TargetRegistry::lookupTarget(t.Triple, error);
     if (!target) fail(fmt::format("--triple '{}': LLVM has no such target ({})", t.Triple, error));
     auto info = std::make_shared<clang::TargetOptions>(t);
-    if (!clang::TargetInfo::CreateTargetInfo(*diags_, info))
+    llvm::IntrusiveRefCntPtr<clang::TargetInfo> checked(clang::TargetInfo::CreateTargetInfo(*diags_, info));
+    if (!checked)
       fail(fmt::format("LLVM backend: target '{}'{} refused:\n{}", t.Triple,
                        t.CPU.empty() ? "" : fmt::format(" with cpu '{}'", t.CPU), diagnostics()));
     std::stringstream list(options.features);
