@@ -10,9 +10,9 @@ set -euo pipefail
 # qemu-system-arm: cortex_m:example_mps2_an386 runs examples/cortex-m on QEMU's
 # mps2-an386 board (it says SKIPPED without it).
 # make: package:install_cmake_and_make builds a consumer with the Make fragment.
-# llvm-14-dev, libclang-cpp14-dev: the LLVM backend (codegen/llvm); clang
-# brings the resource directory whose headers the backend compiles with.
-packages=(cmake ninja-build make g++ gcc clang libclang-rt-14-dev llvm-14-dev libclang-cpp14-dev libonnx-dev libprotobuf-dev protobuf-compiler libfmt-dev
+# llvm-14-dev, libclang-cpp14-dev (library), libclang-14-dev (Clang headers),
+# libclang-common-14-dev (Clang resource headers): the LLVM backend (codegen/llvm).
+packages=(cmake ninja-build make g++ gcc clang libclang-rt-14-dev llvm-14-dev libclang-cpp14-dev libclang-14-dev libclang-common-14-dev libonnx-dev libprotobuf-dev protobuf-compiler libfmt-dev
           libcli11-dev nlohmann-json3-dev catch2 gcc-arm-none-eabi libnewlib-arm-none-eabi
           qemu-system-arm)
 missing=()

@@ -7,7 +7,7 @@ namespace aotc {
 
 namespace {
 [[noreturn]] void unavailable() {
-  fail("this aotc was built without the LLVM backend (install llvm-14-dev, libclang-cpp14-dev and clang-14, "
+  fail("this aotc was built without the LLVM backend (install llvm-14-dev, libclang-cpp14-dev, libclang-14-dev and clang-14, "
        "then rebuild with -DAOTC_WITH_LLVM=ON); use --backend c");
 }
 }  // namespace
