@@ -85,6 +85,19 @@ bool is_x86(const std::string &triple) {
   return t.getArch() == llvm::Triple::x86_64 || t.getArch() == llvm::Triple::x86;
 }
 
+// --features "+a,-b": the items, each checked to start with + or -.
+std::vector<std::string> feature_list(const std::string &features) {
+  std::vector<std::string> list;
+  std::stringstream in(features);
+  for (std::string feature; std::getline(in, feature, ',');) {
+    if (feature.empty()) continue;
+    if (feature.size() < 2 || (feature[0] != '+' && feature[0] != '-'))
+      fail(fmt::format("--features '{}': each feature starts with + or - (e.g. +avx2,-avx512f)", features));
+    list.push_back(feature);
+  }
+  return list;
+}
+
 // The Clang driver arguments that select what to compile for: --target's
 // flags (the same ones it suggests for a C compiler), then the overrides.
 std::vector<std::string> target_arguments(const Target &target, const LlvmTargetOptions &options, bool jit) {
@@ -118,11 +131,7 @@ std::vector<std::string> target_arguments(const Target &target, const LlvmTarget
   std::string cpu = jit ? "native" : options.cpu;
   if (!cpu.empty()) args.push_back((is_x86(triple) ? "-march=" : "-mcpu=") + cpu);
   if (!options.features.empty()) {
-    std::stringstream list(options.features);
-    for (std::string feature; std::getline(list, feature, ',');) {
-      if (feature.empty()) continue;
-      if (feature[0] != '+' && feature[0] != '-')
-        fail(fmt::format("--features '{}': each feature starts with + or - (e.g. +avx2,-avx512f)", options.features));
+    for (const std::string &feature : feature_list(options.features)) {
       args.push_back("-Xclang");
       args.push_back("-target-feature");
       args.push_back("-Xclang");
@@ -289,9 +298,7 @@ class CCompilation {
     if (!checked)
       fail(fmt::format("LLVM backend: target '{}'{} refused:\n{}", t.Triple,
                        t.CPU.empty() ? "" : fmt::format(" with cpu '{}'", t.CPU), diagnostics()));
-    std::stringstream list(options.features);
-    for (std::string feature; std::getline(list, feature, ',');) {
-      if (feature.size() < 2) continue;
+    for (const std::string &feature : feature_list(options.features)) {
       // A feature LLVM knows sets a bit with + and clears it with -. (An
       // unknown one it reports on stderr itself: silenced, ours says it.)
       std::string name = feature.substr(1);
