@@ -12,15 +12,24 @@
 #     fuzz build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Each phase prints its wall time, so the CI log shows where the budget goes.
+phase_start=$SECONDS
+phase() { echo "== ci phase done: $1 in $((SECONDS - phase_start)) s (total $SECONDS s)"; phase_start=$SECONDS; }
 bash .ci/install-deps.sh
+phase "install dependencies"
 sanitize_c="-std=c99 -O1 -fsanitize=address,undefined -fno-sanitize-recover=all"
 bash .ci/build.sh -DAOTC_WITH_LLVM=ON
+phase "Release build"
 ctest --test-dir build --output-on-failure -j "$(nproc)" -E '^conformance$'
+phase "Release tests"
 BUILD_DIR=build-asan BUILD_TYPE=Debug bash .ci/build.sh -DAOTC_WITH_LLVM=ON -DAOTC_SANITIZE=ON -DAOTC_CONFORMANCE_CFLAGS="$sanitize_c"
+phase "ASan build"
 # conformance_jit runs in the Release build only: under LeakSanitizer, the
 # runner's 1,800 in-process compiles in one process leave one LLVM/Clang
 # object each unfreed (a single compile, as every CLI and model test does,
 # leaks nothing); being tracked down.
 ctest --test-dir build-asan --output-on-failure -j "$(nproc)" \
   -E '_(generic|weights_bin)$|^package:|^api:compilers_|^conformance_jit$'
+phase "ASan tests"
 bash tests/fuzz/run.sh 75
+phase "fuzz build and smoke"
