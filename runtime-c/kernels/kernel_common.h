@@ -40,6 +40,21 @@
 #define AOTC_NOINLINE
 #endif
 
+/* Element types of the kernels that move any dtype's bits (Transpose, Gather,
+   Where, fills): a float tensor is copied as aotc_bits32. may_alias tells the
+   compiler that these loads and stores may touch any type, so type-based alias
+   analysis never moves them across the typed kernels' float or int accesses to
+   the same arena bytes once the kernels are inlined into one function. */
+#if defined(__GNUC__) || defined(__clang__)
+typedef uint16_t __attribute__((may_alias)) aotc_bits16;
+typedef uint32_t __attribute__((may_alias)) aotc_bits32;
+typedef uint64_t __attribute__((may_alias)) aotc_bits64;
+#else
+typedef uint16_t aotc_bits16;
+typedef uint32_t aotc_bits32;
+typedef uint64_t aotc_bits64;
+#endif
+
 /* Every kernel is static to its translation unit (see the header comment). */
 #ifdef AOTC_KERNEL_SCAN
 /* Build-time scan for kernel names (cmake/kernels.cmake). */

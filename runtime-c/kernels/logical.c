@@ -87,9 +87,9 @@ AOTC_KERNEL void aotc_where(const uint8_t *cond, const void *a, const void *b, v
     int32_t i;
     switch (elem) {
       case 1: AOTC_LG_WHERE_LOOP(uint8_t) break;
-      case 2: AOTC_LG_WHERE_LOOP(uint16_t) break;
-      case 4: AOTC_LG_WHERE_LOOP(uint32_t) break;
-      case 8: AOTC_LG_WHERE_LOOP(uint64_t) break;
+      case 2: AOTC_LG_WHERE_LOOP(aotc_bits16) break;
+      case 4: AOTC_LG_WHERE_LOOP(aotc_bits32) break;
+      case 8: AOTC_LG_WHERE_LOOP(aotc_bits64) break;
       default:
         for (i = 0; i < n; ++i) {
           const uint8_t *src = pc[(ptrdiff_t)i * sc] ? (const uint8_t *)a + ((ptrdiff_t)off[1] + (ptrdiff_t)i * sa) * elem

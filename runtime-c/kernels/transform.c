@@ -52,9 +52,9 @@
   }
 
 AOTC_XF_LOOPS(uint8_t)
-AOTC_XF_LOOPS(uint16_t)
-AOTC_XF_LOOPS(uint32_t)
-AOTC_XF_LOOPS(uint64_t)
+AOTC_XF_LOOPS(aotc_bits16)
+AOTC_XF_LOOPS(aotc_bits32)
+AOTC_XF_LOOPS(aotc_bits64)
 
 /* Copies one element of `elem` bytes (element sizes other than 1/2/4/8). */
 static AOTC_UNUSED void aotc_xf_rows_bytes(const uint8_t *x, uint8_t *y, int32_t elem, int32_t n, int32_t xs,
@@ -71,9 +71,9 @@ static AOTC_UNUSED void aotc_xf_rows(const void *x, void *y, int32_t elem, int32
   }
   switch (elem) {
     case 1: aotc_xf_rows_uint8_t((const uint8_t *)x, (uint8_t *)y, n, xs, ys); break;
-    case 2: aotc_xf_rows_uint16_t((const uint16_t *)x, (uint16_t *)y, n, xs, ys); break;
-    case 4: aotc_xf_rows_uint32_t((const uint32_t *)x, (uint32_t *)y, n, xs, ys); break;
-    case 8: aotc_xf_rows_uint64_t((const uint64_t *)x, (uint64_t *)y, n, xs, ys); break;
+    case 2: aotc_xf_rows_aotc_bits16((const aotc_bits16 *)x, (aotc_bits16 *)y, n, xs, ys); break;
+    case 4: aotc_xf_rows_aotc_bits32((const aotc_bits32 *)x, (aotc_bits32 *)y, n, xs, ys); break;
+    case 8: aotc_xf_rows_aotc_bits64((const aotc_bits64 *)x, (aotc_bits64 *)y, n, xs, ys); break;
     default: aotc_xf_rows_bytes((const uint8_t *)x, (uint8_t *)y, elem, n, xs, ys); break;
   }
 }
@@ -110,9 +110,9 @@ AOTC_KERNEL void aotc_copy_strided(const void *x, void *y, int32_t elem, int32_t
       int32_t n0 = dims[rank - 2], xs0 = x_strides[rank - 2], ys0 = y_strides[rank - 2];
       switch (elem) {
         case 1: aotc_xf_tile_uint8_t((const uint8_t *)xp, (uint8_t *)yp, n0, n, xs, ys0); break;
-        case 2: aotc_xf_tile_uint16_t((const uint16_t *)xp, (uint16_t *)yp, n0, n, xs, ys0); break;
-        case 4: aotc_xf_tile_uint32_t((const uint32_t *)xp, (uint32_t *)yp, n0, n, xs, ys0); break;
-        case 8: aotc_xf_tile_uint64_t((const uint64_t *)xp, (uint64_t *)yp, n0, n, xs, ys0); break;
+        case 2: aotc_xf_tile_aotc_bits16((const aotc_bits16 *)xp, (aotc_bits16 *)yp, n0, n, xs, ys0); break;
+        case 4: aotc_xf_tile_aotc_bits32((const aotc_bits32 *)xp, (aotc_bits32 *)yp, n0, n, xs, ys0); break;
+        case 8: aotc_xf_tile_aotc_bits64((const aotc_bits64 *)xp, (aotc_bits64 *)yp, n0, n, xs, ys0); break;
         default: {
           int32_t i;
           for (i = 0; i < n0; ++i)
@@ -138,19 +138,19 @@ AOTC_KERNEL void aotc_fill(void *y, int32_t elem, int32_t n, const int32_t *valu
       break;
     }
     case 2: {
-      uint16_t v, *p = (uint16_t *)y;
+      aotc_bits16 v, *p = (aotc_bits16 *)y;
       memcpy(&v, value, 2);
       for (i = 0; i < n; ++i) p[i] = v;
       break;
     }
     case 4: {
-      uint32_t v, *p = (uint32_t *)y;
+      aotc_bits32 v, *p = (aotc_bits32 *)y;
       memcpy(&v, value, 4);
       for (i = 0; i < n; ++i) p[i] = v;
       break;
     }
     case 8: {
-      uint64_t v, *p = (uint64_t *)y;
+      aotc_bits64 v, *p = (aotc_bits64 *)y;
       memcpy(&v, value, 8);
       for (i = 0; i < n; ++i) p[i] = v;
       break;
@@ -190,13 +190,13 @@ AOTC_KERNEL void aotc_copy_mapped(const void *x, void *y, int32_t elem, int32_t 
           for (i = 0; i < n; ++i) yb[i] = xr[last[i]];
           break;
         case 2:
-          for (i = 0; i < n; ++i) ((uint16_t *)yb)[i] = ((const uint16_t *)xr)[last[i]];
+          for (i = 0; i < n; ++i) ((aotc_bits16 *)yb)[i] = ((const aotc_bits16 *)xr)[last[i]];
           break;
         case 4:
-          for (i = 0; i < n; ++i) ((uint32_t *)yb)[i] = ((const uint32_t *)xr)[last[i]];
+          for (i = 0; i < n; ++i) ((aotc_bits32 *)yb)[i] = ((const aotc_bits32 *)xr)[last[i]];
           break;
         case 8:
-          for (i = 0; i < n; ++i) ((uint64_t *)yb)[i] = ((const uint64_t *)xr)[last[i]];
+          for (i = 0; i < n; ++i) ((aotc_bits64 *)yb)[i] = ((const aotc_bits64 *)xr)[last[i]];
           break;
         default:
           for (i = 0; i < n; ++i) memcpy(yb + (ptrdiff_t)i * elem, xr + (ptrdiff_t)last[i] * elem, (size_t)elem);
