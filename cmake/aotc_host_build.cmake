@@ -6,6 +6,8 @@ include(ExternalProject)
 set(AOTC_HOST_C_COMPILER cc CACHE STRING "C compiler that builds aotc for the build machine in a cross build")
 set(AOTC_HOST_CXX_COMPILER c++ CACHE STRING "C++ compiler that builds aotc for the build machine in a cross build")
 set(AOTC_HOST_BUILD_TYPE Release CACHE STRING "CMAKE_BUILD_TYPE of the aotc built for the build machine in a cross build")
+set(AOTC_HOST_CMAKE_ARGS "" CACHE STRING
+    "More CMake arguments (a ;-list) for the aotc built for the build machine, e.g. -DAOTC_WITH_LLVM=OFF when the firmware uses only the C backend")
 set(aotc_host_dir "${CMAKE_CURRENT_BINARY_DIR}/host")
 set(aotc_host_exe "${aotc_host_dir}/cli/aotc${CMAKE_HOST_EXECUTABLE_SUFFIX}")
 ExternalProject_Add(aotc_host_build
@@ -13,6 +15,7 @@ ExternalProject_Add(aotc_host_build
   BINARY_DIR "${aotc_host_dir}"
   CMAKE_ARGS -DCMAKE_BUILD_TYPE=${AOTC_HOST_BUILD_TYPE} -DAOTC_BUILD_TESTS=OFF
              -DCMAKE_C_COMPILER=${AOTC_HOST_C_COMPILER} -DCMAKE_CXX_COMPILER=${AOTC_HOST_CXX_COMPILER}
+             ${AOTC_HOST_CMAKE_ARGS}
   BUILD_COMMAND ${CMAKE_COMMAND} --build <BINARY_DIR> --target aotc
   BUILD_ALWAYS ON
   BUILD_BYPRODUCTS "${aotc_host_exe}"
