@@ -120,6 +120,15 @@ typedef float aotc_rnn_vu;
 #define AOTC_RNN_ATTR
 #endif
 
+/* acc += a * b. Scalar sums take fmaf where the FPU has it: the LLVM backend
+   otherwise splits the contracted multiply-add in two on Cortex-M4 (lstm_kws
+   4.8 M instructions, 4.0 M with fmaf). */
+#if AOTC_RNN_VW == 1 && (defined(__ARM_FEATURE_FMA) || defined(__FMA__))
+#define AOTC_RNN_MAC(acc, a, b) ((acc) = fmaf((a), (b), (acc)))
+#else
+#define AOTC_RNN_MAC(acc, a, b) ((acc) += (a) * (b))
+#endif
+
 /*
  * AOTC_RNN_BLOCK defines NAME, NV vectors of outputs:
  *     y[j] = b1[j] + b2[j] + sum_k<k1 v1[k] m1[k * ld + j] + sum_k<k2 v2[k] m2[k * ld + j]
@@ -141,11 +150,11 @@ typedef float aotc_rnn_vu;
     }                                                                                                             \
     for (k = 0; k < k1; ++k) {                                                                                    \
       const float vk = v1[k], *row = m1 + (size_t)k * ld;                                                         \
-      AOTC_RNN_UNROLL for (l = 0; l < NV; ++l) acc[l] += vk * *(const aotc_rnn_vu *)(row + l * AOTC_RNN_VW);     \
+      AOTC_RNN_UNROLL for (l = 0; l < NV; ++l) AOTC_RNN_MAC(acc[l], vk, *(const aotc_rnn_vu *)(row + l * AOTC_RNN_VW)); \
     }                                                                                                             \
     for (k = 0; k < k2; ++k) {                                                                                    \
       const float vk = v2[k], *row = m2 + (size_t)k * ld;                                                         \
-      AOTC_RNN_UNROLL for (l = 0; l < NV; ++l) acc[l] += vk * *(const aotc_rnn_vu *)(row + l * AOTC_RNN_VW);     \
+      AOTC_RNN_UNROLL for (l = 0; l < NV; ++l) AOTC_RNN_MAC(acc[l], vk, *(const aotc_rnn_vu *)(row + l * AOTC_RNN_VW)); \
     }                                                                                                             \
     AOTC_RNN_UNROLL for (l = 0; l < NV; ++l) * (aotc_rnn_vu *)(y + l * AOTC_RNN_VW) = acc[l];                     \
   }
