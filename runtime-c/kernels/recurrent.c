@@ -158,7 +158,8 @@ typedef float aotc_rnn_vu;
     }                                                                                                             \
     AOTC_RNN_UNROLL for (l = 0; l < NV; ++l) * (aotc_rnn_vu *)(y + l * AOTC_RNN_VW) = acc[l];                     \
   }
-#if AOTC_RNN_VW == 16
+#if AOTC_RNN_VW == 16 || (AOTC_RNN_VW == 1 && defined(__ARM_FP))
+#define AOTC_RNN_WIDE 1
 AOTC_RNN_BLOCK(aotc_rnn_block16, 16)
 #endif
 AOTC_RNN_BLOCK(aotc_rnn_block8, 8)
@@ -174,7 +175,7 @@ static AOTC_UNUSED void aotc_rnn_gemv(float *y, int32_t n, size_t ld, const floa
 #define AOTC_RNN_RUN(BLOCK, NV)                                                                    \
   for (w = (NV)*AOTC_RNN_VW; j + w <= n; j += w)                                                   \
     BLOCK(y + j, ld, b1 ? b1 + j : NULL, b2 ? b2 + j : NULL, m1 + j, v1, k1, m2 ? m2 + j : NULL, v2, k2);
-#if AOTC_RNN_VW == 16
+#ifdef AOTC_RNN_WIDE
   AOTC_RNN_RUN(aotc_rnn_block16, 16)
 #endif
   AOTC_RNN_RUN(aotc_rnn_block8, 8)
