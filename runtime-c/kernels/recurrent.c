@@ -46,28 +46,105 @@ static AOTC_UNUSED float aotc_rnn_activate(int32_t kind, float alpha, float beta
   }
 }
 
+/* SIMD width in floats of the GCC/Clang vector types below: 1 (plain floats)
+   on cores without SIMD (Cortex-M), for other compilers and with
+   AOTC_NO_VECTOR_EXT (--target generic). */
+#if defined(AOTC_NO_VECTOR_EXT) || !defined(__GNUC__) || (defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M')
+#define AOTC_RNN_VW 1
+#elif defined(__AVX512F__)
+#define AOTC_RNN_VW 16
+#elif defined(__AVX__)
+#define AOTC_RNN_VW 8
+#elif defined(__SSE2__) || defined(__ARM_NEON) || defined(__wasm_simd128__)
+#define AOTC_RNN_VW 4
+#else
+#define AOTC_RNN_VW 1
+#endif
+#if AOTC_RNN_VW > 1
+typedef float aotc_rnn_v __attribute__((vector_size(AOTC_RNN_VW * 4)));
+typedef float aotc_rnn_vu __attribute__((vector_size(AOTC_RNN_VW * 4), aligned(4), may_alias));
+typedef int32_t aotc_rnn_vi __attribute__((vector_size(AOTC_RNN_VW * 4)));
+#else
+typedef float aotc_rnn_v;
+typedef float aotc_rnn_vu;
+#endif
+
 /*
- * v[i] = sigmoid(v[i]), or tanh(v[i]) if tanh_mode, for i < n: one loop
- * out of line around the one call of aotc_sigmoidf (kernel_common.h; called
- * from more places gcc keeps it a call, and the loops scalar), branch-free
- * so that it vectorises
- * (libm's tanhf is a call per element). tanh: Cephes' odd polynomial for
- * |x| < 0.625, else sign(x) (1 - 2 sigmoid(-2|x|)), which has no
- * cancellation. Relative error below 1e-6. NaN stays NaN. Its polynomials
- * in FMAs where there are some (lstm_kws's activations, AVX-512: 250 ns a
- * step, 170 with them).
+ * v[i] = sigmoid(v[i]), or tanh(v[i]) if tanh_mode, for i < n, branch-free
+ * (libm's tanhf is a call per element). sigmoid is aotc_sigmoidf
+ * (kernel_common.h); tanh is Cephes' odd polynomial for |x| < 0.625, else
+ * sign(x) (1 - 2 sigmoid(-2|x|)), which has no cancellation. Relative error
+ * below 3e-7 on [-20, 20]; NaN stays NaN. With SIMD, the same steps on
+ * vectors (gcc if-converts aotc_sigmoidf's selects only with AVX-512's
+ * masks: with AVX2 or SSE the plain loop stays scalar); the plain loop
+ * takes the rest. Out of line, so that gcc inlines aotc_sigmoidf (called
+ * once), and in FMAs where there are some (lstm_kws's activations,
+ * AVX-512: 250 ns a step, 170 with them).
  */
-static AOTC_UNUSED AOTC_NOINLINE AOTC_RNN_ATTR void aotc_rnn_sigmoid_tanh_n(float *v, int32_t n, int32_t tanh_mode) {
-  int32_t i;
-  for (i = 0; i < n; ++i) {
-    const float x = v[i], a = fabsf(x), z = x * x;
-    const float s = aotc_sigmoidf(tanh_mode ? -2.0f * a : x);
-    float p = -5.70498872745e-3f;
+#if AOTC_RNN_VW > 1
+static AOTC_UNUSED AOTC_RNN_ATTR aotc_rnn_v aotc_rnn_sigmoid_tanh_v(aotc_rnn_v x, int32_t tanh_mode) {
+  const aotc_rnn_vi sign = (aotc_rnn_vi)x & ~0x7FFFFFFF;
+  const aotc_rnn_v a = (aotc_rnn_v)((aotc_rnn_vi)x & 0x7FFFFFFF), arg = tanh_mode ? a * -2.0f : x;
+  aotc_rnn_v zero, t, fn, r, p, e, s, z;
+  aotc_rnn_vi izero, cap, b, m, n, n1;
+  memset(&zero, 0, sizeof zero);
+  memset(&izero, 0, sizeof izero);
+  /* e = e^-|arg| as aotc_exp_neg_absf computes it */
+  cap = izero + 0x42D00000; /* 104.0f */
+  b = (aotc_rnn_vi)arg & 0x7FFFFFFF;
+  m = (aotc_rnn_vi)(b < cap);
+  b = (b & m) | (cap & ~m);
+  t = -(aotc_rnn_v)b;
+  n = __builtin_convertvector(t * 1.44269504088896341f - 0.5f, aotc_rnn_vi);
+  n1 = n / 2;
+  fn = __builtin_convertvector(n, aotc_rnn_v);
+  r = (t - fn * 0.693359375f) - fn * -2.12194440e-4f;
+  p = zero + 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * (r * r) + r + 1.0f;
+  e = p * (aotc_rnn_v)((n1 + 127) << 23) * (aotc_rnn_v)((n - n1 + 127) << 23);
+  /* sigmoid(arg): 1 / (1 + e) for arg >= 0, e / (1 + e) below */
+  r = 1.0f / (1.0f + e);
+  s = e * r;
+  m = (aotc_rnn_vi)(arg >= zero);
+  s = (aotc_rnn_v)(((aotc_rnn_vi)r & m) | ((aotc_rnn_vi)s & ~m));
+  if (tanh_mode) {
+    /* s = sigmoid(-2|x|) <= 1/2: tanh|x| = 1 - 2 s, with x's sign; below 0.625 the polynomial */
+    const aotc_rnn_v big = (aotc_rnn_v)((aotc_rnn_vi)(1.0f - 2.0f * s) | sign);
+    z = x * x;
+    p = zero - 5.70498872745e-3f;
     p = p * z + 2.06390887954e-2f;
     p = p * z - 5.37397155531e-2f;
     p = p * z + 1.33314422036e-1f;
     p = p * z - 3.33332819422e-1f;
-    float t = 1.0f - 2.0f * s;
+    p = p * z * x + x;
+    m = (aotc_rnn_vi)(a < zero + 0.625f);
+    s = (aotc_rnn_v)(((aotc_rnn_vi)p & m) | ((aotc_rnn_vi)big & ~m));
+  }
+  m = (aotc_rnn_vi)(x == x);
+  return (aotc_rnn_v)(((aotc_rnn_vi)s & m) | ((aotc_rnn_vi)x & ~m));
+}
+#endif
+
+static AOTC_UNUSED AOTC_NOINLINE AOTC_RNN_ATTR void aotc_rnn_sigmoid_tanh_n(float *v, int32_t n, int32_t tanh_mode) {
+  int32_t i = 0;
+#if AOTC_RNN_VW > 1
+  for (; i + AOTC_RNN_VW <= n; i += AOTC_RNN_VW)
+    *(aotc_rnn_vu *)(v + i) = aotc_rnn_sigmoid_tanh_v(*(const aotc_rnn_vu *)(v + i), tanh_mode);
+#endif
+  for (; i < n; ++i) {
+    const float x = v[i], a = fabsf(x), z = x * x;
+    const float s = aotc_sigmoidf(tanh_mode ? -2.0f * a : x);
+    float p = -5.70498872745e-3f, t;
+    p = p * z + 2.06390887954e-2f;
+    p = p * z - 5.37397155531e-2f;
+    p = p * z + 1.33314422036e-1f;
+    p = p * z - 3.33332819422e-1f;
+    t = 1.0f - 2.0f * s;
     /* Selects between values computed on every path, one at a time: gcc
        if-converts these (not one nested expression of them). */
     t = x < 0.0f ? -t : t;
@@ -98,24 +175,6 @@ static AOTC_UNUSED void aotc_rnn_activate_n(int32_t kind, float alpha, float bet
  * AVX-512) streams W and R once, in order: R outgrows L1 there, and the
  * step is bound by reading it from L2 (lstm_kws: 16 vectors 38 us, 8: 54).
  */
-#if defined(AOTC_NO_VECTOR_EXT) || !defined(__GNUC__) || (defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M')
-#define AOTC_RNN_VW 1
-#elif defined(__AVX512F__)
-#define AOTC_RNN_VW 16
-#elif defined(__AVX__)
-#define AOTC_RNN_VW 8
-#elif defined(__SSE2__) || defined(__ARM_NEON) || defined(__wasm_simd128__)
-#define AOTC_RNN_VW 4
-#else
-#define AOTC_RNN_VW 1
-#endif
-#if AOTC_RNN_VW > 1
-typedef float aotc_rnn_v __attribute__((vector_size(AOTC_RNN_VW * 4)));
-typedef float aotc_rnn_vu __attribute__((vector_size(AOTC_RNN_VW * 4), aligned(4), may_alias));
-#else
-typedef float aotc_rnn_v;
-typedef float aotc_rnn_vu;
-#endif
 #if defined(__GNUC__)
 /* gcc only keeps the sums in registers at -O2 if their loops are unrolled. */
 #define AOTC_RNN_UNROLL _Pragma("GCC unroll 16")
