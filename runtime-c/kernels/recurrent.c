@@ -74,12 +74,11 @@ typedef float aotc_rnn_vu;
  * (libm's tanhf is a call per element). sigmoid is aotc_sigmoidf
  * (kernel_common.h); tanh is Cephes' odd polynomial for |x| < 0.625, else
  * sign(x) (1 - 2 sigmoid(-2|x|)), which has no cancellation. Relative error
- * below 3e-7 on [-20, 20]; NaN stays NaN. With SIMD, the same steps on
+ * below 3e-7 on [-20, 20]; NaN stays NaN. With SIMD, branch-free on
  * vectors (gcc if-converts aotc_sigmoidf's selects only with AVX-512's
- * masks: with AVX2 or SSE the plain loop stays scalar); the plain loop
- * takes the rest. Out of line, so that gcc inlines aotc_sigmoidf (called
- * once), and in FMAs where there are some (lstm_kws's activations,
- * AVX-512: 250 ns a step, 170 with them).
+ * masks: with AVX2 or SSE a plain loop stays scalar); the plain loop takes
+ * the rest. Out of line, and in FMAs where there are some (lstm_kws's
+ * activations, AVX-512: 250 ns a step, 170 with them).
  */
 #if AOTC_RNN_VW > 1
 static AOTC_UNUSED AOTC_RNN_ATTR aotc_rnn_v aotc_rnn_sigmoid_tanh_v(aotc_rnn_v x, int32_t tanh_mode) {
@@ -136,20 +135,23 @@ static AOTC_UNUSED AOTC_NOINLINE AOTC_RNN_ATTR void aotc_rnn_sigmoid_tanh_n(floa
   for (; i + AOTC_RNN_VW <= n; i += AOTC_RNN_VW)
     *(aotc_rnn_vu *)(v + i) = aotc_rnn_sigmoid_tanh_v(*(const aotc_rnn_vu *)(v + i), tanh_mode);
 #endif
+  /* One call of aotc_sigmoidf (gcc inlines it only then), and branches: the
+     sums a branch-free loop would also compute are soft-float calls on
+     cores without an FPU (Cortex-M0). */
   for (; i < n; ++i) {
-    const float x = v[i], a = fabsf(x), z = x * x;
-    const float s = aotc_sigmoidf(tanh_mode ? -2.0f * a : x);
-    float p = -5.70498872745e-3f, t;
-    p = p * z + 2.06390887954e-2f;
-    p = p * z - 5.37397155531e-2f;
-    p = p * z + 1.33314422036e-1f;
-    p = p * z - 3.33332819422e-1f;
-    t = 1.0f - 2.0f * s;
-    /* Selects between values computed on every path, one at a time: gcc
-       if-converts these (not one nested expression of them). */
-    t = x < 0.0f ? -t : t;
-    t = a < 0.625f ? p * z * x + x : t;
-    v[i] = tanh_mode ? t : s;
+    const float x = v[i], a = fabsf(x);
+    if (tanh_mode && a < 0.625f) {
+      const float z = x * x;
+      float p = -5.70498872745e-3f;
+      p = p * z + 2.06390887954e-2f;
+      p = p * z - 5.37397155531e-2f;
+      p = p * z + 1.33314422036e-1f;
+      p = p * z - 3.33332819422e-1f;
+      v[i] = p * z * x + x;
+    } else {
+      const float s = aotc_sigmoidf(tanh_mode ? -2.0f * a : x);
+      v[i] = !tanh_mode ? s : x < 0.0f ? 2.0f * s - 1.0f : 1.0f - 2.0f * s;
+    }
   }
 }
 
@@ -169,11 +171,12 @@ static AOTC_UNUSED void aotc_rnn_activate_n(int32_t kind, float alpha, float bet
  * row per input or hidden element k, the gate outputs it feeds contiguous):
  * y += v[k] * row k is an AXPY over the outputs, whose sums stay in
  * registers across k, with no horizontal reduction per output. Blocks of
- * 8 vectors of AOTC_RNN_VW floats (on cores without SIMD, Cortex-M, 8
- * scalar sums in FP registers), 16 with AVX-512's 32 registers, then
+ * 8 vectors of AOTC_RNN_VW floats, 16 where there are 32 registers for
+ * them (AVX-512, and the scalar sums of Cortex-M cores with an FPU), then
  * narrower blocks. A block as wide as W's rows (LSTM with hidden 64 on
- * AVX-512) streams W and R once, in order: R outgrows L1 there, and the
- * step is bound by reading it from L2 (lstm_kws: 16 vectors 38 us, 8: 54).
+ * AVX-512) reads each row of W and R whole, once a step: R outgrows L1
+ * there, and the step is bound by reading it from L2 (lstm_kws: 16 vectors
+ * 38 us, 8: 54).
  */
 #if defined(__GNUC__)
 /* gcc only keeps the sums in registers at -O2 if their loops are unrolled. */
@@ -242,9 +245,15 @@ static AOTC_UNUSED void aotc_rnn_activate_n(int32_t kind, float alpha, float bet
 #define AOTC_RNN_WIDE 1
 AOTC_RNN_BLOCK(aotc_rnn_block16, 16)
 #endif
+/* Cortex-M cores without an FPU (M0): one sum at a time, in a register
+   across the soft-float calls (several would live on the stack). */
+#if defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M' && !defined(__ARM_FP)
+#define AOTC_RNN_SOFT_FP 1
+#else
 AOTC_RNN_BLOCK(aotc_rnn_block8, 8)
 AOTC_RNN_BLOCK(aotc_rnn_block4, 4)
 AOTC_RNN_BLOCK(aotc_rnn_block2, 2)
+#endif
 AOTC_RNN_BLOCK(aotc_rnn_block1, 1)
 
 /* y[j] for j < n as AOTC_RNN_BLOCK defines it (columns j of m1, m2 with rows ld apart). */
@@ -258,9 +267,11 @@ static AOTC_UNUSED void aotc_rnn_gemv(float *y, int32_t n, size_t ld, const floa
 #ifdef AOTC_RNN_WIDE
   AOTC_RNN_RUN(aotc_rnn_block16, 16)
 #endif
+#ifndef AOTC_RNN_SOFT_FP
   AOTC_RNN_RUN(aotc_rnn_block8, 8)
   AOTC_RNN_RUN(aotc_rnn_block4, 4)
   AOTC_RNN_RUN(aotc_rnn_block2, 2)
+#endif
   AOTC_RNN_RUN(aotc_rnn_block1, 1)
 #undef AOTC_RNN_RUN
   for (; j < n; ++j) {
