@@ -1,6 +1,7 @@
 // Recurrent layers: RNN, GRU and LSTM, all lowered to one kernel,
 // aotc_rnn_f32 (runtime-c/kernels/recurrent.c), that loops over the time steps
-// with every gate's W x and R h computed as one GEMV each. All of ONNX's
+// with every gate's W x + R h computed in one pass (constant W and R packed
+// transposed at compile time by aotc.PackRnnWeights). All of ONNX's
 // options: directions, sequence_lens, initial states, LSTM peepholes and
 // input_forget, GRU linear_before_reset, clip, layout and the activation list.
 #include <fmt/format.h>
@@ -103,6 +104,14 @@ void infer_recurrent(OpContext &ctx, const CellKind &kind) {
   if (ctx.has_output(2)) ctx.set_output(2, DType::Float, state);
 }
 
+// W and R packed by aotc.PackRnnWeights (format rnn_t: each direction's
+// matrix transposed, see aotc_rnn_pack_weights_f32 in recurrent.c).
+bool is_rnn_packed(const Value &v) {
+  if (!v.layout.is_packed()) return false;
+  if (v.layout.format == "rnn_t") return true;
+  fail(fmt::format("internal error: recurrent weights '{}' have the unknown packed format {}", v.name, v.layout.format));
+}
+
 void lower_recurrent(LowerContext &ctx, const CellKind &kind) {
   Layer l = layer_of(ctx, kind);
   size_t per_direction = kind.default_activations.size();
@@ -143,13 +152,22 @@ void lower_recurrent(LowerContext &ctx, const CellKind &kind) {
   p.linear_before_reset = kind.cell == kGru.cell && ctx.attr_int("linear_before_reset", 0) != 0;
   auto optional_in = [&](size_t i) { return i < ctx.num_inputs() ? ctx.node().input(i) : nullptr; };
   auto optional_out = [&](size_t i) { return ctx.has_output(i) ? &ctx.output(i) : nullptr; };
-  size_t scratch = static_cast<size_t>((2 * kind.gates + 3) * l.hidden) * sizeof(float);
+  // W and R packed at compile time when constant (see packs below), else
+  // transposed into scratch by the kernel on each run.
+  Value &w = ctx.input(1), &r = ctx.input(2);
+  const bool w_packed = is_rnn_packed(w), r_packed = is_rnn_packed(r);
+  const int64_t gh = kind.gates * l.hidden;
+  int64_t scratch_floats = (2 * kind.gates + 3) * l.hidden;
+  if (!w_packed) scratch_floats += l.directions * gh * l.input;
+  if (!r_packed) scratch_floats += l.directions * gh * l.hidden;
   ctx.call("aotc_rnn_f32")
       .params(p)
       .floats(alpha_beta)
       .in(&ctx.input(0))
-      .in(&ctx.input(1))
-      .in(&ctx.input(2))
+      .in(w_packed ? nullptr : &w)
+      .in(w_packed ? &w : nullptr)
+      .in(r_packed ? nullptr : &r)
+      .in(r_packed ? &r : nullptr)
       .in(optional_in(3))
       .in(optional_in(4))
       .in(optional_in(5))
@@ -159,7 +177,7 @@ void lower_recurrent(LowerContext &ctx, const CellKind &kind) {
       .out(optional_out(1))
       .out(kind.cell == kLstm.cell ? optional_out(2) : nullptr)
       .f(ctx.attr_float("clip", 0.0f))
-      .scratch(scratch);
+      .scratch(static_cast<size_t>(scratch_floats) * sizeof(float));
 }
 
 void register_recurrent(OpRegistry &r, const CellKind &kind) {
@@ -175,6 +193,41 @@ void register_recurrent(OpRegistry &r, const CellKind &kind) {
   def.max_outputs = kind.cell == kLstm.cell ? 3 : 2;
   def.infer = [&kind](OpContext &ctx) { infer_recurrent(ctx, kind); };
   def.lower = [&kind](LowerContext &ctx) { lower_recurrent(ctx, kind); };
+  // Constant W and R are stored transposed, the layout the kernel's gate GEMVs read.
+  def.packs = [&kind](LowerContext &ctx) -> std::vector<PackRequest> {
+    layer_of(ctx, kind);
+    std::vector<PackRequest> requests;
+    for (size_t i : {1u, 2u}) {
+      Value &v = ctx.input(i);
+      if (!v.is_constant() || v.layout.is_packed()) continue;
+      PackRequest req;
+      req.input = i;
+      req.op = "PackRnnWeights";
+      requests.push_back(std::move(req));
+    }
+    return requests;
+  };
+  r.add(std::move(def));
+}
+
+// aotc.PackRnnWeights: W [dirs, rows, cols] (or R) re-laid out as rnn_t,
+// [dirs, cols, rows] (aotc_rnn_pack_weights_f32 in recurrent.c, the one
+// definition of the format). Inserted by choose-layouts on constant weights,
+// then folded at compile time.
+void register_pack_rnn_weights(OpRegistry &r) {
+  OpDef def;
+  def.op = "PackRnnWeights";
+  def.domain = kInternalDomain;
+  def.infer = [](OpContext &ctx) {
+    Value &w = ctx.input(0);
+    ctx.require(w.dtype == DType::Float && w.shape.size() == 3, "expects float weights [dirs, rows, cols]");
+    ctx.set_output(0, DType::Float, w.shape);
+    ctx.set_output_layout(0, Layout::packed("rnn_t", {w.shape[0], w.shape[2], w.shape[1]}));
+  };
+  def.lower = [](LowerContext &ctx) {
+    Value &w = ctx.input(0);
+    ctx.call("aotc_rnn_pack_weights_f32").in(&w).out(&ctx.output(0)).i(w.shape[0]).i(w.shape[1]).i(w.shape[2]);
+  };
   r.add(std::move(def));
 }
 
@@ -184,6 +237,7 @@ void register_recurrent_ops(OpRegistry &r) {
   register_recurrent(r, kSimple);
   register_recurrent(r, kGru);
   register_recurrent(r, kLstm);
+  register_pack_rnn_weights(r);
 }
 
 }  // namespace aotc
