@@ -548,12 +548,14 @@ class Emitter {
     std::string section = opt_.weights_section.empty() ? "" : " " + macro_ + "_WEIGHTS_SECTION";
     int64_t count = std::max<int64_t>(t.count(), 1);  // C has no empty arrays
     w.line("/* {} */", tensor_info_comment(c));
+    const size_t alignment = weight_alignment(target());
+    std::string aligned = alignment && t.bytes.size() >= alignment ? fmt::format("AOTC_ALIGNED({}) ", alignment) : "";
     const char *bits = float_bits_type(t.dtype);
     if (bits)
-      w.line("static const union {{ {} bits[{}]; {} values[{}]; }} {}{} = {{{{", bits, count, c_type(c.dtype), count,
-             symbol, section);
+      w.line("{}static const union {{ {} bits[{}]; {} values[{}]; }} {}{} = {{{{", aligned, bits, count,
+             c_type(c.dtype), count, symbol, section);
     else
-      w.line("static const {} {}[{}]{} = {{", c_type(c.dtype), symbol, count, section);
+      w.line("{}static const {} {}[{}]{} = {{", aligned, c_type(c.dtype), symbol, count, section);
     std::string &out = w.buffer();
     const int64_t per_line = t.dtype == DType::Double ? 6 : 12;
     for (int64_t i = 0; i < t.count(); ++i) {

@@ -100,6 +100,11 @@ const Target &find_target(const std::string &name) {
   fail(fmt::format("--target '{}' is not a target aotc knows; choose one of: {}", name, fmt::join(names, ", ")));
 }
 
+size_t weight_alignment(const Target &t) {
+  if (t.vector_bits == 0) return 0;
+  return t.x86_dispatch || t.arch == "x86-64" ? 64 : t.vector_bits / 8;
+}
+
 std::string target_features(const Target &t) {
   std::vector<std::string> parts = {t.arch};
   if (t.vector_bits) parts.push_back(fmt::format("{}-bit vectors", t.vector_bits));

@@ -47,6 +47,12 @@ const Target &find_target(const std::string &name);
 /// paths are behind compiler and architecture checks), tuned for this machine.
 inline const char *default_target_name() { return "host"; }
 
+/// Bytes to align each weights array of at least that size to, so that the
+/// kernels' vector loads of packed weights never straddle a cache line: the
+/// vector width, and a whole 64-byte line on x86 (AVX-512 reads one per load).
+/// 0 on scalar cores, whose flash gains nothing from the padding.
+size_t weight_alignment(const Target &target);
+
 /// One line of features, e.g. "armv7e-m, f32 FPU, FMA, DSP, 32 FP registers, no data cache".
 std::string target_features(const Target &target);
 

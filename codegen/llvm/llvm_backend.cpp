@@ -183,7 +183,7 @@ class StderrSilenced {
 class CCompilation {
  public:
   CCompilation(const LlvmInput &input, const Target &target, const LlvmTargetOptions &options, bool jit)
-      : input_(input) {
+      : input_(input), target_(target) {
     initialize_llvm();
     auto memory = llvm::makeIntrusiveRefCnt<llvm::vfs::InMemoryFileSystem>();
     for (const auto &[file, text] : input.files)
@@ -271,6 +271,7 @@ class CCompilation {
 
  private:
   const LlvmInput &input_;
+  const Target &target_;
   llvm::LLVMContext context_;
   llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> vfs_;
   llvm::IntrusiveRefCntPtr<clang::DiagnosticOptions> diag_options_;
@@ -343,7 +344,7 @@ class CCompilation {
           data, data.size(), llvm::Type::getInt8Ty(context_));
       auto *global = new llvm::GlobalVariable(*module_, init->getType(), true, llvm::GlobalValue::InternalLinkage,
                                               init, symbol + ".data");
-      global->setAlignment(llvm::MaybeAlign(16));
+      global->setAlignment(llvm::MaybeAlign(std::max<size_t>(16, weight_alignment(target_))));
       if (!input_.weights_section.empty()) global->setSection(input_.weights_section);
       declared->replaceAllUsesWith(llvm::ConstantExpr::getBitCast(global, declared->getType()));
       declared->eraseFromParent();
