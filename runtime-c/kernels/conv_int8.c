@@ -408,6 +408,38 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
             : [wend] "m"(wend_)                                                                                        \
             : "cc", "memory");                                                                                         \
   } while (0)
+/*
+ * (DSP, Thumb-2) aotc_qconv_gemv_dsp_<x>'s dot products of 4 weight rows,
+ * w0, w0 + ldw, w2 and w2 + ldw, with x, 4 taps a step up to xend: the x
+ * word widened once (EXT: sxtb16 for int8 x, uxtb16 for uint8), each row's
+ * word by a register-offset or post-indexed LDR, 2 SXTB16 and 2 SMLAD; 25
+ * instructions per 4 taps in 13 registers, where C (GCC or Clang) spilled
+ * its 5 pointers and 4 sums (34 to 38).
+ */
+#define AOTC_QCONV_GEMV4_ROW_ASM(s)                                                                                    \
+  "sxtb16 %[t], %[u]\n\t"                                                                                              \
+  "smlad %[" s "], %[t], %[e], %[" s "]\n\t"                                                                           \
+  "sxtb16 %[u], %[u], ror #8\n\t"                                                                                      \
+  "smlad %[" s "], %[u], %[o], %[" s "]\n\t"
+#define AOTC_QCONV_GEMV4_LOOP(xp, xe, pw0, pw2, ldw, a0, a1, a2, a3, EXT)                                              \
+  do {                                                                                                                 \
+    uint32_t u_, t_, e_, o_;                                                                                           \
+    __asm__("1:\n\t"                                                                                                   \
+            "ldr %[o], [%[x]], #4\n\t" EXT " %[e], %[o]\n\t" EXT " %[o], %[o], ror #8\n\t"                             \
+            "ldr %[u], [%[w0], %[ldk]]\n\t" AOTC_QCONV_GEMV4_ROW_ASM("s1")                                             \
+            "ldr %[u], [%[w0]], #4\n\t" AOTC_QCONV_GEMV4_ROW_ASM("s0")                                                 \
+            "ldr %[u], [%[w2], %[ldk]]\n\t" AOTC_QCONV_GEMV4_ROW_ASM("s3")                                             \
+            "ldr %[u], [%[w2]], #4\n\t" AOTC_QCONV_GEMV4_ROW_ASM("s2")                                                 \
+            "cmp %[x], %[xend]\n\t"                                                                                    \
+            "bne 1b"                                                                                                   \
+            : [s0] "+r"(a0), [s1] "+r"(a1), [s2] "+r"(a2), [s3] "+r"(a3), [x] "+r"(xp), [w0] "+r"(pw0),                \
+              [w2] "+r"(pw2), [u] "=&r"(u_), [t] "=&r"(t_), [e] "=&r"(e_), [o] "=&r"(o_)                               \
+            : [xend] "r"(xe), [ldk] "r"(ldw)                                                                           \
+            : "cc", "memory");                                                                                         \
+  } while (0)
+#define AOTC_QCONV_GEMV4_ASM_OK 1
+#define AOTC_QCONV_GEMV4_EXT_i8 "sxtb16"
+#define AOTC_QCONV_GEMV4_EXT_u8 "uxtb16"
 /* The requantization of one sum (register s, scale in FP register f; u holds
  * yz) for aotc_qconv_dsp_pairs_asm_<x>: SAT is ssat (int8 y) or usat (uint8). */
 #define AOTC_QCONV_RQ_ASM(s, f, SAT)                                                                                   \
@@ -570,6 +602,11 @@ AOTC_QCONV_PAIRS_ASM(u8, "usat")
   } while (0)
 #endif
 
+#ifndef AOTC_QCONV_GEMV4_ASM_OK
+#define AOTC_QCONV_GEMV4_ASM_OK 0
+#define AOTC_QCONV_GEMV4_LOOP(xp, xe, pw0, pw2, ldw, a0, a1, a2, a3, EXT) \
+  ((void)(xp), (void)(xe), (void)(pw0), (void)(pw2))
+#endif
 #ifndef AOTC_QCONV_PAIRS_ASM_OK
 #define AOTC_QCONV_PAIRS_ASM_OK 0
 #define aotc_qconv_dsp_pairs_asm_i8(w, K, G4, pairs, xb, sc, co, y, ldy, yz) ((void)0)
@@ -1493,7 +1530,14 @@ static AOTC_UNUSED AOTC_QCONV_NOINLINE void aotc_qconv_dw3x3_dsp_rq_##SFX(const 
       for (n = 0; n < geo->n; ++n) {                                                                                   \
         const XT *xn = x + (ptrdiff_t)n * K;                                                                           \
         int32_t acc[4], s0 = 0, s1 = 0, s2 = 0, s3 = 0; /* bounded as in aotc_qconv_gemv_<x> */                        \
-        for (k = 0; k < K4; k += 4) {                                                                                  \
+        k = 0;                                                                                                         \
+        if (AOTC_QCONV_GEMV4_ASM_OK && rows == 4 && K4 > 0) {                                                          \
+          const XT *xp = xn, *const xend = xn + K4;                                                                    \
+          const int8_t *p0 = w0, *p2 = w2;                                                                             \
+          AOTC_QCONV_GEMV4_LOOP(xp, xend, p0, p2, K, s0, s1, s2, s3, AOTC_QCONV_GEMV4_EXT_##SFX);                      \
+          k = K4;                                                                                                      \
+        }                                                                                                              \
+        for (; k < K4; k += 4) {                                                                                       \
           uint32_t u, a, e, od;                                                                                        \
           memcpy(&u, xn + k, 4), e = AOTC_QCONV_EXT_##SFX(u), od = AOTC_QCONV_EXT8_##SFX(u);                           \
           memcpy(&a, w0 + k, 4);                                                                                       \
