@@ -145,7 +145,12 @@ AOTC_KERNEL void aotc_qconv_pack_i8(const int8_t *w, int8_t *wp, int32_t M, int3
 static AOTC_UNUSED int32_t aotc_qconv_corr1(int32_t xz, const int8_t *wp, const int32_t *bias, int32_t M, int32_t K,
                                            int32_t m) {
   const uint8_t *sum = (const uint8_t *)wp + (ptrdiff_t)M * K + 4 * (ptrdiff_t)m;
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  uint32_t s; /* (one load: Clang does not merge the 4 byte loads below into one, as GCC does) */
+  memcpy(&s, sum, 4);
+#else
   const uint32_t s = (uint32_t)sum[0] | (uint32_t)sum[1] << 8 | (uint32_t)sum[2] << 16 | (uint32_t)sum[3] << 24;
+#endif
   return (int32_t)((uint32_t)(bias ? bias[m] : 0) - (uint32_t)xz * s);
 }
 
