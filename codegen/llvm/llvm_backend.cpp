@@ -20,8 +20,8 @@
 #include <llvm/IR/Module.h>
 #include <llvm/MC/MCSubtargetInfo.h>
 #include <llvm/MC/TargetRegistry.h>
-#include <llvm/Support/CommandLine.h>
 #include <llvm/Support/ARMTargetParser.h>
+#include <llvm/Support/CommandLine.h>
 #include <llvm/Support/Host.h>
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/TargetSelect.h>
@@ -143,15 +143,14 @@ std::vector<std::string> target_arguments(const Target &target, const LlvmTarget
   if (!cpu.empty()) args.push_back((is_x86(triple) ? "-march=" : "-mcpu=") + cpu);
   if ((chosen.isARM() || chosen.isThumb()) && chosen.getOS() == llvm::Triple::UnknownOS) {
     // Bare-metal Arm, as arm-none-eabi-gcc -O2 compiles it (Clang 14's
-    // defaults differ): no frame pointer, which costs a register (r7) in
-    // every function and spills the kernels' accumulators; and unaligned
-    // word loads where the architecture has them (v7 on, not v8-M Baseline),
-    // or each memcpy of 4 bytes the int8 kernels do (x and weight words for
-    // SMLAD) becomes 4 LDRB and 3 ORR. Measured on Cortex-M4:
-    // ad_autoencoder_int8 1.33M -> 0.72M instructions.
-    // AOTC_ARM_NO_FRAME_POINTER tells the int8 kernels that their 13-register
-    // asm loops can be allocated (conv_int8.c; Clang with r7 reserved
-    // cannot): kws_dscnn_int8 5.63M -> 4.35M instructions.
+    // defaults differ): unaligned word loads where the architecture has them
+    // (v7 on, not v8-M Baseline), or each memcpy of 4 bytes the int8 kernels
+    // do (x and weight words for SMLAD) becomes 4 LDRB and 3 ORR; and no
+    // frame pointer, which takes r7 from every function. Cortex-M4,
+    // ad_autoencoder_int8: 1.33M -> 0.67M instructions. With r7 free the
+    // int8 kernels' 13-register asm loops can be allocated, which
+    // AOTC_ARM_NO_FRAME_POINTER tells them (conv_int8.c): kws_dscnn_int8
+    // 5.63M -> 4.35M.
     args.push_back("-fomit-frame-pointer");
     args.push_back("-DAOTC_ARM_NO_FRAME_POINTER=1");
     std::string arm_cpu;
