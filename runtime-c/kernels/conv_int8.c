@@ -421,6 +421,7 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
  * instructions per 4 taps in 13 registers, where C (GCC or Clang) spilled
  * its 5 pointers and 4 sums (34 to 38).
  */
+#if defined(__OPTIMIZE__) /* (GCC -O0 keeps no 13 registers) */
 #define AOTC_QCONV_GEMV4_ROW_ASM(s)                                                                                    \
   "sxtb16 %[t], %[u]\n\t"                                                                                              \
   "smlad %[" s "], %[t], %[e], %[" s "]\n\t"                                                                           \
@@ -445,6 +446,7 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
 #define AOTC_QCONV_GEMV4_ASM_OK 1
 #define AOTC_QCONV_GEMV4_EXT_i8 "sxtb16"
 #define AOTC_QCONV_GEMV4_EXT_u8 "uxtb16"
+#endif
 /* The requantization of one sum (register s, scale in FP register f; u holds
  * yz) for aotc_qconv_dsp_pairs_asm_<x>: SAT is ssat (int8 y) or usat (uint8). */
 #define AOTC_QCONV_RQ_ASM(s, f, SAT)                                                                                   \
