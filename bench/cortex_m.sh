@@ -23,8 +23,10 @@
 # the host cc for the plugin. Env: BENCH_CM_CFLAGS (default -O2 -std=c99; with
 # llvm only for the harness: aotc compiles the model itself, at -O2),
 # BENCH_CM_KEEP=DIR keeps the build files there, BENCH_CM_MODELS=PATTERN (a
-# shell case pattern, e.g. '*_int8') runs only the models it matches. A model
-# aotc rejects is skipped with a line saying so.
+# shell case pattern, e.g. '*_int8') runs only the models it matches,
+# BENCH_CM_LLVM_FLAGS adds aotc options for the llvm backend (e.g.
+# '--opt-level s' or '--features=-strict-align'). A model aotc rejects is
+# skipped with a line saying so.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 here=$root/bench/cortex-m
@@ -95,7 +97,8 @@ for dir in "$root"/models/*/; do
     rm -rf "$out"
     mkdir -p "$out"
     be_opts=()
-    [ "$be" = llvm ] && be_opts=(--backend llvm)
+    # shellcheck disable=SC2206
+    [ "$be" = llvm ] && be_opts=(--backend llvm ${BENCH_CM_LLVM_FLAGS:-})
     if ! "$aotc" "$dir/model.onnx" -o "$out/gen" --name model --target "$target" "${be_opts[@]}" >"$out/aotc.log" 2>&1; then
       echo "$name: skipped ($be), aotc rejects it: $(grep -m1 -i error "$out/aotc.log" | head -c 160)"
       row="$row ? ? ? ?"

@@ -145,7 +145,12 @@ AOTC_KERNEL void aotc_qconv_pack_i8(const int8_t *w, int8_t *wp, int32_t M, int3
 static AOTC_UNUSED int32_t aotc_qconv_corr1(int32_t xz, const int8_t *wp, const int32_t *bias, int32_t M, int32_t K,
                                            int32_t m) {
   const uint8_t *sum = (const uint8_t *)wp + (ptrdiff_t)M * K + 4 * (ptrdiff_t)m;
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  uint32_t s; /* (one load: Clang does not merge the 4 byte loads below into one, as GCC does) */
+  memcpy(&s, sum, 4);
+#else
   const uint32_t s = (uint32_t)sum[0] | (uint32_t)sum[1] << 8 | (uint32_t)sum[2] << 16 | (uint32_t)sum[3] << 24;
+#endif
   return (int32_t)((uint32_t)(bias ? bias[m] : 0) - (uint32_t)xz * s);
 }
 
@@ -360,9 +365,13 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
  * 8 taps a step: 13 registers, one more than GCC leaves it without spilling
  * the loop's end, and two LDRD for the 4 input words, which GCC splits into
  * single loads (21 instructions per 4 taps in C, 17.5 here). wend: wa's end.
+ * Clang keeps a frame pointer (r7) on bare-metal Arm even when optimizing,
+ * which leaves 12 registers: there only where AOTC_ARM_NO_FRAME_POINTER says
+ * the code is compiled with -fomit-frame-pointer (aotc's LLVM backend defines
+ * it), else the C loop.
  */
 #if defined(__ARM_FEATURE_SIMD32) && __ARM_FEATURE_SIMD32 && defined(__GNUC__) && defined(__thumb2__) &&             \
-    !defined(__clang__) /* (clang 14 keeps fewer registers for asm: the C loop) */
+    (!defined(__clang__) || defined(AOTC_ARM_NO_FRAME_POINTER))
 #define AOTC_QCONV_DOT2X2_ASM_HALF(wa, wb)                                                                             \
   "ldr %[u], " wa "\n\t"                                                                                               \
   "sxtb16 %[e], %[u]\n\t"                                                                                              \
@@ -378,8 +387,10 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
   "sxtb16 %[u], %[u], ror #8\n\t"                                                                                      \
   "smlad %[s10], %[u], %[x0o], %[s10]\n\t"                                                                             \
   "smlad %[s11], %[u], %[x1o], %[s11]\n\t"
-/* One 8-tap step of the 2x2 SMLAD tile, up to the loop test (label 1 is its top). */
-#define AOTC_QCONV_DOT2X2_ASM_STEP                                                                                     \
+/* One 8-tap step of the 2x2 SMLAD tile, up to the loop test (label 1 is its
+ * top) against wa's end at WEND (an operand or an address). */
+#define AOTC_QCONV_DOT2X2_ASM_STEP AOTC_QCONV_DOT2X2_ASM_STEP_AT("%[wend]")
+#define AOTC_QCONV_DOT2X2_ASM_STEP_AT(WEND)                                                                            \
   "1:\n\t"                                                                                                             \
   "ldrd %[x0e], %[x0o], [%[xp]], #32\n\t"                                                                              \
   "ldrd %[x1e], %[x1o], [%[xp], #-24]\n\t"                                                                             \
@@ -387,7 +398,7 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
   "ldrd %[x0e], %[x0o], [%[xp], #-16]\n\t"                                                                             \
   "ldrd %[x1e], %[x1o], [%[xp], #-8]\n\t"                                                                              \
   AOTC_QCONV_DOT2X2_ASM_HALF("[%[wa], #-4]", "[%[wb], #-4]")                                                           \
-  "ldr %[u], %[wend]\n\t"                                                                                              \
+  "ldr %[u], " WEND "\n\t"                                                                                            \
   "cmp %[wa], %[u]\n\t"
 /* (s00 .. s11 and the pointers wa, wb, xp are the caller's variables.) */
 #define AOTC_QCONV_DOT2X2_LOOP(wa, wb, xp, pairs)                                                                      \
@@ -402,6 +413,40 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
             : [wend] "m"(wend_)                                                                                        \
             : "cc", "memory");                                                                                         \
   } while (0)
+/*
+ * (DSP, Thumb-2) aotc_qconv_gemv_dsp_<x>'s dot products of 4 weight rows,
+ * w0, w0 + ldw, w2 and w2 + ldw, with x, 4 taps a step up to xend: the x
+ * word widened once (EXT: sxtb16 for int8 x, uxtb16 for uint8), each row's
+ * word by a register-offset or post-indexed LDR, 2 SXTB16 and 2 SMLAD; 25
+ * instructions per 4 taps in 13 registers, where C (GCC or Clang) spilled
+ * its 5 pointers and 4 sums (34 to 38).
+ */
+#if defined(__OPTIMIZE__) /* (GCC -O0 keeps no 13 registers) */
+#define AOTC_QCONV_GEMV4_ROW_ASM(s)                                                                                    \
+  "sxtb16 %[t], %[u]\n\t"                                                                                              \
+  "smlad %[" s "], %[t], %[e], %[" s "]\n\t"                                                                           \
+  "sxtb16 %[u], %[u], ror #8\n\t"                                                                                      \
+  "smlad %[" s "], %[u], %[o], %[" s "]\n\t"
+#define AOTC_QCONV_GEMV4_LOOP(xp, xe, pw0, pw2, ldw, a0, a1, a2, a3, EXT)                                              \
+  do {                                                                                                                 \
+    uint32_t u_, t_, e_, o_;                                                                                           \
+    __asm__("1:\n\t"                                                                                                   \
+            "ldr %[o], [%[x]], #4\n\t" EXT " %[e], %[o]\n\t" EXT " %[o], %[o], ror #8\n\t"                             \
+            "ldr %[u], [%[w0], %[ldk]]\n\t" AOTC_QCONV_GEMV4_ROW_ASM("s1")                                             \
+            "ldr %[u], [%[w0]], #4\n\t" AOTC_QCONV_GEMV4_ROW_ASM("s0")                                                 \
+            "ldr %[u], [%[w2], %[ldk]]\n\t" AOTC_QCONV_GEMV4_ROW_ASM("s3")                                             \
+            "ldr %[u], [%[w2]], #4\n\t" AOTC_QCONV_GEMV4_ROW_ASM("s2")                                                 \
+            "cmp %[x], %[xend]\n\t"                                                                                    \
+            "bne 1b"                                                                                                   \
+            : [s0] "+r"(a0), [s1] "+r"(a1), [s2] "+r"(a2), [s3] "+r"(a3), [x] "+r"(xp), [w0] "+r"(pw0),                \
+              [w2] "+r"(pw2), [u] "=&r"(u_), [t] "=&r"(t_), [e] "=&r"(e_), [o] "=&r"(o_)                               \
+            : [xend] "r"(xe), [ldk] "r"(ldw)                                                                           \
+            : "cc", "memory");                                                                                         \
+  } while (0)
+#define AOTC_QCONV_GEMV4_ASM_OK 1
+#define AOTC_QCONV_GEMV4_EXT_i8 "sxtb16"
+#define AOTC_QCONV_GEMV4_EXT_u8 "uxtb16"
+#endif
 /* The requantization of one sum (register s, scale in FP register f; u holds
  * yz) for aotc_qconv_dsp_pairs_asm_<x>: SAT is ssat (int8 y) or usat (uint8). */
 #define AOTC_QCONV_RQ_ASM(s, f, SAT)                                                                                   \
@@ -412,12 +457,91 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
   "vmov %[" s "], s13\n\t"                                                                                             \
   "qadd %[" s "], %[" s "], %[u]\n\t" SAT " %[" s "], #8, %[" s "]\n\t"
 /*
- * (DSP with an FPU, GCC) aotc_qconv_dsp_pairs_<x> in one asm block, for an
+ * (DSP with an FPU) aotc_qconv_dsp_pairs_<x> in one asm block, for an
  * even number of tap groups: all 13 registers go to a channel pair's sums
  * and its K loop, the loop state stays in memory (one load or store each per
  * channel pair), where GCC spilled and reloaded it around the loop.
  */
 #if defined(__ARM_FP) && (__ARM_FP & 4) && defined(__OPTIMIZE__) && !defined(__PIC__) /* (-O0, PIC: no 13 registers) */
+#if defined(__clang__)
+/*
+ * (Clang) Clang gives every "m" operand a register of its own for its
+ * address, 13 more than there are: here the loop state is one struct in
+ * memory, its address is pushed below sp (with wend) for the block's length,
+ * and the 13 registers are as above. Each field is a 32-bit word at the
+ * offset of its index (AOTC_QCONV_PST_*), checked by aotc_qconv_pst_check.
+ */
+typedef struct {
+  const int8_t *w;
+  int32_t K, gb;
+  const uint32_t *xb;
+  const float *sc;
+  const int32_t *co;
+  uint8_t *y;
+  int32_t ldy, yz, n;
+} aotc_qconv_pst;
+typedef char aotc_qconv_pst_check[sizeof(aotc_qconv_pst) == 40 && sizeof(ptrdiff_t) == 4 ? 1 : -1];
+#define AOTC_QCONV_PAIRS_ASM(SFX, SAT)                                                                                 \
+  static AOTC_UNUSED void aotc_qconv_dsp_pairs_asm_##SFX(const int8_t *w, int32_t K, int32_t G4, int32_t pairs,        \
+                                                         const uint32_t *xb, const float *sc, const int32_t *co,       \
+                                                         uint8_t *y, ptrdiff_t ldy, int32_t yz) {                      \
+    aotc_qconv_pst st;                                                                                                 \
+    uint32_t s00, s01, s10, s11, x0e_, x0o_, x1e_, x1o_, u_, e_;                                                       \
+    const int8_t *wa, *wb;                                                                                             \
+    const uint32_t *xp;                                                                                                \
+    st.w = w, st.K = K, st.gb = 4 * G4, st.xb = xb, st.sc = sc, st.co = co, st.y = y, st.ldy = (int32_t)ldy;           \
+    st.yz = yz, st.n = pairs;                                                                                          \
+    u_ = (uint32_t)(uintptr_t)&st;                                                                                     \
+    __asm__("sub sp, sp, #8\n\t"                                                                                       \
+            "str %[u], [sp]\n\t"                                                                                       \
+            "2:\n\t"                                                                                                   \
+            "ldr %[e], [sp]\n\t"                                                                                       \
+            "ldr %[wa], [%[e]]\n\t"                                                                                    \
+            "ldr %[u], [%[e], #4]\n\t"                                                                                 \
+            "add %[wb], %[wa], %[u]\n\t"                                                                               \
+            "add %[u], %[wb], %[u]\n\t"                                                                                \
+            "str %[u], [%[e]]\n\t"                                                                                     \
+            "ldr %[u], [%[e], #8]\n\t"                                                                                 \
+            "add %[u], %[wa], %[u]\n\t"                                                                                \
+            "str %[u], [sp, #4]\n\t"                                                                                   \
+            "ldr %[xp], [%[e], #12]\n\t"                                                                               \
+            "ldr %[u], [%[e], #20]\n\t"                                                                                \
+            "ldrd %[s00], %[s10], [%[u]], #8\n\t"                                                                      \
+            "str %[u], [%[e], #20]\n\t"                                                                                \
+            "mov %[s01], %[s00]\n\t"                                                                                   \
+            "mov %[s11], %[s10]\n\t"                                                                                   \
+            AOTC_QCONV_DOT2X2_ASM_STEP_AT("[sp, #4]")    \
+            "bne 1b\n\t"                                                                                               \
+            "ldr %[e], [sp]\n\t"                                                                                       \
+            "ldr %[u], [%[e], #16]\n\t"                                                                                \
+            "vldr s14, [%[u]]\n\t"                                                                                     \
+            "vldr s15, [%[u], #4]\n\t"                                                                                 \
+            "add %[u], %[u], #8\n\t"                                                                                   \
+            "str %[u], [%[e], #16]\n\t"                                                                                \
+            "ldr %[u], [%[e], #32]\n\t"                                                                                \
+            AOTC_QCONV_RQ_ASM("s00", "s14", SAT) AOTC_QCONV_RQ_ASM("s01", "s14", SAT)                                  \
+            AOTC_QCONV_RQ_ASM("s10", "s15", SAT) AOTC_QCONV_RQ_ASM("s11", "s15", SAT)                                  \
+            "ldr %[wa], [%[e], #24]\n\t"                                                                               \
+            "ldr %[u], [%[e], #28]\n\t"                                                                                \
+            "strb %[s00], [%[wa]]\n\t"                                                                                 \
+            "strb %[s01], [%[wa], #1]\n\t"                                                                             \
+            "add %[wa], %[wa], %[u]\n\t"                                                                               \
+            "strb %[s10], [%[wa]]\n\t"                                                                                 \
+            "strb %[s11], [%[wa], #1]\n\t"                                                                             \
+            "add %[wa], %[wa], %[u]\n\t"                                                                               \
+            "str %[wa], [%[e], #24]\n\t"                                                                               \
+            "ldr %[u], [%[e], #36]\n\t"                                                                                \
+            "subs %[u], %[u], #1\n\t"                                                                                  \
+            "str %[u], [%[e], #36]\n\t"                                                                                \
+            "bne 2b\n\t"                                                                                               \
+            "add sp, sp, #8"                                                                                           \
+            : [s00] "=&r"(s00), [s01] "=&r"(s01), [s10] "=&r"(s10), [s11] "=&r"(s11), [wa] "=&r"(wa),                  \
+              [wb] "=&r"(wb), [xp] "=&r"(xp), [x0e] "=&r"(x0e_), [x0o] "=&r"(x0o_), [x1e] "=&r"(x1e_),                 \
+              [x1o] "=&r"(x1o_), [u] "+&r"(u_), [e] "=&r"(e_)                                                          \
+            :                                                                                                          \
+            : "cc", "memory", "s13", "s14", "s15");                                                                    \
+  }
+#else
 #define AOTC_QCONV_PAIRS_ASM(SFX, SAT)                                                                                 \
   static AOTC_UNUSED void aotc_qconv_dsp_pairs_asm_##SFX(const int8_t *w, int32_t K, int32_t G4, int32_t pairs,        \
                                                          const uint32_t *xb, const float *sc, const int32_t *co,       \
@@ -472,6 +596,7 @@ static AOTC_UNUSED aotc_qconv_out aotc_qconv_int32_out(int32_t xz, const int8_t 
             : [K] "m"(K), [gb] "m"(gb), [xb] "m"(xb), [ldy] "m"(ldy), [yz] "m"(yz)                                     \
             : "cc", "memory", "s13", "s14", "s15");                                                                    \
   }
+#endif
 AOTC_QCONV_PAIRS_ASM(i8, "ssat")
 AOTC_QCONV_PAIRS_ASM(u8, "usat")
 #define AOTC_QCONV_PAIRS_ASM_OK 1
@@ -484,6 +609,11 @@ AOTC_QCONV_PAIRS_ASM(u8, "usat")
   } while (0)
 #endif
 
+#ifndef AOTC_QCONV_GEMV4_ASM_OK
+#define AOTC_QCONV_GEMV4_ASM_OK 0
+#define AOTC_QCONV_GEMV4_LOOP(xp, xe, pw0, pw2, ldw, a0, a1, a2, a3, EXT) \
+  ((void)(xp), (void)(xe), (void)(pw0), (void)(pw2))
+#endif
 #ifndef AOTC_QCONV_PAIRS_ASM_OK
 #define AOTC_QCONV_PAIRS_ASM_OK 0
 #define aotc_qconv_dsp_pairs_asm_i8(w, K, G4, pairs, xb, sc, co, y, ldy, yz) ((void)0)
@@ -1407,7 +1537,14 @@ static AOTC_UNUSED AOTC_QCONV_NOINLINE void aotc_qconv_dw3x3_dsp_rq_##SFX(const 
       for (n = 0; n < geo->n; ++n) {                                                                                   \
         const XT *xn = x + (ptrdiff_t)n * K;                                                                           \
         int32_t acc[4], s0 = 0, s1 = 0, s2 = 0, s3 = 0; /* bounded as in aotc_qconv_gemv_<x> */                        \
-        for (k = 0; k < K4; k += 4) {                                                                                  \
+        k = 0;                                                                                                         \
+        if (AOTC_QCONV_GEMV4_ASM_OK && rows == 4 && K4 > 0) {                                                          \
+          const XT *xp = xn, *const xend = xn + K4;                                                                    \
+          const int8_t *p0 = w0, *p2 = w2;                                                                             \
+          AOTC_QCONV_GEMV4_LOOP(xp, xend, p0, p2, K, s0, s1, s2, s3, AOTC_QCONV_GEMV4_EXT_##SFX);                      \
+          k = K4;                                                                                                      \
+        }                                                                                                              \
+        for (; k < K4; k += 4) {                                                                                       \
           uint32_t u, a, e, od;                                                                                        \
           memcpy(&u, xn + k, 4), e = AOTC_QCONV_EXT_##SFX(u), od = AOTC_QCONV_EXT8_##SFX(u);                           \
           memcpy(&a, w0 + k, 4);                                                                                       \
