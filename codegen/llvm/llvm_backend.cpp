@@ -327,6 +327,7 @@ class CCompilation {
     if (!checked)
       fail(fmt::format("LLVM backend: target '{}'{} refused:\n{}", t.Triple,
                        t.CPU.empty() ? "" : fmt::format(" with cpu '{}'", t.CPU), diagnostics()));
+    check_core_has_target_features(*target, t);
     for (const std::string &feature : feature_list(options.features)) {
       // A feature LLVM knows sets a bit with + and clears it with -. (An
       // unknown one it reports on stderr itself: silenced, ours says it.)
@@ -341,6 +342,30 @@ class CCompilation {
         fail(fmt::format("--features: '{}' is not a feature of {} (llc -mtriple={} -mattr=help lists them)", name,
                          t.Triple, t.Triple));
     }
+  }
+
+  // The kernels and packed formats aotc chose for --target use its Arm
+  // extensions (SMLAD of the DSP extension, the FPU, Helium). A --cpu or
+  // --triple without them must be refused here: LLVM crashes on such code.
+  void check_core_has_target_features(const llvm::Target &target, const clang::TargetOptions &t) {
+    llvm::Triple triple(t.Triple);
+    if (!triple.isARM() && !triple.isThumb()) return;
+    std::string features;
+    for (const std::string &f : t.Features) features += (features.empty() ? "" : ",") + f;
+    std::unique_ptr<llvm::MCSubtargetInfo> core;
+    {
+      StderrSilenced quiet;
+      core.reset(target.createMCSubtargetInfo(t.Triple, t.CPU, features));
+    }
+    if (!core) return;  // the checks above report an unknown cpu
+    std::vector<std::string> missing;
+    if (target_.dsp && !core->checkFeatures("+dsp")) missing.push_back("the DSP extension");
+    if (target_.fpu_f32 && !core->checkFeatures("+vfp2sp")) missing.push_back("a single-precision FPU");
+    if (target_.mve && !core->checkFeatures("+mve")) missing.push_back("Helium (MVE)");
+    if (!missing.empty())
+      fail(fmt::format("--target {} uses {}, which {}{} lacks: choose the --target of that core (aotc --list-targets)",
+                       target_.name, fmt::join(missing, " and "), t.CPU.empty() ? t.Triple : "--cpu " + t.CPU,
+                       t.CPU.empty() ? "" : " (" + t.Triple + ")"));
   }
 
   // Every kernel call of the run function inlined, as Glow specialises its

@@ -1129,6 +1129,16 @@ TEST_CASE("an unknown triple or CPU is not reported as an aotc bug", "[cli][llvm
   }
 }
 
+// --target picks kernels for its core's extensions; a --cpu without them was
+// a crash inside LLVM (int8 SMLAD code for a Cortex-M0).
+TEST_CASE("a --cpu without the extensions --target's kernels use is refused", "[cli][llvm][errors]") {
+  Work w("llvm_cpu_lacks");
+  check_compile_fails(w, kModels + "/kws_dscnn_int8/model.onnx", {"the DSP extension", "--cpu cortex-m0"},
+                      {"--backend", "llvm", "--target", "cortex-m4", "--triple", "thumbv6m-none-eabi", "--cpu",
+                       "cortex-m0"},
+                      false);
+}
+
 TEST_CASE("an unknown --features name is an error", "[cli][llvm][errors]") {
   Work w("llvm_bad_feature");
   check_compile_fails(w, data("add_relu.onnx"), {"'nonsensefeat' is not a feature"},
