@@ -125,6 +125,20 @@ static AOTC_UNUSED float aotc_clamp01f(float v) { return v < 0.0f ? 0.0f : (v > 
  * gcc split the loop body in two paths and give up vectorising it. NaN is
  * capped too: callers that care test for it.
  */
+/* The reduction and polynomial above, on floats or GNU float vectors alike
+   (recurrent.c's vector sigmoid): from t and fn = n, sets r and p = e^r. */
+#define AOTC_EXPF_REDUCED(p, r, t, fn, zero)                  \
+  do {                                                        \
+    (r) = ((t) - (fn) * 0.693359375f) - (fn) * -2.12194440e-4f; \
+    (p) = (zero) + 1.9875691500e-4f;                          \
+    (p) = (p) * (r) + 1.3981999507e-3f;                       \
+    (p) = (p) * (r) + 8.3334519073e-3f;                       \
+    (p) = (p) * (r) + 4.1665795894e-2f;                       \
+    (p) = (p) * (r) + 1.6666665459e-1f;                       \
+    (p) = (p) * (r) + 5.0000001201e-1f;                       \
+    (p) = (p) * ((r) * (r)) + (r) + 1.0f;                     \
+  } while (0)
+
 static AOTC_UNUSED float aotc_exp_neg_absf(float x) {
   const uint32_t cap = 0x42D00000u; /* 104.0f */
   uint32_t bits;
@@ -140,14 +154,7 @@ static AOTC_UNUSED float aotc_exp_neg_absf(float x) {
   n1 = n / 2; /* n1, n2 in [-75, 0]: 2^n1 and 2^n2 are normal floats */
   n2 = n - n1;
   fn = (float)n;
-  r = (t - fn * 0.693359375f) - fn * -2.12194440e-4f;
-  p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * (r * r) + r + 1.0f;
+  AOTC_EXPF_REDUCED(p, r, t, fn, 0.0f);
   bits = (uint32_t)(n1 + 127) << 23;
   memcpy(&s1, &bits, sizeof s1);
   bits = (uint32_t)(n2 + 127) << 23;

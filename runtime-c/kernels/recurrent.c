@@ -97,14 +97,7 @@ static AOTC_UNUSED AOTC_RNN_ATTR aotc_rnn_v aotc_rnn_sigmoid_tanh_v(aotc_rnn_v x
   n = __builtin_convertvector(t * 1.44269504088896341f - 0.5f, aotc_rnn_vi);
   n1 = n / 2;
   fn = __builtin_convertvector(n, aotc_rnn_v);
-  r = (t - fn * 0.693359375f) - fn * -2.12194440e-4f;
-  p = zero + 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * (r * r) + r + 1.0f;
+  AOTC_EXPF_REDUCED(p, r, t, fn, zero);
   e = p * (aotc_rnn_v)((n1 + 127) << 23) * (aotc_rnn_v)((n - n1 + 127) << 23);
   /* sigmoid(arg): 1 / (1 + e) for arg >= 0, e / (1 + e) below */
   r = 1.0f / (1.0f + e);
