@@ -6,10 +6,10 @@
 #     tests plus the ONNX backend node conformance run, whose generated C is
 #     built with ASan and UBSan too. It leaves out what differs from the
 #     Release run only in the C it compiles, not in what aotc does: the
-#     generic-target, --weights bin and --backend llvm model variants (the
-#     _jit variants run aotc's LLVM backend), the package tests and the
-#     many-compilers API test; the com.microsoft op tests run there through
-#     the JIT (tests/ms_ops);
+#     generic-target, --weights bin, --backend llvm and Cortex-M4 JIT model
+#     variants (the _jit and _cortex_m4 variants run those parts of aotc),
+#     the package tests and the many-compilers API test; the com.microsoft
+#     op tests run there through the JIT (tests/ms_ops);
 #  3. a fuzz smoke: each libFuzzer harness (tests/fuzz) for 75 s in a clang
 #     fuzz build.
 set -euo pipefail
@@ -31,7 +31,7 @@ phase "ASan build"
 # object each unfreed (a single compile, as every CLI and model test does,
 # leaks nothing); being tracked down.
 ctest --test-dir build-asan --output-on-failure -j "$(nproc)" \
-  -E '_(generic|weights_bin|llvm)$|^package:|^api:compilers_|^conformance_jit$'
+  -E '_(generic|weights_bin|llvm|cortex_m4_jit)$|^package:|^api:compilers_|^conformance_jit$'
 phase "ASan tests"
 bash tests/fuzz/run.sh 75
 phase "fuzz build and smoke"
