@@ -293,7 +293,7 @@ class CCompilation {
     LlvmObjectInfo i;
     i.triple = t.Triple;
     i.cpu = t.CPU;
-    for (const std::string &f : t.Features) i.features += (i.features.empty() ? "" : ",") + f;
+    i.features = fmt::format("{}", fmt::join(t.Features, ","));
     return i;
   }
 
@@ -350,8 +350,7 @@ class CCompilation {
   void check_core_has_target_features(const llvm::Target &target, const clang::TargetOptions &t) {
     llvm::Triple triple(t.Triple);
     if (!triple.isARM() && !triple.isThumb()) return;
-    std::string features;
-    for (const std::string &f : t.Features) features += (features.empty() ? "" : ",") + f;
+    const std::string features = fmt::format("{}", fmt::join(t.Features, ","));
     std::unique_ptr<llvm::MCSubtargetInfo> core;
     {
       StderrSilenced quiet;
