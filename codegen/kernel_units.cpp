@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <unordered_map>
 #include <vector>
 
 #include "codegen/emit_c.h"
@@ -31,8 +32,8 @@ namespace aotc {
 
 namespace {
 
-bool is_ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
-bool is_ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool is_ident_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+bool is_ident_char(char c) { return is_ident_start(c) || (c >= '0' && c <= '9'); }
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
 
 // Index just past the identifier characters starting at i.
@@ -43,16 +44,19 @@ size_t ident_end(const std::string &text, size_t i) {
 
 // If text[i] starts a comment or a string/char literal, returns the index
 // just past it; otherwise returns i.
+// (Called for every character of the sources: character tests, no compare().)
 size_t skip_comment_or_literal(const std::string &text, size_t i) {
-  if (text.compare(i, 2, "/*") == 0) {
+  if (i >= text.size()) return i;
+  char c = text[i];
+  if (c == '/' && i + 1 < text.size() && text[i + 1] == '*') {
     size_t end = text.find("*/", i + 2);
     return end == std::string::npos ? text.size() : end + 2;
   }
-  if (text.compare(i, 2, "//") == 0) {
+  if (c == '/' && i + 1 < text.size() && text[i + 1] == '/') {
     size_t end = text.find('\n', i);
     return end == std::string::npos ? text.size() : end;
   }
-  if (i < text.size() && (text[i] == '"' || text[i] == '\'')) {
+  if (c == '"' || c == '\'') {
     char quote = text[i];
     for (size_t j = i + 1; j < text.size(); ++j) {
       if (text[j] == '\\') ++j;
@@ -144,7 +148,7 @@ struct FunctionMacro {
   std::string body;                 ///< code_only, spaces collapsed
 };
 
-using MacroTable = std::map<std::string, FunctionMacro>;
+using MacroTable = std::unordered_map<std::string, FunctionMacro>;
 
 // Splits a call's argument list "(a, f(b, c), d)" at top-level commas.
 std::vector<std::string> split_args(const std::string &code, size_t open, size_t close) {
@@ -208,7 +212,7 @@ std::string substitute(const FunctionMacro &m, const std::vector<std::string> &a
       for (char c : value) out += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
       out += '"';
       i = k;
-    } else if (b.compare(i, 2, "##") == 0) {
+    } else if (b[i] == '#' && i + 1 < b.size() && b[i + 1] == '#') {
       while (!out.empty() && out.back() == ' ') out.pop_back();
       i = skip_spaces(b, i + 2);
     } else if (is_ident_start(b[i])) {
@@ -294,6 +298,15 @@ std::set<std::string> declared_names(const std::string &code) {
       continue;
     }
     char c = code[i];
+    if (c == '(' && depth == 0) {
+      // A pointer declarator, `(*name)(...)`: a function-pointer typedef or variable.
+      size_t star = skip_spaces(code, i + 1);
+      if (star < code.size() && code[star] == '*') {
+        size_t n = skip_spaces(code, star + 1), e = ident_end(code, n);
+        if (e > n && skip_spaces(code, e) < code.size() && code[skip_spaces(code, e)] == ')')
+          names.insert(code.substr(n, e - n));
+      }
+    }
     if (c == '(' || c == '[' || c == '{') {
       ++depth, ++i;
       continue;
@@ -346,7 +359,10 @@ struct Unit {
   std::string text;  ///< as pasted, ending in a newline
   std::vector<Branch> conditions;
   std::set<std::string> defines, uses;
-  bool always = false;  ///< defines nothing by name (#include <...>, #undef): always pasted
+  bool always = false;  ///< defines nothing by name (#undef, a common header's #include <...>): always pasted
+  /// An #include <...> in a kernel file: pasted with the file's other units
+  /// (immintrin.h alone is most of the parse time of a small model's C).
+  bool with_file = false;
 };
 
 struct SourceFile {
@@ -362,7 +378,8 @@ struct Library {
 
 class SourceSplitter {
  public:
-  SourceSplitter(Library &lib, const std::string &text) : lib_(lib), text_(text) {}
+  SourceSplitter(Library &lib, const std::string &text, bool is_common_header)
+      : lib_(lib), text_(text), is_common_header_(is_common_header) {}
 
   // Records the function-like macros only (a first pass, so that calls of
   // macros defined in kernel_common.h or later in the file are recognised).
@@ -458,6 +475,8 @@ class SourceSplitter {
         size_t n = skip_spaces(code, k), e = ident_end(code, n);
         u.defines.insert(code.substr(n, e - n));
         for (const std::string &id : identifiers(code.substr(e))) u.uses.insert(id);
+      } else if (kind == "include" && !is_common_header_) {
+        u.with_file = true;
       } else {
         u.always = true;
       }
@@ -483,6 +502,14 @@ class SourceSplitter {
     std::string expanded = code;
     if (call) expanded = expand_all(code, lib_.macros, u.uses);
     u.defines = declared_names(expanded);
+    if (call) {
+      // The rescan also expands a defined name that is a fallback macro
+      // elsewhere (`#define f(...) ((void)0)` under another #if), so the
+      // names of the one-level expansion count too.
+      std::string one_level = code;
+      expand_first(one_level, 0, lib_.macros, nullptr);
+      for (const std::string &name : declared_names(one_level)) u.defines.insert(name);
+    }
     for (const std::string &id : identifiers(code)) u.uses.insert(id);
     for (const std::string &id : identifiers(expanded)) u.uses.insert(id);
     size_t kernels = 0;
@@ -582,12 +609,13 @@ class SourceSplitter {
   }
 
   void add(Unit u) {
-    if (u.defines.empty()) u.always = true;
+    if (u.defines.empty() && !u.with_file) u.always = true;
     units_.push_back(std::move(u));
   }
 
   Library &lib_;
   const std::string &text_;
+  bool is_common_header_;
   size_t pos_ = 0;
   std::string pending_;  ///< comments and blank lines before the next unit
   std::vector<Branch> open_;
@@ -602,8 +630,9 @@ const Library &library() {
     for (const std::string &h : runtime_kernel_headers())
       if (std::find(names.begin(), names.end(), h) == names.end()) names.push_back(h);
     for (const std::string &f : runtime_kernel_files()) names.push_back(f);
-    for (const std::string &n : names) SourceSplitter(l, runtime_source(n)).collect_macros();
-    for (const std::string &n : names) l.files.push_back({n, SourceSplitter(l, runtime_source(n)).split()});
+    auto common = [](const std::string &n) { return n == "kernel_params.h" || n == "kernel_common.h"; };
+    for (const std::string &n : names) SourceSplitter(l, runtime_source(n), common(n)).collect_macros();
+    for (const std::string &n : names) l.files.push_back({n, SourceSplitter(l, runtime_source(n), common(n)).split()});
     return l;
   }();
   return lib;
@@ -629,12 +658,23 @@ std::set<std::pair<size_t, size_t>> needed_units(const std::set<std::string> &ke
   for (size_t f = 0; f < lib.files.size(); ++f)
     for (size_t u = 0; u < lib.files[f].units.size(); ++u)
       if (lib.files[f].units[u].always) take(f, u);
-  while (!work.empty()) {
-    std::string id = work.back();
-    work.pop_back();
-    auto it = definers.find(id);
-    if (it != definers.end())
-      for (auto [f, u] : it->second) take(f, u);
+  for (bool more = true; more;) {
+    while (!work.empty()) {
+      std::string id = work.back();
+      work.pop_back();
+      auto it = definers.find(id);
+      if (it != definers.end())
+        for (auto [f, u] : it->second) take(f, u);
+    }
+    // A file's own #include <...> lines come with any unit of it that defines something.
+    for (size_t f = 0; f < lib.files.size(); ++f) {
+      const std::vector<Unit> &units = lib.files[f].units;
+      bool used = false;
+      for (size_t u = 0; u < units.size() && !used; ++u) used = needed.count({f, u}) && !units[u].always;
+      for (size_t u = 0; u < units.size() && used; ++u)
+        if (units[u].with_file) take(f, u);
+    }
+    more = !work.empty();
   }
   return needed;
 }

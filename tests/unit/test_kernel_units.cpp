@@ -116,6 +116,20 @@ TEST_CASE("every library kernel is pasted alone, from one unit of the sources", 
   CHECK(kernel_sources_for({"aotc_add_f32", "aotc_conv_f32"}) == kernel_sources_for({"aotc_conv_f32", "aotc_add_f32"}));
 }
 
+TEST_CASE("a kernel file's #include <...> and helpers come only with its kernels", "[codegen][lean]") {
+  // immintrin.h (conv_int8.c) was pasted into every model: most of the parse
+  // time of a small model's C. And the qconv Arm asm helpers, whose function
+  // names a fallback macro also defines, and conv.c's function-pointer typedef.
+  std::string add = kernel_sources_for({"aotc_add_f32"});
+  CHECK(add.find("immintrin.h") == std::string::npos);
+  CHECK(add.find("aotc_qconv") == std::string::npos);
+  CHECK(add.find("aotc_conv_cv_tile_fn") == std::string::npos);
+  CHECK(add.find("<math.h>") != std::string::npos);  // kernel_common.h's includes stay
+  std::string qconv = kernel_sources_for({"aotc_qconv_i8"});
+  CHECK(qconv.find("#include <immintrin.h>") != std::string::npos);
+  CHECK(qconv.find("AOTC_QCONV_PAIRS_ASM(i8, \"ssat\")") != std::string::npos);
+}
+
 TEST_CASE("tiny graphs: NAME.c defines exactly the kernels it calls", "[codegen][lean]") {
   Graph add;
   add.opsets[""] = 13;
