@@ -8,6 +8,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <regex>
 #include <sstream>
 
@@ -293,6 +295,41 @@ class ModelRunner {
 // The generated code built with the host C compiler into a program
 // (aotc_runner.c) that reads and writes the tensors as files: NAME.c, or the
 // LLVM backend's NAME.o.
+// The runner harness compiled with one cc, cflags and model name, shared by
+// every ProcessRunner of this process that asks for it; the objects live in
+// one temporary directory removed at exit.
+class RunnerObjects {
+ public:
+  static std::string get(const std::string &cc, const std::string &cflags, const std::string &name) {
+    static RunnerObjects cache;
+    std::lock_guard<std::mutex> lock(cache.mutex_);
+    std::string key = cc + '\n' + cflags + '\n' + name;
+    auto it = cache.objects_.find(key);
+    if (it != cache.objects_.end()) return it->second;
+    if (cache.dir_.empty()) cache.dir_ = make_temp_dir(fs::temp_directory_path().string(), "aotc-runners");
+    fs::path dir = fs::path(cache.dir_) / std::to_string(cache.objects_.size());
+    fs::create_directories(dir);
+    write_file(dir / "aotc.h", runtime_source("aotc.h"));
+    write_file(dir / "aotc_runner.c", runtime_source("aotc_runner.c"));
+    std::string object = (dir / "aotc_runner.o").string(), log = (dir / "build.log").string();
+    std::string cmd = fmt::format("{} {} -DAOTC_RUNNER_MODEL={}_model -I{} -c {} -o {} > {} 2>&1", cc, cflags, name,
+                                  shell_quote(dir.string()), shell_quote((dir / "aotc_runner.c").string()),
+                                  shell_quote(object), shell_quote(log));
+    if (std::system(cmd.c_str()) != 0)
+      fail(fmt::format("the runner harness failed to compile with '{}':\n{}", cc, read_binary(log)));
+    return cache.objects_[key] = object;
+  }
+
+ private:
+  ~RunnerObjects() {
+    std::error_code e;
+    if (!dir_.empty()) fs::remove_all(dir_, e);
+  }
+  std::mutex mutex_;
+  std::string dir_;
+  std::map<std::string, std::string> objects_;
+};
+
 class ProcessRunner : public ModelRunner {
  public:
   ProcessRunner(const Compilation &compilation, const VerifyOptions &options) {
@@ -307,15 +344,16 @@ class ProcessRunner : public ModelRunner {
     keep_ = options.keep || !options.work_dir.empty();
 
     for (auto &[file, text] : compilation.files) write_file(fs::path(work_) / file, text);
-    write_file(fs::path(work_) / "aotc_runner.c", runtime_source("aotc_runner.c"));
+    std::string runner = options.reuse_runner_object ? RunnerObjects::get(options.cc, options.cflags, name)
+                                                     : (fs::path(work_) / "aotc_runner.c").string();
+    if (!options.reuse_runner_object) write_file(runner, runtime_source("aotc_runner.c"));
     exe_ = (fs::path(work_) / "runner").string();
     fs::path log = fs::path(work_) / "build.log";
     bool object = compilation.files.count(name + ".o") > 0;
     std::string model_file = (fs::path(work_) / (name + (object ? ".o" : ".c"))).string();
     std::string cmd = fmt::format("{} {} -DAOTC_RUNNER_MODEL={}_model -I{} {} {} -o {} -lm > {} 2>&1", options.cc,
                                   options.cflags, name, shell_quote(work_), shell_quote(model_file),
-                                  shell_quote((fs::path(work_) / "aotc_runner.c").string()), shell_quote(exe_),
-                                  shell_quote(log.string()));
+                                  shell_quote(runner), shell_quote(exe_), shell_quote(log.string()));
     if (std::system(cmd.c_str()) != 0)
       fail(fmt::format("the generated {} failed to {} with '{}':\n{}", object ? "object" : "C",
                        object ? "link" : "compile", options.cc, read_binary(log)));

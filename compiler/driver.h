@@ -88,6 +88,9 @@ struct VerifyOptions {
   bool keep = false;     ///< keep work_dir afterwards
   /// Test-data inputs compiled in as constants (--const-input): not fed at run time.
   std::set<std::string> frozen_inputs;
+  /// Compile the runner harness once per process and cc/cflags, not per model
+  /// (a test runner that verifies many models: it was a third of each build).
+  bool reuse_runner_object = false;
 };
 
 struct OutputComparison {

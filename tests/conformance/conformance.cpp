@@ -131,6 +131,7 @@ int main(int argc, char **argv) {
   vopts.rtol = 1e-3;  // ONNX's backend test defaults
   vopts.atol = 1e-7;
   vopts.cflags = "-std=c99 -O1";
+  vopts.reuse_runner_object = true;  // ~1,800 models, one harness
   app.add_option("--root", root, "directory of test_* dirs");
   app.add_option("--expected", expected_path, "expected-pass list (one test name per line)");
   app.add_option("--jobs", jobs, "parallel tests");
