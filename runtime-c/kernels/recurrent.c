@@ -220,15 +220,25 @@ static AOTC_UNUSED void aotc_rnn_activate_n(int32_t kind, float alpha, float bet
 /* acc[l] += vk * row[l] for l < NV. */
 #define AOTC_RNN_ROW_MACS(NV) \
   AOTC_RNN_UNROLL for (l = 0; l < NV; ++l) AOTC_RNN_MAC(acc[l], vk, *(const aotc_rnn_vu *)(row + l * AOTC_RNN_VW))
-/* The rows k < K of M (ld apart), times V[k]. Clang on Cortex-M: one row an
-   iteration, by pointers it may not rewrite. Unrolled, it reads the rows of
-   an iteration from one base, and past VLDR's 1020-byte offsets (rows 1 KB
-   apart, lstm_kws) computes every address with an ADD; from an index, each
-   row costs an ADD or two more. lstm_kws's rows cost 41 instructions an
-   iteration, then 36, as gcc's. */
+/* The rows k < K of M (ld apart), times V[k]. */
+#define AOTC_RNN_ROWS_INDEXED(V, M, K, NV)                                        \
+  for (k = 0; k < (K); ++k) {                                                     \
+    const float vk = (V)[k], *row = (M) + (size_t)k * ld;                         \
+    AOTC_RNN_ROW_MACS(NV);                                                        \
+  }
+/* Clang on Cortex-M (ld is a constant there once the LLVM backend inlined the
+   kernel): it unrolls the loop 4x and reads an iteration's rows from one
+   base, which is good (34 instructions a row, gcc 36) while they are within
+   VLDR's +-1020-byte offsets of it (gru_tagger: rows 384 bytes apart). Rows
+   further apart (lstm_kws: 1 KB) got an ADD for every load, 41 instructions
+   a row: there one row an iteration, by pointers hidden from Clang's loop
+   strength reduction (an empty asm; from an index it adds two ADDs a row),
+   37 a row. */
 #if defined(__clang__) && defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M'
 #define AOTC_RNN_ROWS(V, M, K, NV)                                                \
-  if ((K) > 0) {                                                                  \
+  if (ld <= 128) {                                                                \
+    AOTC_RNN_ROWS_INDEXED(V, M, K, NV)                                            \
+  } else if ((K) > 0) {                                                           \
     const float *vp = (V), *row = (M), *const vend = (V) + (K)-1;                 \
     _Pragma("clang loop unroll(disable)") for (;;) {                              \
       const float vk = *vp;                                                       \
@@ -240,11 +250,7 @@ static AOTC_UNUSED void aotc_rnn_activate_n(int32_t kind, float alpha, float bet
     }                                                                             \
   }
 #else
-#define AOTC_RNN_ROWS(V, M, K, NV)                                                \
-  for (k = 0; k < (K); ++k) {                                                     \
-    const float vk = (V)[k], *row = (M) + (size_t)k * ld;                         \
-    AOTC_RNN_ROW_MACS(NV);                                                        \
-  }
+#define AOTC_RNN_ROWS(V, M, K, NV) AOTC_RNN_ROWS_INDEXED(V, M, K, NV)
 #endif
 #define AOTC_RNN_BLOCK(NAME, NV)                                                                                  \
   static AOTC_UNUSED AOTC_RNN_ATTR void NAME(float *y, size_t ld, const float *b1, const float *b2,               \
