@@ -122,18 +122,32 @@ static AOTC_UNUSED AOTC_RNN_ATTR aotc_rnn_v aotc_rnn_sigmoid_tanh_v(aotc_rnn_v x
 }
 #endif
 
-static AOTC_UNUSED AOTC_NOINLINE AOTC_RNN_ATTR void aotc_rnn_sigmoid_tanh_n(float *v, int32_t n, int32_t tanh_mode) {
+/* flatten: aotc_sigmoidf inlined into both scalar loops below (gcc inlines
+   a function called twice only if told). */
+#if defined(__GNUC__)
+#define AOTC_RNN_FLATTEN __attribute__((flatten))
+#else
+#define AOTC_RNN_FLATTEN
+#endif
+
+static AOTC_UNUSED AOTC_NOINLINE AOTC_RNN_FLATTEN AOTC_RNN_ATTR void aotc_rnn_sigmoid_tanh_n(float *v, int32_t n,
+                                                                                          int32_t tanh_mode) {
   int32_t i = 0;
 #if AOTC_RNN_VW > 1
   for (; i + AOTC_RNN_VW <= n; i += AOTC_RNN_VW)
     *(aotc_rnn_vu *)(v + i) = aotc_rnn_sigmoid_tanh_v(*(const aotc_rnn_vu *)(v + i), tanh_mode);
 #endif
-  /* One call of aotc_sigmoidf (gcc inlines it only then), and branches: the
-     sums a branch-free loop would also compute are soft-float calls on
-     cores without an FPU (Cortex-M0). */
+  /* A loop for each function: one for both (tanh_mode tested per element,
+     or selects) costs Clang 9 instructions an element on Cortex-M4
+     (lstm_kws). Branches in the tanh loop: the sums a branch-free loop would
+     also compute are soft-float calls on cores without an FPU (Cortex-M0). */
+  if (!tanh_mode) {
+    for (; i < n; ++i) v[i] = aotc_sigmoidf(v[i]);
+    return;
+  }
   for (; i < n; ++i) {
     const float x = v[i], a = fabsf(x);
-    if (tanh_mode && a < 0.625f) {
+    if (a < 0.625f) {
       const float z = x * x;
       float p = -5.70498872745e-3f;
       p = p * z + 2.06390887954e-2f;
@@ -142,8 +156,8 @@ static AOTC_UNUSED AOTC_NOINLINE AOTC_RNN_ATTR void aotc_rnn_sigmoid_tanh_n(floa
       p = p * z - 3.33332819422e-1f;
       v[i] = p * z * x + x;
     } else {
-      const float s = aotc_sigmoidf(tanh_mode ? -2.0f * a : x);
-      v[i] = !tanh_mode ? s : x < 0.0f ? 2.0f * s - 1.0f : 1.0f - 2.0f * s;
+      const float s = aotc_sigmoidf(-2.0f * a);
+      v[i] = x < 0.0f ? 2.0f * s - 1.0f : 1.0f - 2.0f * s;
     }
   }
 }
@@ -203,6 +217,41 @@ static AOTC_UNUSED void aotc_rnn_activate_n(int32_t kind, float alpha, float bet
 #else
 #define AOTC_RNN_BACK 0
 #endif
+/* acc[l] += vk * row[l] for l < NV. */
+#define AOTC_RNN_ROW_MACS(NV) \
+  AOTC_RNN_UNROLL for (l = 0; l < NV; ++l) AOTC_RNN_MAC(acc[l], vk, *(const aotc_rnn_vu *)(row + l * AOTC_RNN_VW))
+/* The rows k < K of M (ld apart), times V[k]. */
+#define AOTC_RNN_ROWS_INDEXED(V, M, K, NV)                                        \
+  for (k = 0; k < (K); ++k) {                                                     \
+    const float vk = (V)[k], *row = (M) + (size_t)k * ld;                         \
+    AOTC_RNN_ROW_MACS(NV);                                                        \
+  }
+/* Clang on Cortex-M (ld is a constant there once the LLVM backend inlined the
+   kernel): it unrolls the loop 4x and reads an iteration's rows from one
+   base, which is good (34 instructions a row, gcc 36) while they are within
+   VLDR's +-1020-byte offsets of it (gru_tagger: rows 384 bytes apart). Rows
+   further apart (lstm_kws: 1 KB) got an ADD for every load, 41 instructions
+   a row: there one row an iteration, by pointers hidden from Clang's loop
+   strength reduction (an empty asm; from an index it adds two ADDs a row),
+   37 a row. */
+#if defined(__clang__) && defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M'
+#define AOTC_RNN_ROWS(V, M, K, NV)                                                \
+  if (ld <= 128) {                                                                \
+    AOTC_RNN_ROWS_INDEXED(V, M, K, NV)                                            \
+  } else if ((K) > 0) {                                                           \
+    const float *vp = (V), *row = (M), *const vend = (V) + (K)-1;                 \
+    _Pragma("clang loop unroll(disable)") for (;;) {                              \
+      const float vk = *vp;                                                       \
+      __asm__("" : "+r"(vp), "+r"(row));                                          \
+      AOTC_RNN_ROW_MACS(NV);                                                      \
+      if (vp == vend) break;                                                      \
+      ++vp;                                                                       \
+      row += ld;                                                                  \
+    }                                                                             \
+  }
+#else
+#define AOTC_RNN_ROWS(V, M, K, NV) AOTC_RNN_ROWS_INDEXED(V, M, K, NV)
+#endif
 #define AOTC_RNN_BLOCK(NAME, NV)                                                                                  \
   static AOTC_UNUSED AOTC_RNN_ATTR void NAME(float *y, size_t ld, const float *b1, const float *b2,               \
                                              const float *m1, const float *v1, int32_t k1, const float *m2,        \
@@ -217,20 +266,14 @@ static AOTC_UNUSED void aotc_rnn_activate_n(int32_t kind, float alpha, float bet
     if (b2) {                                                                                                     \
       AOTC_RNN_UNROLL for (l = 0; l < NV; ++l) acc[l] += *(const aotc_rnn_vu *)(b2 + l * AOTC_RNN_VW);            \
     }                                                                                                             \
-    for (k = 0; k < k1; ++k) {                                                                                    \
-      const float vk = v1[k], *row = m1 + (size_t)k * ld;                                                         \
-      AOTC_RNN_UNROLL for (l = 0; l < NV; ++l) AOTC_RNN_MAC(acc[l], vk, *(const aotc_rnn_vu *)(row + l * AOTC_RNN_VW)); \
-    }                                                                                                             \
+    AOTC_RNN_ROWS(v1, m1, k1, NV)                                                                                 \
     if (AOTC_RNN_BACK && back2) {                                                                                 \
       for (k = k2 - 1; k >= 0; --k) {                                                                             \
         const float vk = v2[k], *row = m2 + (size_t)k * ld;                                                       \
         AOTC_RNN_UNROLL for (l = 0; l < NV; ++l) AOTC_RNN_MAC(acc[l], vk, *(const aotc_rnn_vu *)(row + l * AOTC_RNN_VW)); \
       }                                                                                                           \
     } else {                                                                                                      \
-      for (k = 0; k < k2; ++k) {                                                                                  \
-        const float vk = v2[k], *row = m2 + (size_t)k * ld;                                                       \
-        AOTC_RNN_UNROLL for (l = 0; l < NV; ++l) AOTC_RNN_MAC(acc[l], vk, *(const aotc_rnn_vu *)(row + l * AOTC_RNN_VW)); \
-      }                                                                                                           \
+      AOTC_RNN_ROWS(v2, m2, k2, NV)                                                                               \
     }                                                                                                             \
     AOTC_RNN_UNROLL for (l = 0; l < NV; ++l) * (aotc_rnn_vu *)(y + l * AOTC_RNN_VW) = acc[l];                     \
   }
@@ -420,7 +463,12 @@ AOTC_KERNEL void aotc_rnn_f32(const aotc_rnn_params *p, const float *act, const 
           aotc_rnn_clip_n(p, clip, next, H);
           aotc_rnn_activate_n(kind[0], ab[0], ab[1], next, H);
         }
-        memcpy(h, next, (size_t)H * sizeof(float));
+        /* next is the new state: the two buffers swap roles (no copy). */
+        {
+          float *old = h;
+          h = next;
+          next = old;
+        }
         if (y) memcpy(y + aotc_rnn_y_at(p, t, d, n), h, (size_t)H * sizeof(float));
       }
       if (y_h) memcpy(y_h + state_at, h, (size_t)H * sizeof(float));
