@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Runs aotc's libFuzzer harnesses (see tests/fuzz/CMakeLists.txt).
 #
-#   bash tests/fuzz/run.sh [SECONDS]         each harness SECONDS (default 60), one after the other
+#   bash tests/fuzz/run.sh [SECONDS]         each harness SECONDS (default 60), side by side
 #   bash tests/fuzz/run.sh minimize HARNESS FILE [RUNS]   minimise a crashing input; prints the result
 #
 # Builds the fuzz build (clang, -DAOTC_FUZZ=ON) in ${FUZZ_BUILD_DIR:-build-fuzz}
-# if needed, then runs fuzz_import and fuzz_compile, one process with one job
-# each, on a writable corpus in BUILD/fuzz-run/HARNESS/corpus seeded from
+# if needed, then runs fuzz_import and fuzz_compile side by side, one process with one
+# job each, on a writable corpus in BUILD/fuzz-run/HARNESS/corpus seeded from
 # tests/fuzz/corpus and, when present, ../shared/onnx-backend-node/*/model.onnx.
 # The corpus grows from run to run (merged when it passes 8000 files). Prints
 # the executions per harness and in total; exits non-zero on any crash, leak,
@@ -47,11 +47,14 @@ seconds=${1:-60}
 build_fuzzers
 total=0
 failed=()
-for harness in import compile; do
-  work="$build/fuzz-run/$harness"
+# One harness: seeds its corpus, fuzzes, and leaves its run count in
+# $work/runs and, on a failure, $work/failed.
+fuzz_one() {
+  local harness=$1 work="$build/fuzz-run/$1" max_seed name log rc runs
   mkdir -p "$work/corpus" "$work/artifacts"
+  rm -f "$work/runs" "$work/failed"
   # fuzz_import mutates bytes: small seeds only, so that it stays fast.
-  max_seed=$([ $harness = import ] && echo 65536 || echo 1048576)
+  max_seed=$([ "$harness" = import ] && echo 65536 || echo 1048576)
   for m in "$root"/tests/fuzz/corpus/* "$node_tests"/*/model.onnx; do
     [ -f "$m" ] || continue
     name=$(basename "$m")
@@ -71,11 +74,19 @@ for harness in import compile; do
   runs=$(sed -n 's/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
   if [ $rc -ne 0 ] || [ -z "$runs" ]; then
     grep -E "ERROR|runtime error|SUMMARY|Test unit written|==[0-9]+==" "$log" | head -20 >&2 || tail -20 "$log" >&2
-    failed+=("$harness")
+    touch "$work/failed"
     runs=$(sed -n 's/^#\([0-9]*\).*/\1/p' "$log" | tail -1)
   fi
   echo "fuzz_$harness: ${runs:-0} runs in ${seconds}s"
-  total=$((total + ${runs:-0}))
+  echo "${runs:-0}" >"$work/runs"
+}
+
+# The harnesses run side by side (one process each: the machines have 2 cores).
+for harness in import compile; do fuzz_one $harness & done
+wait
+for harness in import compile; do
+  total=$((total + $(cat "$build/fuzz-run/$harness/runs" 2>/dev/null || echo 0)))
+  [ ! -e "$build/fuzz-run/$harness/failed" ] && [ -e "$build/fuzz-run/$harness/runs" ] || failed+=("$harness")
 done
 echo "fuzz total: $total runs"
 if [ ${#failed[@]} -gt 0 ]; then
