@@ -318,7 +318,7 @@ OpDef conv_def(const std::string &domain, const std::string &op) {
       // flat output plane, 384 floats of slack and the tap offsets.)
       const int64_t phases = int64_t{geo.stride[1]} * geo.stride[2] * Hph * Wph;
       const int64_t padded = phases + OH * Wph + int64_t{geo.kernel[1]} * geo.kernel[2] + 384;
-      const int64_t flat = (int64_t{geo.in[1]} + 2) * geo.in[2] + 2 * OH * OW + geo.in[2] + 96;
+      const int64_t flat = (int64_t{geo.in[1]} + 2) * geo.in[2] + 2 * OH * OW + geo.in[2] + 144;
       size_t floats = static_cast<size_t>(sconv ? phases + 32 : std::max(flat, padded));
       KernelCall &call = ctx.call(sconv ? "aotc_sconv_depthwise_f32" : "aotc_conv_depthwise_f32");
       call
