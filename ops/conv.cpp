@@ -212,6 +212,15 @@ bool uses_cv_kernel(const Target &target, const aotc_conv_params &geo) {
   if (geo.method == kPointwise) return int64_t{geo.out[0]} * geo.out[1] * geo.out[2] <= kCvMaxPointwisePixels;
   const int64_t weights = int64_t{geo.mg} * geo.cg * geo.kernel[0] * geo.kernel[1] * geo.kernel[2];
   if (geo.mg >= kCvMR && geo.out[2] <= kCvMaxNarrowWidth) return true;
+  // With AVX-512, aotc_conv_f32's 16-wide tiles need rows of 16 pixels;
+  // narrower ones run 8 wide at half the rate. There aotc_conv_cv_f32 wins on
+  // every conv with a window of more than one tap (bench/conv_kernel_bench.c:
+  // ResNet-8's 3x3 on 8x8 x 64 1.35x, 3x3/2 16x16 -> 8x8 x 64 1.2x, 3x3 on
+  // 12x12 x 32 1.7x), not on 1x1/2 shortcuts (K = Cg only: 0.75x) nor on
+  // stems over 1-3 channels (digits' 3x3 1 -> 16 on 8x8: 0.85x).
+  if (target.vector_bits >= 512 && geo.mg >= kCvMR && geo.cg >= 8 && geo.out[2] < 16 &&
+      int64_t{geo.kernel[0]} * geo.kernel[1] * geo.kernel[2] > 1)
+    return true;
   return geo.mg >= kCvMR && geo.cg >= 8 && weights >= kCvMinWeights &&
          (target.vector_bits >= 512 || geo.out[2] < 16);
 }
@@ -309,7 +318,7 @@ OpDef conv_def(const std::string &domain, const std::string &op) {
       // flat output plane, 384 floats of slack and the tap offsets.)
       const int64_t phases = int64_t{geo.stride[1]} * geo.stride[2] * Hph * Wph;
       const int64_t padded = phases + OH * Wph + int64_t{geo.kernel[1]} * geo.kernel[2] + 384;
-      const int64_t flat = (int64_t{geo.in[1]} + 2) * geo.in[2] + 2 * OH * OW + geo.in[2] + 96;
+      const int64_t flat = (int64_t{geo.in[1]} + 2) * geo.in[2] + 2 * OH * OW + geo.in[2] + 144;
       size_t floats = static_cast<size_t>(sconv ? phases + 32 : std::max(flat, padded));
       KernelCall &call = ctx.call(sconv ? "aotc_sconv_depthwise_f32" : "aotc_conv_depthwise_f32");
       call

@@ -24,7 +24,7 @@ static size_t dw_scratch_floats(const aotc_conv_params *geo) {
   const int32_t IH = geo->in[1], IW = geo->in[2], OH = geo->out[1], OW = geo->out[2];
   const int32_t KH = geo->kernel[1], KW = geo->kernel[2], SH = geo->stride[1], SW = geo->stride[2];
   const int32_t Hph = OH + (KH - 1) * geo->dilation[1] / SH, Wph = OW + (KW - 1) * geo->dilation[2] / SW;
-  const size_t flat = (size_t)(IH + 2) * IW + 2 * (size_t)OH * OW + IW + 96;
+  const size_t flat = (size_t)(IH + 2) * IW + 2 * (size_t)OH * OW + IW + 144;
   const size_t padded = (size_t)SH * SW * Hph * Wph + (size_t)OH * Wph + (size_t)KH * KW + 384;
   return flat > padded ? flat : padded;
 }
