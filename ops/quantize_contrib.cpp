@@ -61,7 +61,7 @@ Value *optional_input(const OpContext &ctx, size_t i) { return ctx.has_input(i) 
 DType require_unary_inputs(const OpContext &ctx) {
   require_inputs(ctx, {0, 1, 3});
   const DType t = require_q8(ctx, 0, "X");
-  require_scale(ctx, 1, "X_scale");
+  if (!ctx.input(1).layout.is_packed()) require_scale(ctx, 1, "X_scale");  // (QLinearSoftmax's exp table)
   require_scale(ctx, 3, "Y_scale");
   require_zero_point(ctx, 2, t, "X_zero_point");
   require_zero_point(ctx, 4, t, "Y_zero_point");
@@ -361,15 +361,47 @@ void register_qlinear_softmax(OpRegistry &r) {
   def.lower = [](LowerContext &ctx) {
     Value &x = ctx.input(0);
     const SoftmaxFibers f = softmax_fibers(ctx);
+    // X_scale packed by aotc.QLinearSoftmaxTable is the exp table; else the kernel makes one.
+    Value *scale = &ctx.input(1);
+    const bool tabled = scale->layout.is_packed();
     ctx.call(kernel_for(ctx, "qlinear_softmax", x.dtype))
         .in(&x)
-        .in(&ctx.input(1))
+        .in(tabled ? nullptr : scale)
+        .in(tabled ? scale : nullptr)
         .in(&ctx.input(3))
         .in(optional_input(ctx, 4))
         .out(&ctx.output(0))
         .i(f.outer)
         .i(f.d)
         .i(f.inner);
+  };
+  def.packs = [](LowerContext &ctx) -> std::vector<PackRequest> {
+    const Value &scale = ctx.input(1);
+    if (!scale.is_constant() || scale.layout.is_packed()) return {};
+    PackRequest req;
+    req.input = 1;
+    req.op = "QLinearSoftmaxTable";
+    req.attrs["d"].value = softmax_fibers(ctx).d;
+    return {req};
+  };
+  r.add(std::move(def));
+}
+
+// aotc.QLinearSoftmaxTable: QLinearSoftmax's 256 exps for a constant X_scale
+// and fiber length d (aotc_qlinear_softmax_table in qlinear.c, the one
+// definition), inserted by choose-layouts and folded at compile time.
+void register_qlinear_softmax_table(OpRegistry &r) {
+  OpDef def;
+  def.op = "QLinearSoftmaxTable";
+  def.domain = kInternalDomain;
+  def.attrs = {"d"};
+  def.infer = [](OpContext &ctx) {
+    ctx.require(ctx.input(0).dtype == DType::Float && ctx.input(0).count() == 1, "expects a float scale");
+    ctx.set_output(0, DType::Float, {256});
+    ctx.set_output_layout(0, Layout::packed("qsoftmax_exp", {256}));
+  };
+  def.lower = [](LowerContext &ctx) {
+    ctx.call("aotc_qlinear_softmax_table").in(&ctx.input(0)).out(&ctx.output(0)).i(ctx.attr_int("d"));
   };
   r.add(std::move(def));
 }
@@ -500,6 +532,7 @@ void register_quantize_contrib_ops(OpRegistry &r) {
   register_qlinear_avgpool(r);
   register_qlinear_concat(r);
   register_qlinear_softmax(r);
+  register_qlinear_softmax_table(r);
   register_qgemm(r);
 }
 
