@@ -292,9 +292,6 @@ class ModelRunner {
   virtual std::vector<std::string> run(const std::vector<std::string> &inputs) = 0;
 };
 
-// The generated code built with the host C compiler into a program
-// (aotc_runner.c) that reads and writes the tensors as files: NAME.c, or the
-// LLVM backend's NAME.o.
 // The runner harness compiled with one cc, cflags and model name, shared by
 // every ProcessRunner of this process that asks for it; the objects live in
 // one temporary directory removed at exit.
@@ -330,6 +327,9 @@ class RunnerObjects {
   std::map<std::string, std::string> objects_;
 };
 
+// The generated code built with the host C compiler into a program
+// (aotc_runner.c) that reads and writes the tensors as files: NAME.c, or the
+// LLVM backend's NAME.o.
 class ProcessRunner : public ModelRunner {
  public:
   ProcessRunner(const Compilation &compilation, const VerifyOptions &options) {
