@@ -31,6 +31,7 @@ std::string layout_text(const Layout &l) {
   switch (l.kind) {
     case Layout::Kind::RowMajor: return "";
     case Layout::Kind::ChannelsFirst: return " nchw";
+    case Layout::Kind::ChannelsBlocked: return fmt::format(" nchw{}c", l.block);
     case Layout::Kind::Packed: return fmt::format(" packed({}{})", l.format, shape_str(l.storage));
   }
   return "";

@@ -105,21 +105,33 @@ struct Attribute {
 /// RowMajor, ONNX's layout for every tensor.
 ///   - ChannelsFirst: a conv/pool activation kept as ONNX's N, C, spatial...
 ///     (the kernels' native layout today; printed nchw, ncw or ncdhw).
+///   - ChannelsBlocked: an activation stored as N, C/b, spatial..., b (NCHWc
+///     with b = `block` channels innermost, one vector of the target per
+///     pixel; C a multiple of b, so the bytes are those of ONNX's layout).
+///     Chosen for chains of kernels that vectorise over channels (printed
+///     e.g. nchw16c).
 ///   - Packed: weights re-laid out for a kernel's micro-kernel; `format` names
 ///     the packing (defined once, by the C function that produces it, see
 ///     ops/conv.cpp), `storage` is the shape of the packed data, padding
 ///     included. The value keeps its logical ONNX shape.
 /// Graph inputs and outputs are always RowMajor.
 struct Layout {
-  enum class Kind { RowMajor, ChannelsFirst, Packed };
+  enum class Kind { RowMajor, ChannelsFirst, ChannelsBlocked, Packed };
   Kind kind = Kind::RowMajor;
   std::string format;  ///< Packed: e.g. "conv_gemm_mr4"
   Shape storage;       ///< Packed: shape of the stored data
+  int64_t block = 0;   ///< ChannelsBlocked: channels per block
 
-  static Layout channels_first() { return {Kind::ChannelsFirst, "", {}}; }
-  static Layout packed(std::string format, Shape storage) { return {Kind::Packed, std::move(format), std::move(storage)}; }
+  static Layout channels_first() { return {Kind::ChannelsFirst, "", {}, 0}; }
+  static Layout channels_blocked(int64_t block) { return {Kind::ChannelsBlocked, "", {}, block}; }
+  static Layout packed(std::string format, Shape storage) {
+    return {Kind::Packed, std::move(format), std::move(storage), 0};
+  }
   bool is_packed() const { return kind == Kind::Packed; }
-  bool operator==(const Layout &o) const { return kind == o.kind && format == o.format && storage == o.storage; }
+  bool is_blocked() const { return kind == Kind::ChannelsBlocked; }
+  bool operator==(const Layout &o) const {
+    return kind == o.kind && format == o.format && storage == o.storage && block == o.block;
+  }
   bool operator!=(const Layout &o) const { return !(*this == o); }
 };
 

@@ -21,7 +21,7 @@ std::string name_str(const std::string &name) {
   return plain ? name : c_string_literal(name);
 }
 
-// " nchw", " packed(conv_gemm_mr4[1,16,27,4])", or "" for RowMajor.
+// " nchw", " nchw16c", " packed(conv_gemm_mr4[1,16,27,4])", or "" for RowMajor.
 std::string layout_str(const Value &v) {
   switch (v.layout.kind) {
     case Layout::Kind::RowMajor: return "";
@@ -29,6 +29,11 @@ std::string layout_str(const Value &v) {
       static const char *const names[] = {"nc", "ncw", "nchw", "ncdhw"};
       size_t spatial = v.shape.size() >= 2 ? v.shape.size() - 2 : 0;
       return spatial < 4 ? fmt::format(" {}", names[spatial]) : " channels-first";
+    }
+    case Layout::Kind::ChannelsBlocked: {
+      static const char *const names[] = {"nc", "ncw", "nchw", "ncdhw"};
+      size_t spatial = v.shape.size() >= 2 ? v.shape.size() - 2 : 0;
+      return fmt::format(" {}{}c", spatial < 4 ? names[spatial] : "channels-blocked-", v.layout.block);
     }
     case Layout::Kind::Packed: return fmt::format(" packed({}{})", v.layout.format, shape_str(v.layout.storage));
   }

@@ -76,8 +76,12 @@ void verify_graph(const Graph &graph, bool require_shapes) {
                          shape_str(v->constant->shape), shape_str(v->layout.storage)));
       defined.insert(v.get());
     }
-    if (v->layout.is_packed() && (v->is_graph_output() || v->kind == Value::Kind::Input))
-      fail(fmt::format("graph input or output '{}' has a packed layout; they keep ONNX's", v->name));
+    if ((v->layout.is_packed() || v->layout.is_blocked()) && (v->is_graph_output() || v->kind == Value::Kind::Input))
+      fail(fmt::format("graph input or output '{}' has a packed or blocked layout; they keep ONNX's", v->name));
+    if (v->layout.is_blocked() && v->shape_known &&
+        (v->shape.size() < 3 || v->layout.block <= 0 || v->shape[1] % v->layout.block != 0))
+      fail(fmt::format("value '{}' of shape {} cannot be blocked by {} channels", v->name, shape_str(v->shape),
+                       v->layout.block));
   }
   for (auto &node : graph.nodes) {
     for (const Value *in : node->inputs) {

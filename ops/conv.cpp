@@ -36,6 +36,8 @@ constexpr int64_t kConvMR = 4;
 // kCvMaxPointwisePixels pixels (beyond, the input rows are long enough for
 // aotc_conv_f32's pixel vectors).
 constexpr int64_t kCvMR = 16;
+// aotc_conv_params::blocked bits (AOTC_CONV_BLOCKED_IN/OUT, conv_common.h): an nchw16c input / output.
+constexpr int32_t kBlockedIn = 1, kBlockedOut = 2;
 constexpr int64_t kCvMaxPointwisePixels = 64;
 // ... and convs with a kernel window over at least this many weights per group,
 constexpr int64_t kCvMinWeights = 128 * 512;
@@ -305,6 +307,25 @@ OpDef conv_def(const std::string &domain, const std::string &op) {
       ctx.call(kernel_for(ctx, "conv_direct", x.dtype)).in(&x).in(&ctx.input(1)).in(b).out(&ctx.output(0)).params(geo);
       return;
     }
+    if (is_depthwise(s, geo) && x.layout.is_blocked()) {
+      // nchw16c in and out (see blocked_io). Scratch: one block's zero-padded plane.
+      Value &w = ctx.input(1);
+      ctx.require(packed_conv_mr(w) == kCvMR && ctx.output(0).layout.is_blocked(),
+                  "internal error: a blocked depthwise conv needs conv_mr16 weights and a blocked output");
+      const int64_t Hp = int64_t{geo.out[1] - 1} * geo.stride[1] + int64_t{geo.kernel[1] - 1} * geo.dilation[1] + 1;
+      const int64_t Wp = int64_t{geo.out[2] - 1} * geo.stride[2] + int64_t{geo.kernel[2] - 1} * geo.dilation[2] + 1;
+      ctx.call("aotc_conv_dw_blocked_f32")
+          .in(&x)
+          .in(&w)
+          .in(b)
+          .out(&ctx.output(0))
+          .scratch(static_cast<size_t>(Hp * Wp * kCvMR) * sizeof(float))
+          .params(geo)
+          .i(act)
+          .f(act_a)
+          .f(act_b);
+      return;
+    }
     if (is_depthwise(s, geo)) {
       // Depthwise (2D). aotc_sconv_depthwise_f32 uses the same phases and tap offsets as
       // aotc_conv_f32 (Cg = 1); aotc_conv_depthwise_f32 works on the NCHW planes directly.
@@ -348,6 +369,15 @@ OpDef conv_def(const std::string &domain, const std::string &op) {
     if (packed_mr == kCvMR) {
       // (Scratch: the stride phases of one group, as for aotc_conv_f32; none for pointwise convs.)
       const int64_t floats = geo.method == kPointwise ? 1 : plan.scratch_floats;
+      // nchw16c sides (see blocked_io): input channel k of a blocked pointwise input lies at
+      // (k/16)*16*P + k%16 (the kernel steps pixels by 16).
+      if (x.layout.is_blocked()) {
+        ctx.require(geo.method == kPointwise && s.group == 1, "internal error: blocked input to a non-pointwise conv");
+        const int64_t P = int64_t{geo.out[0]} * geo.out[1] * geo.out[2];
+        for (int64_t k = 0; k < K; ++k) plan.koff[static_cast<size_t>(k)] = k / kCvMR * kCvMR * P + k % kCvMR;
+        plan.geo.blocked |= kBlockedIn;
+      }
+      if (ctx.output(0).layout.is_blocked()) plan.geo.blocked |= kBlockedOut;
       ctx.call("aotc_conv_cv_f32")
           .in(&x)
           .in(&w)
@@ -401,14 +431,38 @@ OpDef conv_def(const std::string &domain, const std::string &op) {
     if (w.dtype != DType::Float || !w.is_constant() || w.layout.is_packed()) return {};
     ConvPlan plan = conv_plan(s);
     const aotc_conv_params &geo = plan.geo;
-    if (is_depthwise(s, geo)) return {};
-    const bool cv = uses_cv_kernel(ctx.target(), geo);
     PackRequest r;
     r.input = 1;
     r.op = "PackConvWeights";
+    if (is_depthwise(s, geo)) {
+      // aotc_conv_dw_blocked_f32 reads a block's 16 channels per tap: conv_mr16 of one group of C rows.
+      if (!ctx.input(0).layout.is_blocked()) return {};
+      r.attrs["group"].value = int64_t{1};
+      r.attrs["mr"].value = kCvMR;
+      return {r};
+    }
+    const bool cv = uses_cv_kernel(ctx.target(), geo);
     r.attrs["group"].value = s.group;
     r.attrs["mr"].value = cv ? kCvMR : kConvMR;
     return {r};
+  };
+  // nchw16c (choose-layouts): aotc_conv_cv_f32 can write a one-group conv's
+  // output blocked and read a pointwise conv's input blocked;
+  // aotc_conv_dw_blocked_f32 reads and writes both (one output per channel).
+  // Constant float weights only: they pick the kernel (see packs).
+  def.blocked_io = [](LowerContext &ctx, int64_t block) {
+    OpDef::BlockedIo io;
+    const Value &x = ctx.input(0), &w = ctx.input(1);
+    if (block != kCvMR || x.dtype != DType::Float || w.dtype != DType::Float || !w.is_constant()) return io;
+    ConvShape s = conv_shape(ctx);
+    const aotc_conv_params geo = conv_plan(s).geo;
+    if (is_depthwise(s, geo)) {
+      io.input = io.output = io.tied = geo.mg == 1 && !scalar_fp_target(ctx.target());
+    } else if (s.group == 1 && uses_cv_kernel(ctx.target(), geo)) {
+      io.output = true;
+      io.input = geo.method == kPointwise;
+    }
+    return io;
   };
   def.macs = conv_macs(1);
   def.channels_first = true;

@@ -35,7 +35,8 @@ struct ParamsTraits<aotc_conv_params> {
     return {one("n", p.n),           one("groups", p.groups),        one("cg", p.cg),
             one("mg", p.mg),         three("in", p.in),              three("out", p.out),
             three("kernel", p.kernel), three("stride", p.stride),    three("dilation", p.dilation),
-            three("pad", p.pad),     one("method", p.method),        one("band", p.band)};
+            three("pad", p.pad),     one("method", p.method),        one("band", p.band),
+            one("blocked", p.blocked)};
   }
 };
 

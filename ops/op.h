@@ -109,6 +109,15 @@ struct OpDef {
   /// Optional, for choose-layouts: input 0 and output 0 are activations the
   /// kernels read and write channels-first (conv, pool).
   bool channels_first = false;
+  /// Optional, for choose-layouts: whether this node's kernels can read input 0
+  /// (`input`) and write output 0 (`output`) channel-blocked (Layout::
+  /// ChannelsBlocked, `block` channels per block) on the target; `tied`: both
+  /// or neither. A value is blocked only where its producer and every reader
+  /// agree, so no conversions are needed.
+  struct BlockedIo {
+    bool input = false, output = false, tied = false;
+  };
+  std::function<BlockedIo(LowerContext &, int64_t block)> blocked_io;
   /// Optional, for choose-layouts: constant inputs to pack for `target`.
   std::function<std::vector<PackRequest>(LowerContext &)> packs;
   /// Optional, for --report: multiply-accumulates one run of the node does

@@ -137,11 +137,23 @@ void register_global_pool(OpRegistry &r, const char *op, const char *kernel, boo
   def.lower = [base, has_p](LowerContext &ctx) {
     Value &x = ctx.input(0);
     int64_t nc = x.shape[0] * x.shape[1];
+    if (x.layout.is_blocked()) {  // (see blocked_io)
+      ctx.call("aotc_global_avgpool_blocked_f32").in(&x).out(&ctx.output(0)).i(nc / 16).i(x.count() / nc);
+      return;
+    }
     KernelCall &call =
         ctx.call(kernel_for(ctx, base, x.dtype)).in(&x).out(&ctx.output(0)).i(nc).i(x.count() / std::max<int64_t>(nc, 1));
     if (has_p) call.f(static_cast<double>(ctx.attr_int("p", 2)));
   };
   def.channels_first = true;
+  // GlobalAveragePool reads an nchw16c float input with aotc_global_avgpool_blocked_f32;
+  // its output ([N, C, 1, ...]) stays channels-first.
+  if (base == "global_avgpool")
+    def.blocked_io = [](LowerContext &ctx, int64_t block) {
+      OpDef::BlockedIo io;
+      io.input = block == 16 && ctx.input(0).dtype == DType::Float;
+      return io;
+    };
   r.add(std::move(def));
 }
 

@@ -3,6 +3,12 @@
 //  - Activations that conv and pool kernels read or write are marked
 //    channels-first (N, C, spatial...), the layout those kernels use on every
 //    target today. Graph inputs and outputs keep ONNX's layout.
+//  - On targets with 512-bit vectors, activations whose producer and every
+//    reader have kernels that vectorise over 16 channels (OpDef::blocked_io:
+//    pointwise convs on small planes, depthwise convs between them, global
+//    average pooling) are stored channel-blocked instead (nchw16c): a pixel's
+//    16 channels are one vector, so those kernels neither gather nor
+//    transpose. Only where all agree, so no conversion is ever inserted.
 //  - Constant inputs an op wants packed (OpDef::packs, e.g. conv weights for a
 //    GEMM micro-kernel, in a format that depends on the target and the conv's
 //    geometry) get an internal packing node in front of the op. The packing
@@ -13,6 +19,7 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <set>
 #include <tuple>
 
 #include "ops/op.h"
@@ -40,6 +47,49 @@ std::string attrs_key(const std::map<std::string, Attribute> &attrs) {
   return key;
 }
 
+// Channels per block of the nchw<b>c layout on `target` (0: none): one vector.
+int64_t channel_block(const Target &target) { return target.vector_bits >= 512 ? target.vector_bits / 32 : 0; }
+
+// Marks channel-blocked the channels-first values whose producer writes, and
+// whose every reader reads, input/output 0 blocked; a tied node (both or
+// neither) drops both of its values until no tie is broken.
+bool mark_channels_blocked(Graph &graph, const Target &target) {
+  const int64_t block = channel_block(target);
+  if (block == 0) return false;
+  std::map<const Node *, OpDef::BlockedIo> io;
+  for (auto &n : graph.nodes) {
+    const OpDef *def = find_op(n->domain, n->op);
+    if (!def || !def->blocked_io) continue;
+    LowerContext ctx(*n, target);
+    io[n.get()] = def->blocked_io(ctx, block);
+  }
+  auto can_block = [&](const Value *v) {
+    if (!v || v->layout.kind != Layout::Kind::ChannelsFirst || v->dtype != DType::Float || !v->producer ||
+        v->shape.size() < 3 || v->count() == 0 || v->shape[1] % block != 0 || v->use_count() == 0)
+      return false;
+    auto made = io.find(v->producer);
+    if (made == io.end() || !made->second.output || v->producer->output(0) != v) return false;
+    for (const Use &use : v->uses()) {
+      auto read = use.is_graph_output() ? io.end() : io.find(use.node);
+      if (read == io.end() || !read->second.input || use.index != 0) return false;
+    }
+    return true;
+  };
+  std::set<const Value *> blocked;
+  for (auto &v : graph.values)
+    if (can_block(v.get())) blocked.insert(v.get());
+  for (bool dropped = true; dropped;) {
+    dropped = false;
+    for (auto &[node, node_io] : io)
+      if (node_io.tied && blocked.count(node->input(0)) != blocked.count(node->output(0))) {
+        dropped = blocked.erase(node->input(0)) + blocked.erase(node->output(0)) > 0 || dropped;
+      }
+  }
+  for (auto &v : graph.values)
+    if (blocked.count(v.get())) v->layout = Layout::channels_blocked(block);
+  return !blocked.empty();
+}
+
 }  // namespace
 
 bool choose_layouts(Graph &graph, const Target &target) {
@@ -49,12 +99,15 @@ bool choose_layouts(Graph &graph, const Target &target) {
   for (auto &n : graph.nodes) nodes.push_back(n.get());
   for (Node *node : nodes) {
     const OpDef *def = find_op(node->domain, node->op);
-    if (!def) continue;
-    if (def->channels_first) {
+    if (def && def->channels_first) {
       changed = mark_channels_first(node->input(0)) || changed;
       changed = mark_channels_first(node->output(0)) || changed;
     }
-    if (!def->packs) continue;
+  }
+  changed = mark_channels_blocked(graph, target) || changed;
+  for (Node *node : nodes) {
+    const OpDef *def = find_op(node->domain, node->op);
+    if (!def || !def->packs) continue;
     LowerContext ctx(*node, target);
     for (PackRequest &request : def->packs(ctx)) {
       Value *in = node->input(request.input);

@@ -452,11 +452,13 @@ AOTC_KERNEL void aotc_conv_f32(const float *x, const float *w, const float *wpac
 /*
  * A tile function: nb (1..MB) weight blocks wb, wb + wstride, ... x NP pixels;
  * pixel j reads B at xp + pix[j] + koff[k] and writes y[r*P + yoff + j] for
- * r < mr (mr <= nb*MR) and j < npt (pix repeats a valid pixel past npt).
+ * r < mr (mr <= nb*MR) and j < npt (pix repeats a valid pixel past npt); with
+ * `blocked` (an nchw16c output, mr a multiple of MR) y[(r/MR*P + yoff + j)*MR + r%MR].
  */
 typedef void (*aotc_conv_cv_tile_fn)(const float *xp, const int32_t *koff, const int32_t *pix, int32_t yoff,
                                      int32_t npt, const float *wb, ptrdiff_t wstride, int32_t nb, const float *bias,
-                                     int32_t mr, float *y, int32_t P, int32_t K, const aotc_conv_act *act);
+                                     int32_t mr, float *y, int32_t P, int32_t K, const aotc_conv_act *act,
+                                     int32_t blocked);
 #if defined(AOTC_CONV_VEC)
 /*
  * A tile's registers: V vectors of VW output channels (V*VW = MB*MR) x NP
@@ -511,7 +513,8 @@ typedef void (*aotc_conv_cv_tile_fn)(const float *xp, const int32_t *koff, const
 #define AOTC_CONV_CV_TILE(NAME, VT, VI, VW, V, NP, ATTR)                                                           \
   static AOTC_UNUSED ATTR void NAME(const float *xp, const int32_t *koff, const int32_t *pix, int32_t yoff, \
                                     int32_t npt, const float *wb, ptrdiff_t wstride, int32_t nb, const float *bias, \
-                                    int32_t mr, float *y, int32_t P, int32_t K, const aotc_conv_act *act) {         \
+                                    int32_t mr, float *y, int32_t P, int32_t K, const aotc_conv_act *act,           \
+                                    int32_t blocked) {                                                            \
     typedef VT cv_vt;                                                                                             \
     const int32_t vw_ = (VW);                                                                                     \
     cv_vt acc[4][AOTC_CONV_CV_NP_MAX], zero;                                                                      \
@@ -530,6 +533,18 @@ typedef void (*aotc_conv_cv_tile_fn)(const float *xp, const int32_t *koff, const
       for (j = 0; j < (NP); ++j) acc[v][j] = bv;                                                                  \
     }                                                                                                             \
     AOTC_CONV_CV_KLOOPS(V, NP);                                                                                   \
+    if (blocked) {                                                                                                \
+      /* nchw16c: vector v of pixel j is (part of) one block's pixel, stored as it is. */                          \
+      for (v = 0; v < (V) && v * (VW) < mr; ++v) {                                                                \
+        const int32_t row = v * (VW);                                                                             \
+        float *yv = y + ((ptrdiff_t)(row / AOTC_CONV_CV_MR) * P + yoff) * AOTC_CONV_CV_MR + row % AOTC_CONV_CV_MR; \
+        for (j = 0; j < npt; ++j) {                                                                               \
+          if (act) AOTC_CONV_ACTIVATE(VT, VI, acc[v][j], act, zero);                                              \
+          memcpy(yv + (ptrdiff_t)j * AOTC_CONV_CV_MR, &acc[v][j], sizeof acc[v][j]);                               \
+        }                                                                                                         \
+      }                                                                                                           \
+      return;                                                                                                     \
+    }                                                                                                             \
     /* Per vector of channels: its NP pixels' vectors (activated) into tr_, then each output row's npt pixels     \
        (contiguous in y) out of tr_: a store loop per row, not 16 scalar stores per pixel (1.2-1.5x on            \
        AVX-512 for pointwise convs over 6x6 and 3x3 planes and KWS's stem). */                                    \
@@ -581,7 +596,7 @@ AOTC_CONV_CV_TILE(aotc_conv_cv_avx512, aotc_conv_v16, aotc_conv_i16, 16, 2, AOTC
 static AOTC_UNUSED void aotc_conv_cv_native(const float *xp, const int32_t *koff, const int32_t *pix,
                                            int32_t yoff, int32_t npt, const float *wb, ptrdiff_t wstride,
                                            int32_t nb, const float *bias, int32_t mr, float *y, int32_t P, int32_t K,
-                                           const aotc_conv_act *act) {
+                                           const aotc_conv_act *act, int32_t blocked) {
   float acc[AOTC_CONV_CV_NATIVE_NP][AOTC_CONV_CV_MR];
   int32_t k, j, r;
   (void)wstride, (void)nb;
@@ -593,7 +608,11 @@ static AOTC_UNUSED void aotc_conv_cv_native(const float *xp, const int32_t *koff
       for (r = 0; r < AOTC_CONV_CV_MR; ++r) acc[j][r] += wb[(ptrdiff_t)k * AOTC_CONV_CV_MR + r] * xv;
     }
   for (j = 0; j < npt; ++j)
-    for (r = 0; r < mr; ++r) y[(ptrdiff_t)r * P + yoff + j] = aotc_conv_activate(acc[j][r], act);
+    for (r = 0; r < mr; ++r) {
+      const ptrdiff_t at = blocked ? ((ptrdiff_t)(r / AOTC_CONV_CV_MR) * P + yoff + j) * AOTC_CONV_CV_MR + r % AOTC_CONV_CV_MR
+                                   : (ptrdiff_t)r * P + yoff + j;
+      y[at] = aotc_conv_activate(acc[j][r], act);
+    }
 }
 #endif
 
@@ -616,7 +635,9 @@ static AOTC_UNUSED aotc_conv_cv_tile_fn aotc_conv_cv_pick(int32_t *mb, int32_t *
 /*
  * x, bias, y, scratch, geo, koff and the activation as for aotc_conv_f32;
  * wpacked: conv_mr16 (see above). Scratch: the stride phases of one group
- * (method SHIFTED; POINTWISE reads the input in place).
+ * (method SHIFTED; POINTWISE reads the input in place). geo->blocked: an
+ * nchw16c output (one group), or input (one group, POINTWISE: koff then
+ * addresses input channel k at (k/16)*16*P + k%16, and pixel p at 16*p).
  */
 AOTC_KERNEL void aotc_conv_cv_f32(const float *x, const float *wpacked, const float *bias, float *y, void *scratch,
                                   const aotc_conv_params *geo, const int32_t *koff, int32_t act_kind, float act_a,
@@ -633,6 +654,7 @@ AOTC_KERNEL void aotc_conv_cv_f32(const float *x, const float *wpacked, const fl
   const aotc_conv_cv_tile_fn tile = aotc_conv_cv_pick(&mb, &np);
   const int32_t step = mb * AOTC_CONV_CV_MR;
   const ptrdiff_t wstride = (ptrdiff_t)K * AOTC_CONV_CV_MR; /* floats per packed block */
+  const int32_t pix_step = geo->blocked & AOTC_CONV_BLOCKED_IN ? AOTC_CONV_CV_MR : 1;
   float *buf = (float *)scratch;
   aotc_conv_act act_s;
   const aotc_conv_act *act = aotc_conv_act_init(&act_s, act_kind, act_a, act_b);
@@ -666,14 +688,14 @@ AOTC_KERNEL void aotc_conv_cv_f32(const float *x, const float *wpacked, const fl
               pix[j] = pix[j - 1];
               continue;
             }
-            pix[j] = geo->method == AOTC_CONV_SHIFTED ? (od * Hph + oh) * Wph + ow : p + j;
+            pix[j] = geo->method == AOTC_CONV_SHIFTED ? (od * Hph + oh) * Wph + ow : (p + j) * pix_step;
             if (++ow == OW) {
               ow = 0;
               if (++oh == OH) oh = 0, ++od;
             }
           }
           tile(xp, koff, pix, p, npt, wb, wstride, nb, bg ? bg + m : NULL, mr,
-                                yg + (ptrdiff_t)m * P, P, K, act);
+               yg + (ptrdiff_t)m * P, P, K, act, geo->blocked & AOTC_CONV_BLOCKED_OUT);
         }
       }
     }

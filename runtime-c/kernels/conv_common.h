@@ -12,6 +12,9 @@
 /* Values of geo->method. */
 #define AOTC_CONV_SHIFTED 0
 #define AOTC_CONV_POINTWISE 1
+/* aotc_conv_params::blocked: the input / output is nchw16c (N, C/16, D, H, W, 16), not NCHW. */
+#define AOTC_CONV_BLOCKED_IN 1
+#define AOTC_CONV_BLOCKED_OUT 2
 
 /* Weights are packed in blocks of this many output channels (ops/conv.cpp's
  * kConvMR must agree); micro-kernels take one or two blocks per tile. */

@@ -25,6 +25,9 @@
  *     x86-64 builds pick AVX-512 or AVX2+FMA copies at run time as conv.c
  *     does. Plain C adds one tap at a time over the flat plane (computing
  *     the few columns past OW in each row and dropping them).
+ *   - aotc_conv_dw_blocked_f32 (at the end): nchw16c in and out, vectors
+ *     over 16 channels, for small planes between kernels that vectorise over
+ *     channels.
  * The fused activation runs on each finished vector or plane.
  * scratch: max((IH + 2)*IW + 2*OH*OW + IW + 144,
  *              SH*SW*Hph*Wph + OH*Wph + KH*KW + 384) floats (ops/conv.cpp),
@@ -519,4 +522,132 @@ AOTC_KERNEL void aotc_conv_depthwise_f32(const float *x, const float *w, const f
     aotc_conv_dw_flat_f32(x, w, bias, y, buf, N, G, Mg, IH, IW, OH, OW, 1, act);
   else
     aotc_conv_dw_phases_f32(x, w, bias, y, buf, N, G, Mg, IH, IW, OH, OW, KH, KW, SH, SW, DH, DW, PH, PW, act);
+}
+
+/* ---- nchw16c: vectorised over channels ------------------------------------ */
+
+/*
+ * aotc_conv_dw_blocked_f32: a 2D depthwise conv with one output per channel
+ * (any kernel, strides, dilations and pads) from an nchw16c input to an
+ * nchw16c output (N, C/16, H, W, 16: a pixel's 16 channels are contiguous).
+ * ops/conv.cpp runs it where choose-layouts blocked both sides, between
+ * kernels that vectorise over channels: on small planes a vector over
+ * channels is full where one over a row of pixels is not. wpacked: the
+ * weights as conv_mr16 of one group of C rows x T = KH*KW taps, so tap t of
+ * block b is the 16 floats at (b*T + t)*16. Each block is copied into scratch
+ * with its zero padding (Hp x Wp pixels x 16, Hp = (OH - 1)*SH + (KH - 1)*DH
+ * + 1, Wp likewise), so every tap is an unconditional load.
+ */
+#ifdef AOTC_CONV_VEC
+#define AOTC_CONV_DWB_EACH(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
+#define AOTC_CONV_DWB_INIT(j) acc[j] = bv;
+/* Output pixel j of the group: acc[j] += the tap's weights * its input. */
+#define AOTC_CONV_DWB_FMA(j)                       \
+  memcpy(&v, p + at[j] + tap, sizeof v);           \
+  acc[j] += wt * v;
+#define AOTC_CONV_DWB_STORE(j)                                     \
+  if ((j) < np) {                                                  \
+    if (act) AOTC_CONV_ACTIVATE(VT_, VI_, acc[j], act, zero);      \
+    memcpy(yb + (ptrdiff_t)(q + (j)) * 16 + s, &acc[j], sizeof v); \
+  }
+/* NAME: one block's OH x OW x 16 output yb from its padded plane p, VW channels at a time. Output
+ * pixels go 8 at a time in row-major order, across rows (8 independent sums hide the FMA latency on
+ * planes a few pixels wide); the last 8 are the plane's last, recomputing some. The kernel extent and
+ * dilation are KH_, KW_, DH_, DW_: the parameters, or constants for a copy whose tap loops unroll. */
+#define AOTC_CONV_DWB(NAME, VT, VI, VW, ATTR, KH_, KW_, DH_, DW_)                                             \
+  static AOTC_UNUSED ATTR void NAME(const float *p, const float *wb, const float *bias16, float *yb,         \
+                                    int32_t Wp, int32_t OH, int32_t OW, int32_t KH, int32_t KW, int32_t SH,  \
+                                    int32_t SW, int32_t DH, int32_t DW, const aotc_conv_act *act) {          \
+    typedef VT VT_;                                                                                           \
+    typedef VI VI_;                                                                                           \
+    const int32_t kh_n = (KH_), kw_n = (KW_), dh = (DH_), dw = (DW_), P = OH * OW;                            \
+    int32_t s, q0, j, kh, kw, oh, ow;                                                                         \
+    VT zero;                                                                                                  \
+    (void)KH, (void)KW, (void)DH, (void)DW;                                                                   \
+    memset(&zero, 0, sizeof zero);                                                                            \
+    for (s = 0; s < 16; s += (VW))                                                                            \
+      for (q0 = 0; q0 < P; q0 += 8) {                                                                         \
+        const int32_t q = q0 + 8 <= P || P < 8 ? q0 : P - 8, np = P - q < 8 ? P - q : 8;                      \
+        ptrdiff_t at[8]; /* pixel j's window in p (pixels past np repeat the last) */                         \
+        VT acc[8], v, wt, bv = zero;                                                                          \
+        if (bias16) memcpy(&bv, bias16 + s, sizeof bv);                                                       \
+        for (j = 0, oh = q / OW, ow = q % OW; j < 8; ++j) { /* (no division per pixel) */                    \
+          at[j] = ((ptrdiff_t)oh * SH * Wp + (ptrdiff_t)ow * SW) * 16 + s;                                    \
+          if (j + 1 < np && ++ow == OW) ow = 0, ++oh;                                                         \
+        }                                                                                                     \
+        AOTC_CONV_DWB_EACH(AOTC_CONV_DWB_INIT)                                                                \
+        for (kh = 0; kh < kh_n; ++kh)                                                                         \
+          for (kw = 0; kw < kw_n; ++kw) {                                                                     \
+            const ptrdiff_t tap = ((ptrdiff_t)kh * dh * Wp + kw * dw) * 16;                                   \
+            memcpy(&wt, wb + (ptrdiff_t)(kh * kw_n + kw) * 16 + s, sizeof wt);                                \
+            AOTC_CONV_DWB_EACH(AOTC_CONV_DWB_FMA)                                                             \
+          }                                                                                                   \
+        AOTC_CONV_DWB_EACH(AOTC_CONV_DWB_STORE)                                                               \
+        if (q != q0) break; /* the shifted last group */                                                      \
+      }                                                                                                       \
+  }
+#ifdef __AVX512F__
+AOTC_CONV_DWB(aotc_conv_dwb_block_f32, aotc_conv_v16, aotc_conv_i16, 16, AOTC_CONV_DW_ATTR, KH, KW, DH, DW)
+AOTC_CONV_DWB(aotc_conv_dwb_block3x3_f32, aotc_conv_v16, aotc_conv_i16, 16, AOTC_CONV_DW_ATTR, 3, 3, 1, 1)
+AOTC_CONV_DWB(aotc_conv_dwb_block5x5_f32, aotc_conv_v16, aotc_conv_i16, 16, AOTC_CONV_DW_ATTR, 5, 5, 1, 1)
+#else
+AOTC_CONV_DWB(aotc_conv_dwb_block_f32, aotc_conv_vn, aotc_conv_in, AOTC_CONV_VWN, AOTC_CONV_DW_ATTR, KH, KW, DH, DW)
+AOTC_CONV_DWB(aotc_conv_dwb_block3x3_f32, aotc_conv_vn, aotc_conv_in, AOTC_CONV_VWN, AOTC_CONV_DW_ATTR, 3, 3, 1, 1)
+AOTC_CONV_DWB(aotc_conv_dwb_block5x5_f32, aotc_conv_vn, aotc_conv_in, AOTC_CONV_VWN, AOTC_CONV_DW_ATTR, 5, 5, 1, 1)
+#endif
+#else /* no vector extensions: plain C */
+static AOTC_UNUSED void aotc_conv_dwb_block_f32(const float *p, const float *wb, const float *bias16, float *yb,
+                                               int32_t Wp, int32_t OH, int32_t OW, int32_t KH, int32_t KW,
+                                               int32_t SH, int32_t SW, int32_t DH, int32_t DW,
+                                               const aotc_conv_act *act) {
+  int32_t oh, ow, kh, kw, r;
+  for (oh = 0; oh < OH; ++oh)
+    for (ow = 0; ow < OW; ++ow)
+      for (r = 0; r < 16; ++r) {
+        float acc = bias16 ? bias16[r] : 0.0f;
+        for (kh = 0; kh < KH; ++kh)
+          for (kw = 0; kw < KW; ++kw)
+            acc += wb[(kh * KW + kw) * 16 + r] * p[(((ptrdiff_t)oh * SH + kh * DH) * Wp + ow * SW + kw * DW) * 16 + r];
+        yb[((ptrdiff_t)oh * OW + ow) * 16 + r] = aotc_conv_activate(acc, act);
+      }
+}
+#endif
+
+/* scratch: Hp*Wp*16 floats (see above); geo: groups = C (a multiple of 16), cg = mg = 1, 2D. */
+AOTC_KERNEL void aotc_conv_dw_blocked_f32(const float *x, const float *wpacked, const float *bias, float *y,
+                                          void *scratch, const aotc_conv_params *geo, int32_t act_kind, float act_a,
+                                          float act_b) {
+  const int32_t N = geo->n, C = geo->groups, IH = geo->in[1], IW = geo->in[2], OH = geo->out[1], OW = geo->out[2];
+  const int32_t KH = geo->kernel[1], KW = geo->kernel[2], SH = geo->stride[1], SW = geo->stride[2];
+  const int32_t DH = geo->dilation[1], DW = geo->dilation[2], PH = geo->pad[1], PW = geo->pad[2];
+  const int32_t Hp = (OH - 1) * SH + (KH - 1) * DH + 1, Wp = (OW - 1) * SW + (KW - 1) * DW + 1, T = KH * KW;
+  /* Input columns that land inside the padded plane (columns past Wp are never read). */
+  const int32_t cols = IW < Wp - PW ? IW : Wp - PW;
+  float *p = (float *)scratch;
+  aotc_conv_act act_s;
+  const aotc_conv_act *act = aotc_conv_act_init(&act_s, act_kind, act_a, act_b);
+  int32_t n, b, ih, iw;
+  if (N <= 0 || C <= 0 || OH <= 0 || OW <= 0) return;
+  /* The padding is zeroed once: every block then writes the same (in-image) pixels. */
+  memset(p, 0, (size_t)Hp * Wp * 16 * sizeof(float));
+  for (n = 0; n < N; ++n)
+    for (b = 0; b < C / 16; ++b) {
+      const float *xb = x + ((ptrdiff_t)n * C + b * 16) * IH * IW;
+      /* A pixel (64 bytes) per move: rows of a few pixels, too short for a memcpy call to pay. */
+      for (ih = 0; ih < IH && ih + PH < Hp; ++ih)
+        for (iw = 0; iw < cols; ++iw)
+          memcpy(p + ((ptrdiff_t)(ih + PH) * Wp + PW + iw) * 16, xb + ((ptrdiff_t)ih * IW + iw) * 16,
+                 16 * sizeof(float));
+      const float *wb = wpacked + (ptrdiff_t)b * T * 16, *bias16 = bias ? bias + b * 16 : NULL;
+      float *yb = y + ((ptrdiff_t)n * C + b * 16) * OH * OW;
+#ifdef AOTC_CONV_VEC
+      /* (3x3 and 5x5 without dilation: copies with constant tap loops, unrolled.) */
+      if (KH == 3 && KW == 3 && DH == 1 && DW == 1)
+        aotc_conv_dwb_block3x3_f32(p, wb, bias16, yb, Wp, OH, OW, KH, KW, SH, SW, DH, DW, act);
+      else if (KH == 5 && KW == 5 && DH == 1 && DW == 1)
+        aotc_conv_dwb_block5x5_f32(p, wb, bias16, yb, Wp, OH, OW, KH, KW, SH, SW, DH, DW, act);
+      else
+#endif
+        aotc_conv_dwb_block_f32(p, wb, bias16, yb, Wp, OH, OW, KH, KW, SH, SW, DH, DW, act);
+    }
 }

@@ -314,6 +314,22 @@ AOTC_GLOBAL_POOLS(f32, float, -FLT_MAX, powf, fabsf)
 AOTC_GLOBAL_POOLS(f64, double, -DBL_MAX, pow, fabs)
 
 /*
+ * GlobalAveragePool of an nchw16c input (N*C/16 = `blocks` blocks of `size`
+ * pixels x 16 channels): y[b*16 + r] = mean over the pixels of channel r of
+ * block b, the 16 channels summed side by side (one vector), pixel by pixel.
+ */
+AOTC_KERNEL void aotc_global_avgpool_blocked_f32(const float *x, float *y, int32_t blocks, int32_t size) {
+  int32_t b, i, r;
+  for (b = 0; b < blocks; ++b) {
+    const float *xb = x + (ptrdiff_t)b * size * 16;
+    float sum[16] = {0};
+    for (i = 0; i < size; ++i)
+      for (r = 0; r < 16; ++r) sum[r] += xb[(ptrdiff_t)i * 16 + r];
+    for (r = 0; r < 16; ++r) y[(ptrdiff_t)b * 16 + r] = sum[r] / (float)size;
+  }
+}
+
+/*
  * MaxUnpool: y (y_count elements of elem_size bytes) is zero except
  * y[indices[i]] = x[i] for i < n (flat indices as MaxPool produces them;
  * out-of-range indices are ignored).

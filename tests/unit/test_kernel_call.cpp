@@ -82,13 +82,13 @@ TEST_CASE("geometry goes to kernels as named structs, checked by type", "[kernel
   good.kernel = "aotc_conv_direct_f64";
   good.in(x).in(w).in(nullptr).out(y).params(geo);
   CHECK_NOTHROW(check_kernel_call(good, "test"));
-  // The struct's words are its fields in declaration order, arrays inline (24 int32_t).
+  // The struct's words are its fields in declaration order, arrays inline (25 int32_t).
   const KernelArg &p = good.args[4];
   CHECK(p.params_type == "aotc_conv_params");
-  REQUIRE(p.params_words.size() == 24);
+  REQUIRE(p.params_words.size() == 25);
   CHECK(p.params_words[6] == 2);  // in[2]
   CHECK(p.params.front().name == "n");
-  CHECK(p.params.back().name == "band");
+  CHECK(p.params.back().name == "blocked");
 
   KernelCall numbered;
   numbered.kernel = "aotc_conv_direct_f64";

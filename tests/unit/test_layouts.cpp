@@ -141,7 +141,75 @@ TEST_CASE("the verifier checks packed layouts", "[layouts][ir]") {
   }
   SECTION("graph outputs keep ONNX's layout") {
     g.outputs[0]->layout = Layout::packed("conv_mr4", {1});
-    CHECK_THAT(error_of([&] { verify_graph(g, true); }), Contains("'y' has a packed layout"));
+    CHECK_THAT(error_of([&] { verify_graph(g, true); }), Contains("'y' has a packed or blocked layout"));
+  }
+}
+
+// x[1,16,6,6] -> pointwise conv to 32 channels (c1) -> depthwise 3x3 (c2) ->
+// pointwise (c3) -> GlobalAveragePool -> y; with `pool_reads_c2`, c2 also goes
+// to a MaxPool, whose kernel reads channels-first only.
+Graph blocked_chain(bool pool_reads_c2) {
+  Graph g;
+  g.name = "blocked";
+  g.opsets[""] = 13;
+  Value *x = input(g, "x", {1, 16, 6, 6});
+  Value *w1 = f32_constant(g, "w1", iota_floats(512, 0.001f), {32, 16, 1, 1});
+  Value *w2 = f32_constant(g, "w2", iota_floats(288, 0.01f), {32, 1, 3, 3});
+  Value *w3 = f32_constant(g, "w3", iota_floats(1024, 0.001f), {32, 32, 1, 1});
+  Value *c1 = temp(g, "c1"), *c2 = temp(g, "c2"), *c3 = temp(g, "c3"), *y = temp(g, "y");
+  conv(g, "expand", x, w1, c1);
+  conv(g, "depthwise", c1, w2, c2, 32, 1);
+  conv(g, "project", c2, w3, c3);
+  node(g, "GlobalAveragePool", "pool", {c3}, {y});
+  set_output(g, y);
+  if (pool_reads_c2) {
+    Value *z = temp(g, "z");
+    Node *pool = node(g, "MaxPool", "maxpool", {c2}, {z});
+    pool->attrs["kernel_shape"].value = std::vector<int64_t>{2, 2};
+    set_output(g, z);
+  }
+  return g;
+}
+
+TEST_CASE("choose-layouts blocks the channels between kernels that vectorise over them", "[layouts]") {
+  Target wide = find_target("generic");
+  wide.vector_bits = 512;
+  const Layout blocked = Layout::channels_blocked(16);
+  SECTION("pointwise and depthwise convs into a global average pool: nchw16c, no conversion") {
+    Graph g = blocked_chain(false);
+    run_graph_pipeline(g, wide);
+    CHECK(value_named(g, "c1").layout == blocked);
+    CHECK(value_named(g, "c2").layout == blocked);
+    CHECK(value_named(g, "c3").layout == blocked);
+    CHECK(value_named(g, "x").layout.kind == Layout::Kind::RowMajor);
+    CHECK(value_named(g, "y").layout.kind == Layout::Kind::RowMajor);
+    const std::string ir = print_graph(g);
+    CHECK_THAT(ir, Contains("%c2 : f32[1,32,6,6] nchw16c = Conv(%c1, %w2.packed)"));
+    // The depthwise weights as one group of 32 rows x 9 taps in blocks of 16 channels.
+    CHECK_THAT(ir, Contains("%w2.packed : f32[32,1,3,3] packed(conv_mr16[1,2,9,16])"));
+    Program program = lower_and_plan(g, 16, wide);
+    std::vector<std::string> kernels;
+    for (const LoweredStep &step : program.steps) kernels.push_back(step.call.kernel);
+    CHECK(kernels == std::vector<std::string>{"aotc_conv_cv_f32", "aotc_conv_dw_blocked_f32", "aotc_conv_cv_f32",
+                                              "aotc_global_avgpool_blocked_f32"});
+  }
+  SECTION("a reader that needs channels-first keeps its value so, and the tied depthwise conv its input") {
+    Graph g = blocked_chain(true);
+    run_graph_pipeline(g, wide);
+    CHECK(value_named(g, "c1").layout.kind == Layout::Kind::ChannelsFirst);
+    CHECK(value_named(g, "c2").layout.kind == Layout::Kind::ChannelsFirst);
+    CHECK(value_named(g, "c3").layout == blocked);
+  }
+  SECTION("narrower vectors keep every activation channels-first") {
+    Graph g = blocked_chain(false);
+    run_graph_pipeline(g, find_target("generic"));
+    CHECK_THAT(print_graph(g), !Contains("16c"));
+  }
+  SECTION("the verifier checks the block divides the channels") {
+    Graph g = blocked_chain(false);
+    run_graph_pipeline(g, wide);
+    g.find_value("c2")->layout = Layout::channels_blocked(24);
+    CHECK_THAT(error_of([&] { verify_graph(g, true); }), Contains("'c2' of shape [1,32,6,6] cannot be blocked by 24"));
   }
 }
 
@@ -164,7 +232,7 @@ TEST_CASE("generated C holds packed weights and named geometry structs", "[layou
   CHECK_THAT(c, Contains("static const union { uint32_t bits[432]; float values[432]; } chain_w1_w2_packed = {{"));
   CHECK_THAT(c, Contains("static const aotc_conv_params chain_p1 = {.n = 1, .groups = 1, .cg = 6, .mg = 5, "
                          ".in = {1, 4, 4}, .out = {1, 4, 4}, .kernel = {1, 3, 3}, .stride = {1, 1, 1}, "
-                         ".dilation = {1, 1, 1}, .pad = {0, 1, 1}, .method = 0, .band = 0};"));
+                         ".dilation = {1, 1, 1}, .pad = {0, 1, 1}, .method = 0, .band = 0, .blocked = 0};"));
   CHECK_THAT(c, Contains(", &chain_p1, "));
 }
 
