@@ -318,6 +318,27 @@ static AOTC_UNUSED void aotc_rnn_gemv(float *y, int32_t n, size_t ld, const floa
   }
 }
 
+#if AOTC_RNN_VW > 1
+/*
+ * next[j] = (1 - z[j]) hid[j] + z[j] h[j], GRU's new state, in vectors for
+ * j below the multiple of AOTC_RNN_VW it returns; the plain loop after it
+ * takes the rest. For Clang: once the LLVM backend has inlined the kernel, H
+ * is a constant and Clang unrolls the plain loop whole before its
+ * vectoriser sees it; next and h swap each step, so it cannot tell them
+ * apart, and the loop stayed scalar (gru_tagger, AVX-512: 160 scalar
+ * instructions a step, 9.4 us a run, 8.1 in vectors).
+ */
+static AOTC_UNUSED int32_t aotc_rnn_gru_update_v(float *next, const float *z, const float *hid, const float *h,
+                                                 int32_t n) {
+  int32_t j;
+  for (j = 0; j + AOTC_RNN_VW <= n; j += AOTC_RNN_VW) {
+    const aotc_rnn_v zj = *(const aotc_rnn_vu *)(z + j);
+    *(aotc_rnn_vu *)(next + j) = (1.0f - zj) * *(const aotc_rnn_vu *)(hid + j) + zj * *(const aotc_rnn_vu *)(h + j);
+  }
+  return j;
+}
+#endif
+
 /* wt[d, k, j] = w[d, j, k]: each of dirs [rows, cols] matrices transposed,
    the layout the gate GEMVs read (see above). */
 static AOTC_UNUSED void aotc_rnn_transpose(const float *w, float *wt, int32_t dirs, int32_t rows, int32_t cols) {
@@ -428,7 +449,11 @@ AOTC_KERNEL void aotc_rnn_f32(const aotc_rnn_params *p, const float *act, const 
           }
           aotc_rnn_clip_n(p, clip, hid, H);
           aotc_rnn_activate_n(kind[1], ab[2], ab[3], hid, H);
-          for (j = 0; j < H; ++j) next[j] = (1.0f - z[j]) * hid[j] + z[j] * h[j];
+          j = 0;
+#if AOTC_RNN_VW > 1
+          j = aotc_rnn_gru_update_v(next, z, hid, h, H);
+#endif
+          for (; j < H; ++j) next[j] = (1.0f - z[j]) * hid[j] + z[j] * h[j];
         } else if (p->cell == AOTC_RNN_CELL_LSTM) {
           float *in = g, *out = g + H, *forget = g + 2 * H, *cell = g + 3 * H;
           aotc_rnn_gemv(g, GH, (size_t)GH, wb, rb, wd, xt, I, rd, h, H, s & 1);
