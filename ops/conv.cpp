@@ -39,6 +39,13 @@ constexpr int64_t kCvMR = 16;
 // aotc_conv_params::blocked bits (AOTC_CONV_BLOCKED_IN/OUT, conv_common.h): an nchw16c input / output.
 constexpr int32_t kBlockedIn = 1, kBlockedOut = 2;
 constexpr int64_t kCvMaxPointwisePixels = 64;
+// Pointwise convs over at most this many pixels (14x14) also take or make
+// nchw16c activations (choose-layouts) through aotc_conv_cv_f32: the depthwise
+// convs between them then run blocked (MobileNetV2 on AVX-512: 14x14 x 384
+// 28.6 -> 24 us, 7x7 x 960 36 -> 17 us, 14 -> 7 x 576 stride 2 60 -> 14 us);
+// on larger planes the blocked depthwise kernel is slower (56x56 x 144: 175 ->
+// 212 us) and the pointwise ones too (16 -> 96 over 112x112: 51 GFLOP/s).
+constexpr int64_t kBlockedMaxPointwisePixels = 196;
 // ... and convs with a kernel window over at least this many weights per group,
 constexpr int64_t kCvMinWeights = 128 * 512;
 // ... or with output rows narrower than this (aotc_conv_f32's pixel vectors
@@ -441,7 +448,8 @@ OpDef conv_def(const std::string &domain, const std::string &op) {
       r.attrs["mr"].value = kCvMR;
       return {r};
     }
-    const bool cv = uses_cv_kernel(ctx.target(), geo);
+    const bool cv = uses_cv_kernel(ctx.target(), geo) || ctx.input(0).layout.is_blocked() ||
+                    ctx.output(0).layout.is_blocked();
     r.attrs["group"].value = s.group;
     r.attrs["mr"].value = cv ? kCvMR : kConvMR;
     return {r};
@@ -458,7 +466,9 @@ OpDef conv_def(const std::string &domain, const std::string &op) {
     const aotc_conv_params geo = conv_plan(s).geo;
     if (is_depthwise(s, geo)) {
       io.input = io.output = io.tied = geo.mg == 1 && !scalar_fp_target(ctx.target());
-    } else if (s.group == 1 && uses_cv_kernel(ctx.target(), geo)) {
+    } else if (s.group == 1 && (uses_cv_kernel(ctx.target(), geo) ||
+                                (geo.method == kPointwise &&
+                                 int64_t{geo.out[0]} * geo.out[1] * geo.out[2] <= kBlockedMaxPointwisePixels))) {
       io.output = true;
       io.input = geo.method == kPointwise;
     }
