@@ -181,6 +181,16 @@ void register_binary(OpRegistry &r, const char *op, const char *kernel) {
     Value &a = ctx.input(0);
     lower_broadcast_binary(ctx, kernel_for(ctx, base, a.dtype), a, ctx.input(1), ctx.output(0));
   };
+  // A residual Add of two same-shape activations is the same elementwise loop
+  // in any layout: nchw16c when both inputs and the output are (choose-layouts).
+  if (base == "add")
+    def.blocked_io = [](LowerContext &ctx, int64_t) {
+      OpDef::BlockedIo io;
+      const Value &a = ctx.input(0), &b = ctx.input(1);
+      io.input = io.output = io.tied = io.all_inputs =
+          a.dtype == DType::Float && a.shape == b.shape && a.shape == ctx.output(0).shape;
+      return io;
+    };
   r.add(std::move(def));
 }
 

@@ -112,10 +112,11 @@ struct OpDef {
   /// Optional, for choose-layouts: whether this node's kernels can read input 0
   /// (`input`) and write output 0 (`output`) channel-blocked (Layout::
   /// ChannelsBlocked, `block` channels per block) on the target; `tied`: both
-  /// or neither. A value is blocked only where its producer and every reader
-  /// agree, so no conversions are needed.
+  /// or neither; `all_inputs`: `input` means every input (same-shape
+  /// elementwise ops), and a tie binds them all. A value is blocked only where
+  /// its producer and every reader agree, so no conversions are needed.
   struct BlockedIo {
-    bool input = false, output = false, tied = false;
+    bool input = false, output = false, tied = false, all_inputs = false;
   };
   std::function<BlockedIo(LowerContext &, int64_t block)> blocked_io;
   /// Optional, for choose-layouts: constant inputs to pack for `target`.

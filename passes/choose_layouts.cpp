@@ -6,7 +6,7 @@
 //  - On targets with 512-bit vectors, activations whose producer and every
 //    reader have kernels that vectorise over 16 channels (OpDef::blocked_io:
 //    pointwise convs on small planes, depthwise convs between them, global
-//    average pooling) are stored channel-blocked instead (nchw16c): a pixel's
+//    average pooling, residual Adds) are stored channel-blocked instead (nchw16c): a pixel's
 //    16 channels are one vector, so those kernels neither gather nor
 //    transpose. Only where all agree, so no conversion is ever inserted.
 //  - Constant inputs an op wants packed (OpDef::packs, e.g. conv weights for a
@@ -18,6 +18,7 @@
 // Idempotent: packed inputs and marked values are left alone.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <tuple>
@@ -71,7 +72,7 @@ bool mark_channels_blocked(Graph &graph, const Target &target) {
     if (made == io.end() || !made->second.output || v->producer->output(0) != v) return false;
     for (const Use &use : v->uses()) {
       auto read = use.is_graph_output() ? io.end() : io.find(use.node);
-      if (read == io.end() || !read->second.input || use.index != 0) return false;
+      if (read == io.end() || !read->second.input || (use.index != 0 && !read->second.all_inputs)) return false;
     }
     return true;
   };
@@ -80,10 +81,15 @@ bool mark_channels_blocked(Graph &graph, const Target &target) {
     if (can_block(v.get())) blocked.insert(v.get());
   for (bool dropped = true; dropped;) {
     dropped = false;
-    for (auto &[node, node_io] : io)
-      if (node_io.tied && blocked.count(node->input(0)) != blocked.count(node->output(0))) {
-        dropped = blocked.erase(node->input(0)) + blocked.erase(node->output(0)) > 0 || dropped;
-      }
+    for (auto &[node, node_io] : io) {
+      if (!node_io.tied) continue;
+      std::vector<const Value *> bound = {node->output(0)};
+      for (size_t i = 0; i < (node_io.all_inputs ? node->inputs.size() : 1); ++i) bound.push_back(node->input(i));
+      const size_t in_set = std::count_if(bound.begin(), bound.end(), [&](const Value *v) { return blocked.count(v); });
+      if (in_set == 0 || in_set == bound.size()) continue;
+      for (const Value *v : bound) blocked.erase(v);
+      dropped = true;
+    }
   }
   for (auto &v : graph.values)
     if (blocked.count(v.get())) v->layout = Layout::channels_blocked(block);

@@ -200,6 +200,24 @@ TEST_CASE("choose-layouts blocks the channels between kernels that vectorise ove
     CHECK(value_named(g, "c2").layout.kind == Layout::Kind::ChannelsFirst);
     CHECK(value_named(g, "c3").layout == blocked);
   }
+  SECTION("a residual Add of two blocked values is blocked; one that broadcasts, or reads a graph input, is not") {
+    for (const char *other : {"c1", "x2", "bias"}) {
+      Graph g = blocked_chain(false);
+      Value *r = temp(g, "r"), *z = temp(g, "z");
+      Value *b = std::string(other) == "x2"     ? input(g, "x2", {1, 32, 6, 6})
+                 : std::string(other) == "bias" ? f32_constant(g, "bias", iota_floats(32, 0.1f), {1, 32, 1, 1})
+                                                : g.find_value("c1");
+      node(g, "Add", "residual", {g.find_value("c3"), b}, {r});
+      node(g, "GlobalAveragePool", "pool2", {r}, {z});
+      set_output(g, z);
+      run_graph_pipeline(g, wide);
+      const bool blocks = std::string(other) == "c1";
+      INFO(other);
+      CHECK((value_named(g, "r").layout == blocked) == blocks);
+      CHECK((value_named(g, "c3").layout == blocked) == blocks);
+      CHECK(value_named(g, "c2").layout == blocked);
+    }
+  }
   SECTION("narrower vectors keep every activation channels-first") {
     Graph g = blocked_chain(false);
     run_graph_pipeline(g, find_target("generic"));
