@@ -465,12 +465,13 @@ OpDef conv_def(const std::string &domain, const std::string &op) {
     ConvShape s = conv_shape(ctx);
     const aotc_conv_params geo = conv_plan(s).geo;
     if (is_depthwise(s, geo)) {
-      io.input = io.output = io.tied = geo.mg == 1 && !scalar_fp_target(ctx.target());
+      io.output = io.tied = geo.mg == 1 && !scalar_fp_target(ctx.target());
+      io.inputs = io.output ? 1u : 0u;
     } else if (s.group == 1 && (uses_cv_kernel(ctx.target(), geo) ||
                                 (geo.method == kPointwise &&
                                  int64_t{geo.out[0]} * geo.out[1] * geo.out[2] <= kBlockedMaxPointwisePixels))) {
       io.output = true;
-      io.input = geo.method == kPointwise;
+      io.inputs = geo.method == kPointwise ? 1u : 0u;
     }
     return io;
   };

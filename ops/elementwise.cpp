@@ -160,6 +160,19 @@ void infer_broadcast(OpContext &ctx) {
   ctx.set_output(0, dtype, broadcast_shapes(ctx, shapes));
 }
 
+// Which input of a Mul is a per-channel gate [N, C, 1, ...] of the other, an
+// activation of the output's shape (squeeze-and-excitation's scale), or -1.
+int channel_gate_input(const Value &a, const Value &b, const Value &y) {
+  for (int g = 0; g < 2; ++g) {
+    const Value &gate = g == 0 ? a : b, &x = g == 0 ? b : a;
+    if (x.shape != y.shape || x.shape.size() < 3 || gate.shape.size() != x.shape.size()) continue;
+    bool ok = gate.shape[0] == x.shape[0] && gate.shape[1] == x.shape[1];
+    for (size_t d = 2; ok && d < gate.shape.size(); ++d) ok = gate.shape[d] == 1;
+    if (ok) return g;
+  }
+  return -1;
+}
+
 void register_binary(OpRegistry &r, const char *op, const char *kernel) {
   OpDef def;
   def.op = op;
@@ -178,17 +191,28 @@ void register_binary(OpRegistry &r, const char *op, const char *kernel) {
   };
   std::string base = kernel;
   def.lower = [base](LowerContext &ctx) {
-    Value &a = ctx.input(0);
-    lower_broadcast_binary(ctx, kernel_for(ctx, base, a.dtype), a, ctx.input(1), ctx.output(0));
+    Value &a = ctx.input(0), &b = ctx.input(1), &y = ctx.output(0);
+    const int gate = base == "mul" ? channel_gate_input(a, b, y) : -1;
+    if (gate >= 0 && y.layout.is_blocked()) {  // (see blocked_io)
+      Value &x = gate == 0 ? b : a, &scale = gate == 0 ? a : b;
+      const int64_t nc = x.shape[0] * x.shape[1];
+      ctx.call("aotc_mul_channel_blocked_f32").in(&x).in(&scale).out(&y).i(nc / 16).i(x.count() / nc).in_place(&x);
+      return;
+    }
+    lower_broadcast_binary(ctx, kernel_for(ctx, base, a.dtype), a, b, y);
   };
-  // A residual Add of two same-shape activations is the same elementwise loop
-  // in any layout: nchw16c when both inputs and the output are (choose-layouts).
-  if (base == "add")
-    def.blocked_io = [](LowerContext &ctx, int64_t) {
+  // An Add or Mul of two same-shape activations is the same elementwise loop in
+  // any layout, and a Mul by a per-channel gate has a kernel for nchw16c: they
+  // take and make it where their activations are blocked (choose-layouts).
+  if (base == "add" || base == "mul")
+    def.blocked_io = [base](LowerContext &ctx, int64_t block) {
       OpDef::BlockedIo io;
-      const Value &a = ctx.input(0), &b = ctx.input(1);
-      io.input = io.output = io.tied = io.all_inputs =
-          a.dtype == DType::Float && a.shape == b.shape && a.shape == ctx.output(0).shape;
+      const Value &a = ctx.input(0), &b = ctx.input(1), &y = ctx.output(0);
+      if (a.dtype != DType::Float) return io;
+      const int gate = base == "mul" ? channel_gate_input(a, b, y) : -1;
+      if (a.shape == b.shape && a.shape == y.shape) io.inputs = 3u;
+      else if (gate >= 0 && block == 16) io.inputs = gate == 0 ? 2u : 1u;
+      io.output = io.tied = io.inputs != 0;
       return io;
     };
   r.add(std::move(def));

@@ -109,14 +109,16 @@ struct OpDef {
   /// Optional, for choose-layouts: input 0 and output 0 are activations the
   /// kernels read and write channels-first (conv, pool).
   bool channels_first = false;
-  /// Optional, for choose-layouts: whether this node's kernels can read input 0
-  /// (`input`) and write output 0 (`output`) channel-blocked (Layout::
-  /// ChannelsBlocked, `block` channels per block) on the target; `tied`: both
-  /// or neither; `all_inputs`: `input` means every input (same-shape
-  /// elementwise ops), and a tie binds them all. A value is blocked only where
-  /// its producer and every reader agree, so no conversions are needed.
+  /// Optional, for choose-layouts: which inputs (bit i of `inputs`: input i)
+  /// this node's kernels can read, and whether they can write output 0,
+  /// channel-blocked (Layout::ChannelsBlocked, `block` channels per block) on
+  /// the target; `tied`: those inputs and the output all or none. A value is
+  /// blocked only where its producer and every reader agree, so no
+  /// conversions are needed.
   struct BlockedIo {
-    bool input = false, output = false, tied = false, all_inputs = false;
+    uint32_t inputs = 0;
+    bool output = false, tied = false;
+    bool reads(size_t i) const { return i < 32 && (inputs >> i & 1u); }
   };
   std::function<BlockedIo(LowerContext &, int64_t block)> blocked_io;
   /// Optional, for choose-layouts: constant inputs to pack for `target`.

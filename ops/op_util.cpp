@@ -80,7 +80,8 @@ void lower_broadcast_binary(LowerContext &ctx, const std::string &kernel, Value 
   // operand of the output's shape, type and element order may be overwritten
   // (residual Adds; ChannelsFirst lies in memory as RowMajor does).
   auto same_order = [&](const Value *v) {
-    return v->layout == y.layout || (!v->layout.is_packed() && !y.layout.is_packed());
+    auto plain = [](const Layout &l) { return !l.is_packed() && !l.is_blocked(); };
+    return v->layout == y.layout || (plain(v->layout) && plain(y.layout));
   };
   for (Value *v : {&a, &b})
     if (v != &y && v->dtype == y.dtype && v->shape == y.shape && same_order(v)) call.in_place(v);

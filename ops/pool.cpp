@@ -151,7 +151,7 @@ void register_global_pool(OpRegistry &r, const char *op, const char *kernel, boo
   if (base == "global_avgpool")
     def.blocked_io = [](LowerContext &ctx, int64_t block) {
       OpDef::BlockedIo io;
-      io.input = block == 16 && ctx.input(0).dtype == DType::Float;
+      io.inputs = block == 16 && ctx.input(0).dtype == DType::Float ? 1u : 0u;
       return io;
     };
   r.add(std::move(def));

@@ -5,10 +5,11 @@
 //    target today. Graph inputs and outputs keep ONNX's layout.
 //  - On targets with 512-bit vectors, activations whose producer and every
 //    reader have kernels that vectorise over 16 channels (OpDef::blocked_io:
-//    pointwise convs on small planes, depthwise convs between them, global
-//    average pooling, residual Adds) are stored channel-blocked instead (nchw16c): a pixel's
-//    16 channels are one vector, so those kernels neither gather nor
-//    transpose. Only where all agree, so no conversion is ever inserted.
+//    pointwise convs on small planes, depthwise convs between them, residual
+//    Adds, squeeze-and-excitation Muls, global average pooling) are stored
+//    channel-blocked instead (nchw16c): a pixel's 16 channels are one vector,
+//    so those kernels neither gather nor transpose. Only where all agree, so
+//    no conversion is ever inserted.
 //  - Constant inputs an op wants packed (OpDef::packs, e.g. conv weights for a
 //    GEMM micro-kernel, in a format that depends on the target and the conv's
 //    geometry) get an internal packing node in front of the op. The packing
@@ -72,7 +73,7 @@ bool mark_channels_blocked(Graph &graph, const Target &target) {
     if (made == io.end() || !made->second.output || v->producer->output(0) != v) return false;
     for (const Use &use : v->uses()) {
       auto read = use.is_graph_output() ? io.end() : io.find(use.node);
-      if (read == io.end() || !read->second.input || (use.index != 0 && !read->second.all_inputs)) return false;
+      if (read == io.end() || !read->second.reads(use.index)) return false;
     }
     return true;
   };
@@ -84,7 +85,8 @@ bool mark_channels_blocked(Graph &graph, const Target &target) {
     for (auto &[node, node_io] : io) {
       if (!node_io.tied) continue;
       std::vector<const Value *> bound = {node->output(0)};
-      for (size_t i = 0; i < (node_io.all_inputs ? node->inputs.size() : 1); ++i) bound.push_back(node->input(i));
+      for (size_t i = 0; i < node->inputs.size(); ++i)
+        if (node_io.reads(i)) bound.push_back(node->input(i));
       const size_t in_set = std::count_if(bound.begin(), bound.end(), [&](const Value *v) { return blocked.count(v); });
       if (in_set == 0 || in_set == bound.size()) continue;
       for (const Value *v : bound) blocked.erase(v);

@@ -397,3 +397,22 @@ AOTC_CLIP_BOUNDS(u64, uint64_t)
   }
 AOTC_CLIP_BOUNDS_HALF(f16, aotc_half_to_float)
 AOTC_CLIP_BOUNDS_HALF(bf16, aotc_bfloat16_to_float)
+
+/*
+ * y = x * scale for an nchw16c activation x (`blocks` = N*C/16 blocks of
+ * `size` pixels x 16 channels) and one scale per channel ([N, C, 1, ...]: a
+ * squeeze-and-excitation gate). y may be x (each element is read, then
+ * written).
+ */
+AOTC_KERNEL void aotc_mul_channel_blocked_f32(const float *x, const float *scale, float *y, int32_t blocks,
+                                              int32_t size) {
+  int32_t b, i, r;
+  for (b = 0; b < blocks; ++b) {
+    float s[16];
+    for (r = 0; r < 16; ++r) s[r] = scale[(ptrdiff_t)b * 16 + r];
+    for (i = 0; i < size; ++i) {
+      const ptrdiff_t at = ((ptrdiff_t)b * size + i) * 16;
+      for (r = 0; r < 16; ++r) y[at + r] = x[at + r] * s[r];
+    }
+  }
+}

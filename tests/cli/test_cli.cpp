@@ -689,6 +689,33 @@ TEST_CASE("aotc --report writes report.json and memory.svg matching the goldens 
   CHECK_FALSE(fs::exists(w.dir / "plain" / "memory.svg"));
 }
 
+TEST_CASE("channel-blocked chains match ONNX Runtime on every backend", "[cli][layouts][verify]") {
+  // blocked_chain.onnx (tests/data/make_test_models.py): pointwise and
+  // depthwise convs (5x5 SiLU, dilated, stride 2 HardSwish), a
+  // squeeze-and-excitation gate and a residual Add; on 512-bit vector hosts
+  // choose-layouts stores the activations between them nchw16c.
+  Work w("blocked");
+  Result ir = run_aotc({data("blocked_chain.onnx"), "--emit", "ir"}, w.dir);
+  check_ok(ir);
+#if defined(__x86_64__)
+  if (__builtin_cpu_supports("avx512f")) CHECK_THAT(ir.out, Contains("%se : f32[2,32,7,7] nchw16c = Mul("));
+#endif
+  std::vector<std::vector<std::string>> ways = {
+      {"--cflags", "-std=c99 -O2 -march=native -Wall -Wextra -pedantic -Werror"},
+      {"--cflags", "-std=c99 -O1"},  // no -march: the kernels' portable vector paths
+      {"--target", "generic"}};
+#if AOTC_HAVE_LLVM
+  ways.push_back({"--jit"});
+#endif
+  for (const std::vector<std::string> &way : ways) {
+    std::vector<std::string> args = {"verify", data("blocked_chain.onnx"), "--input", "x=" + data("blocked_chain.x.npy"),
+                                     "--expected", "y=" + data("blocked_chain.y.npy"), "--rtol", "1e-4", "--atol", "1e-5"};
+    args.insert(args.end(), way.begin(), way.end());
+    INFO(way.back());
+    check_ok(run_aotc(args, w.dir));
+  }
+}
+
 TEST_CASE("a branchy model runs in a reordered schedule and still matches ONNX Runtime", "[cli][report][verify]") {
   // branchy.onnx (tests/data/make_test_models.py): a ShuffleNetV2-like
   // downsampling block whose node order runs the branch with the small

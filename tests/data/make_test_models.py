@@ -21,6 +21,12 @@ Good models (compile today, elementwise ops only unless noted):
                          the branches with small transients first: schedule_steps reorders it.
                          Its expected output comes from ONNX Runtime: after this script, run
                          node tests/data/ort_golden.js branchy   (needs models/node_modules)
+  blocked_chain.onnx     pointwise, depthwise (5x5 with SiLU, 3x3 dilated, 3x3 stride 2 with
+                         HardSwish), a squeeze-and-excitation gate (GlobalAveragePool, 1x1
+                         convs, Sigmoid, Mul), a residual Add and GlobalAveragePool over 7x7
+                         planes of 16-32 channels, x f32[2,16,7,7]: on 512-bit vector hosts
+                         the activations between them are nchw16c (choose-layouts). Expected
+                         output from ONNX Runtime (node tests/data/ort_golden.js blocked_chain).
   qdq_cnn.onnx           a QDQ-format int8 CNN as ONNX Runtime's quantizer writes them: Q at the
                          input, DQ on int8 weights (per channel) and int32 biases, Relu and
                          Clip(0, 6) in front of Qs that saturate there anyway, Conv, MaxPool,
@@ -237,6 +243,47 @@ def branchy():
     npy("branchy.x.npy", rng.standard_normal((1, 8, 16, 16)).astype(np.float32))
 
 
+def blocked_chain():
+    rng = np.random.default_rng(11)
+    inits, nodes = [], []
+
+    def conv(name, x, cin, cout, k=1, stride=1, group=1, dilation=1, act=None):
+        w = (rng.standard_normal((cout, cin // group, k, k)) / np.sqrt(cin // group * k * k)).astype(np.float32)
+        b = (0.1 * rng.standard_normal(cout)).astype(np.float32)
+        inits.extend([numpy_helper.from_array(w, name + "_w"), numpy_helper.from_array(b, name + "_b")])
+        out = name + "_pre" if act else name
+        nodes.append(helper.make_node("Conv", [x, name + "_w", name + "_b"], [out], name=name, kernel_shape=[k, k],
+                                      pads=[dilation * (k // 2)] * 4, strides=[stride, stride], group=group,
+                                      dilations=[dilation, dilation]))
+        if act == "silu":
+            nodes.append(helper.make_node("Sigmoid", [out], [name + "_sig"], name=name + "_sigmoid"))
+            nodes.append(helper.make_node("Mul", [out, name + "_sig"], [name], name=name + "_silu"))
+        elif act:
+            nodes.append(helper.make_node(act, [out], [name], name=name + "_act"))
+        return name
+
+    a = conv("expand", "x", 16, 32, act="Relu")
+    a = conv("dw5", a, 32, 32, k=5, group=32, act="silu")
+    # Squeeze-and-excitation as torchvision exports it: Mul(gate, activation).
+    nodes.append(helper.make_node("GlobalAveragePool", [a], ["se_pool"], name="se_pool"))
+    g = conv("se_reduce", "se_pool", 32, 8, act="Relu")
+    g = conv("se_expand", g, 8, 32)
+    nodes.append(helper.make_node("Sigmoid", [g], ["se_gate"], name="se_gate"))
+    nodes.append(helper.make_node("Mul", ["se_gate", a], ["se"], name="se_scale"))
+    p = conv("project", "se", 32, 16)
+    s = conv("skip", "x", 16, 16)
+    nodes.append(helper.make_node("Add", [p, s], ["residual"], name="residual"))
+    d = conv("dw_dilated", "residual", 16, 16, k=3, group=16, dilation=2, act="Relu")
+    d = conv("dw_s2", d, 16, 16, k=3, stride=2, group=16, act="HardSwish")
+    d = conv("head", d, 16, 32)
+    nodes.append(helper.make_node("GlobalAveragePool", [d], ["gap"], name="gap"))
+    nodes.append(helper.make_node("Flatten", ["gap"], ["y"], name="flatten"))
+    m = model(nodes, [f32("x", [2, 16, 7, 7])], [f32("y", [2, 32])], inits, name="blocked_chain")
+    m.opset_import[0].version = 14  # HardSwish
+    save(m, "blocked_chain.onnx")
+    npy("blocked_chain.x.npy", rng.standard_normal((2, 16, 7, 7)).astype(np.float32))
+
+
 def qdq_cnn():
     rng = np.random.default_rng(11)
     inits, nodes = [], []
@@ -386,5 +433,6 @@ if __name__ == "__main__":
     io_edges()
     branchy()
     qdq_cnn()
+    blocked_chain()
     layered()
     bad_models()
