@@ -689,7 +689,7 @@ TEST_CASE("aotc --report writes report.json and memory.svg matching the goldens 
   CHECK_FALSE(fs::exists(w.dir / "plain" / "memory.svg"));
 }
 
-TEST_CASE("channel-blocked chains match ONNX Runtime on every backend", "[cli][layouts][verify]") {
+TEST_CASE("channel-blocked chains and fused SiLUs match ONNX Runtime on every backend", "[cli][layouts][verify]") {
   // blocked_chain.onnx (tests/data/make_test_models.py): pointwise and
   // depthwise convs (5x5 SiLU, dilated, stride 2 HardSwish), a
   // squeeze-and-excitation gate and a residual Add; on 512-bit vector hosts
@@ -707,13 +707,15 @@ TEST_CASE("channel-blocked chains match ONNX Runtime on every backend", "[cli][l
 #if AOTC_HAVE_LLVM
   ways.push_back({"--jit"});
 #endif
-  for (const std::vector<std::string> &way : ways) {
-    std::vector<std::string> args = {"verify", data("blocked_chain.onnx"), "--input", "x=" + data("blocked_chain.x.npy"),
-                                     "--expected", "y=" + data("blocked_chain.y.npy"), "--rtol", "1e-4", "--atol", "1e-5"};
-    args.insert(args.end(), way.begin(), way.end());
-    INFO(way.back());
-    check_ok(run_aotc(args, w.dir));
-  }
+  // silu_convs.onnx: the fused SiLU of the convs over rows of pixels (channels-first).
+  for (const std::string model : {"blocked_chain", "silu_convs"})
+    for (const std::vector<std::string> &way : ways) {
+      std::vector<std::string> args = {"verify",     data(model + ".onnx"), "--input", "x=" + data(model + ".x.npy"),
+                                       "--expected", "y=" + data(model + ".y.npy"), "--rtol", "1e-4", "--atol", "1e-5"};
+      args.insert(args.end(), way.begin(), way.end());
+      INFO(model + " " + way.back());
+      check_ok(run_aotc(args, w.dir));
+    }
 }
 
 TEST_CASE("a branchy model runs in a reordered schedule and still matches ONNX Runtime", "[cli][report][verify]") {

@@ -21,12 +21,15 @@ Good models (compile today, elementwise ops only unless noted):
                          the branches with small transients first: schedule_steps reorders it.
                          Its expected output comes from ONNX Runtime: after this script, run
                          node tests/data/ort_golden.js branchy   (needs models/node_modules)
-  blocked_chain.onnx     pointwise, depthwise (5x5 with SiLU, 3x3 dilated, 3x3 stride 2 with
+  blocked_chain.onnx     pointwise (with SiLU), depthwise (5x5 with SiLU, 3x3 dilated, 3x3 stride 2 with
                          HardSwish), a squeeze-and-excitation gate (GlobalAveragePool, 1x1
                          convs, Sigmoid, Mul), a residual Add and GlobalAveragePool over 7x7
                          planes of 16-32 channels, x f32[2,16,7,7]: on 512-bit vector hosts
                          the activations between them are nchw16c (choose-layouts). Expected
                          output from ONNX Runtime (node tests/data/ort_golden.js blocked_chain).
+  silu_convs.onnx        3x3 and 1x1 convs on a 20x20 image, each followed by x * Sigmoid(x):
+                         the conv kernels' fused SiLU over rows of pixels (expected output
+                         from ONNX Runtime: node tests/data/ort_golden.js silu_convs).
   qdq_cnn.onnx           a QDQ-format int8 CNN as ONNX Runtime's quantizer writes them: Q at the
                          input, DQ on int8 weights (per channel) and int32 biases, Relu and
                          Clip(0, 6) in front of Qs that saturate there anyway, Conv, MaxPool,
@@ -262,7 +265,7 @@ def blocked_chain():
             nodes.append(helper.make_node(act, [out], [name], name=name + "_act"))
         return name
 
-    a = conv("expand", "x", 16, 32, act="Relu")
+    a = conv("expand", "x", 16, 32, act="silu")
     a = conv("dw5", a, 32, 32, k=5, group=32, act="silu")
     # Squeeze-and-excitation as torchvision exports it: Mul(gate, activation).
     nodes.append(helper.make_node("GlobalAveragePool", [a], ["se_pool"], name="se_pool"))
@@ -282,6 +285,23 @@ def blocked_chain():
     m.opset_import[0].version = 14  # HardSwish
     save(m, "blocked_chain.onnx")
     npy("blocked_chain.x.npy", rng.standard_normal((2, 16, 7, 7)).astype(np.float32))
+
+
+def silu_convs():
+    rng = np.random.default_rng(12)
+    inits, nodes = [], []
+    x = "x"
+    for name, cin, cout, k in (("full", 8, 16, 3), ("pointwise", 16, 16, 1)):
+        w = (2 * rng.standard_normal((cout, cin, k, k)) / np.sqrt(cin * k * k)).astype(np.float32)
+        inits.append(numpy_helper.from_array(w, name + "_w"))
+        nodes.append(helper.make_node("Conv", [x, name + "_w"], [name], name=name, kernel_shape=[k, k],
+                                      pads=[k // 2] * 4))
+        nodes.append(helper.make_node("Sigmoid", [name], [name + "_sig"], name=name + "_sigmoid"))
+        x = name + "_silu" if name != "pointwise" else "y"
+        nodes.append(helper.make_node("Mul", [name, name + "_sig"], [x], name=name + "_mul"))
+    m = model(nodes, [f32("x", [1, 8, 20, 20])], [f32("y", [1, 16, 20, 20])], inits, name="silu_convs")
+    save(m, "silu_convs.onnx")
+    npy("silu_convs.x.npy", (4 * rng.standard_normal((1, 8, 20, 20))).astype(np.float32))
 
 
 def qdq_cnn():
@@ -434,5 +454,6 @@ if __name__ == "__main__":
     branchy()
     qdq_cnn()
     blocked_chain()
+    silu_convs()
     layered()
     bad_models()
