@@ -20,7 +20,8 @@
  *     padded rows a, a+SH, ... and columns b, b+SW, ...). Output pixel
  *     (oh, ow) under tap (kh, kw) then reads phase ((kh*DH) % SH, (kw*DW) % SW)
  *     at (oh + kh*DH/SH, ow + kw*DW/SW): for every tap, B's row is one phase
- *     plane shifted by a constant, which is koff[k].
+ *     plane shifted by a constant, which is koff[k]. With geo->band > 0 the
+ *     phases hold that many output rows' input at a time (aotc_conv_banded_f32).
  * aotc_conv_depthwise_f32 (conv_depthwise.c, pasted after this file) handles
  * one input channel per group (2D) directly on zero-padded planes, so no tap
  * needs a bounds check. Both can clamp their results (an activation fused by
@@ -129,12 +130,13 @@ static AOTC_UNUSED void aotc_conv_phase_copy_f32(const float *x, float *dst, con
  *   multiple of 2*VW columns.
  * NAME##_shifted: the SHIFTED method over one group's input phases xp
  *   (planes of Dph x Hph x Wph): output pixel (od, oh, ow) reads B at
- *   xp + (od*Hph + oh)*Wph + ow. Where rows are a multiple of VW pixels (or
- *   nearly), each output row is cut into vectors of VW pixels (the last one
- *   shifted left to stay full, recomputing a few pixels), and vectors are
- *   paired into tiles, also across rows. Other rows (56 pixels: 64 computed
- *   that way) are tiled over the flat phase index, which computes only the
- *   Wph - OW padding columns of each row in vain (58 for 56).
+ *   xp + (od*Hph + oh)*Wph + ow; output channels are P floats apart in y.
+ *   Where rows are a multiple of VW pixels (or nearly), each output row is
+ *   cut into vectors of VW pixels (the last one shifted left to stay full,
+ *   recomputing a few pixels), and vectors are paired into tiles, also
+ *   across rows. Other rows (56 pixels: 64 computed that way) are tiled over
+ *   the flat phase index, which computes only the Wph - OW padding columns of
+ *   each row in vain (58 for 56).
  */
 #define AOTC_CONV_GEMM(NAME, VT, VI, VW, KR, ROWS, ATTR)                                                        \
   static AOTC_UNUSED ATTR void NAME##_ukernel(int32_t K, const float *A, int32_t mr, const float *B0,           \
@@ -195,8 +197,7 @@ static AOTC_UNUSED void aotc_conv_phase_copy_f32(const float *x, float *dst, con
   static AOTC_UNUSED ATTR void NAME##_shifted(int32_t Mg, int32_t K, const float *w, const float *xp,           \
                                               const int32_t *koff, const float *bias, const aotc_conv_act *act,        \
                                               float *y, int32_t OD, int32_t OH, int32_t OW, int32_t Hph,        \
-                                              int32_t Wph) {                                                    \
-    const int32_t P = OD * OH * OW;                                                                             \
+                                              int32_t Wph, int32_t P) {                                         \
     int32_t m, r, j;                                                                                            \
     if (OW >= VW && (OW + VW - 1) / VW * VW <= Wph) {                                                           \
       /* (Rows cut into vectors waste no more here than the flat phase index below.) */                         \
@@ -289,9 +290,8 @@ static AOTC_UNUSED void aotc_conv_native_gemm(int32_t Mg, int32_t K, int32_t col
 }
 static AOTC_UNUSED void aotc_conv_native_shifted(int32_t Mg, int32_t K, const float *w, const float *xp,
                                                  const int32_t *koff, const float *bias, const aotc_conv_act *act,
-                                                 float *y,
-                                                 int32_t OD, int32_t OH, int32_t OW, int32_t Hph, int32_t Wph) {
-  const int32_t P = OD * OH * OW;
+                                                 float *y, int32_t OD, int32_t OH, int32_t OW, int32_t Hph,
+                                                 int32_t Wph, int32_t P) {
   int32_t od, oh, ow, m, k;
   for (m = 0; m < Mg; ++m)
     for (od = 0; od < OD; ++od)
@@ -353,25 +353,58 @@ static AOTC_UNUSED void aotc_conv_gemm_f32(int32_t Mg, int32_t K, int32_t cols, 
 
 static AOTC_UNUSED void aotc_conv_shifted_f32(int32_t Mg, int32_t K, const float *w, const float *xp,
                                              const int32_t *koff, const float *bias, const aotc_conv_act *act, float *y,
-                                             int32_t OD, int32_t OH, int32_t OW, int32_t Hph, int32_t Wph) {
+                                             int32_t OD, int32_t OH, int32_t OW, int32_t Hph, int32_t Wph,
+                                             int32_t P) {
 #if defined(AOTC_CONV_VEC) && defined(__AVX512F__)
   if (OW >= 16) {
-    aotc_conv_wide_shifted(Mg, K, w, xp, koff, bias, act, y, OD, OH, OW, Hph, Wph);
+    aotc_conv_wide_shifted(Mg, K, w, xp, koff, bias, act, y, OD, OH, OW, Hph, Wph, P);
     return;
   }
 #endif
 #ifdef AOTC_CONV_DISPATCH
   /* The 16-wide kernel needs rows of 16 pixels; narrower images use AVX2's 8. */
   if (OW >= 16 && AOTC_CONV_HAVE_AVX512()) {
-    aotc_conv_avx512_shifted(Mg, K, w, xp, koff, bias, act, y, OD, OH, OW, Hph, Wph);
+    aotc_conv_avx512_shifted(Mg, K, w, xp, koff, bias, act, y, OD, OH, OW, Hph, Wph, P);
     return;
   }
   if (AOTC_CONV_HAVE_AVX2()) {
-    aotc_conv_avx2_shifted(Mg, K, w, xp, koff, bias, act, y, OD, OH, OW, Hph, Wph);
+    aotc_conv_avx2_shifted(Mg, K, w, xp, koff, bias, act, y, OD, OH, OW, Hph, Wph, P);
     return;
   }
 #endif
-  aotc_conv_native_shifted(Mg, K, w, xp, koff, bias, act, y, OD, OH, OW, Hph, Wph);
+  aotc_conv_native_shifted(Mg, K, w, xp, koff, bias, act, y, OD, OH, OW, Hph, Wph, P);
+}
+
+/*
+ * One group of a 2D SHIFTED conv with geo->band > 0 (ops/conv.cpp's
+ * conv_band: a network's stem, whose phases for the whole image would not
+ * stay in the L1 cache): the input is copied into
+ * phases geo->band output rows at a time (koff was computed for phases of
+ * band + (KH-1)*DH/SH rows), which the GEMM then reads from the cache they
+ * were just written to. Output rows [oh0, oh0 + rows) read padded input rows
+ * from oh0*SH - PH on: the band's geometry is the conv's with its top pad
+ * moved up by oh0*SH.
+ */
+static AOTC_UNUSED void aotc_conv_banded_f32(const float *xg, const float *wg, const float *bg, float *yg, float *buf,
+                                             const aotc_conv_params *geo, const int32_t *koff,
+                                             const aotc_conv_act *act) {
+  const int32_t Cg = geo->cg, Mg = geo->mg, IH = geo->in[1], IW = geo->in[2], OH = geo->out[1], OW = geo->out[2];
+  const int32_t K = Cg * geo->kernel[1] * geo->kernel[2];
+  aotc_conv_params band = *geo;
+  int32_t Hph, Wph, oh0, c, i;
+  ptrdiff_t chan;
+  band.out[1] = geo->band; /* every band's phases have the same shape, matching koff */
+  Hph = aotc_conv_phase_extent(&band, 1);
+  Wph = aotc_conv_phase_extent(&band, 2);
+  chan = (ptrdiff_t)geo->stride[1] * geo->stride[2] * Hph * Wph;
+  for (i = 0; i < AOTC_CONV_NR_MAX; ++i) buf[Cg * chan + i] = 0.0f; /* read past the end by the last tile */
+  for (oh0 = 0; oh0 < OH; oh0 += geo->band) {
+    const int32_t rows = OH - oh0 < geo->band ? OH - oh0 : geo->band;
+    band.pad[1] = geo->pad[1] - oh0 * geo->stride[1];
+    for (c = 0; c < Cg; ++c)
+      aotc_conv_phase_copy_f32(xg + (ptrdiff_t)c * IH * IW, buf + c * chan, &band, 1, Hph, Wph);
+    aotc_conv_shifted_f32(Mg, K, wg, buf, koff, bg, act, yg + (ptrdiff_t)oh0 * OW, 1, rows, OW, Hph, Wph, OH * OW);
+  }
 }
 
 /*
@@ -421,11 +454,13 @@ AOTC_KERNEL void aotc_conv_f32(const float *x, const float *w, const float *wpac
           }
           aotc_conv_gemm_f32(Mg, K, P - full, wg, buf, koff_tail, bg, act, yg + full, P);
         }
+      } else if (geo->band > 0) {
+        aotc_conv_banded_f32(xg, wg, bg, yg, buf, geo, koff, act);
       } else {
         for (c = 0; c < Cg; ++c)
           aotc_conv_phase_copy_f32(xg + (ptrdiff_t)c * ID * IH * IW, buf + c * chan, geo, Dph, Hph, Wph);
         for (i = 0; i < AOTC_CONV_NR_MAX; ++i) buf[Cg * chan + i] = 0.0f; /* read past the end by the last tile */
-        aotc_conv_shifted_f32(Mg, K, wg, buf, koff, bg, act, yg, OD, OH, OW, Hph, Wph);
+        aotc_conv_shifted_f32(Mg, K, wg, buf, koff, bg, act, yg, OD, OH, OW, Hph, Wph, P);
       }
     }
 }

@@ -26,7 +26,7 @@ typedef struct aotc_conv_params_s {
   int32_t dilation[3];
   int32_t pad[3];      /* pads at the beginning of D, H, W */
   int32_t method;      /* aotc_conv_f32: AOTC_CONV_SHIFTED or AOTC_CONV_POINTWISE (conv.c) */
-  int32_t band;        /* aotc_sconv_f32 (SHIFTED, 2D): output rows per band of input phases; 0: all */
+  int32_t band;        /* aotc_sconv_f32, aotc_conv_f32 (SHIFTED, 2D): output rows per band of input phases; 0: all */
   int32_t blocked;     /* aotc_conv_cv_f32: AOTC_CONV_BLOCKED_IN | AOTC_CONV_BLOCKED_OUT (conv.c), 0 for NCHW */
 } aotc_conv_params;
 

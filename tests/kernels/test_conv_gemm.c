@@ -105,7 +105,8 @@ static void check(int32_t N, int32_t G, int32_t Cg, int32_t Mg, int32_t IH, int3
   if (p.geo.method == AOTC_CONV_SHIFTED && N == 1 && G == 1)
     RUN_IN_PLACE("aotc_sconv_f32 (whole, in place)", &p.geo, p.koff, scratch, ns);
   if (p.geo.method == AOTC_CONV_SHIFTED && p.geo.out[1] > 1) {
-    /* aotc_sconv_f32 in bands of 1, 2 and OH - 1 output rows (small-SRAM targets). */
+    /* In bands of 1, 2 and OH - 1 output rows: aotc_conv_f32 (stems, ops/conv.cpp's conv_band) and
+       aotc_sconv_f32 (small-SRAM targets). */
     const int rows_line_up = SH == 1 && p.geo.out[1] == IH && p.geo.out[2] == IW;
     int32_t bands[3], bi;
     bands[0] = 1, bands[1] = 2, bands[2] = p.geo.out[1] - 1;
@@ -113,6 +114,8 @@ static void check(int32_t N, int32_t G, int32_t Cg, int32_t Mg, int32_t IH, int3
       conv_test_plan pb = conv_test_plan_band(N, G, Cg, Mg, IH, IW, KH, KW, SH, SW, DH, DW, PH, PW, EH, EW, bands[bi]);
       float *sb = alloc_floats(pb.scratch_floats);
       for (i = 0; i < pb.scratch_floats; ++i) sb[i] = 1e30f;
+      RUN("aotc_conv_f32 (bands)", aotc_conv_f32(x, NULL, w4, use_bias ? b : NULL, y, sb, &pb.geo, pb.koff,
+                                                 act_kind, act_a, act_b));
       RUN("aotc_sconv_f32 (bands)", aotc_sconv_f32(x, NULL, w4, use_bias ? b : NULL, y, sb, &pb.geo, pb.koff,
                                                    act_kind, act_a, act_b));
       if (rows_line_up && N == 1 && G == 1)
