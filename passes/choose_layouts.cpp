@@ -49,12 +49,14 @@ std::string attrs_key(const std::map<std::string, Attribute> &attrs) {
   return key;
 }
 
-// Channels per block of the nchw<b>c layout on `target` (0: none): one vector.
-int64_t channel_block(const Target &target) { return target.vector_bits >= 512 ? target.vector_bits / 32 : 0; }
+// Channels per block of the nchw<b>c layout on `target` (0: none): the
+// kernels' 16, one vector of a 512-bit target.
+int64_t channel_block(const Target &target) { return target.vector_bits >= 512 ? 16 : 0; }
 
-// Marks channel-blocked the channels-first values whose producer writes, and
-// whose every reader reads, input/output 0 blocked; a tied node (both or
-// neither) drops both of its values until no tie is broken.
+// Marks channel-blocked the channels-first values whose producer can write
+// them blocked and whose every reader can read them so (OpDef::blocked_io);
+// then a tied node whose bound values are blocked only in part unblocks them
+// all, until no tie is broken.
 bool mark_channels_blocked(Graph &graph, const Target &target) {
   const int64_t block = channel_block(target);
   if (block == 0) return false;

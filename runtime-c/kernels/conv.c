@@ -65,8 +65,9 @@ static AOTC_UNUSED int aotc_conv_phase_read(const aotc_conv_params *geo, int d, 
 #else
 #define AOTC_CONV_PHASE_COPY_INLINE
 #endif
-static AOTC_UNUSED AOTC_CONV_PHASE_COPY_INLINE void aotc_conv_phase_copy_f32(const float *x, float *dst, const aotc_conv_params *geo, int32_t Dph,
-                                                int32_t Hph, int32_t Wph) {
+static AOTC_UNUSED AOTC_CONV_PHASE_COPY_INLINE void aotc_conv_phase_copy_f32(const float *x, float *dst,
+                                                                            const aotc_conv_params *geo,
+                                                                            int32_t Dph, int32_t Hph, int32_t Wph) {
   const int32_t ID = geo->in[0], IH = geo->in[1], IW = geo->in[2], SD = geo->stride[0], SH = geo->stride[1];
   const int32_t SW = geo->stride[2];
   const int32_t PD = geo->pad[0], PH = geo->pad[1], PW = geo->pad[2];
