@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "ir/limits.h"
 #include "ops/op_util.h"
 
 namespace aotc {
@@ -69,6 +70,9 @@ Layer layer_of(const OpContext &ctx, const CellKind &kind) {
   l.directions = direction == "bidirectional" ? 2 : 1;
   ctx.require(r.shape.size() == 3, fmt::format("R must have rank 3, got {}", shape_str(r.shape)));
   l.hidden = ctx.attr_int("hidden_size", r.shape[2]);
+  // (A model's hidden_size can be any int64: bounded before the gate counts multiply it.)
+  ctx.require(l.hidden >= 0 && l.hidden <= limits::kMaxTensorElements,
+              fmt::format("hidden_size {} is out of range (0 to {})", l.hidden, limits::kMaxTensorElements));
   int64_t gh = kind.gates * l.hidden;
   auto expect = [&](size_t i, const char *name, const Shape &shape) {
     if (!ctx.has_input(i)) return;
