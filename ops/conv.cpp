@@ -51,6 +51,15 @@ constexpr int64_t kCvMinWeights = 128 * 512;
 // ... or with output rows narrower than this (aotc_conv_f32's pixel vectors
 // then run mostly idle).
 constexpr int64_t kCvMaxNarrowWidth = 7;
+// With 512-bit vectors, convs of more than 2 blocks of outputs per group run
+// aotc_conv_cv_f32's wide tile (4 blocks x 7 pixels, conv.c), which beats
+// aotc_conv_f32 whenever the weights of a tile of 8 outputs no longer sit in
+// L1 (bench/conv_kernel_bench.c): on 3x3 convs from this many taps x input
+// channels (ResNet-18's 56x56 x 64: 1.12x), and on pointwise convs over
+// 14x14 or fewer pixels from as many input channels (SqueezeNet's 13x13 512 ->
+// 1000: 1.25x, MobileNetV2's 14x14 384 -> 96: 1.15x; from 192 channels it
+// was 0.9x).
+constexpr int64_t kCvWideMinK = 256;
 
 // Arm cores without SIMD for float (Cortex-M0/M4/M7/M33): conv.c's aotc_sconv_*
 // kernels, which keep a 4x4 tile of accumulators in scalar FP registers (the
@@ -218,8 +227,13 @@ bool is_depthwise(const ConvShape &s, const aotc_conv_params &geo) {
 // as fast or faster on AVX2. Scalar-FP cores run aotc_sconv_f32.
 bool uses_cv_kernel(const Target &target, const aotc_conv_params &geo) {
   if (scalar_fp_target(target)) return false;
-  if (geo.method == kPointwise) return int64_t{geo.out[0]} * geo.out[1] * geo.out[2] <= kCvMaxPointwisePixels;
-  const int64_t weights = int64_t{geo.mg} * geo.cg * geo.kernel[0] * geo.kernel[1] * geo.kernel[2];
+  const int64_t taps = int64_t{geo.kernel[0]} * geo.kernel[1] * geo.kernel[2];
+  const bool wide = target.vector_bits >= 512 && geo.mg > 2 * kCvMR && geo.cg >= 8 && geo.cg * taps >= kCvWideMinK;
+  const int64_t pixels = int64_t{geo.out[0]} * geo.out[1] * geo.out[2];
+  if (geo.method == kPointwise)
+    return pixels <= kCvMaxPointwisePixels || (wide && pixels <= kBlockedMaxPointwisePixels);
+  if (wide && taps > 1) return true;
+  const int64_t weights = int64_t{geo.mg} * geo.cg * taps;
   if (geo.mg >= kCvMR && geo.out[2] <= kCvMaxNarrowWidth) return true;
   // With AVX-512, aotc_conv_f32's 16-wide tiles need rows of 16 pixels;
   // narrower ones run 8 wide at half the rate. There aotc_conv_cv_f32 wins on
@@ -227,8 +241,7 @@ bool uses_cv_kernel(const Target &target, const aotc_conv_params &geo) {
   // ResNet-8's 3x3 on 8x8 x 64 1.35x, 3x3/2 16x16 -> 8x8 x 64 1.2x, 3x3 on
   // 12x12 x 32 1.7x), not on 1x1/2 shortcuts (K = Cg only: 0.75x) nor on
   // stems over 1-3 channels (digits' 3x3 1 -> 16 on 8x8: 0.85x).
-  if (target.vector_bits >= 512 && geo.mg >= kCvMR && geo.cg >= 8 && geo.out[2] < 16 &&
-      int64_t{geo.kernel[0]} * geo.kernel[1] * geo.kernel[2] > 1)
+  if (target.vector_bits >= 512 && geo.mg >= kCvMR && geo.cg >= 8 && geo.out[2] < 16 && taps > 1)
     return true;
   return geo.mg >= kCvMR && geo.cg >= 8 && weights >= kCvMinWeights &&
          (target.vector_bits >= 512 || geo.out[2] < 16);

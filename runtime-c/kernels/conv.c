@@ -536,18 +536,21 @@ typedef void (*aotc_conv_cv_tile_fn)(const float *xp, const int32_t *koff, const
     AOTC_CONV_CV_EACHV(AOTC_CONV_CV_LOADW)                 \
     AOTC_CONV_CV_EACH(AOTC_CONV_CV_FMA)                    \
   }
-/* All V vectors, or (nb < MB) the first block's; narrow tails run NP/2 or NP/4 pixels. */
-#define AOTC_CONV_CV_KLOOPS(V, NP)                                              \
-  do {                                                                          \
-    if (nb * AOTC_CONV_CV_MR >= (V)*vw_) {                                      \
-      if (npt > (NP) / 2) AOTC_CONV_CV_KLOOP(V, NP)                             \
-      else if (npt > (NP) / 4) AOTC_CONV_CV_KLOOP(V, (NP) / 2)                  \
-      else AOTC_CONV_CV_KLOOP(V, (NP) / 4)                                      \
-    } else {                                                                    \
-      if (npt > (NP) / 2) AOTC_CONV_CV_KLOOP(AOTC_CONV_CV_MR / vw_, NP)         \
-      else if (npt > (NP) / 4) AOTC_CONV_CV_KLOOP(AOTC_CONV_CV_MR / vw_, (NP) / 2) \
-      else AOTC_CONV_CV_KLOOP(AOTC_CONV_CV_MR / vw_, (NP) / 4)                  \
-    }                                                                           \
+/* NV vectors of channels; narrow tails run NP/2 or NP/4 (at least 1) pixels. */
+#define AOTC_CONV_CV_KLOOPS_NV(NV, NP)                                                    \
+  do {                                                                                    \
+    if (npt > (NP) / 2) AOTC_CONV_CV_KLOOP(NV, NP)                                        \
+    else if (npt > (NP) / 4) AOTC_CONV_CV_KLOOP(NV, (NP) / 2)                             \
+    else AOTC_CONV_CV_KLOOP(NV, (NP) / 4 > 0 ? (NP) / 4 : 1)                              \
+  } while (0)
+/* All V vectors, or (nb < MB) only the nb blocks' vectors (a constant count in each branch). */
+#define AOTC_CONV_CV_KLOOPS(V, NP)                                                        \
+  do {                                                                                    \
+    const int32_t nvec_ = nb * AOTC_CONV_CV_MR / vw_;                                     \
+    if (nvec_ >= (V)) AOTC_CONV_CV_KLOOPS_NV(V, NP);                                      \
+    else if ((V) > 3 && nvec_ == 3) AOTC_CONV_CV_KLOOPS_NV((V) > 3 ? 3 : 1, NP);          \
+    else if ((V) > 2 && nvec_ == 2) AOTC_CONV_CV_KLOOPS_NV((V) > 2 ? 2 : 1, NP);          \
+    else AOTC_CONV_CV_KLOOPS_NV(1, NP);                                                   \
   } while (0)
 /*
  * Defines tile function NAME (see aotc_conv_cv_tile_fn) for V (<= 4) vectors
@@ -607,15 +610,23 @@ typedef void (*aotc_conv_cv_tile_fn)(const float *xp, const int32_t *koff, const
   }
 /* Native: 2 x 12 of AVX-512's 32 registers, 2 x 6 of AVX's 16, 4 x 3 of SSE's or NEON's.
    Clang loads all 12 broadcast inputs of a k step before the FMAs (GCC folds
-   them into the FMAs): 24 + 12 + 2 registers spill, so 2 x 8 there. */
+   them into the FMAs): 24 + 12 + 2 registers spill, so 2 x 8 there.
+   With GCC on AVX-512, convs of more than 2 blocks run a wide tile, 4 blocks
+   x 7 pixels (one accumulator spills): a k step loads 11 operands for 28 FMAs
+   instead of 14 (+4 spilled pixel offsets) for 24, and ImageNet planes (7x7,
+   14x14, 28x28) are multiples of 7 pixels. It measured 1.19x on ResNet-18's
+   7x7 convs and 1.1-1.25x on its 14x14 and 28x28 ones (bench/conv_kernel_bench.c);
+   with 1 or 2 blocks, its 7 or 14 accumulators were slower than 12 or 24. */
 #if defined(__AVX512F__) && defined(__clang__)
 AOTC_CONV_CV_TILE(aotc_conv_cv_native, aotc_conv_v16, aotc_conv_i16, 16, 2, 8, AOTC_CONV_NATIVE)
 #define AOTC_CONV_CV_NATIVE_MB 2
 #define AOTC_CONV_CV_NATIVE_NP 8
 #elif defined(__AVX512F__)
 AOTC_CONV_CV_TILE(aotc_conv_cv_native, aotc_conv_v16, aotc_conv_i16, 16, 2, 12, AOTC_CONV_NATIVE)
+AOTC_CONV_CV_TILE(aotc_conv_cv_native_wide, aotc_conv_v16, aotc_conv_i16, 16, 4, 7, AOTC_CONV_NATIVE)
 #define AOTC_CONV_CV_NATIVE_MB 2
 #define AOTC_CONV_CV_NATIVE_NP 12
+#define AOTC_CONV_CV_NATIVE_WIDE 1
 #elif defined(__AVX__)
 AOTC_CONV_CV_TILE(aotc_conv_cv_native, aotc_conv_v8, aotc_conv_i8, 8, 2, 6, AOTC_CONV_NATIVE)
 #define AOTC_CONV_CV_NATIVE_MB 1
@@ -631,6 +642,8 @@ AOTC_CONV_CV_TILE(aotc_conv_cv_avx2, aotc_conv_v8, aotc_conv_i8, 8, 2, 6, AOTC_C
 #define AOTC_CONV_CV_AVX512_NP 8
 #else
 #define AOTC_CONV_CV_AVX512_NP 12
+AOTC_CONV_CV_TILE(aotc_conv_cv_avx512_wide, aotc_conv_v16, aotc_conv_i16, 16, 4, 7, AOTC_CONV_AVX512)
+#define AOTC_CONV_CV_AVX512_WIDE 1
 #endif
 AOTC_CONV_CV_TILE(aotc_conv_cv_avx512, aotc_conv_v16, aotc_conv_i16, 16, 2, AOTC_CONV_CV_AVX512_NP, AOTC_CONV_AVX512)
 #endif
@@ -660,16 +673,30 @@ static AOTC_UNUSED void aotc_conv_cv_native(const float *xp, const int32_t *koff
 }
 #endif
 
-/* The tile function for this CPU, with its blocks (MB) and pixels (NP) per tile. */
-static AOTC_UNUSED aotc_conv_cv_tile_fn aotc_conv_cv_pick(int32_t *mb, int32_t *np) {
+/* The tile function for this CPU and Mg output channels per group, with its blocks (MB) and pixels (NP) per tile. */
+static AOTC_UNUSED aotc_conv_cv_tile_fn aotc_conv_cv_pick(int32_t Mg, int32_t *mb, int32_t *np) {
+  const int wide = Mg > 2 * AOTC_CONV_CV_MR; /* the wide tiles' 4 blocks */
+  (void)wide;
 #ifdef AOTC_CONV_DISPATCH
   if (AOTC_CONV_HAVE_AVX512()) {
+#ifdef AOTC_CONV_CV_AVX512_WIDE
+    if (wide) {
+      *mb = 4, *np = 7;
+      return aotc_conv_cv_avx512_wide;
+    }
+#endif
     *mb = 2, *np = AOTC_CONV_CV_AVX512_NP;
     return aotc_conv_cv_avx512;
   }
   if (AOTC_CONV_HAVE_AVX2()) {
     *mb = 1, *np = 6;
     return aotc_conv_cv_avx2;
+  }
+#endif
+#ifdef AOTC_CONV_CV_NATIVE_WIDE
+  if (wide) {
+    *mb = 4, *np = 7;
+    return aotc_conv_cv_native_wide;
   }
 #endif
   *mb = AOTC_CONV_CV_NATIVE_MB, *np = AOTC_CONV_CV_NATIVE_NP;
@@ -695,7 +722,10 @@ AOTC_KERNEL void aotc_conv_cv_f32(const float *x, const float *wpacked, const fl
   const ptrdiff_t chan = (ptrdiff_t)geo->stride[0] * geo->stride[1] * geo->stride[2] * Dph * Hph * Wph;
   const int32_t blocks = (Mg + AOTC_CONV_CV_MR - 1) / AOTC_CONV_CV_MR;
   int32_t mb, np;
-  const aotc_conv_cv_tile_fn tile = aotc_conv_cv_pick(&mb, &np);
+  const aotc_conv_cv_tile_fn tile = aotc_conv_cv_pick(Mg, &mb, &np);
+#ifdef AOTC_CONV_CV_NATIVE_WIDE
+  (void)tile;
+#endif
   const int32_t step = mb * AOTC_CONV_CV_MR;
   const ptrdiff_t wstride = (ptrdiff_t)K * AOTC_CONV_CV_MR; /* floats per packed block */
   const int32_t pix_step = geo->blocked & AOTC_CONV_BLOCKED_IN ? AOTC_CONV_CV_MR : 1;
@@ -738,8 +768,19 @@ AOTC_KERNEL void aotc_conv_cv_f32(const float *x, const float *wpacked, const fl
               if (++oh == OH) oh = 0, ++od;
             }
           }
-          tile(xp, koff, pix, p, npt, wb, wstride, nb, bg ? bg + m : NULL, mr,
-               yg + (ptrdiff_t)m * P, P, K, act, geo->blocked & AOTC_CONV_BLOCKED_OUT);
+#define AOTC_CONV_CV_TILE_ARGS \
+  xp, koff, pix, p, npt, wb, wstride, nb, bg ? bg + m : NULL, mr, yg + (ptrdiff_t)m * P, P, K, act, \
+      geo->blocked & AOTC_CONV_BLOCKED_OUT
+#ifdef AOTC_CONV_CV_NATIVE_WIDE
+          /* Direct calls, which GCC inlines: through the pointer, the narrow tile's small convs ran 1.1-1.4x slower. */
+          if (mb == 4)
+            aotc_conv_cv_native_wide(AOTC_CONV_CV_TILE_ARGS);
+          else
+            aotc_conv_cv_native(AOTC_CONV_CV_TILE_ARGS);
+#else
+          tile(AOTC_CONV_CV_TILE_ARGS);
+#endif
+#undef AOTC_CONV_CV_TILE_ARGS
         }
       }
     }
