@@ -498,11 +498,13 @@ AOTC_KERNEL void aotc_conv_f32(const float *x, const float *w, const float *wpac
  * pixel j reads B at xp + pix[j] + koff[k] and writes y[r*P + yoff + j] for
  * r < mr (mr <= nb*MR) and j < npt (pix repeats a valid pixel past npt); with
  * `blocked` (an nchw16c output, mr a multiple of MR) y[(r/MR*P + yoff + j)*MR + r%MR].
+ * pf: K*MR floats of weights to prefetch into L2 while the tile runs, one
+ * cache line per k (the caller's next weight block, see aotc_conv_cv_f32).
  */
 typedef void (*aotc_conv_cv_tile_fn)(const float *xp, const int32_t *koff, const int32_t *pix, int32_t yoff,
                                      int32_t npt, const float *wb, ptrdiff_t wstride, int32_t nb, const float *bias,
                                      int32_t mr, float *y, int32_t P, int32_t K, const aotc_conv_act *act,
-                                     int32_t blocked);
+                                     int32_t blocked, const float *pf);
 #if defined(AOTC_CONV_VEC)
 /*
  * A tile's registers: V vectors of VW output channels (V*VW = MB*MR) x NP
@@ -533,6 +535,7 @@ typedef void (*aotc_conv_cv_tile_fn)(const float *xp, const int32_t *koff, const
     const float *bk = xp + koff[k];                        \
     const float *wk = wb + (ptrdiff_t)k * AOTC_CONV_CV_MR; \
     cv_vt w[4];                                            \
+    __builtin_prefetch(pf + (ptrdiff_t)k * AOTC_CONV_CV_MR, 0, 2); \
     AOTC_CONV_CV_EACHV(AOTC_CONV_CV_LOADW)                 \
     AOTC_CONV_CV_EACH(AOTC_CONV_CV_FMA)                    \
   }
@@ -561,7 +564,7 @@ typedef void (*aotc_conv_cv_tile_fn)(const float *xp, const int32_t *koff, const
   static AOTC_UNUSED ATTR void NAME(const float *xp, const int32_t *koff, const int32_t *pix, int32_t yoff, \
                                     int32_t npt, const float *wb, ptrdiff_t wstride, int32_t nb, const float *bias, \
                                     int32_t mr, float *y, int32_t P, int32_t K, const aotc_conv_act *act,           \
-                                    int32_t blocked) {                                                            \
+                                    int32_t blocked, const float *pf) {                                           \
     typedef VT cv_vt;                                                                                             \
     const int32_t vw_ = (VW);                                                                                     \
     cv_vt acc[4][AOTC_CONV_CV_NP_MAX], zero;                                                                      \
@@ -653,10 +656,10 @@ AOTC_CONV_CV_TILE(aotc_conv_cv_avx512, aotc_conv_v16, aotc_conv_i16, 16, 2, AOTC
 static AOTC_UNUSED void aotc_conv_cv_native(const float *xp, const int32_t *koff, const int32_t *pix,
                                            int32_t yoff, int32_t npt, const float *wb, ptrdiff_t wstride,
                                            int32_t nb, const float *bias, int32_t mr, float *y, int32_t P, int32_t K,
-                                           const aotc_conv_act *act, int32_t blocked) {
+                                           const aotc_conv_act *act, int32_t blocked, const float *pf) {
   float acc[AOTC_CONV_CV_NATIVE_NP][AOTC_CONV_CV_MR];
   int32_t k, j, r;
-  (void)wstride, (void)nb;
+  (void)wstride, (void)nb, (void)pf;
   for (j = 0; j < npt; ++j)
     for (r = 0; r < AOTC_CONV_CV_MR; ++r) acc[j][r] = bias ? bias[r < mr ? r : mr - 1] : 0.0f;
   for (k = 0; k < K; ++k)
@@ -750,7 +753,13 @@ AOTC_KERNEL void aotc_conv_cv_f32(const float *x, const float *wpacked, const fl
         const float *wb = wpacked + ((ptrdiff_t)gi * blocks + m / AOTC_CONV_CV_MR) * wstride;
         /* Output pixel p = (od*OH + oh)*OW + ow reads phase offset (od*Hph + oh)*Wph + ow. */
         int32_t od = 0, oh = 0, ow = 0;
+        /* Tile t prefetches block t of the next output channels' weights (if there is one; else its own):
+           where a conv's weights come from memory (ResNet-18's 7x7 convs: 9.4 MB each), the first tile of
+           every block otherwise waits on memory instead of computing. */
+        const int64_t next_block = (int64_t)gi * blocks + m / AOTC_CONV_CV_MR + nb;
         for (p = 0; p < P; p += np) {
+          const int64_t pf_block = next_block + p / np;
+          const float *pf = pf_block < (int64_t)G * blocks ? wpacked + pf_block * wstride : wb;
           int32_t pix[AOTC_CONV_CV_NP_MAX];
           const int32_t npt = P - p < np ? P - p : np;
           /* One loop, padding the tile's unused slots with its last pixel: as two
@@ -770,7 +779,7 @@ AOTC_KERNEL void aotc_conv_cv_f32(const float *x, const float *wpacked, const fl
           }
 #define AOTC_CONV_CV_TILE_ARGS \
   xp, koff, pix, p, npt, wb, wstride, nb, bg ? bg + m : NULL, mr, yg + (ptrdiff_t)m * P, P, K, act, \
-      geo->blocked & AOTC_CONV_BLOCKED_OUT
+      geo->blocked & AOTC_CONV_BLOCKED_OUT, pf
 #ifdef AOTC_CONV_CV_NATIVE_WIDE
           /* Direct calls, which GCC inlines: through the pointer, the narrow tile's small convs ran 1.1-1.4x slower. */
           if (mb == 4)
