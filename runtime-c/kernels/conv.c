@@ -268,7 +268,7 @@ static AOTC_UNUSED AOTC_CONV_PHASE_COPY_INLINE void aotc_conv_phase_copy_f32(con
 AOTC_CONV_GEMM(aotc_conv_native, aotc_conv_vn, aotc_conv_in, AOTC_CONV_VWN, 4, AOTC_CONV_ROWS4, AOTC_CONV_NATIVE)
 #ifdef __AVX512F__
 /* Built for AVX-512: 16-wide, 8-channel tiles for images at least 16 pixels wide. */
-AOTC_CONV_GEMM(aotc_conv_wide, aotc_conv_v16, aotc_conv_i16, 16, 8, AOTC_CONV_ROWS8, AOTC_CONV_NATIVE)
+AOTC_CONV_GEMM(aotc_conv_wide, aotc_conv_v16, aotc_conv_i16, 16, 8, AOTC_CONV_ROWS8, AOTC_CONV_NATIVE AOTC_CONV_ZMM)
 #endif
 #ifdef AOTC_CONV_DISPATCH
 AOTC_CONV_GEMM(aotc_conv_avx2, aotc_conv_v8, aotc_conv_i8, 8, 4, AOTC_CONV_ROWS4, AOTC_CONV_AVX2)
@@ -614,22 +614,21 @@ typedef void (*aotc_conv_cv_tile_fn)(const float *xp, const int32_t *koff, const
 /* Native: 2 x 12 of AVX-512's 32 registers, 2 x 6 of AVX's 16, 4 x 3 of SSE's or NEON's.
    Clang loads all 12 broadcast inputs of a k step before the FMAs (GCC folds
    them into the FMAs): 24 + 12 + 2 registers spill, so 2 x 8 there.
-   With GCC on AVX-512, convs of more than 2 blocks run a wide tile, 4 blocks
-   x 7 pixels (one accumulator spills): a k step loads 11 operands for 28 FMAs
+   On AVX-512, convs of more than 2 blocks run a wide tile, 4 blocks x 7
+   pixels (one accumulator spills): a k step loads 11 operands for 28 FMAs
    instead of 14 (+4 spilled pixel offsets) for 24, and ImageNet planes (7x7,
    14x14, 28x28) are multiples of 7 pixels. It measured 1.19x on ResNet-18's
-   7x7 convs and 1.1-1.25x on its 14x14 and 28x28 ones (bench/conv_kernel_bench.c);
+   7x7 convs and 1.1-1.25x on its 14x14 and 28x28 ones (bench/conv_kernel_bench.c,
+   GCC; Clang with -mprefer-vector-width=512, as the LLVM backend builds, alike);
    with 1 or 2 blocks, its 7 or 14 accumulators were slower than 12 or 24. */
 #if defined(__AVX512F__) && defined(__clang__)
-AOTC_CONV_CV_TILE(aotc_conv_cv_native, aotc_conv_v16, aotc_conv_i16, 16, 2, 8, AOTC_CONV_NATIVE)
+AOTC_CONV_CV_TILE(aotc_conv_cv_native, aotc_conv_v16, aotc_conv_i16, 16, 2, 8, AOTC_CONV_NATIVE AOTC_CONV_ZMM)
 #define AOTC_CONV_CV_NATIVE_MB 2
 #define AOTC_CONV_CV_NATIVE_NP 8
 #elif defined(__AVX512F__)
-AOTC_CONV_CV_TILE(aotc_conv_cv_native, aotc_conv_v16, aotc_conv_i16, 16, 2, 12, AOTC_CONV_NATIVE)
-AOTC_CONV_CV_TILE(aotc_conv_cv_native_wide, aotc_conv_v16, aotc_conv_i16, 16, 4, 7, AOTC_CONV_NATIVE)
+AOTC_CONV_CV_TILE(aotc_conv_cv_native, aotc_conv_v16, aotc_conv_i16, 16, 2, 12, AOTC_CONV_NATIVE AOTC_CONV_ZMM)
 #define AOTC_CONV_CV_NATIVE_MB 2
 #define AOTC_CONV_CV_NATIVE_NP 12
-#define AOTC_CONV_CV_NATIVE_WIDE 1
 #elif defined(__AVX__)
 AOTC_CONV_CV_TILE(aotc_conv_cv_native, aotc_conv_v8, aotc_conv_i8, 8, 2, 6, AOTC_CONV_NATIVE)
 #define AOTC_CONV_CV_NATIVE_MB 1
@@ -639,15 +638,18 @@ AOTC_CONV_CV_TILE(aotc_conv_cv_native, aotc_conv_v4, aotc_conv_i4, 4, 4, 3, AOTC
 #define AOTC_CONV_CV_NATIVE_MB 1
 #define AOTC_CONV_CV_NATIVE_NP 3
 #endif
+#if defined(__AVX512F__)
+AOTC_CONV_CV_TILE(aotc_conv_cv_native_wide, aotc_conv_v16, aotc_conv_i16, 16, 4, 7, AOTC_CONV_NATIVE AOTC_CONV_ZMM)
+#define AOTC_CONV_CV_NATIVE_WIDE 1
+#endif
 #ifdef AOTC_CONV_DISPATCH
 AOTC_CONV_CV_TILE(aotc_conv_cv_avx2, aotc_conv_v8, aotc_conv_i8, 8, 2, 6, AOTC_CONV_AVX2)
 #if defined(__clang__) /* (see the native tile) */
 #define AOTC_CONV_CV_AVX512_NP 8
 #else
 #define AOTC_CONV_CV_AVX512_NP 12
-AOTC_CONV_CV_TILE(aotc_conv_cv_avx512_wide, aotc_conv_v16, aotc_conv_i16, 16, 4, 7, AOTC_CONV_AVX512)
-#define AOTC_CONV_CV_AVX512_WIDE 1
 #endif
+AOTC_CONV_CV_TILE(aotc_conv_cv_avx512_wide, aotc_conv_v16, aotc_conv_i16, 16, 4, 7, AOTC_CONV_AVX512)
 AOTC_CONV_CV_TILE(aotc_conv_cv_avx512, aotc_conv_v16, aotc_conv_i16, 16, 2, AOTC_CONV_CV_AVX512_NP, AOTC_CONV_AVX512)
 #endif
 #else /* no vector extensions: plain C */
@@ -682,12 +684,10 @@ static AOTC_UNUSED aotc_conv_cv_tile_fn aotc_conv_cv_pick(int32_t Mg, int32_t *m
   (void)wide;
 #ifdef AOTC_CONV_DISPATCH
   if (AOTC_CONV_HAVE_AVX512()) {
-#ifdef AOTC_CONV_CV_AVX512_WIDE
     if (wide) {
       *mb = 4, *np = 7;
       return aotc_conv_cv_avx512_wide;
     }
-#endif
     *mb = 2, *np = AOTC_CONV_CV_AVX512_NP;
     return aotc_conv_cv_avx512;
   }

@@ -340,7 +340,7 @@ static AOTC_UNUSED void aotc_conv_dw_flat_f32(const float *x, const float *w, co
 
 AOTC_CONV_DW_ROWS(aotc_conv_dwn, aotc_conv_vn, aotc_conv_in, AOTC_CONV_VWN, AOTC_CONV_DW_ATTR)
 #ifdef __AVX512F__
-AOTC_CONV_DW_ROWS(aotc_conv_dww, aotc_conv_v16, aotc_conv_i16, 16, AOTC_CONV_DW_ATTR)
+AOTC_CONV_DW_ROWS(aotc_conv_dww, aotc_conv_v16, aotc_conv_i16, 16, AOTC_CONV_DW_ATTR AOTC_CONV_ZMM)
 #endif
 #ifdef AOTC_CONV_DISPATCH
 AOTC_CONV_DW_ROWS(aotc_conv_dwa2, aotc_conv_v8, aotc_conv_i8, 8, AOTC_CONV_AVX2)
@@ -592,9 +592,9 @@ AOTC_KERNEL void aotc_conv_depthwise_f32(const float *x, const float *w, const f
       }                                                                                                       \
   }
 #ifdef __AVX512F__
-AOTC_CONV_DWB(aotc_conv_dwb_block_f32, aotc_conv_v16, aotc_conv_i16, 16, AOTC_CONV_DW_ATTR, KH, KW, DH, DW)
-AOTC_CONV_DWB(aotc_conv_dwb_block3x3_f32, aotc_conv_v16, aotc_conv_i16, 16, AOTC_CONV_DW_ATTR, 3, 3, 1, 1)
-AOTC_CONV_DWB(aotc_conv_dwb_block5x5_f32, aotc_conv_v16, aotc_conv_i16, 16, AOTC_CONV_DW_ATTR, 5, 5, 1, 1)
+AOTC_CONV_DWB(aotc_conv_dwb_block_f32, aotc_conv_v16, aotc_conv_i16, 16, AOTC_CONV_DW_ATTR AOTC_CONV_ZMM, KH, KW, DH, DW)
+AOTC_CONV_DWB(aotc_conv_dwb_block3x3_f32, aotc_conv_v16, aotc_conv_i16, 16, AOTC_CONV_DW_ATTR AOTC_CONV_ZMM, 3, 3, 1, 1)
+AOTC_CONV_DWB(aotc_conv_dwb_block5x5_f32, aotc_conv_v16, aotc_conv_i16, 16, AOTC_CONV_DW_ATTR AOTC_CONV_ZMM, 5, 5, 1, 1)
 #else
 AOTC_CONV_DWB(aotc_conv_dwb_block_f32, aotc_conv_vn, aotc_conv_in, AOTC_CONV_VWN, AOTC_CONV_DW_ATTR, KH, KW, DH, DW)
 AOTC_CONV_DWB(aotc_conv_dwb_block3x3_f32, aotc_conv_vn, aotc_conv_in, AOTC_CONV_VWN, AOTC_CONV_DW_ATTR, 3, 3, 1, 1)
