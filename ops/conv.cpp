@@ -58,7 +58,8 @@ constexpr int64_t kCvMaxNarrowWidth = 7;
 // channels (ResNet-18's 56x56 x 64: 1.12x), and on pointwise convs over
 // 14x14 or fewer pixels from as many input channels (SqueezeNet's 13x13 512 ->
 // 1000: 1.25x, MobileNetV2's 14x14 384 -> 96: 1.15x; from 192 channels it
-// was 0.9x).
+// was 0.9x). The kernel picks its wide tile from the same K on
+// (AOTC_CONV_CV_WIDE_MIN_K).
 constexpr int64_t kCvWideMinK = 256;
 
 // Arm cores without SIMD for float (Cortex-M0/M4/M7/M33): conv.c's aotc_sconv_*

@@ -56,11 +56,12 @@ static AOTC_UNUSED int aotc_conv_phase_read(const aotc_conv_params *geo, int d, 
  * Copies one input channel x (ID x IH x IW) into its SD*SH*SW stride phases
  * (each Dph x Hph x Wph, phase-major): phase (pd, ph, pw) at (i, j, l) is the
  * zero-padded input at (i*SD + pd - PD, j*SH + ph - PH, l*SW + pw - PW).
- * Inlined under Clang on 64-bit hosts: the LLVM backend then folds each
- * conv's constant geometry into its copy loops, as GCC's clones of the
- * callers do (ResNet-8 through LLVM: the out-of-line copy was 14% of the run).
+ * Always inlined on 64-bit hosts, so that each conv's constant geometry
+ * folds into its copy loops (ResNet-8: out of line, the copy was 14% of the
+ * run through the LLVM backend, and 8% through GCC, which had inlined it on
+ * its own until aotc_conv_cv_f32 grew a second tile).
  */
-#if defined(__clang__) && (defined(__x86_64__) || defined(__aarch64__))
+#if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__aarch64__))
 #define AOTC_CONV_PHASE_COPY_INLINE __attribute__((always_inline)) inline
 #else
 #define AOTC_CONV_PHASE_COPY_INLINE
@@ -535,7 +536,7 @@ typedef void (*aotc_conv_cv_tile_fn)(const float *xp, const int32_t *koff, const
     const float *bk = xp + koff[k];                        \
     const float *wk = wb + (ptrdiff_t)k * AOTC_CONV_CV_MR; \
     cv_vt w[4];                                            \
-    __builtin_prefetch(pf + (ptrdiff_t)k * AOTC_CONV_CV_MR, 0, 2); \
+    if (prefetch_) __builtin_prefetch(pf + (ptrdiff_t)k * AOTC_CONV_CV_MR, 0, 2); \
     AOTC_CONV_CV_EACHV(AOTC_CONV_CV_LOADW)                 \
     AOTC_CONV_CV_EACH(AOTC_CONV_CV_FMA)                    \
   }
@@ -567,6 +568,9 @@ typedef void (*aotc_conv_cv_tile_fn)(const float *xp, const int32_t *koff, const
                                     int32_t blocked, const float *pf) {                                           \
     typedef VT cv_vt;                                                                                             \
     const int32_t vw_ = (VW);                                                                                     \
+    /* Only wide tiles prefetch: the narrow one's 12 pixel offsets already spill general registers, and one       \
+       more pointer in the k loop cost KWS DS-CNN's pointwise convs 8%. */                                         \
+    const int prefetch_ = (V) > 2;                                                                                \
     cv_vt acc[4][AOTC_CONV_CV_NP_MAX], zero;                                                                      \
     float out[VW], tr_[(NP) * (VW)];                                                                              \
     int32_t pj[AOTC_CONV_CV_NP_MAX];                                                                              \
@@ -678,9 +682,13 @@ static AOTC_UNUSED void aotc_conv_cv_native(const float *xp, const int32_t *koff
 }
 #endif
 
-/* The tile function for this CPU and Mg output channels per group, with its blocks (MB) and pixels (NP) per tile. */
-static AOTC_UNUSED aotc_conv_cv_tile_fn aotc_conv_cv_pick(int32_t Mg, int32_t *mb, int32_t *np) {
-  const int wide = Mg > 2 * AOTC_CONV_CV_MR; /* the wide tiles' 4 blocks */
+/* Convs with more than 2 blocks of outputs and at least this many taps x input channels (K) run the wide
+   tile: with fewer (KWS DS-CNN's and VWW's pointwise convs, K = 64) its fixed costs per tile made the
+   model 2-5% slower than the narrow tile. ops/conv.cpp's kCvWideMinK agrees. */
+#define AOTC_CONV_CV_WIDE_MIN_K 256
+/* The tile function for this CPU and Mg x K weights per group, with its blocks (MB) and pixels (NP) per tile. */
+static AOTC_UNUSED aotc_conv_cv_tile_fn aotc_conv_cv_pick(int32_t Mg, int32_t K, int32_t *mb, int32_t *np) {
+  const int wide = Mg > 2 * AOTC_CONV_CV_MR && K >= AOTC_CONV_CV_WIDE_MIN_K;
   (void)wide;
 #ifdef AOTC_CONV_DISPATCH
   if (AOTC_CONV_HAVE_AVX512()) {
@@ -725,7 +733,7 @@ AOTC_KERNEL void aotc_conv_cv_f32(const float *x, const float *wpacked, const fl
   const ptrdiff_t chan = (ptrdiff_t)geo->stride[0] * geo->stride[1] * geo->stride[2] * Dph * Hph * Wph;
   const int32_t blocks = (Mg + AOTC_CONV_CV_MR - 1) / AOTC_CONV_CV_MR;
   int32_t mb, np;
-  const aotc_conv_cv_tile_fn tile = aotc_conv_cv_pick(Mg, &mb, &np);
+  const aotc_conv_cv_tile_fn tile = aotc_conv_cv_pick(Mg, K, &mb, &np);
 #ifdef AOTC_CONV_CV_NATIVE_WIDE
   (void)tile;
 #endif
@@ -756,9 +764,8 @@ AOTC_KERNEL void aotc_conv_cv_f32(const float *x, const float *wpacked, const fl
         /* Tile t prefetches block t of the next output channels' weights (if there is one; else its own):
            where a conv's weights come from memory (ResNet-18's 7x7 convs: 9.4 MB each), the first tile of
            every block otherwise waits on memory instead of computing. */
-        const int64_t next_block = (int64_t)gi * blocks + m / AOTC_CONV_CV_MR + nb;
-        for (p = 0; p < P; p += np) {
-          const int64_t pf_block = next_block + p / np;
+        int64_t pf_block = (int64_t)gi * blocks + m / AOTC_CONV_CV_MR + nb;
+        for (p = 0; p < P; p += np, ++pf_block) {
           const float *pf = pf_block < (int64_t)G * blocks ? wpacked + pf_block * wstride : wb;
           int32_t pix[AOTC_CONV_CV_NP_MAX];
           const int32_t npt = P - p < np ? P - p : np;
