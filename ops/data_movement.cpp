@@ -194,7 +194,12 @@ void register_concat(OpRegistry &r) {
     for (size_t i = 0; i < ctx.num_inputs(); ++i) {
       Value &x = ctx.input(i);
       int64_t n = x.shape[axis] * inner;
+      const size_t steps = ctx.steps().size();
       emit_strided_copy(ctx, x, y, {outer, n}, {n, 1}, {row, 1}, 0, offset);
+      // Along the outermost axis (a channel Concat of one image) each input is one piece of y, which
+      // the memory planner may have the input's producer write in place (SqueezeNet's Fire modules).
+      if (outer == 1 && ctx.steps().size() == steps + 1 && !ctx.steps().back().is_alias())
+        ctx.steps().back().call.copies_into_slice(&x, static_cast<size_t>(offset) * dtype_size(y.dtype));
       offset += n;
     }
   };

@@ -56,6 +56,17 @@ struct KernelCall {
     return *this;
   }
   std::vector<const Value *> in_place_inputs;
+  /// The call only copies all of `input` (read whole and contiguous) into the
+  /// tensor it writes, starting at byte `byte_offset` of it (Concat along its
+  /// outermost axis): the memory planner may give `input` that slice of the
+  /// output's storage and drop the call.
+  KernelCall &copies_into_slice(const Value *input, size_t byte_offset) {
+    slice_input = input;
+    slice_offset = byte_offset;
+    return *this;
+  }
+  const Value *slice_input = nullptr;
+  size_t slice_offset = 0;
   /// A geometry struct (runtime-c/kernels/kernel_params.h), passed by pointer.
   template <typename S>
   KernelCall &params(const S &p) {

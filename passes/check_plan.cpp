@@ -116,6 +116,22 @@ void check_memory_plan(const Program &p) {
     if (!v || !shared) plan_error("an alias entry has no value");
     groups.join(v, shared);
   }
+  // Slices (Program::slice_of) belong to their whole's group, `offset` bytes into its storage.
+  for (auto &[v, slice] : p.slice_of) {
+    if (!v || !slice.whole) plan_error("a slice entry has no value");
+    if (slice.offset + bytes_of(v) > bytes_of(slice.whole))
+      plan_error(fmt::format("'{}' ({} bytes at byte {}) does not fit in '{}' ({} bytes), whose slice it is", v->name,
+                             bytes_of(v), slice.offset, slice.whole->name, bytes_of(slice.whole)));
+    groups.join(v, slice.whole);
+  }
+  auto offset_in_group = [&](const Value *v) {
+    size_t offset = 0, links = 0;
+    for (auto it = p.slice_of.find(v); it != p.slice_of.end(); it = p.slice_of.find(it->second.whole)) {
+      if (++links > p.slice_of.size()) plan_error(fmt::format("the slices around '{}' form a cycle", v->name));
+      offset += it->second.offset;
+    }
+    return offset;
+  };
   const bool io_in_arena = p.io == IoMode::Arena;
   const size_t last_step = p.steps.empty() ? 0 : p.steps.size() - 1;
   // Alias groups holding a graph input (the caller writes those; no step may)
@@ -219,24 +235,36 @@ void check_memory_plan(const Program &p) {
         plan_error(fmt::format("'{}' ({} bytes) is stored in {} ('{}', {} bytes)", v->name, bytes, storage_name(s),
                                owner->name, bytes_of(owner)));
     }
-    // Members of one alias group share one storage.
+    // Members of one alias group share one storage (a slice at its offset in it).
     const Value *root = groups.find(v);
+    const size_t slice_offset = offset_in_group(v);
+    if (slice_offset > 0 && (s.kind != Storage::Kind::Arena || s.offset < slice_offset))
+      plan_error(fmt::format("'{}', a slice at byte {} of another value's storage, is stored as {}", v->name,
+                             slice_offset, storage_name(s)));
+    Storage base = s;
+    base.offset -= slice_offset;
     auto [first, fresh] = first_of_group.emplace(root, v);
-    if (!fresh && !same_storage(p.storage.at(first->second), s))
-      plan_error(fmt::format("'{}' ({}) and '{}' ({}) are planned to share storage but do not", first->second->name,
-                             storage_name(p.storage.at(first->second)), v->name, storage_name(s)));
+    if (!fresh) {
+      Storage first_base = p.storage.at(first->second);
+      first_base.offset -= offset_in_group(first->second);
+      if (!same_storage(first_base, base))
+        plan_error(fmt::format("'{}' ({}) and '{}' ({}) are planned to share storage but do not", first->second->name,
+                               storage_name(p.storage.at(first->second)), v->name, storage_name(s)));
+    }
     if (!fresh && s.kind == Storage::Kind::Constant)
       plan_error(fmt::format("constants '{}' and '{}' are planned to share storage", first->second->name, v->name));
     if (s.kind != Storage::Kind::Arena) continue;
     if (!io_in_arena && v->kind == Value::Kind::Input)
       plan_error(fmt::format("graph input '{}' is stored in the arena at offset {}", v->name, s.offset));
     check_in_arena(s.offset, bytes, p.scratch_size, alignment, fmt::format("'{}'", v->name));
+    // (A slice occupies its group's storage up to its end: the region counts from the group's start.)
+    const size_t extent = slice_offset + bytes;
     auto [at, new_region] = region_of_group.emplace(root, regions.size());
-    members_of_region[at->second].push_back({v, bytes, use.first, use.last});
+    members_of_region[at->second].push_back({v, extent, use.first, use.last});
     if (new_region) {
       Region r;
-      r.offset = s.offset;
-      r.bytes = bytes;
+      r.offset = base.offset;
+      r.bytes = extent;
       r.first = use.first;
       r.last = use.last;
       r.value = v;
@@ -245,7 +273,7 @@ void check_memory_plan(const Program &p) {
       continue;
     }
     Region &r = regions[at->second];
-    r.bytes = std::max(r.bytes, bytes);
+    r.bytes = std::max(r.bytes, extent);
     r.first = std::min(r.first, use.first);
     r.last = std::max(r.last, use.last);
     r.first_write = std::min(r.first_write, use.first_write);

@@ -13,10 +13,11 @@
 //    scratch_size (all offset arithmetic is overflow-checked);
 //  - two arena buffers live at the same time overlap in memory, unless they
 //    are one planned alias group (Program::shares_storage_with), whose
-//    members must share one storage. A buffer lives from the first to the
-//    last step touching it; one holding a graph input from before the first
-//    step (the caller writes it), one holding a graph output until after the
-//    last (the caller reads it);
+//    members must share one storage, or a slice (Program::slice_of), which
+//    must lie at its offset in its whole's storage and fit there. A buffer
+//    lives from the first to the last step touching it; one holding a graph
+//    input from before the first step (the caller writes it), one holding a
+//    graph output until after the last (the caller reads it);
 //  - an arena tensor (or alias group) is read before any step writes it;
 //  - a graph output with bytes is never written (by a step, or as an alias
 //    of a graph input).

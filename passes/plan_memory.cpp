@@ -79,13 +79,12 @@ void plan_memory(Program &program) {
   }
   program.steps = std::move(steps);
 
-  // The arena buffers for a grouping `g` (alias groups joined by in-place
-  // steps): one per alias group (first to last step touching a member; graph
-  // inputs and outputs in the arena from the start / to the end), the alias
-  // groups joined in place sharing an offset (a group of BufferRequests, so
-  // an in-place output larger than its input grows the storage only from its
-  // step on), and one per scratch argument.
-  AliasGroups alias_groups = groups;
+  // The arena buffers for a grouping `g` (the alias groups `ag`, joined by
+  // in-place steps): one per alias group (first to last step touching a
+  // member; graph inputs and outputs in the arena from the start / to the
+  // end), the alias groups joined in place sharing an offset (a group of
+  // BufferRequests, so an in-place output larger than its input grows the
+  // storage only from its step on), and one per scratch argument.
   struct Buffers {
     std::vector<BufferRequest> requests;
     std::map<const Value *, size_t> request_of_alias_group;
@@ -94,11 +93,11 @@ void plan_memory(Program &program) {
   auto needs_arena = [&](AliasGroups &g, const Value *v) {
     return !v->is_constant() && !fixed.count(v) && !group_output.count(g.find(v));
   };
-  auto buffers_for = [&](AliasGroups &g) {
+  auto buffers_for = [&](AliasGroups &ag, AliasGroups &g) {
     Buffers b;
     std::map<const Value *, int> group_ids;  // group root -> BufferRequest::group
     auto request_for = [&](const Value *v, int step) {
-      auto [it, fresh] = b.request_of_alias_group.emplace(alias_groups.find(v), b.requests.size());
+      auto [it, fresh] = b.request_of_alias_group.emplace(ag.find(v), b.requests.size());
       if (fresh) {
         const int group = group_ids.emplace(g.find(v), static_cast<int>(group_ids.size())).first->second;
         b.requests.push_back({0, step, step, group});
@@ -126,6 +125,59 @@ void plan_memory(Program &program) {
     }
     return b;
   };
+
+  // Concat inputs in their slice of the output (KernelCall::copies_into_slice):
+  // the input joins the output's alias group at the slice's offset, so its
+  // producer writes it there and the copy goes. Only for an arena value read
+  // by that copy alone, in no alias group yet, at an aligned offset, with the
+  // I/O in the arena. It costs RAM where the output's storage then starts
+  // earlier, next to something large (a branch's transient): each copy is
+  // dropped only where the plan does not grow.
+  std::vector<char> dropped(program.steps.size(), 0);
+  if (io_in_arena) {
+    std::map<const Value *, int> reads;  // tensor arguments read, over all steps
+    for (const LoweredStep &step : program.steps)
+      for (const KernelArg &arg : step.call.args)
+        if (arg.kind == KernelArg::Kind::Tensor && arg.value && !arg.writes) ++reads[arg.value];
+    std::set<const Value *> grouped;  // members of alias groups of two or more
+    for (auto &[v, parent] : groups.parent) grouped.insert(v), grouped.insert(groups.find(v));
+    const std::set<const Value *> io(graph.outputs.begin(), graph.outputs.end());
+    size_t current = SIZE_MAX;
+    for (size_t s = 0; s < program.steps.size(); ++s) {
+      const KernelCall &call = program.steps[s].call;
+      const Value *x = call.slice_input, *y = nullptr;
+      for (const KernelArg &arg : call.args)
+        if (arg.kind == KernelArg::Kind::Tensor && arg.writes) y = arg.value;
+      if (!x || !y || x == y || !is_arena(x) || !is_arena(y) || x->kind == Value::Kind::Input || io.count(x) ||
+          reads[x] != 1 || grouped.count(x) || call.slice_offset % program.arena_alignment != 0 ||
+          call.slice_offset + x->byte_size() > y->byte_size())
+        continue;
+      if (current == SIZE_MAX) current = plan_best_greedy(buffers_for(groups, groups).requests, program.arena_alignment).total;
+      AliasGroups trial = groups;
+      trial.join(x, y);
+      const size_t total = plan_best_greedy(buffers_for(trial, trial).requests, program.arena_alignment).total;
+      if (total > current) continue;
+      current = total;
+      groups = trial;
+      grouped.insert(x), grouped.insert(y);
+      program.slice_of[x] = {y, call.slice_offset};
+      dropped[s] = 1;
+    }
+  }
+  if (std::find(dropped.begin(), dropped.end(), 1) != dropped.end()) {
+    std::vector<LoweredStep> kept;
+    for (size_t s = 0; s < program.steps.size(); ++s)
+      if (!dropped[s]) kept.push_back(std::move(program.steps[s]));
+    program.steps = std::move(kept);
+  }
+  // A value's byte offset in its alias group's storage (0 but for slices).
+  auto offset_in_group = [&](const Value *v) {
+    size_t offset = 0;
+    for (auto it = program.slice_of.find(v); it != program.slice_of.end(); it = program.slice_of.find(it->second.whole))
+      offset += it->second.offset;
+    return offset;
+  };
+  AliasGroups alias_groups = groups;
 
   // In-place steps: the output takes over the storage of an input that dies
   // there (the kernel allows it, KernelCall::in_place), unless that input
@@ -157,10 +209,10 @@ void plan_memory(Program &program) {
       const Value *out = nullptr;
       for (const KernelArg &arg : call.args)
         if (arg.kind == KernelArg::Kind::Tensor && arg.writes) out = arg.value;
-      if (!out || !needs_arena(g, out)) continue;
+      if (!out || !needs_arena(g, out) || program.slice_of.count(out)) continue;
       const Value *out_root = g.find(out);
       auto takes_over = [&](const Value *in) {
-        if (!needs_arena(g, in)) return false;
+        if (!needs_arena(g, in) || program.slice_of.count(in)) return false;
         const Value *in_root = g.find(in);
         const size_t room = room_for_output == Room::Input    ? in->byte_size()
                             : room_for_output == Room::Buffer ? group_bytes[in_root]
@@ -185,7 +237,7 @@ void plan_memory(Program &program) {
   auto plan_total = [&](const std::vector<std::pair<const Value *, const Value *>> &joins) {
     AliasGroups g = groups;
     for (auto &[out, in] : joins) g.join(out, in);
-    return plan_best_greedy(buffers_for(g).requests, program.arena_alignment).total;
+    return plan_best_greedy(buffers_for(alias_groups, g).requests, program.arena_alignment).total;
   };
   std::vector<std::pair<const Value *, const Value *>> best_joins;
   const size_t unshared_total = plan_total(best_joins);
@@ -247,13 +299,14 @@ void plan_memory(Program &program) {
     }
   }
 
-  Buffers buffers = buffers_for(groups);
+  Buffers buffers = buffers_for(alias_groups, groups);
   std::vector<BufferRequest> &requests = buffers.requests;
   std::vector<size_t> &scratch_requests = buffers.scratch_requests;
   MemoryPlan plan = plan_best_greedy(requests, program.arena_alignment);
   auto place = [&](const Value *v) {
     if (!program.storage.count(v))
-      program.storage[v] = {Storage::Kind::Arena, 0, plan.offsets[buffers.request_of_alias_group.at(alias_groups.find(v))]};
+      program.storage[v] = {Storage::Kind::Arena, 0,
+                            plan.offsets[buffers.request_of_alias_group.at(alias_groups.find(v))] + offset_in_group(v)};
   };
   for (auto &step : program.steps)
     for (KernelArg &arg : step.call.args)

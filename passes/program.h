@@ -45,6 +45,14 @@ struct Program {
   /// in_place_of as well.
   std::map<const Value *, const Value *> shares_storage_with;
   std::map<const Value *, const Value *> in_place_of;
+  /// Values that plan_memory placed inside another's storage, whose copy into
+  /// it (KernelCall::copies_into_slice) it dropped: value -> (the whole, byte
+  /// offset in it). The whole's alias group holds them (check_memory_plan).
+  struct Slice {
+    const Value *whole = nullptr;
+    size_t offset = 0;
+  };
+  std::map<const Value *, Slice> slice_of;
   std::vector<const Value *> constants;  ///< in first-use order
   size_t arena_alignment = 16;
   size_t scratch_size = 0;              ///< bytes of the planned arena (with the graph's I/O in IoMode::Arena)

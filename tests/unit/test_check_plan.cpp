@@ -412,3 +412,80 @@ TEST_CASE("an in-place output larger than its input grows the storage from its s
   p.storage.at(x).offset = at + 560;
   CHECK_THAT(error(), Contains("'x'") && Contains("'a'") && Contains("overlaps"));
 }
+
+TEST_CASE("a channel Concat's inputs are written into their slices of its output", "[check-plan][concat]") {
+  // x{1,4,8} -> a = Relu(x), b = Sigmoid(x), y = Concat(a, b) on axis 1 (a and
+  // b each one piece of y), out = Tanh(y). With `a_again`, a is also read by
+  // w = Exp(a), an output: its copy into y then stays.
+  for (bool a_again : {false, true}) {
+    INFO("a read again: " << a_again);
+    Graph g;
+    g.name = "concat";
+    g.opsets[""] = 13;
+    Value *x = input(g, "x", {1, 4, 8});
+    Value *a = temp(g, "a"), *b = temp(g, "b"), *y = temp(g, "y"), *out = temp(g, "out");
+    node(g, "Relu", "relu", {x}, {a});
+    node(g, "Sigmoid", "sigmoid", {x}, {b});
+    node(g, "Concat", "concat", {a, b}, {y})->attrs["axis"].value = int64_t{1};
+    node(g, "Tanh", "tanh", {y}, {out});
+    set_output(g, out);
+    if (a_again) {
+      Value *w = temp(g, "w");
+      node(g, "Exp", "exp", {a}, {w});
+      set_output(g, w);
+    }
+    run_graph_pipeline(g);
+    Program p = lower_and_plan(g, 16);  // runs check_memory_plan
+    size_t copies = 0;
+    for (const LoweredStep &step : p.steps) copies += step.node && step.node->op == "Concat";
+    CHECK(copies == (a_again ? 1u : 0u));
+    REQUIRE(p.slice_of.count(b));
+    CHECK(p.slice_of.at(b).whole == y);
+    CHECK(p.slice_of.at(b).offset == 128);  // a's 4 x 8 floats
+    CHECK(p.storage.at(b).offset == p.storage.at(y).offset + 128);
+    CHECK(p.slice_of.count(a) == (a_again ? 0u : 1u));
+    if (!a_again) CHECK(p.storage.at(a).offset == p.storage.at(y).offset);
+    // The checker holds the slices to their place in the whole.
+    auto error = [&] { return error_of([&] { check_memory_plan(p); }); };
+    p.storage.at(b).offset += 16;
+    CHECK_THAT(error(), Contains("memory plan") && Contains("'b'") && Contains("share storage"));
+    p.storage.at(b).offset -= 16;
+    p.slice_of.at(b).offset = 144;  // b's 128 bytes would end past y
+    CHECK_THAT(error(), Contains("'b'") && Contains("does not fit in 'y'"));
+  }
+}
+
+TEST_CASE("a Concat input stays out of the output's storage where that would grow the arena",
+          "[check-plan][concat]") {
+  // x{1,16} -> a = x.W1 f32[1,4], t = x.W2 f32[1,256] (a large transient),
+  // b = t.W3 f32[1,4], y = Concat(a, b) f32[1,8], in node order. At t's step
+  // x, a and t are live (1104 bytes); with a in y, y's 32 bytes would be live
+  // there instead of a's 16 (1120), so a's copy stays. b goes into y: at b's
+  // step a + t + y (1072 bytes) stays below that peak.
+  Graph g;
+  g.name = "concat_cost";
+  g.opsets[""] = 13;
+  Value *x = input(g, "x", {1, 16});
+  auto matmul = [&](Value *in, int64_t k, int64_t n, const std::string &name) {
+    Value *w = f32_constant(g, name + "_w", std::vector<float>(static_cast<size_t>(k * n), 0.01f), {k, n});
+    Value *out = temp(g, name);
+    node(g, "MatMul", name, {in, w}, {out});
+    return out;
+  };
+  Value *a = matmul(x, 16, 4, "a");
+  Value *t = matmul(x, 16, 256, "t");
+  Value *b = matmul(t, 256, 4, "b");
+  Value *y = temp(g, "y");
+  node(g, "Concat", "concat", {a, b}, {y})->attrs["axis"].value = int64_t{1};
+  set_output(g, y);
+  run_graph_pipeline(g);
+  Program p = lower_graph(g, find_target(default_target_name()));
+  p.arena_alignment = 16;
+  p.io = IoMode::Arena;
+  plan_memory(p);  // node order: no schedule_steps
+  CHECK_NOTHROW(check_memory_plan(p));
+  CHECK(p.slice_of.count(a) == 0);
+  REQUIRE(p.slice_of.count(b));
+  CHECK(p.storage.at(b).offset == p.storage.at(y).offset + 16);
+  CHECK(p.scratch_size == 1104);
+}

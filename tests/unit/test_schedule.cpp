@@ -141,9 +141,13 @@ TEST_CASE("schedule_steps runs the branch with the large transient first", "[sch
   CHECK(p.live_peak_bytes == 1104);
   CHECK_NOTHROW(check_memory_plan(p));
 
-  // lower_and_plan schedules too.
+  // lower_and_plan schedules too. There b1 is written into its slice of y
+  // (its copy goes: y's 272 B then live from b1's step, where a1 has died); a2
+  // is not (y next to a1 at a2's step would be 1360 B).
   Program q = lower_and_plan(g, 16);
-  CHECK(step_names(q) == std::vector<std::string>{"a1", "a2", "b1", "concat", "concat"});
+  CHECK(step_names(q) == std::vector<std::string>{"a1", "a2", "b1", "concat"});
+  CHECK(q.slice_of.count(b1) == 1);
+  CHECK(q.slice_of.count(a2) == 0);
   CHECK(q.scratch_size == 1104);
 }
 
