@@ -150,15 +150,15 @@ int main(void) {
     check(1, 1, 16, 32, 6, 6, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, act);
   }
   check(2, 2, 9, 17, 8, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, 2);  /* batch, groups, odd channels */
-  /* More than 2 blocks of outputs from K >= 256 (aotc_conv_cv_f32's wide tile on AVX-512, 4 blocks x 7
-     pixels): whole tiles and tails of 1, 2 and 3 blocks, a ragged last block, pixel counts that are and are
-     not multiples of 7. */
+  /* More than 2 blocks of outputs from K >= 256 over planes of a multiple of 7 or more than 196 pixels
+     (aotc_conv_cv_f32's wide tile on AVX-512, 4 blocks x 7 pixels): whole tiles and tails of 1, 2 and 3
+     blocks, a ragged last block, a last tile of 1 pixel (15 x 15). */
   for (act = 0; act <= 3; ++act) {
     static const int32_t mgs[4] = {64, 80, 100, 120};
     const int32_t mg = mgs[act];
     check(1, 1, 32, mg, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, act);
-    check(1, 1, 256, mg, 9, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, act & 1, act);
-    check(2, 2, 29, mg, 8, 8, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, act);
+    check(1, 1, 256, mg, 14, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, act & 1, act);
+    check(2, 2, 29, mg, 30, 30, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, act);
   }
   /* Output rows lining up with the input rows (banded in place): fewer, as many and more channels out,
      top pads of 0, 1 and 2 rows, dilation; strided columns (OW < IW) are not, unless the pads make up for
