@@ -685,14 +685,15 @@ static AOTC_UNUSED void aotc_conv_cv_native(const float *xp, const int32_t *koff
 /* Convs with more than 2 blocks of outputs and at least this many taps x input channels (K) run the wide
    tile: with fewer (KWS DS-CNN's and VWW's pointwise convs, K = 64) its fixed costs per tile made the
    model 2-5% slower than the narrow tile. ops/conv.cpp's kCvWideMinK agrees. So do planes of P pixels
-   that are multiples of 7 or larger than 14x14: on 8x8 (ResNet-8's last convs) the 7-pixel tiles left one
-   pixel over, and through the LLVM backend ResNet-8 took 1.03x the C backend's time. */
+   that are multiples of 7 or at least 128 pixels: on 8x8 (ResNet-8's last convs) the 7-pixel tiles left
+   one pixel over, and through the LLVM backend ResNet-8 took 1.03x the C backend's time; on SqueezeNet's
+   13x13 planes (169 pixels: 25 tiles, the last of one pixel) the wide tile ran 1.2x the narrow one. */
 #define AOTC_CONV_CV_WIDE_MIN_K 256
 /* The tile function for this CPU, Mg x K weights per group and P output pixels, with its blocks (MB) and
    pixels (NP) per tile. */
 static AOTC_UNUSED aotc_conv_cv_tile_fn aotc_conv_cv_pick(int32_t Mg, int32_t K, int32_t P, int32_t *mb,
                                                           int32_t *np) {
-  const int wide = Mg > 2 * AOTC_CONV_CV_MR && K >= AOTC_CONV_CV_WIDE_MIN_K && (P % 7 == 0 || P > 196);
+  const int wide = Mg > 2 * AOTC_CONV_CV_MR && K >= AOTC_CONV_CV_WIDE_MIN_K && (P % 7 == 0 || P >= 128);
   (void)wide;
 #ifdef AOTC_CONV_DISPATCH
   if (AOTC_CONV_HAVE_AVX512()) {

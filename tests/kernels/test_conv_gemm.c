@@ -150,7 +150,7 @@ int main(void) {
     check(1, 1, 16, 32, 6, 6, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, act);
   }
   check(2, 2, 9, 17, 8, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, 2);  /* batch, groups, odd channels */
-  /* More than 2 blocks of outputs from K >= 256 over planes of a multiple of 7 or more than 196 pixels
+  /* More than 2 blocks of outputs from K >= 256 over planes of a multiple of 7 or 128+ pixels
      (aotc_conv_cv_f32's wide tile on AVX-512, 4 blocks x 7 pixels): whole tiles and tails of 1, 2 and 3
      blocks, a ragged last block, a last tile of 1 pixel (15 x 15). */
   for (act = 0; act <= 3; ++act) {
