@@ -97,15 +97,8 @@ MemoryReport make_report(const Program &program, const ReportSource &source) {
   // output's tensor (an alias of it), which starts where the first is written.
   for (auto &[v, slice] : program.slice_of) groups.parent[v] = slice.whole;
   auto whole_of = [&](const Value *v) {  // (the value itself but for slices)
-    for (auto it = program.slice_of.find(v); it != program.slice_of.end(); it = program.slice_of.find(v))
-      v = it->second.whole;
-    return v;
-  };
-  auto offset_in_whole = [&](const Value *v) {
-    size_t offset = 0;
-    for (auto it = program.slice_of.find(v); it != program.slice_of.end(); it = program.slice_of.find(it->second.whole))
-      offset += it->second.offset;
-    return offset;
+    auto it = program.slice_of.find(v);
+    return it == program.slice_of.end() ? v : it->second.whole;
   };
   std::set<const Value *> outputs(graph.outputs.begin(), graph.outputs.end());
 
@@ -144,7 +137,7 @@ MemoryReport make_report(const Program &program, const ReportSource &source) {
         ReportTensor t;
         t.name = whole_of(v)->name;
         t.in_arena = storage.kind == Storage::Kind::Arena;
-        t.offset = t.in_arena ? storage.offset - offset_in_whole(v) : 0;
+        t.offset = t.in_arena ? storage.offset - program.offset_in_group(v) : 0;
         t.first_use = s;
         // (An in-place output is written first, so it starts its alias group;
         // its input was used before, so it has a report tensor.)
@@ -157,7 +150,7 @@ MemoryReport make_report(const Program &program, const ReportSource &source) {
       if (v->name != t.name &&
           std::find(t.aliases.begin(), t.aliases.end(), v->name) == t.aliases.end())
         t.aliases.push_back(v->name);
-      t.bytes = std::max(t.bytes, offset_in_whole(v) + v->byte_size());
+      t.bytes = std::max(t.bytes, program.offset_in_group(v) + v->byte_size());
       t.last_use = s;
       // An alias group holding a graph output is that output's storage.
       std::string kind = tensor_kind(v, storage, outputs.count(v) > 0);

@@ -124,14 +124,6 @@ void check_memory_plan(const Program &p) {
                              bytes_of(v), slice.offset, slice.whole->name, bytes_of(slice.whole)));
     groups.join(v, slice.whole);
   }
-  auto offset_in_group = [&](const Value *v) {
-    size_t offset = 0, links = 0;
-    for (auto it = p.slice_of.find(v); it != p.slice_of.end(); it = p.slice_of.find(it->second.whole)) {
-      if (++links > p.slice_of.size()) plan_error(fmt::format("the slices around '{}' form a cycle", v->name));
-      offset += it->second.offset;
-    }
-    return offset;
-  };
   const bool io_in_arena = p.io == IoMode::Arena;
   const size_t last_step = p.steps.empty() ? 0 : p.steps.size() - 1;
   // Alias groups holding a graph input (the caller writes those; no step may)
@@ -237,7 +229,7 @@ void check_memory_plan(const Program &p) {
     }
     // Members of one alias group share one storage (a slice at its offset in it).
     const Value *root = groups.find(v);
-    const size_t slice_offset = offset_in_group(v);
+    const size_t slice_offset = p.offset_in_group(v);
     if (slice_offset > 0 && (s.kind != Storage::Kind::Arena || s.offset < slice_offset))
       plan_error(fmt::format("'{}', a slice at byte {} of another value's storage, is stored as {}", v->name,
                              slice_offset, storage_name(s)));
@@ -246,7 +238,7 @@ void check_memory_plan(const Program &p) {
     auto [first, fresh] = first_of_group.emplace(root, v);
     if (!fresh) {
       Storage first_base = p.storage.at(first->second);
-      first_base.offset -= offset_in_group(first->second);
+      first_base.offset -= p.offset_in_group(first->second);
       if (!same_storage(first_base, base))
         plan_error(fmt::format("'{}' ({}) and '{}' ({}) are planned to share storage but do not", first->second->name,
                                storage_name(p.storage.at(first->second)), v->name, storage_name(s)));

@@ -132,7 +132,8 @@ void plan_memory(Program &program) {
   // by that copy alone, in no alias group yet, at an aligned offset, with the
   // I/O in the arena. It costs RAM where the output's storage then starts
   // earlier, next to something large (a branch's transient): each copy is
-  // dropped only where the plan does not grow.
+  // dropped only where the plan does not grow. (A whole never becomes a
+  // slice itself: it is in an alias group from then on.)
   std::vector<char> dropped(program.steps.size(), 0);
   if (io_in_arena) {
     std::map<const Value *, int> reads;  // tensor arguments read, over all steps
@@ -170,13 +171,6 @@ void plan_memory(Program &program) {
       if (!dropped[s]) kept.push_back(std::move(program.steps[s]));
     program.steps = std::move(kept);
   }
-  // A value's byte offset in its alias group's storage (0 but for slices).
-  auto offset_in_group = [&](const Value *v) {
-    size_t offset = 0;
-    for (auto it = program.slice_of.find(v); it != program.slice_of.end(); it = program.slice_of.find(it->second.whole))
-      offset += it->second.offset;
-    return offset;
-  };
   AliasGroups alias_groups = groups;
 
   // In-place steps: the output takes over the storage of an input that dies
@@ -306,7 +300,7 @@ void plan_memory(Program &program) {
   auto place = [&](const Value *v) {
     if (!program.storage.count(v))
       program.storage[v] = {Storage::Kind::Arena, 0,
-                            plan.offsets[buffers.request_of_alias_group.at(alias_groups.find(v))] + offset_in_group(v)};
+                            plan.offsets[buffers.request_of_alias_group.at(alias_groups.find(v))] + program.offset_in_group(v)};
   };
   for (auto &step : program.steps)
     for (KernelArg &arg : step.call.args)

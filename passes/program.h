@@ -53,6 +53,12 @@ struct Program {
     size_t offset = 0;
   };
   std::map<const Value *, Slice> slice_of;
+  /// Byte offset of `v` in its alias group's storage: its slice's offset, 0
+  /// for other values (plan_memory never makes a slice's whole a slice).
+  size_t offset_in_group(const Value *v) const {
+    auto it = slice_of.find(v);
+    return it == slice_of.end() ? 0 : it->second.offset;
+  }
   std::vector<const Value *> constants;  ///< in first-use order
   size_t arena_alignment = 16;
   size_t scratch_size = 0;              ///< bytes of the planned arena (with the graph's I/O in IoMode::Arena)
