@@ -120,6 +120,17 @@ static AOTC_UNUSED float aotc_conv_activate(float v, const aotc_conv_act *act) {
   return v * (t < 0.0f ? 0.0f : (t > 1.0f ? 1.0f : t));
 }
 
+/*
+ * v[i] *= sigmoid(v[i]) for i < n: a fused SiLU, which some kernels apply to
+ * whole planes they have stored. Kept out of line: inlined into a kernel with
+ * target/optimize attributes, gcc 12 no longer vectorizes the loop (10x
+ * slower); on its own it is vectorized for the build's target.
+ */
+static AOTC_UNUSED AOTC_NOINLINE void aotc_conv_silu_f32(float *v, int32_t n) {
+  int32_t i;
+  for (i = 0; i < n; ++i) v[i] *= aotc_sigmoidf(v[i]);
+}
+
 #ifdef AOTC_CONV_VEC
 /* v = min(max(v, lo), hi) for float vector v of type VT (VI: same-size ints); NaN stays. */
 #define AOTC_CONV_CLAMP(VT, VI, v, lo, hi)          \
@@ -165,42 +176,6 @@ static AOTC_UNUSED float aotc_conv_activate(float v, const aotc_conv_act *act) {
       (v) = (v) * t_;                                                 \
     }                                                                 \
   } while (0)
-#endif
-
-/*
- * v[i] *= sigmoid(v[i]) for i < n: a fused SiLU, which some kernels apply to
- * whole planes they have stored. Vector builds run AOTC_CONV_SILU on the
- * widest vectors (the plain loop, auto-vectorized 8 wide with a full
- * sigmoid, took 2x as long as the 3x3 depthwise conv before it on AVX-512),
- * the last n % width floats as the plain loop does. Kept out of line: inlined
- * into a kernel with target/optimize attributes, gcc 12 no longer vectorizes
- * the plain loop (10x slower).
- */
-#ifdef AOTC_CONV_VEC
-#if defined(__AVX512F__)
-typedef aotc_conv_v16 aotc_conv_silu_vt;
-typedef aotc_conv_i16 aotc_conv_silu_vi;
-#else
-typedef aotc_conv_vn aotc_conv_silu_vt;
-typedef aotc_conv_in aotc_conv_silu_vi;
-#endif
-static AOTC_UNUSED AOTC_NOINLINE AOTC_CONV_ZMM void aotc_conv_silu_f32(float *v, int32_t n) {
-  const int32_t vw = (int32_t)(sizeof(aotc_conv_silu_vt) / sizeof(float));
-  aotc_conv_silu_vt x, zero;
-  int32_t i;
-  memset(&zero, 0, sizeof zero);
-  for (i = 0; i + vw <= n; i += vw) {
-    memcpy(&x, v + i, sizeof x);
-    AOTC_CONV_SILU(aotc_conv_silu_vt, aotc_conv_silu_vi, x, zero);
-    memcpy(v + i, &x, sizeof x);
-  }
-  for (; i < n; ++i) v[i] *= aotc_sigmoidf(v[i]);
-}
-#else
-static AOTC_UNUSED AOTC_NOINLINE void aotc_conv_silu_f32(float *v, int32_t n) {
-  int32_t i;
-  for (i = 0; i < n; ++i) v[i] *= aotc_sigmoidf(v[i]);
-}
 #endif
 
 /* Function attributes of the plain-C loops that compilers vectorize here and in

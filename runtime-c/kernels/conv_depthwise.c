@@ -12,8 +12,7 @@
  *     the centre column are masked off at the image's first and last
  *     column. One contiguous loop per plane, any width. 3x3, stride 2,
  *     pads 1, even input: the same on the input's row and column phases.
- *     They clamp as they store; another activation runs over each piece of
- *     1024 outputs just stored, while it is in L1.
+ *     (Vector builds take these for no activation or a clamp only.)
  *   - anything else (any kernel, strides, dilations, pads): the input
  *     plane is copied once per channel into its zero-padded stride phases
  *     (as aotc_conv_f32 does), on which every tap is a constant offset from
@@ -109,10 +108,6 @@ static AOTC_UNUSED AOTC_CONV_DW_ATTR void aotc_conv_dw3s2_plane_f32(const float 
   }
 }
 
-/* Outputs per piece of the flat loops (a multiple of 16): a SiLU or hard swish runs on each piece while
-   it is in L1. With SiLU on AVX-512 (EfficientNet's 3x3 depthwise convs), flat loops and pieces measured
-   1.1-1.3x the vector rows over stride phases, which apply it in registers; with hard swish 1.15-1.3x. */
-#define AOTC_CONV_DW_FLAT_PIECE 1024
 /* The 3x3 "same" convs: stride 1 (s2 = 0; OH x OW = IH x IW) or 2 (s2 = 1;
  * IH x IW = 2*OH x 2*OW), pads 1. N x G input channels, Mg outputs each. */
 static AOTC_UNUSED void aotc_conv_dw_flat_f32(const float *x, const float *w, const float *bias, float *y, float *buf,
@@ -165,18 +160,11 @@ static AOTC_UNUSED void aotc_conv_dw_flat_f32(const float *x, const float *w, co
         const float *wk = w + (ptrdiff_t)m * 9, b = bias ? bias[m] : 0.0f;
         float *ym = y + ((ptrdiff_t)n * G * Mg + m) * P;
         const int32_t cnt = (last - n * G * Mg - m) * P >= P16 - P ? P16 : P; /* pixels the flat loops compute */
-        int32_t q0;
-        /* Pieces of AOTC_CONV_DW_FLAT_PIECE pixels (a multiple of 16), each activated while in L1. */
-        for (q0 = 0; q0 < cnt; q0 += AOTC_CONV_DW_FLAT_PIECE) {
-          const int32_t len = cnt - q0 < AOTC_CONV_DW_FLAT_PIECE ? cnt - q0 : AOTC_CONV_DW_FLAT_PIECE;
-          if (!s2)
-            aotc_conv_dw3s1_plane_f32(buf + 1 + IW + q0, IW, len, wk, b, mask_l + q0, mask_r + q0, lo_c, hi_c,
-                                      ym + q0);
-          else
-            aotc_conv_dw3s2_plane_f32(eo + q0, oo + q0, ee + q0, oe + q0, OW, len, wk, b, mask_l + q0, lo_c, hi_c,
-                                      ym + q0);
-          if (q0 < P) aotc_conv_dw_act_f32(ym + q0, P - q0 < len ? P - q0 : len, act_after);
-        }
+        if (!s2)
+          aotc_conv_dw3s1_plane_f32(buf + 1 + IW, IW, cnt, wk, b, mask_l, mask_r, lo_c, hi_c, ym);
+        else
+          aotc_conv_dw3s2_plane_f32(eo, oo, ee, oe, OW, cnt, wk, b, mask_l, lo_c, hi_c, ym);
+        aotc_conv_dw_act_f32(ym, P, act_after);
       }
     }
 }
@@ -519,11 +507,20 @@ AOTC_KERNEL void aotc_conv_depthwise_f32(const float *x, const float *w, const f
   float *buf = (float *)scratch;
   aotc_conv_act act_s;
   const aotc_conv_act *act = aotc_conv_act_init(&act_s, act_kind, act_a, act_b);
+#ifdef AOTC_CONV_VEC
+  /* The flat 3x3 loops are the fastest with a clamp or no activation; a SiLU or hard swish they apply
+     in a second pass over the plane, where the vector rows, which keep it in registers, are faster
+     (EfficientNet's 112x112 and 56x56 depthwise convs 1.15-1.25x, even with the pass in pieces of
+     1024 outputs still in L1 and on 16-float vectors). */
+  const int32_t flat = !act || act->kind == AOTC_CONV_ACT_CLAMP;
+#else
+  const int32_t flat = 1;
+#endif
   (void)koff;
   if (N <= 0 || G <= 0 || Mg <= 0 || OH <= 0 || OW <= 0) return;
-  if (k3p1 && SH == 1 && SW == 1 && OH == IH && OW == IW)
+  if (flat && k3p1 && SH == 1 && SW == 1 && OH == IH && OW == IW)
     aotc_conv_dw_flat_f32(x, w, bias, y, buf, N, G, Mg, IH, IW, OH, OW, 0, act);
-  else if (k3p1 && SH == 2 && SW == 2 && IH == 2 * OH && IW == 2 * OW)
+  else if (flat && k3p1 && SH == 2 && SW == 2 && IH == 2 * OH && IW == 2 * OW)
     aotc_conv_dw_flat_f32(x, w, bias, y, buf, N, G, Mg, IH, IW, OH, OW, 1, act);
   else
     aotc_conv_dw_phases_f32(x, w, bias, y, buf, N, G, Mg, IH, IW, OH, OW, KH, KW, SH, SW, DH, DW, PH, PW, act);
