@@ -108,8 +108,27 @@ static AOTC_UNUSED AOTC_CONV_DW_ATTR void aotc_conv_dw3s2_plane_f32(const float 
   }
 }
 
+/* da[m] = src[2m], db[m] = src[2m + 1] for the n floats of src. */
+static AOTC_UNUSED void aotc_conv_dw_split2_f32(const float *AOTC_RESTRICT src, float *AOTC_RESTRICT da,
+                                               float *AOTC_RESTRICT db, int32_t n) {
+  int32_t m;
+  for (m = 0; m < n / 2; ++m) {
+    da[m] = src[2 * m];
+    db[m] = src[2 * m + 1];
+  }
+  if (n & 1) da[n / 2] = src[n - 1];
+}
+
+/* Floats of a band's copy of the input (its rows and their zero rows, or its stride phases): small
+   enough for L1 with the band's output, so that the flat loops read it there. A whole 112x112 plane
+   copied at once went out to L2 and back (16 channels of it at stride 2: 60 -> 20 us on AVX-512). */
+#define AOTC_CONV_DW_BAND_FLOATS 4096
+
 /* The 3x3 "same" convs: stride 1 (s2 = 0; OH x OW = IH x IW) or 2 (s2 = 1;
- * IH x IW = 2*OH x 2*OW), pads 1. N x G input channels, Mg outputs each. */
+ * IH x IW = 2*OH x 2*OW), pads 1. N x G input channels, Mg outputs each.
+ * Each channel goes in bands of up to RB output rows: the band's input rows
+ * are copied (s1: between zero rows at the plane's edges; s2: split into
+ * the stride phases) and the flat loops compute the band. */
 static AOTC_UNUSED void aotc_conv_dw_flat_f32(const float *x, const float *w, const float *bias, float *y, float *buf,
                                              int32_t N, int32_t G, int32_t Mg, int32_t IH, int32_t IW, int32_t OH,
                                              int32_t OW, int32_t s2, const aotc_conv_act *act) {
@@ -119,20 +138,25 @@ static AOTC_UNUSED void aotc_conv_dw_flat_f32(const float *x, const float *w, co
   const int32_t clamp = act && act->kind == AOTC_CONV_ACT_CLAMP;
   const float lo_c = clamp ? act->a : -INFINITY, hi_c = clamp ? act->b : INFINITY;
   const aotc_conv_act *act_after = clamp ? NULL : act;
-  /* The flat loops run up to a multiple of 16 pixels into the next channel's output (which overwrites
-     it later), so they need no scalar remainder loop; the last channels stop at P. */
-  const int32_t P16 = (P + 15) / 16 * 16, last = N * G * Mg - 1;
-  float *oo, *eo, *oe, *ee;
-  int32_t n, gi, mm, oh, ow, i;
-  /* The copied plane (s1) and the masks start on a 64-byte boundary (up to 45 floats of scratch): fewer of
+  /* Output rows per band: s1 copies RB + 2 rows of IW, s2 4 phases of RB + 1 rows of OW. */
+  int32_t RB = s2 ? AOTC_CONV_DW_BAND_FLOATS / (4 * OW) - 1 : AOTC_CONV_DW_BAND_FLOATS / IW - 2;
+  const ptrdiff_t total = (ptrdiff_t)N * G * Mg * P; /* outputs of every channel */
+  float *oo, *eo, *oe, *ee, *p;
+  int32_t n, gi, mm, oh, ow, i, o0;
+  if (RB < 1) RB = 1;
+  if (RB > OH) RB = OH;
+  /* The band's rows (s1) and the masks start on a 64-byte boundary (up to 45 floats of scratch): fewer of
      the flat loops' vector loads split across cache lines (8 x 48x48: 1.25x, 64 x 12x12: 1.1x on AVX-512). */
   buf += (16 - (int32_t)(((uintptr_t)(buf + 1 + IW) / sizeof(float)) % 16)) % 16;
   mask_l = buf + (ptrdiff_t)(IH + 2) * IW + 18;
   mask_l += (16 - (int32_t)(((uintptr_t)mask_l / sizeof(float)) % 16)) % 16;
   mask_r = mask_l + (P + 31) / 16 * 16;
-  /* s2: the row and column phases (see aotc_conv_dw3s2_plane_f32), each after one float of slack. */
-  oo = buf + 1, eo = oo + (ptrdiff_t)(OH + 1) * OW, oe = eo + (ptrdiff_t)(OH + 1) * OW + 1;
-  ee = oe + P;
+  /* s1: the band's rows at p, row -1 above; s2: its row and column phases (see aotc_conv_dw3s2_plane_f32),
+     each after one float of slack. Reads past a band's rows (up to 16 pixels computed beyond it) stay in
+     this zeroed buffer, whose size is at most the whole plane's copy that scratch holds. */
+  p = buf + 1 + IW;
+  oo = buf + 1, eo = oo + (ptrdiff_t)(RB + 1) * OW, oe = eo + (ptrdiff_t)(RB + 1) * OW + 1;
+  ee = oe + (ptrdiff_t)RB * OW;
   memset(buf, 0, ((size_t)(IH + 2) * IW + 18) * sizeof(float));
   for (i = P; i < P + 16; ++i) mask_l[i] = mask_r[i] = 0.0f;
   for (oh = 0; oh < OH; ++oh)
@@ -143,28 +167,48 @@ static AOTC_UNUSED void aotc_conv_dw_flat_f32(const float *x, const float *w, co
   for (n = 0; n < N; ++n)
     for (gi = 0; gi < G; ++gi) {
       const float *xc = x + ((ptrdiff_t)n * G + gi) * IH * IW;
-      if (!s2)
-        memcpy(buf + 1 + IW, xc, (size_t)IH * IW * sizeof(float));
-      else
-        for (i = 0; i < IH; ++i) {
-          const float *xr = xc + (ptrdiff_t)i * IW;
-          float *de = (i & 1 ? eo + (ptrdiff_t)(i + 1) / 2 * OW : ee + (ptrdiff_t)i / 2 * OW);
-          float *dodd = (i & 1 ? oo + (ptrdiff_t)(i + 1) / 2 * OW : oe + (ptrdiff_t)i / 2 * OW);
-          for (ow = 0; ow < OW; ++ow) {
-            de[ow] = xr[2 * ow];
-            dodd[ow] = xr[2 * ow + 1];
+      for (o0 = 0; o0 < OH; o0 += RB) {
+        const int32_t R = OH - o0 < RB ? OH - o0 : RB, Q = R * OW;
+        if (!s2) {
+          /* Input rows o0 - 1 .. o0 + R, zero outside the plane. */
+          const int32_t first = o0 == 0 ? 0 : o0 - 1, last_row = o0 + R < IH ? o0 + R : IH - 1;
+          if (o0 == 0) memset(p - IW, 0, (size_t)IW * sizeof(float));
+          memcpy(p + (ptrdiff_t)(first - o0) * IW, xc + (ptrdiff_t)first * IW,
+                 (size_t)(last_row - first + 1) * IW * sizeof(float));
+          if (o0 + R == IH) memset(p + (ptrdiff_t)R * IW, 0, (size_t)IW * sizeof(float));
+        } else {
+          /* Phase rows j = 0 .. R: odd input row 2(o0 + j) - 1 into eo/oo (zero above the plane), even
+             input row 2(o0 + j) into ee/oe (j < R). */
+          int32_t j;
+          for (j = 0; j <= R; ++j) {
+            const int32_t r_odd = 2 * (o0 + j) - 1, r_even = 2 * (o0 + j);
+            float *de = eo + (ptrdiff_t)j * OW, *dodd = oo + (ptrdiff_t)j * OW;
+            if (r_odd < 0) {
+              memset(de, 0, (size_t)OW * sizeof(float));
+              memset(dodd, 0, (size_t)OW * sizeof(float));
+            } else {
+              aotc_conv_dw_split2_f32(xc + (ptrdiff_t)r_odd * IW, de, dodd, IW);
+            }
+            if (j < R) aotc_conv_dw_split2_f32(xc + (ptrdiff_t)r_even * IW, ee + (ptrdiff_t)j * OW, oe + (ptrdiff_t)j * OW, IW);
           }
         }
-      for (mm = 0; mm < Mg; ++mm) {
-        const int32_t m = gi * Mg + mm;
-        const float *wk = w + (ptrdiff_t)m * 9, b = bias ? bias[m] : 0.0f;
-        float *ym = y + ((ptrdiff_t)n * G * Mg + m) * P;
-        const int32_t cnt = (last - n * G * Mg - m) * P >= P16 - P ? P16 : P; /* pixels the flat loops compute */
-        if (!s2)
-          aotc_conv_dw3s1_plane_f32(buf + 1 + IW, IW, cnt, wk, b, mask_l, mask_r, lo_c, hi_c, ym);
-        else
-          aotc_conv_dw3s2_plane_f32(eo, oo, ee, oe, OW, cnt, wk, b, mask_l, lo_c, hi_c, ym);
-        aotc_conv_dw_act_f32(ym, P, act_after);
+        for (mm = 0; mm < Mg; ++mm) {
+          const int32_t m = gi * Mg + mm;
+          const float *wk = w + (ptrdiff_t)m * 9, b = bias ? bias[m] : 0.0f;
+          float *yb = y + ((ptrdiff_t)n * G * Mg + m) * P + (ptrdiff_t)o0 * OW;
+          /* The flat loops run up to a multiple of 16 pixels past the band (so they need no scalar
+             remainder loop) where that lands in outputs computed later: this channel's later bands, or
+             after its plane, the next group's channels (those of this group have their first bands done
+             already); else they stop at the band's end. */
+          const int32_t Q16 = (Q + 15) / 16 * 16;
+          const ptrdiff_t end = (yb - y) + Q16, plane_end = ((ptrdiff_t)n * G * Mg + m + 1) * P;
+          const int32_t cnt = end <= plane_end || (mm == Mg - 1 && end <= total) ? Q16 : Q;
+          if (!s2)
+            aotc_conv_dw3s1_plane_f32(p, IW, cnt, wk, b, mask_l, mask_r, lo_c, hi_c, yb);
+          else
+            aotc_conv_dw3s2_plane_f32(eo, oo, ee, oe, OW, cnt, wk, b, mask_l, lo_c, hi_c, yb);
+          aotc_conv_dw_act_f32(yb, Q, act_after);
+        }
       }
     }
 }
@@ -390,17 +434,6 @@ static AOTC_UNUSED void aotc_conv_dw_copy_f32(float *AOTC_RESTRICT dst, const fl
   } else {
     aotc_conv_copy_f32(dst, src, n);
   }
-}
-
-/* da[m] = src[2m], db[m] = src[2m + 1] for the n floats of src. */
-static AOTC_UNUSED void aotc_conv_dw_split2_f32(const float *AOTC_RESTRICT src, float *AOTC_RESTRICT da,
-                                               float *AOTC_RESTRICT db, int32_t n) {
-  int32_t m;
-  for (m = 0; m < n / 2; ++m) {
-    da[m] = src[2 * m];
-    db[m] = src[2 * m + 1];
-  }
-  if (n & 1) da[n / 2] = src[n - 1];
 }
 
 /* Any kernel, strides and dilations. scratch (floats): the phases (SH*SW*Hph*Wph) and 192 zeros,

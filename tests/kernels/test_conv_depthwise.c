@@ -123,6 +123,14 @@ int main(void) {
         const int32_t n = sizes[size];
         for (act = 0; act <= 3; ++act) check(1, 3, 1, n, n, k, k, s, s, 1, 1, k / 2, k / 2, k / 2, k / 2, 1, act);
       }
+  /* The 3x3 flat loops in several bands of rows (runtime-c/kernels/conv_depthwise.c: each band's copy
+     fits AOTC_CONV_DW_BAND_FLOATS), two outputs per channel, so that a band's spill past its end would
+     land in outputs already computed: 112 x 112 (4 bands at stride 1, 4 at stride 2), and 2100 x 2 (2
+     bands, the last one 108 pixels). */
+  for (s = 1; s <= 2; ++s) {
+    check(1, 2, 2, 112, 112, 3, 3, s, s, 1, 1, 1, 1, 1, 1, 1, 1);
+    check(1, 2, 2, 2100, 2 * s, 3, 3, s, s, 1, 1, 1, 1, 1, 1, 1, 0);
+  }
   /* TF-style "same" stride 2 (pads 0 before, 1 after) and valid convs. */
   check(1, 4, 1, 56, 56, 5, 5, 2, 2, 1, 1, 1, 1, 2, 2, 1, 1);
   check(1, 4, 1, 56, 56, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1, 1, 1);
