@@ -28,6 +28,7 @@ from conv_flops import node_macs  # noqa: E402
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COMMENT = re.compile(r"^  /\* (.*): (\w+) \*/$")
 CALL = re.compile(r"^  (aotc_\w+)\(.*\);$")
+CHUNK = re.compile(r"\.chunk(s|\d+)$")
 
 
 def instrument(c_path, name):
@@ -83,12 +84,18 @@ def main():
     us = [float(line.split()[2]) for line in out.splitlines()]
 
     groups = defaultdict(lambda: [0, 0.0, 0])  # key -> [calls, us, MACs]
+    counted = set()  # (group, ONNX node) whose MACs are in
     for (node, op, kernel), t in zip(calls, us):
+        # split-conv-depthwise's chunks (NODE.chunkK, and their Concat NODE.chunks) count as their node.
+        node = CHUNK.sub("", node)
         kind, macs = macs_of.get(node, (op, 0))
-        g = groups[f"{node}: {kind}" if args.nodes else f"{kind} [{kernel}]"]
+        key = f"{node}: {kind}" if args.nodes else f"{kind} [{kernel}]"
+        g = groups[key]
         g[0] += 1
         g[1] += t
-        g[2] += macs or 0
+        if (key, node) not in counted:
+            counted.add((key, node))
+            g[2] += macs or 0
     total = sum(us)
     print(f"# {os.path.basename(os.path.dirname(os.path.abspath(args.model)))}: {total / 1e3:.2f} ms per run "
           f"summed over {len(calls)} kernel calls (each its minimum over {args.runs} runs)")

@@ -175,6 +175,11 @@ int main(int argc, char **argv) {
                  "it (on Cortex-M targets, whose conv kernels copy their input a band of rows at a time; default "
                  "there 8192; 0: no cap). --report shows each kernel's scratch")
       ->check(CLI::Range(size_t{0}, size_t{1} << 40));
+  app.add_option("--l2-cache", options.l2_cache,
+                 "BYTES: the L2 cache per core to tune for: a 1x1 conv and the depthwise conv reading it run in "
+                 "chunks of channels whose intermediate fits in half of it (default: host's as detected, none "
+                 "on the other targets; 0: off)")
+      ->check(CLI::Range(size_t{0}, size_t{1} << 40));
   std::string io = "arena", verify_io = "arena";
   std::string weights = "c", verify_weights = "c";
   const char *weights_help =
@@ -250,6 +255,8 @@ int main(int argc, char **argv) {
   verify->add_option("--io", verify_io, io_help)->check(CLI::IsMember({"arena", "separate"}));
   verify->add_option("--weights", verify_weights, weights_help)->check(CLI::IsMember({"c", "bin"}));
   verify->add_option("--max-scratch", verify_compile.max_scratch, "BYTES: as for compiling")
+      ->check(CLI::Range(size_t{0}, size_t{1} << 40));
+  verify->add_option("--l2-cache", verify_compile.l2_cache, "BYTES: as for compiling")
       ->check(CLI::Range(size_t{0}, size_t{1} << 40));
   verify->add_option("--patch", verify_compile.patch_tiles, patch_help)
       ->type_name("N")

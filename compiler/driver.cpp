@@ -84,6 +84,7 @@ void expose_as_outputs(Graph &graph, const std::vector<std::string> &names) {
 Target compile_target(const CompileOptions &options) {
   Target target = find_target(options.target);
   if (options.max_scratch) target.max_conv_scratch_bytes = *options.max_scratch;
+  if (options.l2_cache) target.l2_bytes = *options.l2_cache;
   return target;
 }
 

@@ -36,6 +36,8 @@ struct CompileOptions {
   /// --max-scratch: the most scratch a conv kernel may take for its copy of
   /// the input (Target::max_conv_scratch_bytes; 0: no cap); unset: the target's.
   std::optional<size_t> max_scratch;
+  /// --l2-cache: the L2 cache per core to tune for (Target::l2_bytes; 0: none); unset: the target's.
+  std::optional<size_t> l2_cache;
   /// --patch N: run the high-resolution prefix as N x N tiles (passes/patch_prefix.h); 0: off.
   int patch_tiles = 0;
   /// --weights-section / --arena-section: linker sections (codegen/emit_c.h); empty: the defaults.

@@ -35,6 +35,10 @@ Target detect_host() {
 #else
   t.l1d_bytes = 32 * 1024;
 #endif
+#if defined(_SC_LEVEL2_CACHE_SIZE)
+  long l2 = sysconf(_SC_LEVEL2_CACHE_SIZE);
+  t.l2_bytes = l2 > 0 ? static_cast<size_t>(l2) : 0;
+#endif
   return t;
 }
 
@@ -114,6 +118,7 @@ std::string target_features(const Target &t) {
   if (t.dsp) parts.push_back("DSP");
   if (t.fp_registers) parts.push_back(fmt::format("{} FP registers", t.fp_registers));
   parts.push_back(t.l1d_bytes ? fmt::format("{} KiB L1D", t.l1d_bytes / 1024) : "no data cache");
+  if (t.l2_bytes) parts.push_back(fmt::format("{} KiB L2", t.l2_bytes / 1024));
   if (t.sram_bytes) parts.push_back(fmt::format("~{} KiB SRAM", t.sram_bytes / 1024));
   if (t.max_conv_scratch_bytes)
     parts.push_back(t.max_conv_scratch_bytes % 1024 == 0

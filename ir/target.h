@@ -25,6 +25,7 @@ struct Target {
   bool mve = false;         ///< Arm Helium (M-profile vector extension)
   unsigned fp_registers = 0;///< f32 (or vector) registers a micro-kernel may keep values in
   size_t l1d_bytes = 0;     ///< data cache, or tightly coupled data memory, to block for (0: none)
+  size_t l2_bytes = 0;      ///< one core's L2 cache (0: none, or unknown)
   size_t sram_bytes = 0;    ///< typical on-chip RAM of parts with this core (0: not a constraint)
   bool x86_dispatch = false;///< generated code may choose AVX2/AVX-512 paths at run time
   /// Kernels use only ISO C99: no GNU vector types (which gcc and clang lower

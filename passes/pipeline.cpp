@@ -50,6 +50,11 @@ const std::vector<PipelineStep> &graph_pipeline() {
       // convs get their weights packed like any conv.
       {nullptr, {{"patch-prefix", "with --patch N: run the CNN's high-resolution prefix as N x N tiles",
                   patch_prefix_pass}}},
+      // A 1x1 conv and the depthwise conv reading it run in chunks of channels
+      // whose intermediate stays in L2 (inverted residuals' expanded tensors).
+      {nullptr, {{"split-conv-depthwise",
+                  "run a 1x1 conv and the depthwise conv reading it in chunks of channels that fit in L2",
+                  split_conv_depthwise}}},
       // Layouts for the target: conv/pool activations channels-first, and
       // packing nodes on constant weights a kernel wants packed.
       {nullptr, {{"choose-layouts", "pick value layouts for the target; pack constant weights for the kernels",

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <algorithm>
+#include <iterator>
 #include <regex>
 #include <sstream>
 
@@ -208,7 +209,7 @@ TEST_CASE("aotc --list-passes shows the pipeline with its fixed-point group", "[
   // In order: a single pass, the group header, its passes indented, then lowering.
   std::vector<std::string> starts = {"infer-shapes-and-fold ", "simplify ", "  fuse-qdq ", "  remove-identities ",
                                      "  fuse-conv-batchnorm ", "  fuse-conv-activation ", "  fuse-silu ",
-                                     "  eliminate-dead-code ", "fold-dequantize ", "patch-prefix ", "choose-layouts ",
+                                     "  eliminate-dead-code ", "fold-dequantize ", "patch-prefix ", "split-conv-depthwise ", "choose-layouts ",
                                      "fold-packing ",
                                      "lower ", "schedule-steps ", "plan-memory ", "check-plan "};
   std::vector<std::string> lines;
@@ -303,6 +304,22 @@ TEST_CASE("aotc --emit ir shows the layouts and packed weights chosen for the ta
     check_ok(r);
     check_golden(std::string("vww_mobilenet.") + target + ".ir", r.out);
   }
+}
+
+TEST_CASE("aotc --l2-cache splits the 1x1 -> depthwise pairs whose intermediate does not fit in half of it",
+          "[cli][split]") {
+  Work w("l2_cache");
+  auto chunked_pairs = [&](const std::string &model, const std::string &l2) {
+    Result r = run_aotc({kModels + "/" + model + "/model.onnx", "--emit", "ir", "--l2-cache", l2}, w.dir);
+    check_ok(r);
+    std::regex concat(R"(= Concat\(%[^ ]*\.chunk0,)");
+    return std::distance(std::sregex_iterator(r.out.begin(), r.out.end(), concat), std::sregex_iterator());
+  };
+  // The model_*_l2_32k tests check these splits' outputs against ONNX Runtime's.
+  CHECK(chunked_pairs("vww_mobilenet", "32768") == 8);
+  CHECK(chunked_pairs("kws_dscnn", "32768") == 3);
+  CHECK(chunked_pairs("kws_dscnn", "65536") == 0);
+  CHECK(chunked_pairs("vww_mobilenet", "0") == 0);
 }
 
 TEST_CASE("compiling writes NAME.c, NAME.h and aotc.h, deterministically", "[cli]") {
