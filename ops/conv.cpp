@@ -61,6 +61,10 @@ constexpr int64_t kCvMaxNarrowWidth = 7;
 // was 0.9x). The kernel picks its wide tile from the same K on
 // (AOTC_CONV_CV_WIDE_MIN_K).
 constexpr int64_t kCvWideMinK = 256;
+// Strided 1x1 convs (ResNet shortcuts) over rows narrower than 16 pixels run
+// aotc_conv_cv_f32 from this many input channels (ResNet-18's 28x28 -> 14x14,
+// 128 -> 256: 1.6x); with fewer (ResNet-8's 16 and 32) it is no faster.
+constexpr int64_t kCvShortcutMinK = 128;
 
 // Arm cores without SIMD for float (Cortex-M0/M4/M7/M33): conv.c's aotc_sconv_*
 // kernels, which keep a 4x4 tile of accumulators in scalar FP registers (the
@@ -240,9 +244,10 @@ bool uses_cv_kernel(const Target &target, const aotc_conv_params &geo) {
   // narrower ones run 8 wide at half the rate. There aotc_conv_cv_f32 wins on
   // every conv with a window of more than one tap (bench/conv_kernel_bench.c:
   // ResNet-8's 3x3 on 8x8 x 64 1.35x, 3x3/2 16x16 -> 8x8 x 64 1.2x, 3x3 on
-  // 12x12 x 32 1.7x), not on 1x1/2 shortcuts (K = Cg only: 0.75x) nor on
+  // 12x12 x 32 1.7x), not on 1x1/2 shortcuts with a small K = Cg (0.75x) nor on
   // stems over 1-3 channels (digits' 3x3 1 -> 16 on 8x8: 0.85x).
-  if (target.vector_bits >= 512 && geo.mg >= kCvMR && geo.cg >= 8 && geo.out[2] < 16 && taps > 1)
+  if (target.vector_bits >= 512 && geo.mg >= kCvMR && geo.cg >= 8 && geo.out[2] < 16 &&
+      (taps > 1 || geo.cg >= kCvShortcutMinK))
     return true;
   return geo.mg >= kCvMR && geo.cg >= 8 && weights >= kCvMinWeights &&
          (target.vector_bits >= 512 || geo.out[2] < 16);
