@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Where aotc's time goes in one model: time per kernel and op kind.
 
-    /usr/bin/python3 bench/profile_ops.py MODEL.onnx [--runs N] [--top K] [--nodes]
+    /usr/bin/python3 bench/profile_ops.py MODEL.onnx [--runs N] [--top K] [--nodes [--ort]]
 
 Compiles the model with aotc, puts a clock around every kernel call of the
 generated run function (each call is one line under a
@@ -10,6 +10,10 @@ the time per run grouped by kernel function and op kind (Conv split by kernel
 size and depthwise, as in bench/conv_flops.py), with MACs and GFLOP/s for the
 MAC ops. Each call counts with its minimum over the runs, so other load on a
 shared machine drops out; the total is therefore below compare.sh's median.
+With --nodes --ort, each row also shows ONNX Runtime's time for the node
+(bench/ort_profile.js: one thread, its profiler on, each node's minimum over
+the runs), so the two line up node by node; ORT's fused nodes (Conv + BN +
+activation, or + Add) count as their Conv.
 Environment: AOTC, CC, BENCH_CFLAGS as for compare.sh.
 """
 import argparse
@@ -28,6 +32,9 @@ from conv_flops import node_macs  # noqa: E402
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COMMENT = re.compile(r"^  /\* (.*): (\w+) \*/$")
 CALL = re.compile(r"^  (aotc_\w+)\(.*\);$")
+# Ops ONNX Runtime fuses into the Conv or Gemm before them; its fused node is
+# named after the last one's output.
+FUSED_AFTER = {"Relu", "Clip", "BatchNormalization", "Sigmoid", "Mul", "Add", "HardSwish", "HardSigmoid", "LeakyRelu"}
 CHUNK = re.compile(r"\.chunk(s|\d+)$")
 
 
@@ -60,12 +67,32 @@ def instrument(c_path, name):
     return calls
 
 
+def ort_times(model, path, runs):
+    """ONNX Runtime's microseconds per ONNX node name (bench/ort_profile.js), and the total."""
+    out = subprocess.run(["node", os.path.join(ROOT, "bench", "ort_profile.js"), path, str(runs)], check=True,
+                         capture_output=True, text=True).stdout
+    producer = {o: n for n in model.graph.node for o in n.output}
+    names = {n.name for n in model.graph.node}
+    times, total = defaultdict(float), 0.0
+    for line in out.splitlines():
+        name, _, us = line.split("\t")
+        total += float(us)
+        if name not in names:  # a fused node, named after its output: walk back to the op it starts from
+            n = producer.get(re.sub(r"_nchwc$", "", name))
+            while n is not None and n.op_type in FUSED_AFTER and n.input:
+                n = producer.get(n.input[0])
+            name = n.name if n is not None else name
+        times[name] += float(us)
+    return times, total
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("model")
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--top", type=int, default=12, help="rows to print (0: all)")
     ap.add_argument("--nodes", action="store_true", help="one row per node instead of per op kind")
+    ap.add_argument("--ort", action="store_true", help="with --nodes: ONNX Runtime's time per node beside aotc's")
     args = ap.parse_args()
     aotc = os.environ.get("AOTC", os.path.join(ROOT, "build", "cli", "aotc"))
     cc = os.environ.get("CC", "cc")
@@ -82,8 +109,10 @@ def main():
                         "-lm", "-o", exe], check=True)
         out = subprocess.run([exe, str(args.runs)], check=True, capture_output=True, text=True).stdout
     us = [float(line.split()[2]) for line in out.splitlines()]
+    ort, ort_total = ort_times(model, args.model, args.runs) if args.ort and args.nodes else ({}, 0.0)
 
     groups = defaultdict(lambda: [0, 0.0, 0])  # key -> [calls, us, MACs]
+    ort_of = {}  # key -> ORT us
     counted = set()  # (group, ONNX node) whose MACs are in
     for (node, op, kernel), t in zip(calls, us):
         # split-conv-depthwise's chunks (NODE.chunkK, and their Concat NODE.chunks) count as their node.
@@ -91,6 +120,8 @@ def main():
         kind, macs = macs_of.get(node, (op, 0))
         key = f"{node}: {kind}" if args.nodes else f"{kind} [{kernel}]"
         g = groups[key]
+        if node in ort:
+            ort_of[key] = ort[node]
         g[0] += 1
         g[1] += t
         if (key, node) not in counted:
@@ -99,11 +130,15 @@ def main():
     total = sum(us)
     print(f"# {os.path.basename(os.path.dirname(os.path.abspath(args.model)))}: {total / 1e3:.2f} ms per run "
           f"summed over {len(calls)} kernel calls (each its minimum over {args.runs} runs)")
-    print(f"  {'op kind [kernel]':<48} {'calls':>5} {'us':>9} {'share':>6} {'MMAC':>8} {'GFLOP/s':>8}")
+    if ort:
+        print(f"# ONNX Runtime: {ort_total / 1e3:.2f} ms per run summed over its nodes (profiler on)")
+    print(f"  {'op kind [kernel]':<48} {'calls':>5} {'us':>9} {'share':>6} {'MMAC':>8} {'GFLOP/s':>8}"
+          + (f" {'ORT us':>8}" if ort else ""))
     rows = sorted(groups.items(), key=lambda kv: -kv[1][1])
     for key, (n, t, macs) in rows[:args.top or None]:
         rate = f"{2 * macs / t / 1e3:8.1f}" if macs else f"{'-':>8}"
-        print(f"  {key:<48} {n:>5} {t:9.1f} {100 * t / total:5.1f}% {macs / 1e6:8.1f} {rate}")
+        ort_us = (f" {ort_of[key]:8.1f}" if key in ort_of else f" {'-':>8}") if ort else ""
+        print(f"  {key:<48} {n:>5} {t:9.1f} {100 * t / total:5.1f}% {macs / 1e6:8.1f} {rate}{ort_us}")
     return 0
 
 

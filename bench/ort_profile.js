@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// ONNX Runtime's time per node, for bench/profile_ops.py --ort (which lines
+// them up with aotc's kernel calls). A tool that prints numbers, not a test.
+//
+// Usage: node bench/ort_profile.js MODEL.onnx [RUNS]
+//
+// Runs the model RUNS times (default 20) on one thread with ORT's profiler on
+// and prints, per node of ORT's optimized graph, one tab-separated line:
+//   <ORT node name> <op> <microseconds: the node's minimum over the runs>
+// ORT names a node it fused (Conv + Clip, in NCHWc) after its output value
+// (".../Clip_output_0_nchwc"); profile_ops.py maps that back to the ONNX node.
+// The profiler's own cost per node is in these times.
+'use strict';
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const ort = require(path.join(__dirname, '..', 'models', 'node_modules', 'onnxruntime-node'));
+
+(async () => {
+  const [file, runsArg] = process.argv.slice(2);
+  if (!file) throw new Error('usage: node bench/ort_profile.js MODEL.onnx [RUNS]');
+  const runs = parseInt(runsArg || '20', 10);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aotc-ort-profile-'));
+  const session = await ort.InferenceSession.create(file, {
+    intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all',
+    enableProfiling: true, profileFilePrefix: path.join(dir, 'profile'),
+  });
+  // Deterministic uniform [-0.5, 0.5) data of the declared (static) float shapes.
+  let seed = 12345;
+  const rnd = () => { seed = (seed * 1103515245 + 12345) >>> 0; return seed / 2 ** 32 - 0.5; };
+  const feeds = {};
+  session.inputNames.forEach((n, i) => {
+    const meta = session.inputMetadata[i];
+    if (!meta.isTensor || meta.type !== 'float32' || meta.shape.some((d) => typeof d !== 'number'))
+      throw new Error(`${file}: input '${n}' is not a float32 tensor of static shape`);
+    const size = meta.shape.reduce((a, b) => a * b, 1);
+    feeds[n] = new ort.Tensor('float32', Float32Array.from({ length: size }, rnd), meta.shape);
+  });
+  for (let i = 0; i < runs; i++) await session.run(feeds);
+  session.endProfiling();
+  await session.release();
+  const [json] = fs.readdirSync(dir).filter((f) => f.endsWith('.json'));
+  const events = JSON.parse(fs.readFileSync(path.join(dir, json), 'utf8'));
+  fs.rmSync(dir, { recursive: true, force: true });
+  const best = new Map();  // node -> {op, us}
+  for (const e of events) {
+    if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time')) continue;
+    const node = e.name.slice(0, -'_kernel_time'.length);
+    const old = best.get(node);
+    if (!old || e.dur < old.us) best.set(node, { op: e.args.op_name, us: e.dur });
+  }
+  for (const [node, { op, us }] of best) console.log(`${node}\t${op}\t${us}`);
+})().catch((e) => { console.error(e.stack || e); process.exit(1); });
