@@ -189,7 +189,8 @@ static AOTC_UNUSED void aotc_conv_dw_flat_f32(const float *x, const float *w, co
             } else {
               aotc_conv_dw_split2_f32(xc + (ptrdiff_t)r_odd * IW, de, dodd, IW);
             }
-            if (j < R) aotc_conv_dw_split2_f32(xc + (ptrdiff_t)r_even * IW, ee + (ptrdiff_t)j * OW, oe + (ptrdiff_t)j * OW, IW);
+            if (j < R)
+              aotc_conv_dw_split2_f32(xc + (ptrdiff_t)r_even * IW, ee + (ptrdiff_t)j * OW, oe + (ptrdiff_t)j * OW, IW);
           }
         }
         for (mm = 0; mm < Mg; ++mm) {

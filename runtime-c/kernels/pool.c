@@ -65,6 +65,15 @@ static AOTC_UNUSED void aotc_pool_taps(int32_t start, int32_t k, int32_t d, int3
     }                                                                                                                  \
   }
 
+/* aotc_maxpool_row_f32 is out of line on 64-bit hosts: inlined into aotc_maxpool2d_f32 (as in
+   ResNet-18's generated C, not in SqueezeNet's), GCC left its strided loops scalar (ResNet-18's
+   64 x 112x112 pool: 398 -> 217 us). */
+#if defined(__x86_64__) || defined(__aarch64__)
+#define AOTC_MAXPOOL_ROW_ATTR AOTC_NOINLINE
+#else
+#define AOTC_MAXPOOL_ROW_ATTR
+#endif
+
 /*
  * Fast float MaxPool for windows that are 2D (or 1D): no Indices output, no
  * dilation, a depth window of 1 without depth padding. Per output row, the
@@ -82,15 +91,9 @@ static AOTC_UNUSED void aotc_pool_taps(int32_t start, int32_t k, int32_t d, int3
  * 3 taps (the usual 2x2/s2 and 3x3/s2 pools) get one pass with constant
  * strides; others a pass per tap.
  */
-/* Out of line on 64-bit hosts: inlined into aotc_maxpool2d_f32 (as in ResNet-18's generated C, not in
-   SqueezeNet's), GCC left the strided loops scalar (ResNet-18's 64 x 112x112 pool: 398 -> 217 us). */
-#if defined(__x86_64__) || defined(__aarch64__)
-#define AOTC_MAXPOOL_ROW_ATTR AOTC_NOINLINE
-#else
-#define AOTC_MAXPOOL_ROW_ATTR
-#endif
-static AOTC_UNUSED AOTC_MAXPOOL_ROW_ATTR void aotc_maxpool_row_f32(float *AOTC_RESTRICT acc, const float *AOTC_RESTRICT r, int32_t n,
-                                             int32_t kw, int32_t s, int first) {
+static AOTC_UNUSED AOTC_MAXPOOL_ROW_ATTR void aotc_maxpool_row_f32(float *AOTC_RESTRICT acc,
+                                                                   const float *AOTC_RESTRICT r, int32_t n,
+                                                                   int32_t kw, int32_t s, int first) {
   int32_t i, k;
   float m, v;
   if (kw == 3 && s == 2) {

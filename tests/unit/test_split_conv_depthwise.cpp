@@ -73,7 +73,8 @@ TEST_CASE("split_conv_depthwise runs a 1x1 conv and its depthwise reader in chun
     CHECK(pw.inputs[1]->shape == Shape{channels[c], 8, 1, 1});
     CHECK(floats_of(*pw.inputs[1])[0] == static_cast<float>(first[c] * 8));
     const std::vector<float> bias = iota(40);
-    CHECK(floats_of(*pw.inputs[2]) == std::vector<float>(bias.begin() + first[c], bias.begin() + first[c] + channels[c]));
+    CHECK(floats_of(*pw.inputs[2]) ==
+          std::vector<float>(bias.begin() + first[c], bias.begin() + first[c] + channels[c]));
     CHECK(pw.outputs[0]->shape == Shape{1, channels[c], 10, 10});
     CHECK(dw.inputs[0] == pw.outputs[0]);
     CHECK(std::get<int64_t>(dw.attr("group")->value) == channels[c]);
