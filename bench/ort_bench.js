@@ -105,6 +105,10 @@ async function bench(file, opts) {
   console.log(`ort ${modelName(file)} median_us=${median.toFixed(1)} min_us=${sorted[0].toFixed(1)} mean_us=${mean.toFixed(1)}`);
 }
 
+// bench/ort_profile.js loads ORT and makes its inputs through these.
+module.exports = { ort, makeFeeds };
+if (require.main !== module) return;
+
 (async () => {
   const opts = parseArgs(process.argv.slice(2));
   console.log(`# onnxruntime-node ${ort.env.versions.node} (onnxruntime-common ${ort.env.versions.common}), ` +

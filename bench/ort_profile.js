@@ -15,7 +15,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
-const ort = require(path.join(__dirname, '..', 'models', 'node_modules', 'onnxruntime-node'));
+const { ort, makeFeeds } = require('./ort_bench.js');
 
 (async () => {
   const [file, runsArg] = process.argv.slice(2);
@@ -26,17 +26,8 @@ const ort = require(path.join(__dirname, '..', 'models', 'node_modules', 'onnxru
     intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all',
     enableProfiling: true, profileFilePrefix: path.join(dir, 'profile'),
   });
-  // Deterministic uniform [-0.5, 0.5) data of the declared (static) float shapes.
-  let seed = 12345;
-  const rnd = () => { seed = (seed * 1103515245 + 12345) >>> 0; return seed / 2 ** 32 - 0.5; };
-  const feeds = {};
-  session.inputNames.forEach((n, i) => {
-    const meta = session.inputMetadata[i];
-    if (!meta.isTensor || meta.type !== 'float32' || meta.shape.some((d) => typeof d !== 'number'))
-      throw new Error(`${file}: input '${n}' is not a float32 tensor of static shape`);
-    const size = meta.shape.reduce((a, b) => a * b, 1);
-    feeds[n] = new ort.Tensor('float32', Float32Array.from({ length: size }, rnd), meta.shape);
-  });
+  // The model's test_data_set_0 inputs if it has them, else ort_bench.js's deterministic data.
+  const feeds = makeFeeds(session, file);
   for (let i = 0; i < runs; i++) await session.run(feeds);
   session.endProfiling();
   await session.release();
