@@ -3,13 +3,15 @@
  * on the conv shapes of ResNet-18 and a few others, with weights packed as
  * aotc packs them at compile time. A tool that prints numbers, not a test.
  *
- *   cc -O3 -march=native -Iruntime-c/kernels -Itests/kernels bench/conv_kernel_bench.c -lm -o /tmp/ckb && /tmp/ckb [REPS]
+ *   cc -O3 -march=native -Iruntime-c/kernels -Itests/kernels bench/conv_kernel_bench.c -lm -o /tmp/ckb && /tmp/ckb [REPS [NAME]]
  *
- * Each shape reports the best of REPS (default 20) timed calls.
+ * Each shape (or only those whose name contains NAME) reports the best of
+ * REPS (default 20) timed calls.
  */
 #define _POSIX_C_SOURCE 199309L
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "kernel_common.h"
@@ -65,6 +67,7 @@ int main(int argc, char **argv) {
   size_t si;
   for (si = 0; si < sizeof shapes / sizeof shapes[0]; ++si) {
     const shape *s = &shapes[si];
+    if (argc > 2 && !strstr(s->name, argv[2])) continue;
     const int32_t kh = s->k, kw = s->kw ? s->kw : s->k, ph = s->kw ? s->ph : s->k / 2, pw = s->kw ? s->pw : s->k / 2;
     conv_test_plan p = conv_test_plan_2d(1, 1, s->C, s->M, s->H, s->W, kh, kw, s->s, s->s, 1, 1, ph, pw, ph, pw);
     const int32_t OH = p.geo.out[1], OW = p.geo.out[2];
@@ -73,7 +76,7 @@ int main(int argc, char **argv) {
     float *x = malloc(nx * sizeof(float)), *w = malloc(nw * sizeof(float)), *b = malloc((size_t)s->M * sizeof(float));
     float *wp = malloc(conv_test_packed_floats(&p.geo, AOTC_CONV_MR) * sizeof(float));
     float *wp16 = malloc(conv_test_packed_floats(&p.geo, AOTC_CONV_CV_MR) * sizeof(float));
-    float *y = malloc(ny * sizeof(float));
+    float *y = malloc(ny * sizeof(float)), *res = calloc(ny, sizeof(float));
     void *scratch = malloc(p.scratch_floats * sizeof(float));
     double best = 1e30, best_cv = 1e30, flop = 2.0 * (double)ny * s->C * kh * kw;
     size_t i;
@@ -89,7 +92,7 @@ int main(int argc, char **argv) {
       t = now_us() - t0;
       if (t < best) best = t;
       t0 = now_us();
-      aotc_conv_cv_f32(x, wp16, b, y, scratch, &p.geo, p.koff, 1, 0.0f, 1e30f);
+      aotc_conv_cv_f32(x, wp16, b, getenv("RES") ? res : NULL, y, scratch, &p.geo, p.koff, 1, 0.0f, 1e30f);
       t = now_us() - t0;
       if (t < best_cv) best_cv = t;
     }
@@ -97,7 +100,7 @@ int main(int argc, char **argv) {
     total_flop += flop;
     printf("%-22s aotc_conv_f32 %8.1f us %6.1f GFLOP/s  aotc_conv_cv_f32 %8.1f us %6.1f GFLOP/s\n", s->name, best,
            flop / best / 1e3, best_cv, flop / best_cv / 1e3);
-    free(x), free(w), free(b), free(wp), free(wp16), free(y), free(scratch), free(p.koff);
+    free(x), free(w), free(b), free(wp), free(wp16), free(y), free(res), free(scratch), free(p.koff);
   }
   printf("%-22s %8.1f us %7.1f GFLOP/s\n", "all (faster of the two)", total_us, total_flop / total_us / 1e3);
   return 0;

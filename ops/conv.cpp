@@ -324,6 +324,148 @@ std::function<int64_t(OpContext &)> conv_macs(size_t weight_input) {
   };
 }
 
+// Lowers a Conv or aotc.FusedConv to its kernel call, with `activation` and
+// (aotc_conv_cv_f32 only, see adds_residual) `residual`.
+void lower_conv(LowerContext &ctx, const KernelActivation &activation, Value *residual) {
+  ConvShape s = conv_shape(ctx);
+  Value &x = ctx.input(0);
+  Value *b = ctx.has_input(2) ? &ctx.input(2) : nullptr;
+  ConvPlan plan = conv_plan(s);
+  const aotc_conv_params &geo = plan.geo;
+  const int64_t act = activation.kind;
+  const double act_a = activation.a, act_b = activation.b;
+  if (x.dtype != DType::Float) {
+    ctx.require(act == 0, "fused activations need float32");
+    ctx.call(kernel_for(ctx, "conv_direct", x.dtype)).in(&x).in(&ctx.input(1)).in(b).out(&ctx.output(0)).params(geo);
+    return;
+  }
+  if (is_depthwise(s, geo) && x.layout.is_blocked()) {
+    // nchw16c in and out (see blocked_io). Scratch: one block's zero-padded plane.
+    Value &w = ctx.input(1);
+    ctx.require(packed_conv_mr(w) == kCvMR && ctx.output(0).layout.is_blocked(),
+                "internal error: a blocked depthwise conv needs conv_mr16 weights and a blocked output");
+    const int64_t Hp = int64_t{geo.out[1] - 1} * geo.stride[1] + int64_t{geo.kernel[1] - 1} * geo.dilation[1] + 1;
+    const int64_t Wp = int64_t{geo.out[2] - 1} * geo.stride[2] + int64_t{geo.kernel[2] - 1} * geo.dilation[2] + 1;
+    ctx.call("aotc_conv_dw_blocked_f32")
+        .in(&x)
+        .in(&w)
+        .in(b)
+        .out(&ctx.output(0))
+        .scratch(static_cast<size_t>(Hp * Wp * kCvMR) * sizeof(float))
+        .params(geo)
+        .i(act)
+        .f(act_a)
+        .f(act_b);
+    return;
+  }
+  if (is_depthwise(s, geo)) {
+    // Depthwise (2D). aotc_sconv_depthwise_f32 uses the same phases and tap offsets as
+    // aotc_conv_f32 (Cg = 1); aotc_conv_depthwise_f32 works on the NCHW planes directly.
+    int64_t OH = geo.out[1], OW = geo.out[2];
+    int64_t Hph = OH + (geo.kernel[1] - 1) * geo.dilation[1] / geo.stride[1];
+    int64_t Wph = OW + (geo.kernel[2] - 1) * geo.dilation[2] / geo.stride[2];
+    // (aotc_sconv_depthwise_f32 writes the output directly: the phases and 32 floats of slack.)
+    const bool sconv = scalar_fp_target(ctx.target());
+    // (aotc_conv_depthwise_f32, runtime-c/kernels/conv_depthwise.c: the 3x3 "same" paths need the input
+    // plane between two zero rows, two column masks and a zero row; the others the stride phases, a
+    // flat output plane, 384 floats of slack and the tap offsets.)
+    const int64_t phases = int64_t{geo.stride[1]} * geo.stride[2] * Hph * Wph;
+    const int64_t padded = phases + OH * Wph + int64_t{geo.kernel[1]} * geo.kernel[2] + 384;
+    const int64_t flat = (int64_t{geo.in[1]} + 2) * geo.in[2] + 2 * OH * OW + geo.in[2] + 144;
+    size_t floats = static_cast<size_t>(sconv ? phases + 32 : std::max(flat, padded));
+    KernelCall &call = ctx.call(sconv ? "aotc_sconv_depthwise_f32" : "aotc_conv_depthwise_f32");
+    call
+        .in(&x)
+        .in(&ctx.input(1))
+        .in(b)
+        .out(&ctx.output(0))
+        .scratch(floats * sizeof(float))
+        .params(geo)
+        .ints(plan.koff)
+        .i(act)
+        .f(act_a)
+        .f(act_b);
+    // aotc_sconv_depthwise_f32 copies each input channel into scratch before it
+    // writes that channel's output, no larger than the input channel: with one
+    // output per channel it can run in place (TinyEngine's in-place depthwise).
+    if (sconv && geo.mg == 1 && int64_t{OH} * OW <= int64_t{geo.in[1]} * geo.in[2]) call.in_place(&x);
+    return;
+  }
+  // Weights packed by choose-layouts (passes/choose_layouts.cpp, the usual
+  // case: they are constant) pick the kernel; others are packed by the
+  // kernel into scratch, in front of its buffers.
+  Value &w = ctx.input(1);
+  const int64_t K = int64_t{geo.cg} * geo.kernel[0] * geo.kernel[1] * geo.kernel[2];
+  const bool sconv = scalar_fp_target(ctx.target());
+  const int64_t packed_mr = packed_conv_mr(w);
+  if (packed_mr == kCvMR) {
+    // (Scratch: the stride phases of one group, as for aotc_conv_f32; none for pointwise convs.)
+    const int64_t floats = geo.method == kPointwise ? 1 : plan.scratch_floats;
+    // nchw16c sides (see blocked_io): input channel k of a blocked pointwise input lies at
+    // (k/16)*16*P + k%16 (the kernel steps pixels by 16).
+    if (x.layout.is_blocked()) {
+      ctx.require(geo.method == kPointwise && s.group == 1, "internal error: blocked input to a non-pointwise conv");
+      const int64_t P = int64_t{geo.out[0]} * geo.out[1] * geo.out[2];
+      for (int64_t k = 0; k < K; ++k) plan.koff[static_cast<size_t>(k)] = k / kCvMR * kCvMR * P + k % kCvMR;
+      plan.geo.blocked |= kBlockedIn;
+    }
+    if (ctx.output(0).layout.is_blocked()) plan.geo.blocked |= kBlockedOut;
+    ctx.call("aotc_conv_cv_f32")
+        .in(&x)
+        .in(&w)
+        .in(b)
+        .in(residual)
+        .out(&ctx.output(0))
+        .scratch(static_cast<size_t>(floats) * sizeof(float))
+        .params(geo)
+        .ints(plan.koff)
+        .i(act)
+        .f(act_a)
+        .f(act_b);
+    return;
+  }
+  ctx.require(packed_mr == 0 || packed_mr == kConvMR, "internal error: unknown packed weight format");
+  // On small-SRAM cores aotc_sconv_f32 copies the input a band of rows at a
+  // time; aotc_conv_f32 does where that keeps the copy in the cache.
+  if (int64_t band = sconv ? sconv_band(s, ctx.target()) : conv_band(s))
+    plan = conv_plan(s, band);  // (geo refers into plan)
+  // aotc_sconv_f32 copies a pointwise conv's input 4 pixels at a time (4K floats, K offsets).
+  int64_t scratch_floats = sconv && geo.method == kPointwise ? 5 * K : plan.scratch_floats;
+  KernelCall &call = ctx.call(sconv ? "aotc_sconv_f32" : "aotc_conv_f32").in(&x);
+  if (packed_mr) {
+    call.in(nullptr).in(&w);
+  } else {
+    call.in(&w).in(nullptr);
+    scratch_floats += (s.M / s.group + kConvMR) * K;
+  }
+  call.in(b)
+      .out(&ctx.output(0))
+      .scratch(static_cast<size_t>(std::max<int64_t>(scratch_floats, 1)) * sizeof(float))
+      .params(geo)
+      .ints(plan.koff)
+      .i(act)
+      .f(act_a)
+      .f(act_b);
+  // aotc_sconv_f32 can run in place (one image, one group): its pointwise
+  // path reads each tile's input before writing the tile's outputs (output
+  // channel m of those pixels lands over input channel m, already read, or
+  // past the input); the others copy all their input before writing, or a
+  // band of rows at a time, keeping the rows the next band needs from
+  // being overwritten when the output rows line up with the input rows.
+  const bool rows_line_up = geo.stride[1] == 1 && geo.out[1] == geo.in[1] && geo.out[2] == geo.in[2];
+  if (sconv && geo.n == 1 && geo.groups == 1 &&
+      (geo.method == kPointwise || geo.band == 0 || rows_line_up))
+    call.in_place(&x);
+}
+
+// Whether the kernel lower_conv picks adds a residual as it stores:
+// aotc_conv_cv_f32, the one with conv_mr16 weights that is not depthwise.
+bool adds_residual(LowerContext &ctx) {
+  ConvShape s = conv_shape(ctx);
+  return ctx.input(0).dtype == DType::Float && !is_depthwise(s, conv_plan(s).geo) &&
+         packed_conv_mr(ctx.input(1)) == kCvMR;
+}
+
 // Conv (ai.onnx) and aotc.FusedConv (internal: Conv's attributes plus the
 // typed `activation`) share everything below.
 OpDef conv_def(const std::string &domain, const std::string &op) {
@@ -333,143 +475,34 @@ OpDef conv_def(const std::string &domain, const std::string &op) {
   def.attrs = {"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"};
   if (domain == kInternalDomain) def.attrs.push_back("activation");
   def.min_inputs = 2;
-  def.max_inputs = 3;
+  // aotc.FusedConv's fourth input: a residual added before the activation (fuse-conv-add).
+  def.max_inputs = domain == kInternalDomain ? 4 : 3;
   def.infer = [](OpContext &ctx) {
     ConvShape s = conv_shape(ctx);
     Shape y = {s.N, s.M};
     y.insert(y.end(), s.win.out.begin(), s.win.out.end());
+    if (ctx.has_input(3))
+      ctx.require(ctx.input(3).dtype == DType::Float && ctx.input(0).dtype == DType::Float && ctx.input(3).shape == y,
+                  "the residual must be float32 with the output's shape");
     ctx.set_output(0, ctx.input(0).dtype, y);
   };
   def.lower = [](LowerContext &ctx) {
-    ConvShape s = conv_shape(ctx);
-    Value &x = ctx.input(0);
-    Value *b = ctx.has_input(2) ? &ctx.input(2) : nullptr;
-    ConvPlan plan = conv_plan(s);
-    const aotc_conv_params &geo = plan.geo;
+    // aotc.FusedConv's residual (fuse-conv-add): added by the conv kernel, or
+    // else by a pass over its output, before the activation either way.
+    Value *residual = ctx.has_input(3) ? &ctx.input(3) : nullptr;
     const KernelActivation activation = kernel_activation(ctx);
-    const int64_t act = activation.kind;
-    const double act_a = activation.a, act_b = activation.b;
-    if (x.dtype != DType::Float) {
-      ctx.require(act == 0, "fused activations need float32");
-      ctx.call(kernel_for(ctx, "conv_direct", x.dtype)).in(&x).in(&ctx.input(1)).in(b).out(&ctx.output(0)).params(geo);
+    if (!residual || adds_residual(ctx)) {
+      lower_conv(ctx, activation, residual);
       return;
     }
-    if (is_depthwise(s, geo) && x.layout.is_blocked()) {
-      // nchw16c in and out (see blocked_io). Scratch: one block's zero-padded plane.
-      Value &w = ctx.input(1);
-      ctx.require(packed_conv_mr(w) == kCvMR && ctx.output(0).layout.is_blocked(),
-                  "internal error: a blocked depthwise conv needs conv_mr16 weights and a blocked output");
-      const int64_t Hp = int64_t{geo.out[1] - 1} * geo.stride[1] + int64_t{geo.kernel[1] - 1} * geo.dilation[1] + 1;
-      const int64_t Wp = int64_t{geo.out[2] - 1} * geo.stride[2] + int64_t{geo.kernel[2] - 1} * geo.dilation[2] + 1;
-      ctx.call("aotc_conv_dw_blocked_f32")
-          .in(&x)
-          .in(&w)
-          .in(b)
-          .out(&ctx.output(0))
-          .scratch(static_cast<size_t>(Hp * Wp * kCvMR) * sizeof(float))
-          .params(geo)
-          .i(act)
-          .f(act_a)
-          .f(act_b);
-      return;
-    }
-    if (is_depthwise(s, geo)) {
-      // Depthwise (2D). aotc_sconv_depthwise_f32 uses the same phases and tap offsets as
-      // aotc_conv_f32 (Cg = 1); aotc_conv_depthwise_f32 works on the NCHW planes directly.
-      int64_t OH = geo.out[1], OW = geo.out[2];
-      int64_t Hph = OH + (geo.kernel[1] - 1) * geo.dilation[1] / geo.stride[1];
-      int64_t Wph = OW + (geo.kernel[2] - 1) * geo.dilation[2] / geo.stride[2];
-      // (aotc_sconv_depthwise_f32 writes the output directly: the phases and 32 floats of slack.)
-      const bool sconv = scalar_fp_target(ctx.target());
-      // (aotc_conv_depthwise_f32, runtime-c/kernels/conv_depthwise.c: the 3x3 "same" paths need the input
-      // plane between two zero rows, two column masks and a zero row; the others the stride phases, a
-      // flat output plane, 384 floats of slack and the tap offsets.)
-      const int64_t phases = int64_t{geo.stride[1]} * geo.stride[2] * Hph * Wph;
-      const int64_t padded = phases + OH * Wph + int64_t{geo.kernel[1]} * geo.kernel[2] + 384;
-      const int64_t flat = (int64_t{geo.in[1]} + 2) * geo.in[2] + 2 * OH * OW + geo.in[2] + 144;
-      size_t floats = static_cast<size_t>(sconv ? phases + 32 : std::max(flat, padded));
-      KernelCall &call = ctx.call(sconv ? "aotc_sconv_depthwise_f32" : "aotc_conv_depthwise_f32");
-      call
-          .in(&x)
-          .in(&ctx.input(1))
-          .in(b)
-          .out(&ctx.output(0))
-          .scratch(floats * sizeof(float))
-          .params(geo)
-          .ints(plan.koff)
-          .i(act)
-          .f(act_a)
-          .f(act_b);
-      // aotc_sconv_depthwise_f32 copies each input channel into scratch before it
-      // writes that channel's output, no larger than the input channel: with one
-      // output per channel it can run in place (TinyEngine's in-place depthwise).
-      if (sconv && geo.mg == 1 && int64_t{OH} * OW <= int64_t{geo.in[1]} * geo.in[2]) call.in_place(&x);
-      return;
-    }
-    // Weights packed by choose-layouts (passes/choose_layouts.cpp, the usual
-    // case: they are constant) pick the kernel; others are packed by the
-    // kernel into scratch, in front of its buffers.
-    Value &w = ctx.input(1);
-    const int64_t K = int64_t{geo.cg} * geo.kernel[0] * geo.kernel[1] * geo.kernel[2];
-    const bool sconv = scalar_fp_target(ctx.target());
-    const int64_t packed_mr = packed_conv_mr(w);
-    if (packed_mr == kCvMR) {
-      // (Scratch: the stride phases of one group, as for aotc_conv_f32; none for pointwise convs.)
-      const int64_t floats = geo.method == kPointwise ? 1 : plan.scratch_floats;
-      // nchw16c sides (see blocked_io): input channel k of a blocked pointwise input lies at
-      // (k/16)*16*P + k%16 (the kernel steps pixels by 16).
-      if (x.layout.is_blocked()) {
-        ctx.require(geo.method == kPointwise && s.group == 1, "internal error: blocked input to a non-pointwise conv");
-        const int64_t P = int64_t{geo.out[0]} * geo.out[1] * geo.out[2];
-        for (int64_t k = 0; k < K; ++k) plan.koff[static_cast<size_t>(k)] = k / kCvMR * kCvMR * P + k % kCvMR;
-        plan.geo.blocked |= kBlockedIn;
-      }
-      if (ctx.output(0).layout.is_blocked()) plan.geo.blocked |= kBlockedOut;
-      ctx.call("aotc_conv_cv_f32")
-          .in(&x)
-          .in(&w)
-          .in(b)
-          .out(&ctx.output(0))
-          .scratch(static_cast<size_t>(floats) * sizeof(float))
-          .params(geo)
-          .ints(plan.koff)
-          .i(act)
-          .f(act_a)
-          .f(act_b);
-      return;
-    }
-    ctx.require(packed_mr == 0 || packed_mr == kConvMR, "internal error: unknown packed weight format");
-    // On small-SRAM cores aotc_sconv_f32 copies the input a band of rows at a
-    // time; aotc_conv_f32 does where that keeps the copy in the cache.
-    if (int64_t band = sconv ? sconv_band(s, ctx.target()) : conv_band(s))
-      plan = conv_plan(s, band);  // (geo refers into plan)
-    // aotc_sconv_f32 copies a pointwise conv's input 4 pixels at a time (4K floats, K offsets).
-    int64_t scratch_floats = sconv && geo.method == kPointwise ? 5 * K : plan.scratch_floats;
-    KernelCall &call = ctx.call(sconv ? "aotc_sconv_f32" : "aotc_conv_f32").in(&x);
-    if (packed_mr) {
-      call.in(nullptr).in(&w);
-    } else {
-      call.in(&w).in(nullptr);
-      scratch_floats += (s.M / s.group + kConvMR) * K;
-    }
-    call.in(b)
+    lower_conv(ctx, KernelActivation{}, nullptr);
+    ctx.call("aotc_conv_add_residual_f32")
+        .in(residual)
         .out(&ctx.output(0))
-        .scratch(static_cast<size_t>(std::max<int64_t>(scratch_floats, 1)) * sizeof(float))
-        .params(geo)
-        .ints(plan.koff)
-        .i(act)
-        .f(act_a)
-        .f(act_b);
-    // aotc_sconv_f32 can run in place (one image, one group): its pointwise
-    // path reads each tile's input before writing the tile's outputs (output
-    // channel m of those pixels lands over input channel m, already read, or
-    // past the input); the others copy all their input before writing, or a
-    // band of rows at a time, keeping the rows the next band needs from
-    // being overwritten when the output rows line up with the input rows.
-    const bool rows_line_up = geo.stride[1] == 1 && geo.out[1] == geo.in[1] && geo.out[2] == geo.in[2];
-    if (sconv && geo.n == 1 && geo.groups == 1 &&
-        (geo.method == kPointwise || geo.band == 0 || rows_line_up))
-      call.in_place(&x);
+        .i(ctx.output(0).count())
+        .i(activation.kind)
+        .f(activation.a)
+        .f(activation.b);
   };
   // Constant float weights of a conv the GEMM kernels run are stored packed
   // for their micro-kernel: conv_mr16 for aotc_conv_cv_f32, else conv_mr4.
@@ -513,6 +546,11 @@ OpDef conv_def(const std::string &domain, const std::string &op) {
                                  int64_t{geo.out[0]} * geo.out[1] * geo.out[2] <= kBlockedMaxPointwisePixels))) {
       io.output = true;
       io.inputs = geo.method == kPointwise ? 1u : 0u;
+    }
+    // A residual lies as the output does.
+    if (io.output && ctx.has_input(3)) {
+      io.inputs |= 1u << 3;
+      io.tied = true;
     }
     return io;
   };

@@ -4,8 +4,6 @@
 // aotc.Silu (fuse-silu's x * Sigmoid(x)). The Conv
 // becomes an aotc.FusedConv whose typed `activation` attribute the conv
 // kernels apply when storing results, saving a pass over the activations.
-#include <cmath>
-#include <limits>
 #include <optional>
 #include <utility>
 
@@ -15,27 +13,6 @@
 namespace aotc {
 
 namespace {
-
-// The activation `act` (a Relu, Clip or HardSwish reading the Conv) computes,
-// if the kernels can apply it.
-std::optional<FusedActivation> activation_of(const Node &act) {
-  if (act.outputs.size() != 1) return std::nullopt;
-  if (act.op == "Relu") return FusedActivation::relu();
-  if (act.op == "HardSwish") return FusedActivation::hard_swish(1.0f / 6.0f, 0.5f);
-  // Clip: bounds are attributes before opset 11, optional constant inputs after.
-  float lo = -std::numeric_limits<float>::infinity(), hi = std::numeric_limits<float>::infinity();
-  if (act.opset < 11) {
-    lo = attr_float_or(act, "min", lo);
-    hi = attr_float_or(act, "max", hi);
-  } else {
-    for (size_t i = 1; i < act.inputs.size() && i <= 2; ++i)
-      if (act.inputs[i] && (!act.inputs[i]->is_constant() || act.inputs[i]->count() != 1)) return std::nullopt;
-    if (act.has_input(1)) lo = static_cast<float>(act.inputs[1]->constant->double_at(0));
-    if (act.has_input(2)) hi = static_cast<float>(act.inputs[2]->constant->double_at(0));
-  }
-  if (std::isnan(lo) || std::isnan(hi)) return std::nullopt;
-  return FusedActivation::clip(lo, hi);
-}
 
 // Hard swish as exported before opset 14: y -> HardSigmoid -> Mul(y, .), where
 // y's two readers are exactly those two nodes. Returns {HardSigmoid, Mul}.
@@ -65,7 +42,7 @@ bool fuse_activation(Node &conv, Rewriter &rw) {
   if (!is_float_conv(conv)) return false;
   Value *y = conv.outputs[0];
   if (auto chain = match_chain(conv, {"Relu", "Clip", "HardSwish"})) {
-    std::optional<FusedActivation> activation = activation_of(*chain->consumer);
+    std::optional<FusedActivation> activation = fusable_activation(*chain->consumer);
     if (!activation) return false;
     record_fusion(conv, *chain->consumer);
     make_fused_conv(conv, *activation);

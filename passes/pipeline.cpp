@@ -55,6 +55,12 @@ const std::vector<PipelineStep> &graph_pipeline() {
       {nullptr, {{"split-conv-depthwise",
                   "run a 1x1 conv and the depthwise conv reading it in chunks of channels that fit in L2",
                   split_conv_depthwise}}},
+      // A residual Add after a Conv (with the activation after it) is added by
+      // the conv kernel as it stores. After the two passes above, which match
+      // Conv -> Add as separate nodes (patch-prefix tiles the Add like any
+      // pointwise op) and keep the chunks' Concat apart from any residual.
+      {nullptr, {{"fuse-conv-add", "fuse a residual Add (and the activation after it) into the Conv before it",
+                  fuse_conv_add}}},
       // Layouts for the target: conv/pool activations channels-first, and
       // packing nodes on constant weights a kernel wants packed.
       {nullptr, {{"choose-layouts", "pick value layouts for the target; pack constant weights for the kernels",

@@ -90,6 +90,7 @@ bool fuse_silu(Graph &graph);
 bool eliminate_dead_code(Graph &graph);
 bool choose_layouts(Graph &graph, const Target &target);
 bool split_conv_depthwise(Graph &graph, const Target &target);
+bool fuse_conv_add(Graph &graph);
 /// patch-prefix: only with PipelineOptions::patch_tiles.
 bool patch_prefix_pass(Graph &graph, const Target &target, const PipelineOptions &options);
 Program lower_graph(Graph &graph, const Target &target);

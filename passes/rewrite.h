@@ -35,6 +35,10 @@ struct Chain {
 std::optional<Chain> match_chain(Node &producer, std::initializer_list<const char *> consumer_ops,
                                  size_t input_index = 0);
 
+/// The activation an ai.onnx Relu, Clip (constant bounds) or HardSwish node
+/// computes, as the conv kernels apply it; nullopt for any other node.
+std::optional<FusedActivation> fusable_activation(const Node &act);
+
 /// Hands rewrites the graph and a way to erase nodes during a walk.
 class Rewriter {
  public:

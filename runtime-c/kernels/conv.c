@@ -418,6 +418,41 @@ static AOTC_UNUSED void aotc_conv_banded_f32(const float *xg, const float *wg, c
 }
 
 /*
+ * y = act(y + res) over pixels [p0, p1) of `rows` planes of P pixels, each
+ * pixel `lanes` floats: an NCHW output's channels (lanes 1), or an nchw16c
+ * one's blocks (lanes 16).
+ */
+static AOTC_UNUSED void aotc_conv_residual_f32(float *y, const float *res, int32_t rows, int32_t P, int32_t p0,
+                                               int32_t p1, int32_t lanes, const aotc_conv_act *act) {
+  const ptrdiff_t n = (ptrdiff_t)(p1 - p0) * lanes;
+  int32_t r;
+  ptrdiff_t i;
+  for (r = 0; r < rows; ++r) {
+    float *yr = y + ((ptrdiff_t)r * P + p0) * lanes;
+    const float *rr = res + ((ptrdiff_t)r * P + p0) * lanes;
+    if (!act)
+      for (i = 0; i < n; ++i) yr[i] += rr[i];
+    else if (act->kind == AOTC_CONV_ACT_CLAMP)
+      for (i = 0; i < n; ++i) {
+        const float v = yr[i] + rr[i];
+        yr[i] = v < act->a ? act->a : (v > act->b ? act->b : v);
+      }
+    else
+      for (i = 0; i < n; ++i) yr[i] = aotc_conv_activate(yr[i] + rr[i], act);
+  }
+}
+
+/*
+ * y = act(y + residual) over n floats: the residual Add of an aotc.FusedConv
+ * whose conv kernel takes no residual (ops/conv.cpp), run on its output.
+ */
+AOTC_KERNEL void aotc_conv_add_residual_f32(const float *residual, float *y, int32_t n, int32_t act_kind, float act_a,
+                                            float act_b) {
+  aotc_conv_act act_s;
+  aotc_conv_residual_f32(y, residual, 1, n, 0, n, 1, aotc_conv_act_init(&act_s, act_kind, act_a, act_b));
+}
+
+/*
  * Weights come either packed by aotc at compile time (wpacked, conv_mr4:
  * per group roundup(Mg, MR) x K floats; w unused) or as the ONNX tensor w (wpacked NULL),
  * then packed into scratch. koff: K offsets, row k of B (see the file
@@ -721,14 +756,16 @@ static AOTC_UNUSED aotc_conv_cv_tile_fn aotc_conv_cv_pick(int32_t Mg, int32_t K,
 
 /*
  * x, bias, y, scratch, geo, koff and the activation as for aotc_conv_f32;
- * wpacked: conv_mr16 (see above). Scratch: the stride phases of one group
+ * wpacked: conv_mr16 (see above); residual (or NULL): a tensor laid out as y,
+ * added to the outputs before the activation (aotc.FusedConv's residual Add),
+ * every few tiles over the pixels they finished, still in cache. Scratch: the stride phases of one group
  * (method SHIFTED; POINTWISE reads the input in place). geo->blocked: an
  * nchw16c output (one group), or input (one group, POINTWISE: koff then
  * addresses input channel k at (k/16)*16*P + k%16, and pixel p at 16*p).
  */
-AOTC_KERNEL void aotc_conv_cv_f32(const float *x, const float *wpacked, const float *bias, float *y, void *scratch,
-                                  const aotc_conv_params *geo, const int32_t *koff, int32_t act_kind, float act_a,
-                                  float act_b) {
+AOTC_KERNEL void aotc_conv_cv_f32(const float *x, const float *wpacked, const float *bias, const float *residual,
+                                  float *y, void *scratch, const aotc_conv_params *geo, const int32_t *koff,
+                                  int32_t act_kind, float act_a, float act_b) {
   const int32_t N = geo->n, G = geo->groups, Cg = geo->cg, Mg = geo->mg;
   const int32_t ID = geo->in[0], IH = geo->in[1], IW = geo->in[2];
   const int32_t OD = geo->out[0], OH = geo->out[1], OW = geo->out[2], P = OD * OH * OW;
@@ -748,12 +785,15 @@ AOTC_KERNEL void aotc_conv_cv_f32(const float *x, const float *wpacked, const fl
   float *buf = (float *)scratch;
   aotc_conv_act act_s;
   const aotc_conv_act *act = aotc_conv_act_init(&act_s, act_kind, act_a, act_b);
-  int32_t n, gi, c, m, p, j;
+  /* With a residual the tiles store raw sums; aotc_conv_residual_f32 activates them. */
+  const aotc_conv_act *tile_act = residual ? NULL : act;
+  int32_t n, gi, c, m, p, j, p_done;
   for (n = 0; n < N; ++n)
     for (gi = 0; gi < G; ++gi) {
       const float *xg = x + ((ptrdiff_t)n * G + gi) * Cg * ID * IH * IW;
       const float *bg = bias ? bias + (ptrdiff_t)gi * Mg : NULL;
       float *yg = y + ((ptrdiff_t)n * G + gi) * Mg * P;
+      const float *rg = residual ? residual + ((ptrdiff_t)n * G + gi) * Mg * P : NULL;
       const float *xp = xg;
       if (geo->method == AOTC_CONV_SHIFTED) {
         for (c = 0; c < Cg; ++c)
@@ -770,6 +810,7 @@ AOTC_KERNEL void aotc_conv_cv_f32(const float *x, const float *wpacked, const fl
            where a conv's weights come from memory (ResNet-18's 7x7 convs: 9.4 MB each), the first tile of
            every block otherwise waits on memory instead of computing. */
         int64_t pf_block = (int64_t)gi * blocks + m / AOTC_CONV_CV_MR + nb;
+        p_done = 0;
         for (p = 0; p < P; p += np, ++pf_block) {
           const float *pf = pf_block < (int64_t)G * blocks ? wpacked + pf_block * wstride : wb;
           int32_t pix[AOTC_CONV_CV_NP_MAX];
@@ -779,7 +820,7 @@ AOTC_KERNEL void aotc_conv_cv_f32(const float *x, const float *wpacked, const fl
              aggressive-loop-optimizations error under -Werror) once it
              const-propagated a model's geometry (models/digits, --target generic). */
           for (j = 0; j < np; ++j) {
-            if (j >= npt) {
+            if (j >= npt && j > 0) { /* (j > 0: else gcc 12 warns of pix[-1], npt being >= 1) */
               pix[j] = pix[j - 1];
               continue;
             }
@@ -790,7 +831,7 @@ AOTC_KERNEL void aotc_conv_cv_f32(const float *x, const float *wpacked, const fl
             }
           }
 #define AOTC_CONV_CV_TILE_ARGS \
-  xp, koff, pix, p, npt, wb, wstride, nb, bg ? bg + m : NULL, mr, yg + (ptrdiff_t)m * P, P, K, act, \
+  xp, koff, pix, p, npt, wb, wstride, nb, bg ? bg + m : NULL, mr, yg + (ptrdiff_t)m * P, P, K, tile_act, \
       geo->blocked & AOTC_CONV_BLOCKED_OUT, pf
 #ifdef AOTC_CONV_CV_NATIVE_WIDE
           /* Direct calls, which GCC inlines: through the pointer, the narrow tile's small convs ran 1.1-1.4x slower. */
@@ -802,6 +843,13 @@ AOTC_KERNEL void aotc_conv_cv_f32(const float *x, const float *wpacked, const fl
           tile(AOTC_CONV_CV_TILE_ARGS);
 #endif
 #undef AOTC_CONV_CV_TILE_ARGS
+          /* Every 64 pixels or so (16 KB for 64 channels), and at the end. */
+          if (rg && (p + npt - p_done >= 64 || p + npt == P)) {
+            const int32_t blocked_out = geo->blocked & AOTC_CONV_BLOCKED_OUT;
+            aotc_conv_residual_f32(yg + (ptrdiff_t)m * P, rg + (ptrdiff_t)m * P, blocked_out ? mr / AOTC_CONV_CV_MR : mr,
+                                   P, p_done, p + npt, blocked_out ? AOTC_CONV_CV_MR : 1, act);
+            p_done = p + npt;
+          }
         }
       }
     }

@@ -209,7 +209,7 @@ TEST_CASE("aotc --list-passes shows the pipeline with its fixed-point group", "[
   // In order: a single pass, the group header, its passes indented, then lowering.
   std::vector<std::string> starts = {"infer-shapes-and-fold ", "simplify ", "  fuse-qdq ", "  remove-identities ",
                                      "  fuse-conv-batchnorm ", "  fuse-conv-activation ", "  fuse-silu ",
-                                     "  eliminate-dead-code ", "fold-dequantize ", "patch-prefix ", "split-conv-depthwise ", "choose-layouts ",
+                                     "  eliminate-dead-code ", "fold-dequantize ", "patch-prefix ", "split-conv-depthwise ", "fuse-conv-add ", "choose-layouts ",
                                      "fold-packing ",
                                      "lower ", "schedule-steps ", "plan-memory ", "check-plan "};
   std::vector<std::string> lines;

@@ -28,7 +28,7 @@ static void check(int32_t N, int32_t G, int32_t Cg, int32_t Mg, int32_t IH, int3
   conv_test_plan p;
   const int32_t M = G * Mg, K = Cg * KH * KW;
   size_t nx, ny, nw, i, ns, n4, n16;
-  float *x, *w, *b, *y, *ref, *scratch, *w4, *w16;
+  float *x, *w, *b, *y, *ref, *scratch, *w4, *w16, *res, *ref_res;
   float act_a = 0.0f, act_b = 0.0f;
   aotc_conv_act act;
   char desc[200];
@@ -50,6 +50,7 @@ static void check(int32_t N, int32_t G, int32_t Cg, int32_t Mg, int32_t IH, int3
   n16 = conv_test_packed_floats(&p.geo, AOTC_CONV_CV_MR);
   x = alloc_floats(nx), w = alloc_floats(nw), b = alloc_floats((size_t)M), y = alloc_floats(ny);
   ref = alloc_floats(ny), scratch = alloc_floats(ns), w4 = alloc_floats(n4), w16 = alloc_floats(n16);
+  res = alloc_floats(ny), ref_res = alloc_floats(ny);
   for (i = 0; i < nx; ++i) x[i] = rndf();
   for (i = 0; i < nw; ++i) w[i] = rndf();
   for (i = 0; i < (size_t)M; ++i) b[i] = rndf();
@@ -59,26 +60,40 @@ static void check(int32_t N, int32_t G, int32_t Cg, int32_t Mg, int32_t IH, int3
   act.kind = act_kind;
   act.a = act_a;
   act.b = act_b;
-  for (i = 0; i < ny; ++i) ref[i] = aotc_conv_activate(ref[i], act_kind ? &act : NULL);
+  /* With a residual (aotc.FusedConv's fourth input): act(conv + residual). */
+  for (i = 0; i < ny; ++i) {
+    res[i] = rndf();
+    ref_res[i] = aotc_conv_activate(ref[i] + res[i], act_kind ? &act : NULL);
+    ref[i] = aotc_conv_activate(ref[i], act_kind ? &act : NULL);
+  }
   sprintf(desc, "N=%d G=%d Cg=%d Mg=%d in %dx%d k %dx%d s %d,%d d %d,%d pads %d,%d/%d,%d bias %d act %d", (int)N,
           (int)G, (int)Cg, (int)Mg, (int)IH, (int)IW, (int)KH, (int)KW, (int)SH, (int)SW, (int)DH, (int)DW, (int)PH,
           (int)PW, (int)EH, (int)EW, use_bias, (int)act_kind);
-#define RUN(KERNEL, CALL)                                         \
+#define RUN_REF(KERNEL, CALL, REF)                                \
   do {                                                            \
     for (i = 0; i < ny; ++i) y[i] = 1e30f;                        \
     for (i = 0; i < ns; ++i) scratch[i] = 1e30f;                  \
     CALL;                                                         \
-    compare(KERNEL, y, ref, ny, 2e-5f * (float)K, desc);                         \
+    compare(KERNEL, y, REF, ny, 2e-5f * (float)K, desc);          \
     ++cases;                                                      \
   } while (0)
+#define RUN(KERNEL, CALL) RUN_REF(KERNEL, CALL, ref)
   RUN("aotc_conv_f32 (conv_mr4)", aotc_conv_f32(x, NULL, w4, use_bias ? b : NULL, y, scratch, &p.geo, p.koff,
                                                 act_kind, act_a, act_b));
   RUN("aotc_conv_f32 (ONNX weights)", aotc_conv_f32(x, w, NULL, use_bias ? b : NULL, y, scratch, &p.geo, p.koff,
                                                     act_kind, act_a, act_b));
   RUN("aotc_sconv_f32 (conv_mr4)", aotc_sconv_f32(x, NULL, w4, use_bias ? b : NULL, y, scratch, &p.geo, p.koff,
                                                   act_kind, act_a, act_b));
-  RUN("aotc_conv_cv_f32", aotc_conv_cv_f32(x, w16, use_bias ? b : NULL, y, scratch, &p.geo, p.koff, act_kind, act_a,
-                                           act_b));
+  RUN("aotc_conv_cv_f32", aotc_conv_cv_f32(x, w16, use_bias ? b : NULL, NULL, y, scratch, &p.geo, p.koff, act_kind,
+                                           act_a, act_b));
+  RUN_REF("aotc_conv_cv_f32 (residual)",
+          aotc_conv_cv_f32(x, w16, use_bias ? b : NULL, res, y, scratch, &p.geo, p.koff, act_kind, act_a, act_b),
+          ref_res);
+  /* The other kernels' residual: their output, then aotc_conv_add_residual_f32 over it. */
+  RUN_REF("aotc_conv_f32 + aotc_conv_add_residual_f32",
+          (aotc_conv_f32(x, NULL, w4, use_bias ? b : NULL, y, scratch, &p.geo, p.koff, 0, 0.0f, 0.0f),
+           aotc_conv_add_residual_f32(res, y, (int32_t)ny, act_kind, act_a, act_b)),
+          ref_res);
   if (p.geo.method == AOTC_CONV_POINTWISE && N == 1 && G == 1) {
     /* aotc_sconv_f32 in place, as the planner runs it when the input dies there (ops/conv.cpp);
        the shared buffer has room for the larger of input and output. */
@@ -125,7 +140,9 @@ static void check(int32_t N, int32_t G, int32_t Cg, int32_t Mg, int32_t IH, int3
   }
 #undef RUN_IN_PLACE
 #undef RUN
-  free(x), free(w), free(b), free(y), free(ref), free(scratch), free(w4), free(w16), free(p.koff);
+#undef RUN_REF
+  free(x), free(w), free(b), free(y), free(ref), free(scratch), free(w4), free(w16), free(p.koff), free(res),
+      free(ref_res);
 }
 
 int main(void) {

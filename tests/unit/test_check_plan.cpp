@@ -306,9 +306,10 @@ TEST_CASE("check_memory_plan rejects missing storage, written inputs and reads b
 }
 
 TEST_CASE("on Cortex-M, in-place convs take over an input that dies at them, and only then", "[check-plan][in-place]") {
-  // x -> a = 1x1 conv -> b = 3x3 depthwise(a) -> c = 1x1 conv(b) -> y = c + a.
-  // b cannot overwrite a (the Add still reads it); c can overwrite b; a cannot
-  // overwrite x (a graph input).
+  // x -> a = 1x1 conv -> b = 3x3 depthwise(a) -> c = 1x1 conv(b) -> y = c + a,
+  // where fuse-conv-add makes the last two y = 1x1 conv(b) + a (the residual
+  // added after the conv on Cortex-M). b cannot overwrite a (the Add still
+  // reads it); y can overwrite b; a cannot overwrite x (a graph input).
   Graph g;
   g.name = "inplace";
   g.opsets[""] = 13;
@@ -327,9 +328,9 @@ TEST_CASE("on Cortex-M, in-place convs take over an input that dies at them, and
   SECTION("cortex-m4") {
     run_graph_pipeline(g, find_target("cortex-m4"));
     Program p = lower_and_plan(g, 16, find_target("cortex-m4"));  // runs check_memory_plan
-    REQUIRE(p.shares_storage_with.count(c));
-    CHECK(p.shares_storage_with.at(c) == b);
-    CHECK(p.storage.at(c).offset == p.storage.at(b).offset);
+    REQUIRE(p.shares_storage_with.count(y));
+    CHECK(p.shares_storage_with.at(y) == b);
+    CHECK(p.storage.at(y).offset == p.storage.at(b).offset);
     CHECK_FALSE(p.shares_storage_with.count(b));
     CHECK_FALSE(p.shares_storage_with.count(a));
     CHECK(p.storage.at(a).offset != p.storage.at(b).offset);
@@ -339,7 +340,7 @@ TEST_CASE("on Cortex-M, in-place convs take over an input that dies at them, and
     Program p = lower_and_plan(g, 16, find_target("host"));
     CHECK_FALSE(p.shares_storage_with.count(a));
     CHECK_FALSE(p.shares_storage_with.count(b));
-    CHECK_FALSE(p.shares_storage_with.count(c));
+    CHECK_FALSE(p.shares_storage_with.count(y));
   }
 }
 

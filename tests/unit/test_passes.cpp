@@ -263,6 +263,90 @@ TEST_CASE("fuse_conv_activation leaves a Conv whose output has other readers alo
   REQUIRE(g.nodes[0]->domain.empty());
 }
 
+TEST_CASE("fuse_conv_add folds a residual Add and the Relu after it into the Conv, after the shortcut",
+          "[passes][residual]") {
+  Graph g;
+  g.opsets[""] = 13;
+  Value *x = input(g, "x", {1, 1, 1, 2});
+  Value *w = f32_constant(g, "w", {2.0f}, {1, 1, 1, 1});
+  Value *ws = f32_constant(g, "ws", {3.0f}, {1, 1, 1, 1});
+  Value *c = g.add_value("c", Value::Kind::Intermediate);
+  Value *s = g.add_value("s", Value::Kind::Intermediate);
+  Value *a = g.add_value("a", Value::Kind::Intermediate);
+  Value *y = g.add_value("y", Value::Kind::Intermediate);
+  Node *conv = g.add_node("Conv", {x, w}, {c});
+  conv->opset = 13;
+  conv->name = "conv2";
+  // The shortcut comes after the Conv in node order, as in torchvision's ResNets.
+  g.add_node("Conv", {x, ws}, {s})->opset = 13;
+  g.add_node("Add", {s, c}, {a})->opset = 13;
+  g.add_node("Relu", {a}, {y})->opset = 13;
+  g.add_output(y);
+  infer_shapes_and_fold(g);
+
+  REQUIRE(fuse_conv_add(g));
+  verify_graph(g, true);
+  REQUIRE(ops_of(g) == std::vector<std::string>{"Conv", "FusedConv"});
+  Node &fused = *g.nodes[1];
+  CHECK(fused.domain == kInternalDomain);
+  CHECK(fused.name == "conv2");
+  REQUIRE(fused.inputs == std::vector<Value *>{x, w, nullptr, s});
+  CHECK(fused.outputs[0] == y);
+  CHECK(g.outputs[0] == y);
+  CHECK(std::get<FusedActivation>(fused.attr("activation")->value) == FusedActivation::relu());
+  CHECK(fused.fused_ops == std::vector<std::string>{"Conv", "Add", "Relu"});
+  CHECK_THAT(print_graph(g), Contains("%y : f32[1,1,1,2] = aotc.FusedConv(%x, %w, none, %s) {activation=relu}"));
+  CHECK_FALSE(fuse_conv_add(g));
+}
+
+TEST_CASE("fuse_conv_add leaves Adds it cannot fold alone", "[passes][residual]") {
+  auto build = [](Graph &g, const Shape &r_shape, bool relu_first, bool conv_read_twice) {
+    g.opsets[""] = 13;
+    Value *x = input(g, "x", {1, 1, 1, 2});
+    Value *r = input(g, "r", r_shape);
+    Value *w = f32_constant(g, "w", {2.0f}, {1, 1, 1, 1});
+    Value *c = g.add_value("c", Value::Kind::Intermediate);
+    Value *a = g.add_value("a", Value::Kind::Intermediate);
+    g.add_node("Conv", {x, w}, {c})->opset = 13;
+    Value *sum_in = c;
+    if (relu_first) {
+      sum_in = g.add_value("cr", Value::Kind::Intermediate);
+      g.add_node("Relu", {c}, {sum_in})->opset = 13;
+    }
+    g.add_node("Add", {sum_in, r}, {a})->opset = 13;
+    g.add_output(a);
+    if (conv_read_twice) g.add_output(c);
+    infer_shapes_and_fold(g);
+  };
+  SECTION("a residual that broadcasts") {
+    Graph g;
+    build(g, {1, 1, 1, 1}, false, false);
+    CHECK_FALSE(fuse_conv_add(g));
+  }
+  SECTION("an activation between the Conv and the Add") {
+    Graph g;
+    build(g, {1, 1, 1, 2}, true, false);
+    fuse_conv_activation(g);
+    CHECK_FALSE(fuse_conv_add(g));
+    CHECK(ops_of(g) == std::vector<std::string>{"FusedConv", "Add"});
+  }
+  SECTION("a Conv output read elsewhere too") {
+    Graph g;
+    build(g, {1, 1, 1, 2}, false, true);
+    CHECK_FALSE(fuse_conv_add(g));
+  }
+  SECTION("an Add that is a graph output fuses without an activation") {
+    Graph g;
+    build(g, {1, 1, 1, 2}, false, false);
+    REQUIRE(fuse_conv_add(g));
+    verify_graph(g, true);
+    REQUIRE(ops_of(g) == std::vector<std::string>{"FusedConv"});
+    CHECK(std::get<FusedActivation>(g.nodes[0]->attr("activation")->value) == FusedActivation{});
+    CHECK(g.outputs[0] == g.nodes[0]->outputs[0]);
+    CHECK(g.output_names[0] == "a");
+  }
+}
+
 TEST_CASE("Sigmoid and aotc.Silu fold through the vectorisable kernels, accurately", "[passes][silu]") {
   // Values across the range, including where e^-|x| underflows to subnormals and 0.
   std::vector<float> xs = {0.0f, -0.0f, 1e-30f, -1e-30f, 0.25f, -0.25f, 0.5f, -1.0f, 2.0f, -3.5f, 7.0f, -10.0f,
