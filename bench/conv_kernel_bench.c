@@ -7,6 +7,8 @@
  *
  * Each shape (or only those whose name contains NAME) reports the best of
  * REPS (default 20) timed calls.
+ * With RES set in the environment, aotc_conv_cv_f32 also adds a residual
+ * (aotc.FusedConv's fourth input).
  */
 #define _POSIX_C_SOURCE 199309L
 #include <stdio.h>
