@@ -65,6 +65,7 @@ int main(int argc, char **argv) {
       {"vww stem 3x3/2 96 3->8", 3, 8, 96, 96, 3, 2},
   };
   const int reps = argc > 1 ? atoi(argv[1]) : 20;
+  const int with_residual = getenv("RES") != NULL;
   double total_us = 0, total_flop = 0;
   size_t si;
   for (si = 0; si < sizeof shapes / sizeof shapes[0]; ++si) {
@@ -79,6 +80,7 @@ int main(int argc, char **argv) {
     float *wp = malloc(conv_test_packed_floats(&p.geo, AOTC_CONV_MR) * sizeof(float));
     float *wp16 = malloc(conv_test_packed_floats(&p.geo, AOTC_CONV_CV_MR) * sizeof(float));
     float *y = malloc(ny * sizeof(float)), *res = calloc(ny, sizeof(float));
+    const float *residual = with_residual ? res : NULL;
     void *scratch = malloc(p.scratch_floats * sizeof(float));
     double best = 1e30, best_cv = 1e30, flop = 2.0 * (double)ny * s->C * kh * kw;
     size_t i;
@@ -94,7 +96,7 @@ int main(int argc, char **argv) {
       t = now_us() - t0;
       if (t < best) best = t;
       t0 = now_us();
-      aotc_conv_cv_f32(x, wp16, b, getenv("RES") ? res : NULL, y, scratch, &p.geo, p.koff, 1, 0.0f, 1e30f);
+      aotc_conv_cv_f32(x, wp16, b, residual, y, scratch, &p.geo, p.koff, 1, 0.0f, 1e30f);
       t = now_us() - t0;
       if (t < best_cv) best_cv = t;
     }
