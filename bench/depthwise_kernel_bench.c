@@ -2,7 +2,7 @@
  * depthwise_kernel_bench.c -- time of aotc_conv_depthwise_f32
  * (runtime-c/kernels/conv_depthwise.c) on the 3x3 depthwise convs of
  * MobileNetV2 and EfficientNet-B0 at 224x224, with each fused activation the
- * kernel takes (clamp as ReLU6, hard swish, SiLU). A tool that prints
+ * kernel takes (clamp as ReLU6, hard swish, SiLU), and on MnasNet 0.5's 5x5 ones. A tool that prints
  * numbers, not a test.
  *
  *   cc -O3 -march=native -Iruntime-c/kernels bench/depthwise_kernel_bench.c -lm -o /tmp/dwkb && /tmp/dwkb [REPS]
@@ -28,16 +28,17 @@ static double now_us(void) {
   return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
 }
 
-/* C channels of H x H, 3x3, stride S, pads 1; act: 1 clamp [0, 6], 2 hard swish, 3 SiLU. */
-static void run(const char *name, int32_t C, int32_t H, int32_t S, int32_t act, int reps) {
+/* C channels of H x H, K x K, stride S, pads K/2; act: 1 clamp [0, 6], 2 hard swish, 3 SiLU. */
+static void run(const char *name, int32_t C, int32_t H, int32_t K, int32_t S, int32_t act, int reps) {
   static const char *const act_names[4] = {"none", "relu6", "hardswish", "silu"};
   const int32_t OH = H / S;
   const float act_a = act == 2 ? 1.0f / 6.0f : 0.0f, act_b = act == 1 ? 6.0f : act == 2 ? 0.5f : 0.0f;
   /* ops/conv.cpp's scratch for this kernel (the larger of the flat and phase layouts) */
   const size_t flat = (size_t)(H + 2) * H + 2 * (size_t)OH * OH + H + 144;
-  const size_t phases = (size_t)S * S * (OH + 2 / S) * (OH + 2 / S) + (size_t)OH * (OH + 2 / S) + 9 + 384;
+  const size_t phases = (size_t)S * S * (OH + (K - 1) / S) * (OH + (K - 1) / S) + (size_t)OH * (OH + (K - 1) / S) +
+                        (size_t)K * K + 384;
   aotc_conv_params geo;
-  float *x = malloc(sizeof(float) * C * H * H), *w = malloc(sizeof(float) * C * 9), *b = malloc(sizeof(float) * C);
+  float *x = malloc(sizeof(float) * C * H * H), *w = malloc(sizeof(float) * C * K * K), *b = malloc(sizeof(float) * C);
   float *y = malloc(sizeof(float) * C * OH * OH);
   float *scratch = malloc(sizeof(float) * (flat > phases ? flat : phases));
   double best = 1e30;
@@ -46,11 +47,11 @@ static void run(const char *name, int32_t C, int32_t H, int32_t S, int32_t act, 
   memset(&geo, 0, sizeof geo);
   geo.n = 1, geo.groups = C, geo.cg = 1, geo.mg = 1, geo.method = AOTC_CONV_SHIFTED;
   geo.in[0] = geo.out[0] = geo.kernel[0] = geo.stride[0] = 1;
-  geo.in[1] = geo.in[2] = H, geo.out[1] = geo.out[2] = OH, geo.kernel[1] = geo.kernel[2] = 3;
-  geo.stride[1] = geo.stride[2] = S, geo.pad[1] = geo.pad[2] = 1;
+  geo.in[1] = geo.in[2] = H, geo.out[1] = geo.out[2] = OH, geo.kernel[1] = geo.kernel[2] = K;
+  geo.stride[1] = geo.stride[2] = S, geo.pad[1] = geo.pad[2] = K / 2;
   geo.dilation[0] = geo.dilation[1] = geo.dilation[2] = 1;
   for (i = 0; i < (size_t)C * H * H; ++i) x[i] = (float)(i % 17) * 0.1f - 0.8f;
-  for (i = 0; i < (size_t)C * 9; ++i) w[i] = (float)(i % 13) * 0.01f - 0.06f;
+  for (i = 0; i < (size_t)C * K * K; ++i) w[i] = (float)(i % 13) * 0.01f - 0.06f;
   for (i = 0; i < (size_t)C; ++i) b[i] = 0.1f;
   for (r = 0; r < reps; ++r) {
     double t = now_us();
@@ -65,12 +66,18 @@ static void run(const char *name, int32_t C, int32_t H, int32_t S, int32_t act, 
 int main(int argc, char **argv) {
   const int reps = argc > 1 ? atoi(argv[1]) : 30;
   int32_t act;
+  if (getenv("ONLY")) { run(getenv("ONLY"), 144, 28, 5, 2, 1, reps); return 0; }
   for (act = 1; act <= 3; ++act) {
-    run("32x112x112 s1", 32, 112, 1, act, reps);
-    run("96x112x112 s2", 96, 112, 2, act, reps);
-    run("144x56x56 s1", 144, 56, 1, act, reps);
-    run("144x56x56 s2", 144, 56, 2, act, reps);
-    run("240x28x28 s1", 240, 28, 1, act, reps);
+    run("32x112x112 s1", 32, 112, 3, 1, act, reps);
+    run("96x112x112 s2", 96, 112, 3, 2, act, reps);
+    run("144x56x56 s1", 144, 56, 3, 1, act, reps);
+    run("144x56x56 s2", 144, 56, 3, 2, act, reps);
+    run("240x28x28 s1", 240, 28, 3, 1, act, reps);
   }
+  /* MnasNet 0.5's 5x5 convs (ReLU: the clamp) */
+  run("48x56x56 5x5 s2", 48, 56, 5, 2, 1, reps);
+  run("72x28x28 5x5 s1", 72, 28, 5, 1, 1, reps);
+  run("144x28x28 5x5 s2", 144, 28, 5, 2, 1, reps);
+  run("240x14x14 5x5 s1", 240, 14, 5, 1, 1, reps);
   return 0;
 }
