@@ -8,7 +8,9 @@
  * Each shape (or only those whose name contains NAME) reports the best of
  * REPS (default 20) timed calls.
  * With RES set in the environment, aotc_conv_cv_f32 also adds a residual
- * (aotc.FusedConv's fourth input).
+ * (aotc.FusedConv's fourth input). With BLOCKED set, aotc_conv_cv_f32 reads
+ * (pointwise convs) and writes nchw16c activations, as between the blocked
+ * depthwise convs of MobileNets on small planes (channels multiples of 16).
  */
 #define _POSIX_C_SOURCE 199309L
 #include <stdio.h>
@@ -63,9 +65,11 @@ int main(int argc, char **argv) {
       {"3x3/2 14 16->32", 16, 32, 14, 14, 3, 2},       {"5x5 6x6 8->16", 8, 16, 6, 6, 5, 1},
       {"resnet8 1x1/2 32 16->32", 16, 32, 32, 32, 1, 2}, {"resnet8 1x1/2 16 32->64", 32, 64, 16, 16, 1, 2},
       {"vww stem 3x3/2 96 3->8", 3, 8, 96, 96, 3, 2},
+      {"mnas pw 14 48->288", 48, 288, 14, 14, 1, 1},    {"mnas pw 14 288->48", 288, 48, 14, 14, 1, 1},
+      {"mnas pw 7 96->576", 96, 576, 7, 7, 1, 1},       {"mnas pw 7 160->1280", 160, 1280, 7, 7, 1, 1},
   };
   const int reps = argc > 1 ? atoi(argv[1]) : 20;
-  const int with_residual = getenv("RES") != NULL;
+  const int with_residual = getenv("RES") != NULL, blocked = getenv("BLOCKED") != NULL;
   double total_us = 0, total_flop = 0;
   size_t si;
   for (si = 0; si < sizeof shapes / sizeof shapes[0]; ++si) {
@@ -76,6 +80,7 @@ int main(int argc, char **argv) {
     const int32_t OH = p.geo.out[1], OW = p.geo.out[2];
     const size_t nx = (size_t)s->C * s->H * s->W, nw = (size_t)s->M * s->C * kh * kw;
     const size_t ny = (size_t)s->M * OH * OW;
+    const int32_t P = OH * OW;
     float *x = malloc(nx * sizeof(float)), *w = malloc(nw * sizeof(float)), *b = malloc((size_t)s->M * sizeof(float));
     float *wp = malloc(conv_test_packed_floats(&p.geo, AOTC_CONV_MR) * sizeof(float));
     float *wp16 = malloc(conv_test_packed_floats(&p.geo, AOTC_CONV_CV_MR) * sizeof(float));
@@ -88,6 +93,15 @@ int main(int argc, char **argv) {
     for (i = 0; i < nx; ++i) x[i] = (float)(i % 17) * 0.1f - 0.8f;
     for (i = 0; i < nw; ++i) w[i] = (float)(i % 13) * 0.01f - 0.06f;
     for (i = 0; i < (size_t)s->M; ++i) b[i] = 0.1f;
+    if (blocked) {
+      if (s->C % 16 || s->M % 16) continue;
+      /* nchw16c out; a pointwise conv's input too: channel k at (k/16)*16*P + k%16, pixel p at 16*p. */
+      p.geo.blocked = AOTC_CONV_BLOCKED_OUT;
+      if (p.geo.method == AOTC_CONV_POINTWISE) {
+        p.geo.blocked |= AOTC_CONV_BLOCKED_IN;
+        for (i = 0; i < (size_t)s->C; ++i) p.koff[i] = (int32_t)((i / 16) * 16 * (size_t)P + i % 16);
+      }
+    }
     aotc_conv_pack_weights_f32(w, wp, 1, s->M, s->C * kh * kw, AOTC_CONV_MR);
     aotc_conv_pack_weights_f32(w, wp16, 1, s->M, s->C * kh * kw, AOTC_CONV_CV_MR);
     for (r = 0; r < reps; ++r) {

@@ -108,59 +108,6 @@ static AOTC_UNUSED AOTC_CONV_DW_ATTR void aotc_conv_dw3s2_plane_f32(const float 
   }
 }
 
-#ifdef AOTC_CONV_VEC
-/* e = the even, o = the odd floats of the 2*AOTC_CONV_VWN at a, b (one two-source permute each). */
-#if defined(__clang__) && AOTC_CONV_VWN == 8
-#define AOTC_CONV_DW_EVEN_ODD(e, o, a, b)                              \
-  ((e) = __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14), \
-   (o) = __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15))
-#elif defined(__clang__)
-#define AOTC_CONV_DW_EVEN_ODD(e, o, a, b) \
-  ((e) = __builtin_shufflevector(a, b, 0, 2, 4, 6), (o) = __builtin_shufflevector(a, b, 1, 3, 5, 7))
-#elif AOTC_CONV_VWN == 8
-#define AOTC_CONV_DW_EVEN_ODD(e, o, a, b)                                            \
-  ((e) = __builtin_shuffle(a, b, (aotc_conv_in){0, 2, 4, 6, 8, 10, 12, 14}), \
-   (o) = __builtin_shuffle(a, b, (aotc_conv_in){1, 3, 5, 7, 9, 11, 13, 15}))
-#else
-#define AOTC_CONV_DW_EVEN_ODD(e, o, a, b) \
-  ((e) = __builtin_shuffle(a, b, (aotc_conv_in){0, 2, 4, 6}), (o) = __builtin_shuffle(a, b, (aotc_conv_in){1, 3, 5, 7}))
-#endif
-#endif
-
-/* da[m] = src[2m], db[m] = src[2m + 1] for the n floats of src (and da[n/2] = src[n - 1] for odd n):
- * a row split into its even and odd columns, the two column phases of a stride of 2. */
-static AOTC_UNUSED void aotc_conv_dw_split2_f32(const float *AOTC_RESTRICT src, float *AOTC_RESTRICT da,
-                                               float *AOTC_RESTRICT db, int32_t n) {
-  const int32_t h = n / 2;
-  int32_t m = 0;
-#ifdef AOTC_CONV_VEC
-  if (h >= AOTC_CONV_VWN) {
-    /* A vector of each at a time, the last one ending at h (overlapping the one before it): the short
-       rows of small planes' phases (14 floats at 28x28) need no scalar remainder, where compilers
-       left a loop of 6 single floats (bench/depthwise_kernel_bench.c, AVX-512: 144 x 56x56 3x3/2
-       105-122 -> 92 us, 144 x 28x28 5x5/2 57 -> 48 us). */
-    int32_t m0 = 0;
-    for (;;) {
-      aotc_conv_vn a, b, e, o;
-      memcpy(&a, src + 2 * m0, sizeof a);
-      memcpy(&b, src + 2 * m0 + AOTC_CONV_VWN, sizeof b);
-      AOTC_CONV_DW_EVEN_ODD(e, o, a, b);
-      memcpy(da + m0, &e, sizeof e);
-      memcpy(db + m0, &o, sizeof o);
-      if (m0 + AOTC_CONV_VWN >= h) break;
-      m0 += AOTC_CONV_VWN;
-      if (m0 > h - AOTC_CONV_VWN) m0 = h - AOTC_CONV_VWN;
-    }
-    m = h;
-  }
-#endif
-  for (; m < h; ++m) {
-    da[m] = src[2 * m];
-    db[m] = src[2 * m + 1];
-  }
-  if (n & 1) da[h] = src[n - 1];
-}
-
 /* Floats of a band's copy of the input (its rows and their zero rows, or its stride phases): small
    enough for L1 with the band's output, so that the flat loops read it there. A whole 112x112 plane
    copied at once went out to L2 and back (16 channels of it at stride 2: 60 -> 20 us on AVX-512). */
@@ -229,10 +176,10 @@ static AOTC_UNUSED void aotc_conv_dw_flat_f32(const float *x, const float *w, co
               memset(de, 0, (size_t)OW * sizeof(float));
               memset(dodd, 0, (size_t)OW * sizeof(float));
             } else {
-              aotc_conv_dw_split2_f32(xc + (ptrdiff_t)r_odd * IW, de, dodd, IW);
+              aotc_conv_split2_f32(xc + (ptrdiff_t)r_odd * IW, de, dodd, IW);
             }
             if (j < R)
-              aotc_conv_dw_split2_f32(xc + (ptrdiff_t)r_even * IW, ee + (ptrdiff_t)j * OW, oe + (ptrdiff_t)j * OW, IW);
+              aotc_conv_split2_f32(xc + (ptrdiff_t)r_even * IW, ee + (ptrdiff_t)j * OW, oe + (ptrdiff_t)j * OW, IW);
           }
         }
         for (mm = 0; mm < Mg; ++mm) {
@@ -463,22 +410,6 @@ static AOTC_UNUSED AOTC_CONV_DW_ATTR void aotc_conv_dw_flat_taps_f32(const float
 }
 #endif /* AOTC_CONV_VEC */
 
-/* dst[i] = src[i], i < n: aotc_conv_copy_f32, with rows of 9..16 floats (small planes' rows) as two
- * overlapping inline 8-float moves rather than a memcpy call. */
-static AOTC_UNUSED void aotc_conv_dw_copy_f32(float *AOTC_RESTRICT dst, const float *AOTC_RESTRICT src, int32_t n) {
-  if (n > 16 && n <= 256) {
-    /* Rows of 17..256 floats: 16-float moves (the last one ending at n) rather than a memcpy call. */
-    int32_t i;
-    for (i = 0; i + 16 < n; i += 16) memcpy(dst + i, src + i, 16 * sizeof(float));
-    memcpy(dst + n - 16, src + n - 16, 16 * sizeof(float));
-  } else if (n > 8 && n <= 16) {
-    memcpy(dst, src, 8 * sizeof(float));
-    memcpy(dst + n - 8, src + n - 8, 8 * sizeof(float));
-  } else {
-    aotc_conv_copy_f32(dst, src, n);
-  }
-}
-
 /* Any kernel, strides and dilations. scratch (floats): the phases (SH*SW*Hph*Wph) and 192 zeros,
  * the flat output (OH*Wph + 192), the T tap offsets (as int32). */
 static AOTC_UNUSED void aotc_conv_dw_phases_f32(const float *x, const float *w, const float *bias, float *y,
@@ -516,10 +447,10 @@ static AOTC_UNUSED void aotc_conv_dw_phases_f32(const float *x, const float *w, 
           const float *src = xc + (ptrdiff_t)ih * IW;
           float *d0 = buf + ph * SW * plane + (ptrdiff_t)j * Wph;
           if (n_in > 0 && SW == 1) {
-            aotc_conv_dw_copy_f32(d0 + PW, src, n_in);
+            aotc_conv_copy_f32(d0 + PW, src, n_in);
           } else if (n_in > 0) {
             /* Input column iw goes to column phase (iw + PW) & 1 at column (iw + PW) >> 1. */
-            aotc_conv_dw_split2_f32(src, (PW & 1 ? d0 + plane : d0) + e, (PW & 1 ? d0 + 1 : d0 + plane) + e, n_in);
+            aotc_conv_split2_f32(src, (PW & 1 ? d0 + plane : d0) + e, (PW & 1 ? d0 + 1 : d0 + plane) + e, n_in);
           }
           if (++ph == SH) {
             ph = 0;
@@ -562,7 +493,7 @@ static AOTC_UNUSED void aotc_conv_dw_phases_f32(const float *x, const float *w, 
         (void)last;
         aotc_conv_dw_flat_taps_f32(buf, off, T, w + (ptrdiff_t)m * T, bias ? bias[m] : 0.0f, act, out,
                                    (OH - 1) * Wph + OW);
-        for (oh = 0; oh < OH; ++oh) aotc_conv_dw_copy_f32(ym + (ptrdiff_t)oh * OW, out + (ptrdiff_t)oh * Wph, OW);
+        for (oh = 0; oh < OH; ++oh) aotc_conv_copy_f32(ym + (ptrdiff_t)oh * OW, out + (ptrdiff_t)oh * Wph, OW);
 #endif
       }
     }

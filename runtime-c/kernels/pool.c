@@ -9,6 +9,7 @@
  * so the tap loops have no bounds checks.
  */
 #include "kernel_common.h"
+#include "conv_common.h" /* aotc_conv_split2_f32, aotc_conv_copy_f32 */
 
 /*
  * Taps [lo, hi) of a window of k taps (dilation d) starting at input index
@@ -200,6 +201,104 @@ static AOTC_UNUSED int aotc_maxpool2d_f32(const float *x, float *y, const aotc_p
     }
   }
   return 1;
+}
+
+/* Most taps aotc_maxpool2d_phases_f32 takes (ops/pool.cpp checks). */
+#define AOTC_MAXPOOL_FLAT_MAX_TAPS 64
+
+/* acc[q] = the max over taps t < T (4 or 9) of p[off[t] + q], folded in tap order, for q < Q: the
+ * running max stays in a register, one store per output (a pass per tap stored and reloaded it). */
+#define AOTC_MAXPOOL_TAP(t) \
+  v = p##t[q];              \
+  m = v > m ? v : m;
+static AOTC_UNUSED void aotc_maxpool_flat_taps_f32(const float *p, const ptrdiff_t *off, int32_t T,
+                                                   float *AOTC_RESTRICT acc, ptrdiff_t Q) {
+  const float *p0 = p + off[0], *p1 = p + off[1], *p2 = p + off[2], *p3 = p + off[3];
+  ptrdiff_t q;
+  float m, v;
+  if (T == 4) {
+    for (q = 0; q < Q; ++q) {
+      m = p0[q];
+      AOTC_MAXPOOL_TAP(1) AOTC_MAXPOOL_TAP(2) AOTC_MAXPOOL_TAP(3)
+      acc[q] = m;
+    }
+  } else {
+    const float *p4 = p + off[4], *p5 = p + off[5], *p6 = p + off[6], *p7 = p + off[7], *p8 = p + off[8];
+    for (q = 0; q < Q; ++q) {
+      m = p0[q];
+      AOTC_MAXPOOL_TAP(1) AOTC_MAXPOOL_TAP(2) AOTC_MAXPOOL_TAP(3) AOTC_MAXPOOL_TAP(4)
+      AOTC_MAXPOOL_TAP(5) AOTC_MAXPOOL_TAP(6) AOTC_MAXPOOL_TAP(7) AOTC_MAXPOOL_TAP(8)
+      acc[q] = m;
+    }
+  }
+}
+
+/*
+ * aotc_maxpool2d_phases_f32: float MaxPool without Indices over 2D windows
+ * (no dilation) that all lie inside the input: no padding is read, as in
+ * SqueezeNet's 3x3/2 ceil-mode pools. Each plane is copied into its SH*SW
+ * stride phases in scratch (phase (ph, pw) at (j, l) holds x at (j*SH + ph,
+ * l*SW + pw); SW = 2 splits each row in one pass), on which tap (kh, kw) of
+ * output (oh, ow) is a constant offset from the flat index q = oh*Wph + ow:
+ * each tap is then one contiguous loop over the whole plane, where
+ * aotc_maxpool2d_f32's loops run per output row (13 outputs a row in
+ * SqueezeNet's last pool). The columns ow >= OW of the flat result are
+ * dropped. Taps in the same order (rows, then columns) with the same
+ * comparison as the general path: identical results, NaN and -0 included.
+ * scratch: SH*SW*Hph*Wph + (OH - 1)*Wph + OW floats, Hph = OH + (KH - 1)/SH,
+ * Wph = OW + (KW - 1)/SW (ops/pool.cpp).
+ */
+AOTC_KERNEL void aotc_maxpool2d_phases_f32(const float *x, float *y, void *scratch, const aotc_pool_params *geo) {
+  const int32_t NC = geo->channels, IH = geo->in[1], IW = geo->in[2], OH = geo->out[1], OW = geo->out[2];
+  const int32_t KH = geo->kernel[1], KW = geo->kernel[2], SH = geo->stride[1], SW = geo->stride[2];
+  const int32_t Hph = OH + (KH - 1) / SH, Wph = OW + (KW - 1) / SW;
+  const ptrdiff_t plane = (ptrdiff_t)Hph * Wph, Q = (ptrdiff_t)(OH - 1) * Wph + OW;
+  const int32_t T = KH * KW;
+  float *ph_buf = (float *)scratch, *acc = ph_buf + SH * SW * plane;
+  ptrdiff_t off[AOTC_MAXPOOL_FLAT_MAX_TAPS], q;
+  int32_t c, ih, pw, l, t, oh;
+  if (NC <= 0 || OH <= 0 || OW <= 0 || T > AOTC_MAXPOOL_FLAT_MAX_TAPS) return;
+  /* Tap (kh, kw) reads phase (kh % SH, kw % SW) at row kh / SH, column kw / SW. */
+  for (t = 0; t < T; ++t) {
+    const int32_t kh = t / KW, kw = t % KW;
+    off[t] = (ptrdiff_t)((kh % SH) * SW + kw % SW) * plane + (ptrdiff_t)(kh / SH) * Wph + kw / SW;
+  }
+  /* The phase entries past the input (read only for the dropped columns) stay zero. */
+  memset(ph_buf, 0, (size_t)(SH * SW * plane) * sizeof(float));
+  for (c = 0; c < NC; ++c) {
+    const float *xc = x + (ptrdiff_t)c * IH * IW;
+    float *yc = y + (ptrdiff_t)c * OH * OW;
+    /* Input rows in order (the hardware prefetchers follow them), each to row ih / SH of phase ih % SH. */
+    for (ih = 0; ih < IH && ih / SH < Hph; ++ih) {
+      const float *src = xc + (ptrdiff_t)ih * IW;
+      float *d0 = ph_buf + (ptrdiff_t)(ih % SH) * SW * plane + (ptrdiff_t)(ih / SH) * Wph;
+      const int32_t n_in = IW < SW * Wph ? IW : SW * Wph; /* input columns some phase holds */
+      if (SW == 1) {
+        aotc_conv_copy_f32(d0, src, n_in);
+      } else if (SW == 2) {
+        aotc_conv_split2_f32(src, d0, d0 + plane, n_in);
+      } else {
+        for (pw = 0; pw < SW; ++pw)
+          for (l = 0; l < Wph && l * SW + pw < IW; ++l) d0[pw * plane + l] = src[l * SW + pw];
+      }
+    }
+    if (T == 9 || T == 4) {
+      aotc_maxpool_flat_taps_f32(ph_buf, off, T, acc, Q);
+    } else {
+      /* Any other window: a pass per tap over the running max. */
+      for (t = 0; t < T; ++t) {
+        const float *AOTC_RESTRICT pt = ph_buf + off[t];
+        if (t == 0)
+          for (q = 0; q < Q; ++q) acc[q] = pt[q];
+        else
+          for (q = 0; q < Q; ++q) {
+            const float v = pt[q], m = acc[q];
+            acc[q] = v > m ? v : m;
+          }
+      }
+    }
+    for (oh = 0; oh < OH; ++oh) aotc_conv_copy_f32(yc + (ptrdiff_t)oh * OW, acc + (ptrdiff_t)oh * Wph, OW);
+  }
 }
 
 /*

@@ -94,6 +94,38 @@ static void check(int32_t N, int32_t G, int32_t Cg, int32_t Mg, int32_t IH, int3
           (aotc_conv_f32(x, NULL, w4, use_bias ? b : NULL, y, scratch, &p.geo, p.koff, 0, 0.0f, 0.0f),
            aotc_conv_add_residual_f32(res, y, (int32_t)ny, act_kind, act_a, act_b)),
           ref_res);
+  if (N == 1 && G == 1 && M % AOTC_CONV_CV_MR == 0 &&
+      (p.geo.method == AOTC_CONV_SHIFTED || Cg % AOTC_CONV_CV_MR == 0)) {
+    /* aotc_conv_cv_f32 writing nchw16c (choose-layouts' blocked activations), and reading it too where
+       the conv is pointwise: koff then addresses channel k at (k/16)*16*P + k%16, pixel p at 16*p. */
+    const int32_t P = p.geo.out[1] * p.geo.out[2], in_blocked = p.geo.method == AOTC_CONV_POINTWISE;
+    aotc_conv_params gb = p.geo;
+    int32_t *kb = (int32_t *)malloc((size_t)K * sizeof(int32_t));
+    float *xb = alloc_floats(nx), *yb = alloc_floats(ny), *resb = alloc_floats(ny);
+    if (!kb) exit(2);
+    gb.blocked = AOTC_CONV_BLOCKED_OUT | (in_blocked ? AOTC_CONV_BLOCKED_IN : 0);
+    for (i = 0; i < (size_t)K; ++i)
+      kb[i] = in_blocked ? (int32_t)((i / 16) * 16 * (size_t)P + i % 16) : p.koff[i];
+    /* x (pointwise: IH x IW = P pixels) and the residual to nchw16c. */
+    for (i = 0; i < nx; ++i) {
+      const size_t c = i / ((size_t)IH * IW), q = i % ((size_t)IH * IW);
+      xb[in_blocked ? ((c / 16) * (size_t)IH * IW + q) * 16 + c % 16 : i] = x[i];
+    }
+    for (i = 0; i < ny; ++i) resb[((i / P / 16) * P + i % P) * 16 + (i / P) % 16] = res[i];
+#define RUN_BLOCKED(KERNEL, RES, REF)                                                                     \
+  do {                                                                                                  \
+    for (i = 0; i < ny; ++i) yb[i] = 1e30f;                                                             \
+    for (i = 0; i < ns; ++i) scratch[i] = 1e30f;                                                        \
+    aotc_conv_cv_f32(xb, w16, use_bias ? b : NULL, RES, yb, scratch, &gb, kb, act_kind, act_a, act_b);  \
+    for (i = 0; i < ny; ++i) y[i] = yb[((i / P / 16) * P + i % P) * 16 + (i / P) % 16];                 \
+    compare(KERNEL, y, REF, ny, 2e-5f * (float)K, desc);                                                \
+    ++cases;                                                                                            \
+  } while (0)
+    RUN_BLOCKED("aotc_conv_cv_f32 (nchw16c)", NULL, ref);
+    RUN_BLOCKED("aotc_conv_cv_f32 (nchw16c, residual)", resb, ref_res);
+#undef RUN_BLOCKED
+    free(kb), free(xb), free(yb), free(resb);
+  }
   if (p.geo.method == AOTC_CONV_POINTWISE && N == 1 && G == 1) {
     /* aotc_sconv_f32 in place, as the planner runs it when the input dies there (ops/conv.cpp);
        the shared buffer has room for the larger of input and output. */
@@ -156,6 +188,7 @@ int main(void) {
       check(1, 1, 16, 32, n, n, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, act);
       check(1, 1, 16, 48, n, n, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, act);
       check(1, 1, 24, 40, n, n, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, act);
+      check(1, 1, 48, 64, n, n, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, act); /* also nchw16c in and out */
     }
   }
   check(1, 1, 3, 16, 32, 32, 7, 7, 2, 2, 1, 1, 3, 3, 3, 3, 1, 1); /* a stem */

@@ -1,0 +1,72 @@
+/*
+ * test_maxpool.c -- aotc_maxpool2d_phases_f32 (runtime-c/kernels/pool.c, the
+ * flat loops over the stride phases) against the general MaxPool loop
+ * (aotc_maxpool_f32 with an Indices output, which takes no fast path), bit for
+ * bit: NaN, -0 and +0 in the input, so that any change in the order in which
+ * taps are compared shows. Shapes: SqueezeNet's and MNIST's pools, and random
+ * windows (1..5 each way, strides 1..3) on planes of 1..40 that every window
+ * lies inside, as ops/pool.cpp requires.
+ */
+#include <string.h>
+
+#include "kernel_common.h"
+#include "pool.c"
+#include "kernel_test.h"
+
+/* C planes of IH x IW, a KH x KW window with strides SH, SW and no padding. */
+static void check(int32_t C, int32_t IH, int32_t IW, int32_t KH, int32_t KW, int32_t SH, int32_t SW) {
+  const int32_t OH = (IH - KH) / SH + 1, OW = (IW - KW) / SW + 1;
+  const int32_t Hph = OH + (KH - 1) / SH, Wph = OW + (KW - 1) / SW;
+  const size_t nx = (size_t)C * IH * IW, ny = (size_t)C * OH * OW;
+  float *x = alloc_floats(nx), *y = alloc_floats(ny), *ref = alloc_floats(ny);
+  float *scratch = alloc_floats((size_t)SH * SW * Hph * Wph + (size_t)(OH - 1) * Wph + OW);
+  int64_t *indices = (int64_t *)malloc(ny * sizeof(int64_t));
+  aotc_pool_params geo;
+  size_t i;
+  char desc[96];
+  if (!indices) exit(2);
+  memset(&geo, 0, sizeof geo);
+  geo.channels = C;
+  geo.in[0] = geo.out[0] = geo.kernel[0] = geo.stride[0] = 1;
+  geo.in[1] = IH, geo.in[2] = IW, geo.out[1] = OH, geo.out[2] = OW;
+  geo.kernel[1] = KH, geo.kernel[2] = KW, geo.stride[1] = SH, geo.stride[2] = SW;
+  geo.dilation[0] = geo.dilation[1] = geo.dilation[2] = 1;
+  /* Few distinct values (ties), and now and then NaN, -0 or +0. */
+  for (i = 0; i < nx; ++i) {
+    const uint32_t r = rng() % 40u;
+    x[i] = r == 0 ? NAN : r == 1 ? -0.0f : r == 2 ? 0.0f : (float)(int32_t)(rng() % 9u) - 4.0f;
+  }
+  for (i = 0; i < ny; ++i) y[i] = 12345.0f;
+  aotc_maxpool_f32(x, ref, indices, &geo, 0);
+  aotc_maxpool2d_phases_f32(x, y, scratch, &geo);
+  ++cases;
+  for (i = 0; i < ny; ++i) {
+    uint32_t a, b;
+    memcpy(&a, &y[i], sizeof a);
+    memcpy(&b, &ref[i], sizeof b);
+    if (a != b) {
+      snprintf(desc, sizeof desc, "C=%d %dx%d k=%dx%d s=%dx%d", (int)C, (int)IH, (int)IW, (int)KH, (int)KW, (int)SH,
+               (int)SW);
+      if (++failures <= 10)
+        fprintf(stderr, "MISMATCH maxpool phases %s: out %d got %g want %g\n", desc, (int)i, (double)y[i],
+                (double)ref[i]);
+      break;
+    }
+  }
+  free(x), free(y), free(ref), free(scratch), free(indices);
+}
+
+int main(void) {
+  int32_t it;
+  rng_state = 4242u;
+  check(64, 111, 111, 3, 3, 2, 2); /* SqueezeNet 1.1 */
+  check(128, 55, 55, 3, 3, 2, 2);
+  check(256, 27, 27, 3, 3, 2, 2);
+  check(16, 28, 28, 2, 2, 2, 2); /* MNIST */
+  for (it = 0; it < 2000; ++it) {
+    const int32_t KH = rnd(1, 5), KW = rnd(1, 5), SH = rnd(1, 3), SW = rnd(1, 3);
+    check(rnd(1, 3), KH + rnd(0, 35), KW + rnd(0, 35), KH, KW, SH, SW);
+  }
+  printf("%d max pools checked, %d mismatched\n", cases, failures);
+  return failures != 0;
+}
