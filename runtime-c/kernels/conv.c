@@ -528,7 +528,7 @@ AOTC_KERNEL void aotc_conv_f32(const float *x, const float *w, const float *wpac
  */
 #define AOTC_CONV_CV_MR 16
 /* Pixels per tile at most (the widest variant's NP). */
-#define AOTC_CONV_CV_NP_MAX 12
+#define AOTC_CONV_CV_NP_MAX 14
 /*
  * A tile function: nb (1..MB) weight blocks wb, wb + wstride, ... x NP pixels;
  * pixel j reads B at xp + pix[j] + koff[k] and writes y[r*P + yoff + j] for
@@ -544,12 +544,12 @@ typedef void (*aotc_conv_cv_tile_fn)(const float *xp, const int32_t *koff, const
 #if defined(AOTC_CONV_VEC)
 /*
  * A tile's registers: V vectors of VW output channels (V*VW = MB*MR) x NP
- * pixels. Everything below is expanded for constant indices (v < 4, j < 12,
+ * pixels. Everything below is expanded for constant indices (v < 4, j < 14,
  * skipped past the tile's nv_ and npc_), so that even -O2 keeps accumulators
  * in registers and vector types are never wider than the target's (gcc
  * lowers wider generic vectors through memory).
  */
-#define AOTC_CONV_CV_EACH(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
+#define AOTC_CONV_CV_EACH(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13)
 #define AOTC_CONV_CV_EACHV(X) X(0) X(1) X(2) X(3)
 /* Vector v of the tile's weights at k: block v*VW/MR, channels (v*VW) % MR on. */
 #define AOTC_CONV_CV_LOADW(v) \
@@ -597,7 +597,7 @@ typedef void (*aotc_conv_cv_tile_fn)(const float *xp, const int32_t *koff, const
   } while (0)
 /*
  * Defines tile function NAME (see aotc_conv_cv_tile_fn) for V (<= 4) vectors
- * of type VT (VI: same-size ints) holding VW floats, x NP (<= 12) pixels, with
+ * of type VT (VI: same-size ints) holding VW floats, x NP (<= 14) pixels, with
  * function attributes ATTR. V*NP accumulators must fit the target's registers.
  */
 #define AOTC_CONV_CV_TILE(NAME, VT, VI, VW, V, NP, ATTR)                                                           \
@@ -683,6 +683,10 @@ AOTC_CONV_CV_TILE(aotc_conv_cv_native, aotc_conv_v16, aotc_conv_i16, 16, 2, 8, A
 AOTC_CONV_CV_TILE(aotc_conv_cv_native, aotc_conv_v16, aotc_conv_i16, 16, 2, 12, AOTC_CONV_NATIVE AOTC_CONV_ZMM)
 #define AOTC_CONV_CV_NATIVE_MB 2
 #define AOTC_CONV_CV_NATIVE_NP 12
+/* 2 x 14 where the tiles' pixels are evenly spaced (see AOTC_CONV_CV_KLOOP), so that no general registers
+   hold their offsets: 28 accumulators, 2 weight vectors and the broadcast input. */
+AOTC_CONV_CV_TILE(aotc_conv_cv_native14, aotc_conv_v16, aotc_conv_i16, 16, 2, 14, AOTC_CONV_NATIVE AOTC_CONV_ZMM)
+#define AOTC_CONV_CV_NATIVE_14 1
 #elif defined(__AVX__)
 AOTC_CONV_CV_TILE(aotc_conv_cv_native, aotc_conv_v8, aotc_conv_i8, 8, 2, 6, AOTC_CONV_NATIVE)
 #define AOTC_CONV_CV_NATIVE_MB 1
@@ -705,6 +709,9 @@ AOTC_CONV_CV_TILE(aotc_conv_cv_avx2, aotc_conv_v8, aotc_conv_i8, 8, 2, 6, AOTC_C
 #endif
 AOTC_CONV_CV_TILE(aotc_conv_cv_avx512_wide, aotc_conv_v16, aotc_conv_i16, 16, 4, 7, AOTC_CONV_AVX512)
 AOTC_CONV_CV_TILE(aotc_conv_cv_avx512, aotc_conv_v16, aotc_conv_i16, 16, 2, AOTC_CONV_CV_AVX512_NP, AOTC_CONV_AVX512)
+#if !defined(__clang__)
+AOTC_CONV_CV_TILE(aotc_conv_cv_avx512_14, aotc_conv_v16, aotc_conv_i16, 16, 2, 14, AOTC_CONV_AVX512)
+#endif
 #endif
 #else /* no vector extensions: plain C */
 #define AOTC_CONV_CV_NATIVE_MB 1
@@ -740,17 +747,29 @@ static AOTC_UNUSED void aotc_conv_cv_native(const float *xp, const int32_t *koff
    13x13 planes (169 pixels: 25 tiles, the last of one pixel) the wide tile ran 1.2x the narrow one. */
 #define AOTC_CONV_CV_WIDE_MIN_K 256
 /* The tile function for this CPU, Mg x K weights per group and P output pixels, with its blocks (MB) and
-   pixels (NP) per tile. */
-static AOTC_UNUSED aotc_conv_cv_tile_fn aotc_conv_cv_pick(int32_t Mg, int32_t K, int32_t P, int32_t *mb,
-                                                          int32_t *np) {
+   pixels (NP) per tile. rows14: every tile of 14 pixels would lie in one output row, or the conv is
+   pointwise (its pixels are consecutive). There, on planes of a multiple of 7 or 128+ pixels that are not
+   a multiple of 12, the narrow tile on AVX-512 (GCC) takes 14 pixels instead of 12
+   (bench/conv_kernel_bench.c: pointwise convs over 7x7 1.15-1.2x, over 14x14 1.02-1.04x); on planes
+   of 6x6, 12x12 or 24x24 (whole 12-pixel tiles) and 3x3 it measured 0.85-0.95x, and where tiles wrap rows
+   (their 14 pixel offsets then spill general registers) 0.95x. */
+static AOTC_UNUSED aotc_conv_cv_tile_fn aotc_conv_cv_pick(int32_t Mg, int32_t K, int32_t P, int rows14,
+                                                          int32_t *mb, int32_t *np) {
   const int wide = Mg > 2 * AOTC_CONV_CV_MR && K >= AOTC_CONV_CV_WIDE_MIN_K && (P % 7 == 0 || P >= 128);
-  (void)wide;
+  const int np14 = rows14 && P % 12 != 0 && (P % 7 == 0 || P >= 128);
+  (void)wide, (void)np14;
 #ifdef AOTC_CONV_DISPATCH
   if (AOTC_CONV_HAVE_AVX512()) {
     if (wide) {
       *mb = 4, *np = 7;
       return aotc_conv_cv_avx512_wide;
     }
+#if !defined(__clang__)
+    if (np14) {
+      *mb = 2, *np = 14;
+      return aotc_conv_cv_avx512_14;
+    }
+#endif
     *mb = 2, *np = AOTC_CONV_CV_AVX512_NP;
     return aotc_conv_cv_avx512;
   }
@@ -763,6 +782,12 @@ static AOTC_UNUSED aotc_conv_cv_tile_fn aotc_conv_cv_pick(int32_t Mg, int32_t K,
   if (wide) {
     *mb = 4, *np = 7;
     return aotc_conv_cv_native_wide;
+  }
+#endif
+#ifdef AOTC_CONV_CV_NATIVE_14
+  if (np14) {
+    *mb = 2, *np = 14;
+    return aotc_conv_cv_native14;
   }
 #endif
   *mb = AOTC_CONV_CV_NATIVE_MB, *np = AOTC_CONV_CV_NATIVE_NP;
@@ -790,7 +815,8 @@ AOTC_KERNEL void aotc_conv_cv_f32(const float *x, const float *wpacked, const fl
   const ptrdiff_t chan = (ptrdiff_t)geo->stride[0] * geo->stride[1] * geo->stride[2] * Dph * Hph * Wph;
   const int32_t blocks = (Mg + AOTC_CONV_CV_MR - 1) / AOTC_CONV_CV_MR;
   int32_t mb, np;
-  const aotc_conv_cv_tile_fn tile = aotc_conv_cv_pick(Mg, K, P, &mb, &np);
+  const aotc_conv_cv_tile_fn tile =
+      aotc_conv_cv_pick(Mg, K, P, geo->method == AOTC_CONV_POINTWISE || OW % 14 == 0, &mb, &np);
 #ifdef AOTC_CONV_CV_NATIVE_WIDE
   (void)tile;
 #endif
@@ -852,6 +878,10 @@ AOTC_KERNEL void aotc_conv_cv_f32(const float *x, const float *wpacked, const fl
           /* Direct calls, which GCC inlines: through the pointer, the narrow tile's small convs ran 1.1-1.4x slower. */
           if (mb == 4)
             aotc_conv_cv_native_wide(AOTC_CONV_CV_TILE_ARGS);
+#ifdef AOTC_CONV_CV_NATIVE_14
+          else if (np == 14)
+            aotc_conv_cv_native14(AOTC_CONV_CV_TILE_ARGS);
+#endif
           else
             aotc_conv_cv_native(AOTC_CONV_CV_TILE_ARGS);
 #else
