@@ -79,7 +79,8 @@ void register_maxpool(OpRegistry &r) {
     Value *indices = ctx.has_output(1) ? &ctx.output(1) : nullptr;
     if (uses_maxpool_phases(ctx, w)) {
       // Scratch: the stride phases of one plane and the flat result (see the kernel).
-      const int64_t Hph = w.out[0] + (w.kernel[0] - 1) / w.strides[0], Wph = w.out[1] + (w.kernel[1] - 1) / w.strides[1];
+      const int64_t Hph = w.out[0] + (w.kernel[0] - 1) / w.strides[0];
+      const int64_t Wph = w.out[1] + (w.kernel[1] - 1) / w.strides[1];
       const int64_t floats = w.strides[0] * w.strides[1] * Hph * Wph + (w.out[0] - 1) * Wph + w.out[1];
       ctx.call("aotc_maxpool2d_phases_f32")
           .in(&x)

@@ -599,9 +599,13 @@ typedef void (*aotc_conv_cv_tile_fn)(const float *xp, const int32_t *koff, const
  * Defines tile function NAME (see aotc_conv_cv_tile_fn) for V (<= 4) vectors
  * of type VT (VI: same-size ints) holding VW floats, x NP (<= 14) pixels, with
  * function attributes ATTR. V*NP accumulators must fit the target's registers.
+ * The narrow tiles are not cloned (AOTC_NOCLONE in ATTR): GCC's copies of them
+ * for constant arguments took the budget that had specialised aotc_conv_f32's
+ * row loops for ResNet-8's geometry (ResNet-8 184 -> 196 us once there were
+ * two narrow tiles); the wide tile's copies stay (ResNet-18 1% faster).
  */
 #define AOTC_CONV_CV_TILE(NAME, VT, VI, VW, V, NP, ATTR)                                                           \
-  static AOTC_UNUSED ATTR void NAME(const float *xp, const int32_t *koff, const int32_t *pix, int32_t yoff, \
+  static AOTC_UNUSED ATTR void NAME(const float *xp, const int32_t *koff, const int32_t *pix, int32_t yoff,      \
                                     int32_t npt, const float *wb, ptrdiff_t wstride, int32_t nb, const float *bias, \
                                     int32_t mr, float *y, int32_t P, int32_t K, const aotc_conv_act *act,           \
                                     int32_t blocked, const float *pf) {                                           \
@@ -680,12 +684,14 @@ AOTC_CONV_CV_TILE(aotc_conv_cv_native, aotc_conv_v16, aotc_conv_i16, 16, 2, 8, A
 #define AOTC_CONV_CV_NATIVE_MB 2
 #define AOTC_CONV_CV_NATIVE_NP 8
 #elif defined(__AVX512F__)
-AOTC_CONV_CV_TILE(aotc_conv_cv_native, aotc_conv_v16, aotc_conv_i16, 16, 2, 12, AOTC_CONV_NATIVE AOTC_CONV_ZMM)
+AOTC_CONV_CV_TILE(aotc_conv_cv_native, aotc_conv_v16, aotc_conv_i16, 16, 2, 12,
+                  AOTC_CONV_NATIVE AOTC_CONV_ZMM AOTC_NOCLONE)
 #define AOTC_CONV_CV_NATIVE_MB 2
 #define AOTC_CONV_CV_NATIVE_NP 12
 /* 2 x 14 where the tiles' pixels are evenly spaced (see AOTC_CONV_CV_KLOOP), so that no general registers
    hold their offsets: 28 accumulators, 2 weight vectors and the broadcast input. */
-AOTC_CONV_CV_TILE(aotc_conv_cv_native14, aotc_conv_v16, aotc_conv_i16, 16, 2, 14, AOTC_CONV_NATIVE AOTC_CONV_ZMM)
+AOTC_CONV_CV_TILE(aotc_conv_cv_native14, aotc_conv_v16, aotc_conv_i16, 16, 2, 14,
+                  AOTC_CONV_NATIVE AOTC_CONV_ZMM AOTC_NOCLONE)
 #define AOTC_CONV_CV_NATIVE_14 1
 #elif defined(__AVX__)
 AOTC_CONV_CV_TILE(aotc_conv_cv_native, aotc_conv_v8, aotc_conv_i8, 8, 2, 6, AOTC_CONV_NATIVE)
@@ -708,9 +714,10 @@ AOTC_CONV_CV_TILE(aotc_conv_cv_avx2, aotc_conv_v8, aotc_conv_i8, 8, 2, 6, AOTC_C
 #define AOTC_CONV_CV_AVX512_NP 12
 #endif
 AOTC_CONV_CV_TILE(aotc_conv_cv_avx512_wide, aotc_conv_v16, aotc_conv_i16, 16, 4, 7, AOTC_CONV_AVX512)
-AOTC_CONV_CV_TILE(aotc_conv_cv_avx512, aotc_conv_v16, aotc_conv_i16, 16, 2, AOTC_CONV_CV_AVX512_NP, AOTC_CONV_AVX512)
+AOTC_CONV_CV_TILE(aotc_conv_cv_avx512, aotc_conv_v16, aotc_conv_i16, 16, 2, AOTC_CONV_CV_AVX512_NP,
+                  AOTC_CONV_AVX512 AOTC_NOCLONE)
 #if !defined(__clang__)
-AOTC_CONV_CV_TILE(aotc_conv_cv_avx512_14, aotc_conv_v16, aotc_conv_i16, 16, 2, 14, AOTC_CONV_AVX512)
+AOTC_CONV_CV_TILE(aotc_conv_cv_avx512_14, aotc_conv_v16, aotc_conv_i16, 16, 2, 14, AOTC_CONV_AVX512 AOTC_NOCLONE)
 #endif
 #endif
 #else /* no vector extensions: plain C */

@@ -39,6 +39,14 @@
 #define AOTC_UNUSED
 #define AOTC_NOINLINE
 #endif
+/* GCC: no copies of the function specialised for constant arguments. On large kernels whose copies gain
+   little, so that GCC's budget for such copies (a share of the translation unit's size) goes to the
+   small ones that fold a model's constant geometry. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define AOTC_NOCLONE __attribute__((noclone))
+#else
+#define AOTC_NOCLONE
+#endif
 
 /* Element types of the kernels that move any dtype's bits (Transpose, Gather,
    Where, fills): a float tensor is copied as aotc_bits32. may_alias tells the
