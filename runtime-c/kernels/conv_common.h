@@ -71,17 +71,28 @@ typedef aotc_conv_i4 aotc_conv_in;
 #endif
 #endif
 
+/* Cores with vector registers (x86-64, AArch64), where a move of 16 floats is a few instructions; on
+   others (Cortex-M) the GNU vector types are lowered to scalar code. */
+#if defined(AOTC_CONV_VEC) && (defined(__SSE2__) || defined(__ARM_NEON))
+#define AOTC_CONV_SIMD 1
+#endif
+
 /*
  * dst[i] = src[i], i < n. Rows here are often a few floats, where a memcpy
  * call costs more than the copy, and GCC's inline expansion of one whose
  * size it knows to be small (a `rep movsq`, 30-odd cycles to start) more
- * still: rows of up to 256 floats go as fixed-size moves of 16, 8 or 4
- * floats, the last one ending at n (overlapping the one before). The 16-float
- * moves' offset is clamped inside the loop, so that compilers do not turn the
- * loop back into one such memcpy.
+ * still: on SIMD cores rows of up to 256 floats go as fixed-size moves of 16,
+ * 8 or 4 floats, the last one ending at n (overlapping the one before). The
+ * 16-float moves' offset is clamped inside the loop, so that compilers do not
+ * turn the loop back into one such memcpy.
  */
 static AOTC_UNUSED void aotc_conv_copy_f32(float *AOTC_RESTRICT dst, const float *AOTC_RESTRICT src, int32_t n) {
-  if (n > 256) {
+#ifdef AOTC_CONV_SIMD
+  const int32_t call_from = 256;
+#else
+  const int32_t call_from = 8; /* (Cortex-M: newlib's memcpy, 0.2-0.5% fewer instructions per model) */
+#endif
+  if (n > call_from) {
     memcpy(dst, src, (size_t)n * sizeof(float));
   } else if (n > 16) {
     int32_t i;
@@ -103,7 +114,7 @@ static AOTC_UNUSED void aotc_conv_copy_f32(float *AOTC_RESTRICT dst, const float
   }
 }
 
-#ifdef AOTC_CONV_VEC
+#ifdef AOTC_CONV_SIMD
 /* e = the even, o = the odd floats of the 2*AOTC_CONV_VWN at a, b (one two-source permute each). */
 #if defined(__clang__) && AOTC_CONV_VWN == 8
 #define AOTC_CONV_EVEN_ODD(e, o, a, b)                              \
@@ -128,7 +139,7 @@ static AOTC_UNUSED void aotc_conv_split2_f32(const float *AOTC_RESTRICT src, flo
                                                float *AOTC_RESTRICT db, int32_t n) {
   const int32_t h = n / 2;
   int32_t m = 0;
-#ifdef AOTC_CONV_VEC
+#ifdef AOTC_CONV_SIMD
   if (h >= AOTC_CONV_VWN) {
     /* A vector of each at a time, the last one ending at h (overlapping the one before it): the short
        rows of small planes' phases (14 floats at 28x28) need no scalar remainder, where compilers
