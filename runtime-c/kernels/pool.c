@@ -203,11 +203,8 @@ static AOTC_UNUSED int aotc_maxpool2d_f32(const float *x, float *y, const aotc_p
   return 1;
 }
 
-/* Most taps aotc_maxpool2d_phases_f32 takes (ops/pool.cpp checks). */
-#define AOTC_MAXPOOL_FLAT_MAX_TAPS 64
-
-/* acc[q] = the max over taps t < T (4 or 9) of p[off[t] + q], folded in tap order, for q < Q: the
- * running max stays in a register, one store per output (a pass per tap stored and reloaded it). */
+/* acc[q] = the max over taps t < T (4 or 9: 2x2 and 3x3 windows) of p[off[t] + q], folded in tap order, for
+ * q < Q: the running max stays in a register, one store per output (a pass per tap stored and reloaded it). */
 #define AOTC_MAXPOOL_TAP(t) \
   v = p##t[q];              \
   m = v > m ? v : m;
@@ -255,14 +252,14 @@ AOTC_KERNEL void aotc_maxpool2d_phases_f32(const float *x, float *y, void *scrat
   const ptrdiff_t plane = (ptrdiff_t)Hph * Wph, Q = (ptrdiff_t)(OH - 1) * Wph + OW;
   const int32_t T = KH * KW;
   float *ph_buf = (float *)scratch, *acc = ph_buf + SH * SW * plane;
-  ptrdiff_t off[AOTC_MAXPOOL_FLAT_MAX_TAPS], q;
+  ptrdiff_t off[9], q;
   int32_t c, ih, pw, l, t, oh;
-  if (NC <= 0 || OH <= 0 || OW <= 0 || T > AOTC_MAXPOOL_FLAT_MAX_TAPS) return;
-  /* Tap (kh, kw) reads phase (kh % SH, kw % SW) at row kh / SH, column kw / SW. */
-  for (t = 0; t < T; ++t) {
-    const int32_t kh = t / KW, kw = t % KW;
-    off[t] = (ptrdiff_t)((kh % SH) * SW + kw % SW) * plane + (ptrdiff_t)(kh / SH) * Wph + kw / SW;
-  }
+  if (NC <= 0 || OH <= 0 || OW <= 0) return;
+  /* Tap t = (kh, kw) reads phase (kh % SH, kw % SW) at row kh / SH, column kw / SW. */
+#define AOTC_MAXPOOL_TAP_OFFSET(t)                                                            \
+  ((ptrdiff_t)(((t) / KW % SH) * SW + (t) % KW % SW) * plane + (ptrdiff_t)((t) / KW / SH) * Wph + \
+   (t) % KW / SW)
+  for (t = 0; t < T && t < 9; ++t) off[t] = AOTC_MAXPOOL_TAP_OFFSET(t);
   /* The phase entries past the input (read only for the dropped columns) stay zero. */
   memset(ph_buf, 0, (size_t)(SH * SW * plane) * sizeof(float));
   for (c = 0; c < NC; ++c) {
@@ -287,7 +284,7 @@ AOTC_KERNEL void aotc_maxpool2d_phases_f32(const float *x, float *y, void *scrat
     } else {
       /* Any other window: a pass per tap over the running max. */
       for (t = 0; t < T; ++t) {
-        const float *AOTC_RESTRICT pt = ph_buf + off[t];
+        const float *AOTC_RESTRICT pt = ph_buf + AOTC_MAXPOOL_TAP_OFFSET(t);
         if (t == 0)
           for (q = 0; q < Q; ++q) acc[q] = pt[q];
         else
@@ -299,6 +296,7 @@ AOTC_KERNEL void aotc_maxpool2d_phases_f32(const float *x, float *y, void *scrat
     }
     for (oh = 0; oh < OH; ++oh) aotc_conv_copy_f32(yc + (ptrdiff_t)oh * OW, acc + (ptrdiff_t)oh * Wph, OW);
   }
+#undef AOTC_MAXPOOL_TAP_OFFSET
 }
 
 /*

@@ -3,9 +3,9 @@
  * flat loops over the stride phases) against the general MaxPool loop
  * (aotc_maxpool_f32 with an Indices output, which takes no fast path), bit for
  * bit: NaN, -0 and +0 in the input, so that any change in the order in which
- * taps are compared shows. Shapes: SqueezeNet's and MNIST's pools, and random
- * windows (1..5 each way, strides 1..3) on planes of 1..40 that every window
- * lies inside, as ops/pool.cpp requires.
+ * taps are compared shows. Shapes: SqueezeNet's and MNIST's pools, 9x9
+ * windows, and random windows (1..5 each way, strides 1..3) on planes of 1..40
+ * that every window lies inside, as ops/pool.cpp requires.
  */
 #include <string.h>
 
@@ -63,6 +63,8 @@ int main(void) {
   check(128, 55, 55, 3, 3, 2, 2);
   check(256, 27, 27, 3, 3, 2, 2);
   check(16, 28, 28, 2, 2, 2, 2); /* MNIST */
+  check(2, 30, 30, 9, 9, 2, 2);  /* more taps than the 3x3 loop's, any count */
+  check(1, 20, 21, 9, 8, 1, 3);
   for (it = 0; it < 2000; ++it) {
     const int32_t KH = rnd(1, 5), KW = rnd(1, 5), SH = rnd(1, 3), SW = rnd(1, 3);
     check(rnd(1, 3), KH + rnd(0, 35), KW + rnd(0, 35), KH, KW, SH, SW);
