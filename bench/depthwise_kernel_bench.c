@@ -66,7 +66,6 @@ static void run(const char *name, int32_t C, int32_t H, int32_t K, int32_t S, in
 int main(int argc, char **argv) {
   const int reps = argc > 1 ? atoi(argv[1]) : 30;
   int32_t act;
-  if (getenv("ONLY")) { run(getenv("ONLY"), 144, 28, 5, 2, 1, reps); return 0; }
   for (act = 1; act <= 3; ++act) {
     run("32x112x112 s1", 32, 112, 3, 1, act, reps);
     run("96x112x112 s2", 96, 112, 3, 2, act, reps);
