@@ -66,6 +66,18 @@ constexpr int64_t kCvWideMinK = 256;
 // 128 -> 256: 1.6x); with fewer (ResNet-8's 16 and 32) it is no faster.
 constexpr int64_t kCvShortcutMinK = 128;
 
+// Winograd F(2x2, 3x3) (aotc_conv_wino23_f32, conv.c) takes 3x3 convs with
+// stride 1, no dilation and one group on targets with 512-bit vectors, from
+// this many input and output channels over planes of at least this many output
+// pixels. bench/conv_kernel_bench.c (AVX-512): ResNet-18's 3x3 convs over
+// 28x28 x 128 and 14x14 x 256 1.3x; over 56x56 x 64 0.95x, SqueezeNet's 13x13
+// 64 -> 256 0.92x and ResNet-8's 0.3-0.6x (the transforms outweigh the
+// multiplies saved as channels shrink); 7x7 x 512 1.17x, but there the
+// weights, read from memory, grow by 16/9 (9.4 -> 16.8 MB per conv).
+constexpr int64_t kWinoMinChannels = 128, kWinoMinPixels = 196;
+// Tiles of 2x2 outputs per block of whole tile rows (AOTC_CONV_WINO_TILES).
+constexpr int64_t kWinoTiles = 32;
+
 // Arm cores without SIMD for float (Cortex-M0/M4/M7/M33): conv.c's aotc_sconv_*
 // kernels, which keep a 4x4 tile of accumulators in scalar FP registers (the
 // vector-extension kernels become slow scalar code there).
@@ -74,7 +86,7 @@ bool scalar_fp_target(const Target &t) { return t.vector_bits == 0 && t.arch.rfi
 // The block size of weights packed by aotc.PackConvWeights (conv_mr4 or
 // conv_mr16), or 0 for weights in ONNX's layout.
 int64_t packed_conv_mr(const Value &w) {
-  if (!w.layout.is_packed()) return 0;
+  if (!w.layout.is_packed() || w.layout.format == "conv_wino23") return 0;
   if (w.layout.format == "conv_mr4") return kConvMR;
   if (w.layout.format == "conv_mr16") return kCvMR;
   fail(fmt::format("internal error: conv weights '{}' have the unknown packed format {}", w.name, w.layout.format));
@@ -253,6 +265,25 @@ bool uses_cv_kernel(const Target &target, const aotc_conv_params &geo) {
          (target.vector_bits >= 512 || geo.out[2] < 16);
 }
 
+// Whether aotc_conv_wino23_f32 runs a conv (see kWinoMinChannels). Pads of at
+// most 2: its input rows are padded into 2 * (tiles per row + 1) floats.
+bool uses_winograd(const Target &target, const aotc_conv_params &geo) {
+  return target.vector_bits >= 512 && geo.groups == 1 && geo.method == kShifted && geo.in[0] == 1 &&
+         geo.out[0] == 1 && geo.kernel[0] == 1 && geo.kernel[1] == 3 && geo.kernel[2] == 3 && geo.stride[1] == 1 &&
+         geo.stride[2] == 1 && geo.dilation[1] == 1 && geo.dilation[2] == 1 && geo.pad[1] <= 2 && geo.pad[2] <= 2 &&
+         geo.cg >= kWinoMinChannels && geo.mg >= kWinoMinChannels &&
+         int64_t{geo.out[1]} * geo.out[2] >= kWinoMinPixels;
+}
+
+// Scratch floats of aotc_conv_wino23_f32 (aotc_conv_wino23_scratch_floats):
+// V and M of a block of tile rows, its GEMMs' koff, and 16 rows of TW + 1.
+int64_t winograd_scratch_floats(const aotc_conv_params &geo) {
+  const int64_t TW = (geo.out[2] + 1) / 2, TH = (geo.out[1] + 1) / 2;
+  const int64_t rows = std::min(TH, std::max<int64_t>(1, kWinoTiles / TW));
+  const int64_t Mpad = (geo.mg + kCvMR - 1) / kCvMR * kCvMR;
+  return 16 * (geo.cg + Mpad) * rows * TW + geo.cg + 16 * (TW + 1) + 64;
+}
+
 // Output rows per band for aotc_sconv_f32 (0: the whole image at once): the
 // most rows whose input phases fit the target's max_conv_scratch_bytes, at
 // least one. 2D SHIFTED convs only.
@@ -395,6 +426,21 @@ void lower_conv(LowerContext &ctx, const KernelActivation &activation, Value *re
   // case: they are constant) pick the kernel; others are packed by the
   // kernel into scratch, in front of its buffers.
   Value &w = ctx.input(1);
+  if (w.layout.is_packed() && w.layout.format == "conv_wino23") {
+    ctx.require(uses_winograd(ctx.target(), geo), "internal error: conv_wino23 weights on a conv Winograd cannot run");
+    ctx.call("aotc_conv_wino23_f32")
+        .in(&x)
+        .in(&w)
+        .in(b)
+        .in(residual)
+        .out(&ctx.output(0))
+        .scratch(static_cast<size_t>(winograd_scratch_floats(geo)) * sizeof(float))
+        .params(geo)
+        .i(act)
+        .f(act_a)
+        .f(act_b);
+    return;
+  }
   const int64_t K = int64_t{geo.cg} * geo.kernel[0] * geo.kernel[1] * geo.kernel[2];
   const bool sconv = scalar_fp_target(ctx.target());
   const int64_t packed_mr = packed_conv_mr(w);
@@ -459,11 +505,13 @@ void lower_conv(LowerContext &ctx, const KernelActivation &activation, Value *re
 }
 
 // Whether the kernel lower_conv picks adds a residual as it stores:
-// aotc_conv_cv_f32, the one with conv_mr16 weights that is not depthwise.
+// aotc_conv_cv_f32, the one with conv_mr16 weights that is not depthwise, and
+// aotc_conv_wino23_f32.
 bool adds_residual(LowerContext &ctx) {
   ConvShape s = conv_shape(ctx);
+  const Value &w = ctx.input(1);
   return ctx.input(0).dtype == DType::Float && !is_depthwise(s, conv_plan(s).geo) &&
-         packed_conv_mr(ctx.input(1)) == kCvMR;
+         (packed_conv_mr(w) == kCvMR || (w.layout.is_packed() && w.layout.format == "conv_wino23"));
 }
 
 // Conv (ai.onnx) and aotc.FusedConv (internal: Conv's attributes plus the
@@ -514,6 +562,10 @@ OpDef conv_def(const std::string &domain, const std::string &op) {
     const aotc_conv_params &geo = plan.geo;
     PackRequest r;
     r.input = 1;
+    if (uses_winograd(ctx.target(), geo) && !ctx.input(0).layout.is_blocked() && !ctx.output(0).layout.is_blocked()) {
+      r.op = "PackConvWinograd";
+      return {r};
+    }
     r.op = "PackConvWeights";
     if (is_depthwise(s, geo)) {
       // aotc_conv_dw_blocked_f32 reads a block's 16 channels per tap: conv_mr16 of one group of C rows.
@@ -538,7 +590,9 @@ OpDef conv_def(const std::string &domain, const std::string &op) {
     if (block != kCvMR || x.dtype != DType::Float || w.dtype != DType::Float || !w.is_constant()) return io;
     ConvShape s = conv_shape(ctx);
     const aotc_conv_params geo = conv_plan(s).geo;
-    if (is_depthwise(s, geo)) {
+    if (uses_winograd(ctx.target(), geo)) {
+      return io;  // (aotc_conv_wino23_f32: NCHW only)
+    } else if (is_depthwise(s, geo)) {
       io.output = io.tied = geo.mg == 1 && !scalar_fp_target(ctx.target());
       io.inputs = io.output ? 1u : 0u;
     } else if (s.group == 1 && (uses_cv_kernel(ctx.target(), geo) ||
@@ -592,10 +646,35 @@ void register_pack_conv_weights(OpRegistry &r) {
   r.add(std::move(def));
 }
 
+// aotc.PackConvWinograd: 3x3 conv weights [M, C, 3, 3] transformed for
+// Winograd's F(2x2, 3x3) and packed as conv_wino23 (see
+// aotc_conv_wino_pack_f32 in conv.c, the one definition of the format): for
+// each of the 16 transformed taps, conv_mr16 of its M x C matrix. Inserted by
+// choose-layouts on constant weights, then folded at compile time.
+void register_pack_conv_winograd(OpRegistry &r) {
+  OpDef def;
+  def.op = "PackConvWinograd";
+  def.domain = kInternalDomain;
+  def.infer = [](OpContext &ctx) {
+    Value &w = ctx.input(0);
+    ctx.require(w.dtype == DType::Float && w.shape.size() == 4 && w.shape[2] == 3 && w.shape[3] == 3,
+                "expects float 3x3 conv weights [M, C, 3, 3]");
+    const int64_t M = w.shape[0], C = w.shape[1];
+    ctx.set_output(0, DType::Float, w.shape);
+    ctx.set_output_layout(0, Layout::packed("conv_wino23", {16, (M + kCvMR - 1) / kCvMR, C, kCvMR}));
+  };
+  def.lower = [](LowerContext &ctx) {
+    Value &w = ctx.input(0);
+    ctx.call("aotc_conv_wino_pack_f32").in(&w).out(&ctx.output(0)).i(w.shape[0]).i(w.shape[1]);
+  };
+  r.add(std::move(def));
+}
+
 void register_conv(OpRegistry &r) {
   r.add(conv_def("", "Conv"));
   r.add(conv_def(kInternalDomain, "FusedConv"));
   register_pack_conv_weights(r);
+  register_pack_conv_winograd(r);
 }
 
 // ---- ConvInteger and QLinearConv (direct reference kernels) ------------------

@@ -123,9 +123,12 @@ bool infer_shapes_and_fold(Graph &graph, DequantizeFolding dequantize) {
     }
     // A DequantizeLinear on constants is folded however much it grows: left
     // alone it would write the same float weights into the arena every run.
+    // So are choose-layouts' packing nodes (aotc.Pack*): Winograd's weights
+    // are 16/9 of the conv's.
     const bool dequantize_node = node.domain.empty() && node.op == "DequantizeLinear";
+    const bool packing_node = node.domain == kInternalDomain && node.op.rfind("Pack", 0) == 0;
     if (dequantize_node && dequantize == DequantizeFolding::Defer) continue;
-    if (try_fold(node, *def, !dequantize_node)) folded.insert(&node);
+    if (try_fold(node, *def, !dequantize_node && !packing_node)) folded.insert(&node);
   }
   return graph.erase_nodes_if([&](const Node &n) { return folded.count(&n) > 0; }) > 0;
 }

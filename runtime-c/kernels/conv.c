@@ -907,6 +907,210 @@ AOTC_KERNEL void aotc_conv_cv_f32(const float *x, const float *wpacked, const fl
     }
 }
 
+/* ---- Winograd F(2x2, 3x3) ------------------------------------------------ */
+
+/*
+ * aotc_conv_wino23_f32: a 3x3 conv with stride 1, no dilation and one group
+ * (ops/conv.cpp's uses_winograd), as Winograd's F(2x2, 3x3) (Lavin and Gray,
+ * 2016): each 2x2 tile of outputs comes from a 4x4 tile of inputs with 16
+ * multiply-adds per input and output channel instead of 36. With
+ *   B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1],
+ *   G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1],  A^T = [1 1 1 0; 0 1 -1 -1],
+ * for each block of tile rows:
+ *   V[xi][c][t] = (B^T d B)[xi] for the 4x4 input tile d of channel c, tile t;
+ *   M[xi] = U[xi] V[xi]: 16 GEMMs (M x C times C x tiles), each one
+ *     aotc_conv_cv_f32 as a pointwise conv with an nchw16c output;
+ *   each 2x2 output tile of channel m = A^T M[.][m][t] A + bias, then the
+ *     residual (if any) and the activation.
+ * u: U[xi] = (G g G^T)[xi] for every xi, each M x C matrix packed as
+ * conv_mr16 (conv_wino23, aotc_conv_wino_pack_f32). Scratch:
+ * aotc_conv_wino23_scratch_floats(geo) floats.
+ */
+/* Tiles per block (whole tile rows, at least one): enough for the GEMMs'
+   pixel tiles, few enough that V and M stay in L2. */
+#define AOTC_CONV_WINO_TILES 32
+
+static AOTC_UNUSED int32_t aotc_conv_wino23_rows(const aotc_conv_params *geo) {
+  const int32_t TW = (geo->out[2] + 1) / 2, TH = (geo->out[1] + 1) / 2;
+  const int32_t R = AOTC_CONV_WINO_TILES / TW > 1 ? AOTC_CONV_WINO_TILES / TW : 1;
+  return R < TH ? R : TH;
+}
+
+/* Scratch floats: V and M of one block of tile rows, the GEMMs' koff, the input transform's 16 rows of TW + 1. */
+static AOTC_UNUSED ptrdiff_t aotc_conv_wino23_scratch_floats(const aotc_conv_params *geo) {
+  const ptrdiff_t TW = (geo->out[2] + 1) / 2, tiles = aotc_conv_wino23_rows(geo) * TW;
+  const ptrdiff_t Mpad = (geo->mg + AOTC_CONV_CV_MR - 1) / AOTC_CONV_CV_MR * AOTC_CONV_CV_MR;
+  return 16 * ((ptrdiff_t)geo->cg + Mpad) * tiles + geo->cg + 16 * (TW + 1) + 64;
+}
+
+/* Packs weights w [M, C, 3, 3] as conv_wino23: 16 x ceil(M/16) x C x 16 floats (see above). */
+AOTC_KERNEL void aotc_conv_wino_pack_f32(const float *w, float *wp, int32_t M, int32_t C) {
+  static const float G[4][3] = {{1.0f, 0.0f, 0.0f}, {0.5f, 0.5f, 0.5f}, {0.5f, -0.5f, 0.5f}, {0.0f, 0.0f, 1.0f}};
+  const int32_t blocks = (M + AOTC_CONV_CV_MR - 1) / AOTC_CONV_CV_MR;
+  const ptrdiff_t per_xi = (ptrdiff_t)blocks * AOTC_CONV_CV_MR * C;
+  int32_t m, c, i, j, k, l;
+  for (m = 0; m < blocks * AOTC_CONV_CV_MR; ++m)
+    for (c = 0; c < C; ++c) {
+      const float *g = w + ((ptrdiff_t)(m < M ? m : M - 1) * C + c) * 9;
+      float t[4][3];
+      for (i = 0; i < 4; ++i)
+        for (k = 0; k < 3; ++k) {
+          float s = 0.0f;
+          for (l = 0; l < 3; ++l) s += G[i][l] * g[l * 3 + k];
+          t[i][k] = s;
+        }
+      float *at = wp + ((ptrdiff_t)(m / AOTC_CONV_CV_MR) * C + c) * AOTC_CONV_CV_MR + m % AOTC_CONV_CV_MR;
+      for (i = 0; i < 4; ++i)
+        for (j = 0; j < 4; ++j) {
+          float s = 0.0f;
+          for (k = 0; k < 3; ++k) s += t[i][k] * G[j][k];
+          at[(i * 4 + j) * per_xi] = s;
+        }
+    }
+}
+
+/* Rows[i][k] = input row ih0 + i of plane xc at column k - PW (0 outside the input), k < Wp, i < 4. */
+static AOTC_UNUSED void aotc_conv_wino23_rows4(const float *xc, float *AOTC_RESTRICT rows, int32_t ih0, int32_t Wp,
+                                               const aotc_conv_params *geo) {
+  const int32_t IH = geo->in[1], IW = geo->in[2], PW = geo->pad[2] < Wp ? geo->pad[2] : Wp;
+  const int32_t n = IW < Wp - PW ? IW : Wp - PW; /* input columns that land in the row */
+  int32_t i, k;
+  for (i = 0; i < 4; ++i) {
+    float *r = rows + (ptrdiff_t)i * Wp;
+    const int32_t ih = ih0 + i;
+    if (ih < 0 || ih >= IH) {
+      for (k = 0; k < Wp; ++k) r[k] = 0.0f;
+      continue;
+    }
+    for (k = 0; k < PW; ++k) r[k] = 0.0f;
+    aotc_conv_copy_f32(r + PW, xc + (ptrdiff_t)ih * IW, n);
+    for (k = PW + n; k < Wp; ++k) r[k] = 0.0f;
+  }
+}
+
+/* V of channel plane xc for tile rows [th0, th0 + R): v[xi * vstride + t], t = (th - th0) * TW + tw.
+   buf: 16 * (TW + 1) floats. */
+static AOTC_UNUSED void aotc_conv_wino23_input(const float *xc, float *AOTC_RESTRICT v, ptrdiff_t vstride,
+                                               float *AOTC_RESTRICT buf, const aotc_conv_params *geo, int32_t th0,
+                                               int32_t R) {
+  const int32_t TW = (geo->out[2] + 1) / 2, Wp = 2 * (TW + 1), h = TW + 1;
+  float *AOTC_RESTRICT rows = buf, *AOTC_RESTRICT tr = buf + 4 * Wp;
+  int32_t th, i, k, t;
+  for (th = th0; th < th0 + R; ++th) {
+    float *vt = v + (ptrdiff_t)(th - th0) * TW;
+    aotc_conv_wino23_rows4(xc, rows, 2 * th - geo->pad[1], Wp, geo);
+    /* Rows: B^T d, then each transformed row split into its even and odd columns (in rows' place). */
+    for (k = 0; k < Wp; ++k) {
+      const float r0 = rows[k], r1 = rows[Wp + k], r2 = rows[2 * Wp + k], r3 = rows[3 * Wp + k];
+      tr[k] = r0 - r2, tr[Wp + k] = r1 + r2, tr[2 * Wp + k] = r2 - r1, tr[3 * Wp + k] = r1 - r3;
+    }
+    for (i = 0; i < 4; ++i) aotc_conv_split2_f32(tr + i * Wp, rows + 2 * i * h, rows + (2 * i + 1) * h, Wp);
+    /* Columns: (.) B; tile tw's columns 2tw..2tw+3 are e[tw], o[tw], e[tw+1], o[tw+1]. */
+    for (i = 0; i < 4; ++i) {
+      const float *AOTC_RESTRICT e = rows + 2 * i * h, *AOTC_RESTRICT o = rows + (2 * i + 1) * h;
+      float *AOTC_RESTRICT v0 = vt + (ptrdiff_t)(i * 4) * vstride;
+      float *AOTC_RESTRICT v1 = v0 + vstride, *AOTC_RESTRICT v2 = v1 + vstride, *AOTC_RESTRICT v3 = v2 + vstride;
+      for (t = 0; t < TW; ++t) {
+        v0[t] = e[t] - e[t + 1];
+        v1[t] = o[t] + e[t + 1];
+        v2[t] = e[t + 1] - o[t];
+        v3[t] = o[t] - o[t + 1];
+      }
+    }
+  }
+}
+
+AOTC_KERNEL void aotc_conv_wino23_f32(const float *x, const float *u, const float *bias, const float *residual,
+                                      float *y, void *scratch, const aotc_conv_params *geo, int32_t act_kind,
+                                      float act_a, float act_b) {
+  const int32_t N = geo->n, C = geo->cg, M = geo->mg, IH = geo->in[1], IW = geo->in[2];
+  const int32_t OH = geo->out[1], OW = geo->out[2], P = OH * OW;
+  const int32_t TH = (OH + 1) / 2, TW = (OW + 1) / 2, R = aotc_conv_wino23_rows(geo);
+  const int32_t blocks = (M + AOTC_CONV_CV_MR - 1) / AOTC_CONV_CV_MR, Mpad = blocks * AOTC_CONV_CV_MR;
+  const ptrdiff_t vstride = (ptrdiff_t)C * R * TW, mstride = (ptrdiff_t)Mpad * R * TW;
+  float *V = (float *)scratch, *Mb = V + 16 * vstride, *buf = Mb + 16 * mstride + C;
+  int32_t *koff = (int32_t *)(void *)(Mb + 16 * mstride);
+  aotc_conv_act act_s;
+  const aotc_conv_act *act = aotc_conv_act_init(&act_s, act_kind, act_a, act_b);
+  const aotc_conv_act *store_act = residual ? NULL : act;
+  aotc_conv_params g;
+  int32_t n, th0, c, xi, mb, t, r;
+  memset(&g, 0, sizeof g);
+  g.n = g.groups = 1, g.cg = C, g.mg = M;
+  g.in[0] = g.in[1] = g.out[0] = g.out[1] = 1;
+  g.kernel[0] = g.kernel[1] = g.kernel[2] = g.stride[0] = g.stride[1] = g.stride[2] = 1;
+  g.dilation[0] = g.dilation[1] = g.dilation[2] = 1;
+  g.method = AOTC_CONV_POINTWISE, g.blocked = AOTC_CONV_BLOCKED_OUT;
+  for (c = 0; c < C; ++c) koff[c] = c * R * TW;
+  for (n = 0; n < N; ++n) {
+    const float *xn = x + (ptrdiff_t)n * C * IH * IW;
+    float *yn = y + (ptrdiff_t)n * M * P;
+    for (th0 = 0; th0 < TH; th0 += R) {
+      const int32_t rows = TH - th0 < R ? TH - th0 : R, tiles = rows * TW;
+      const int32_t oh0 = 2 * th0, oh1 = 2 * (th0 + rows) < OH ? 2 * (th0 + rows) : OH;
+      for (c = 0; c < C; ++c)
+        aotc_conv_wino23_input(xn + (ptrdiff_t)c * IH * IW, V + (ptrdiff_t)c * R * TW, vstride, buf, geo, th0, rows);
+      g.in[2] = g.out[2] = tiles;
+      for (xi = 0; xi < 16; ++xi)
+        aotc_conv_cv_f32(V + xi * vstride, u + (ptrdiff_t)xi * Mpad * C, NULL, NULL, Mb + xi * mstride, scratch, &g,
+                         koff, 0, 0.0f, 0.0f);
+      /* Outputs: per block of 16 channels and tile, A^T M A from M[xi] (nchw16c over the block's tiles). */
+      for (mb = 0; mb < blocks; ++mb) {
+        const int32_t m0 = mb * AOTC_CONV_CV_MR, mr = M - m0 < AOTC_CONV_CV_MR ? M - m0 : AOTC_CONV_CV_MR;
+        for (t = 0; t < tiles; ++t) {
+          const ptrdiff_t at = ((ptrdiff_t)mb * tiles + t) * AOTC_CONV_CV_MR;
+          const int32_t oh = oh0 + 2 * (t / TW), ow = 2 * (t % TW);
+          float out[4][AOTC_CONV_CV_MR];
+          for (r = 0; r < AOTC_CONV_CV_MR; ++r) {
+            const float *m_ = Mb + at + r;
+            const float b = bias ? bias[m0 + (r < mr ? r : 0)] : 0.0f;
+            float s0[4], s1[4];
+            int32_t j;
+            for (j = 0; j < 4; ++j) {
+              const float m0j = m_[j * mstride], m1j = m_[(4 + j) * mstride], m2j = m_[(8 + j) * mstride];
+              const float m3j = m_[(12 + j) * mstride];
+              s0[j] = m0j + m1j + m2j;
+              s1[j] = m1j - m2j - m3j;
+            }
+            out[0][r] = b + (s0[0] + s0[1] + s0[2]);
+            out[1][r] = b + (s0[1] - s0[2] - s0[3]);
+            out[2][r] = b + (s1[0] + s1[1] + s1[2]);
+            out[3][r] = b + (s1[1] - s1[2] - s1[3]);
+          }
+          if (store_act) {
+            float *o = &out[0][0];
+            if (store_act->kind == AOTC_CONV_ACT_CLAMP) {
+              const float lo = store_act->a, hi = store_act->b;
+              for (r = 0; r < 4 * AOTC_CONV_CV_MR; ++r) o[r] = o[r] < lo ? lo : (o[r] > hi ? hi : o[r]);
+            } else {
+              for (r = 0; r < 4 * AOTC_CONV_CV_MR; ++r) o[r] = aotc_conv_activate(o[r], store_act);
+            }
+          }
+          if (ow + 1 < OW && oh + 1 < OH) {
+            float *ym = yn + (ptrdiff_t)m0 * P + (ptrdiff_t)oh * OW + ow;
+            for (r = 0; r < mr; ++r, ym += P) {
+              ym[0] = out[0][r], ym[1] = out[1][r];
+              ym[OW] = out[2][r], ym[OW + 1] = out[3][r];
+            }
+          } else {
+            for (r = 0; r < mr; ++r) {
+              float *ym = yn + (ptrdiff_t)(m0 + r) * P + (ptrdiff_t)oh * OW + ow;
+              ym[0] = out[0][r];
+              if (ow + 1 < OW) ym[1] = out[1][r];
+              if (oh + 1 < OH) {
+                ym[OW] = out[2][r];
+                if (ow + 1 < OW) ym[OW + 1] = out[3][r];
+              }
+            }
+          }
+        }
+      }
+      if (residual)
+        aotc_conv_residual_f32(yn, residual + (ptrdiff_t)n * M * P, M, P, oh0 * OW, oh1 * OW, 1, act);
+    }
+  }
+}
+
 /*
  * Direct convolution for any geometry: the simple reference path, used for
  * double precision. geo as above (geo->method unused).

@@ -89,6 +89,20 @@ static void check(int32_t N, int32_t G, int32_t Cg, int32_t Mg, int32_t IH, int3
   RUN_REF("aotc_conv_cv_f32 (residual)",
           aotc_conv_cv_f32(x, w16, use_bias ? b : NULL, res, y, scratch, &p.geo, p.koff, act_kind, act_a, act_b),
           ref_res);
+  if (KH == 3 && KW == 3 && SH == 1 && SW == 1 && DH == 1 && DW == 1 && G == 1 && PH <= 2 && PW <= 2) {
+    /* Winograd F(2x2, 3x3) (ops/conv.cpp's uses_winograd), with and without a residual. */
+    const size_t nwino = (size_t)16 * ((Mg + AOTC_CONV_CV_MR - 1) / AOTC_CONV_CV_MR * AOTC_CONV_CV_MR) * Cg;
+    const size_t nsw = (size_t)aotc_conv_wino23_scratch_floats(&p.geo);
+    float *wwino = alloc_floats(nwino), *sw = alloc_floats(nsw);
+    aotc_conv_wino_pack_f32(w, wwino, Mg, Cg);
+    for (i = 0; i < nsw; ++i) sw[i] = 1e30f;
+    RUN("aotc_conv_wino23_f32",
+        aotc_conv_wino23_f32(x, wwino, use_bias ? b : NULL, NULL, y, sw, &p.geo, act_kind, act_a, act_b));
+    for (i = 0; i < nsw; ++i) sw[i] = 1e30f;
+    RUN_REF("aotc_conv_wino23_f32 (residual)",
+            aotc_conv_wino23_f32(x, wwino, use_bias ? b : NULL, res, y, sw, &p.geo, act_kind, act_a, act_b), ref_res);
+    free(wwino), free(sw);
+  }
   /* The other kernels' residual: their output, then aotc_conv_add_residual_f32 over it. */
   RUN_REF("aotc_conv_f32 + aotc_conv_add_residual_f32",
           (aotc_conv_f32(x, NULL, w4, use_bias ? b : NULL, y, scratch, &p.geo, p.koff, 0, 0.0f, 0.0f),
@@ -192,6 +206,11 @@ int main(void) {
     }
   }
   check(1, 1, 3, 16, 32, 32, 7, 7, 2, 2, 1, 1, 3, 3, 3, 3, 1, 1); /* a stem */
+  /* Winograd's shapes (ResNet-18's 3x3 convs over 128 and 256 channels): blocks of several tile rows, a
+     ragged last block (7 tile rows in blocks of 4), odd planes (a last tile half outside), pads of 0 and 2. */
+  for (act = 0; act <= 3; ++act) check(1, 1, 128, 128, 14, 14, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, act);
+  check(1, 1, 130, 136, 13, 11, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+  check(2, 1, 20, 40, 9, 15, 3, 3, 1, 1, 1, 1, 0, 2, 2, 0, 0, 1);
   /* Pointwise convs aotc_sconv_f32 runs in place: fewer, as many and more outputs, ragged pixel counts. */
   for (act = 0; act <= 3; ++act) {
     check(1, 1, 64, 64, 25, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, act);

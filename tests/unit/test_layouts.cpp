@@ -280,3 +280,42 @@ TEST_CASE("weights bin: the packed weights are NAME_weights.bin and symbols the 
   CHECK_THAT(c, Contains("\\t.globl chain_w1_w2_packed\\n\\t.hidden chain_w1_w2_packed\\n"));
   CHECK(c.find("static const union") == std::string::npos);  // no weights as C text
 }
+
+TEST_CASE("3x3 convs over 128+ channels get Winograd's conv_wino23 weights on 512-bit vector targets",
+          "[layouts]") {
+  // x[1,128,14,14] -> 3x3 conv (pads 1) to 128 channels -> y.
+  Graph g;
+  g.name = "wino";
+  g.opsets[""] = 13;
+  Value *x = input(g, "x", {1, 128, 14, 14});
+  Value *w = f32_constant(g, "w", iota_floats(128 * 128 * 9, 1e-6f), {128, 128, 3, 3});
+  Value *y = temp(g, "y");
+  conv(g, "conv", x, w, y, 1, 1);
+  set_output(g, y);
+  Target target = find_target("host");
+  SECTION("512-bit vectors: conv_wino23 with 16 transformed taps of conv_mr16 blocks") {
+    target.vector_bits = 512;
+    run_graph_pipeline(g, target);
+    CHECK_THAT(print_graph(g), Contains("const  %w.packed : f32[128,128,3,3] packed(conv_wino23[16,8,128,16])\n"));
+    // U = G g G^T per input and output channel (G = [1 0 0; .5 .5 .5; .5 -.5 .5; 0 0 1]): tap (0, 0) is
+    // g[0][0]; tap (1, 1) is the sum of all 9 over 4; tap (3, 3) is g[2][2]. Output channel m, input c
+    // of tap xi lies at xi*128*128 + ((m/16)*128 + c)*16 + m%16.
+    const float *u = value_named(g, "w.packed").constant->data<float>();
+    for (int64_t m : {0, 17, 127})
+      for (int64_t c : {0, 5, 127}) {
+        auto g_at = [&](int64_t k) { return 1e-6f * static_cast<float>((m * 128 + c) * 9 + k + 1); };
+        auto u_at = [&](int64_t xi) { return u[xi * 128 * 128 + ((m / 16) * 128 + c) * 16 + m % 16]; };
+        float sum = 0.0f;
+        for (int64_t k = 0; k < 9; ++k) sum += g_at(k);
+        INFO("m " << m << " c " << c);
+        CHECK(u_at(0) == g_at(0));
+        CHECK(u_at(15) == g_at(8));
+        CHECK(u_at(5) == Approx(sum / 4).epsilon(1e-6));
+      }
+  }
+  SECTION("narrower vectors keep the direct kernels' formats") {
+    target.vector_bits = 256;
+    run_graph_pipeline(g, target);
+    CHECK_THAT(print_graph(g), !Contains("conv_wino23"));
+  }
+}
