@@ -70,11 +70,13 @@ constexpr int64_t kCvShortcutMinK = 128;
 // stride 1, no dilation and one group on targets with 512-bit vectors, from
 // this many input and output channels over planes of at least this many output
 // pixels. bench/conv_kernel_bench.c (AVX-512): ResNet-18's 3x3 convs over
-// 28x28 x 128 and 14x14 x 256 1.3x; over 56x56 x 64 0.95x, SqueezeNet's 13x13
-// 64 -> 256 0.92x and ResNet-8's 0.3-0.6x (the transforms outweigh the
-// multiplies saved as channels shrink); 7x7 x 512 1.17x, but there the
-// weights, read from memory, grow by 16/9 (9.4 -> 16.8 MB per conv).
-constexpr int64_t kWinoMinChannels = 128, kWinoMinPixels = 196;
+// 28x28 x 128 and 14x14 x 256 1.3-1.4x, over 56x56 x 64 1.04x (in the model,
+// alternating rounds: 1.11x for the first two, 1.015x more for the third);
+// SqueezeNet's 13x13 64 -> 256 0.99x and 27x27 32 -> 128 0.84x, ResNet-8's
+// 0.3-0.6x (the transforms outweigh the multiplies saved as channels shrink);
+// 7x7 x 512 1.12-1.17x, but there the weights, read from memory, grow by 16/9
+// (9.4 -> 16.8 MB per conv).
+constexpr int64_t kWinoMinChannels = 64, kWinoMinPixels = 196;
 // Tiles of 2x2 outputs per block of whole tile rows (AOTC_CONV_WINO_TILES).
 constexpr int64_t kWinoTiles = 32;
 
@@ -276,12 +278,13 @@ bool uses_winograd(const Target &target, const aotc_conv_params &geo) {
 }
 
 // Scratch floats of aotc_conv_wino23_f32 (aotc_conv_wino23_scratch_floats):
-// V and M of a block of tile rows, its GEMMs' koff, and 16 rows of TW + 1.
+// V and M of a block of tile rows, its GEMMs' koff, 16 rows of TW + 1 and a
+// row of zeros.
 int64_t winograd_scratch_floats(const aotc_conv_params &geo) {
   const int64_t TW = (geo.out[2] + 1) / 2, TH = (geo.out[1] + 1) / 2;
   const int64_t rows = std::min(TH, std::max<int64_t>(1, kWinoTiles / TW));
   const int64_t Mpad = (geo.mg + kCvMR - 1) / kCvMR * kCvMR;
-  return 16 * (geo.cg + Mpad) * rows * TW + geo.cg + 16 * (TW + 1) + 64;
+  return 16 * (geo.cg + Mpad) * rows * TW + geo.cg + 16 * (TW + 1) + geo.in[2] + 64;
 }
 
 // Output rows per band for aotc_sconv_f32 (0: the whole image at once): the

@@ -936,11 +936,12 @@ static AOTC_UNUSED int32_t aotc_conv_wino23_rows(const aotc_conv_params *geo) {
   return R < TH ? R : TH;
 }
 
-/* Scratch floats: V and M of one block of tile rows, the GEMMs' koff, the input transform's 16 rows of TW + 1. */
+/* Scratch floats: V and M of one block of tile rows, the GEMMs' koff, the input transform's 16 rows of TW + 1,
+   a row of zeros. */
 static AOTC_UNUSED ptrdiff_t aotc_conv_wino23_scratch_floats(const aotc_conv_params *geo) {
   const ptrdiff_t TW = (geo->out[2] + 1) / 2, tiles = aotc_conv_wino23_rows(geo) * TW;
   const ptrdiff_t Mpad = (geo->mg + AOTC_CONV_CV_MR - 1) / AOTC_CONV_CV_MR * AOTC_CONV_CV_MR;
-  return 16 * ((ptrdiff_t)geo->cg + Mpad) * tiles + geo->cg + 16 * (TW + 1) + 64;
+  return 16 * ((ptrdiff_t)geo->cg + Mpad) * tiles + geo->cg + 16 * (TW + 1) + geo->in[2] + 64;
 }
 
 /* Packs weights w [M, C, 3, 3] as conv_wino23: 16 x ceil(M/16) x C x 16 floats (see above). */
@@ -969,45 +970,39 @@ AOTC_KERNEL void aotc_conv_wino_pack_f32(const float *w, float *wp, int32_t M, i
     }
 }
 
-/* Rows[i][k] = input row ih0 + i of plane xc at column k - PW (0 outside the input), k < Wp, i < 4. */
-static AOTC_UNUSED void aotc_conv_wino23_rows4(const float *xc, float *AOTC_RESTRICT rows, int32_t ih0, int32_t Wp,
-                                               const aotc_conv_params *geo) {
-  const int32_t IH = geo->in[1], IW = geo->in[2], PW = geo->pad[2] < Wp ? geo->pad[2] : Wp;
-  const int32_t n = IW < Wp - PW ? IW : Wp - PW; /* input columns that land in the row */
-  int32_t i, k;
-  for (i = 0; i < 4; ++i) {
-    float *r = rows + (ptrdiff_t)i * Wp;
-    const int32_t ih = ih0 + i;
-    if (ih < 0 || ih >= IH) {
-      for (k = 0; k < Wp; ++k) r[k] = 0.0f;
-      continue;
-    }
-    for (k = 0; k < PW; ++k) r[k] = 0.0f;
-    aotc_conv_copy_f32(r + PW, xc + (ptrdiff_t)ih * IW, n);
-    for (k = PW + n; k < Wp; ++k) r[k] = 0.0f;
-  }
-}
-
 /* V of channel plane xc for tile rows [th0, th0 + R): v[xi * vstride + t], t = (th - th0) * TW + tw.
-   buf: 16 * (TW + 1) floats. */
+   buf: 16 * (TW + 1) floats; zeros: IW zeros (the rows above and below the input). */
 static AOTC_UNUSED void aotc_conv_wino23_input(const float *xc, float *AOTC_RESTRICT v, ptrdiff_t vstride,
-                                               float *AOTC_RESTRICT buf, const aotc_conv_params *geo, int32_t th0,
-                                               int32_t R) {
-  const int32_t TW = (geo->out[2] + 1) / 2, Wp = 2 * (TW + 1), h = TW + 1;
-  float *AOTC_RESTRICT rows = buf, *AOTC_RESTRICT tr = buf + 4 * Wp;
+                                               float *AOTC_RESTRICT buf, const float *zeros,
+                                               const aotc_conv_params *geo, int32_t th0, int32_t R) {
+  const int32_t IH = geo->in[1], IW = geo->in[2], TW = (geo->out[2] + 1) / 2, Wp = 2 * (TW + 1), h = TW + 1;
+  const int32_t PW = geo->pad[2] < Wp ? geo->pad[2] : Wp;
+  const int32_t n = IW < Wp - PW ? IW : Wp - PW; /* input columns inside the padded row */
+  float *AOTC_RESTRICT eo = buf, *AOTC_RESTRICT tr = buf + 4 * Wp;
   int32_t th, i, k, t;
   for (th = th0; th < th0 + R; ++th) {
     float *vt = v + (ptrdiff_t)(th - th0) * TW;
-    aotc_conv_wino23_rows4(xc, rows, 2 * th - geo->pad[1], Wp, geo);
-    /* Rows: B^T d, then each transformed row split into its even and odd columns (in rows' place). */
-    for (k = 0; k < Wp; ++k) {
-      const float r0 = rows[k], r1 = rows[Wp + k], r2 = rows[2 * Wp + k], r3 = rows[3 * Wp + k];
-      tr[k] = r0 - r2, tr[Wp + k] = r1 + r2, tr[2 * Wp + k] = r2 - r1, tr[3 * Wp + k] = r1 - r3;
+    const float *x0, *x1, *x2, *x3;
+    const float *xr[4];
+    for (i = 0; i < 4; ++i) {
+      const int32_t ih = 2 * th - geo->pad[1] + i;
+      xr[i] = ih >= 0 && ih < IH ? xc + (ptrdiff_t)ih * IW : zeros;
     }
-    for (i = 0; i < 4; ++i) aotc_conv_split2_f32(tr + i * Wp, rows + 2 * i * h, rows + (2 * i + 1) * h, Wp);
+    x0 = xr[0], x1 = xr[1], x2 = xr[2], x3 = xr[3];
+    /* Rows: B^T d over the padded row (column k reads input column k - PW), zero outside the input. */
+    for (i = 0; i < 4; ++i) {
+      for (k = 0; k < PW; ++k) tr[i * Wp + k] = 0.0f;
+      for (k = PW + n; k < Wp; ++k) tr[i * Wp + k] = 0.0f;
+    }
+    for (k = 0; k < n; ++k) {
+      const float r0 = x0[k], r1 = x1[k], r2 = x2[k], r3 = x3[k];
+      tr[PW + k] = r0 - r2, tr[Wp + PW + k] = r1 + r2, tr[2 * Wp + PW + k] = r2 - r1, tr[3 * Wp + PW + k] = r1 - r3;
+    }
+    /* Each transformed row split into its even and odd columns. */
+    for (i = 0; i < 4; ++i) aotc_conv_split2_f32(tr + i * Wp, eo + 2 * i * h, eo + (2 * i + 1) * h, Wp);
     /* Columns: (.) B; tile tw's columns 2tw..2tw+3 are e[tw], o[tw], e[tw+1], o[tw+1]. */
     for (i = 0; i < 4; ++i) {
-      const float *AOTC_RESTRICT e = rows + 2 * i * h, *AOTC_RESTRICT o = rows + (2 * i + 1) * h;
+      const float *AOTC_RESTRICT e = eo + 2 * i * h, *AOTC_RESTRICT o = eo + (2 * i + 1) * h;
       float *AOTC_RESTRICT v0 = vt + (ptrdiff_t)(i * 4) * vstride;
       float *AOTC_RESTRICT v1 = v0 + vstride, *AOTC_RESTRICT v2 = v1 + vstride, *AOTC_RESTRICT v3 = v2 + vstride;
       for (t = 0; t < TW; ++t) {
@@ -1028,7 +1023,7 @@ AOTC_KERNEL void aotc_conv_wino23_f32(const float *x, const float *u, const floa
   const int32_t TH = (OH + 1) / 2, TW = (OW + 1) / 2, R = aotc_conv_wino23_rows(geo);
   const int32_t blocks = (M + AOTC_CONV_CV_MR - 1) / AOTC_CONV_CV_MR, Mpad = blocks * AOTC_CONV_CV_MR;
   const ptrdiff_t vstride = (ptrdiff_t)C * R * TW, mstride = (ptrdiff_t)Mpad * R * TW;
-  float *V = (float *)scratch, *Mb = V + 16 * vstride, *buf = Mb + 16 * mstride + C;
+  float *V = (float *)scratch, *Mb = V + 16 * vstride, *buf = Mb + 16 * mstride + C, *zeros = buf + 16 * (TW + 1);
   int32_t *koff = (int32_t *)(void *)(Mb + 16 * mstride);
   aotc_conv_act act_s;
   const aotc_conv_act *act = aotc_conv_act_init(&act_s, act_kind, act_a, act_b);
@@ -1042,6 +1037,7 @@ AOTC_KERNEL void aotc_conv_wino23_f32(const float *x, const float *u, const floa
   g.dilation[0] = g.dilation[1] = g.dilation[2] = 1;
   g.method = AOTC_CONV_POINTWISE, g.blocked = AOTC_CONV_BLOCKED_OUT;
   for (c = 0; c < C; ++c) koff[c] = c * R * TW;
+  for (c = 0; c < IW; ++c) zeros[c] = 0.0f;
   for (n = 0; n < N; ++n) {
     const float *xn = x + (ptrdiff_t)n * C * IH * IW;
     float *yn = y + (ptrdiff_t)n * M * P;
@@ -1049,7 +1045,8 @@ AOTC_KERNEL void aotc_conv_wino23_f32(const float *x, const float *u, const floa
       const int32_t rows = TH - th0 < R ? TH - th0 : R, tiles = rows * TW;
       const int32_t oh0 = 2 * th0, oh1 = 2 * (th0 + rows) < OH ? 2 * (th0 + rows) : OH;
       for (c = 0; c < C; ++c)
-        aotc_conv_wino23_input(xn + (ptrdiff_t)c * IH * IW, V + (ptrdiff_t)c * R * TW, vstride, buf, geo, th0, rows);
+        aotc_conv_wino23_input(xn + (ptrdiff_t)c * IH * IW, V + (ptrdiff_t)c * R * TW, vstride, buf, zeros, geo, th0,
+                               rows);
       g.in[2] = g.out[2] = tiles;
       for (xi = 0; xi < 16; ++xi)
         aotc_conv_cv_f32(V + xi * vstride, u + (ptrdiff_t)xi * Mpad * C, NULL, NULL, Mb + xi * mstride, scratch, &g,
