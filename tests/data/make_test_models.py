@@ -30,6 +30,10 @@ Good models (compile today, elementwise ops only unless noted):
   silu_convs.onnx        3x3 and 1x1 convs on a 20x20 image, each followed by x * Sigmoid(x):
                          the conv kernels' fused SiLU over rows of pixels (expected output
                          from ONNX Runtime: node tests/data/ort_golden.js silu_convs).
+  winograd_convs.onnx    two 3x3 convs over 64 channels on a 15x14 image (the second adding the input
+                         back before its Relu), x f32[1,64,15,14]: on 512-bit vector hosts they run
+                         Winograd's F(2x2, 3x3), an odd row of 2x2 tiles half outside. Expected
+                         output from ONNX Runtime (node tests/data/ort_golden.js winograd_convs).
   qdq_cnn.onnx           a QDQ-format int8 CNN as ONNX Runtime's quantizer writes them: Q at the
                          input, DQ on int8 weights (per channel) and int32 biases, Relu and
                          Clip(0, 6) in front of Qs that saturate there anyway, Conv, MaxPool,
@@ -304,6 +308,37 @@ def silu_convs():
     npy("silu_convs.x.npy", (4 * rng.standard_normal((1, 8, 20, 20))).astype(np.float32))
 
 
+def winograd_convs():
+    rng = np.random.default_rng(13)
+    inits, nodes = [], []
+    # 64 x 64 x 3x3 weights from 9 KB (a test model stays under 20 KB): a 16 x 16 x 3x3 block tiled
+    # down the output channels, scaled per output channel differently for each 16 input channels and
+    # concatenated along them. aotc folds it (each step grows by less than its fold limit).
+    block = (rng.standard_normal((16, 16, 3, 3)) / np.sqrt(64 * 9)).astype(np.float32)
+    inits.append(numpy_helper.from_array(block, "block"))
+    inits.append(numpy_helper.from_array(np.array([4, 1, 1, 1], dtype=np.int64), "tile4"))
+    nodes.append(helper.make_node("Tile", ["block", "tile4"], ["rows"], name="tile_rows"))
+    for name in ("conv_a", "conv_b"):
+        parts = []
+        for i in range(4):
+            scale = (0.5 + rng.random((64, 1, 1, 1))).astype(np.float32)
+            inits.append(numpy_helper.from_array(scale, f"{name}_s{i}"))
+            nodes.append(helper.make_node("Mul", ["rows", f"{name}_s{i}"], [f"{name}_w{i}"], name=f"{name}_scale{i}"))
+            parts.append(f"{name}_w{i}")
+        nodes.append(helper.make_node("Concat", parts, [name + "_w"], name=name + "_weights", axis=1))
+        inits.append(numpy_helper.from_array((0.1 * rng.standard_normal(64)).astype(np.float32), name + "_b"))
+    nodes.append(helper.make_node("Conv", ["x", "conv_a_w", "conv_a_b"], ["a"], name="conv_a", kernel_shape=[3, 3],
+                                  pads=[1, 1, 1, 1]))
+    nodes.append(helper.make_node("Relu", ["a"], ["a_relu"], name="relu_a"))
+    nodes.append(helper.make_node("Conv", ["a_relu", "conv_b_w", "conv_b_b"], ["b"], name="conv_b",
+                                  kernel_shape=[3, 3], pads=[1, 1, 1, 1]))
+    nodes.append(helper.make_node("Add", ["b", "x"], ["sum"], name="residual"))
+    nodes.append(helper.make_node("Relu", ["sum"], ["y"], name="relu_b"))
+    m = model(nodes, [f32("x", [1, 64, 15, 14])], [f32("y", [1, 64, 15, 14])], inits, name="winograd_convs")
+    save(m, "winograd_convs.onnx")
+    npy("winograd_convs.x.npy", rng.standard_normal((1, 64, 15, 14)).astype(np.float32))
+
+
 def qdq_cnn():
     rng = np.random.default_rng(11)
     inits, nodes = [], []
@@ -455,5 +490,6 @@ if __name__ == "__main__":
     qdq_cnn()
     blocked_chain()
     silu_convs()
+    winograd_convs()
     layered()
     bad_models()
