@@ -85,8 +85,10 @@ static void check(int32_t N, int32_t G, int32_t Mg, int32_t IH, int32_t IW, int3
   aotc_conv_depthwise_f32(x, w, use_bias ? b : NULL, y, scratch, &geo, NULL, act_kind, act_a, act_b);
   ++cases;
   compare("aotc_conv_depthwise_f32", y, ref, ny, 1e-4f * (float)(KH * KW), desc);
-  /* aotc_sconv_depthwise_f32 (cores without float SIMD), and in place when ops/conv.cpp allows it. */
-  {
+  /* aotc_sconv_depthwise_f32 (cores without float SIMD), and in place when ops/conv.cpp allows it; not on
+     1x1 windows without pads or strides, which ops/conv.cpp runs as pointwise convs (the plan's scratch then
+     holds no phases). */
+  if (!(KH == 1 && KW == 1 && SH == 1 && SW == 1 && PH == 0 && PW == 0 && EH == 0 && EW == 0)) {
     const conv_test_plan sp = conv_test_plan_band(N, G, 1, Mg, IH, IW, KH, KW, SH, SW, DH, DW, PH, PW, EH, EW, 0);
     float *ss = (float *)malloc(sp.scratch_floats * sizeof(float)), *xy;
     for (i = 0; i < ny; ++i) y[i] = 1e30f;
@@ -126,11 +128,14 @@ int main(void) {
   /* The 3x3 flat loops in several bands of rows (runtime-c/kernels/conv_depthwise.c: each band's copy
      fits AOTC_CONV_DW_BAND_FLOATS), two outputs per channel, so that a band's spill past its end would
      land in outputs already computed: 112 x 112 (4 bands at stride 1, 4 at stride 2), and 2100 x 2 (2
-     bands, the last one 108 pixels). */
+     bands, the last one 108 pixels). At stride 1 the bands inside the plane read it in place: 112 x 112's
+     middle two, and 8 x 2048's (bands of one row) rows 2 to 5, not 1 nor 6 (the pixel before the row above
+     and 16 past the row below would lie outside it). */
   for (s = 1; s <= 2; ++s) {
     check(1, 2, 2, 112, 112, 3, 3, s, s, 1, 1, 1, 1, 1, 1, 1, 1);
     check(1, 2, 2, 2100, 2 * s, 3, 3, s, s, 1, 1, 1, 1, 1, 1, 1, 0);
   }
+  check(1, 1, 2, 8, 2048, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1);
   /* TF-style "same" stride 2 (pads 0 before, 1 after) and valid convs. */
   check(1, 4, 1, 56, 56, 5, 5, 2, 2, 1, 1, 1, 1, 2, 2, 1, 1);
   check(1, 4, 1, 56, 56, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1, 1, 1);
