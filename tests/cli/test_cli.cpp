@@ -706,7 +706,8 @@ TEST_CASE("aotc --report writes report.json and memory.svg matching the goldens 
   CHECK_FALSE(fs::exists(w.dir / "plain" / "memory.svg"));
 }
 
-TEST_CASE("channel-blocked chains and fused SiLUs match ONNX Runtime on every backend", "[cli][layouts][verify]") {
+TEST_CASE("channel-blocked chains and fused SiLUs and Winograd convs match ONNX Runtime on every backend",
+          "[cli][layouts][verify][winograd]") {
   // blocked_chain.onnx (tests/data/make_test_models.py): pointwise and
   // depthwise convs (5x5 SiLU, dilated, stride 2 HardSwish), a
   // squeeze-and-excitation gate and a residual Add; on 512-bit vector hosts
@@ -714,8 +715,15 @@ TEST_CASE("channel-blocked chains and fused SiLUs match ONNX Runtime on every ba
   Work w("blocked");
   Result ir = run_aotc({data("blocked_chain.onnx"), "--emit", "ir"}, w.dir);
   check_ok(ir);
+  // winograd_convs.onnx: two 3x3 convs over 64 channels on 15x14, the second
+  // with a residual; on 512-bit vector hosts they run aotc_conv_wino23_f32.
+  Result wino_ir = run_aotc({data("winograd_convs.onnx"), "--emit", "ir"}, w.dir);
+  check_ok(wino_ir);
 #if defined(__x86_64__)
-  if (__builtin_cpu_supports("avx512f")) CHECK_THAT(ir.out, Contains("%se : f32[2,32,7,7] nchw16c = Mul("));
+  if (__builtin_cpu_supports("avx512f")) {
+    CHECK_THAT(ir.out, Contains("%se : f32[2,32,7,7] nchw16c = Mul("));
+    CHECK_THAT(wino_ir.out, Contains("const  %conv_b_w.packed : f32[64,64,3,3] packed(conv_wino23[16,4,64,16])"));
+  }
 #endif
   std::vector<std::vector<std::string>> ways = {
       {"--cflags", "-std=c99 -O2 -march=native -Wall -Wextra -pedantic -Werror"},
@@ -725,7 +733,7 @@ TEST_CASE("channel-blocked chains and fused SiLUs match ONNX Runtime on every ba
   ways.push_back({"--jit"});
 #endif
   // silu_convs.onnx: the fused SiLU of the convs over rows of pixels (channels-first).
-  for (const std::string model : {"blocked_chain", "silu_convs"})
+  for (const std::string model : {"blocked_chain", "silu_convs", "winograd_convs"})
     for (const std::vector<std::string> &way : ways) {
       std::vector<std::string> args = {"verify",     data(model + ".onnx"), "--input", "x=" + data(model + ".x.npy"),
                                        "--expected", "y=" + data(model + ".y.npy"), "--rtol", "1e-4", "--atol", "1e-5"};
@@ -733,36 +741,6 @@ TEST_CASE("channel-blocked chains and fused SiLUs match ONNX Runtime on every ba
       INFO(model + " " + way.back());
       check_ok(run_aotc(args, w.dir));
     }
-}
-
-TEST_CASE("Winograd convs match ONNX Runtime on every backend", "[cli][verify][winograd]") {
-  // winograd_convs.onnx (tests/data/make_test_models.py): two 3x3 convs over 64
-  // channels on 15x14, the second with a residual; on 512-bit vector hosts
-  // they run aotc_conv_wino23_f32 (conv_wino23 weights).
-  Work w("winograd");
-  Result ir = run_aotc({data("winograd_convs.onnx"), "--emit", "ir"}, w.dir);
-  check_ok(ir);
-#if defined(__x86_64__)
-  if (__builtin_cpu_supports("avx512f"))
-    CHECK_THAT(ir.out, Contains("const  %conv_b_w.packed : f32[64,64,3,3] packed(conv_wino23[16,4,64,16])"));
-#endif
-  std::vector<std::vector<std::string>> ways = {
-      {"--cflags", "-std=c99 -O2 -march=native -Wall -Wextra -pedantic -Werror"},
-      {"--cflags", "-std=c99 -O1"},  // no -march: the kernels' portable vector paths
-      {"--target", "generic"}};
-#if AOTC_HAVE_LLVM
-  ways.push_back({"--jit"});
-#endif
-  for (const std::vector<std::string> &way : ways) {
-    std::vector<std::string> args = {"verify",   data("winograd_convs.onnx"),
-                                     "--input",  "x=" + data("winograd_convs.x.npy"),
-                                     "--expected", "y=" + data("winograd_convs.y.npy"),
-                                     "--rtol",   "1e-4",
-                                     "--atol",   "1e-5"};
-    args.insert(args.end(), way.begin(), way.end());
-    INFO(way.back());
-    check_ok(run_aotc(args, w.dir));
-  }
 }
 
 TEST_CASE("a branchy model runs in a reordered schedule and still matches ONNX Runtime", "[cli][report][verify]") {
