@@ -85,10 +85,13 @@ constexpr int64_t kWinoTiles = 32;
 // vector-extension kernels become slow scalar code there).
 bool scalar_fp_target(const Target &t) { return t.vector_bits == 0 && t.arch.rfind("armv", 0) == 0; }
 
+// Whether weights were packed by aotc.PackConvWinograd (conv_wino23).
+bool winograd_weights(const Value &w) { return w.layout.is_packed() && w.layout.format == "conv_wino23"; }
+
 // The block size of weights packed by aotc.PackConvWeights (conv_mr4 or
-// conv_mr16), or 0 for weights in ONNX's layout.
+// conv_mr16), or 0 for weights in ONNX's layout (or Winograd's).
 int64_t packed_conv_mr(const Value &w) {
-  if (!w.layout.is_packed() || w.layout.format == "conv_wino23") return 0;
+  if (!w.layout.is_packed() || winograd_weights(w)) return 0;
   if (w.layout.format == "conv_mr4") return kConvMR;
   if (w.layout.format == "conv_mr16") return kCvMR;
   fail(fmt::format("internal error: conv weights '{}' have the unknown packed format {}", w.name, w.layout.format));
@@ -429,7 +432,7 @@ void lower_conv(LowerContext &ctx, const KernelActivation &activation, Value *re
   // case: they are constant) pick the kernel; others are packed by the
   // kernel into scratch, in front of its buffers.
   Value &w = ctx.input(1);
-  if (w.layout.is_packed() && w.layout.format == "conv_wino23") {
+  if (winograd_weights(w)) {
     ctx.require(uses_winograd(ctx.target(), geo), "internal error: conv_wino23 weights on a conv Winograd cannot run");
     ctx.call("aotc_conv_wino23_f32")
         .in(&x)
@@ -514,7 +517,7 @@ bool adds_residual(LowerContext &ctx) {
   ConvShape s = conv_shape(ctx);
   const Value &w = ctx.input(1);
   return ctx.input(0).dtype == DType::Float && !is_depthwise(s, conv_plan(s).geo) &&
-         (packed_conv_mr(w) == kCvMR || (w.layout.is_packed() && w.layout.format == "conv_wino23"));
+         (packed_conv_mr(w) == kCvMR || winograd_weights(w));
 }
 
 // Conv (ai.onnx) and aotc.FusedConv (internal: Conv's attributes plus the

@@ -151,6 +151,24 @@ static AOTC_UNUSED void aotc_conv_copy_f32(float *AOTC_RESTRICT dst, const float
 
 /* da[m] = src[2m], db[m] = src[2m + 1] for the n floats of src (and da[n/2] = src[n - 1] for odd n):
  * a row split into its even and odd columns, the two column phases of a stride of 2. */
+/* m0 = 0, W, 2W, ... up to h, the last step ending at h (overlapping the one before it): da and db a
+ * vector of W (VT) each at a time. */
+#define AOTC_CONV_SPLIT2_LOOP(VT, W, EVEN_ODD)    \
+  do {                                            \
+    int32_t m0 = 0;                               \
+    for (;;) {                                    \
+      VT a, b, e, o;                              \
+      memcpy(&a, src + 2 * m0, sizeof a);         \
+      memcpy(&b, src + 2 * m0 + (W), sizeof b);   \
+      EVEN_ODD(e, o, a, b);                       \
+      memcpy(da + m0, &e, sizeof e);              \
+      memcpy(db + m0, &o, sizeof o);              \
+      if (m0 + (W) >= h) break;                   \
+      m0 += (W);                                  \
+      if (m0 > h - (W)) m0 = h - (W);             \
+    }                                             \
+    m = h;                                        \
+  } while (0)
 static AOTC_UNUSED AOTC_CONV_SPLIT2_ATTR void aotc_conv_split2_f32(const float *AOTC_RESTRICT src,
                                                                     float *AOTC_RESTRICT da,
                                                                     float *AOTC_RESTRICT db, int32_t n) {
@@ -158,42 +176,13 @@ static AOTC_UNUSED AOTC_CONV_SPLIT2_ATTR void aotc_conv_split2_f32(const float *
   int32_t m = 0;
 #if defined(AOTC_CONV_SIMD) && defined(__AVX512F__)
   /* 16 at a time (bench/depthwise_kernel_bench.c, 96 x 112x112 3x3/2 with SiLU: 593-595 -> 557-561 us). */
-  if (h >= 16) {
-    int32_t m0 = 0;
-    for (;;) {
-      aotc_conv_v16 a, b, e, o;
-      memcpy(&a, src + 2 * m0, sizeof a);
-      memcpy(&b, src + 2 * m0 + 16, sizeof b);
-      AOTC_CONV_EVEN_ODD16(e, o, a, b);
-      memcpy(da + m0, &e, sizeof e);
-      memcpy(db + m0, &o, sizeof o);
-      if (m0 + 16 >= h) break;
-      m0 += 16;
-      if (m0 > h - 16) m0 = h - 16;
-    }
-    m = h;
-  }
+  if (h >= 16) AOTC_CONV_SPLIT2_LOOP(aotc_conv_v16, 16, AOTC_CONV_EVEN_ODD16);
 #endif
 #ifdef AOTC_CONV_SIMD
-  if (m < h && h >= AOTC_CONV_VWN) {
-    /* A vector of each at a time, the last one ending at h (overlapping the one before it): the short
-       rows of small planes' phases (14 floats at 28x28) need no scalar remainder, where compilers
-       left a loop of 6 single floats (bench/depthwise_kernel_bench.c, AVX-512: 144 x 56x56 3x3/2
-       105-122 -> 92 us, 144 x 28x28 5x5/2 57 -> 48 us). */
-    int32_t m0 = 0;
-    for (;;) {
-      aotc_conv_vn a, b, e, o;
-      memcpy(&a, src + 2 * m0, sizeof a);
-      memcpy(&b, src + 2 * m0 + AOTC_CONV_VWN, sizeof b);
-      AOTC_CONV_EVEN_ODD(e, o, a, b);
-      memcpy(da + m0, &e, sizeof e);
-      memcpy(db + m0, &o, sizeof o);
-      if (m0 + AOTC_CONV_VWN >= h) break;
-      m0 += AOTC_CONV_VWN;
-      if (m0 > h - AOTC_CONV_VWN) m0 = h - AOTC_CONV_VWN;
-    }
-    m = h;
-  }
+  /* The rows of small planes' phases (14 floats at 28x28) need no scalar remainder, where compilers
+     left a loop of 6 single floats (bench/depthwise_kernel_bench.c, AVX-512: 144 x 56x56 3x3/2
+     105-122 -> 92 us, 144 x 28x28 5x5/2 57 -> 48 us). */
+  if (m < h && h >= AOTC_CONV_VWN) AOTC_CONV_SPLIT2_LOOP(aotc_conv_vn, AOTC_CONV_VWN, AOTC_CONV_EVEN_ODD);
 #endif
   for (; m < h; ++m) {
     da[m] = src[2 * m];
