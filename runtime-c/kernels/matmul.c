@@ -177,11 +177,8 @@ typedef float aotc_sgemm_v8u __attribute__((vector_size(32), aligned(4), may_ali
         const float *ai = a + (ptrdiff_t)i * a_rs;                                                       \
         float *cr = c + (ptrdiff_t)i * ldc;                                                              \
         VT acc[COLS];                                                                                    \
-        float sum[COLS], lanes[VW];                                                                      \
-        for (t = 0; t < COLS; ++t) {                                                                     \
-          memset(&acc[t], 0, sizeof acc[t]);                                                             \
-          sum[t] = 0.0f;                                                                                 \
-        }                                                                                                \
+        float sum[COLS] = {0.0f}, lanes[VW];                                                             \
+        for (t = 0; t < COLS; ++t) memset(&acc[t], 0, sizeof acc[t]);                                    \
         for (k = 0; k + VW <= K; k += VW) {                                                              \
           VT av = *(const VTU *)(ai + k);                                                                \
           AOTC_SGEMM_UNROLL for (t = 0; t < COLS; ++t) acc[t] += av * *(const VTU *)(bj[t] + k);         \
