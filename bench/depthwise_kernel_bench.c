@@ -2,7 +2,8 @@
  * depthwise_kernel_bench.c -- time of aotc_conv_depthwise_f32
  * (runtime-c/kernels/conv_depthwise.c) on the 3x3 depthwise convs of
  * MobileNetV2 and EfficientNet-B0 at 224x224, with each fused activation the
- * kernel takes (clamp as ReLU6, hard swish, SiLU), and on MnasNet 0.5's 5x5 ones. A tool that prints
+ * kernel takes (clamp as ReLU6, hard swish, SiLU), on MnasNet 0.5's 5x5 ones, and on EfficientNet-B0's
+ * over 14x14 and 7x7 (the last ones through aotc_conv_dw_small_f32 on AVX-512). A tool that prints
  * numbers, not a test.
  *
  *   cc -O3 -march=native -Iruntime-c/kernels bench/depthwise_kernel_bench.c -lm -o /tmp/dwkb && /tmp/dwkb [REPS]
@@ -33,14 +34,18 @@ static void run(const char *name, int32_t C, int32_t H, int32_t K, int32_t S, in
   static const char *const act_names[4] = {"none", "relu6", "hardswish", "silu"};
   const int32_t OH = H / S;
   const float act_a = act == 2 ? 1.0f / 6.0f : 0.0f, act_b = act == 1 ? 6.0f : act == 2 ? 0.5f : 0.0f;
-  /* ops/conv.cpp's scratch for this kernel (the larger of the flat and phase layouts) */
+  /* ops/conv.cpp's scratch for this kernel (the largest of the flat, phase and small-plane layouts) */
   const size_t flat = (size_t)(H + 2) * H + 2 * (size_t)OH * OH + H + 144;
   const size_t phases = (size_t)S * S * (OH + (K - 1) / S) * (OH + (K - 1) / S) + (size_t)OH * (OH + (K - 1) / S) +
                         (size_t)K * K + 384;
+  const size_t Hp = (size_t)(OH - 1) * S + K;
+  const size_t small =
+      OH * OH <= AOTC_CONV_DW_SMALL_PIXELS && C >= 16 ? (Hp * Hp + (size_t)OH * OH + (size_t)K * K + 1) * 16 : 0;
+  const size_t most = flat > phases ? flat : phases;
   aotc_conv_params geo;
   float *x = malloc(sizeof(float) * C * H * H), *w = malloc(sizeof(float) * C * K * K), *b = malloc(sizeof(float) * C);
   float *y = malloc(sizeof(float) * C * OH * OH);
-  float *scratch = malloc(sizeof(float) * (flat > phases ? flat : phases));
+  float *scratch = malloc(sizeof(float) * (most > small ? most : small));
   double best = 1e30;
   size_t i;
   int r;
@@ -78,5 +83,10 @@ int main(int argc, char **argv) {
   run("72x28x28 5x5 s1", 72, 28, 5, 1, 1, reps);
   run("144x28x28 5x5 s2", 144, 28, 5, 2, 1, reps);
   run("240x14x14 5x5 s1", 240, 14, 5, 1, 1, reps);
+  /* EfficientNet-B0's 5x5 convs over 14x14 and 7x7 (SiLU) */
+  run("672x14x14 5x5 s1", 672, 14, 5, 1, 3, reps);
+  run("672x14x14 5x5 s2", 672, 14, 5, 2, 3, reps);
+  run("1152x7x7 5x5 s1", 1152, 7, 5, 1, 3, reps);
+  run("1152x7x7 3x3 s1", 1152, 7, 3, 1, 3, reps);
   return 0;
 }

@@ -46,6 +46,11 @@ constexpr int64_t kCvMaxPointwisePixels = 64;
 // on larger planes the blocked depthwise kernel is slower (56x56 x 144: 175 ->
 // 212 us) and the pointwise ones too (16 -> 96 over 112x112: 51 GFLOP/s).
 constexpr int64_t kBlockedMaxPointwisePixels = 196;
+// Depthwise convs with one output per channel over at most this many output
+// pixels and 16 or more channels run 16 channels at a time through the
+// blocked kernel's block functions on AVX-512 (AOTC_CONV_DW_SMALL_PIXELS in
+// conv_depthwise.c); lower_conv reserves their scratch on every target.
+constexpr int64_t kDepthwiseSmallPixels = 49;
 // ... and convs with a kernel window over at least this many weights per group,
 constexpr int64_t kCvMinWeights = 128 * 512;
 // ... or with output rows narrower than this (aotc_conv_f32's pixel vectors
@@ -409,7 +414,13 @@ void lower_conv(LowerContext &ctx, const KernelActivation &activation, Value *re
     const int64_t phases = int64_t{geo.stride[1]} * geo.stride[2] * Hph * Wph;
     const int64_t padded = phases + OH * Wph + int64_t{geo.kernel[1]} * geo.kernel[2] + 384;
     const int64_t flat = (int64_t{geo.in[1]} + 2) * geo.in[2] + 2 * OH * OW + geo.in[2] + 144;
-    size_t floats = static_cast<size_t>(sconv ? phases + 32 : std::max(flat, padded));
+    // (On AVX-512, aotc_conv_dw_small_f32: a zero-padded nchw16c plane, the block's output, weights and bias.)
+    const int64_t Hp = (OH - 1) * geo.stride[1] + int64_t{geo.kernel[1] - 1} * geo.dilation[1] + 1;
+    const int64_t Wp = (OW - 1) * geo.stride[2] + int64_t{geo.kernel[2] - 1} * geo.dilation[2] + 1;
+    const int64_t small = geo.mg == 1 && geo.groups >= 16 && OH * OW <= kDepthwiseSmallPixels
+                              ? (Hp * Wp + OH * OW + int64_t{geo.kernel[1]} * geo.kernel[2] + 1) * 16
+                              : 0;
+    size_t floats = static_cast<size_t>(sconv ? phases + 32 : std::max({flat, padded, small}));
     KernelCall &call = ctx.call(sconv ? "aotc_sconv_depthwise_f32" : "aotc_conv_depthwise_f32");
     call
         .in(&x)

@@ -509,6 +509,19 @@ static AOTC_UNUSED void aotc_conv_dw_phases_f32(const float *x, const float *w, 
 
 /* ---- the kernel ----------------------------------------------------------- */
 
+/* Outputs per channel up to which aotc_conv_depthwise_f32 runs convs with one output per channel over 16 or
+   more channels through aotc_conv_dw_small_f32 on AVX-512 (ops/conv.cpp's kDepthwiseSmallPixels must agree).
+   bench/depthwise_kernel_bench.c: EfficientNet-B0's 5x5 convs to 7x7 1.7-2.2x, its 3x3 on 7x7 1.6x; over
+   14x14 outputs (MnasNet's, EfficientNet-B0's) no faster: the transposes cost what the full vectors save. */
+#define AOTC_CONV_DW_SMALL_PIXELS 49
+#if defined(AOTC_CONV_SIMD) && defined(__AVX512F__)
+#define AOTC_CONV_DW_SMALL 1
+static void aotc_conv_dw_small_f32(const float *x, const float *w, const float *bias, float *y, float *buf,
+                                   int32_t N, int32_t G, int32_t IH, int32_t IW, int32_t OH, int32_t OW, int32_t KH,
+                                   int32_t KW, int32_t SH, int32_t SW, int32_t DH, int32_t DW, int32_t PH, int32_t PW,
+                                   const aotc_conv_act *act);
+#endif
+
 AOTC_KERNEL void aotc_conv_depthwise_f32(const float *x, const float *w, const float *bias, float *y, void *scratch,
                                          const aotc_conv_params *geo, const int32_t *koff, int32_t act_kind,
                                          float act_a, float act_b) {
@@ -537,6 +550,10 @@ AOTC_KERNEL void aotc_conv_depthwise_f32(const float *x, const float *w, const f
     aotc_conv_dw_flat_f32(x, w, bias, y, buf, N, G, Mg, IH, IW, OH, OW, 0, act);
   else if (flat && k3p1 && SH == 2 && SW == 2 && IH == 2 * OH && IW == 2 * OW)
     aotc_conv_dw_flat_f32(x, w, bias, y, buf, N, G, Mg, IH, IW, OH, OW, 1, act);
+#ifdef AOTC_CONV_DW_SMALL
+  else if (Mg == 1 && G >= 16 && OH * OW <= AOTC_CONV_DW_SMALL_PIXELS)
+    aotc_conv_dw_small_f32(x, w, bias, y, buf, N, G, IH, IW, OH, OW, KH, KW, SH, SW, DH, DW, PH, PW, act);
+#endif
   else
     aotc_conv_dw_phases_f32(x, w, bias, y, buf, N, G, Mg, IH, IW, OH, OW, KH, KW, SH, SW, DH, DW, PH, PW, act);
 }
@@ -630,6 +647,24 @@ static AOTC_UNUSED void aotc_conv_dwb_block_f32(const float *p, const float *wb,
 }
 #endif
 
+/* One block's output yb from its padded plane p (see NAME above). */
+static AOTC_UNUSED void aotc_conv_dwb_any_f32(const float *p, const float *wb, const float *bias16, float *yb,
+                                             int32_t Wp, int32_t OH, int32_t OW, int32_t KH, int32_t KW, int32_t SH,
+                                             int32_t SW, int32_t DH, int32_t DW, const aotc_conv_act *act) {
+#ifdef AOTC_CONV_VEC
+  /* (3x3 and 5x5 without dilation: copies with constant tap loops, unrolled.) */
+  if (KH == 3 && KW == 3 && DH == 1 && DW == 1) {
+    aotc_conv_dwb_block3x3_f32(p, wb, bias16, yb, Wp, OH, OW, KH, KW, SH, SW, DH, DW, act);
+    return;
+  }
+  if (KH == 5 && KW == 5 && DH == 1 && DW == 1) {
+    aotc_conv_dwb_block5x5_f32(p, wb, bias16, yb, Wp, OH, OW, KH, KW, SH, SW, DH, DW, act);
+    return;
+  }
+#endif
+  aotc_conv_dwb_block_f32(p, wb, bias16, yb, Wp, OH, OW, KH, KW, SH, SW, DH, DW, act);
+}
+
 /* scratch: Hp*Wp*16 floats (see above); geo: groups = C (a multiple of 16), cg = mg = 1, 2D. */
 AOTC_KERNEL void aotc_conv_dw_blocked_f32(const float *x, const float *wpacked, const float *bias, float *y,
                                           void *scratch, const aotc_conv_params *geo, int32_t act_kind, float act_a,
@@ -657,14 +692,89 @@ AOTC_KERNEL void aotc_conv_dw_blocked_f32(const float *x, const float *wpacked, 
                  16 * sizeof(float));
       const float *wb = wpacked + (ptrdiff_t)b * T * 16, *bias16 = bias ? bias + b * 16 : NULL;
       float *yb = y + ((ptrdiff_t)n * C + b * 16) * OH * OW;
-#ifdef AOTC_CONV_VEC
-      /* (3x3 and 5x5 without dilation: copies with constant tap loops, unrolled.) */
-      if (KH == 3 && KW == 3 && DH == 1 && DW == 1)
-        aotc_conv_dwb_block3x3_f32(p, wb, bias16, yb, Wp, OH, OW, KH, KW, SH, SW, DH, DW, act);
-      else if (KH == 5 && KW == 5 && DH == 1 && DW == 1)
-        aotc_conv_dwb_block5x5_f32(p, wb, bias16, yb, Wp, OH, OW, KH, KW, SH, SW, DH, DW, act);
-      else
-#endif
-        aotc_conv_dwb_block_f32(p, wb, bias16, yb, Wp, OH, OW, KH, KW, SH, SW, DH, DW, act);
+      aotc_conv_dwb_any_f32(p, wb, bias16, yb, Wp, OH, OW, KH, KW, SH, SW, DH, DW, act);
     }
 }
+
+#ifdef AOTC_CONV_DW_SMALL
+/* The 16 x 16 floats r[0..15] transposed in place: four rounds of splitting each pair of rows into its even
+   and odd floats (a round rotates the bits of an element's row and column index right by one). */
+static AOTC_CONV_DW_ATTR AOTC_CONV_ZMM void aotc_conv_transpose16_f32(aotc_conv_v16 *r) {
+  aotc_conv_v16 t[16];
+  int32_t round, i;
+  for (round = 0; round < 4; ++round) {
+    for (i = 0; i < 8; ++i) AOTC_CONV_EVEN_ODD16(t[i], t[8 + i], r[2 * i], r[2 * i + 1]);
+    for (i = 0; i < 16; ++i) r[i] = t[i];
+  }
+}
+
+/*
+ * aotc_conv_dw_small_f32: an NCHW depthwise conv with one output per channel over a small plane (at most
+ * AOTC_CONV_DW_SMALL_PIXELS outputs), 16 channels at a time through the block functions of
+ * aotc_conv_dw_blocked_f32: the block's planes are transposed into a zero-padded nchw16c plane in scratch,
+ * its weights into conv_mr16 order (tap t: 16 floats), and the block's output transposed back, 16 x 16
+ * floats at a time (each plane taken as one row of pixels). On such planes a vector along a row is partly
+ * idle or recomputes its neighbour, where one over 16 channels is full. A last block of fewer channels
+ * computes zero-weight lanes it does not store. scratch (floats): the padded plane Hp*Wp*16 (Hp = (OH - 1)*SH
+ * + (KH - 1)*DH + 1, Wp likewise), the output OH*OW*16, the weights KH*KW*16 and the bias 16.
+ */
+static void aotc_conv_dw_small_f32(const float *x, const float *w, const float *bias, float *y, float *buf,
+                                   int32_t N, int32_t G, int32_t IH, int32_t IW, int32_t OH, int32_t OW, int32_t KH,
+                                   int32_t KW, int32_t SH, int32_t SW, int32_t DH, int32_t DW, int32_t PH, int32_t PW,
+                                   const aotc_conv_act *act) {
+  const int32_t Hp = (OH - 1) * SH + (KH - 1) * DH + 1, Wp = (OW - 1) * SW + (KW - 1) * DW + 1, T = KH * KW;
+  const int32_t P = OH * OW;
+  /* Input rows and columns that land inside the padded plane (the others are never read). */
+  const int32_t rows = IH < Hp - PH ? IH : Hp - PH, cols = IW < Wp - PW ? IW : Wp - PW;
+  float *p = buf, *yb = p + (ptrdiff_t)Hp * Wp * 16, *wb = yb + (ptrdiff_t)P * 16, *b16 = wb + (ptrdiff_t)T * 16;
+  aotc_conv_v16 r[16];
+  int32_t n, c0, l, t, ih, iw, k0, j;
+  /* The padding is zeroed once: every block then writes the same (in-image) pixels. */
+  memset(p, 0, (size_t)Hp * Wp * 16 * sizeof(float));
+  for (n = 0; n < N; ++n)
+    for (c0 = 0; c0 < G; c0 += 16) {
+      const int32_t nc = G - c0 < 16 ? G - c0 : 16;
+      const float *xb = x + ((ptrdiff_t)n * G + c0) * IH * IW;
+      float *yo = y + ((ptrdiff_t)n * G + c0) * P;
+      /* In: 16 pixels of the block's nc planes at a time (the plane as one row), each pixel's 16 channels
+         to its place in p; the last IH*IW % 16 pixels one float at a time. */
+      for (k0 = 0, ih = 0, iw = 0; k0 < IH * IW; k0 += 16) {
+        if (k0 + 16 <= IH * IW) {
+          for (l = 0; l < 16; ++l) {
+            if (l < nc)
+              memcpy(&r[l], xb + (ptrdiff_t)l * IH * IW + k0, sizeof r[l]);
+            else
+              memset(&r[l], 0, sizeof r[l]);
+          }
+          aotc_conv_transpose16_f32(r);
+        }
+        for (j = 0; j < 16 && k0 + j < IH * IW; ++j) {
+          if (ih < rows && iw < cols) {
+            float *dst = p + ((ptrdiff_t)(ih + PH) * Wp + PW + iw) * 16;
+            if (k0 + 16 <= IH * IW)
+              memcpy(dst, &r[j], sizeof r[j]);
+            else
+              for (l = 0; l < nc; ++l) dst[l] = xb[(ptrdiff_t)l * IH * IW + k0 + j];
+          }
+          if (++iw == IW) iw = 0, ++ih;
+        }
+      }
+      for (l = 0; l < 16; ++l) {
+        for (t = 0; t < T; ++t) wb[t * 16 + l] = l < nc ? w[(ptrdiff_t)(c0 + l) * T + t] : 0.0f;
+        b16[l] = bias && l < nc ? bias[c0 + l] : 0.0f;
+      }
+      aotc_conv_dwb_any_f32(p, wb, b16, yb, Wp, OH, OW, KH, KW, SH, SW, DH, DW, act);
+      /* Out: 16 pixels of the block's output at a time; the last P % 16 one float at a time. */
+      for (k0 = 0; k0 < P; k0 += 16) {
+        if (k0 + 16 <= P) {
+          for (j = 0; j < 16; ++j) memcpy(&r[j], yb + (ptrdiff_t)(k0 + j) * 16, sizeof r[j]);
+          aotc_conv_transpose16_f32(r);
+          for (l = 0; l < nc; ++l) memcpy(yo + (ptrdiff_t)l * P + k0, &r[l], sizeof r[l]);
+        } else {
+          for (l = 0; l < nc; ++l)
+            for (j = k0; j < P; ++j) yo[(ptrdiff_t)l * P + j] = yb[(ptrdiff_t)j * 16 + l];
+        }
+      }
+    }
+}
+#endif

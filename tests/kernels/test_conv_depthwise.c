@@ -26,7 +26,13 @@ static size_t dw_scratch_floats(const aotc_conv_params *geo) {
   const int32_t Hph = OH + (KH - 1) * geo->dilation[1] / SH, Wph = OW + (KW - 1) * geo->dilation[2] / SW;
   const size_t flat = (size_t)(IH + 2) * IW + 2 * (size_t)OH * OW + IW + 144;
   const size_t padded = (size_t)SH * SW * Hph * Wph + (size_t)OH * Wph + (size_t)KH * KW + 384;
-  return flat > padded ? flat : padded;
+  const size_t Hp = (size_t)(OH - 1) * SH + (size_t)(KH - 1) * geo->dilation[1] + 1;
+  const size_t Wp = (size_t)(OW - 1) * SW + (size_t)(KW - 1) * geo->dilation[2] + 1;
+  const size_t small = geo->mg == 1 && geo->groups >= 16 && OH * OW <= AOTC_CONV_DW_SMALL_PIXELS
+                           ? (Hp * Wp + (size_t)OH * OW + (size_t)KH * KW + 1) * 16
+                           : 0;
+  const size_t most = flat > padded ? flat : padded;
+  return most > small ? most : small;
 }
 
 /* One conv; N, G, Mg, input IH x IW, kernel, strides, dilations, begin pads PH/PW, end pads EH/EW. */
@@ -141,6 +147,18 @@ int main(void) {
   check(1, 4, 1, 56, 56, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1, 1, 1);
   check(1, 4, 1, 20, 17, 5, 5, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0);
   check(2, 2, 2, 15, 33, 7, 7, 2, 2, 1, 1, 3, 3, 3, 3, 1, 2);
+  /* 16 or more channels on planes of at most AOTC_CONV_DW_SMALL_PIXELS outputs (aotc_conv_dw_small_f32 on
+     AVX-512): EfficientNet-B0's 5x5 to 7x7 and 3x3 on 7x7, a last block of 8 channels (40), batch 2, pixel
+     counts that are no multiple of 16 (the transposes' tails), a dilated window (the generic block). */
+  check(1, 40, 1, 14, 14, 5, 5, 2, 2, 1, 1, 2, 2, 2, 2, 1, 3);
+  check(2, 16, 1, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, 2);
+  check(1, 33, 1, 9, 6, 5, 3, 1, 2, 1, 1, 2, 1, 2, 1, 1, 1);
+  check(1, 24, 1, 8, 8, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1, 0);
+  for (it = 0; it < 300; ++it) {
+    const int32_t KH = rnd(1, 5), KW = rnd(1, 5), SH = rnd(1, 2), SW = rnd(1, 2);
+    check(rnd(1, 2), rnd(16, 40), 1, rnd(1, 12), rnd(1, 12), KH, KW, SH, SW, 1, 1, rnd(0, KH - 1), rnd(0, KW - 1),
+          rnd(0, KH - 1), rnd(0, KW - 1), (int)rnd(0, 1), rnd(0, 3));
+  }
   /* Random geometries. */
   for (it = 0; it < 1500; ++it) {
     const int32_t KH = rnd(1, 7), KW = rnd(1, 7);
