@@ -149,10 +149,8 @@ static AOTC_UNUSED void aotc_conv_copy_f32(float *AOTC_RESTRICT dst, const float
 #define AOTC_CONV_SPLIT2_ATTR
 #endif
 
-/* da[m] = src[2m], db[m] = src[2m + 1] for the n floats of src (and da[n/2] = src[n - 1] for odd n):
- * a row split into its even and odd columns, the two column phases of a stride of 2. */
-/* m0 = 0, W, 2W, ... up to h, the last step ending at h (overlapping the one before it): da and db a
- * vector of W (VT) each at a time. */
+/* aotc_conv_split2_f32's vector loop: m0 = 0, W, 2W, ... up to h, the last step ending at h
+ * (overlapping the one before it): da and db a vector of W (VT) each at a time. */
 #define AOTC_CONV_SPLIT2_LOOP(VT, W, EVEN_ODD)    \
   do {                                            \
     int32_t m0 = 0;                               \
@@ -169,6 +167,9 @@ static AOTC_UNUSED void aotc_conv_copy_f32(float *AOTC_RESTRICT dst, const float
     }                                             \
     m = h;                                        \
   } while (0)
+
+/* da[m] = src[2m], db[m] = src[2m + 1] for the n floats of src (and da[n/2] = src[n - 1] for odd n):
+ * a row split into its even and odd columns, the two column phases of a stride of 2. */
 static AOTC_UNUSED AOTC_CONV_SPLIT2_ATTR void aotc_conv_split2_f32(const float *AOTC_RESTRICT src,
                                                                     float *AOTC_RESTRICT da,
                                                                     float *AOTC_RESTRICT db, int32_t n) {
