@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Sets everything up and runs the full test suite twice over:
-#  1. a Release build: unit, CLI, C API and golden model tests;
+#  1. a Release build: unit, CLI, C API and package tests, and the model
+#     variants that differ from the rest in what aotc does (generic target,
+#     --weights bin, --backend llvm, the JIT);
 #  2. a Debug build of aotc itself under AddressSanitizer and UBSan (which also
 #     checks the kernels the compiler runs for constant folding): the same
-#     tests plus the ONNX backend node conformance run, whose generated C is
-#     built with ASan and UBSan too. It leaves out what differs from the
-#     Release run only in the C it compiles, not in what aotc does: the
-#     generic-target, --weights bin, --backend llvm and Cortex-M4 JIT model
-#     variants (the _jit and _cortex_m4 variants run those parts of aotc),
-#     the package tests and the many-compilers API test; the com.microsoft
-#     op tests run there through the JIT (tests/ms_ops);
+#     tests plus the other model variants and the ONNX backend node
+#     conformance run, whose generated C is built with ASan and UBSan too. A
+#     model test's generated C is the same whichever aotc made it, so each
+#     model variant runs once. Left out here: the package tests and the
+#     many-compilers API test (the com.microsoft op tests, tests/ms_ops, run
+#     the sanitized aotc's JIT);
 #  3. a fuzz smoke: the two libFuzzer harnesses (tests/fuzz) for 75 s, side by
 #     side, in a clang fuzz build.
 set -euo pipefail
@@ -22,7 +23,8 @@ phase "install dependencies"
 sanitize_c="-std=c99 -O1 -fsanitize=address,undefined -fno-sanitize-recover=all"
 bash .ci/build.sh -DAOTC_WITH_LLVM=ON
 phase "Release build"
-ctest --test-dir build --output-on-failure -j "$(nproc)" -E '^conformance$'
+ctest --test-dir build --output-on-failure -j "$(nproc)" -E '^conformance$|^model_'
+ctest --test-dir build --output-on-failure -j "$(nproc)" -R '^model_.*_(generic|weights_bin|llvm|jit)$'
 phase "Release tests"
 # -g1: line tables only (what sanitizer reports print), 8% less compile time than -g.
 BUILD_DIR=build-asan BUILD_TYPE=Debug bash .ci/build.sh -DAOTC_WITH_LLVM=ON -DAOTC_SANITIZE=ON -DAOTC_CONFORMANCE_CFLAGS="$sanitize_c" \
@@ -33,7 +35,7 @@ phase "ASan build"
 # object each unfreed (a single compile, as every CLI and model test does,
 # leaks nothing); being tracked down.
 ctest --test-dir build-asan --output-on-failure -j "$(nproc)" \
-  -E '_(generic|weights_bin|llvm|cortex_m4_jit)$|^package:|^api:compilers_|^conformance_jit$'
+  -E '_(generic|weights_bin|llvm|jit)$|^package:|^api:compilers_|^conformance_jit$'
 phase "ASan tests"
 bash tests/fuzz/run.sh 75
 phase "fuzz build and smoke"

@@ -44,14 +44,17 @@ void infer_window_pool(OpContext &ctx) {
 // windows without dilation that all lie inside the input (no padding read),
 // output rows of at most 16 pixels, on targets with vectors. Its flat loops
 // over the stride phases win where aotc_maxpool_f32's row loops are too short
-// to vectorize (bench/pool_bench.c on AVX-512: SqueezeNet's 27x27 -> 13x13
-// 3x3/2 over 256 channels 78 -> 46 us, MNIST's 28x28 2x2/2 4.1 -> 2.7 us),
-// not on wider rows (55x55 -> 27x27: even; 111x111 -> 55x55: 185 -> 310 us).
+// to vectorize (bench/pool_bench.c on AVX-512: a 27x27 -> 13x13 3x3/2 over 256
+// channels 78 -> 46 us, MNIST's 28x28 2x2/2 4.1 -> 2.7 us), not on wider rows
+// (55x55 -> 27x27: even; 111x111 -> 55x55: 185 -> 310 us), nor where rows of
+// 8 or more take the row loops' vectors of 2- and 3-column windows with stride
+// 2 (the 27x27 -> 13x13 pool: 22.5 against 33 us; MNIST's: even).
 // Elsewhere the row loops run in place, without scratch.
 bool uses_maxpool_phases(LowerContext &ctx, const WindowGeometry &w) {
   if (ctx.input(0).dtype != DType::Float || ctx.has_output(1) || w.nsp != 2 || ctx.target().vector_bits == 0 ||
       w.out[1] > 16)
     return false;
+  if (w.strides[1] == 2 && (w.kernel[1] == 2 || w.kernel[1] == 3) && w.out[1] >= 8) return false;
   for (int64_t d = 0; d < 2; ++d)
     if (w.dilations[d] != 1 || w.pad_begin[d] != 0 || w.out[d] < 1 ||
         (w.out[d] - 1) * w.strides[d] + w.kernel[d] > w.in[d])
