@@ -77,11 +77,13 @@ constexpr int64_t kCvShortcutMinK = 128;
 // pixels. bench/conv_kernel_bench.c (AVX-512): ResNet-18's 3x3 convs over
 // 28x28 x 128 and 14x14 x 256 1.3-1.4x, over 56x56 x 64 1.04x (in the model,
 // alternating rounds: 1.11x for the first two, 1.015x more for the third);
-// SqueezeNet's 13x13 64 -> 256 0.99x and 27x27 32 -> 128 0.84x, ResNet-8's
-// 0.3-0.6x (the transforms outweigh the multiplies saved as channels shrink);
-// 7x7 x 512 1.12-1.17x, but there the weights, read from memory, grow by 16/9
-// (9.4 -> 16.8 MB per conv).
-constexpr int64_t kWinoMinChannels = 64, kWinoMinPixels = 196;
+// ResNet-8's 0.3-0.6x (the transforms outweigh the multiplies saved as
+// channels shrink); 7x7 x 512 1.12-1.17x, but there the weights, read from
+// memory, grow by 16/9 (9.4 -> 16.8 MB per conv). SqueezeNet's 13x13 convs,
+// 48 -> 192 and 64 -> 256: 0.99x on the machine first measured, 1.15-1.29x on
+// AMD's Zen 5 (in the model, per-node minimum over four alternating rounds:
+// 141 -> 110 and 244 -> 182 us); its 27x27 32 -> 128 0.84x and 1.07-1.17x.
+constexpr int64_t kWinoMinChannels = 48, kWinoMinPixels = 169;
 // Tiles of 2x2 outputs per block of whole tile rows (AOTC_CONV_WINO_TILES).
 constexpr int64_t kWinoTiles = 32;
 
