@@ -44,12 +44,12 @@ void infer_window_pool(OpContext &ctx) {
 // windows without dilation that all lie inside the input (no padding read),
 // output rows of at most 16 pixels, on targets with vectors. Its flat loops
 // over the stride phases win where aotc_maxpool_f32's row loops are too short
-// to vectorize (bench/pool_bench.c on AVX-512: a 27x27 -> 13x13 3x3/2 over 256
-// channels 78 -> 46 us, MNIST's 28x28 2x2/2 4.1 -> 2.7 us), not on wider rows
-// (55x55 -> 27x27: even; 111x111 -> 55x55: 185 -> 310 us), nor where rows of
-// 8 or more take the row loops' vectors of 2- and 3-column windows with stride
-// 2 (the 27x27 -> 13x13 pool: 22.5 against 33 us; MNIST's: even).
-// Elsewhere the row loops run in place, without scratch.
+// to vectorize (bench/pool_bench.c on AVX-512, against the row loops of the
+// time: a 27x27 -> 13x13 3x3/2 over 256 channels 78 -> 46 us, MNIST's 28x28
+// 2x2/2 4.1 -> 2.7 us), not on wider rows (111x111 -> 55x55: 185 -> 310 us).
+// Windows of 2 or 3 columns with stride 2 over rows of 8 or more outputs now
+// take the row loops' vectors (that 13x13 pool: 22.5 against 33 us; MNIST's:
+// even). Elsewhere the row loops run in place, without scratch.
 bool uses_maxpool_phases(LowerContext &ctx, const WindowGeometry &w) {
   if (ctx.input(0).dtype != DType::Float || ctx.has_output(1) || w.nsp != 2 || ctx.target().vector_bits == 0 ||
       w.out[1] > 16)

@@ -14,57 +14,17 @@
 #include "pool.c"
 #include "kernel_test.h"
 
-/* C planes of IH x IW, a KH x KW window with strides SH, SW and no padding. */
-static void check(int32_t C, int32_t IH, int32_t IW, int32_t KH, int32_t KW, int32_t SH, int32_t SW) {
-  const int32_t OH = (IH - KH) / SH + 1, OW = (IW - KW) / SW + 1;
+/* A max pool over C planes of IH x IW, a KH x KW window with strides SH, SW, pads PH, PW before and EH, EW
+   after each dim (each less than the window), against aotc_maxpool_f32 with an Indices output, bit for
+   bit: with `phases`, aotc_maxpool2d_phases_f32 (no pads: its windows all lie inside); without,
+   aotc_maxpool_f32 without Indices (aotc_maxpool2d_f32's row loops and 3x3/2 strips). */
+static void check_pool(int phases, int32_t C, int32_t IH, int32_t IW, int32_t KH, int32_t KW, int32_t SH, int32_t SW,
+                       int32_t PH, int32_t PW, int32_t EH, int32_t EW) {
+  const int32_t OH = (IH + PH + EH - KH) / SH + 1, OW = (IW + PW + EW - KW) / SW + 1;
   const int32_t Hph = OH + (KH - 1) / SH, Wph = OW + (KW - 1) / SW;
   const size_t nx = (size_t)C * IH * IW, ny = (size_t)C * OH * OW;
   float *x = alloc_floats(nx), *y = alloc_floats(ny), *ref = alloc_floats(ny);
-  float *scratch = alloc_floats((size_t)SH * SW * Hph * Wph + (size_t)(OH - 1) * Wph + OW);
-  int64_t *indices = (int64_t *)malloc(ny * sizeof(int64_t));
-  aotc_pool_params geo;
-  size_t i;
-  char desc[96];
-  if (!indices) exit(2);
-  memset(&geo, 0, sizeof geo);
-  geo.channels = C;
-  geo.in[0] = geo.out[0] = geo.kernel[0] = geo.stride[0] = 1;
-  geo.in[1] = IH, geo.in[2] = IW, geo.out[1] = OH, geo.out[2] = OW;
-  geo.kernel[1] = KH, geo.kernel[2] = KW, geo.stride[1] = SH, geo.stride[2] = SW;
-  geo.dilation[0] = geo.dilation[1] = geo.dilation[2] = 1;
-  /* Few distinct values (ties), and now and then NaN, -0 or +0. */
-  for (i = 0; i < nx; ++i) {
-    const uint32_t r = rng() % 40u;
-    x[i] = r == 0 ? NAN : r == 1 ? -0.0f : r == 2 ? 0.0f : (float)(int32_t)(rng() % 9u) - 4.0f;
-  }
-  for (i = 0; i < ny; ++i) y[i] = 12345.0f;
-  aotc_maxpool_f32(x, ref, indices, &geo, 0);
-  aotc_maxpool2d_phases_f32(x, y, scratch, &geo);
-  ++cases;
-  for (i = 0; i < ny; ++i) {
-    uint32_t a, b;
-    memcpy(&a, &y[i], sizeof a);
-    memcpy(&b, &ref[i], sizeof b);
-    if (a != b) {
-      snprintf(desc, sizeof desc, "C=%d %dx%d k=%dx%d s=%dx%d", (int)C, (int)IH, (int)IW, (int)KH, (int)KW, (int)SH,
-               (int)SW);
-      if (++failures <= 10)
-        fprintf(stderr, "MISMATCH maxpool phases %s: out %d got %g want %g\n", desc, (int)i, (double)y[i],
-                (double)ref[i]);
-      break;
-    }
-  }
-  free(x), free(y), free(ref), free(scratch), free(indices);
-}
-
-/* aotc_maxpool_f32 without Indices (aotc_maxpool2d_f32's row loops, vectors of 2- and 3-column windows
-   with stride 2 included) against the same kernel with them, bit for bit, on a padded C x IH x IW input:
-   pads PH, PW before and EH, EW after each dim, each less than the window. */
-static void check_rows(int32_t C, int32_t IH, int32_t IW, int32_t KH, int32_t KW, int32_t SH, int32_t SW, int32_t PH,
-                       int32_t PW, int32_t EH, int32_t EW) {
-  const int32_t OH = (IH + PH + EH - KH) / SH + 1, OW = (IW + PW + EW - KW) / SW + 1;
-  const size_t nx = (size_t)C * IH * IW, ny = (size_t)C * OH * OW;
-  float *x = alloc_floats(nx), *y = alloc_floats(ny), *ref = alloc_floats(ny);
+  float *scratch = phases ? alloc_floats((size_t)SH * SW * Hph * Wph + (size_t)(OH - 1) * Wph + OW) : NULL;
   int64_t *indices = (int64_t *)malloc(ny * sizeof(int64_t));
   aotc_pool_params geo;
   size_t i;
@@ -76,13 +36,17 @@ static void check_rows(int32_t C, int32_t IH, int32_t IW, int32_t KH, int32_t KW
   geo.kernel[1] = KH, geo.kernel[2] = KW, geo.stride[1] = SH, geo.stride[2] = SW;
   geo.pad[1] = PH, geo.pad[2] = PW, geo.pad_end[1] = EH, geo.pad_end[2] = EW;
   geo.dilation[0] = geo.dilation[1] = geo.dilation[2] = 1;
+  /* Few distinct values (ties), and now and then NaN, -0 or +0. */
   for (i = 0; i < nx; ++i) {
     const uint32_t r = rng() % 40u;
     x[i] = r == 0 ? NAN : r == 1 ? -0.0f : r == 2 ? 0.0f : (float)(int32_t)(rng() % 9u) - 4.0f;
   }
   for (i = 0; i < ny; ++i) y[i] = 12345.0f;
   aotc_maxpool_f32(x, ref, indices, &geo, 0);
-  aotc_maxpool_f32(x, y, NULL, &geo, 0);
+  if (phases)
+    aotc_maxpool2d_phases_f32(x, y, scratch, &geo);
+  else
+    aotc_maxpool_f32(x, y, NULL, &geo, 0);
   ++cases;
   for (i = 0; i < ny; ++i) {
     uint32_t a, b;
@@ -90,13 +54,24 @@ static void check_rows(int32_t C, int32_t IH, int32_t IW, int32_t KH, int32_t KW
     memcpy(&b, &ref[i], sizeof b);
     if (a != b) {
       if (++failures <= 10)
-        fprintf(stderr, "MISMATCH maxpool rows C=%d %dx%d k=%dx%d s=%dx%d pads %d,%d,%d,%d: out %d got %g want %g\n",
-                (int)C, (int)IH, (int)IW, (int)KH, (int)KW, (int)SH, (int)SW, (int)PH, (int)PW, (int)EH, (int)EW,
-                (int)i, (double)y[i], (double)ref[i]);
+        fprintf(stderr, "MISMATCH maxpool %s C=%d %dx%d k=%dx%d s=%dx%d pads %d,%d,%d,%d: out %d got %g want %g\n",
+                phases ? "phases" : "rows", (int)C, (int)IH, (int)IW, (int)KH, (int)KW, (int)SH, (int)SW, (int)PH,
+                (int)PW, (int)EH, (int)EW, (int)i, (double)y[i], (double)ref[i]);
       break;
     }
   }
-  free(x), free(y), free(ref), free(indices);
+  free(x), free(y), free(ref), free(scratch), free(indices);
+}
+
+/* aotc_maxpool2d_phases_f32 on C planes of IH x IW, a KH x KW window with strides SH, SW and no padding. */
+static void check(int32_t C, int32_t IH, int32_t IW, int32_t KH, int32_t KW, int32_t SH, int32_t SW) {
+  check_pool(1, C, IH, IW, KH, KW, SH, SW, 0, 0, 0, 0);
+}
+
+/* aotc_maxpool_f32's fast path, padded as check_pool says. */
+static void check_rows(int32_t C, int32_t IH, int32_t IW, int32_t KH, int32_t KW, int32_t SH, int32_t SW, int32_t PH,
+                       int32_t PW, int32_t EH, int32_t EW) {
+  check_pool(0, C, IH, IW, KH, KW, SH, SW, PH, PW, EH, EW);
 }
 
 int main(void) {
