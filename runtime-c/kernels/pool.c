@@ -175,29 +175,38 @@ static AOTC_UNUSED AOTC_MAXPOOL_ROW_ATTR void aotc_maxpool_row_f32(float *AOTC_R
 #else
 #define AOTC_MAXPOOL_VMAXN(m, v) AOTC_MAXPOOL_VSELECT(aotc_conv_vn, aotc_conv_in, m, v)
 #endif
-/* aotc_maxpool_rows_f32's vector loop, W outputs (VT) at a time, the last step ending at n: per row,
-   e and o are the even and odd columns of the 2W floats at its window starts, e2 the even ones one
-   further (the odd floats of the 2W from column 1, so no read goes past column 2n). */
+/* A row's taps for W outputs (VT) of 2- and 3-column windows with stride 2 from rk: e and o, the even
+   and odd columns of the 2W floats there (EO); e2, the even ones one further, taken as the odd floats of
+   the 2W from column 1, so that no read goes past column 2W (E2). */
+#define AOTC_MAXPOOL_EO(VT, W, EVEN_ODD, e, o, rk) \
+  do {                                             \
+    VT a_, b_;                                     \
+    memcpy(&a_, (rk), sizeof a_);                  \
+    memcpy(&b_, (rk) + (W), sizeof b_);            \
+    EVEN_ODD(e, o, a_, b_);                        \
+  } while (0)
+#define AOTC_MAXPOOL_E2(VT, W, EVEN_ODD, e2, rk) \
+  do {                                           \
+    VT a_, b_, e1_;                              \
+    memcpy(&a_, (rk) + 1, sizeof a_);            \
+    memcpy(&b_, (rk) + 1 + (W), sizeof b_);      \
+    EVEN_ODD(e1_, e2, a_, b_);                   \
+    (void)e1_;                                   \
+  } while (0)
+/* aotc_maxpool_rows_f32's vector loop, W outputs (VT) at a time, the last step ending at n. */
 #define AOTC_MAXPOOL_S2_LOOP(VT, W, EVEN_ODD, VMAX)                                       \
   do {                                                                                    \
     int32_t i0 = 0, k;                                                                    \
     for (;;) {                                                                            \
-      VT m, a, b, e, o, e1, e2;                                                           \
-      memcpy(&a, r + 2 * i0, sizeof a); /* m starts as the first tap (row 0's e below) */ \
-      memcpy(&b, r + 2 * i0 + (W), sizeof b);                                             \
-      EVEN_ODD(m, o, a, b);                                                               \
+      VT m, e, o, e2;                                                                     \
+      AOTC_MAXPOOL_EO(VT, W, EVEN_ODD, m, o, r + 2 * i0); /* m starts as the first tap */ \
       for (k = 0; k < nrows; ++k) {                                                       \
         const float *rk = r + (ptrdiff_t)k * row_stride + 2 * i0;                         \
-        memcpy(&a, rk, sizeof a);                                                         \
-        memcpy(&b, rk + (W), sizeof b);                                                   \
-        EVEN_ODD(e, o, a, b);                                                             \
+        AOTC_MAXPOOL_EO(VT, W, EVEN_ODD, e, o, rk);                                       \
         if (k > 0) VMAX(m, e);                                                            \
         VMAX(m, o);                                                                       \
         if (kw == 3) {                                                                    \
-          memcpy(&a, rk + 1, sizeof a);                                                   \
-          memcpy(&b, rk + 1 + (W), sizeof b);                                             \
-          EVEN_ODD(e1, e2, a, b);                                                         \
-          (void)e1;                                                                       \
+          AOTC_MAXPOOL_E2(VT, W, EVEN_ODD, e2, rk);                                       \
           VMAX(m, e2);                                                                    \
         }                                                                                 \
       }                                                                                   \
@@ -243,14 +252,9 @@ static AOTC_UNUSED AOTC_CONV_SPLIT2_ATTR void aotc_maxpool_rows_f32(float *AOTC_
    the row's three taps folded in order (f) and folded from -inf (l, which passes over a NaN first tap). */
 #define AOTC_MAXPOOL_H(VT, W, EVEN_ODD, VMAX, ninf, f, l, rk) \
   do {                                                        \
-    VT a, b, e, o, e1, e2;                                    \
-    memcpy(&a, (rk), sizeof a);                               \
-    memcpy(&b, (rk) + (W), sizeof b);                         \
-    EVEN_ODD(e, o, a, b);                                     \
-    memcpy(&a, (rk) + 1, sizeof a);                           \
-    memcpy(&b, (rk) + 1 + (W), sizeof b);                     \
-    EVEN_ODD(e1, e2, a, b);                                   \
-    (void)e1;                                                 \
+    VT e, o, e2;                                              \
+    AOTC_MAXPOOL_EO(VT, W, EVEN_ODD, e, o, rk);               \
+    AOTC_MAXPOOL_E2(VT, W, EVEN_ODD, e2, rk);                 \
     (f) = e;                                                  \
     VMAX(f, o);                                               \
     VMAX(f, e2);                                              \
@@ -303,34 +307,36 @@ static AOTC_UNUSED AOTC_CONV_SPLIT2_ATTR void aotc_maxpool_3x3s2_f32(float *AOTC
 }
 #endif
 
+/* Outputs [*a, *b) of `out` along one dim (window of k taps, stride st, `pad` before) whose taps all lie
+   inside the `in` inputs. */
+static AOTC_UNUSED void aotc_pool_inside(int32_t pad, int32_t st, int32_t k, int32_t in, int32_t out, int32_t *a,
+                                         int32_t *b) {
+  const int32_t lim = in - k + pad;
+  *a = (pad + st - 1) / st;
+  *b = lim >= 0 ? lim / st + 1 : 0;
+  if (*a > out) *a = out;
+  if (*b > out) *b = out;
+  if (*b < *a) *b = *a;
+}
+
 static AOTC_UNUSED int aotc_maxpool2d_f32(const float *x, float *y, const aotc_pool_params *geo) {
   const int32_t NC = geo->channels, ID = geo->in[0], IH = geo->in[1], IW = geo->in[2];
   const int32_t OD = geo->out[0], OH = geo->out[1], OW = geo->out[2];
   const int32_t KD = geo->kernel[0], KH = geo->kernel[1], KW = geo->kernel[2];
   const int32_t SD = geo->stride[0], SH = geo->stride[1], SW = geo->stride[2];
   const int32_t PH = geo->pad[1], PW = geo->pad[2];
-  int32_t p, oh, ow, kh, kw, wa, wb, ha, hb, lim;
+  int32_t p, oh, ow, kh, kw, wa, wb, ha, hb;
   if (KD != 1 || geo->dilation[0] != 1 || geo->dilation[1] != 1 || geo->dilation[2] != 1 || geo->pad[0] != 0 ||
       geo->pad_end[0] != 0)
     return 0;
   /* Outputs [wa, wb) have all KW taps inside the row. */
-  wa = (PW + SW - 1) / SW;
-  lim = IW - KW + PW;
-  wb = lim >= 0 ? lim / SW + 1 : 0;
-  if (wa > OW) wa = OW;
-  if (wb > OW) wb = OW;
-  if (wb < wa) wb = wa;
+  aotc_pool_inside(PW, SW, KW, IW, OW, &wa, &wb);
   /* Of 3x3/2 windows, aotc_maxpool_3x3s2_f32 takes the outputs [wa, wb) of the output rows [ha, hb), whose
      windows lie inside the input, when these are a vector or more. */
   ha = hb = 0;
 #ifdef AOTC_CONV_SIMD
-  if (KH == 3 && KW == 3 && SH == 2 && SW == 2 && wb - wa >= AOTC_CONV_VWN) {
-    ha = (PH + 1) / 2;
-    lim = IH - 3 + PH;
-    hb = lim >= 0 ? lim / 2 + 1 : 0;
-    if (hb > OH) hb = OH;
-    if (hb < ha) hb = ha;
-  }
+  if (KH == 3 && KW == 3 && SH == 2 && SW == 2 && wb - wa >= AOTC_CONV_VWN)
+    aotc_pool_inside(PH, SH, KH, IH, OH, &ha, &hb);
 #endif
   for (p = 0; p < NC * OD; ++p) {
     const float *xp = x + ((ptrdiff_t)(p / OD) * ID + (ptrdiff_t)(p % OD) * SD) * IH * IW;
