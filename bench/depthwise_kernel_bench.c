@@ -3,7 +3,7 @@
  * (runtime-c/kernels/conv_depthwise.c) on the 3x3 depthwise convs of
  * MobileNetV2 and EfficientNet-B0 at 224x224, with each fused activation the
  * kernel takes (clamp as ReLU6, hard swish, SiLU), on MnasNet 0.5's 5x5 ones, and on EfficientNet-B0's
- * over 14x14 and 7x7 (the last ones through aotc_conv_dw_small_f32 on AVX-512). A tool that prints
+ * 5x5 ones and those over 7x7 (the last ones through aotc_conv_dw_small_f32 on AVX-512). A tool that prints
  * numbers, not a test.
  *
  *   cc -O3 -march=native -Iruntime-c/kernels bench/depthwise_kernel_bench.c -lm -o /tmp/dwkb && /tmp/dwkb [REPS]
@@ -83,7 +83,9 @@ int main(int argc, char **argv) {
   run("72x28x28 5x5 s1", 72, 28, 5, 1, 1, reps);
   run("144x28x28 5x5 s2", 144, 28, 5, 2, 1, reps);
   run("240x14x14 5x5 s1", 240, 14, 5, 1, 1, reps);
-  /* EfficientNet-B0's 5x5 convs over 14x14 and 7x7 (SiLU) */
+  /* EfficientNet-B0's 5x5 convs over 28x28, 14x14 and 7x7 (SiLU) */
+  run("240x28x28 5x5 s1", 240, 28, 5, 1, 3, reps);
+  run("480x14x14 5x5 s1", 480, 14, 5, 1, 3, reps);
   run("672x14x14 5x5 s1", 672, 14, 5, 1, 3, reps);
   run("672x14x14 5x5 s2", 672, 14, 5, 2, 3, reps);
   run("1152x7x7 5x5 s1", 1152, 7, 5, 1, 3, reps);
