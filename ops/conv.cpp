@@ -81,9 +81,10 @@ constexpr int64_t kCvShortcutMinK = 128;
 // channels shrink); 7x7 x 512 1.12-1.17x, but there the weights, read from
 // memory, grow by 16/9 (9.4 -> 16.8 MB per conv). SqueezeNet's 13x13 convs,
 // 48 -> 192 and 64 -> 256: 0.99x on the machine first measured, 1.15-1.29x on
-// AMD's Zen 5 (in the model, per-node minimum over four alternating rounds:
-// 141 -> 110 and 244 -> 182 us); its 27x27 32 -> 128 0.84x and 1.07-1.17x.
-constexpr int64_t kWinoMinChannels = 48, kWinoMinPixels = 169;
+// AMD's Zen 5, yet the whole net no faster there with them (bench/ab.sh, four
+// runs of 1,000 pairs: 0.99-1.01x) and 1.4 MB larger; its 27x27 32 -> 128
+// 0.84x and 1.07-1.17x.
+constexpr int64_t kWinoMinChannels = 64, kWinoMinPixels = 196;
 // Tiles of 2x2 outputs per block of whole tile rows (AOTC_CONV_WINO_TILES).
 constexpr int64_t kWinoTiles = 32;
 
