@@ -26,26 +26,6 @@ static int compare_doubles(const void *x, const void *y) {
   return (a > b) - (a < b);
 }
 
-/* Fills every input with the same pattern as bench_model.c; 0 on success. */
-static int fill_inputs(aotc_session *s) {
-  const aotc_model *m = s->model;
-  uint32_t k, seed = 12345u;
-  for (k = 0; k < m->num_inputs; ++k) {
-    unsigned char *p = (unsigned char *)aotc_input_buffer(s, k);
-    size_t n = m->inputs[k].byte_size, j;
-    if (!p) return 1;
-    if (m->inputs[k].dtype == AOTC_DTYPE_FLOAT32) {
-      for (j = 0; j < n / 4; ++j) {
-        seed = seed * 1664525u + 1013904223u;
-        ((float *)(void *)p)[j] = (float)(seed >> 8) / 16777216.0f - 0.5f;
-      }
-    } else {
-      for (j = 0; j < n; ++j) p[j] = (unsigned char)(j * 7u);
-    }
-  }
-  return 0;
-}
-
 static double timed_run(aotc_session *s, unsigned char **inputs) {
   double t0;
   bench_restore_inputs(s, inputs);
@@ -64,8 +44,9 @@ int main(int argc, char **argv) {
   if (!ta || !tb || !ratio) return 1;
   if (aotc_session_init(&sa, &a_model, NULL, 0) != AOTC_OK || aotc_session_init(&sb, &b_model, NULL, 0) != AOTC_OK)
     return 1;
-  if (fill_inputs(&sa) || fill_inputs(&sb) || !(ia = bench_save_inputs(&sa)) || !(ib = bench_save_inputs(&sb)))
-    return 1;
+  bench_fill_inputs(&sa);
+  bench_fill_inputs(&sb);
+  if (!(ia = bench_save_inputs(&sa)) || !(ib = bench_save_inputs(&sb))) return 1;
   for (i = 0; i < 20; ++i) timed_run(&sa, ia), timed_run(&sb, ib);
   for (i = 0; i < runs; ++i) {
     if (i % 2 == 0) {

@@ -1,7 +1,7 @@
 /*
  * bench_common.h -- what the benchmark drivers (bench_model.c, aotc_server.c,
- * profile_ops.c) share: a microsecond clock, and copies of a session's inputs
- * to put back before every run (with the inputs in the arena, aotc's default
+ * profile_ops.c, ab_model.c) share: a microsecond clock, a fixed input
+ * pattern, and copies of a session's inputs to put back before every run (with the inputs in the arena, aotc's default
  * --io arena, a run may overwrite them). Include after aotc.h.
  */
 #ifndef AOTC_BENCH_COMMON_H
@@ -14,6 +14,24 @@ static inline double bench_now_us(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+/* Fills every input with a fixed pseudo-random pattern: floats in [-0.5, 0.5), other bytes j*7. */
+static inline void bench_fill_inputs(aotc_session *s) {
+  const aotc_model *m = s->model;
+  uint32_t k, seed = 12345u;
+  for (k = 0; k < m->num_inputs; ++k) {
+    unsigned char *p = (unsigned char *)aotc_input_buffer(s, k);
+    size_t n = m->inputs[k].byte_size, j;
+    if (m->inputs[k].dtype == AOTC_DTYPE_FLOAT32) {
+      for (j = 0; j < n / 4; ++j) {
+        seed = seed * 1664525u + 1013904223u;
+        ((float *)(void *)p)[j] = (float)(seed >> 8) / 16777216.0f - 0.5f;
+      }
+    } else {
+      for (j = 0; j < n; ++j) p[j] = (unsigned char)(j * 7u);
+    }
+  }
 }
 
 /* Copies of the session's inputs as first written (NULL when out of memory). */

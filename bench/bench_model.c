@@ -29,24 +29,11 @@ int main(int argc, char **argv) {
   const aotc_model *m = &BENCH_MODEL;
   aotc_session s;
   int runs = argc > 1 ? atoi(argv[1]) : 200, i;
-  uint32_t k;
   double *times, sum = 0;
-  uint32_t seed = 12345u;
   unsigned char **inputs;
   if (runs < 1) runs = 1;
   if (aotc_session_init(&s, m, NULL, 0) != AOTC_OK) return 1;
-  for (k = 0; k < m->num_inputs; ++k) {
-    unsigned char *p = (unsigned char *)aotc_input_buffer(&s, k);
-    size_t n = m->inputs[k].byte_size, j;
-    if (m->inputs[k].dtype == AOTC_DTYPE_FLOAT32) {
-      for (j = 0; j < n / 4; ++j) {
-        seed = seed * 1664525u + 1013904223u;
-        ((float *)(void *)p)[j] = (float)(seed >> 8) / 16777216.0f - 0.5f;
-      }
-    } else {
-      for (j = 0; j < n; ++j) p[j] = (unsigned char)(j * 7u);
-    }
-  }
+  bench_fill_inputs(&s);
   if (!(inputs = bench_save_inputs(&s))) return 1;
   for (i = 0; i < 20; ++i) {
     bench_restore_inputs(&s, inputs);
