@@ -20,9 +20,9 @@ phase_start=$SECONDS
 phase() { echo "== ci phase done: $1 in $((SECONDS - phase_start)) s (total $SECONDS s)"; phase_start=$SECONDS; }
 bash .ci/install-deps.sh
 phase "install dependencies"
-# -O0: the sanitizers see every access as written, and the 1,800 small
-# programs compile in a quarter less time than at -O1 (the optimised C is
-# checked by the Release build's model and kernel tests).
+# -O0: the sanitizers see every access as written, and the small programs
+# build faster (the tests starting with a or b: 92 -> 70 s with the Release
+# runner); the optimised C is checked by the Release model and kernel tests.
 sanitize_c="-std=c99 -O0 -fsanitize=address,undefined -fno-sanitize-recover=all"
 bash .ci/build.sh -DAOTC_WITH_LLVM=ON
 phase "Release build"

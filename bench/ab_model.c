@@ -14,17 +14,11 @@
 #define _POSIX_C_SOURCE 199309L
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "aotc.h"
 #include "bench_common.h"
 
 extern const aotc_model a_model, b_model;
-
-static int compare_doubles(const void *x, const void *y) {
-  const double a = *(const double *)x, b = *(const double *)y;
-  return (a > b) - (a < b);
-}
 
 static double timed_run(aotc_session *s, unsigned char **inputs) {
   double t0;
@@ -58,9 +52,9 @@ int main(int argc, char **argv) {
     }
     ratio[i] = tb[i] / ta[i];
   }
-  qsort(ta, (size_t)runs, sizeof(double), compare_doubles);
-  qsort(tb, (size_t)runs, sizeof(double), compare_doubles);
-  qsort(ratio, (size_t)runs, sizeof(double), compare_doubles);
+  qsort(ta, (size_t)runs, sizeof(double), bench_compare_doubles);
+  qsort(tb, (size_t)runs, sizeof(double), bench_compare_doubles);
+  qsort(ratio, (size_t)runs, sizeof(double), bench_compare_doubles);
   printf("A median %.1f us  min %.1f us\nB median %.1f us  min %.1f us\n", ta[runs / 2], ta[0], tb[runs / 2], tb[0]);
   printf("B/A: median of pairs %.3f (p25 %.3f, p75 %.3f), of medians %.3f, of minimums %.3f\n", ratio[runs / 2],
          ratio[runs / 4], ratio[3 * runs / 4], tb[runs / 2] / ta[runs / 2], tb[0] / ta[0]);

@@ -1,8 +1,9 @@
 /*
  * bench_common.h -- what the benchmark drivers (bench_model.c, aotc_server.c,
  * profile_ops.c, ab_model.c) share: a microsecond clock, a fixed input
- * pattern, and copies of a session's inputs to put back before every run (with the inputs in the arena, aotc's default
- * --io arena, a run may overwrite them). Include after aotc.h.
+ * pattern, copies of a session's inputs to put back before every run (with
+ * the inputs in the arena, aotc's default --io arena, a run may overwrite
+ * them), and a qsort comparison for times. Include after aotc.h.
  */
 #ifndef AOTC_BENCH_COMMON_H
 #define AOTC_BENCH_COMMON_H
@@ -14,6 +15,12 @@ static inline double bench_now_us(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+/* qsort comparison: ascending doubles. */
+static inline int bench_compare_doubles(const void *x, const void *y) {
+  const double a = *(const double *)x, b = *(const double *)y;
+  return (a > b) - (a < b);
 }
 
 /* Fills every input with a fixed pseudo-random pattern: floats in [-0.5, 0.5), other bytes j*7. */

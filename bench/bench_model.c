@@ -20,11 +20,6 @@
 
 extern const aotc_model BENCH_MODEL;
 
-static int compare_doubles(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
 int main(int argc, char **argv) {
   const aotc_model *m = &BENCH_MODEL;
   aotc_session s;
@@ -49,7 +44,7 @@ int main(int argc, char **argv) {
     times[i] = bench_now_us() - t0;
     sum += times[i];
   }
-  qsort(times, (size_t)runs, sizeof(double), compare_doubles);
+  qsort(times, (size_t)runs, sizeof(double), bench_compare_doubles);
   printf("aotc %s median_us=%.1f min_us=%.1f mean_us=%.1f scratch_bytes=%lu\n", m->name, times[runs / 2], times[0],
          sum / runs, (unsigned long)m->scratch_size);
   free(times);
