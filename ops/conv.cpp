@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "ops/conv.h"
 #include "ops/op_util.h"
 #include "ops/window.h"
 
@@ -298,6 +299,16 @@ int64_t winograd_scratch_floats(const aotc_conv_params &geo) {
   return 16 * (geo.cg + Mpad) * rows * TW + geo.cg + 16 * (TW + 1) + geo.in[2] + 64;
 }
 
+// The output rows of a 2D SHIFTED conv whose input phases (every input
+// channel and stride phase, the rows the band shares with the next included)
+// fit in `bytes`, or less than 1 if none do; and the rows it shares.
+int64_t band_rows_in(const aotc_conv_params &geo, int64_t bytes, int64_t *extra_rows) {
+  const int64_t Wph = geo.out[2] + int64_t{geo.kernel[2] - 1} * geo.dilation[2] / geo.stride[2];
+  const int64_t per_row = int64_t{geo.cg} * geo.stride[1] * geo.stride[2] * Wph;
+  *extra_rows = int64_t{geo.kernel[1] - 1} * geo.dilation[1] / geo.stride[1];
+  return (bytes / static_cast<int64_t>(sizeof(float)) - kTileMax) / per_row - *extra_rows;
+}
+
 // Output rows per band for aotc_sconv_f32 (0: the whole image at once): the
 // most rows whose input phases fit the target's max_conv_scratch_bytes, at
 // least one. 2D SHIFTED convs only.
@@ -307,12 +318,8 @@ int64_t sconv_band(const ConvShape &s, const Target &target) {
   const int64_t cap = static_cast<int64_t>(target.max_conv_scratch_bytes) / static_cast<int64_t>(sizeof(float));
   if (cap == 0 || geo.method != kShifted || geo.in[0] != 1 || geo.out[0] != 1 || whole.scratch_floats <= cap)
     return 0;
-  // Phase floats per band row: every input channel, every stride phase, Wph columns.
-  const int64_t Wph = geo.out[2] + int64_t{geo.kernel[2] - 1} * geo.dilation[2] / geo.stride[2];
-  const int64_t per_row = int64_t{geo.cg} * geo.stride[1] * geo.stride[2] * Wph;
-  const int64_t extra_rows = int64_t{geo.kernel[1] - 1} * geo.dilation[1] / geo.stride[1];
-  int64_t band = (cap - kTileMax) / per_row - extra_rows;
-  band = std::max<int64_t>(1, band);
+  int64_t extra_rows = 0;
+  const int64_t band = std::max<int64_t>(1, band_rows_in(geo, cap * static_cast<int64_t>(sizeof(float)), &extra_rows));
   return band >= geo.out[1] ? 0 : band;
 }
 
@@ -323,17 +330,16 @@ int64_t sconv_band(const ConvShape &s, const Target &target) {
 // there (kBandBytes: 32 KiB measured best for the VWW and MobileNetV2 stems,
 // 8% faster; deeper convs were not measured and keep the whole image). Only
 // where a band has at least 4x the rows it shares with the next (copied twice).
+constexpr int64_t kBandBytes = 32768;
+
 int64_t conv_band(const ConvShape &s) {
-  constexpr int64_t kBandBytes = 32768;
   ConvPlan whole = conv_plan(s);
   const aotc_conv_params &geo = whole.geo;
   if (geo.method != kShifted || geo.cg > 4 || geo.in[0] != 1 || geo.out[0] != 1 ||
       whole.scratch_floats * static_cast<int64_t>(sizeof(float)) <= kBandBytes)
     return 0;
-  const int64_t Wph = geo.out[2] + int64_t{geo.kernel[2] - 1} * geo.dilation[2] / geo.stride[2];
-  const int64_t per_row = int64_t{geo.cg} * geo.stride[1] * geo.stride[2] * Wph;
-  const int64_t extra_rows = int64_t{geo.kernel[1] - 1} * geo.dilation[1] / geo.stride[1];
-  const int64_t band = (kBandBytes / static_cast<int64_t>(sizeof(float)) - kTileMax) / per_row - extra_rows;
+  int64_t extra_rows = 0;
+  const int64_t band = band_rows_in(geo, kBandBytes, &extra_rows);
   return band >= std::max<int64_t>(1, 4 * extra_rows) && band < geo.out[1] ? band : 0;
 }
 
@@ -633,6 +639,141 @@ OpDef conv_def(const std::string &domain, const std::string &op) {
   return def;
 }
 
+// ---- aotc.FusedConvMaxPool -------------------------------------------------
+
+// aotc.FusedConvMaxPool (passes/fuse_conv_maxpool.cpp): a float32 Conv with
+// its fused activation and the MaxPool that alone reads it, run by
+// aotc_conv_maxpool_f32 (conv.c), which pools the conv's rows a band at a time
+// while they are in the cache instead of writing the whole conv output and
+// reading it back. Conv's attributes and `activation`, then the MaxPool's
+// kernel_shape, strides, pads and ceil_mode named pool_*.
+const std::vector<std::string> kFusedPoolAttrs = {"pool_ceil_mode", "pool_kernel_shape", "pool_pads", "pool_strides"};
+
+// The fused MaxPool's window over the conv's output.
+WindowGeometry fused_pool_window(const OpContext &ctx, const ConvShape &s) {
+  return window_geometry(ctx, s.win.out, ctx.attr_ints("pool_kernel_shape"), ctx.attr_int("pool_ceil_mode", 0) != 0,
+                         "pool_");
+}
+
+// A conv output of more than half of L2 (1 MiB where the target does not
+// say) is worth pooling band by band: it would otherwise go out to L3 or
+// memory and be read back (SqueezeNet's stem: 3.1 MB, ResNet-18's 3.2 MB).
+bool conv_output_outgrows_l2(const ConvShape &s, const Target &target) {
+  const int64_t l2 = target.l2_bytes ? static_cast<int64_t>(target.l2_bytes) : int64_t{1} << 20;
+  return s.N * s.M * num_elements(s.win.out) * static_cast<int64_t>(sizeof(float)) > l2 / 2;
+}
+
+// Conv output rows per band of aotc_conv_maxpool_f32: the most whose input
+// phases take at most 64 KiB and whose rows, with the KH - 1 a pool row
+// leaves, at most a quarter of L2; a multiple of the pool's stride (each band
+// then completes whole pool rows), at least one stride. (bench/ab.sh on Zen 5:
+// SqueezeNet's stem no different with 4 or 8 rows; ResNet-18's 7x7 stem,
+// whose phases hold 3 more rows than a band, 1% faster with 6 than with 2.)
+int64_t conv_maxpool_band(const ConvShape &s, const aotc_conv_params &geo, const WindowGeometry &pool,
+                          const Target &target) {
+  const int64_t l2 = target.l2_bytes ? static_cast<int64_t>(target.l2_bytes) : int64_t{1} << 20;
+  const int64_t SH = pool.strides[0], KH = pool.kernel[0];
+  int64_t extra_rows = 0;
+  int64_t band = std::min(band_rows_in(geo, 2 * kBandBytes, &extra_rows),
+                          l2 / 4 / (s.M * geo.out[2] * static_cast<int64_t>(sizeof(float))) - (KH - 1));
+  band = std::max(SH, band / SH * SH);
+  return std::min<int64_t>(band, geo.out[1]);
+}
+
+OpDef conv_maxpool_def() {
+  OpDef def;
+  def.op = "FusedConvMaxPool";
+  def.domain = kInternalDomain;
+  def.attrs = {"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides", "activation"};
+  def.attrs.insert(def.attrs.end(), kFusedPoolAttrs.begin(), kFusedPoolAttrs.end());
+  def.min_inputs = 2;
+  def.max_inputs = 3;
+  def.infer = [](OpContext &ctx) {
+    ConvShape s = conv_shape(ctx);
+    ctx.require(ctx.input(0).dtype == DType::Float && s.win.nsp == 2 && s.group == 1,
+                "needs a float32 2D conv of one group");
+    WindowGeometry pool = fused_pool_window(ctx, s);
+    Shape y = {s.N, s.M};
+    y.insert(y.end(), pool.out.begin(), pool.out.end());
+    ctx.set_output(0, DType::Float, y);
+  };
+  def.lower = [](LowerContext &ctx) {
+    ConvShape s = conv_shape(ctx);
+    Value &w = ctx.input(1);
+    const WindowGeometry pool = fused_pool_window(ctx, s);
+    ctx.require(packed_conv_mr(w) == kConvMR, "internal error: aotc.FusedConvMaxPool needs conv_mr4 weights");
+    ConvPlan plan = conv_plan(s, conv_maxpool_band(s, conv_plan(s).geo, pool, ctx.target()));
+    const aotc_conv_params &geo = plan.geo;
+    ctx.require(geo.method == kShifted, "internal error: aotc.FusedConvMaxPool on a pointwise conv");
+    const KernelActivation activation = kernel_activation(ctx);
+    // Scratch: a band's phases and slack (the plan's), then M planes of band + KH - 1 conv rows.
+    const int64_t rows = s.M * (geo.band + pool.kernel[0] - 1) * geo.out[2];
+    ctx.call("aotc_conv_maxpool_f32")
+        .in(&ctx.input(0))
+        .in(&w)
+        .in(ctx.has_input(2) ? &ctx.input(2) : nullptr)
+        .out(&ctx.output(0))
+        .scratch(static_cast<size_t>(plan.scratch_floats + rows) * sizeof(float))
+        .params(geo)
+        .params(pool_params(ctx, s.N * s.M, pool))
+        .ints(plan.koff)
+        .i(activation.kind)
+        .f(activation.a)
+        .f(activation.b);
+  };
+  // aotc_conv_f32's micro-kernel runs the conv: conv_mr4 weights.
+  def.packs = [](LowerContext &ctx) -> std::vector<PackRequest> {
+    Value &w = ctx.input(1);
+    if (w.dtype != DType::Float || !w.is_constant() || w.layout.is_packed()) return {};
+    PackRequest r;
+    r.input = 1;
+    r.op = "PackConvWeights";
+    r.attrs["group"].value = int64_t{1};
+    r.attrs["mr"].value = kConvMR;
+    return {r};
+  };
+  // The conv's MACs (the output is the pool's).
+  def.macs = [](OpContext &ctx) {
+    ConvShape s = conv_shape(ctx);
+    const Shape &w = ctx.input(1).shape;
+    return s.N * s.M * num_elements(s.win.out) * num_elements(Shape(w.begin() + 1, w.end()));
+  };
+  def.channels_first = true;
+  return def;
+}
+
+}  // namespace
+
+// See ops/conv.h.
+bool conv_maxpool_fusable(const Node &conv, const Node &pool, const Target &target) {
+  const bool conv_op = (conv.domain.empty() && conv.op == "Conv") ||
+                       (conv.domain == kInternalDomain && conv.op == "FusedConv");
+  if (!conv_op || conv.inputs.size() > 3 || conv.outputs.size() != 1 || !pool.domain.empty() ||
+      pool.op != "MaxPool" || pool.inputs.size() != 1 || pool.output(1) != nullptr || scalar_fp_target(target))
+    return false;
+  const Value *x = conv.input(0), *w = conv.input(1);
+  if (!x || !w || x->dtype != DType::Float || !x->shape_known || w->dtype != DType::Float || !w->is_constant() ||
+      w->layout.is_packed() || x->shape.size() != 4)
+    return false;
+  Node &conv_node = const_cast<Node &>(conv);
+  LowerContext ctx(conv_node, target);
+  const ConvShape s = conv_shape(ctx);
+  const aotc_conv_params geo = conv_plan(s).geo;
+  if (s.group != 1 || geo.method != kShifted || is_depthwise(s, geo) || uses_cv_kernel(target, geo) ||
+      uses_winograd(target, geo) || !conv_output_outgrows_l2(s, target))
+    return false;
+  // The pool: 2D, no dilation, explicit pads (any auto_pad is resolved by then: none).
+  OpContext pctx(const_cast<Node &>(pool));
+  const std::string auto_pad = pctx.attr_string("auto_pad", "NOTSET");
+  if (!auto_pad.empty() && auto_pad != "NOTSET") return false;
+  const std::vector<int64_t> kernel = pctx.attr_ints("kernel_shape");
+  if (kernel.size() != 2) return false;
+  const WindowGeometry pw = window_geometry(pctx, s.win.out, kernel, pctx.attr_int("ceil_mode", 0) != 0);
+  return pw.dilations == std::vector<int64_t>{1, 1};
+}
+
+namespace {
+
 // aotc.PackConvWeights: ONNX conv weights [M, Cg, k...] re-laid out as
 // conv_mr<mr> (see aotc_conv_pack_weights_f32 in conv.c, the one definition
 // of the format): per group, ceil(Mg / mr) blocks of K x mr. Inserted by
@@ -693,6 +834,7 @@ void register_pack_conv_winograd(OpRegistry &r) {
 void register_conv(OpRegistry &r) {
   r.add(conv_def("", "Conv"));
   r.add(conv_def(kInternalDomain, "FusedConv"));
+  r.add(conv_maxpool_def());
   register_pack_conv_weights(r);
   register_pack_conv_winograd(r);
 }

@@ -20,9 +20,11 @@ struct WindowGeometry {
 };
 
 /// `in` are the spatial input dims, `kernel` the window size. `ceil_mode` is
-/// the pooling attribute (false for Conv).
+/// the pooling attribute (false for Conv). The attributes are read with
+/// `prefix` in front of their names (aotc.FusedConvMaxPool's "pool_").
 inline WindowGeometry window_geometry(const OpContext &ctx, const std::vector<int64_t> &in,
-                                      const std::vector<int64_t> &kernel, bool ceil_mode) {
+                                      const std::vector<int64_t> &kernel, bool ceil_mode,
+                                      const std::string &prefix = "") {
   WindowGeometry g;
   const size_t n = in.size();
   g.nsp = static_cast<int64_t>(n);
@@ -30,13 +32,13 @@ inline WindowGeometry window_geometry(const OpContext &ctx, const std::vector<in
   g.kernel = kernel;
   if (kernel.size() != n)
     ctx.error(fmt::format("kernel_shape has {} dims, the input has {} spatial dims", kernel.size(), n));
-  g.strides = ctx.attr_ints("strides", std::vector<int64_t>(n, 1));
-  g.dilations = ctx.attr_ints("dilations", std::vector<int64_t>(n, 1));
-  std::vector<int64_t> pads = ctx.attr_ints("pads", std::vector<int64_t>(2 * n, 0));
+  g.strides = ctx.attr_ints(prefix + "strides", std::vector<int64_t>(n, 1));
+  g.dilations = ctx.attr_ints(prefix + "dilations", std::vector<int64_t>(n, 1));
+  std::vector<int64_t> pads = ctx.attr_ints(prefix + "pads", std::vector<int64_t>(2 * n, 0));
   ctx.require(g.strides.size() == n, fmt::format("strides must have {} values", n));
   ctx.require(g.dilations.size() == n, fmt::format("dilations must have {} values", n));
   ctx.require(pads.size() == 2 * n, fmt::format("pads must have {} values", 2 * n));
-  std::string auto_pad = ctx.attr_string("auto_pad", "NOTSET");
+  std::string auto_pad = ctx.attr_string(prefix + "auto_pad", "NOTSET");
   if (auto_pad.empty()) auto_pad = "NOTSET";
   if (auto_pad != "NOTSET" && auto_pad != "SAME_UPPER" && auto_pad != "SAME_LOWER" && auto_pad != "VALID")
     ctx.error(fmt::format("unknown auto_pad '{}'", auto_pad));

@@ -61,6 +61,11 @@ const std::vector<PipelineStep> &graph_pipeline() {
       // pointwise op) and keep the chunks' Concat apart from any residual.
       {nullptr, {{"fuse-conv-add", "fuse a residual Add (and the activation after it) into the Conv before it",
                   fuse_conv_add}}},
+      // A MaxPool after a Conv whose output outgrows the cache (a stem) pools
+      // the conv's rows band by band as they are computed. After the fusions
+      // above (the conv's activation comes with it), before the weights are packed.
+      {nullptr, {{"fuse-conv-maxpool", "fuse a MaxPool into the Conv before it where the Conv's output outgrows L2",
+                  fuse_conv_maxpool}}},
       // Layouts for the target: conv/pool activations channels-first, and
       // packing nodes on constant weights a kernel wants packed.
       {nullptr, {{"choose-layouts", "pick value layouts for the target; pack constant weights for the kernels",

@@ -91,6 +91,7 @@ bool eliminate_dead_code(Graph &graph);
 bool choose_layouts(Graph &graph, const Target &target);
 bool split_conv_depthwise(Graph &graph, const Target &target);
 bool fuse_conv_add(Graph &graph);
+bool fuse_conv_maxpool(Graph &graph, const Target &target);
 /// patch-prefix: only with PipelineOptions::patch_tiles.
 bool patch_prefix_pass(Graph &graph, const Target &target, const PipelineOptions &options);
 Program lower_graph(Graph &graph, const Target &target);

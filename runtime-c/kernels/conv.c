@@ -37,6 +37,7 @@
  */
 #include "kernel_common.h"
 #include "conv_common.h"
+#include "pool_common.h" /* aotc_conv_maxpool_f32's pool */
 
 /* Extent of the stride phases along dim d (0..2 = D, H, W): the output
  * extent plus the largest tap shift. */
@@ -510,6 +511,76 @@ AOTC_KERNEL void aotc_conv_f32(const float *x, const float *w, const float *wpac
     }
 }
 
+
+/*
+ * aotc_conv_maxpool_f32 (aotc.FusedConvMaxPool, ops/conv.cpp): a float
+ * MaxPool (2D, no dilation) over the output of a one-group 2D SHIFTED conv,
+ * without that output in memory:
+ * the conv's rows are computed geo->band at a time (koff for phases of that
+ * many rows, as aotc_conv_banded_f32) into scratch, and the pool's output rows
+ * whose windows they complete are pooled from there while they are still in
+ * the cache. A network's stem (SqueezeNet's and ResNet-18's: 3 MB of conv
+ * output, pooled to a quarter) then writes and reads back no more than a few
+ * rows. Results are those of aotc_conv_f32 and aotc_maxpool_f32 in turn.
+ * wpacked: conv_mr4 weights. pool: the MaxPool over the conv's output
+ * (pool->in = geo->out). scratch: the phases of a band and 32 floats of slack
+ * (the plan's scratch), then geo->mg planes of geo->band + KH - 1 conv rows.
+ */
+AOTC_KERNEL void aotc_conv_maxpool_f32(const float *x, const float *wpacked, const float *bias, float *y,
+                                       void *scratch, const aotc_conv_params *geo, const aotc_pool_params *pool,
+                                       const int32_t *koff, int32_t act_kind, float act_a, float act_b) {
+  const int32_t N = geo->n, Cg = geo->cg, Mg = geo->mg, IH = geo->in[1], IW = geo->in[2];
+  const int32_t CH = geo->out[1], CW = geo->out[2]; /* the conv's output rows, the pool's input */
+  const int32_t K = Cg * geo->kernel[1] * geo->kernel[2];
+  const int32_t KH = pool->kernel[1], SH = pool->stride[1], PH = pool->pad[1], OH = pool->out[1];
+  const ptrdiff_t OP = (ptrdiff_t)OH * pool->out[2];
+  /* conv rows kept: at most KH - 1 a finished pool row leaves for the next, then a band */
+  const ptrdiff_t rows_plane = (ptrdiff_t)(geo->band + KH - 1) * CW;
+  aotc_conv_params band = *geo;
+  aotc_conv_act act_s;
+  const aotc_conv_act *act = aotc_conv_act_init(&act_s, act_kind, act_a, act_b);
+  float *buf = (float *)scratch, *rows;
+  int32_t Hph, Wph, n, c, m, i, wa, wb, ha, hb;
+  ptrdiff_t chan;
+  if (!aotc_maxpool2d_bounds(pool, &wa, &wb, &ha, &hb)) return; /* (never lowered so) */
+  band.out[1] = geo->band; /* every band's phases have the same shape, matching koff */
+  Hph = aotc_conv_phase_extent(&band, 1);
+  Wph = aotc_conv_phase_extent(&band, 2);
+  chan = (ptrdiff_t)geo->stride[1] * geo->stride[2] * Hph * Wph;
+  rows = buf + Cg * chan + AOTC_CONV_NR_MAX;
+  for (i = 0; i < AOTC_CONV_NR_MAX; ++i) buf[Cg * chan + i] = 0.0f; /* read past the end by the last tile */
+  for (n = 0; n < N; ++n) {
+    const float *xn = x + (ptrdiff_t)n * Cg * IH * IW;
+    float *yn = y + (ptrdiff_t)n * Mg * OP;
+    int32_t lo = 0, hi = 0; /* rows holds conv rows [lo, hi) */
+    int32_t oh = 0;         /* the next pool row to store */
+    while (oh < OH) {
+      const int32_t sh = oh * SH - PH, need_lo = sh < 0 ? 0 : sh, need_hi = sh + KH < CH ? sh + KH : CH;
+      int32_t oh_end = oh + 1;
+      if (need_hi > hi) {
+        /* Keep the rows from need_lo on, then compute the next band of rows after them. */
+        const int32_t start = need_lo > hi ? need_lo : hi, count = CH - start < geo->band ? CH - start : geo->band;
+        if (need_lo > lo && need_lo < hi)
+          for (m = 0; m < Mg; ++m)
+            memmove(rows + m * rows_plane, rows + m * rows_plane + (ptrdiff_t)(need_lo - lo) * CW,
+                    (size_t)(hi - need_lo) * (size_t)CW * sizeof(float));
+        lo = need_lo < hi ? (need_lo > lo ? need_lo : lo) : start;
+        band.pad[1] = geo->pad[1] - start * geo->stride[1];
+        for (c = 0; c < Cg; ++c)
+          aotc_conv_phase_copy_f32(xn + (ptrdiff_t)c * IH * IW, buf + c * chan, &band, 1, Hph, Wph);
+        aotc_conv_shifted_f32(Mg, K, wpacked, buf, koff, bias, act, rows + (ptrdiff_t)(start - lo) * CW, 1, count, CW,
+                              Hph, Wph, rows_plane);
+        hi = start + count;
+        continue;
+      }
+      /* Every pool row whose window the rows held complete. */
+      while (oh_end < OH && (oh_end * SH - PH + KH < CH ? oh_end * SH - PH + KH : CH) <= hi) ++oh_end;
+      for (m = 0; m < Mg; ++m)
+        aotc_maxpool2d_rows_f32(rows + m * rows_plane, lo, yn + m * OP, oh, oh_end, pool, wa, wb, ha, hb);
+      oh = oh_end;
+    }
+  }
+}
 
 /* ---- small planes: vectorized over output channels ------------------------ */
 

@@ -209,7 +209,8 @@ TEST_CASE("aotc --list-passes shows the pipeline with its fixed-point group", "[
   // In order: a single pass, the group header, its passes indented, then lowering.
   std::vector<std::string> starts = {"infer-shapes-and-fold ", "simplify ", "  fuse-qdq ", "  remove-identities ",
                                      "  fuse-conv-batchnorm ", "  fuse-conv-activation ", "  fuse-silu ",
-                                     "  eliminate-dead-code ", "fold-dequantize ", "patch-prefix ", "split-conv-depthwise ", "fuse-conv-add ", "choose-layouts ",
+                                     "  eliminate-dead-code ", "fold-dequantize ", "patch-prefix ", "split-conv-depthwise ", "fuse-conv-add ",
+                                     "fuse-conv-maxpool ", "choose-layouts ",
                                      "fold-packing ",
                                      "lower ", "schedule-steps ", "plan-memory ", "check-plan "};
   std::vector<std::string> lines;
@@ -741,6 +742,39 @@ TEST_CASE("channel-blocked chains and fused SiLUs and Winograd convs match ONNX 
       INFO(model + " " + way.back());
       check_ok(run_aotc(args, w.dir));
     }
+}
+
+TEST_CASE("convs whose output outgrows L2 fuse with their MaxPool and match ONNX Runtime on every backend",
+          "[cli][verify][fusion]") {
+  // conv_maxpool.onnx (tests/data/make_test_models.py): Conv -> Relu ->
+  // MaxPool 3x3/2 in ceil mode, then Conv 5x5 -> MaxPool 3x3/2 with pads, a
+  // batch of 2. Its convs' outputs (20 and 6 KB) outgrow half of an 8 KiB L2,
+  // not of the host's: only with --l2-cache 8192 are they fused.
+  Work w("conv_maxpool");
+  Result plain = run_aotc({data("conv_maxpool.onnx"), "--emit", "ir"}, w.dir);
+  check_ok(plain);
+  CHECK_THAT(plain.out, !Contains("FusedConvMaxPool"));
+  Result fused = run_aotc({data("conv_maxpool.onnx"), "--emit", "ir", "--l2-cache", "8192"}, w.dir);
+  check_ok(fused);
+  CHECK_THAT(fused.out, Contains("%pa : f32[2,12,10,10] nchw = aotc.FusedConvMaxPool(%x, %wa.packed, %ba) "
+                                 "{activation=relu, kernel_shape=[3,3], pads=[1,1,1,1], pool_ceil_mode=1, "
+                                 "pool_kernel_shape=[3,3], pool_strides=[2,2]}"));
+  CHECK_THAT(fused.out, Contains("%y : f32[2,8,5,5] = aotc.FusedConvMaxPool(%pa, %wb.packed) {activation=none"));
+  std::vector<std::vector<std::string>> ways = {
+      {"--cflags", "-std=c99 -O2 -march=native -Wall -Wextra -pedantic -Werror"},
+      {"--cflags", "-std=c99 -O1"},  // no -march: the kernels' portable vector paths
+      {"--target", "generic"}};
+#if AOTC_HAVE_LLVM
+  ways.push_back({"--jit"});
+#endif
+  for (const std::vector<std::string> &way : ways) {
+    std::vector<std::string> args = {"verify", data("conv_maxpool.onnx"), "--input", "x=" + data("conv_maxpool.x.npy"),
+                                     "--expected", "y=" + data("conv_maxpool.y.npy"), "--rtol", "1e-4", "--atol",
+                                     "1e-5", "--l2-cache", "8192"};
+    args.insert(args.end(), way.begin(), way.end());
+    INFO(way.back());
+    check_ok(run_aotc(args, w.dir));
+  }
 }
 
 TEST_CASE("a branchy model runs in a reordered schedule and still matches ONNX Runtime", "[cli][report][verify]") {

@@ -34,6 +34,10 @@ Good models (compile today, elementwise ops only unless noted):
                          back before its Relu), x f32[1,64,15,14]: on 512-bit vector hosts they run
                          Winograd's F(2x2, 3x3), an odd row of 2x2 tiles half outside. Expected
                          output from ONNX Runtime (node tests/data/ort_golden.js winograd_convs).
+  conv_maxpool.onnx      Conv 3x3 -> Relu -> MaxPool 3x3/2 (ceil mode) -> Conv 5x5 -> MaxPool 3x3/2 with
+                         pads, x f32[2,3,21,20]: with --l2-cache 8192 the convs' outputs outgrow half of
+                         L2 and fuse-conv-maxpool makes each an aotc.FusedConvMaxPool. Expected output
+                         from ONNX Runtime (node tests/data/ort_golden.js conv_maxpool).
   qdq_cnn.onnx           a QDQ-format int8 CNN as ONNX Runtime's quantizer writes them: Q at the
                          input, DQ on int8 weights (per channel) and int32 biases, Relu and
                          Clip(0, 6) in front of Qs that saturate there anyway, Conv, MaxPool,
@@ -339,6 +343,27 @@ def winograd_convs():
     npy("winograd_convs.x.npy", rng.standard_normal((1, 64, 15, 14)).astype(np.float32))
 
 
+def conv_maxpool():
+    rng = np.random.default_rng(17)
+    inits = [
+        numpy_helper.from_array((rng.standard_normal((12, 3, 3, 3)) / 5).astype(np.float32), "wa"),
+        numpy_helper.from_array((0.1 * rng.standard_normal(12)).astype(np.float32), "ba"),
+        numpy_helper.from_array((rng.standard_normal((8, 12, 5, 5)) / 17).astype(np.float32), "wb"),
+    ]
+    nodes = [
+        helper.make_node("Conv", ["x", "wa", "ba"], ["a"], name="conv_a", kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["a"], ["a_relu"], name="relu_a"),
+        helper.make_node("MaxPool", ["a_relu"], ["pa"], name="pool_a", kernel_shape=[3, 3], strides=[2, 2],
+                         ceil_mode=1),
+        helper.make_node("Conv", ["pa", "wb"], ["b"], name="conv_b", kernel_shape=[5, 5], pads=[2, 2, 2, 2]),
+        helper.make_node("MaxPool", ["b"], ["y"], name="pool_b", kernel_shape=[3, 3], strides=[2, 2],
+                         pads=[1, 1, 1, 1]),
+    ]
+    m = model(nodes, [f32("x", [2, 3, 21, 20])], [f32("y", [2, 8, 5, 5])], inits, name="conv_maxpool")
+    save(m, "conv_maxpool.onnx")
+    npy("conv_maxpool.x.npy", rng.standard_normal((2, 3, 21, 20)).astype(np.float32))
+
+
 def qdq_cnn():
     rng = np.random.default_rng(11)
     inits, nodes = [], []
@@ -491,5 +516,6 @@ if __name__ == "__main__":
     blocked_chain()
     silu_convs()
     winograd_convs()
+    conv_maxpool()
     layered()
     bad_models()

@@ -1,0 +1,115 @@
+/*
+ * aotc_conv_maxpool_f32 (runtime-c/kernels/conv.c: a one-group 2D conv whose
+ * MaxPool pools its rows a band at a time) against aotc_conv_f32 followed by
+ * aotc_maxpool_f32 (pool.c), on the stems it was made for (SqueezeNet's 3x3/2
+ * with a 3x3/2 ceil-mode pool, ResNet's 7x7/2 with a padded 3x3/2 one) and
+ * random geometries: conv kernels 1..5 with strides 1..2, dilations and pads;
+ * pool windows 1..4 with strides 1..3 (larger than the window too), pads
+ * below the window, ceil mode; bands of 1 row up to the whole output;
+ * batches; every activation. Geometry and koff come from conv_plan.h (what
+ * ops/conv.cpp computes); scratch is its own allocation filled with garbage,
+ * so ASan catches overruns. Exit status 1 on any mismatch. Built several ways
+ * by tests/kernels/CMakeLists.txt.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "kernel_common.h"
+#include "conv.c"
+#include "pool.c"
+#include "conv_plan.h"
+#include "kernel_test.h"
+
+/* The pool's output extent along one dim, as ops/window.h computes it. */
+static int32_t pool_out(int32_t in, int32_t k, int32_t s, int32_t pb, int32_t pe, int ceil_mode) {
+  const int32_t total = in + pb + pe - k;
+  int32_t o = total / s + 1;
+  if (ceil_mode) {
+    o = (total + s - 1) / s + 1;
+    if ((o - 1) * s >= in + pb) --o; /* a window that would start in the end padding is dropped */
+  }
+  return o;
+}
+
+static void check(int32_t N, int32_t Cg, int32_t M, int32_t IH, int32_t IW, int32_t KH, int32_t KW, int32_t S,
+                  int32_t D, int32_t P, int32_t PKH, int32_t PKW, int32_t PS, int32_t PP, int ceil_mode, int32_t band,
+                  int32_t act_kind) {
+  conv_test_plan p, pb;
+  aotc_pool_params pool;
+  const int32_t K = Cg * KH * KW;
+  int32_t CH, CW;
+  size_t nx, nc, ny, i, ns, nsf, n4;
+  float *x, *w, *b, *conv_out, *ref, *y, *scratch, *w4;
+  float act_a = 0.0f, act_b = 0.0f;
+  char desc[240];
+  if (IH + 2 * P < D * (KH - 1) + 1 || IW + 2 * P < D * (KW - 1) + 1) return;
+  p = conv_test_plan_2d(N, 1, Cg, M, IH, IW, KH, KW, S, S, D, D, P, P, P, P);
+  CH = p.geo.out[1], CW = p.geo.out[2];
+  if (p.geo.method != AOTC_CONV_SHIFTED || CH + 2 * PP < PKH || CW + 2 * PP < PKW) {
+    free(p.koff);
+    return;
+  }
+  if (band > CH) band = CH;
+  pb = conv_test_plan_band(N, 1, Cg, M, IH, IW, KH, KW, S, S, D, D, P, P, P, P, band);
+  memset(&pool, 0, sizeof pool);
+  pool.channels = N * M;
+  pool.in[0] = 1, pool.in[1] = CH, pool.in[2] = CW;
+  pool.kernel[0] = 1, pool.kernel[1] = PKH, pool.kernel[2] = PKW;
+  pool.stride[0] = 1, pool.stride[1] = PS, pool.stride[2] = PS;
+  pool.dilation[0] = pool.dilation[1] = pool.dilation[2] = 1;
+  pool.pad[1] = pool.pad[2] = pool.pad_end[1] = pool.pad_end[2] = PP;
+  pool.out[0] = 1;
+  pool.out[1] = pool_out(CH, PKH, PS, PP, PP, ceil_mode);
+  pool.out[2] = pool_out(CW, PKW, PS, PP, PP, ceil_mode);
+  if (act_kind == AOTC_CONV_ACT_CLAMP) {
+    act_a = rng() % 2 ? 0.0f : -0.25f;
+    act_b = rng() % 2 ? INFINITY : 0.5f;
+  } else if (act_kind == AOTC_CONV_ACT_HARDSWISH) {
+    act_a = 1.0f / 6.0f;
+    act_b = 0.5f;
+  }
+  nx = (size_t)N * Cg * IH * IW;
+  nc = (size_t)N * M * CH * CW;
+  ny = (size_t)N * M * pool.out[1] * pool.out[2];
+  n4 = conv_test_packed_floats(&p.geo, AOTC_CONV_MR);
+  ns = p.scratch_floats;
+  nsf = pb.scratch_floats + (size_t)M * (size_t)(band + PKH - 1) * (size_t)CW; /* as ops/conv.cpp reserves */
+  x = alloc_floats(nx), w = alloc_floats((size_t)M * K), b = alloc_floats((size_t)M), conv_out = alloc_floats(nc);
+  ref = alloc_floats(ny), y = alloc_floats(ny), w4 = alloc_floats(n4);
+  scratch = alloc_floats(ns > nsf ? ns : nsf);
+  for (i = 0; i < nx; ++i) x[i] = rndf();
+  for (i = 0; i < (size_t)M * K; ++i) w[i] = rndf();
+  for (i = 0; i < (size_t)M; ++i) b[i] = rndf();
+  aotc_conv_pack_weights_f32(w, w4, 1, M, K, AOTC_CONV_MR);
+  for (i = 0; i < ns; ++i) scratch[i] = 1e30f;
+  aotc_conv_f32(x, NULL, w4, b, conv_out, scratch, &p.geo, p.koff, act_kind, act_a, act_b);
+  aotc_maxpool_f32(conv_out, ref, NULL, &pool, 0);
+  for (i = 0; i < nsf; ++i) scratch[i] = 1e30f;
+  for (i = 0; i < ny; ++i) y[i] = -1e30f;
+  aotc_conv_maxpool_f32(x, w4, b, y, scratch, &pb.geo, &pool, pb.koff, act_kind, act_a, act_b);
+  sprintf(desc, "N=%d Cg=%d M=%d in %dx%d k %dx%d s %d d %d p %d pool %dx%d/%d p %d ceil %d band %d act %d", (int)N,
+          (int)Cg, (int)M, (int)IH, (int)IW, (int)KH, (int)KW, (int)S, (int)D, (int)P, (int)PKH, (int)PKW, (int)PS,
+          (int)PP, ceil_mode, (int)band, (int)act_kind);
+  ++cases;
+  compare("aotc_conv_maxpool_f32", y, ref, ny, 0.0f, desc);
+  free(p.koff), free(pb.koff);
+  free(x), free(w), free(b), free(conv_out), free(ref), free(y), free(scratch), free(w4);
+}
+
+int main(void) {
+  int32_t it, act;
+  rng_state = 4711u;
+  for (act = 0; act <= 3; ++act) {
+    check(1, 3, 64, 64, 64, 3, 3, 2, 1, 0, 3, 3, 2, 0, 1, 6, act);  /* SqueezeNet's stem, smaller */
+    check(1, 3, 24, 50, 46, 7, 7, 2, 1, 3, 3, 3, 2, 1, 0, 6, act);  /* ResNet's */
+    check(1, 3, 20, 40, 40, 3, 3, 2, 1, 1, 3, 3, 2, 1, 0, 10, act); /* ShuffleNetV2's */
+  }
+  for (it = 0; it < 400; ++it) {
+    const int32_t KH = rnd(1, 5), KW = rnd(1, 5), PKH = rnd(1, 4), PKW = rnd(1, 4);
+    const int32_t PK = PKH < PKW ? PKH : PKW;
+    check(rnd(1, 2), rnd(1, 4), rnd(1, 20), rnd(4, 40), rnd(4, 40), KH, KW, rnd(1, 2), rnd(1, 2), rnd(0, 2), PKH,
+          PKW, rnd(1, 3), rnd(0, PK - 1), (int)(rng() % 2), rnd(1, 12), rnd(0, 3));
+  }
+  printf("conv_maxpool: %d cases, %d failures\n", cases, failures);
+  return failures ? 1 : 0;
+}
