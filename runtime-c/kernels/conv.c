@@ -240,9 +240,19 @@ static AOTC_UNUSED AOTC_CONV_PHASE_COPY_INLINE void aotc_conv_phase_copy_f32(con
         float *yd = y + (ptrdiff_t)od * OH * OW;                                                                \
         for (q0 = 0; q0 < nq; q0 += 2 * VW) {                                                                   \
           int32_t at[2]; /* output offset of a vector stored in place, else -1 */                               \
+          /* The other vectors' pieces inside output rows: `len` floats from lane `lane` of the tile to         \
+             output offset `to`, found once for all blocks of output channels. */                               \
+          int32_t to[2 * VW], lane[2 * VW], len[2 * VW], pieces = 0, i;                                         \
           for (v = 0; v < 2; ++v) {                                                                             \
             const int32_t q = q0 + v * VW;                                                                      \
             at[v] = q / Wph < OH && q % Wph + VW <= OW ? q / Wph * OW + q % Wph : -1;                           \
+            for (j = 0; at[v] < 0 && j < VW;) {                                                                 \
+              const int32_t qj = q + j, oh = qj / Wph, ow = qj % Wph;                                           \
+              const int32_t run = Wph - ow < VW - j ? Wph - ow : VW - j, n = OW - ow < run ? OW - ow : run;     \
+              if (oh >= OH) break;                                                                              \
+              if (n > 0) to[pieces] = oh * OW + ow, lane[pieces] = v * VW + j, len[pieces++] = n;               \
+              j += run;                                                                                         \
+            }                                                                                                   \
           }                                                                                                     \
           for (m = 0; m < Mg; m += KR) {                                                                        \
             const int32_t mr = Mg - m < KR ? Mg - m : KR;                                                       \
@@ -251,17 +261,9 @@ static AOTC_UNUSED AOTC_CONV_PHASE_COPY_INLINE void aotc_conv_phase_copy_f32(con
                            act,                                                                                 \
                            at[0] >= 0 ? ym + at[0] : tile, at[1] >= 0 ? ym + at[1] : tile + VW,                 \
                            at[0] >= 0 ? P : 2 * VW, at[1] >= 0 ? P : 2 * VW, 2 * VW);                           \
-            for (v = 0; v < 2; ++v)                                                                             \
-              for (j = 0; at[v] < 0 && j < VW;) {                                                               \
-                const int32_t q = q0 + v * VW + j, oh = q / Wph, ow = q % Wph;                                  \
-                const int32_t len = Wph - ow < VW - j ? Wph - ow : VW - j, n = OW - ow < len ? OW - ow : len;   \
-                int32_t i;                                                                                      \
-                if (oh >= OH) break;                                                                            \
-                for (r = 0; r < mr; ++r)                                                                        \
-                  for (i = 0; i < n; ++i)                                                                       \
-                    ym[(ptrdiff_t)r * P + oh * OW + ow + i] = tile[r * 2 * VW + v * VW + j + i];                \
-                j += len;                                                                                       \
-              }                                                                                                 \
+            for (i = 0; i < pieces; ++i)                                                                        \
+              for (r = 0; r < mr; ++r)                                                                          \
+                aotc_conv_copy_f32(ym + (ptrdiff_t)r * P + to[i], tile + r * 2 * VW + lane[i], len[i]);         \
           }                                                                                                     \
         }                                                                                                       \
       }                                                                                                         \
