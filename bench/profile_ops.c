@@ -3,7 +3,7 @@
  * generated C that script has instrumented (a clock around every kernel call)
  * and prints the time of each call, its minimum over the timed runs (on a
  * shared machine other load only ever adds time, so the minimum is the
- * kernel's own cost):
+ * kernel's own cost), or with PROFILE_MEDIAN set in the environment its median:
  *   call INDEX US
  * The script groups the calls by kernel and op kind. A tool, not a test.
  */
@@ -32,13 +32,15 @@ void aotc_prof_add(int call, double us) { call_us[call] += us; }
 int main(int argc, char **argv) {
   aotc_session s;
   int runs = argc > 1 ? atoi(argv[1]) : 20, i, c;
-  double *best_us;
+  double *best_us, *all_us;
+  const int median = getenv("PROFILE_MEDIAN") != NULL;
   uint32_t k, seed = 12345u;
   unsigned char **inputs;
   if (runs < 1) runs = 1;
   call_us = (double *)calloc((size_t)aotc_prof_num_calls, sizeof(double));
   best_us = (double *)calloc((size_t)aotc_prof_num_calls, sizeof(double));
-  if (!call_us || !best_us || aotc_session_init(&s, &BENCH_MODEL, NULL, 0) != AOTC_OK) return 1;
+  all_us = (double *)calloc((size_t)aotc_prof_num_calls * (size_t)runs, sizeof(double));
+  if (!call_us || !best_us || !all_us || aotc_session_init(&s, &BENCH_MODEL, NULL, 0) != AOTC_OK) return 1;
   for (k = 0; k < BENCH_MODEL.num_inputs; ++k) {
     float *in = (float *)aotc_input_buffer(&s, k);
     size_t j, n = BENCH_MODEL.inputs[k].byte_size / sizeof(float);
@@ -56,11 +58,19 @@ int main(int argc, char **argv) {
     for (c = 0; c < aotc_prof_num_calls; ++c) call_us[c] = 0;
     bench_restore_inputs(&s, inputs);
     aotc_run(&s);
-    for (c = 0; c < aotc_prof_num_calls; ++c)
+    for (c = 0; c < aotc_prof_num_calls; ++c) {
       if (i == 0 || call_us[c] < best_us[c]) best_us[c] = call_us[c];
+      all_us[(size_t)c * (size_t)runs + (size_t)i] = call_us[c];
+    }
   }
+  if (median)
+    for (c = 0; c < aotc_prof_num_calls; ++c) {
+      qsort(all_us + (size_t)c * (size_t)runs, (size_t)runs, sizeof(double), bench_compare_doubles);
+      best_us[c] = all_us[(size_t)c * (size_t)runs + (size_t)runs / 2];
+    }
   for (c = 0; c < aotc_prof_num_calls; ++c) printf("call %d %.3f\n", c, best_us[c]);
   free(call_us);
   free(best_us);
+  free(all_us);
   return 0;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Where aotc's time goes in one model: time per kernel and op kind.
 
-    /usr/bin/python3 bench/profile_ops.py MODEL.onnx [--runs N] [--top K] [--nodes [--ort]]
+    /usr/bin/python3 bench/profile_ops.py MODEL.onnx [--runs N] [--top K] [--nodes [--ort]] [--median]
 
 Compiles the model with aotc, puts a clock around every kernel call of the
 generated run function (each call is one line under a
@@ -10,6 +10,9 @@ the time per run grouped by kernel function and op kind (Conv split by kernel
 size and depthwise, as in bench/conv_flops.py), with MACs and GFLOP/s for the
 MAC ops. Each call counts with its minimum over the runs, so other load on a
 shared machine drops out; the total is therefore below compare.sh's median.
+With --median, each call counts with its median instead: what the whole net
+sees, cache misses on data the calls before evicted included (SqueezeNet's
+stem: minimum 317 us, median 431 us).
 With --nodes --ort, each row also shows ONNX Runtime's time for the node
 (bench/ort_profile.js: one thread, its profiler on, each node's minimum over
 the runs), so the two line up node by node; ORT's fused nodes (Conv + BN +
@@ -93,6 +96,8 @@ def main():
     ap.add_argument("--top", type=int, default=12, help="rows to print (0: all)")
     ap.add_argument("--nodes", action="store_true", help="one row per node instead of per op kind")
     ap.add_argument("--ort", action="store_true", help="with --nodes: ONNX Runtime's time per node beside aotc's")
+    ap.add_argument("--median", action="store_true",
+                    help="each call's median over the runs instead of its minimum (what the whole net sees)")
     args = ap.parse_args()
     aotc = os.environ.get("AOTC", os.path.join(ROOT, "build", "cli", "aotc"))
     cc = os.environ.get("CC", "cc")
@@ -107,7 +112,8 @@ def main():
         subprocess.run([cc, *cflags, "-DAOTC_STATIC_ARENA", f"-DBENCH_MODEL={name}_model", "-I", work,
                         os.path.join(ROOT, "bench", "profile_ops.c"), os.path.join(work, name + ".c"),
                         "-lm", "-o", exe], check=True)
-        out = subprocess.run([exe, str(args.runs)], check=True, capture_output=True, text=True).stdout
+        env = dict(os.environ, PROFILE_MEDIAN="1") if args.median else None
+        out = subprocess.run([exe, str(args.runs)], check=True, capture_output=True, text=True, env=env).stdout
     us = [float(line.split()[2]) for line in out.splitlines()]
     ort, ort_total = ort_times(model, args.model, args.runs) if args.ort and args.nodes else ({}, 0.0)
 
@@ -128,8 +134,9 @@ def main():
             counted.add((key, node))
             g[2] += macs or 0
     total = sum(us)
+    stat = "median" if args.median else "minimum"
     print(f"# {os.path.basename(os.path.dirname(os.path.abspath(args.model)))}: {total / 1e3:.2f} ms per run "
-          f"summed over {len(calls)} kernel calls (each its minimum over {args.runs} runs)")
+          f"summed over {len(calls)} kernel calls (each its {stat} over {args.runs} runs)")
     if ort:
         print(f"# ONNX Runtime: {ort_total / 1e3:.2f} ms per run summed over its nodes (profiler on)")
     print(f"  {'op kind [kernel]':<48} {'calls':>5} {'us':>9} {'share':>6} {'MMAC':>8} {'GFLOP/s':>8}"
