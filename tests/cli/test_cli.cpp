@@ -707,6 +707,23 @@ TEST_CASE("aotc --report writes report.json and memory.svg matching the goldens 
   CHECK_FALSE(fs::exists(w.dir / "plain" / "memory.svg"));
 }
 
+namespace {
+
+// The ways `aotc verify` builds a model in the tests that check kernels on
+// every backend: native and portable C, the generic target, and the JIT.
+std::vector<std::vector<std::string>> every_backend() {
+  std::vector<std::vector<std::string>> ways = {
+      {"--cflags", "-std=c99 -O2 -march=native -Wall -Wextra -pedantic -Werror"},
+      {"--cflags", "-std=c99 -O1"},  // no -march: the kernels' portable vector paths
+      {"--target", "generic"}};
+#if AOTC_HAVE_LLVM
+  ways.push_back({"--jit"});
+#endif
+  return ways;
+}
+
+}  // namespace
+
 TEST_CASE("channel-blocked chains and fused SiLUs and Winograd convs match ONNX Runtime on every backend",
           "[cli][layouts][verify][winograd]") {
   // blocked_chain.onnx (tests/data/make_test_models.py): pointwise and
@@ -726,13 +743,7 @@ TEST_CASE("channel-blocked chains and fused SiLUs and Winograd convs match ONNX 
     CHECK_THAT(wino_ir.out, Contains("const  %conv_b_w.packed : f32[64,64,3,3] packed(conv_wino23[16,4,64,16])"));
   }
 #endif
-  std::vector<std::vector<std::string>> ways = {
-      {"--cflags", "-std=c99 -O2 -march=native -Wall -Wextra -pedantic -Werror"},
-      {"--cflags", "-std=c99 -O1"},  // no -march: the kernels' portable vector paths
-      {"--target", "generic"}};
-#if AOTC_HAVE_LLVM
-  ways.push_back({"--jit"});
-#endif
+  const std::vector<std::vector<std::string>> ways = every_backend();
   // silu_convs.onnx: the fused SiLU of the convs over rows of pixels (channels-first).
   for (const std::string model : {"blocked_chain", "silu_convs", "winograd_convs"})
     for (const std::vector<std::string> &way : ways) {
@@ -760,13 +771,7 @@ TEST_CASE("convs whose output outgrows L2 fuse with their MaxPool and match ONNX
                                  "{activation=relu, kernel_shape=[3,3], pads=[1,1,1,1], pool_ceil_mode=1, "
                                  "pool_kernel_shape=[3,3], pool_strides=[2,2]}"));
   CHECK_THAT(fused.out, Contains("%y : f32[2,8,5,5] = aotc.FusedConvMaxPool(%pa, %wb.packed) {activation=none"));
-  std::vector<std::vector<std::string>> ways = {
-      {"--cflags", "-std=c99 -O2 -march=native -Wall -Wextra -pedantic -Werror"},
-      {"--cflags", "-std=c99 -O1"},  // no -march: the kernels' portable vector paths
-      {"--target", "generic"}};
-#if AOTC_HAVE_LLVM
-  ways.push_back({"--jit"});
-#endif
+  const std::vector<std::vector<std::string>> ways = every_backend();
   for (const std::vector<std::string> &way : ways) {
     std::vector<std::string> args = {"verify", data("conv_maxpool.onnx"), "--input", "x=" + data("conv_maxpool.x.npy"),
                                      "--expected", "y=" + data("conv_maxpool.y.npy"), "--rtol", "1e-4", "--atol",

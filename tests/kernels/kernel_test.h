@@ -41,4 +41,19 @@ static AOTC_UNUSED void compare(const char *kernel, const float *y, const float 
     }
   }
 }
+
+#ifdef AOTC_CONV_COMMON_H
+/* The parameters of a fused activation of kind act_kind (conv_common.h) for a test case: a clamp to
+   [0 or -0.25, inf or 0.5] (two draws), hard swish's 1/6 and 1/2; none for the others. */
+static AOTC_UNUSED void rnd_activation(int32_t act_kind, float *a, float *b) {
+  *a = *b = 0.0f;
+  if (act_kind == AOTC_CONV_ACT_CLAMP) {
+    *a = rng() % 2 ? 0.0f : -0.25f;
+    *b = rng() % 2 ? INFINITY : 0.5f;
+  } else if (act_kind == AOTC_CONV_ACT_HARDSWISH) {
+    *a = 1.0f / 6.0f;
+    *b = 0.5f;
+  }
+}
+#endif
 #endif

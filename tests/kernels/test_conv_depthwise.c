@@ -45,7 +45,7 @@ static void check(int32_t N, int32_t G, int32_t Mg, int32_t IH, int32_t IW, int3
   size_t nx, ny, nw, i, ns;
   float *x, *w, *b, *y, *ref;
   void *scratch;
-  float act_a = 0.0f, act_b = 0.0f;
+  float act_a, act_b;
   aotc_conv_act act;
   char desc[200];
   if (IH + PH + EH < DH * (KH - 1) + 1 || IW + PW + EW < DW * (KW - 1) + 1) return;
@@ -54,13 +54,7 @@ static void check(int32_t N, int32_t G, int32_t Mg, int32_t IH, int32_t IW, int3
   geo.kernel[0] = 1, geo.kernel[1] = KH, geo.kernel[2] = KW, geo.stride[0] = 1, geo.stride[1] = SH, geo.stride[2] = SW;
   geo.dilation[0] = 1, geo.dilation[1] = DH, geo.dilation[2] = DW, geo.pad[0] = 0, geo.pad[1] = PH, geo.pad[2] = PW;
   geo.method = AOTC_CONV_SHIFTED;
-  if (act_kind == AOTC_CONV_ACT_CLAMP) {
-    act_a = rng() % 2 ? 0.0f : -0.25f;
-    act_b = rng() % 2 ? INFINITY : 0.5f;
-  } else if (act_kind == AOTC_CONV_ACT_HARDSWISH) {
-    act_a = 1.0f / 6.0f;
-    act_b = 0.5f;
-  }
+  rnd_activation(act_kind, &act_a, &act_b);
   nx = (size_t)N * G * IH * IW;
   ny = (size_t)N * M * OH * OW;
   nw = (size_t)M * KH * KW;

@@ -29,18 +29,12 @@ static void check(int32_t N, int32_t G, int32_t Cg, int32_t Mg, int32_t IH, int3
   const int32_t M = G * Mg, K = Cg * KH * KW;
   size_t nx, ny, nw, i, ns, n4, n16;
   float *x, *w, *b, *y, *ref, *scratch, *w4, *w16, *res, *ref_res;
-  float act_a = 0.0f, act_b = 0.0f;
+  float act_a, act_b;
   aotc_conv_act act;
   char desc[200];
   if (IH + PH + EH < DH * (KH - 1) + 1 || IW + PW + EW < DW * (KW - 1) + 1) return;
   p = conv_test_plan_2d(N, G, Cg, Mg, IH, IW, KH, KW, SH, SW, DH, DW, PH, PW, EH, EW);
-  if (act_kind == AOTC_CONV_ACT_CLAMP) {
-    act_a = rng() % 2 ? 0.0f : -0.25f;
-    act_b = rng() % 2 ? INFINITY : 0.5f;
-  } else if (act_kind == AOTC_CONV_ACT_HARDSWISH) {
-    act_a = 1.0f / 6.0f;
-    act_b = 0.5f;
-  }
+  rnd_activation(act_kind, &act_a, &act_b);
   nx = (size_t)N * G * Cg * IH * IW;
   ny = (size_t)N * M * p.geo.out[1] * p.geo.out[2];
   nw = (size_t)M * K;

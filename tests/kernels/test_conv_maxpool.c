@@ -40,7 +40,7 @@ static void check(int32_t N, int32_t Cg, int32_t M, int32_t IH, int32_t IW, int3
   int32_t CH, CW;
   size_t nx, nc, ny, i, ns, nsf, n4;
   float *x, *w, *b, *conv_out, *ref, *y, *scratch, *w4;
-  float act_a = 0.0f, act_b = 0.0f;
+  float act_a, act_b;
   char desc[240];
   if (IH + 2 * P < D * (KH - 1) + 1 || IW + 2 * P < D * (KW - 1) + 1) return;
   p = conv_test_plan_2d(N, 1, Cg, M, IH, IW, KH, KW, S, S, D, D, P, P, P, P);
@@ -61,13 +61,7 @@ static void check(int32_t N, int32_t Cg, int32_t M, int32_t IH, int32_t IW, int3
   pool.out[0] = 1;
   pool.out[1] = pool_out(CH, PKH, PS, PP, PP, ceil_mode);
   pool.out[2] = pool_out(CW, PKW, PS, PP, PP, ceil_mode);
-  if (act_kind == AOTC_CONV_ACT_CLAMP) {
-    act_a = rng() % 2 ? 0.0f : -0.25f;
-    act_b = rng() % 2 ? INFINITY : 0.5f;
-  } else if (act_kind == AOTC_CONV_ACT_HARDSWISH) {
-    act_a = 1.0f / 6.0f;
-    act_b = 0.5f;
-  }
+  rnd_activation(act_kind, &act_a, &act_b);
   nx = (size_t)N * Cg * IH * IW;
   nc = (size_t)N * M * CH * CW;
   ny = (size_t)N * M * pool.out[1] * pool.out[2];
