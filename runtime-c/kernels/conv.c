@@ -263,7 +263,7 @@ static AOTC_UNUSED AOTC_CONV_PHASE_COPY_INLINE void aotc_conv_phase_copy_f32(con
                            at[0] >= 0 ? P : 2 * VW, at[1] >= 0 ? P : 2 * VW, 2 * VW);                           \
             for (i = 0; i < pieces; ++i)                                                                        \
               for (r = 0; r < mr; ++r)                                                                          \
-                aotc_conv_copy_f32(ym + (ptrdiff_t)r * P + to[i], tile + r * 2 * VW + lane[i], len[i]);         \
+                aotc_conv_copy16_f32(ym + (ptrdiff_t)r * P + to[i], tile + r * 2 * VW + lane[i], len[i]);       \
           }                                                                                                     \
         }                                                                                                       \
       }                                                                                                         \
@@ -513,17 +513,16 @@ AOTC_KERNEL void aotc_conv_f32(const float *x, const float *w, const float *wpac
     }
 }
 
-
 /*
  * aotc_conv_maxpool_f32 (aotc.FusedConvMaxPool, ops/conv.cpp): a float
  * MaxPool (2D, no dilation) over the output of a one-group 2D SHIFTED conv,
- * without that output in memory:
- * the conv's rows are computed geo->band at a time (koff for phases of that
- * many rows, as aotc_conv_banded_f32) into scratch, and the pool's output rows
- * whose windows they complete are pooled from there while they are still in
- * the cache. A network's stem (SqueezeNet's and ResNet-18's: 3 MB of conv
- * output, pooled to a quarter) then writes and reads back no more than a few
- * rows. Results are those of aotc_conv_f32 and aotc_maxpool_f32 in turn.
+ * without that output in memory: the conv's rows are computed geo->band at a
+ * time (koff for phases of that many rows, as aotc_conv_banded_f32) into
+ * scratch, and the pool's output rows whose windows they complete are pooled
+ * from there while they are still in the cache. A network's stem
+ * (SqueezeNet's and ResNet-18's: 3 MB of conv output, pooled to a quarter)
+ * then writes and reads back a few rows at a time. Results are those of
+ * aotc_conv_f32 and aotc_maxpool_f32 in turn.
  * wpacked: conv_mr4 weights. pool: the MaxPool over the conv's output
  * (pool->in = geo->out). scratch: the phases of a band and 32 floats of slack
  * (the plan's scratch), then geo->mg planes of geo->band + KH - 1 conv rows.

@@ -77,6 +77,22 @@ typedef aotc_conv_i4 aotc_conv_in;
 #define AOTC_CONV_SIMD 1
 #endif
 
+/* dst[i] = src[i], i < n <= 16 (aotc_conv_copy_f32's short rows): two
+   overlapping moves of 8 or 4 floats, or single floats. */
+static AOTC_UNUSED void aotc_conv_copy16_f32(float *AOTC_RESTRICT dst, const float *AOTC_RESTRICT src, int32_t n) {
+  if (n > 8) {
+    memcpy(dst, src, 8 * sizeof(float));
+    memcpy(dst + n - 8, src + n - 8, 8 * sizeof(float));
+  } else if (n >= 4) {
+    memcpy(dst, src, 4 * sizeof(float));
+    memcpy(dst + n - 4, src + n - 4, 4 * sizeof(float));
+  } else {
+    if (n > 0) dst[0] = src[0];
+    if (n > 1) dst[1] = src[1];
+    if (n > 2) dst[2] = src[2];
+  }
+}
+
 /*
  * dst[i] = src[i], i < n. Rows here are often a few floats, where a memcpy
  * call costs more than the copy, and GCC's inline expansion of one whose
@@ -101,16 +117,8 @@ static AOTC_UNUSED void aotc_conv_copy_f32(float *AOTC_RESTRICT dst, const float
       memcpy(dst + i, src + i, 16 * sizeof(float));
       if (i + 16 >= n) break;
     }
-  } else if (n > 8) {
-    memcpy(dst, src, 8 * sizeof(float));
-    memcpy(dst + n - 8, src + n - 8, 8 * sizeof(float));
-  } else if (n >= 4) {
-    memcpy(dst, src, 4 * sizeof(float));
-    memcpy(dst + n - 4, src + n - 4, 4 * sizeof(float));
   } else {
-    if (n > 0) dst[0] = src[0];
-    if (n > 1) dst[1] = src[1];
-    if (n > 2) dst[2] = src[2];
+    aotc_conv_copy16_f32(dst, src, n);
   }
 }
 
