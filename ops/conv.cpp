@@ -655,11 +655,16 @@ WindowGeometry fused_pool_window(const OpContext &ctx, const ConvShape &s) {
                          "pool_");
 }
 
-// A conv output of more than half of L2 (1 MiB where the target does not
-// say) is worth pooling band by band: it would otherwise go out to L3 or
-// memory and be read back (SqueezeNet's stem: 3.1 MB, ResNet-18's 3.2 MB).
+// The L2 a fused conv and pool block for: the target's, or 1 MiB where it does not say.
+int64_t fusion_l2_bytes(const Target &target) {
+  return target.l2_bytes ? static_cast<int64_t>(target.l2_bytes) : int64_t{1} << 20;
+}
+
+// A conv output of more than half of L2 is worth pooling band by band: it
+// would otherwise go out to L3 or memory and be read back (SqueezeNet's stem:
+// 3.1 MB, ResNet-18's 3.2 MB).
 bool conv_output_outgrows_l2(const ConvShape &s, const Target &target) {
-  const int64_t l2 = target.l2_bytes ? static_cast<int64_t>(target.l2_bytes) : int64_t{1} << 20;
+  const int64_t l2 = fusion_l2_bytes(target);
   return s.N * s.M * num_elements(s.win.out) * static_cast<int64_t>(sizeof(float)) > l2 / 2;
 }
 
@@ -671,7 +676,7 @@ bool conv_output_outgrows_l2(const ConvShape &s, const Target &target) {
 // whose phases hold 3 more rows than a band, 1% faster with 6 than with 2.)
 int64_t conv_maxpool_band(const ConvShape &s, const aotc_conv_params &geo, const WindowGeometry &pool,
                           const Target &target) {
-  const int64_t l2 = target.l2_bytes ? static_cast<int64_t>(target.l2_bytes) : int64_t{1} << 20;
+  const int64_t l2 = fusion_l2_bytes(target);
   const int64_t SH = pool.strides[0], KH = pool.kernel[0];
   int64_t extra_rows = 0;
   int64_t band = std::min(band_rows_in(geo, 2 * kBandBytes, &extra_rows),
@@ -702,7 +707,7 @@ OpDef conv_maxpool_def() {
     Value &w = ctx.input(1);
     const WindowGeometry pool = fused_pool_window(ctx, s);
     ctx.require(packed_conv_mr(w) == kConvMR, "internal error: aotc.FusedConvMaxPool needs conv_mr4 weights");
-    ConvPlan plan = conv_plan(s, conv_maxpool_band(s, conv_plan(s).geo, pool, ctx.target()));
+    ConvPlan plan = conv_plan(s, conv_maxpool_band(s, conv_params(s), pool, ctx.target()));
     const aotc_conv_params &geo = plan.geo;
     ctx.require(geo.method == kShifted, "internal error: aotc.FusedConvMaxPool on a pointwise conv");
     const KernelActivation activation = kernel_activation(ctx);
