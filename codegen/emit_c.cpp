@@ -20,6 +20,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstring>
+#include <map>
 #include <set>
 
 #include "codegen/c_writer.h"
@@ -404,9 +405,11 @@ class Emitter {
     steps.indent();
     steps.line("(void)arena;");
     std::set<std::string> kernels;
+    std::map<std::string, int64_t> source_switches;
     for (const LoweredStep &step : p_.steps) {
       if (!find_kernel(step.call.kernel)) fail("internal error: no kernel " + step.call.kernel);
       kernels.insert(step.call.kernel);
+      for (const auto &[macro, bits] : step.call.source_switches) source_switches[macro] |= bits;
       if (step.node)
         steps.line("/* {} */", c_comment_text(step.node->name.empty() ? step.node->op : step.node->name + ": " + step.node->op));
       steps.line("{}", call_text(step.call));
@@ -438,6 +441,8 @@ class Emitter {
       w.line("#define AOTC_NO_VECTOR_EXT 1");
       w.line("#endif");
     }
+    if (!source_switches.empty()) w.line("/* The kernels' paths this model's calls take (see KernelCall::source_bits). */");
+    for (const auto &[macro, bits] : source_switches) w.line("#define {} {}", macro, bits);
     w.raw(kernel_sources_for(kernels));
     w.blank();
     w.line("/* ---- weights ---- */");

@@ -442,6 +442,14 @@ void lower_conv(LowerContext &ctx, const KernelActivation &activation, Value *re
         .i(act)
         .f(act_a)
         .f(act_b);
+    // Its square 3x3 and 5x5 kernels with stride 1 or 2 have code of their own, compiled only for
+    // the ones the model has (a bit each, as conv_depthwise.c's AOTC_CONV_DW_SQUARE).
+    if (!sconv) {
+      const bool square = geo.kernel[1] == geo.kernel[2] && geo.stride[1] == geo.stride[2] && geo.dilation[1] == 1 &&
+                          geo.dilation[2] == 1 && (geo.kernel[1] == 3 || geo.kernel[1] == 5) &&
+                          (geo.stride[1] == 1 || geo.stride[1] == 2);
+      call.source_bits("AOTC_CONV_DW_SQUARE", square ? 1 << ((geo.kernel[1] == 5 ? 2 : 0) + geo.stride[1] - 1) : 0);
+    }
     // aotc_sconv_depthwise_f32 copies each input channel into scratch before it
     // writes that channel's output, no larger than the input channel: with one
     // output per channel it can run in place (TinyEngine's in-place depthwise).

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ir/graph.h"
@@ -67,6 +68,16 @@ struct KernelCall {
   }
   const Value *slice_input = nullptr;
   size_t slice_offset = 0;
+  /// The paths of the kernel's source this call may take, as bits of a
+  /// preprocessor switch the source tests (e.g. AOTC_CONV_DW_SQUARE): the
+  /// generated C defines each switch to the OR over the model's calls, so the
+  /// code of the paths none takes is left out. Compiled without the switch
+  /// (constant folding in aotc, the kernel tests), a kernel has every path.
+  KernelCall &source_bits(const std::string &macro, int64_t bits) {
+    source_switches.emplace_back(macro, bits);
+    return *this;
+  }
+  std::vector<std::pair<std::string, int64_t>> source_switches;
   /// A geometry struct (runtime-c/kernels/kernel_params.h), passed by pointer.
   template <typename S>
   KernelCall &params(const S &p) {

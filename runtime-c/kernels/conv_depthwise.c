@@ -20,7 +20,8 @@
  *     output rows by one vector straight into the output (the last vector
  *     of a row overlapping the one before it); 3x3 and 5x5 kernels with
  *     stride 1 or 2 have their own blocks that load each input row's vector
- *     once for all the block's rows using it. Vectors are 16 floats wide
+ *     once for all the block's rows using it (AOTC_CONV_DW_SQUARE below
+ *     says which are compiled). Vectors are 16 floats wide
  *     with AVX-512 (rows wider than 8), else 8 with AVX, else 4; generic
  *     x86-64 builds pick AVX-512 or AVX2+FMA copies at run time as conv.c
  *     does. Plain C adds one tap at a time over the flat plane (computing
@@ -381,24 +382,56 @@ static AOTC_UNUSED void aotc_conv_dw_flat_f32(const float *x, const float *w, co
     }                                                                                                          \
   }
 
+/*
+ * Which square kernels have the code above, as bits: 1 3x3 stride 1, 2 3x3/2, 4 5x5/1, 8 5x5/2; the others
+ * take the general blocks. All four unless the includer says: aotc's generated C defines it to the ones its
+ * convs use (ops/conv.cpp), since these blocks, in up to three vector widths, are most of this file's code:
+ * compilers compile every static function at -O0, used or not (20 s of a sanitized -O0 build of a model
+ * with one 1x4 depthwise conv, 2 s without them).
+ */
+#ifndef AOTC_CONV_DW_SQUARE
+#define AOTC_CONV_DW_SQUARE 15
+#endif
+#if AOTC_CONV_DW_SQUARE & 1
+#define AOTC_CONV_DW_IF_K3S1(...) __VA_ARGS__
+#else
+#define AOTC_CONV_DW_IF_K3S1(...)
+#endif
+#if AOTC_CONV_DW_SQUARE & 2
+#define AOTC_CONV_DW_IF_K3S2(...) __VA_ARGS__
+#else
+#define AOTC_CONV_DW_IF_K3S2(...)
+#endif
+#if AOTC_CONV_DW_SQUARE & 4
+#define AOTC_CONV_DW_IF_K5S1(...) __VA_ARGS__
+#else
+#define AOTC_CONV_DW_IF_K5S1(...)
+#endif
+#if AOTC_CONV_DW_SQUARE & 8
+#define AOTC_CONV_DW_IF_K5S2(...) __VA_ARGS__
+#else
+#define AOTC_CONV_DW_IF_K5S2(...)
+#endif
+
 /* NAME##_rows: the OH x OW output plane y from the phases p (row pitch Wph, planes of plane floats), VW
  * floats a vector; ks = 10*K + S for the square kernels above, else 0 (any taps off[0..T)); K5S1 defines
  * NAME##_k5s1 (AOTC_CONV_DW_S5 or AOTC_CONV_DW_K5S1_BLOCKS). */
 #define AOTC_CONV_DW_ROWS(NAME, VT, VI, VW, ATTR, K5S1)                                                           \
   AOTC_CONV_DW_BLOCK(NAME, VT, VI, ATTR, 4, AOTC_CONV_DW_ROWS4)                                                   \
   AOTC_CONV_DW_BLOCK(NAME, VT, VI, ATTR, 1, AOTC_CONV_DW_ROWS1)                                                   \
-  AOTC_CONV_DW_KS(NAME, VT, VI, VW, ATTR, 3, 1)                                                                   \
-  AOTC_CONV_DW_KS(NAME, VT, VI, VW, ATTR, 3, 2)                                                                   \
-  K5S1(NAME, VT, VI, VW, ATTR)                                                                                    \
-  AOTC_CONV_DW_KS(NAME, VT, VI, VW, ATTR, 5, 2)                                                                   \
+  AOTC_CONV_DW_IF_K3S1(AOTC_CONV_DW_KS(NAME, VT, VI, VW, ATTR, 3, 1))                                             \
+  AOTC_CONV_DW_IF_K3S2(AOTC_CONV_DW_KS(NAME, VT, VI, VW, ATTR, 3, 2))                                             \
+  AOTC_CONV_DW_IF_K5S1(K5S1(NAME, VT, VI, VW, ATTR))                                                              \
+  AOTC_CONV_DW_IF_K5S2(AOTC_CONV_DW_KS(NAME, VT, VI, VW, ATTR, 5, 2))                                             \
   static AOTC_UNUSED ATTR void NAME##_rows(const float *p, int32_t Wph, ptrdiff_t plane, int32_t ks,             \
                                            const int32_t *off, int32_t T, const float *wk, float b,            \
                                            const aotc_conv_act *act, float *y, int32_t OH, int32_t OW) {       \
+    (void)plane; /* (read by the square kernels' code only) */                                                    \
     switch (ks) {                                                                                                 \
-      case 31: NAME##_k3s1(p, Wph, plane, wk, b, act, y, OH, OW); return;                                         \
-      case 32: NAME##_k3s2(p, Wph, plane, wk, b, act, y, OH, OW); return;                                         \
-      case 51: NAME##_k5s1(p, Wph, plane, wk, b, act, y, OH, OW); return;                                         \
-      case 52: NAME##_k5s2(p, Wph, plane, wk, b, act, y, OH, OW); return;                                         \
+      AOTC_CONV_DW_IF_K3S1(case 31: NAME##_k3s1(p, Wph, plane, wk, b, act, y, OH, OW); return;)                   \
+      AOTC_CONV_DW_IF_K3S2(case 32: NAME##_k3s2(p, Wph, plane, wk, b, act, y, OH, OW); return;)                   \
+      AOTC_CONV_DW_IF_K5S1(case 51: NAME##_k5s1(p, Wph, plane, wk, b, act, y, OH, OW); return;)                   \
+      AOTC_CONV_DW_IF_K5S2(case 52: NAME##_k5s2(p, Wph, plane, wk, b, act, y, OH, OW); return;)                   \
       default: break;                                                                                             \
     }                                                                                                             \
     int32_t oh = 0, ow;                                                                                           \

@@ -23,6 +23,7 @@
 using namespace aotc;
 using namespace aotc_test;
 namespace fs = std::filesystem;
+using Catch::Matchers::Contains;
 
 namespace {
 
@@ -64,9 +65,8 @@ struct KernelSets {
   std::set<std::string> defined, called;
 };
 
-// Writes the files, preprocesses NAME.c, and returns the kernels it defines
-// and the kernels its run function calls.
-KernelSets kernels_of(const std::map<std::string, std::string> &files, const std::string &name) {
+// Writes the files and returns NAME.c preprocessed (by cc, for this machine).
+std::string preprocess(const std::map<std::string, std::string> &files, const std::string &name) {
   fs::path dir = fs::temp_directory_path() / ("aotc-units-" + std::to_string(getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
@@ -74,8 +74,16 @@ KernelSets kernels_of(const std::map<std::string, std::string> &files, const std
   fs::path c = dir / (name + ".c"), pre = dir / "pre.txt";
   std::string cmd = "cc -std=c99 -E -P -DAOTC_KERNEL_SCAN -I" + dir.string() + " " + c.string() + " > " + pre.string();
   REQUIRE(std::system(cmd.c_str()) == 0);
+  std::string text = read_file(pre);
+  fs::remove_all(dir);
+  return text;
+}
+
+// Preprocesses NAME.c and returns the kernels it defines and the kernels its
+// run function calls.
+KernelSets kernels_of(const std::map<std::string, std::string> &files, const std::string &name) {
   KernelSets k;
-  std::string preprocessed = read_file(pre);
+  std::string preprocessed = preprocess(files, name);
   k.defined = matches(preprocessed, R"(AOTC_KERNEL_MARK\s+static\s+void\s+(\w+)\s*\()");
   const std::string &source = files.at(name + ".c");
   size_t run = source.find("_run_with_scratch(");
@@ -84,7 +92,6 @@ KernelSets kernels_of(const std::map<std::string, std::string> &files, const std
   // Kernels that defined kernels call count as called (log-sum-exp runs reduce-max first).
   for (const std::string &name : k.defined)
     if (calls(preprocessed, name)) k.called.insert(name);
-  fs::remove_all(dir);
   return k;
 }
 
@@ -150,6 +157,50 @@ TEST_CASE("tiny graphs: NAME.c defines exactly the kernels it calls", "[codegen]
   k = kernels_of(emit_graph(cast, "one_cast"), "one_cast");
   CHECK(k.called == std::set<std::string>{"aotc_cast_f32_i32"});
   CHECK(k.defined == k.called);
+}
+
+struct DepthwiseConv {
+  int64_t kh, kw, stride;
+};
+
+// x[1,4,12,12] through depthwise convs (pads kh/2 and kw/2), compiled to C.
+std::map<std::string, std::string> depthwise_chain(const std::vector<DepthwiseConv> &convs) {
+  Graph g;
+  g.opsets[""] = 13;
+  Value *x = input(g, "x", {1, 4, 12, 12});
+  for (size_t i = 0; i < convs.size(); ++i) {
+    const DepthwiseConv &c = convs[i];
+    Value *w = f32_constant(g, "w" + std::to_string(i), std::vector<float>(static_cast<size_t>(4 * c.kh * c.kw), 0.5f),
+                            {4, 1, c.kh, c.kw});
+    Value *y = temp(g, "y" + std::to_string(i));
+    Node *dw = node(g, "Conv", "dw" + std::to_string(i), {x, w}, {y});
+    dw->attrs["group"].value = int64_t{4};
+    dw->attrs["strides"].value = std::vector<int64_t>{c.stride, c.stride};
+    dw->attrs["pads"].value = std::vector<int64_t>{c.kh / 2, c.kw / 2, c.kh / 2, c.kw / 2};
+    x = y;
+  }
+  set_output(g, x);
+  return emit_graph(g, "dw");
+}
+
+TEST_CASE("a depthwise conv's C holds only the square-kernel code its model uses", "[codegen][lean]") {
+  // aotc_conv_depthwise_f32's 3x3 and 5x5 kernels with stride 1 or 2 have code of their own
+  // (AOTC_CONV_DW_SQUARE, runtime-c/kernels/conv_depthwise.c): only the model's are compiled.
+  auto files = depthwise_chain({{3, 3, 2}, {5, 5, 1}});
+  const std::string &source = files.at("dw.c");
+  CHECK_THAT(source, Contains("aotc_conv_depthwise_f32((float *)"));  // the call
+  CHECK_THAT(source, Contains("#define AOTC_CONV_DW_SQUARE 6\n"));
+  std::string pre = preprocess(files, "dw");
+  CHECK(pre.find("aotc_conv_dwn_k3s2(") != std::string::npos);
+  CHECK(pre.find("aotc_conv_dwn_k5s1(") != std::string::npos);
+  CHECK(pre.find("aotc_conv_dwn_k3s1(") == std::string::npos);
+  CHECK(pre.find("aotc_conv_dwn_k5s2(") == std::string::npos);
+
+  files = depthwise_chain({{1, 4, 1}});  // no square kernel: none of that code
+  CHECK_THAT(files.at("dw.c"), Contains("#define AOTC_CONV_DW_SQUARE 0\n"));
+  pre = preprocess(files, "dw");
+  CHECK(pre.find("aotc_conv_dwn_rows(") != std::string::npos);
+  for (const char *ks : {"k3s1(", "k3s2(", "k5s1(", "k5s2("}) CHECK(pre.find(ks) == std::string::npos);
 }
 
 // Every model in models/ (and a two-output test model) compiled for `target`.
