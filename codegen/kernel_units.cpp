@@ -21,6 +21,8 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <unordered_map>
 #include <vector>
 
@@ -350,7 +352,7 @@ std::set<std::string> declared_names(const std::string &code) {
 // ---- units ----------------------------------------------------------------
 
 struct Branch {
-  size_t group;   ///< index into Library::groups
+  size_t group;   ///< index into its SourceFile::groups
   size_t branch;  ///< 0 for the #if line, then one per #elif / #else
   bool operator==(const Branch &o) const { return group == o.group && branch == o.branch; }
 };
@@ -365,21 +367,19 @@ struct Unit {
   bool with_file = false;
 };
 
+using Groups = std::vector<std::vector<std::string>>;  ///< each #if group's directive lines: #if, #elif..., #else
+
 struct SourceFile {
   std::string name;
+  Groups groups;
   std::vector<Unit> units;
-};
-
-struct Library {
-  std::vector<std::vector<std::string>> groups;  ///< each #if group's directive lines: #if, #elif..., #else
-  std::vector<SourceFile> files;
-  MacroTable macros;
 };
 
 class SourceSplitter {
  public:
-  SourceSplitter(Library &lib, const std::string &text, bool is_common_header)
-      : lib_(lib), text_(text), is_common_header_(is_common_header) {}
+  // Splits `text` with the function-like macros in `macros`, recording its #if groups in `groups`.
+  SourceSplitter(MacroTable &macros, Groups &groups, const std::string &text, bool is_common_header)
+      : macros_(macros), groups_(groups), text_(text), is_common_header_(is_common_header) {}
 
   // Records the function-like macros only (a first pass, so that calls of
   // macros defined in kernel_common.h or later in the file are recognised).
@@ -395,7 +395,7 @@ class SourceSplitter {
       FunctionMacro m;
       for (const std::string &p : split_args(code, k, close + 1)) m.params.push_back(p);
       m.body = collapse_spaces(code.substr(close + 1));
-      lib_.macros.emplace(code.substr(i, k - i), m);
+      macros_.emplace(code.substr(i, k - i), m);
     });
   }
 
@@ -458,11 +458,11 @@ class SourceSplitter {
     size_t i = skip_spaces(code, code.find('#') + 1), k = ident_end(code, i);
     std::string kind = code.substr(i, k - i);
     if (kind == "if" || kind == "ifdef" || kind == "ifndef") {
-      lib_.groups.push_back({line});
-      open_.push_back({lib_.groups.size() - 1, 0});
+      groups_.push_back({line});
+      open_.push_back({groups_.size() - 1, 0});
     } else if (kind == "elif" || kind == "else") {
       if (open_.empty()) fail("internal error: #" + kind + " without #if in the runtime-c sources");
-      lib_.groups[open_.back().group].push_back(line);
+      groups_[open_.back().group].push_back(line);
       ++open_.back().branch;
     } else if (kind == "endif") {
       if (open_.empty()) fail("internal error: #endif without #if in the runtime-c sources");
@@ -487,7 +487,7 @@ class SourceSplitter {
   // A declaration or definition, or a macro call, starting at pos_.
   void code_unit() {
     size_t start = pos_;
-    pos_ = code_end(text_, pos_, lib_.macros);
+    pos_ = code_end(text_, pos_, macros_);
     std::string code = text_.substr(start, pos_ - start);
     add_code(code, with_pending(code + "\n"), 0);
   }
@@ -498,16 +498,16 @@ class SourceSplitter {
   void add_code(const std::string &original, const std::string &display, int depth) {
     std::string code = code_only(original);
     Unit u = new_unit(display);
-    bool call = is_macro_call(code, lib_.macros);
+    bool call = is_macro_call(code, macros_);
     std::string expanded = code;
-    if (call) expanded = expand_all(code, lib_.macros, u.uses);
+    if (call) expanded = expand_all(code, macros_, u.uses);
     u.defines = declared_names(expanded);
     if (call) {
       // The rescan also expands a defined name that is a fallback macro
       // elsewhere (`#define f(...) ((void)0)` under another #if), so the
       // names of the one-level expansion count too.
       std::string one_level = code;
-      expand_first(one_level, 0, lib_.macros, nullptr);
+      expand_first(one_level, 0, macros_, nullptr);
       for (const std::string &name : declared_names(one_level)) u.defines.insert(name);
     }
     for (const std::string &id : identifiers(code)) u.uses.insert(id);
@@ -516,10 +516,10 @@ class SourceSplitter {
     for (const std::string &name : u.defines) kernels += find_kernel(name) != nullptr;
     if (call && kernels > 1 && depth < 16) {
       std::string one_level = code;
-      expand_first(one_level, 0, lib_.macros, nullptr);
+      expand_first(one_level, 0, macros_, nullptr);
       one_level = collapse_spaces(one_level);
       for (size_t i = skip_spaces(one_level, 0); i < one_level.size(); i = skip_spaces(one_level, i)) {
-        size_t end = code_end(one_level, i, lib_.macros);
+        size_t end = code_end(one_level, i, macros_);
         std::string piece = one_level.substr(i, end - i);
         add_code(piece, piece + "\n", depth + 1);
         i = end;
@@ -604,7 +604,7 @@ class SourceSplitter {
     u.conditions = open_;
     for (const Branch &b : open_)
       for (size_t k = 0; k <= b.branch; ++k)
-        for (const std::string &id : identifiers(code_only(lib_.groups[b.group][k]))) u.uses.insert(id);
+        for (const std::string &id : identifiers(code_only(groups_[b.group][k]))) u.uses.insert(id);
     return u;
   }
 
@@ -613,7 +613,8 @@ class SourceSplitter {
     units_.push_back(std::move(u));
   }
 
-  Library &lib_;
+  MacroTable &macros_;
+  Groups &groups_;
   const std::string &text_;
   bool is_common_header_;
   size_t pos_ = 0;
@@ -622,42 +623,89 @@ class SourceSplitter {
   std::vector<Unit> units_;
 };
 
-const Library &library() {
-  static const Library lib = [] {
-    Library l;
-    // Headers first (the common ones before the others), then the kernel files.
+// The runtime-c sources split into units: the headers once, each kernel file
+// when one of its kernels is first asked for. A small model calls the kernels
+// of one or two of the 31 files, and splitting them all was most of aotc's
+// time on it (about 1 s of a process in the sanitized build). A kernel file
+// uses the headers' definitions and macros, never another kernel file's: each
+// is also compiled alone into aotc (cmake/kernels.cmake), which checks that.
+class Library {
+ public:
+  static Library &instance() {
+    static Library lib;
+    return lib;
+  }
+
+  /// The headers, then the kernel files that define `kernels`, in name order.
+  std::vector<const SourceFile *> files_for(const std::set<std::string> &kernels) {
+    std::set<std::string> stems;
+    for (const std::string &k : kernels) {
+      const KernelInfo *info = find_kernel(k);
+      if (!info) fail("internal error: kernel " + k + " is not defined by any unit of the runtime-c sources");
+      stems.insert(info->file);
+    }
+    std::vector<const SourceFile *> files;
+    for (const SourceFile &h : headers_) files.push_back(&h);
+    std::lock_guard<std::mutex> lock(mutex_);  // (conformance runs compile side by side)
+    for (const std::string &stem : runtime_kernel_files())
+      if (stems.count(stem)) files.push_back(&kernel_file(stem));
+    return files;
+  }
+
+ private:
+  Library() {
+    // The common headers before the others.
     std::vector<std::string> names = {"kernel_params.h", "kernel_common.h"};
     for (const std::string &h : runtime_kernel_headers())
       if (std::find(names.begin(), names.end(), h) == names.end()) names.push_back(h);
-    for (const std::string &f : runtime_kernel_files()) names.push_back(f);
     auto common = [](const std::string &n) { return n == "kernel_params.h" || n == "kernel_common.h"; };
-    for (const std::string &n : names) SourceSplitter(l, runtime_source(n), common(n)).collect_macros();
-    for (const std::string &n : names) l.files.push_back({n, SourceSplitter(l, runtime_source(n), common(n)).split()});
-    return l;
-  }();
-  return lib;
-}
+    Groups unused;
+    for (const std::string &n : names) SourceSplitter(header_macros_, unused, runtime_source(n), common(n)).collect_macros();
+    for (const std::string &n : names) {
+      SourceFile file{n, {}, {}};
+      file.units = SourceSplitter(header_macros_, file.groups, runtime_source(n), common(n)).split();
+      headers_.push_back(std::move(file));
+    }
+  }
 
-// The units (file index, unit index) that `kernels` need, by closure over uses.
-std::set<std::pair<size_t, size_t>> needed_units(const std::set<std::string> &kernels) {
-  const Library &lib = library();
+  const SourceFile &kernel_file(const std::string &stem) {
+    std::unique_ptr<SourceFile> &file = kernel_files_[stem];
+    if (!file) {
+      MacroTable macros = header_macros_;
+      Groups unused;
+      SourceSplitter(macros, unused, runtime_source(stem), false).collect_macros();
+      file = std::make_unique<SourceFile>(SourceFile{stem, {}, {}});
+      file->units = SourceSplitter(macros, file->groups, runtime_source(stem), false).split();
+    }
+    return *file;
+  }
+
+  MacroTable header_macros_;
+  std::vector<SourceFile> headers_;
+  std::mutex mutex_;
+  std::map<std::string, std::unique_ptr<SourceFile>> kernel_files_;
+};
+
+// The units (index into `files`, unit index) that `kernels` need, by closure over uses.
+std::set<std::pair<size_t, size_t>> needed_units(const std::vector<const SourceFile *> &files,
+                                                 const std::set<std::string> &kernels) {
   std::map<std::string, std::vector<std::pair<size_t, size_t>>> definers;
-  for (size_t f = 0; f < lib.files.size(); ++f)
-    for (size_t u = 0; u < lib.files[f].units.size(); ++u)
-      for (const std::string &name : lib.files[f].units[u].defines) definers[name].push_back({f, u});
+  for (size_t f = 0; f < files.size(); ++f)
+    for (size_t u = 0; u < files[f]->units.size(); ++u)
+      for (const std::string &name : files[f]->units[u].defines) definers[name].push_back({f, u});
   std::set<std::pair<size_t, size_t>> needed;
   std::vector<std::string> work;
   auto take = [&](size_t f, size_t u) {
     if (!needed.insert({f, u}).second) return;
-    for (const std::string &id : lib.files[f].units[u].uses) work.push_back(id);
+    for (const std::string &id : files[f]->units[u].uses) work.push_back(id);
   };
   for (const std::string &k : kernels) {
     if (!definers.count(k)) fail("internal error: kernel " + k + " is not defined by any unit of the runtime-c sources");
     work.push_back(k);
   }
-  for (size_t f = 0; f < lib.files.size(); ++f)
-    for (size_t u = 0; u < lib.files[f].units.size(); ++u)
-      if (lib.files[f].units[u].always) take(f, u);
+  for (size_t f = 0; f < files.size(); ++f)
+    for (size_t u = 0; u < files[f]->units.size(); ++u)
+      if (files[f]->units[u].always) take(f, u);
   for (bool more = true; more;) {
     while (!work.empty()) {
       std::string id = work.back();
@@ -667,8 +715,8 @@ std::set<std::pair<size_t, size_t>> needed_units(const std::set<std::string> &ke
         for (auto [f, u] : it->second) take(f, u);
     }
     // A file's own #include <...> lines come with any unit of it that defines something.
-    for (size_t f = 0; f < lib.files.size(); ++f) {
-      const std::vector<Unit> &units = lib.files[f].units;
+    for (size_t f = 0; f < files.size(); ++f) {
+      const std::vector<Unit> &units = files[f]->units;
       bool used = false;
       for (size_t u = 0; u < units.size() && !used; ++u) used = needed.count({f, u}) && !units[u].always;
       for (size_t u = 0; u < units.size() && used; ++u)
@@ -682,11 +730,11 @@ std::set<std::pair<size_t, size_t>> needed_units(const std::set<std::string> &ke
 }  // namespace
 
 std::string kernel_sources_for(const std::set<std::string> &kernels) {
-  const Library &lib = library();
-  std::set<std::pair<size_t, size_t>> needed = needed_units(kernels);
+  std::vector<const SourceFile *> files = Library::instance().files_for(kernels);
+  std::set<std::pair<size_t, size_t>> needed = needed_units(files, kernels);
   std::string out;
-  for (size_t f = 0; f < lib.files.size(); ++f) {
-    const SourceFile &file = lib.files[f];
+  for (size_t f = 0; f < files.size(); ++f) {
+    const SourceFile &file = *files[f];
     std::vector<Branch> open;  // the #if branches open in `out`
     bool any = false;
     for (size_t u = 0; u < file.units.size(); ++u) {
@@ -705,7 +753,7 @@ std::string kernel_sources_for(const std::set<std::string> &kernels) {
       if (open.size() == same + 1) {
         const Branch &want = same < unit.conditions.size() ? unit.conditions[same] : Branch{SIZE_MAX, 0};
         if (open.back().group == want.group && open.back().branch < want.branch) {
-          for (size_t k = open.back().branch + 1; k <= want.branch; ++k) out += lib.groups[want.group][k] + "\n";
+          for (size_t k = open.back().branch + 1; k <= want.branch; ++k) out += file.groups[want.group][k] + "\n";
           open.back() = want;
           ++same;
         } else {
@@ -715,7 +763,7 @@ std::string kernel_sources_for(const std::set<std::string> &kernels) {
       }
       for (size_t d = same; d < unit.conditions.size(); ++d) {
         const Branch &b = unit.conditions[d];
-        for (size_t k = 0; k <= b.branch; ++k) out += lib.groups[b.group][k] + "\n";
+        for (size_t k = 0; k <= b.branch; ++k) out += file.groups[b.group][k] + "\n";
         open.push_back(b);
       }
       out += unit.text;
@@ -726,10 +774,10 @@ std::string kernel_sources_for(const std::set<std::string> &kernels) {
 }
 
 std::set<std::string> kernels_defined_for(const std::set<std::string> &kernels) {
-  const Library &lib = library();
+  std::vector<const SourceFile *> files = Library::instance().files_for(kernels);
   std::set<std::string> defined;
-  for (auto [f, u] : needed_units(kernels))
-    for (const std::string &name : lib.files[f].units[u].defines)
+  for (auto [f, u] : needed_units(files, kernels))
+    for (const std::string &name : files[f]->units[u].defines)
       if (find_kernel(name)) defined.insert(name);
   return defined;
 }
