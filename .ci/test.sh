@@ -23,7 +23,9 @@ phase "install dependencies"
 # -O0: the sanitizers see every access as written, and the small programs
 # build faster (the tests starting with a or b: 92 -> 70 s with the Release
 # runner); the optimised C is checked by the Release model and kernel tests.
-sanitize_c="-std=c99 -O0 -fsanitize=address,undefined -fno-sanitize-recover=all"
+# gold (binutils' other linker) links each test's program with the sanitizer
+# runtimes in half the time of ld.bfd (0.09-0.14 against 0.18-0.27 s here).
+sanitize_c="-std=c99 -O0 -fsanitize=address,undefined -fno-sanitize-recover=all -fuse-ld=gold"
 bash .ci/build.sh -DAOTC_WITH_LLVM=ON
 phase "Release build"
 ctest --test-dir build --output-on-failure -j "$(nproc)" -E '^conformance$|^model_'
