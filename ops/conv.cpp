@@ -377,6 +377,15 @@ std::function<int64_t(OpContext &)> conv_macs(size_t weight_input) {
 
 // Lowers a Conv or aotc.FusedConv to its kernel call, with `activation` and
 // (aotc_conv_cv_f32 only, see adds_residual) `residual`.
+// The bit of AOTC_CONV_DW_SQUARE (conv_depthwise.c) a depthwise conv needs: 1 for 3x3 stride 1,
+// 2 for 3x3/2, 4 for 5x5/1, 8 for 5x5/2 (square, no dilation); 0 for the others.
+int64_t depthwise_square_bit(const aotc_conv_params &geo) {
+  const int32_t K = geo.kernel[1], S = geo.stride[1];
+  if (K != geo.kernel[2] || S != geo.stride[2] || geo.dilation[1] != 1 || geo.dilation[2] != 1) return 0;
+  if ((K != 3 && K != 5) || (S != 1 && S != 2)) return 0;
+  return int64_t{1} << ((K == 5 ? 2 : 0) + S - 1);
+}
+
 void lower_conv(LowerContext &ctx, const KernelActivation &activation, Value *residual) {
   ConvShape s = conv_shape(ctx);
   Value &x = ctx.input(0);
@@ -443,13 +452,8 @@ void lower_conv(LowerContext &ctx, const KernelActivation &activation, Value *re
         .f(act_a)
         .f(act_b);
     // Its square 3x3 and 5x5 kernels with stride 1 or 2 have code of their own, compiled only for
-    // the ones the model has (a bit each, as conv_depthwise.c's AOTC_CONV_DW_SQUARE).
-    if (!sconv) {
-      const bool square = geo.kernel[1] == geo.kernel[2] && geo.stride[1] == geo.stride[2] && geo.dilation[1] == 1 &&
-                          geo.dilation[2] == 1 && (geo.kernel[1] == 3 || geo.kernel[1] == 5) &&
-                          (geo.stride[1] == 1 || geo.stride[1] == 2);
-      call.source_bits("AOTC_CONV_DW_SQUARE", square ? 1 << ((geo.kernel[1] == 5 ? 2 : 0) + geo.stride[1] - 1) : 0);
-    }
+    // the ones the model has.
+    if (!sconv) call.source_bits("AOTC_CONV_DW_SQUARE", depthwise_square_bit(geo));
     // aotc_sconv_depthwise_f32 copies each input channel into scratch before it
     // writes that channel's output, no larger than the input channel: with one
     // output per channel it can run in place (TinyEngine's in-place depthwise).
