@@ -7,7 +7,7 @@
  *
  * Each shape (or only those whose name contains NAME) reports the best of
  * REPS (default 20) timed calls; 3x3 stride-1 shapes also aotc_conv_wino23_f32's
- * (Winograd F(2x2, 3x3), which ops/conv.cpp picks from 64 channels).
+ * (Winograd F(2x2, 3x3), which ops/conv.cpp picks from 32 input and 64 output channels).
  * With RES set in the environment, aotc_conv_cv_f32 also adds a residual
  * (aotc.FusedConv's fourth input). With BLOCKED set, aotc_conv_cv_f32 reads
  * (pointwise convs) and writes nchw16c activations, as between the blocked

@@ -74,18 +74,20 @@ constexpr int64_t kCvShortcutMinK = 128;
 
 // Winograd F(2x2, 3x3) (aotc_conv_wino23_f32, conv.c) takes 3x3 convs with
 // stride 1, no dilation and one group on targets with 512-bit vectors, from
-// this many input and output channels over planes of at least this many output
-// pixels. bench/conv_kernel_bench.c (AVX-512): ResNet-18's 3x3 convs over
-// 28x28 x 128 and 14x14 x 256 1.3-1.4x, over 56x56 x 64 1.04x (in the model,
-// alternating rounds: 1.11x for the first two, 1.015x more for the third);
-// ResNet-8's 0.3-0.6x (the transforms outweigh the multiplies saved as
-// channels shrink); 7x7 x 512 1.12-1.17x, but there the weights, read from
-// memory, grow by 16/9 (9.4 -> 16.8 MB per conv). SqueezeNet's 13x13 convs,
-// 48 -> 192 and 64 -> 256: 0.99x on the machine first measured, 1.15-1.29x on
-// AMD's Zen 5, yet the whole net no faster there with them (bench/ab.sh, four
-// runs of 1,000 pairs: 0.99-1.01x) and 1.4 MB larger; its 27x27 32 -> 128
-// 0.84x and 1.07-1.17x.
-constexpr int64_t kWinoMinChannels = 64, kWinoMinPixels = 196;
+// these many input and output channels over planes of at least this many
+// output pixels. bench/conv_kernel_bench.c (AVX-512): ResNet-18's 3x3 convs
+// over 28x28 x 128 and 14x14 x 256 1.3-1.4x, over 56x56 x 64 1.04x (in the
+// model, alternating rounds: 1.11x for the first two, 1.015x more for the
+// third); ResNet-8's 0.3-0.6x (the transforms outweigh the multiplies saved as
+// channels shrink: 16 and 32 in and out); 7x7 x 512 1.12-1.17x, but there the
+// weights, read from memory, grow by 16/9 (9.4 -> 16.8 MB per conv).
+// SqueezeNet's 27x27 32 -> 128: 0.84x on the machine first measured, on AMD's
+// Zen 5 1.37x in the model (bench/profile_ops.py --against, medians), so 32
+// input channels do where 64 come out. Its 13x13 convs, 48 -> 192 and 64 ->
+// 256: 0.99x on the first machine, on Zen 5 1.04-1.1x in the model (medians;
+// 1.35x by minimums: their weights, 1.4 MB larger in all, come from L3 under
+// load), too little for the larger weights.
+constexpr int64_t kWinoMinInChannels = 32, kWinoMinOutChannels = 64, kWinoMinPixels = 196;
 // Tiles of 2x2 outputs per block of whole tile rows (AOTC_CONV_WINO_TILES).
 constexpr int64_t kWinoTiles = 32;
 
@@ -279,13 +281,13 @@ bool uses_cv_kernel(const Target &target, const aotc_conv_params &geo) {
          (target.vector_bits >= 512 || geo.out[2] < 16);
 }
 
-// Whether aotc_conv_wino23_f32 runs a conv (see kWinoMinChannels). Pads of at
+// Whether aotc_conv_wino23_f32 runs a conv (see kWinoMinInChannels). Pads of at
 // most 2: its input rows are padded into 2 * (tiles per row + 1) floats.
 bool uses_winograd(const Target &target, const aotc_conv_params &geo) {
   return target.vector_bits >= 512 && geo.groups == 1 && geo.method == kShifted && geo.in[0] == 1 &&
          geo.out[0] == 1 && geo.kernel[0] == 1 && geo.kernel[1] == 3 && geo.kernel[2] == 3 && geo.stride[1] == 1 &&
          geo.stride[2] == 1 && geo.dilation[1] == 1 && geo.dilation[2] == 1 && geo.pad[1] <= 2 && geo.pad[2] <= 2 &&
-         geo.cg >= kWinoMinChannels && geo.mg >= kWinoMinChannels &&
+         geo.cg >= kWinoMinInChannels && geo.mg >= kWinoMinOutChannels &&
          int64_t{geo.out[1]} * geo.out[2] >= kWinoMinPixels;
 }
 

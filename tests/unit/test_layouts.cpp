@@ -319,3 +319,27 @@ TEST_CASE("3x3 convs over 128+ channels get Winograd's conv_wino23 weights on 51
     CHECK_THAT(print_graph(g), !Contains("conv_wino23"));
   }
 }
+
+TEST_CASE("Winograd takes 3x3 convs from 32 input and 64 output channels over 196+ pixels", "[layouts]") {
+  // The packed format of the weights of a 3x3 conv (pads 1) from C to M channels over HW x HW on a 512-bit
+  // vector target.
+  auto weight_format = [](int64_t C, int64_t M, int64_t HW) {
+    Graph g;
+    g.name = "wino_channels";
+    g.opsets[""] = 13;
+    Value *x = input(g, "x", {1, C, HW, HW});
+    Value *w = f32_constant(g, "w", iota_floats(M * C * 9, 1e-6f), {M, C, 3, 3});
+    Value *y = temp(g, "y");
+    conv(g, "conv", x, w, y, 1, 1);
+    set_output(g, y);
+    Target target = find_target("host");
+    target.vector_bits = 512;
+    run_graph_pipeline(g, target);
+    return value_named(g, "w.packed").layout.format;
+  };
+  CHECK(weight_format(32, 128, 27) == "conv_wino23");  // SqueezeNet 1.1's fire4 and fire5 expand3x3
+  CHECK(weight_format(64, 64, 14) == "conv_wino23");
+  CHECK(weight_format(32, 32, 16) != "conv_wino23");   // ResNet-8's, where Winograd is slower
+  CHECK(weight_format(16, 64, 55) != "conv_wino23");   // SqueezeNet 1.1's fire2 and fire3 expand3x3
+  CHECK(weight_format(64, 256, 13) != "conv_wino23");  // 169 pixels: fire8 and fire9
+}
