@@ -2,6 +2,7 @@
 """Where aotc's time goes in one model: time per kernel and op kind.
 
     /usr/bin/python3 bench/profile_ops.py MODEL.onnx [--runs N] [--top K] [--nodes [--ort]] [--median]
+                                          [--against B_AOTC [--rounds R]]
 
 Compiles the model with aotc, puts a clock around every kernel call of the
 generated run function (each call is one line under a
@@ -15,8 +16,14 @@ sees, cache misses on data the calls before evicted included (SqueezeNet's
 stem: minimum 317 us, median 431 us).
 With --nodes --ort, each row also shows ONNX Runtime's time for the node
 (bench/ort_profile.js: one thread, its profiler on, each node's minimum over
-the runs), so the two line up node by node; ORT's fused nodes (Conv + BN +
+the runs, or with --median its median), so the two line up node by node; ORT's fused nodes (Conv + BN +
 activation, or + Add) count as their Conv.
+With --against B_AOTC, a second aotc build (or the same with flags, as
+bench/ab.sh takes them) runs the same model too, the two programs taking
+turns for --rounds rounds, and each row shows both times and B/A: what a
+change does to each kernel call in its model (inlined and specialised for its
+geometry there, unlike in the kernel benchmarks), where the machine's load
+drifts too much between two separate runs.
 Environment: AOTC, CC, BENCH_CFLAGS as for compare.sh.
 """
 import argparse
@@ -70,10 +77,10 @@ def instrument(c_path, name):
     return calls
 
 
-def ort_times(model, path, runs):
+def ort_times(model, path, runs, median):
     """ONNX Runtime's microseconds per ONNX node name (bench/ort_profile.js), and the total."""
-    out = subprocess.run(["node", os.path.join(ROOT, "bench", "ort_profile.js"), path, str(runs)], check=True,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(["node", os.path.join(ROOT, "bench", "ort_profile.js"), path, str(runs),
+                          "median" if median else "min"], check=True, capture_output=True, text=True).stdout
     producer = {o: n for n in model.graph.node for o in n.output}
     names = {n.name for n in model.graph.node}
     times, total = defaultdict(float), 0.0
@@ -89,6 +96,44 @@ def ort_times(model, path, runs):
     return times, total
 
 
+def build(aotc_cmd, model_path, work, cc, cflags):
+    """Compiles the model with one aotc command line and builds its instrumented program; returns (exe, calls)."""
+    name = "prof"
+    subprocess.run([*aotc_cmd.split(), model_path, "-o", work, "--name", name], check=True,
+                   stdout=subprocess.DEVNULL)
+    calls = instrument(os.path.join(work, name + ".c"), name)
+    exe = os.path.join(work, "profile")
+    subprocess.run([cc, *cflags, "-DAOTC_STATIC_ARENA", f"-DBENCH_MODEL={name}_model", "-I", work,
+                    os.path.join(ROOT, "bench", "profile_ops.c"), os.path.join(work, name + ".c"),
+                    "-lm", "-o", exe], check=True)
+    return exe, calls
+
+
+def run(exe, runs, median):
+    """Each call's microseconds: its minimum (or median) over `runs` runs."""
+    env = dict(os.environ, PROFILE_MEDIAN="1") if median else None
+    out = subprocess.run([exe, str(runs)], check=True, capture_output=True, text=True, env=env).stdout
+    return [float(line.split()[2]) for line in out.splitlines()]
+
+
+def group(calls, us, macs_of, by_node):
+    """key -> [calls, us, MACs], key the node (by_node) or the op kind and kernel."""
+    groups = defaultdict(lambda: [0, 0.0, 0])
+    counted = set()  # (group, ONNX node) whose MACs are in
+    for (node, op, kernel), t in zip(calls, us):
+        # split-conv-depthwise's chunks (NODE.chunkK, and their Concat NODE.chunks) count as their node.
+        node = CHUNK.sub("", node)
+        kind, macs = macs_of.get(node, (op, 0))
+        key = f"{node}: {kind}" if by_node else f"{kind} [{kernel}]"
+        g = groups[key]
+        g[0] += 1
+        g[1] += t
+        if (key, node) not in counted:
+            counted.add((key, node))
+            g[2] += macs or 0
+    return groups
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("model")
@@ -98,43 +143,29 @@ def main():
     ap.add_argument("--ort", action="store_true", help="with --nodes: ONNX Runtime's time per node beside aotc's")
     ap.add_argument("--median", action="store_true",
                     help="each call's median over the runs instead of its minimum (what the whole net sees)")
+    ap.add_argument("--against", metavar="B_AOTC",
+                    help="a second aotc command line to time the same model with, turn about with the first")
+    ap.add_argument("--rounds", type=int, default=6, help="with --against: turns each (default 6)")
     args = ap.parse_args()
     aotc = os.environ.get("AOTC", os.path.join(ROOT, "build", "cli", "aotc"))
     cc = os.environ.get("CC", "cc")
     cflags = os.environ.get("BENCH_CFLAGS", "-O3 -march=native -std=c99").split()
     model = onnx.load(args.model)
     macs_of = {node.name: (kind, n) for node, kind, n in node_macs(model, args.model)}
-    name = "prof"
-    with tempfile.TemporaryDirectory() as work:
-        subprocess.run([aotc, args.model, "-o", work, "--name", name], check=True, stdout=subprocess.DEVNULL)
-        calls = instrument(os.path.join(work, name + ".c"), name)
-        exe = os.path.join(work, "profile")
-        subprocess.run([cc, *cflags, "-DAOTC_STATIC_ARENA", f"-DBENCH_MODEL={name}_model", "-I", work,
-                        os.path.join(ROOT, "bench", "profile_ops.c"), os.path.join(work, name + ".c"),
-                        "-lm", "-o", exe], check=True)
-        env = dict(os.environ, PROFILE_MEDIAN="1") if args.median else None
-        out = subprocess.run([exe, str(args.runs)], check=True, capture_output=True, text=True, env=env).stdout
-    us = [float(line.split()[2]) for line in out.splitlines()]
-    ort, ort_total = ort_times(model, args.model, args.runs) if args.ort and args.nodes else ({}, 0.0)
-
-    groups = defaultdict(lambda: [0, 0.0, 0])  # key -> [calls, us, MACs]
-    ort_of = {}  # key -> ORT us
-    counted = set()  # (group, ONNX node) whose MACs are in
-    for (node, op, kernel), t in zip(calls, us):
-        # split-conv-depthwise's chunks (NODE.chunkK, and their Concat NODE.chunks) count as their node.
-        node = CHUNK.sub("", node)
-        kind, macs = macs_of.get(node, (op, 0))
-        key = f"{node}: {kind}" if args.nodes else f"{kind} [{kernel}]"
-        g = groups[key]
-        if node in ort:
-            ort_of[key] = ort[node]
-        g[0] += 1
-        g[1] += t
-        if (key, node) not in counted:
-            counted.add((key, node))
-            g[2] += macs or 0
-    total = sum(us)
     stat = "median" if args.median else "minimum"
+    if args.against:
+        return main_against(args, aotc, cc, cflags, macs_of, stat)
+    with tempfile.TemporaryDirectory() as work:
+        exe, calls = build(aotc, args.model, work, cc, cflags)
+        us = run(exe, args.runs, args.median)
+    ort, ort_total = ort_times(model, args.model, args.runs, args.median) if args.ort and args.nodes else ({}, 0.0)
+    groups = group(calls, us, macs_of, args.nodes)
+    ort_of = {}  # key -> ORT us
+    for node, op, _ in calls:
+        node = CHUNK.sub("", node)
+        if node in ort:
+            ort_of[f"{node}: {macs_of.get(node, (op, 0))[0]}"] = ort[node]
+    total = sum(us)
     print(f"# {os.path.basename(os.path.dirname(os.path.abspath(args.model)))}: {total / 1e3:.2f} ms per run "
           f"summed over {len(calls)} kernel calls (each its {stat} over {args.runs} runs)")
     if ort:
@@ -146,6 +177,37 @@ def main():
         rate = f"{2 * macs / t / 1e3:8.1f}" if macs else f"{'-':>8}"
         ort_us = (f" {ort_of[key]:8.1f}" if key in ort_of else f" {'-':>8}") if ort else ""
         print(f"  {key:<48} {n:>5} {t:9.1f} {100 * t / total:5.1f}% {macs / 1e6:8.1f} {rate}{ort_us}")
+    return 0
+
+
+def main_against(args, aotc, cc, cflags, macs_of, stat):
+    """--against: both programs in turns; per row A's and B's time (min of the rounds' minimums, or median of
+    their medians) and B/A."""
+    with tempfile.TemporaryDirectory() as work_a, tempfile.TemporaryDirectory() as work_b:
+        exe_a, calls_a = build(aotc, args.model, work_a, cc, cflags)
+        exe_b, calls_b = build(args.against, args.model, work_b, cc, cflags)
+        rounds_a, rounds_b = [], []
+        for _ in range(args.rounds):
+            rounds_a.append(group(calls_a, run(exe_a, args.runs, args.median), macs_of, args.nodes))
+            rounds_b.append(group(calls_b, run(exe_b, args.runs, args.median), macs_of, args.nodes))
+
+    def combine(rounds):
+        keys = rounds[0].keys()
+        if args.median:
+            return {k: sorted(r[k][1] for r in rounds)[len(rounds) // 2] for k in keys}
+        return {k: min(r[k][1] for r in rounds) for k in keys}
+
+    a, b = combine(rounds_a), combine(rounds_b)
+    total_a, total_b = sum(a.values()), sum(b.values())
+    print(f"# {os.path.basename(os.path.dirname(os.path.abspath(args.model)))}: A {aotc}, B {args.against}; "
+          f"each row's {stat} over {args.rounds} rounds of {args.runs} runs, taken in turns")
+    print(f"  {'row':<48} {'A us':>9} {'B us':>9} {'B/A':>6}")
+    print(f"  {'(all calls)':<48} {total_a:9.1f} {total_b:9.1f} {total_b / total_a:6.3f}")
+    for key in sorted(set(a) | set(b), key=lambda k: -max(a.get(k, 0.0), b.get(k, 0.0)))[:args.top or None]:
+        ta, tb = a.get(key), b.get(key)
+        ratio = f"{tb / ta:6.3f}" if ta and tb else f"{'-':>6}"
+        print(f"  {key:<48} {ta if ta is not None else float('nan'):9.1f} "
+              f"{tb if tb is not None else float('nan'):9.1f} {ratio}")
     return 0
 
 
