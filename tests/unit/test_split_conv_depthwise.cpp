@@ -94,6 +94,20 @@ TEST_CASE("split_conv_depthwise runs a 1x1 conv and its depthwise reader in chun
   CHECK(p.g.find_value("mid") == nullptr);
 }
 
+TEST_CASE("split_conv_depthwise runs chunks of 16 channels where they fit the L2 but not half of it",
+          "[passes][split]") {
+  // 16 planes of 400 bytes are 4 bytes over half of this L2 and within the whole: 16, 16 and 8 channels.
+  Pair p;
+  REQUIRE(split_conv_depthwise(p.g, with_l2(2 * 16 * 400 - 8)));
+  CHECK(node_names(p.g) == std::vector<std::string>{"pw.chunk0", "dw.chunk0", "pw.chunk1", "dw.chunk1",
+                                                    "pw.chunk2", "dw.chunk2", "dw.chunks"});
+  CHECK(p.g.nodes[0]->outputs[0]->shape == Shape{1, 16, 10, 10});
+  CHECK(p.g.nodes[4]->outputs[0]->shape == Shape{1, 8, 10, 10});
+  // Exactly the L2: still chunks of one vector.
+  Pair q;
+  CHECK(split_conv_depthwise(q.g, with_l2(16 * 400)));
+}
+
 TEST_CASE("split_conv_depthwise leaves pairs that fit, are read twice or are not pointwise", "[passes][split]") {
   SECTION("no L2 known") {
     Pair p;
@@ -104,9 +118,9 @@ TEST_CASE("split_conv_depthwise leaves pairs that fit, are read twice or are not
     CHECK_FALSE(split_conv_depthwise(p.g, with_l2(32000)));
     CHECK(split_conv_depthwise(p.g, with_l2(31996)));
   }
-  SECTION("16 channels do not fit") {
+  SECTION("16 channels do not fit even in the whole L2") {
     Pair p;
-    CHECK_FALSE(split_conv_depthwise(p.g, with_l2(2 * 16 * 400 - 4)));
+    CHECK_FALSE(split_conv_depthwise(p.g, with_l2(16 * 400 - 4)));
   }
   SECTION("a second reader of the intermediate") {
     Pair p;
