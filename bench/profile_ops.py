@@ -16,8 +16,8 @@ sees, cache misses on data the calls before evicted included (SqueezeNet's
 stem: minimum 317 us, median 431 us).
 With --nodes --ort, each row also shows ONNX Runtime's time for the node
 (bench/ort_profile.js: one thread, its profiler on, each node's minimum over
-the runs, or with --median its median), so the two line up node by node; ORT's fused nodes (Conv + BN +
-activation, or + Add) count as their Conv.
+the runs, or with --median its median), so the two line up node by node;
+ORT's fused nodes (Conv + BN + activation, or + Add) count as their Conv.
 With --against B_AOTC, a second aotc build (or the same with flags, as
 bench/ab.sh takes them) runs the same model too, the two programs taking
 turns for --rounds rounds, and each row shows both times and B/A: what a
