@@ -377,8 +377,6 @@ std::function<int64_t(OpContext &)> conv_macs(size_t weight_input) {
   };
 }
 
-// Lowers a Conv or aotc.FusedConv to its kernel call, with `activation` and
-// (aotc_conv_cv_f32 only, see adds_residual) `residual`.
 // The bit of AOTC_CONV_DW_SQUARE (conv_depthwise.c) a depthwise conv needs: 1 for 3x3 stride 1,
 // 2 for 3x3/2, 4 for 5x5/1, 8 for 5x5/2 (square, no dilation); 0 for the others.
 int64_t depthwise_square_bit(const aotc_conv_params &geo) {
@@ -388,6 +386,8 @@ int64_t depthwise_square_bit(const aotc_conv_params &geo) {
   return int64_t{1} << ((K == 5 ? 2 : 0) + S - 1);
 }
 
+// Lowers a Conv or aotc.FusedConv to its kernel call, with `activation` and
+// (aotc_conv_cv_f32 only, see adds_residual) `residual`.
 void lower_conv(LowerContext &ctx, const KernelActivation &activation, Value *residual) {
   ConvShape s = conv_shape(ctx);
   Value &x = ctx.input(0);

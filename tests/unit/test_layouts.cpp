@@ -281,17 +281,25 @@ TEST_CASE("weights bin: the packed weights are NAME_weights.bin and symbols the 
   CHECK(c.find("static const union") == std::string::npos);  // no weights as C text
 }
 
-TEST_CASE("3x3 convs over 128+ channels get Winograd's conv_wino23 weights on 512-bit vector targets",
-          "[layouts]") {
-  // x[1,128,14,14] -> 3x3 conv (pads 1) to 128 channels -> y.
-  Graph g;
+namespace {
+
+// x[1,C,HW,HW] -> 3x3 conv (pads 1, weights w) to M channels -> y, in g.
+void conv3x3_graph(Graph &g, int64_t C, int64_t M, int64_t HW) {
   g.name = "wino";
   g.opsets[""] = 13;
-  Value *x = input(g, "x", {1, 128, 14, 14});
-  Value *w = f32_constant(g, "w", iota_floats(128 * 128 * 9, 1e-6f), {128, 128, 3, 3});
+  Value *x = input(g, "x", {1, C, HW, HW});
+  Value *w = f32_constant(g, "w", iota_floats(M * C * 9, 1e-6f), {M, C, 3, 3});
   Value *y = temp(g, "y");
   conv(g, "conv", x, w, y, 1, 1);
   set_output(g, y);
+}
+
+}  // namespace
+
+TEST_CASE("3x3 convs over 128+ channels get Winograd's conv_wino23 weights on 512-bit vector targets",
+          "[layouts]") {
+  Graph g;
+  conv3x3_graph(g, 128, 128, 14);
   Target target = find_target("host");
   SECTION("512-bit vectors: conv_wino23 with 16 transformed taps of conv_mr16 blocks") {
     target.vector_bits = 512;
@@ -325,13 +333,7 @@ TEST_CASE("Winograd takes 3x3 convs from 32 input and 64 output channels over 19
   // vector target.
   auto weight_format = [](int64_t C, int64_t M, int64_t HW) {
     Graph g;
-    g.name = "wino_channels";
-    g.opsets[""] = 13;
-    Value *x = input(g, "x", {1, C, HW, HW});
-    Value *w = f32_constant(g, "w", iota_floats(M * C * 9, 1e-6f), {M, C, 3, 3});
-    Value *y = temp(g, "y");
-    conv(g, "conv", x, w, y, 1, 1);
-    set_output(g, y);
+    conv3x3_graph(g, C, M, HW);
     Target target = find_target("host");
     target.vector_bits = 512;
     run_graph_pipeline(g, target);
