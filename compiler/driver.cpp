@@ -116,7 +116,7 @@ Compilation compile_model(const std::string &model_path, const CompileOptions &o
   c.graph = load_and_optimize(model_path, options, options.report ? measure_naive : nullptr, &patch);
   if (options.patch_tiles) c.patch = patch;
   with_file_context(model_path, [&] {
-    c.program = lower_and_plan(*c.graph, options.arena_alignment, target, options.io);
+    c.program = lower_and_plan(*c.graph, arena_alignment(target), target, options.io);
     if (options.patch_tiles) {
       // Tiles trade MACs for RAM; where they save none (a net whose layers
       // are all about as large, e.g. KWS DS-CNN), the untiled plan is kept.
@@ -124,7 +124,7 @@ Compilation compile_model(const std::string &model_path, const CompileOptions &o
       untiled.patch_tiles = 0;
       untiled.import.warn = nullptr;  // (said once already)
       std::unique_ptr<Graph> graph = load_and_optimize(model_path, untiled);
-      Program program = lower_and_plan(*graph, options.arena_alignment, target, options.io);
+      Program program = lower_and_plan(*graph, arena_alignment(target), target, options.io);
       if (program.scratch_size <= c.program.scratch_size) {
         if (options.import.warn)
           options.import.warn(fmt::format("--patch {}: tiles would not lower the arena ({} bytes, {} without them); "

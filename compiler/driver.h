@@ -29,7 +29,6 @@ struct CompileOptions {
   std::string name = "model";  ///< C prefix for the generated files and symbols
   std::string target = default_target_name();  ///< --target: see ir/target.h
   ImportOptions import;
-  size_t arena_alignment = 16;
   IoMode io = IoMode::Arena;  ///< --io: graph inputs and outputs in the arena, or separate
   /// --report: also write report.json and memory.svg (codegen/report.h).
   bool report = false;

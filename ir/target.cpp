@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "ir/error.h"
 
 namespace aotc {
@@ -108,6 +110,8 @@ size_t weight_alignment(const Target &t) {
   if (t.vector_bits == 0) return 0;
   return t.x86_dispatch || t.arch == "x86-64" ? 64 : t.vector_bits / 8;
 }
+
+size_t arena_alignment(const Target &t) { return std::max<size_t>(16, weight_alignment(t)); }
 
 std::string target_features(const Target &t) {
   std::vector<std::string> parts = {t.arch};

@@ -54,6 +54,12 @@ inline const char *default_target_name() { return "host"; }
 /// 0 on scalar cores, whose flash gains nothing from the padding.
 size_t weight_alignment(const Target &target);
 
+/// Bytes to align the arena, and each buffer planned in it, to: 16 (any
+/// scalar's), or weight_alignment's where that is more, so that activation
+/// vectors do not straddle cache lines either (on AVX-512 a 16-byte-aligned
+/// arena made MnasNet 0.5 about 4.5% slower than a 64-byte-aligned one).
+size_t arena_alignment(const Target &target);
+
 /// One line of features, e.g. "armv7e-m, f32 FPU, FMA, DSP, 32 FP registers, no data cache".
 std::string target_features(const Target &target);
 
