@@ -13,12 +13,13 @@
  * (pointwise convs) and writes nchw16c activations, as between the blocked
  * depthwise convs of MobileNets on small planes (channels multiples of 16).
  */
-#define _POSIX_C_SOURCE 199309L
+#define _POSIX_C_SOURCE 200112L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "kernel_bench.h"
 #include "kernel_common.h"
 #include "conv.c"
 #include "conv_plan.h"
@@ -82,21 +83,23 @@ int main(int argc, char **argv) {
     const size_t nx = (size_t)s->C * s->H * s->W, nw = (size_t)s->M * s->C * kh * kw;
     const size_t ny = (size_t)s->M * OH * OW;
     const int32_t P = OH * OW;
-    float *x = malloc(nx * sizeof(float)), *w = malloc(nw * sizeof(float)), *b = malloc((size_t)s->M * sizeof(float));
-    float *wp = malloc(conv_test_packed_floats(&p.geo, AOTC_CONV_MR) * sizeof(float));
-    float *wp16 = malloc(conv_test_packed_floats(&p.geo, AOTC_CONV_CV_MR) * sizeof(float));
-    float *y = malloc(ny * sizeof(float)), *res = calloc(ny, sizeof(float));
+    float *x = bench_alloc(nx * sizeof(float)), *w = bench_alloc(nw * sizeof(float));
+    float *b = bench_alloc((size_t)s->M * sizeof(float));
+    float *wp = bench_alloc(conv_test_packed_floats(&p.geo, AOTC_CONV_MR) * sizeof(float));
+    float *wp16 = bench_alloc(conv_test_packed_floats(&p.geo, AOTC_CONV_CV_MR) * sizeof(float));
+    float *y = bench_alloc(ny * sizeof(float)), *res = bench_alloc(ny * sizeof(float));
     const float *residual = with_residual ? res : NULL;
-    void *scratch = malloc(p.scratch_floats * sizeof(float));
+    void *scratch = bench_alloc(p.scratch_floats * sizeof(float));
     /* Winograd F(2x2, 3x3) where it applies (3x3, stride 1, no residual or blocked outputs asked for). */
     const int wino = kh == 3 && kw == 3 && s->s == 1 && !blocked;
-    float *wpw = wino ? malloc((size_t)16 * ((s->M + 15) / 16 * 16) * s->C * sizeof(float)) : NULL;
-    void *scratch_w = wino ? malloc((size_t)aotc_conv_wino23_scratch_floats(&p.geo) * sizeof(float)) : NULL;
+    float *wpw = wino ? bench_alloc((size_t)16 * ((s->M + 15) / 16 * 16) * s->C * sizeof(float)) : NULL;
+    void *scratch_w = wino ? bench_alloc((size_t)aotc_conv_wino23_scratch_floats(&p.geo) * sizeof(float)) : NULL;
     double best_w = 1e30;
     double best = 1e30, best_cv = 1e30, flop = 2.0 * (double)ny * s->C * kh * kw;
     size_t i;
     int r;
     for (i = 0; i < nx; ++i) x[i] = (float)(i % 17) * 0.1f - 0.8f;
+    memset(res, 0, ny * sizeof(float));
     for (i = 0; i < nw; ++i) w[i] = (float)(i % 13) * 0.01f - 0.06f;
     for (i = 0; i < (size_t)s->M; ++i) b[i] = 0.1f;
     if (blocked) {

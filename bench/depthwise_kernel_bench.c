@@ -14,11 +14,12 @@
  * bench/profile_ops.py (a flat-loop SiLU in pieces that won 1.1-1.3x here
  * lost 1.15-1.25x inside EfficientNet-B0, and was not kept).
  */
-#define _POSIX_C_SOURCE 199309L
+#define _POSIX_C_SOURCE 200112L
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
+#include "kernel_bench.h"
 #include "kernel_common.h"
 #include "conv.c"
 #include "conv_depthwise.c"
@@ -43,9 +44,10 @@ static void run(const char *name, int32_t C, int32_t H, int32_t K, int32_t S, in
       OH * OH <= AOTC_CONV_DW_SMALL_PIXELS && C >= 16 ? (Hp * Hp + (size_t)OH * OH + (size_t)K * K + 1) * 16 : 0;
   const size_t most = flat > phases ? flat : phases;
   aotc_conv_params geo;
-  float *x = malloc(sizeof(float) * C * H * H), *w = malloc(sizeof(float) * C * K * K), *b = malloc(sizeof(float) * C);
-  float *y = malloc(sizeof(float) * C * OH * OH);
-  float *scratch = malloc(sizeof(float) * (most > small ? most : small));
+  float *x = bench_alloc(sizeof(float) * C * H * H), *w = bench_alloc(sizeof(float) * C * K * K);
+  float *b = bench_alloc(sizeof(float) * C);
+  float *y = bench_alloc(sizeof(float) * C * OH * OH);
+  float *scratch = bench_alloc(sizeof(float) * (most > small ? most : small));
   double best = 1e30;
   size_t i;
   int r;

@@ -9,11 +9,12 @@
  *
  * Each figure is the best of REPS (default 50) timed calls.
  */
-#define _POSIX_C_SOURCE 199309L
+#define _POSIX_C_SOURCE 200112L
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
+#include "kernel_bench.h"
 #include "kernel_common.h"
 #include "pool.c"
 
@@ -29,8 +30,8 @@ static void run(const char *name, int32_t C, int32_t H, int32_t K, int32_t S, in
   const int32_t O = (H + 2 * P - K) / S + 1;
   const int32_t Hph = O + (K - 1) / S;
   aotc_pool_params geo;
-  float *x = malloc(sizeof(float) * C * H * H), *y = malloc(sizeof(float) * C * O * O);
-  float *scratch = malloc(sizeof(float) * ((size_t)S * S * Hph * Hph + (size_t)O * Hph));
+  float *x = bench_alloc(sizeof(float) * C * H * H), *y = bench_alloc(sizeof(float) * C * O * O);
+  float *scratch = bench_alloc(sizeof(float) * ((size_t)S * S * Hph * Hph + (size_t)O * Hph));
   double best_rows = 1e30, best_phases = 1e30;
   size_t i;
   int r;
