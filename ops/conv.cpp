@@ -699,6 +699,21 @@ int64_t conv_maxpool_band(const ConvShape &s, const aotc_conv_params &geo, const
   return std::min<int64_t>(band, geo.out[1]);
 }
 
+// Pixels of a conv row per tile of aotc_conv_maxpool_f32's nchw16c path (AOTC_CONV_MP_NP).
+constexpr int64_t kConvMaxPoolTilePixels = 6;
+
+// Whether aotc_conv_maxpool_f32 keeps the conv's rows nchw16c (geo->blocked,
+// conv_mr16 weights): on targets with 512-bit vectors, output channels in
+// blocks of 16, rows of a tile or more. Its tile of 4 blocks x 6 pixels runs
+// the conv of SqueezeNet's stem (K = 27) 1.4x aotc_conv_f32's tile of 8
+// channels x 32 pixels, and the pool takes whole pixels, its output rows
+// transposed back to NCHW: bench/conv_kernel_bench.c on Zen 5, conv and pool
+// of SqueezeNet's stem 1.32x (429 -> 325 us), of ResNet-18's 1.09x; in the
+// models (bench/profile_ops.py --against) 366 -> 285 and 1325 -> 1213 us.
+bool conv_maxpool_blocked(const Target &target, const ConvShape &s) {
+  return target.vector_bits >= 512 && s.M % kCvMR == 0 && s.win.out.back() >= kConvMaxPoolTilePixels;
+}
+
 OpDef conv_maxpool_def() {
   OpDef def;
   def.op = "FusedConvMaxPool";
@@ -720,13 +735,18 @@ OpDef conv_maxpool_def() {
     ConvShape s = conv_shape(ctx);
     Value &w = ctx.input(1);
     const WindowGeometry pool = fused_pool_window(ctx, s);
-    ctx.require(packed_conv_mr(w) == kConvMR, "internal error: aotc.FusedConvMaxPool needs conv_mr4 weights");
+    const bool blocked = conv_maxpool_blocked(ctx.target(), s);
+    ctx.require(packed_conv_mr(w) == (blocked ? kCvMR : kConvMR),
+                "internal error: aotc.FusedConvMaxPool's weights are not packed for its kernel");
     ConvPlan plan = conv_plan(s, conv_maxpool_band(s, conv_params(s), pool, ctx.target()));
-    const aotc_conv_params &geo = plan.geo;
+    aotc_conv_params &geo = plan.geo;
     ctx.require(geo.method == kShifted, "internal error: aotc.FusedConvMaxPool on a pointwise conv");
+    if (blocked) geo.blocked = kBlockedOut;
     const KernelActivation activation = kernel_activation(ctx);
-    // Scratch: a band's phases and slack (the plan's), then M planes of band + KH - 1 conv rows.
-    const int64_t rows = s.M * (geo.band + pool.kernel[0] - 1) * geo.out[2];
+    // Scratch: a band's phases and slack (the plan's), then M planes of band + KH - 1 conv rows,
+    // then (blocked) 16 channels of a pooled row, its pixels rounded up to 16 (the transposes').
+    const int64_t rows = s.M * (geo.band + pool.kernel[0] - 1) * geo.out[2] +
+                         (blocked ? kCvMR * ((pool.out[1] + kCvMR - 1) / kCvMR * kCvMR) : 0);
     ctx.call("aotc_conv_maxpool_f32")
         .in(&ctx.input(0))
         .in(&w)
@@ -740,7 +760,7 @@ OpDef conv_maxpool_def() {
         .f(activation.a)
         .f(activation.b);
   };
-  // aotc_conv_f32's micro-kernel runs the conv: conv_mr4 weights.
+  // aotc_conv_f32's micro-kernel runs the conv (conv_mr4 weights), or the nchw16c path's tile (conv_mr16).
   def.packs = [](LowerContext &ctx) -> std::vector<PackRequest> {
     Value &w = ctx.input(1);
     if (w.dtype != DType::Float || !w.is_constant() || w.layout.is_packed()) return {};
@@ -748,7 +768,7 @@ OpDef conv_maxpool_def() {
     r.input = 1;
     r.op = "PackConvWeights";
     r.attrs["group"].value = int64_t{1};
-    r.attrs["mr"].value = kConvMR;
+    r.attrs["mr"].value = conv_maxpool_blocked(ctx.target(), conv_shape(ctx)) ? kCvMR : kConvMR;
     return {r};
   };
   // The conv's MACs (the output is the pool's).

@@ -514,6 +514,223 @@ AOTC_KERNEL void aotc_conv_f32(const float *x, const float *w, const float *wpac
 }
 
 /*
+ * aotc_conv_maxpool_f32's conv tile with geo->blocked (see there): nb (1..4)
+ * blocks of 16 output channels x AOTC_CONV_MP_NP pixels of one output row, y
+ * nchw16c: for j < NP and r < 16*nb,
+ *   y[(r/16)*ystride + 16*j + r%16] = act(bias[r] + sum_k w(r, k) * xp[koff[k] + j])
+ * with weights conv_mr16 (block b at wb + b*wstride, k-major). A k step loads
+ * nb weight vectors and broadcasts NP inputs for nb*NP FMAs, and the tile's
+ * stores are whole 64-byte pixels: with a stem's few k steps (SqueezeNet's
+ * K = 27), aotc_conv_f32's tile of 8 channels x 32 pixels spends about 30% of
+ * its time (perf annotate) outside its k loop, on its 16 stores into 8 planes
+ * and setting up; this tile ran that conv 1.4x faster.
+ */
+#define AOTC_CONV_MP_NP 6
+typedef void (*aotc_conv_mp_tile_fn)(const float *xp, const int32_t *koff, int32_t K, const float *wb,
+                                     ptrdiff_t wstride, int32_t nb, const float *bias, const aotc_conv_act *act,
+                                     float *y, ptrdiff_t ystride);
+#if defined(AOTC_CONV_VEC)
+#define AOTC_CONV_MP_EACHV(X) X(0) X(1) X(2) X(3)
+#define AOTC_CONV_MP_EACHJ(X) X(0) X(1) X(2) X(3) X(4) X(5)
+#define AOTC_CONV_MP_LOADW(v) \
+  if ((v) < nb_) memcpy(&w[v], wb + (v)*wstride + (ptrdiff_t)k * 16, sizeof w[v]);
+#define AOTC_CONV_MP_FMAV(v) \
+  if ((v) < nb_) acc[v][j_] += w[v] * b_;
+#define AOTC_CONV_MP_FMA(j)         \
+  {                                 \
+    const int32_t j_ = (j);         \
+    const float b_ = bk[j];         \
+    AOTC_CONV_MP_EACHV(AOTC_CONV_MP_FMAV) \
+  }
+/* Block v's accumulators: its bias (zero past nb, never stored). */
+#define AOTC_CONV_MP_INITJ(j) acc[v_][j] = bv_;
+#define AOTC_CONV_MP_INIT(v)                                                   \
+  {                                                                            \
+    const int32_t v_ = (v);                                                    \
+    aotc_conv_v16 bv_ = zero;                                                  \
+    if (bias && (v) < nb) memcpy(&bv_, bias + 16 * (v), sizeof bv_);          \
+    AOTC_CONV_MP_EACHJ(AOTC_CONV_MP_INITJ)                                     \
+  }
+/* Block v's pixels, activated, to y (constant indices keep the accumulators in registers). */
+#define AOTC_CONV_MP_STOREJ(j)                                                          \
+  if (act) AOTC_CONV_ACTIVATE(aotc_conv_v16, aotc_conv_i16, acc[v_][j], act, zero);     \
+  memcpy(y + (ptrdiff_t)v_ * ystride + 16 * (j), &acc[v_][j], sizeof acc[v_][j]);
+#define AOTC_CONV_MP_STOREV(v)               \
+  if ((v) < nb) {                            \
+    const int32_t v_ = (v);                  \
+    AOTC_CONV_MP_EACHJ(AOTC_CONV_MP_STOREJ)  \
+  }
+#define AOTC_CONV_MP_KLOOP(NB)                         \
+  for (k = 0; k < K; ++k) {                            \
+    const int32_t nb_ = (NB);                          \
+    const float *bk = xp + koff[k];                    \
+    aotc_conv_v16 w[4];                                \
+    AOTC_CONV_MP_EACHV(AOTC_CONV_MP_LOADW)             \
+    AOTC_CONV_MP_EACHJ(AOTC_CONV_MP_FMA)               \
+  }
+#define AOTC_CONV_MP_TILE(NAME, ATTR)                                                                             \
+  static AOTC_UNUSED ATTR void NAME(const float *xp, const int32_t *koff, int32_t K, const float *wb,              \
+                                    ptrdiff_t wstride, int32_t nb, const float *bias, const aotc_conv_act *act,   \
+                                    float *y, ptrdiff_t ystride) {                                              \
+    aotc_conv_v16 acc[4][AOTC_CONV_MP_NP], zero;                                                                 \
+    int32_t k;                                                                                                   \
+    memset(&zero, 0, sizeof zero);                                                                               \
+    AOTC_CONV_MP_EACHV(AOTC_CONV_MP_INIT)                                                                        \
+    if (nb >= 4)                                                                                                 \
+      AOTC_CONV_MP_KLOOP(4)                                                                                      \
+    else if (nb == 3)                                                                                            \
+      AOTC_CONV_MP_KLOOP(3)                                                                                      \
+    else if (nb == 2)                                                                                            \
+      AOTC_CONV_MP_KLOOP(2)                                                                                      \
+    else                                                                                                         \
+      AOTC_CONV_MP_KLOOP(1)                                                                                      \
+    AOTC_CONV_MP_EACHV(AOTC_CONV_MP_STOREV)                                                                      \
+  }
+#if defined(__AVX512F__)
+AOTC_CONV_MP_TILE(aotc_conv_mp_tile_native, AOTC_CONV_NATIVE AOTC_CONV_ZMM)
+#endif
+#ifdef AOTC_CONV_DISPATCH
+AOTC_CONV_MP_TILE(aotc_conv_mp_tile_avx512, AOTC_CONV_AVX512)
+#endif
+#define AOTC_CONV_MP_ATTR AOTC_CONV_NATIVE
+#else
+#define AOTC_CONV_MP_ATTR
+#endif
+/* The same in plain C (cores without 512-bit vectors, where ops/conv.cpp does not pick it). */
+static AOTC_UNUSED AOTC_CONV_MP_ATTR void aotc_conv_mp_tile_c(const float *xp, const int32_t *koff, int32_t K,
+                                                              const float *wb, ptrdiff_t wstride, int32_t nb,
+                                                              const float *bias, const aotc_conv_act *act, float *y,
+                                                              ptrdiff_t ystride) {
+  float acc[AOTC_CONV_MP_NP][16];
+  int32_t b, k, j, r;
+  for (b = 0; b < nb; ++b) {
+    for (j = 0; j < AOTC_CONV_MP_NP; ++j)
+      for (r = 0; r < 16; ++r) acc[j][r] = bias ? bias[16 * b + r] : 0.0f;
+    for (k = 0; k < K; ++k)
+      for (j = 0; j < AOTC_CONV_MP_NP; ++j) {
+        const float xv = xp[koff[k] + j];
+        for (r = 0; r < 16; ++r) acc[j][r] += wb[b * wstride + (ptrdiff_t)k * 16 + r] * xv;
+      }
+    for (j = 0; j < AOTC_CONV_MP_NP; ++j)
+      for (r = 0; r < 16; ++r) y[b * ystride + 16 * j + r] = aotc_conv_activate(acc[j][r], act);
+  }
+}
+static AOTC_UNUSED aotc_conv_mp_tile_fn aotc_conv_mp_pick(void) {
+#if defined(AOTC_CONV_VEC) && defined(__AVX512F__)
+  return aotc_conv_mp_tile_native;
+#else
+#ifdef AOTC_CONV_DISPATCH
+  if (AOTC_CONV_HAVE_AVX512()) return aotc_conv_mp_tile_avx512;
+#endif
+  return aotc_conv_mp_tile_c;
+#endif
+}
+
+#if defined(AOTC_CONV_VEC) && defined(__AVX512F__)
+/* m = v > m ? v : m for the pixel at p (16 floats). */
+#define AOTC_CONV_MP_TAP(m, p)           \
+  do {                                   \
+    aotc_conv_v16 t_;                    \
+    memcpy(&t_, p, sizeof t_);           \
+    AOTC_MAXPOOL_VMAX16(m, t_);          \
+  } while (0)
+/* Channel c's n (<= 16) pixels from 16 pixels' vectors p[0..15] (16 channels each): a 16 x 16 transpose
+   (unpacks within 128-bit lanes, then lane shuffles), then row c to y + c*ystride. */
+static AOTC_UNUSED void aotc_conv_mp_transpose16(const float *p, float *y, ptrdiff_t ystride, int32_t n) {
+  __m512 r[16], t[16];
+  const __mmask16 mask = (__mmask16)((1u << n) - 1u);
+  int i;
+  for (i = 0; i < 16; ++i) r[i] = _mm512_loadu_ps(p + 16 * i);
+  for (i = 0; i < 16; i += 2) { /* per lane L: pixels i, i+1 of channels 4L..4L+3, interleaved */
+    t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+    t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+  }
+  for (i = 0; i < 16; i += 4) { /* r[i + j]: per lane L, channel 4L + j of pixels i..i+3 */
+    r[i] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t[i]), _mm512_castps_pd(t[i + 2])));
+    r[i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(t[i]), _mm512_castps_pd(t[i + 2])));
+    r[i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t[i + 1]), _mm512_castps_pd(t[i + 3])));
+    r[i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(t[i + 1]), _mm512_castps_pd(t[i + 3])));
+  }
+  for (i = 0; i < 4; ++i) { /* lanes 0 and 2, then 1 and 3, of pixels 0-3 and 4-7 (8-11 and 12-15) */
+    t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0x88);
+    t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0xdd);
+    t[i + 8] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0x88);
+    t[i + 12] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0xdd);
+  }
+  for (i = 0; i < 8; ++i) { /* channel i (lanes 0 and 2 of both halves), then channel i + 8 */
+    _mm512_mask_storeu_ps(y + i * ystride, mask, _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88));
+    _mm512_mask_storeu_ps(y + (i + 8) * ystride, mask, _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd));
+  }
+}
+#endif
+
+/*
+ * Pool rows [oh0, oh1) of the 16 channels of one nchw16c plane of conv rows
+ * (x: conv row x_row0's first pixel, rows CW pixels apart) into NCHW planes y
+ * (16 planes OP floats apart): each output pixel's 16 channels are the taps'
+ * vector max in order (rows, then columns; a window inside the padding gives
+ * -FLT_MAX, as aotc_maxpool_f32), into tr (16 x OW rounded up to 16 floats),
+ * then transposed out channel by channel.
+ */
+static AOTC_UNUSED void aotc_conv_mp_pool_f32(const float *x, int32_t x_row0, int32_t CH, int32_t CW, float *y,
+                                             ptrdiff_t OP, int32_t oh0, int32_t oh1, const aotc_pool_params *pool,
+                                             float *tr) {
+  const int32_t KH = pool->kernel[1], KW = pool->kernel[2], SH = pool->stride[1], SW = pool->stride[2];
+  const int32_t PH = pool->pad[1], PW = pool->pad[2], OW = pool->out[2];
+  int32_t oh, ow, h, w, c;
+  for (oh = oh0; oh < oh1; ++oh) {
+    const int32_t sh = oh * SH - PH, h0 = sh < 0 ? 0 : sh, h1 = sh + KH < CH ? sh + KH : CH;
+    float *yr = y + (ptrdiff_t)oh * OW;
+    for (ow = 0; ow < OW; ++ow) {
+      const int32_t sw = ow * SW - PW, w0 = sw < 0 ? 0 : sw, w1 = sw + KW < CW ? sw + KW : CW;
+      const float *x0 = x + ((ptrdiff_t)(h0 - x_row0) * CW + w0) * 16;
+      float *t = tr + 16 * ow;
+      if (h1 <= h0 || w1 <= w0) {
+        for (c = 0; c < 16; ++c) t[c] = -FLT_MAX;
+        continue;
+      }
+#if defined(AOTC_CONV_VEC) && defined(__AVX512F__)
+      {
+        aotc_conv_v16 best;
+        memcpy(&best, x0, sizeof best);
+        if (h1 - h0 == 3 && w1 - w0 == 3) { /* a whole 3x3 window, unrolled */
+          const ptrdiff_t rs = (ptrdiff_t)CW * 16;
+          AOTC_CONV_MP_TAP(best, x0 + 16);
+          AOTC_CONV_MP_TAP(best, x0 + 32);
+          AOTC_CONV_MP_TAP(best, x0 + rs);
+          AOTC_CONV_MP_TAP(best, x0 + rs + 16);
+          AOTC_CONV_MP_TAP(best, x0 + rs + 32);
+          AOTC_CONV_MP_TAP(best, x0 + 2 * rs);
+          AOTC_CONV_MP_TAP(best, x0 + 2 * rs + 16);
+          AOTC_CONV_MP_TAP(best, x0 + 2 * rs + 32);
+        } else {
+          for (h = h0; h < h1; ++h)
+            for (w = h == h0 ? w0 + 1 : w0; w < w1; ++w)
+              AOTC_CONV_MP_TAP(best, x + ((ptrdiff_t)(h - x_row0) * CW + w) * 16);
+        }
+        memcpy(t, &best, sizeof best);
+      }
+#else
+      for (c = 0; c < 16; ++c) t[c] = x0[c];
+      for (h = h0; h < h1; ++h)
+        for (w = h == h0 ? w0 + 1 : w0; w < w1; ++w) {
+          const float *v = x + ((ptrdiff_t)(h - x_row0) * CW + w) * 16;
+          for (c = 0; c < 16; ++c)
+            if (v[c] > t[c]) t[c] = v[c];
+        }
+#endif
+    }
+#if defined(AOTC_CONV_VEC) && defined(__AVX512F__)
+    for (ow = 0; ow < OW; ow += 16)
+      aotc_conv_mp_transpose16(tr + 16 * ow, yr + ow, OP, OW - ow < 16 ? OW - ow : 16);
+#else
+    for (c = 0; c < 16; ++c)
+      for (ow = 0; ow < OW; ++ow) yr[c * OP + ow] = tr[16 * ow + c];
+#endif
+  }
+}
+
+/*
  * aotc_conv_maxpool_f32 (aotc.FusedConvMaxPool, ops/conv.cpp): a float
  * MaxPool (2D, no dilation) over the output of a one-group 2D SHIFTED conv,
  * without that output in memory: the conv's rows are computed geo->band at a
@@ -523,9 +740,13 @@ AOTC_KERNEL void aotc_conv_f32(const float *x, const float *w, const float *wpac
  * (SqueezeNet's and ResNet-18's: 3 MB of conv output, pooled to a quarter)
  * then writes and reads back a few rows at a time. Results are those of
  * aotc_conv_f32 and aotc_maxpool_f32 in turn.
- * wpacked: conv_mr4 weights. pool: the MaxPool over the conv's output
- * (pool->in = geo->out). scratch: the phases of a band and 32 floats of slack
- * (the plan's scratch), then geo->mg planes of geo->band + KH - 1 conv rows.
+ * With geo->blocked (AOTC_CONV_BLOCKED_OUT: output channels a multiple of 16,
+ * rows of at least AOTC_CONV_MP_NP pixels), the rows are kept nchw16c, written
+ * by aotc_conv_mp_tile_* and pooled by aotc_conv_mp_pool_f32.
+ * wpacked: conv_mr4 weights, or conv_mr16 with geo->blocked. pool: the MaxPool
+ * over the conv's output (pool->in = geo->out). scratch: the phases of a band
+ * and 32 floats of slack (the plan's scratch), then geo->mg planes of
+ * geo->band + KH - 1 conv rows, then (geo->blocked) 16 x pool->out[2] rounded up to 16 floats.
  */
 AOTC_KERNEL void aotc_conv_maxpool_f32(const float *x, const float *wpacked, const float *bias, float *y,
                                        void *scratch, const aotc_conv_params *geo, const aotc_pool_params *pool,
@@ -537,10 +758,15 @@ AOTC_KERNEL void aotc_conv_maxpool_f32(const float *x, const float *wpacked, con
   const ptrdiff_t OP = (ptrdiff_t)OH * pool->out[2];
   /* conv rows kept: at most KH - 1 a finished pool row leaves for the next, then a band */
   const ptrdiff_t rows_plane = (ptrdiff_t)(geo->band + KH - 1) * CW;
+  const int32_t blocked = (geo->blocked & AOTC_CONV_BLOCKED_OUT) != 0, blocks = Mg / 16;
+  /* Floats from one channel's (or, blocked, one block's) plane of rows to the next, and per pixel. */
+  const ptrdiff_t plane = blocked ? 16 * rows_plane : rows_plane, lanes = blocked ? 16 : 1;
+  const int32_t planes = blocked ? blocks : Mg;
+  const aotc_conv_mp_tile_fn tile = aotc_conv_mp_pick();
   aotc_conv_params band = *geo;
   aotc_conv_act act_s;
   const aotc_conv_act *act = aotc_conv_act_init(&act_s, act_kind, act_a, act_b);
-  float *buf = (float *)scratch, *rows;
+  float *buf = (float *)scratch, *rows, *tr;
   int32_t Hph, Wph, n, c, m, i, wa, wb, ha, hb;
   ptrdiff_t chan;
   if (!aotc_maxpool2d_bounds(pool, &wa, &wb, &ha, &hb)) return; /* (never lowered so) */
@@ -549,6 +775,7 @@ AOTC_KERNEL void aotc_conv_maxpool_f32(const float *x, const float *wpacked, con
   Wph = aotc_conv_phase_extent(&band, 2);
   chan = (ptrdiff_t)geo->stride[1] * geo->stride[2] * Hph * Wph;
   rows = buf + Cg * chan + AOTC_CONV_NR_MAX;
+  tr = rows + (ptrdiff_t)Mg * rows_plane;
   for (i = 0; i < AOTC_CONV_NR_MAX; ++i) buf[Cg * chan + i] = 0.0f; /* read past the end by the last tile */
   for (n = 0; n < N; ++n) {
     const float *xn = x + (ptrdiff_t)n * Cg * IH * IW;
@@ -562,22 +789,38 @@ AOTC_KERNEL void aotc_conv_maxpool_f32(const float *x, const float *wpacked, con
         /* Keep the rows from need_lo on, then compute the next band of rows after them. */
         const int32_t start = need_lo > hi ? need_lo : hi, count = CH - start < geo->band ? CH - start : geo->band;
         if (need_lo > lo && need_lo < hi)
-          for (m = 0; m < Mg; ++m)
-            memmove(rows + m * rows_plane, rows + m * rows_plane + (ptrdiff_t)(need_lo - lo) * CW,
-                    (size_t)(hi - need_lo) * (size_t)CW * sizeof(float));
+          for (m = 0; m < planes; ++m)
+            memmove(rows + m * plane, rows + m * plane + (ptrdiff_t)(need_lo - lo) * CW * lanes,
+                    (size_t)(hi - need_lo) * (size_t)CW * (size_t)lanes * sizeof(float));
         lo = need_lo < hi ? (need_lo > lo ? need_lo : lo) : start;
         band.pad[1] = geo->pad[1] - start * geo->stride[1];
         for (c = 0; c < Cg; ++c)
           aotc_conv_phase_copy_f32(xn + (ptrdiff_t)c * IH * IW, buf + c * chan, &band, 1, Hph, Wph);
-        aotc_conv_shifted_f32(Mg, K, wpacked, buf, koff, bias, act, rows + (ptrdiff_t)(start - lo) * CW, 1, count, CW,
-                              Hph, Wph, rows_plane);
+        if (!blocked) {
+          aotc_conv_shifted_f32(Mg, K, wpacked, buf, koff, bias, act, rows + (ptrdiff_t)(start - lo) * CW, 1, count,
+                                CW, Hph, Wph, rows_plane);
+        } else {
+          /* Tiles of NP pixels along each row (the last shifted left to stay whole) x up to 4 blocks. */
+          int32_t r, ow, b0;
+          for (r = 0; r < count; ++r)
+            for (ow = 0; ow < CW; ow += AOTC_CONV_MP_NP) {
+              const int32_t s = ow + AOTC_CONV_MP_NP <= CW ? ow : CW - AOTC_CONV_MP_NP;
+              for (b0 = 0; b0 < blocks; b0 += 4)
+                tile(buf + (ptrdiff_t)r * Wph + s, koff, K, wpacked + (ptrdiff_t)b0 * K * 16, (ptrdiff_t)K * 16,
+                     blocks - b0 < 4 ? blocks - b0 : 4, bias ? bias + 16 * b0 : NULL, act,
+                     rows + b0 * plane + ((ptrdiff_t)(start - lo + r) * CW + s) * 16, plane);
+            }
+        }
         hi = start + count;
         continue;
       }
       /* Every pool row whose window the rows held complete. */
       while (oh_end < OH && (oh_end * SH - PH + KH < CH ? oh_end * SH - PH + KH : CH) <= hi) ++oh_end;
-      for (m = 0; m < Mg; ++m)
-        aotc_maxpool2d_rows_f32(rows + m * rows_plane, lo, yn + m * OP, oh, oh_end, pool, wa, wb, ha, hb);
+      for (m = 0; m < planes; ++m)
+        if (blocked)
+          aotc_conv_mp_pool_f32(rows + m * plane, lo, CH, CW, yn + 16 * m * OP, OP, oh, oh_end, pool, tr);
+        else
+          aotc_maxpool2d_rows_f32(rows + m * plane, lo, yn + m * OP, oh, oh_end, pool, wa, wb, ha, hb);
       oh = oh_end;
     }
   }

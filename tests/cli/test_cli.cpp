@@ -782,15 +782,30 @@ TEST_CASE("convs whose output outgrows L2 fuse with their MaxPool and match ONNX
                                  "{activation=relu, kernel_shape=[3,3], pads=[1,1,1,1], pool_ceil_mode=1, "
                                  "pool_kernel_shape=[3,3], pool_strides=[2,2]}"));
   CHECK_THAT(fused.out, Contains("%y : f32[2,8,5,5] = aotc.FusedConvMaxPool(%pa, %wb.packed) {activation=none"));
+  // conv_maxpool16.onnx: a conv of 80 output channels (5 blocks of 16) and its pool. On 512-bit vector
+  // hosts the fused kernel keeps the conv's rows nchw16c: its weights are packed for that tile (conv_mr16);
+  // on generic, for aotc_conv_f32's (conv_mr4).
+  Result blocked = run_aotc({data("conv_maxpool16.onnx"), "--emit", "ir", "--l2-cache", "8192"}, w.dir);
+  check_ok(blocked);
+  CHECK_THAT(blocked.out, Contains("%pc : f32[2,80,8,7] nchw = aotc.FusedConvMaxPool(%x, %wc.packed, %bc)"));
+#if defined(__x86_64__)
+  if (__builtin_cpu_supports("avx512f"))
+    CHECK_THAT(blocked.out, Contains("const  %wc.packed : f32[80,3,3,3] packed(conv_mr16[1,5,27,16])"));
+#endif
+  Result generic =
+      run_aotc({data("conv_maxpool16.onnx"), "--emit", "ir", "--l2-cache", "8192", "--target", "generic"}, w.dir);
+  check_ok(generic);
+  CHECK_THAT(generic.out, Contains("const  %wc.packed : f32[80,3,3,3] packed(conv_mr4[1,20,27,4])"));
   const std::vector<std::vector<std::string>> ways = every_backend();
-  for (const std::vector<std::string> &way : ways) {
-    std::vector<std::string> args = {"verify", data("conv_maxpool.onnx"), "--input", "x=" + data("conv_maxpool.x.npy"),
-                                     "--expected", "y=" + data("conv_maxpool.y.npy"), "--rtol", "1e-4", "--atol",
-                                     "1e-5", "--l2-cache", "8192"};
-    args.insert(args.end(), way.begin(), way.end());
-    INFO(way.back());
-    check_ok(run_aotc(args, w.dir));
-  }
+  for (const std::string model : {"conv_maxpool", "conv_maxpool16"})
+    for (const std::vector<std::string> &way : ways) {
+      std::vector<std::string> args = {"verify",     data(model + ".onnx"), "--input", "x=" + data(model + ".x.npy"),
+                                       "--expected", "y=" + data(model + ".y.npy"), "--rtol", "1e-4", "--atol",
+                                       "1e-5",       "--l2-cache", "8192"};
+      args.insert(args.end(), way.begin(), way.end());
+      INFO(model + " " + way.back());
+      check_ok(run_aotc(args, w.dir));
+    }
 }
 
 TEST_CASE("a branchy model runs in a reordered schedule and still matches ONNX Runtime", "[cli][report][verify]") {

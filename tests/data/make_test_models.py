@@ -38,6 +38,11 @@ Good models (compile today, elementwise ops only unless noted):
                          pads, x f32[2,3,21,20]: with --l2-cache 8192 the convs' outputs outgrow half of
                          L2 and fuse-conv-maxpool makes each an aotc.FusedConvMaxPool. Expected output
                          from ONNX Runtime (node tests/data/ort_golden.js conv_maxpool).
+  conv_maxpool16.onnx    Conv 3x3/2 3 -> 80 (5 blocks of 16 channels) -> Relu -> MaxPool 3x3/2 (ceil
+                         mode) -> Conv 1x1 80 -> 16 -> MaxPool 2x2/2 with pads, x f32[2,3,31,30]: with
+                         --l2-cache 8192 the first pair fuses, and on 512-bit vector hosts the fused
+                         kernel keeps its conv rows nchw16c. Expected output from ONNX Runtime (node
+                         tests/data/ort_golden.js conv_maxpool16).
   qdq_cnn.onnx           a QDQ-format int8 CNN as ONNX Runtime's quantizer writes them: Q at the
                          input, DQ on int8 weights (per channel) and int32 biases, Relu and
                          Clip(0, 6) in front of Qs that saturate there anyway, Conv, MaxPool,
@@ -364,6 +369,29 @@ def conv_maxpool():
     npy("conv_maxpool.x.npy", rng.standard_normal((2, 3, 21, 20)).astype(np.float32))
 
 
+def conv_maxpool16():
+    rng = np.random.default_rng(23)
+    inits = [
+        numpy_helper.from_array((rng.standard_normal((80, 3, 3, 3)) / 5).astype(np.float32), "wc"),
+        numpy_helper.from_array((0.1 * rng.standard_normal(80)).astype(np.float32), "bc"),
+        numpy_helper.from_array((rng.standard_normal((16, 80, 1, 1)) / 9).astype(np.float32), "wd"),
+        numpy_helper.from_array((0.1 * rng.standard_normal(16)).astype(np.float32), "bd"),
+    ]
+    nodes = [
+        helper.make_node("Conv", ["x", "wc", "bc"], ["c"], name="conv_c", kernel_shape=[3, 3], strides=[2, 2],
+                         pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["c"], ["c_relu"], name="relu_c"),
+        helper.make_node("MaxPool", ["c_relu"], ["pc"], name="pool_c", kernel_shape=[3, 3], strides=[2, 2],
+                         ceil_mode=1),
+        helper.make_node("Conv", ["pc", "wd", "bd"], ["d"], name="conv_d", kernel_shape=[1, 1]),
+        helper.make_node("MaxPool", ["d"], ["y"], name="pool_d", kernel_shape=[2, 2], strides=[2, 2],
+                         pads=[1, 1, 1, 1]),
+    ]
+    m = model(nodes, [f32("x", [2, 3, 31, 30])], [f32("y", [2, 16, 5, 4])], inits, name="conv_maxpool16")
+    save(m, "conv_maxpool16.onnx")
+    npy("conv_maxpool16.x.npy", rng.standard_normal((2, 3, 31, 30)).astype(np.float32))
+
+
 def qdq_cnn():
     rng = np.random.default_rng(11)
     inits, nodes = [], []
@@ -517,5 +545,6 @@ if __name__ == "__main__":
     silu_convs()
     winograd_convs()
     conv_maxpool()
+    conv_maxpool16()
     layered()
     bad_models()
