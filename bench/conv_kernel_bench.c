@@ -12,6 +12,10 @@
  * (aotc.FusedConv's fourth input). With BLOCKED set, aotc_conv_cv_f32 reads
  * (pointwise convs) and writes nchw16c activations, as between the blocked
  * depthwise convs of MobileNets on small planes (channels multiples of 16).
+ * Then the fused stems (aotc_conv_maxpool_f32: SqueezeNet 1.1's and ResNet-18's
+ * conv, ReLU and MaxPool, a band of 6 conv rows at a time as ops/conv.cpp plans
+ * them here), their conv rows kept NCHW (conv_mr4 weights) and nchw16c
+ * (geo->blocked, conv_mr16: what ops/conv.cpp picks on 512-bit vector targets).
  */
 #define _POSIX_C_SOURCE 200112L
 #include <stdio.h>
@@ -28,6 +32,46 @@ static double now_us(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
   return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
+}
+
+/* A stem: 3 -> 64 channels over 224x224, a k x k conv with stride 2 and pads p, then ReLU and a 3x3/2
+   MaxPool with pads pp (ceil mode never adds a window here); best of reps calls either way. */
+static void fused_stem(const char *name, int32_t k, int32_t p, int32_t pp, int reps) {
+  const int32_t C = 3, M = 64, H = 224, band = 6, K = C * k * k;
+  conv_test_plan pl = conv_test_plan_band(1, 1, C, M, H, H, k, k, 2, 2, 1, 1, p, p, p, p, band);
+  const int32_t CH = pl.geo.out[1], CW = pl.geo.out[2], OH = (CH + 2 * pp - 3) / 2 + 1, OW = (CW + 2 * pp - 3) / 2 + 1;
+  const size_t nscratch = pl.scratch_floats + (size_t)M * (band + 2) * CW + (size_t)16 * ((OW + 15) / 16 * 16);
+  float *x = bench_alloc((size_t)C * H * H * sizeof(float)), *w = bench_alloc((size_t)M * K * sizeof(float));
+  float *b = bench_alloc((size_t)M * sizeof(float)), *y = bench_alloc((size_t)M * OH * OW * sizeof(float));
+  float *w4 = bench_alloc((size_t)M * K * sizeof(float)), *w16 = bench_alloc((size_t)M * K * sizeof(float));
+  void *scratch = bench_alloc(nscratch * sizeof(float));
+  aotc_pool_params pool;
+  double best[2] = {1e30, 1e30};
+  size_t i;
+  int r, blocked;
+  memset(&pool, 0, sizeof pool);
+  pool.channels = M;
+  pool.in[0] = 1, pool.in[1] = CH, pool.in[2] = CW, pool.out[0] = 1, pool.out[1] = OH, pool.out[2] = OW;
+  pool.kernel[0] = 1, pool.kernel[1] = pool.kernel[2] = 3, pool.stride[0] = 1, pool.stride[1] = pool.stride[2] = 2;
+  pool.dilation[0] = pool.dilation[1] = pool.dilation[2] = 1;
+  pool.pad[1] = pool.pad[2] = pool.pad_end[1] = pool.pad_end[2] = pp;
+  for (i = 0; i < (size_t)C * H * H; ++i) x[i] = (float)(i % 17) * 0.1f - 0.8f;
+  for (i = 0; i < (size_t)M * K; ++i) w[i] = (float)(i % 13) * 0.01f - 0.06f;
+  for (i = 0; i < (size_t)M; ++i) b[i] = 0.1f;
+  aotc_conv_pack_weights_f32(w, w4, 1, M, K, AOTC_CONV_MR);
+  aotc_conv_pack_weights_f32(w, w16, 1, M, K, AOTC_CONV_CV_MR);
+  for (r = 0; r < reps; ++r)
+    for (blocked = 0; blocked <= 1; ++blocked) {
+      double t0, t;
+      pl.geo.blocked = blocked ? AOTC_CONV_BLOCKED_OUT : 0;
+      t0 = now_us();
+      aotc_conv_maxpool_f32(x, blocked ? w16 : w4, b, y, scratch, &pl.geo, &pool, pl.koff, 1, 0.0f, 1e30f);
+      t = now_us() - t0;
+      if (t < best[blocked]) best[blocked] = t;
+    }
+  printf("%-22s aotc_conv_maxpool_f32 rows NCHW %8.1f us, nchw16c %8.1f us (%.2fx)\n", name, best[0], best[1],
+         best[0] / best[1]);
+  free(x), free(w), free(b), free(y), free(w4), free(w16), free(scratch), free(pl.koff);
 }
 
 typedef struct {
@@ -140,5 +184,9 @@ int main(int argc, char **argv) {
     free(x), free(w), free(b), free(wp), free(wp16), free(y), free(res), free(scratch), free(p.koff);
   }
   printf("%-22s %8.1f us %7.1f GFLOP/s\n", "all (faster of the two)", total_us, total_flop / total_us / 1e3);
+  if (argc <= 2 || strstr("stem", argv[2])) {
+    fused_stem("sq stem + pool", 3, 0, 0, reps);
+    fused_stem("r18 conv1 + pool", 7, 3, 1, reps);
+  }
   return 0;
 }
