@@ -704,12 +704,15 @@ constexpr int64_t kConvMaxPoolTilePixels = 6;
 
 // Whether aotc_conv_maxpool_f32 keeps the conv's rows nchw16c (geo->blocked,
 // conv_mr16 weights): on targets with 512-bit vectors, output channels in
-// blocks of 16, rows of a tile or more. Its tile of 4 blocks x 6 pixels runs
-// the conv of SqueezeNet's stem (K = 27) 1.4x aotc_conv_f32's tile of 8
-// channels x 32 pixels, and the pool takes whole pixels, its output rows
-// transposed back to NCHW: bench/conv_kernel_bench.c on Zen 5, conv and pool
-// of SqueezeNet's stem 1.32x (429 -> 325 us), of ResNet-18's 1.09x; in the
-// models (bench/profile_ops.py --against) 366 -> 285 and 1325 -> 1213 us.
+// blocks of 16, rows of a tile or more. The pool then takes whole pixels (a
+// vector max per tap) and transposes its output rows back to NCHW; in
+// SqueezeNet's stem (perf, Zen 5) that pool took 61 us where the one over NCHW
+// rows took 94, and the conv's tile of 4 blocks x 6 pixels 216 us where
+// aotc_conv_f32's of 8 channels x 32 pixels took 258. bench/conv_kernel_bench.c:
+// conv and pool of SqueezeNet's stem 1.32x (429 -> 325 us), of ResNet-18's
+// 1.09x; in the models (bench/profile_ops.py --against) 366 -> 285 and
+// 1325 -> 1213 us. (Whole convs computed so, their rows transposed out to
+// NCHW, were 0.94-0.98x aotc_conv_f32 on stems and SqueezeNet's 55x55 3x3s.)
 bool conv_maxpool_blocked(const Target &target, const ConvShape &s) {
   return target.vector_bits >= 512 && s.M % kCvMR == 0 && s.win.out.back() >= kConvMaxPoolTilePixels;
 }

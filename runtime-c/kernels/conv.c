@@ -523,7 +523,7 @@ AOTC_KERNEL void aotc_conv_f32(const float *x, const float *w, const float *wpac
  * stores are whole 64-byte pixels: with a stem's few k steps (SqueezeNet's
  * K = 27), aotc_conv_f32's tile of 8 channels x 32 pixels spends about 30% of
  * its time (perf annotate) outside its k loop, on its 16 stores into 8 planes
- * and setting up; this tile ran that conv 1.4x faster.
+ * and setting up; in that stem this tile took 216 us where it took 258.
  */
 #define AOTC_CONV_MP_NP 6
 typedef void (*aotc_conv_mp_tile_fn)(const float *xp, const int32_t *koff, int32_t K, const float *wb,
