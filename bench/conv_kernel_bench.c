@@ -40,21 +40,18 @@ static void fused_stem(const char *name, int32_t k, int32_t p, int32_t pp, int r
   const int32_t C = 3, M = 64, H = 224, band = 6, K = C * k * k;
   conv_test_plan pl = conv_test_plan_band(1, 1, C, M, H, H, k, k, 2, 2, 1, 1, p, p, p, p, band);
   const int32_t CH = pl.geo.out[1], CW = pl.geo.out[2], OH = (CH + 2 * pp - 3) / 2 + 1, OW = (CW + 2 * pp - 3) / 2 + 1;
-  const size_t nscratch = pl.scratch_floats + (size_t)M * (band + 2) * CW + (size_t)16 * ((OW + 15) / 16 * 16);
+  const aotc_pool_params pool = conv_test_pool_2d(M, CH, CW, 3, 3, 2, pp, OH, OW);
+  size_t nscratch;
   float *x = bench_alloc((size_t)C * H * H * sizeof(float)), *w = bench_alloc((size_t)M * K * sizeof(float));
   float *b = bench_alloc((size_t)M * sizeof(float)), *y = bench_alloc((size_t)M * OH * OW * sizeof(float));
   float *w4 = bench_alloc((size_t)M * K * sizeof(float)), *w16 = bench_alloc((size_t)M * K * sizeof(float));
-  void *scratch = bench_alloc(nscratch * sizeof(float));
-  aotc_pool_params pool;
+  void *scratch;
   double best[2] = {1e30, 1e30};
   size_t i;
   int r, blocked;
-  memset(&pool, 0, sizeof pool);
-  pool.channels = M;
-  pool.in[0] = 1, pool.in[1] = CH, pool.in[2] = CW, pool.out[0] = 1, pool.out[1] = OH, pool.out[2] = OW;
-  pool.kernel[0] = 1, pool.kernel[1] = pool.kernel[2] = 3, pool.stride[0] = 1, pool.stride[1] = pool.stride[2] = 2;
-  pool.dilation[0] = pool.dilation[1] = pool.dilation[2] = 1;
-  pool.pad[1] = pool.pad[2] = pool.pad_end[1] = pool.pad_end[2] = pp;
+  pl.geo.blocked = AOTC_CONV_BLOCKED_OUT; /* (the larger scratch of the two) */
+  nscratch = conv_test_maxpool_scratch_floats(&pl, &pool);
+  scratch = bench_alloc(nscratch * sizeof(float));
   for (i = 0; i < (size_t)C * H * H; ++i) x[i] = (float)(i % 17) * 0.1f - 0.8f;
   for (i = 0; i < (size_t)M * K; ++i) w[i] = (float)(i % 13) * 0.01f - 0.06f;
   for (i = 0; i < (size_t)M; ++i) b[i] = 0.1f;

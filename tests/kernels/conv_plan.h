@@ -58,6 +58,31 @@ static AOTC_UNUSED conv_test_plan conv_test_plan_2d(int32_t N, int32_t G, int32_
   return conv_test_plan_band(N, G, Cg, Mg, IH, IW, KH, KW, SH, SW, DH, DW, PH, PW, EH, EW, 0);
 }
 
+/* The geometry of a 2D MaxPool (K_H x K_W window, stride S both ways, pads P on every side) over `channels`
+ * planes of CH x CW, with OH x OW outputs: what ops/conv.cpp passes aotc_conv_maxpool_f32. */
+static AOTC_UNUSED aotc_pool_params conv_test_pool_2d(int32_t channels, int32_t CH, int32_t CW, int32_t K_H,
+                                                      int32_t K_W, int32_t S, int32_t P, int32_t OH, int32_t OW) {
+  aotc_pool_params pool;
+  memset(&pool, 0, sizeof pool);
+  pool.channels = channels;
+  pool.in[0] = 1, pool.in[1] = CH, pool.in[2] = CW;
+  pool.kernel[0] = 1, pool.kernel[1] = K_H, pool.kernel[2] = K_W;
+  pool.stride[0] = 1, pool.stride[1] = S, pool.stride[2] = S;
+  pool.dilation[0] = pool.dilation[1] = pool.dilation[2] = 1;
+  pool.pad[1] = pool.pad[2] = pool.pad_end[1] = pool.pad_end[2] = P;
+  pool.out[0] = 1, pool.out[1] = OH, pool.out[2] = OW;
+  return pool;
+}
+
+/* Scratch floats of aotc_conv_maxpool_f32 as ops/conv.cpp reserves them: the banded plan's (pb), M planes
+ * of band + KH - 1 conv rows, and with geo->blocked 16 x the pool's output width rounded up to 16. */
+static AOTC_UNUSED size_t conv_test_maxpool_scratch_floats(const conv_test_plan *pb, const aotc_pool_params *pool) {
+  const aotc_conv_params *g = &pb->geo;
+  size_t n = pb->scratch_floats + (size_t)g->mg * (size_t)(g->band + pool->kernel[1] - 1) * (size_t)g->out[2];
+  if (g->blocked) n += (size_t)16 * (size_t)((pool->out[2] + 15) / 16 * 16);
+  return n;
+}
+
 /* Floats of aotc_conv_pack_weights_f32's output for MR-row blocks. */
 static AOTC_UNUSED size_t conv_test_packed_floats(const aotc_conv_params *g, int32_t MR) {
   const size_t K = (size_t)g->cg * g->kernel[0] * g->kernel[1] * g->kernel[2];

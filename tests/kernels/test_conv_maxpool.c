@@ -56,24 +56,15 @@ static void check(int32_t N, int32_t Cg, int32_t M, int32_t IH, int32_t IW, int3
   if (band > CH) band = CH;
   pb = conv_test_plan_band(N, 1, Cg, M, IH, IW, KH, KW, S, S, D, D, P, P, P, P, band);
   if (blocked) pb.geo.blocked = AOTC_CONV_BLOCKED_OUT;
-  memset(&pool, 0, sizeof pool);
-  pool.channels = N * M;
-  pool.in[0] = 1, pool.in[1] = CH, pool.in[2] = CW;
-  pool.kernel[0] = 1, pool.kernel[1] = PKH, pool.kernel[2] = PKW;
-  pool.stride[0] = 1, pool.stride[1] = PS, pool.stride[2] = PS;
-  pool.dilation[0] = pool.dilation[1] = pool.dilation[2] = 1;
-  pool.pad[1] = pool.pad[2] = pool.pad_end[1] = pool.pad_end[2] = PP;
-  pool.out[0] = 1;
-  pool.out[1] = pool_out(CH, PKH, PS, PP, PP, ceil_mode);
-  pool.out[2] = pool_out(CW, PKW, PS, PP, PP, ceil_mode);
+  pool = conv_test_pool_2d(N * M, CH, CW, PKH, PKW, PS, PP, pool_out(CH, PKH, PS, PP, PP, ceil_mode),
+                           pool_out(CW, PKW, PS, PP, PP, ceil_mode));
   rnd_activation(act_kind, &act_a, &act_b);
   nx = (size_t)N * Cg * IH * IW;
   nc = (size_t)N * M * CH * CW;
   ny = (size_t)N * M * pool.out[1] * pool.out[2];
   n4 = conv_test_packed_floats(&p.geo, AOTC_CONV_MR);
   ns = p.scratch_floats;
-  nsf = pb.scratch_floats + (size_t)M * (size_t)(band + PKH - 1) * (size_t)CW; /* as ops/conv.cpp reserves */
-  if (blocked) nsf += (size_t)16 * (size_t)((pool.out[2] + 15) / 16 * 16);
+  nsf = conv_test_maxpool_scratch_floats(&pb, &pool);
   x = alloc_floats(nx), w = alloc_floats((size_t)M * K), b = alloc_floats((size_t)M), conv_out = alloc_floats(nc);
   ref = alloc_floats(ny), y = alloc_floats(ny), w4 = alloc_floats(n4);
   w16 = alloc_floats(conv_test_packed_floats(&p.geo, AOTC_CONV_CV_MR));
