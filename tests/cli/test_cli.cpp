@@ -733,6 +733,19 @@ std::vector<std::vector<std::string>> every_backend() {
   return ways;
 }
 
+// `aotc verify` of tests/data/MODEL.onnx on MODEL.x.npy against ONNX Runtime's
+// MODEL.y.npy (rtol 1e-4, atol 1e-5) every way of every_backend(), with `extra` flags.
+void verify_on_every_backend(const std::string &model, const std::vector<std::string> &extra, const Work &w) {
+  for (const std::vector<std::string> &way : every_backend()) {
+    std::vector<std::string> args = {"verify", data(model + ".onnx"), "--input", "x=" + data(model + ".x.npy"),
+                                     "--expected", "y=" + data(model + ".y.npy"), "--rtol", "1e-4", "--atol", "1e-5"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.insert(args.end(), way.begin(), way.end());
+    INFO(model + " " + way.back());
+    check_ok(run_aotc(args, w.dir));
+  }
+}
+
 }  // namespace
 
 TEST_CASE("channel-blocked chains and fused SiLUs and Winograd convs match ONNX Runtime on every backend",
@@ -754,16 +767,9 @@ TEST_CASE("channel-blocked chains and fused SiLUs and Winograd convs match ONNX 
     CHECK_THAT(wino_ir.out, Contains("const  %conv_b_w.packed : f32[64,64,3,3] packed(conv_wino23[16,4,64,16])"));
   }
 #endif
-  const std::vector<std::vector<std::string>> ways = every_backend();
   // silu_convs.onnx: the fused SiLU of the convs over rows of pixels (channels-first).
   for (const std::string model : {"blocked_chain", "silu_convs", "winograd_convs"})
-    for (const std::vector<std::string> &way : ways) {
-      std::vector<std::string> args = {"verify",     data(model + ".onnx"), "--input", "x=" + data(model + ".x.npy"),
-                                       "--expected", "y=" + data(model + ".y.npy"), "--rtol", "1e-4", "--atol", "1e-5"};
-      args.insert(args.end(), way.begin(), way.end());
-      INFO(model + " " + way.back());
-      check_ok(run_aotc(args, w.dir));
-    }
+    verify_on_every_backend(model, {}, w);
 }
 
 TEST_CASE("convs whose output outgrows L2 fuse with their MaxPool and match ONNX Runtime on every backend",
@@ -796,16 +802,8 @@ TEST_CASE("convs whose output outgrows L2 fuse with their MaxPool and match ONNX
       run_aotc({data("conv_maxpool16.onnx"), "--emit", "ir", "--l2-cache", "8192", "--target", "generic"}, w.dir);
   check_ok(generic);
   CHECK_THAT(generic.out, Contains("const  %wc.packed : f32[80,3,3,3] packed(conv_mr4[1,20,27,4])"));
-  const std::vector<std::vector<std::string>> ways = every_backend();
   for (const std::string model : {"conv_maxpool", "conv_maxpool16"})
-    for (const std::vector<std::string> &way : ways) {
-      std::vector<std::string> args = {"verify",     data(model + ".onnx"), "--input", "x=" + data(model + ".x.npy"),
-                                       "--expected", "y=" + data(model + ".y.npy"), "--rtol", "1e-4", "--atol",
-                                       "1e-5",       "--l2-cache", "8192"};
-      args.insert(args.end(), way.begin(), way.end());
-      INFO(model + " " + way.back());
-      check_ok(run_aotc(args, w.dir));
-    }
+    verify_on_every_backend(model, {"--l2-cache", "8192"}, w);
 }
 
 TEST_CASE("a branchy model runs in a reordered schedule and still matches ONNX Runtime", "[cli][report][verify]") {
