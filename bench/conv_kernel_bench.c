@@ -110,9 +110,12 @@ int main(int argc, char **argv) {
       {"vww stem 3x3/2 96 3->8", 3, 8, 96, 96, 3, 2},
       {"mnas pw 14 48->288", 48, 288, 14, 14, 1, 1},    {"mnas pw 14 288->48", 288, 48, 14, 14, 1, 1},
       {"mnas pw 7 96->576", 96, 576, 7, 7, 1, 1},       {"mnas pw 7 160->1280", 160, 1280, 7, 7, 1, 1},
+      {"eff pw 14 112->336", 112, 336, 14, 14, 1, 1},   {"eff pw 14 80->240", 80, 240, 14, 14, 1, 1},
+      {"eff pw 7 192->576", 192, 576, 7, 7, 1, 1},
   };
   const int reps = argc > 1 ? atoi(argv[1]) : 20;
   const int with_residual = getenv("RES") != NULL, blocked = getenv("BLOCKED") != NULL;
+  const int32_t act_kind = getenv("SILU") ? AOTC_CONV_ACT_SILU : 1;
   double total_us = 0, total_flop = 0;
   size_t si;
   for (si = 0; si < sizeof shapes / sizeof shapes[0]; ++si) {
@@ -157,11 +160,11 @@ int main(int argc, char **argv) {
     if (wino) aotc_conv_wino_pack_f32(w, wpw, s->M, s->C);
     for (r = 0; r < reps; ++r) {
       double t0 = now_us(), t;
-      aotc_conv_f32(x, NULL, wp, b, y, scratch, &p.geo, p.koff, 1, 0.0f, 1e30f);
+      aotc_conv_f32(x, NULL, wp, b, y, scratch, &p.geo, p.koff, act_kind, 0.0f, 1e30f);
       t = now_us() - t0;
       if (t < best) best = t;
       t0 = now_us();
-      aotc_conv_cv_f32(x, wp16, b, residual, y, scratch, &p.geo, p.koff, 1, 0.0f, 1e30f);
+      aotc_conv_cv_f32(x, wp16, b, residual, y, scratch, &p.geo, p.koff, act_kind, 0.0f, 1e30f);
       t = now_us() - t0;
       if (t < best_cv) best_cv = t;
       if (wino) {
