@@ -84,10 +84,11 @@ constexpr int64_t kCvShortcutMinK = 128;
 // SqueezeNet's 27x27 32 -> 128: 0.84x on the machine first measured, on AMD's
 // Zen 5 1.37x in the model (bench/profile_ops.py --against, medians), so 32
 // input channels do where 64 come out. Its 13x13 convs, 48 -> 192 and 64 ->
-// 256: 0.99x on the first machine, on Zen 5 1.04-1.1x in the model (medians;
-// 1.35x by minimums: their weights, 1.4 MB larger in all, come from L3 under
-// load), too little for the larger weights.
-constexpr int64_t kWinoMinInChannels = 32, kWinoMinOutChannels = 64, kWinoMinPixels = 196;
+// 256 (169 pixels): on AMD Zen 4 1.29-1.36x in conv_kernel_bench and
+// 1.26-1.28x in the model (medians), the whole net 1.05x (bench/ab.sh, both
+// ways round); on Zen 5 1.04-1.1x in the model. Their weights grow by 1.4 MB
+// (SqueezeNet's weights 5.2 -> 6.6 MB), which a host target holds.
+constexpr int64_t kWinoMinInChannels = 32, kWinoMinOutChannels = 64, kWinoMinPixels = 169;
 // Tiles of 2x2 outputs per block of whole tile rows (AOTC_CONV_WINO_TILES).
 constexpr int64_t kWinoTiles = 32;
 
