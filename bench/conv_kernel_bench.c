@@ -7,8 +7,9 @@
  *
  * Each shape (or only those whose name contains NAME) reports the best of
  * REPS (default 20) timed calls; 3x3 stride-1 shapes also aotc_conv_wino23_f32's
- * (Winograd F(2x2, 3x3), which ops/conv.cpp picks from 32 input and 64 output channels).
- * With RES set in the environment, aotc_conv_cv_f32 also adds a residual
+ * (Winograd F(2x2, 3x3), which ops/conv.cpp picks from 32 input and 64 output channels
+ * over 169 or more output pixels). Every conv's fused activation is ReLU, or
+ * with SILU set in the environment SiLU. With RES set in the environment, aotc_conv_cv_f32 also adds a residual
  * (aotc.FusedConv's fourth input). With BLOCKED set, aotc_conv_cv_f32 reads
  * (pointwise convs) and writes nchw16c activations, as between the blocked
  * depthwise convs of MobileNets on small planes (channels multiples of 16).
