@@ -1030,6 +1030,10 @@ AOTC_CONV_CV_TILE(aotc_conv_cv_native, aotc_conv_v16, aotc_conv_i16, 16, 2, 12,
 AOTC_CONV_CV_TILE(aotc_conv_cv_native14, aotc_conv_v16, aotc_conv_i16, 16, 2, 14,
                   AOTC_CONV_NATIVE AOTC_CONV_ZMM AOTC_NOCLONE)
 #define AOTC_CONV_CV_NATIVE_14 1
+/* 2 x 8 for planes of whole 8-pixel rows that 12 does not divide (ResNet-8's 8x8 convs). */
+AOTC_CONV_CV_TILE(aotc_conv_cv_native8, aotc_conv_v16, aotc_conv_i16, 16, 2, 8,
+                  AOTC_CONV_NATIVE AOTC_CONV_ZMM AOTC_NOCLONE)
+#define AOTC_CONV_CV_NATIVE_8 1
 #elif defined(__AVX__)
 AOTC_CONV_CV_TILE(aotc_conv_cv_native, aotc_conv_v8, aotc_conv_i8, 8, 2, 6, AOTC_CONV_NATIVE)
 #define AOTC_CONV_CV_NATIVE_MB 1
@@ -1096,12 +1100,15 @@ static AOTC_UNUSED void aotc_conv_cv_native(const float *xp, const int32_t *koff
    a multiple of 12, the narrow tile on AVX-512 (GCC) takes 14 pixels instead of 12
    (bench/conv_kernel_bench.c: pointwise convs over 7x7 1.15-1.2x, over 14x14 1.02-1.04x); on planes
    of 6x6, 12x12 or 24x24 (whole 12-pixel tiles) and 3x3 it measured 0.85-0.95x, and where tiles wrap rows
-   (their 14 pixel offsets then spill general registers) 0.95x. */
+   (their 14 pixel offsets then spill general registers) 0.95x. rows8: the same for tiles of 8 pixels,
+   which take planes of whole 8-pixel rows that 12 does not divide (ResNet-8's 8x8 convs: no tile computes
+   pixels in vain; its 8x8 64 -> 64 conv 1.03x, the whole net 1.015x, bench/ab.sh both ways round). */
 static AOTC_UNUSED aotc_conv_cv_tile_fn aotc_conv_cv_pick(int32_t Mg, int32_t K, int32_t P, int rows14,
-                                                          int32_t *mb, int32_t *np) {
+                                                          int rows8, int32_t *mb, int32_t *np) {
   const int wide = Mg > 2 * AOTC_CONV_CV_MR && K >= AOTC_CONV_CV_WIDE_MIN_K && (P % 7 == 0 || P >= 128);
   const int np14 = rows14 && P % 12 != 0 && (P % 7 == 0 || P >= 128);
-  (void)wide, (void)np14;
+  const int np8 = rows8 && !np14 && P % 12 != 0 && P % 8 == 0;
+  (void)wide, (void)np14, (void)np8;
 #ifdef AOTC_CONV_DISPATCH
   if (AOTC_CONV_HAVE_AVX512()) {
     if (wide) {
@@ -1134,6 +1141,12 @@ static AOTC_UNUSED aotc_conv_cv_tile_fn aotc_conv_cv_pick(int32_t Mg, int32_t K,
     return aotc_conv_cv_native14;
   }
 #endif
+#ifdef AOTC_CONV_CV_NATIVE_8
+  if (np8) {
+    *mb = 2, *np = 8;
+    return aotc_conv_cv_native8;
+  }
+#endif
   *mb = AOTC_CONV_CV_NATIVE_MB, *np = AOTC_CONV_CV_NATIVE_NP;
   return aotc_conv_cv_native;
 }
@@ -1160,7 +1173,8 @@ AOTC_KERNEL void aotc_conv_cv_f32(const float *x, const float *wpacked, const fl
   const int32_t blocks = (Mg + AOTC_CONV_CV_MR - 1) / AOTC_CONV_CV_MR;
   int32_t mb, np;
   const aotc_conv_cv_tile_fn tile =
-      aotc_conv_cv_pick(Mg, K, P, geo->method == AOTC_CONV_POINTWISE || OW % 14 == 0, &mb, &np);
+      aotc_conv_cv_pick(Mg, K, P, geo->method == AOTC_CONV_POINTWISE || OW % 14 == 0,
+                        geo->method == AOTC_CONV_POINTWISE || OW % 8 == 0, &mb, &np);
 #ifdef AOTC_CONV_CV_NATIVE_WIDE
   (void)tile;
 #endif
@@ -1225,6 +1239,10 @@ AOTC_KERNEL void aotc_conv_cv_f32(const float *x, const float *wpacked, const fl
 #ifdef AOTC_CONV_CV_NATIVE_14
           else if (np == 14)
             aotc_conv_cv_native14(AOTC_CONV_CV_TILE_ARGS);
+#endif
+#ifdef AOTC_CONV_CV_NATIVE_8
+          else if (np == 8)
+            aotc_conv_cv_native8(AOTC_CONV_CV_TILE_ARGS);
 #endif
           else
             aotc_conv_cv_native(AOTC_CONV_CV_TILE_ARGS);
