@@ -1,6 +1,7 @@
 #include "passes/memory_planner.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <numeric>
 
@@ -89,18 +90,52 @@ MemoryPlan plan_greedy_by_size(const std::vector<BufferRequest> &buffers, size_t
   return place_in_order(buffers, order_by(buffers, [](const BufferRequest &b) { return b.size; }), alignment);
 }
 
-MemoryPlan plan_best_greedy(const std::vector<BufferRequest> &buffers, size_t alignment) {
+namespace {
+
+// The greedy orders plan_best_greedy tries.
+std::vector<std::vector<size_t>> greedy_orders(const std::vector<BufferRequest> &buffers) {
   auto lifetime = [](const BufferRequest &b) { return static_cast<size_t>(b.last_use - b.first_use + 1); };
-  std::vector<std::vector<size_t>> orders = {
+  return {
       order_by(buffers, [](const BufferRequest &b) { return b.size; }),
       order_by(buffers, [&](const BufferRequest &b) { return b.size * lifetime(b); }),
       order_by(buffers, [&](const BufferRequest &b) { return lifetime(b); }),
       order_by(buffers, [](const BufferRequest &b) { return -static_cast<long>(b.first_use); }),
   };
+}
+
+}  // namespace
+
+MemoryPlan plan_best_greedy(const std::vector<BufferRequest> &buffers, size_t alignment) {
   MemoryPlan best;
-  for (size_t k = 0; k < orders.size(); ++k) {
-    MemoryPlan plan = place_in_order(buffers, orders[k], alignment);
-    if (k == 0 || plan.total < best.total) best = std::move(plan);
+  bool first = true;
+  for (const std::vector<size_t> &order : greedy_orders(buffers)) {
+    MemoryPlan plan = place_in_order(buffers, order, alignment);
+    if (first || plan.total < best.total) best = std::move(plan);
+    first = false;
+  }
+  return best;
+}
+
+MemoryPlan plan_best_searched(const std::vector<BufferRequest> &buffers, size_t alignment, int tries) {
+  const size_t bound = live_peak(buffers, alignment);
+  std::vector<size_t> best_order;
+  MemoryPlan best;
+  for (std::vector<size_t> &order : greedy_orders(buffers)) {
+    MemoryPlan plan = place_in_order(buffers, order, alignment);
+    if (best_order.empty() || plan.total < best.total) best = std::move(plan), best_order = std::move(order);
+  }
+  // Equal plans are kept too, so that the search can cross plateaus. (A fixed LCG: the same plan every run.)
+  uint64_t state = 0x2545F4914F6CDD1DULL;
+  for (int t = 0; t < tries && best.total > bound && best_order.size() > 1; ++t) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    const size_t a = (state >> 33) % best_order.size();
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    const size_t b = (state >> 33) % best_order.size();
+    if (a == b) continue;
+    std::vector<size_t> order = best_order;
+    std::swap(order[a], order[b]);
+    MemoryPlan plan = place_in_order(buffers, order, alignment);
+    if (plan.total <= best.total) best = std::move(plan), best_order = std::move(order);
   }
   return best;
 }

@@ -4,9 +4,11 @@
 //
 // The greedy planner places buffers one by one (largest first, or in another
 // order), each at the lowest offset where it overlaps no already-placed buffer
-// that is live at the same time; plan_best_greedy tries several orders.
-// This is not guaranteed optimal (the problem is NP-complete), but it is never
-// worse than one slot per buffer, and is usually at or near the live peak.
+// that is live at the same time; plan_best_greedy tries several orders, and
+// plan_best_searched (the final plan of plan-memory) orders near the best of
+// them while it misses the live peak. This is not guaranteed optimal (the
+// problem is NP-complete), but it is never worse than one slot per buffer, and
+// is usually at or near the live peak.
 #pragma once
 #include <cstddef>
 #include <vector>
@@ -37,6 +39,11 @@ MemoryPlan plan_greedy_by_size(const std::vector<BufferRequest> &buffers, size_t
 /// Runs the greedy placement with several buffer orders (by size, by
 /// size x lifetime, by lifetime, by first use) and keeps the smallest plan.
 MemoryPlan plan_best_greedy(const std::vector<BufferRequest> &buffers, size_t alignment);
+
+/// plan_best_greedy, then, while its plan is above the live peak, up to
+/// `tries` more orders: the best order so far with two buffers swapped (a
+/// deterministic local search), each kept when its plan is no larger.
+MemoryPlan plan_best_searched(const std::vector<BufferRequest> &buffers, size_t alignment, int tries = 400);
 
 /// Lower bound for any plan: the largest sum of (aligned) sizes live at one
 /// step, a group counting as its largest member live then.

@@ -296,7 +296,7 @@ void plan_memory(Program &program) {
   Buffers buffers = buffers_for(alias_groups, groups);
   std::vector<BufferRequest> &requests = buffers.requests;
   std::vector<size_t> &scratch_requests = buffers.scratch_requests;
-  MemoryPlan plan = plan_best_greedy(requests, program.arena_alignment);
+  MemoryPlan plan = plan_best_searched(requests, program.arena_alignment);
   auto place = [&](const Value *v) {
     if (!program.storage.count(v))
       program.storage[v] = {Storage::Kind::Arena, 0,
