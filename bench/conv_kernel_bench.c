@@ -6,9 +6,10 @@
  *   cc -O3 -march=native -Iruntime-c/kernels -Itests/kernels bench/conv_kernel_bench.c -lm -o /tmp/ckb && /tmp/ckb [REPS [NAME]]
  *
  * Each shape (or only those whose name contains NAME) reports the best of
- * REPS (default 20) timed calls; 3x3 stride-1 shapes also aotc_conv_wino23_f32's
- * (Winograd F(2x2, 3x3), which ops/conv.cpp picks from 32 input and 64 output channels
- * over 169 or more output pixels). Every conv's fused activation is ReLU, or
+ * REPS (default 20) timed calls; 3x3 stride-1 shapes also Winograd F(2x2, 3x3)'s two
+ * kernels' (which ops/conv.cpp picks: aotc_conv_wino23_f32 from 32 input and 64 output
+ * channels over 169 or more output pixels, aotc_conv_wino23_mr4_f32, "_mr4", for fewer
+ * channels, from 16, over rows of 8 or 16 tiles). Every conv's fused activation is ReLU, or
  * with SILU set in the environment SiLU. With RES set in the environment, aotc_conv_cv_f32 also adds a residual
  * (aotc.FusedConv's fourth input). With BLOCKED set, aotc_conv_cv_f32 reads
  * (pointwise convs) and writes nchw16c activations, as between the blocked
@@ -140,7 +141,9 @@ int main(int argc, char **argv) {
     const int wino = kh == 3 && kw == 3 && s->s == 1 && !blocked;
     float *wpw = wino ? bench_alloc((size_t)16 * ((s->M + 15) / 16 * 16) * s->C * sizeof(float)) : NULL;
     void *scratch_w = wino ? bench_alloc((size_t)aotc_conv_wino23_scratch_floats(&p.geo) * sizeof(float)) : NULL;
-    double best_w = 1e30;
+    float *wpw4 = wino ? bench_alloc((size_t)16 * ((s->M + 3) / 4 * 4) * s->C * sizeof(float)) : NULL;
+    void *scratch_w4 = wino ? bench_alloc((size_t)aotc_conv_wino23_mr4_scratch_floats(&p.geo) * sizeof(float)) : NULL;
+    double best_w = 1e30, best_w4 = 1e30;
     double best = 1e30, best_cv = 1e30, flop = 2.0 * (double)ny * s->C * kh * kw;
     size_t i;
     int r;
@@ -159,7 +162,8 @@ int main(int argc, char **argv) {
     }
     aotc_conv_pack_weights_f32(w, wp, 1, s->M, s->C * kh * kw, AOTC_CONV_MR);
     aotc_conv_pack_weights_f32(w, wp16, 1, s->M, s->C * kh * kw, AOTC_CONV_CV_MR);
-    if (wino) aotc_conv_wino_pack_f32(w, wpw, s->M, s->C);
+    if (wino) aotc_conv_wino_pack_f32(w, wpw, s->M, s->C, AOTC_CONV_CV_MR);
+    if (wino) aotc_conv_wino_pack_f32(w, wpw4, s->M, s->C, AOTC_CONV_MR);
     for (r = 0; r < reps; ++r) {
       double t0 = now_us(), t;
       aotc_conv_f32(x, NULL, wp, b, y, scratch, &p.geo, p.koff, act_kind, 0.0f, 1e30f);
@@ -174,15 +178,20 @@ int main(int argc, char **argv) {
         aotc_conv_wino23_f32(x, wpw, b, residual, y, scratch_w, &p.geo, 1, 0.0f, 1e30f);
         t = now_us() - t0;
         if (t < best_w) best_w = t;
+        t0 = now_us();
+        aotc_conv_wino23_mr4_f32(x, wpw4, b, residual, y, scratch_w4, &p.geo, 1, 0.0f, 1e30f);
+        t = now_us() - t0;
+        if (t < best_w4) best_w4 = t;
       }
     }
     total_us += best < best_cv ? best : best_cv;
     total_flop += flop;
     printf("%-22s aotc_conv_f32 %8.1f us %6.1f GFLOP/s  aotc_conv_cv_f32 %8.1f us %6.1f GFLOP/s\n", s->name, best,
            flop / best / 1e3, best_cv, flop / best_cv / 1e3);
-    if (wino) printf("%-22s aotc_conv_wino23_f32 %8.1f us (%.2fx the faster of the two)\n", "", best_w,
-                     (best < best_cv ? best : best_cv) / best_w);
-    free(wpw), free(scratch_w);
+    if (wino) printf("%-22s aotc_conv_wino23_f32 %8.1f us (%.2fx the faster of the two), _mr4 %8.1f us (%.2fx)\n", "",
+                     best_w, (best < best_cv ? best : best_cv) / best_w, best_w4,
+                     (best < best_cv ? best : best_cv) / best_w4);
+    free(wpw), free(scratch_w), free(wpw4), free(scratch_w4);
     free(x), free(w), free(b), free(wp), free(wp16), free(y), free(res), free(scratch), free(p.koff);
   }
   printf("%-22s %8.1f us %7.1f GFLOP/s\n", "all (faster of the two)", total_us, total_flop / total_us / 1e3);

@@ -89,6 +89,17 @@ constexpr int64_t kCvShortcutMinK = 128;
 // ways round); on Zen 5 1.04-1.1x in the model. Their weights grow by 1.4 MB
 // (SqueezeNet's weights 5.2 -> 6.6 MB), which a host target holds.
 constexpr int64_t kWinoMinInChannels = 32, kWinoMinOutChannels = 64, kWinoMinPixels = 169;
+// Smaller 3x3 convs, from this many input and output channels (but fewer
+// outputs than kWinoMinOutChannels) over at least this many output pixels,
+// run aotc_conv_wino23_mr4_f32 (conv.c: its GEMMs vectorized over tiles, not
+// output channels), where its blocks of tile rows fill whole GEMM tiles of 32
+// tiles (rows of 1, 2, 4, 8 or 16 tiles, or a multiple of 32). ResNet-8's
+// 32x32 x 16 and 16x16 x 32 (bench/conv_kernel_bench.c, AMD Zen 4): 1.2-1.3x
+// and 1.1-1.3x the direct conv; the whole net 0.87x (bench/ab.sh), 0.82-0.93x
+// ONNX Runtime's time where it had been 1.05-1.07x. Not: ResNet-8's 8x8 x 64
+// (16 tiles fill no GEMM tile: 0.43x), SqueezeNet's 55x55 16 -> 64 (rows of 28
+// tiles: 0.79x). Its weights grow by 16/9 (ResNet-8's by 43 KB).
+constexpr int64_t kWinoMr4MinChannels = 16, kWinoMr4MinPixels = 256;
 // Tiles of 2x2 outputs per block of whole tile rows (AOTC_CONV_WINO_TILES).
 constexpr int64_t kWinoTiles = 32;
 
@@ -97,8 +108,10 @@ constexpr int64_t kWinoTiles = 32;
 // vector-extension kernels become slow scalar code there).
 bool scalar_fp_target(const Target &t) { return t.vector_bits == 0 && t.arch.rfind("armv", 0) == 0; }
 
-// Whether weights were packed by aotc.PackConvWinograd (conv_wino23).
-bool winograd_weights(const Value &w) { return w.layout.is_packed() && w.layout.format == "conv_wino23"; }
+// Whether weights were packed by aotc.PackConvWinograd (conv_wino23 or conv_wino23_mr4).
+bool winograd_weights(const Value &w) {
+  return w.layout.is_packed() && (w.layout.format == "conv_wino23" || w.layout.format == "conv_wino23_mr4");
+}
 
 // The block size of weights packed by aotc.PackConvWeights (conv_mr4 or
 // conv_mr16), or 0 for weights in ONNX's layout (or Winograd's).
@@ -282,15 +295,27 @@ bool uses_cv_kernel(const Target &target, const aotc_conv_params &geo) {
          (target.vector_bits >= 512 || geo.out[2] < 16);
 }
 
-// Whether aotc_conv_wino23_f32 runs a conv (see kWinoMinInChannels). Pads of at
-// most 2: its input rows are padded into 2 * (tiles per row + 1) floats.
-bool uses_winograd(const Target &target, const aotc_conv_params &geo) {
-  return target.vector_bits >= 512 && geo.groups == 1 && geo.method == kShifted && geo.in[0] == 1 &&
-         geo.out[0] == 1 && geo.kernel[0] == 1 && geo.kernel[1] == 3 && geo.kernel[2] == 3 && geo.stride[1] == 1 &&
-         geo.stride[2] == 1 && geo.dilation[1] == 1 && geo.dilation[2] == 1 && geo.pad[1] <= 2 && geo.pad[2] <= 2 &&
-         geo.cg >= kWinoMinInChannels && geo.mg >= kWinoMinOutChannels &&
-         int64_t{geo.out[1]} * geo.out[2] >= kWinoMinPixels;
+// Which Winograd kernel runs a conv, by the block size of its packed
+// transformed weights: kCvMR for aotc_conv_wino23_f32 (conv_wino23, see
+// kWinoMinInChannels), kConvMR for aotc_conv_wino23_mr4_f32 (conv_wino23_mr4,
+// see kWinoMr4MinChannels), 0 for neither. Pads of at most 2: input rows are
+// padded into 2 * (tiles per row + 1) floats.
+int64_t winograd_mr(const Target &target, const aotc_conv_params &geo) {
+  const bool fits = target.vector_bits >= 512 && geo.groups == 1 && geo.method == kShifted && geo.in[0] == 1 &&
+                    geo.out[0] == 1 && geo.kernel[0] == 1 && geo.kernel[1] == 3 && geo.kernel[2] == 3 &&
+                    geo.stride[1] == 1 && geo.stride[2] == 1 && geo.dilation[1] == 1 && geo.dilation[2] == 1 &&
+                    geo.pad[1] <= 2 && geo.pad[2] <= 2;
+  const int64_t pixels = int64_t{geo.out[1]} * geo.out[2];
+  if (!fits) return 0;
+  if (geo.cg >= kWinoMinInChannels && geo.mg >= kWinoMinOutChannels && pixels >= kWinoMinPixels) return kCvMR;
+  const int64_t tiles_per_row = (geo.out[2] + 1) / 2;
+  if (geo.cg >= kWinoMr4MinChannels && geo.mg >= kWinoMr4MinChannels && geo.mg < kWinoMinOutChannels &&
+      pixels >= kWinoMr4MinPixels && (kWinoTiles % tiles_per_row == 0 || tiles_per_row % kWinoTiles == 0))
+    return kConvMR;
+  return 0;
 }
+
+bool uses_winograd(const Target &target, const aotc_conv_params &geo) { return winograd_mr(target, geo) != 0; }
 
 // Scratch floats of aotc_conv_wino23_f32 (aotc_conv_wino23_scratch_floats):
 // V and M of a block of tile rows, its GEMMs' koff, 16 rows of TW + 1 and a
@@ -300,6 +325,16 @@ int64_t winograd_scratch_floats(const aotc_conv_params &geo) {
   const int64_t rows = std::min(TH, std::max<int64_t>(1, kWinoTiles / TW));
   const int64_t Mpad = (geo.mg + kCvMR - 1) / kCvMR * kCvMR;
   return 16 * (geo.cg + Mpad) * rows * TW + geo.cg + 16 * (TW + 1) + geo.in[2] + 64;
+}
+
+// Scratch floats of aotc_conv_wino23_mr4_f32 (aotc_conv_wino23_mr4_scratch_floats):
+// a block of tile rows' input rows split into column phases, its V (read up
+// to a GEMM tile past its end) and M for 8 output channels, the GEMMs' koff.
+int64_t winograd_mr4_scratch_floats(const aotc_conv_params &geo) {
+  const int64_t TW = (geo.out[2] + 1) / 2, TH = (geo.out[1] + 1) / 2;
+  const int64_t rows = std::min(TH, std::max<int64_t>(1, kWinoTiles / TW));
+  const int64_t phases = 2 * (2 * rows + 2) * (TW + 1);
+  return geo.cg * phases + 16 * (geo.cg + 8) * rows * TW + kTileMax + geo.cg;
 }
 
 // The output rows of a 2D SHIFTED conv whose input phases (every input
@@ -468,14 +503,17 @@ void lower_conv(LowerContext &ctx, const KernelActivation &activation, Value *re
   // kernel into scratch, in front of its buffers.
   Value &w = ctx.input(1);
   if (winograd_weights(w)) {
-    ctx.require(uses_winograd(ctx.target(), geo), "internal error: conv_wino23 weights on a conv Winograd cannot run");
-    ctx.call("aotc_conv_wino23_f32")
+    const bool mr4 = w.layout.format == "conv_wino23_mr4";
+    ctx.require(winograd_mr(ctx.target(), geo) == (mr4 ? kConvMR : kCvMR),
+                fmt::format("internal error: {} weights on a conv that kernel cannot run", w.layout.format));
+    ctx.call(mr4 ? "aotc_conv_wino23_mr4_f32" : "aotc_conv_wino23_f32")
         .in(&x)
         .in(&w)
         .in(b)
         .in(residual)
         .out(&ctx.output(0))
-        .scratch(static_cast<size_t>(winograd_scratch_floats(geo)) * sizeof(float))
+        .scratch(static_cast<size_t>(mr4 ? winograd_mr4_scratch_floats(geo) : winograd_scratch_floats(geo)) *
+                 sizeof(float))
         .params(geo)
         .i(act)
         .f(act_a)
@@ -605,6 +643,7 @@ OpDef conv_def(const std::string &domain, const std::string &op) {
     r.input = 1;
     if (uses_winograd(ctx.target(), geo) && !ctx.input(0).layout.is_blocked() && !ctx.output(0).layout.is_blocked()) {
       r.op = "PackConvWinograd";
+      r.attrs["mr"].value = winograd_mr(ctx.target(), geo);
       return {r};
     }
     r.op = "PackConvWeights";
@@ -851,25 +890,36 @@ void register_pack_conv_weights(OpRegistry &r) {
 }
 
 // aotc.PackConvWinograd: 3x3 conv weights [M, C, 3, 3] transformed for
-// Winograd's F(2x2, 3x3) and packed as conv_wino23 (see
-// aotc_conv_wino_pack_f32 in conv.c, the one definition of the format): for
-// each of the 16 transformed taps, conv_mr16 of its M x C matrix. Inserted by
-// choose-layouts on constant weights, then folded at compile time.
+// Winograd's F(2x2, 3x3) and packed (see aotc_conv_wino_pack_f32 in conv.c,
+// the one definition of the formats): for each of the 16 transformed taps,
+// its M x C matrix as conv_mr16 (mr 16: conv_wino23, for
+// aotc_conv_wino23_f32) or conv_mr4 (mr 4: conv_wino23_mr4, for
+// aotc_conv_wino23_mr4_f32). Inserted by choose-layouts on constant weights,
+// then folded at compile time.
 void register_pack_conv_winograd(OpRegistry &r) {
   OpDef def;
   def.op = "PackConvWinograd";
   def.domain = kInternalDomain;
+  def.attrs = {"mr"};
   def.infer = [](OpContext &ctx) {
     Value &w = ctx.input(0);
+    const int64_t mr = ctx.attr_int("mr");
     ctx.require(w.dtype == DType::Float && w.shape.size() == 4 && w.shape[2] == 3 && w.shape[3] == 3,
                 "expects float 3x3 conv weights [M, C, 3, 3]");
+    ctx.require(mr == kConvMR || mr == kCvMR, fmt::format("unknown block size mr={}", mr));
     const int64_t M = w.shape[0], C = w.shape[1];
     ctx.set_output(0, DType::Float, w.shape);
-    ctx.set_output_layout(0, Layout::packed("conv_wino23", {16, (M + kCvMR - 1) / kCvMR, C, kCvMR}));
+    ctx.set_output_layout(0, Layout::packed(mr == kCvMR ? "conv_wino23" : "conv_wino23_mr4",
+                                            {16, (M + mr - 1) / mr, C, mr}));
   };
   def.lower = [](LowerContext &ctx) {
     Value &w = ctx.input(0);
-    ctx.call("aotc_conv_wino_pack_f32").in(&w).out(&ctx.output(0)).i(w.shape[0]).i(w.shape[1]);
+    ctx.call("aotc_conv_wino_pack_f32")
+        .in(&w)
+        .out(&ctx.output(0))
+        .i(w.shape[0])
+        .i(w.shape[1])
+        .i(ctx.attr_int("mr"));
   };
   r.add(std::move(def));
 }

@@ -1299,13 +1299,14 @@ static AOTC_UNUSED ptrdiff_t aotc_conv_wino23_scratch_floats(const aotc_conv_par
   return 16 * ((ptrdiff_t)geo->cg + Mpad) * tiles + geo->cg + 16 * (TW + 1) + geo->in[2] + 64;
 }
 
-/* Packs weights w [M, C, 3, 3] as conv_wino23: 16 x ceil(M/16) x C x 16 floats (see above). */
-AOTC_KERNEL void aotc_conv_wino_pack_f32(const float *w, float *wp, int32_t M, int32_t C) {
+/* Packs weights w [M, C, 3, 3] as conv_wino23 (MR = 16: 16 x ceil(M/16) x C x 16 floats, see above) or
+   conv_wino23_mr4 (MR = 4, for aotc_conv_wino23_mr4_f32): U[xi] in blocks of MR output channels, k-major. */
+AOTC_KERNEL void aotc_conv_wino_pack_f32(const float *w, float *wp, int32_t M, int32_t C, int32_t MR) {
   static const float G[4][3] = {{1.0f, 0.0f, 0.0f}, {0.5f, 0.5f, 0.5f}, {0.5f, -0.5f, 0.5f}, {0.0f, 0.0f, 1.0f}};
-  const int32_t blocks = (M + AOTC_CONV_CV_MR - 1) / AOTC_CONV_CV_MR;
-  const ptrdiff_t per_xi = (ptrdiff_t)blocks * AOTC_CONV_CV_MR * C;
+  const int32_t blocks = (M + MR - 1) / MR;
+  const ptrdiff_t per_xi = (ptrdiff_t)blocks * MR * C;
   int32_t m, c, i, j, k, l;
-  for (m = 0; m < blocks * AOTC_CONV_CV_MR; ++m)
+  for (m = 0; m < blocks * MR; ++m)
     for (c = 0; c < C; ++c) {
       const float *g = w + ((ptrdiff_t)(m < M ? m : M - 1) * C + c) * 9;
       float t[4][3];
@@ -1315,7 +1316,7 @@ AOTC_KERNEL void aotc_conv_wino_pack_f32(const float *w, float *wp, int32_t M, i
           for (l = 0; l < 3; ++l) s += G[i][l] * g[l * 3 + k];
           t[i][k] = s;
         }
-      float *at = wp + ((ptrdiff_t)(m / AOTC_CONV_CV_MR) * C + c) * AOTC_CONV_CV_MR + m % AOTC_CONV_CV_MR;
+      float *at = wp + ((ptrdiff_t)(m / MR) * C + c) * MR + m % MR;
       for (i = 0; i < 4; ++i)
         for (j = 0; j < 4; ++j) {
           float s = 0.0f;
@@ -1459,6 +1460,266 @@ AOTC_KERNEL void aotc_conv_wino23_f32(const float *x, const float *u, const floa
       }
       if (residual)
         aotc_conv_residual_f32(yn, residual + (ptrdiff_t)n * M * P, M, P, oh0 * OW, oh1 * OW, 1, act);
+    }
+  }
+}
+
+/*
+ * aotc_conv_wino23_mr4_f32: the same Winograd F(2x2, 3x3) convs, for few
+ * channels (ResNet-8's 16 and 32), where aotc_conv_wino23_f32's GEMMs
+ * (vectorized over output channels) and its per-tile transforms cost more
+ * than the multiplies saved. Here every step runs over vectors of tiles:
+ * - the input rows under a block of tile rows, split into their two column
+ *   phases (tile tw's 4 columns are even[tw], odd[tw], even[tw + 1],
+ *   odd[tw + 1]), are transformed a tile row of one channel at a time
+ *   (aotc_conv_wino23_tile_row);
+ * - the 16 GEMMs M[xi] = U[xi] V[xi], 8 output channels at a time, are
+ *   pixel-vectorized like aotc_conv_f32's, with the block's tiles as their
+ *   pixels (a micro-kernel tile: 8 output channels x 32 tiles; per input
+ *   channel 8 broadcast weights and 2 vectors of V), so M[xi] comes out
+ *   channel-major with tiles contiguous;
+ * - the output transform reads those 8 channels' M a vector of tiles at a
+ *   time, and interleaves its even and odd output columns into output rows.
+ * u: U[xi] for every xi, each M x C matrix packed as conv_mr4
+ * (conv_wino23_mr4: aotc_conv_wino_pack_f32 with MR = 4). Scratch:
+ * aotc_conv_wino23_mr4_scratch_floats(geo) floats.
+ */
+static AOTC_UNUSED ptrdiff_t aotc_conv_wino23_mr4_scratch_floats(const aotc_conv_params *geo) {
+  const ptrdiff_t R = aotc_conv_wino23_rows(geo), TW = (geo->out[2] + 1) / 2, tiles = R * TW;
+  const ptrdiff_t phases = 2 * (2 * R + 2) * (TW + 1);
+  return (ptrdiff_t)geo->cg * phases + 16 * ((ptrdiff_t)geo->cg + 8) * tiles + AOTC_CONV_NR_MAX + geo->cg;
+}
+
+/* The tile row step of aotc_conv_wino23_tile_row for the tiles t.. of one VT (a vector type, or float). */
+#define AOTC_CONV_WINO_TILE_ROW_STEP(VT)                                                                   \
+  {                                                                                                         \
+    VT de[4][2], dn[4][2], te[4][2], tn[4][2], r_; /* even and odd (n) columns at t and t + 1 */            \
+    for (i = 0; i < 4; ++i) {                                                                               \
+      memcpy(&de[i][0], e + i * row + t, sizeof r_), memcpy(&de[i][1], e + i * row + t + 1, sizeof r_);    \
+      memcpy(&dn[i][0], o + i * row + t, sizeof r_), memcpy(&dn[i][1], o + i * row + t + 1, sizeof r_);    \
+    }                                                                                                       \
+    /* B^T d (rows), then (.) B (columns: e[t], o[t], e[t + 1], o[t + 1]). */                               \
+    for (i = 0; i < 2; ++i) {                                                                               \
+      te[0][i] = de[0][i] - de[2][i], te[1][i] = de[1][i] + de[2][i];                                       \
+      te[2][i] = de[2][i] - de[1][i], te[3][i] = de[1][i] - de[3][i];                                       \
+      tn[0][i] = dn[0][i] - dn[2][i], tn[1][i] = dn[1][i] + dn[2][i];                                       \
+      tn[2][i] = dn[2][i] - dn[1][i], tn[3][i] = dn[1][i] - dn[3][i];                                       \
+    }                                                                                                       \
+    for (i = 0; i < 4; ++i) {                                                                               \
+      r_ = te[i][0] - te[i][1], memcpy(v + (4 * i) * vstride + t, &r_, sizeof r_);                          \
+      r_ = tn[i][0] + te[i][1], memcpy(v + (4 * i + 1) * vstride + t, &r_, sizeof r_);                      \
+      r_ = te[i][1] - tn[i][0], memcpy(v + (4 * i + 2) * vstride + t, &r_, sizeof r_);                      \
+      r_ = tn[i][0] - tn[i][1], memcpy(v + (4 * i + 3) * vstride + t, &r_, sizeof r_);                      \
+    }                                                                                                       \
+  }
+
+/* V[xi * vstride + t] (xi = 4i + j) for the tiles t < TW of one tile row of one channel, from the 4 input rows
+   under it split into column phases: even columns e (rows `row` floats apart), odd columns o. */
+static AOTC_UNUSED AOTC_CONV_SPLIT2_ATTR void aotc_conv_wino23_tile_row(const float *AOTC_RESTRICT e,
+                                                                        const float *AOTC_RESTRICT o, ptrdiff_t row,
+                                                                        float *AOTC_RESTRICT v, ptrdiff_t vstride,
+                                                                        int32_t TW) {
+  int32_t t = 0, i;
+#if defined(AOTC_CONV_SIMD) && defined(__AVX512F__)
+  for (; t + 16 <= TW; t += 16) AOTC_CONV_WINO_TILE_ROW_STEP(aotc_conv_v16)
+#endif
+#ifdef AOTC_CONV_SIMD
+  for (; t + AOTC_CONV_VWN <= TW; t += AOTC_CONV_VWN) AOTC_CONV_WINO_TILE_ROW_STEP(aotc_conv_vn)
+#endif
+  for (; t < TW; ++t) AOTC_CONV_WINO_TILE_ROW_STEP(float)
+}
+
+#ifdef AOTC_CONV_SIMD
+/* lo, hi = e[0], o[0], e[1], o[1], ... (the two vectors' floats interleaved) */
+#if defined(__clang__)
+#define AOTC_CONV_INTERLEAVE16(lo, hi, e, o)                                                         \
+  ((lo) = __builtin_shufflevector(e, o, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23),    \
+   (hi) = __builtin_shufflevector(e, o, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31))
+#if AOTC_CONV_VWN == 8
+#define AOTC_CONV_INTERLEAVE(lo, hi, e, o)                                \
+  ((lo) = __builtin_shufflevector(e, o, 0, 8, 1, 9, 2, 10, 3, 11),        \
+   (hi) = __builtin_shufflevector(e, o, 4, 12, 5, 13, 6, 14, 7, 15))
+#else
+#define AOTC_CONV_INTERLEAVE(lo, hi, e, o) \
+  ((lo) = __builtin_shufflevector(e, o, 0, 4, 1, 5), (hi) = __builtin_shufflevector(e, o, 2, 6, 3, 7))
+#endif
+#else
+#define AOTC_CONV_INTERLEAVE16(lo, hi, e, o)                                                                    \
+  ((lo) = __builtin_shuffle(e, o, (aotc_conv_i16){0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23}),    \
+   (hi) = __builtin_shuffle(e, o, (aotc_conv_i16){8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31}))
+#if AOTC_CONV_VWN == 8
+#define AOTC_CONV_INTERLEAVE(lo, hi, e, o)                                   \
+  ((lo) = __builtin_shuffle(e, o, (aotc_conv_in){0, 8, 1, 9, 2, 10, 3, 11}), \
+   (hi) = __builtin_shuffle(e, o, (aotc_conv_in){4, 12, 5, 13, 6, 14, 7, 15}))
+#else
+#define AOTC_CONV_INTERLEAVE(lo, hi, e, o) \
+  ((lo) = __builtin_shuffle(e, o, (aotc_conv_in){0, 4, 1, 5}), (hi) = __builtin_shuffle(e, o, (aotc_conv_in){2, 6, 3, 7}))
+#endif
+#endif
+
+/* The output transform's step for the W tiles t.. (VT of W floats): A^T M A + b, each output row's even and
+   odd columns interleaved, plus the residual, activated, stored. */
+#define AOTC_CONV_WINO_OUTPUT_STEP(VT, VI, W, INTERLEAVE)                 \
+  {                                                                       \
+    VT s0[4], s1[4], r_[4], wl_, wh_, q_, zero_;                          \
+    memset(&zero_, 0, sizeof zero_);                                      \
+    for (j = 0; j < 4; ++j) {                                             \
+      VT m0j, m1j, m2j, m3j;                                              \
+      memcpy(&m0j, mt + j * mstride + t, sizeof q_);                      \
+      memcpy(&m1j, mt + (4 + j) * mstride + t, sizeof q_);                \
+      memcpy(&m2j, mt + (8 + j) * mstride + t, sizeof q_);                \
+      memcpy(&m3j, mt + (12 + j) * mstride + t, sizeof q_);               \
+      s0[j] = m0j + m1j + m2j;                                            \
+      s1[j] = m1j - m2j - m3j;                                            \
+    }                                                                     \
+    r_[0] = s0[0] + s0[1] + s0[2] + b, r_[1] = s0[1] - s0[2] - s0[3] + b; \
+    r_[2] = s1[0] + s1[1] + s1[2] + b, r_[3] = s1[1] - s1[2] - s1[3] + b; \
+    for (h = 0; h < 2 && y[h]; ++h) {                                     \
+      INTERLEAVE(wl_, wh_, r_[2 * h], r_[2 * h + 1]);                     \
+      if (res[h]) {                                                       \
+        memcpy(&q_, res[h] + 2 * t, sizeof q_), wl_ += q_;                \
+        memcpy(&q_, res[h] + 2 * t + (W), sizeof q_), wh_ += q_;          \
+      }                                                                   \
+      if (act) {                                                          \
+        AOTC_CONV_ACTIVATE(VT, VI, wl_, act, zero_);                      \
+        AOTC_CONV_ACTIVATE(VT, VI, wh_, act, zero_);                      \
+      }                                                                   \
+      memcpy(y[h] + 2 * t, &wl_, sizeof wl_);                             \
+      memcpy(y[h] + 2 * t + (W), &wh_, sizeof wh_);                       \
+    }                                                                     \
+  }
+#endif
+
+/* Output rows y0 (2a) and y1 (2a + 1, or NULL past the output) of OW floats, from the TW tiles of tile row a
+   in M[xi] at mt + xi*mstride: act(A^T M A + b + res), res0 and res1 the residual's rows (or NULL). */
+static AOTC_UNUSED AOTC_CONV_SPLIT2_ATTR AOTC_CONV_DW_ATTR void aotc_conv_wino23_output(
+    const float *AOTC_RESTRICT mt, ptrdiff_t mstride, float *y0, float *y1, const float *res0, const float *res1,
+    float b, int32_t OW, int32_t TW, const aotc_conv_act *act) {
+  float *y[2];
+  const float *res[2];
+  int32_t t = 0, j, h;
+  y[0] = y0, y[1] = y1, res[0] = res0, res[1] = res1;
+#if defined(AOTC_CONV_SIMD) && defined(__AVX512F__)
+  for (; t + 16 <= TW && 2 * (t + 16) <= OW; t += 16)
+    AOTC_CONV_WINO_OUTPUT_STEP(aotc_conv_v16, aotc_conv_i16, 16, AOTC_CONV_INTERLEAVE16)
+#endif
+#ifdef AOTC_CONV_SIMD
+  for (; t + AOTC_CONV_VWN <= TW && 2 * (t + AOTC_CONV_VWN) <= OW; t += AOTC_CONV_VWN)
+    AOTC_CONV_WINO_OUTPUT_STEP(aotc_conv_vn, aotc_conv_in, AOTC_CONV_VWN, AOTC_CONV_INTERLEAVE)
+#endif
+  for (; t < TW; ++t) {
+    float s0[4], s1[4], r[4];
+    for (j = 0; j < 4; ++j) {
+      const float m0j = mt[j * mstride + t], m1j = mt[(4 + j) * mstride + t];
+      const float m2j = mt[(8 + j) * mstride + t], m3j = mt[(12 + j) * mstride + t];
+      s0[j] = m0j + m1j + m2j;
+      s1[j] = m1j - m2j - m3j;
+    }
+    r[0] = s0[0] + s0[1] + s0[2] + b, r[1] = s0[1] - s0[2] - s0[3] + b;
+    r[2] = s1[0] + s1[1] + s1[2] + b, r[3] = s1[1] - s1[2] - s1[3] + b;
+    for (h = 0; h < 2 && y[h]; ++h)
+      for (j = 0; j < 2 && 2 * t + j < OW; ++j) {
+        const float v = r[2 * h + j] + (res[h] ? res[h][2 * t + j] : 0.0f);
+        y[h][2 * t + j] = act ? aotc_conv_activate(v, act) : v;
+      }
+  }
+}
+
+#if defined(AOTC_CONV_VEC) && defined(__AVX512F__)
+#define AOTC_CONV_WINO_STORE(r)                                  \
+  {                                                              \
+    const aotc_conv_v16 lo_ = c[r][0], hi_ = c[r][1];            \
+    memcpy(Cm + (ptrdiff_t)(r)*cstride, &lo_, sizeof lo_);       \
+    memcpy(Cm + (ptrdiff_t)(r)*cstride + 16, &hi_, sizeof hi_);  \
+  }
+#define AOTC_CONV_WINO_ZERO(r) c[r][0] = c[r][1] = zero;
+/* Cm[r * cstride + j] = sum_k A(r, k) * B[k * bstride + j] for r < 8, j < 32: one micro-kernel tile of a
+   Winograd GEMM, A two conv_mr4 blocks. No bias, activation or ragged edges, so all 16 accumulators stay
+   in registers (aotc_conv_wide_ukernel's general tile spilled some around its k loop, which with K = 16
+   doubled its time). */
+static AOTC_UNUSED AOTC_CONV_NATIVE AOTC_CONV_ZMM void aotc_conv_wino23_gemm_tile(int32_t K, const float *A,
+                                                                               const float *B, ptrdiff_t bstride,
+                                                                               float *Cm, ptrdiff_t cstride) {
+  const float *A2 = A + (ptrdiff_t)4 * K;
+  aotc_conv_v16 c[8][2], zero;
+  int32_t k;
+  memset(&zero, 0, sizeof zero);
+  AOTC_CONV_ROWS8(AOTC_CONV_WINO_ZERO)
+  for (k = 0; k < K; ++k) {
+    const float *Ak = A + (ptrdiff_t)k * 4, *Ak2 = A2 + (ptrdiff_t)k * 4;
+    aotc_conv_v16 b0, b1;
+    float a;
+    memcpy(&b0, B + (ptrdiff_t)k * bstride, sizeof b0);
+    memcpy(&b1, B + (ptrdiff_t)k * bstride + 16, sizeof b1);
+    AOTC_CONV_ROWS8(AOTC_CONV_ROW_FMA)
+  }
+  AOTC_CONV_ROWS8(AOTC_CONV_WINO_STORE)
+}
+#endif
+
+/* M[xi] (mr <= 8 output channels x cols tiles, rows T apart) = those rows of U[xi] (conv_mr4, from u) times
+   V[xi] (C x cols, rows T apart). */
+static AOTC_UNUSED void aotc_conv_wino23_gemm(int32_t mr, int32_t C, int32_t cols, int32_t T, const float *u,
+                                              const float *v, const int32_t *koff, float *mxi) {
+  int32_t q = 0;
+#if defined(AOTC_CONV_VEC) && defined(__AVX512F__)
+  if (mr == 8)
+    for (; q + 32 <= cols; q += 32) aotc_conv_wino23_gemm_tile(C, u, v + q, T, mxi + q, T);
+#endif
+  if (q < cols) aotc_conv_gemm_f32(mr, C, cols - q, u, v + q, koff, NULL, NULL, mxi + q, T);
+}
+
+AOTC_KERNEL void aotc_conv_wino23_mr4_f32(const float *x, const float *u, const float *bias, const float *residual,
+                                          float *y, void *scratch, const aotc_conv_params *geo, int32_t act_kind,
+                                          float act_a, float act_b) {
+  const int32_t N = geo->n, C = geo->cg, M = geo->mg, IH = geo->in[1], IW = geo->in[2];
+  const int32_t OH = geo->out[1], OW = geo->out[2], P = OH * OW;
+  const int32_t TH = (OH + 1) / 2, TW = (OW + 1) / 2, R = aotc_conv_wino23_rows(geo), T = R * TW;
+  /* A block's input rows split into column phases: 2*R + 2 rows (the last tile row's 4) of TW + 1, zero-padded. */
+  const int32_t Hph = 2 * R + 2, Wph = TW + 1;
+  /* (M holds the 16 GEMMs' products for 8 output channels at a time.) */
+  const ptrdiff_t chan = (ptrdiff_t)2 * Hph * Wph, vstride = (ptrdiff_t)C * T, mstride = (ptrdiff_t)8 * T;
+  const ptrdiff_t per_xi = (ptrdiff_t)(M + AOTC_CONV_MR - 1) / AOTC_CONV_MR * AOTC_CONV_MR * C;
+  /* Phases, V (read up to a whole GEMM tile past its end), M, the GEMMs' koff. */
+  float *ph = (float *)scratch, *V = ph + C * chan, *Mb = V + 16 * vstride + AOTC_CONV_NR_MAX;
+  int32_t *koff = (int32_t *)(void *)(Mb + 16 * mstride);
+  aotc_conv_params pg = *geo; /* a block's phase split: stride 2 along columns only, its rows' top pad */
+  aotc_conv_act act_s;
+  const aotc_conv_act *act = aotc_conv_act_init(&act_s, act_kind, act_a, act_b);
+  int32_t n, th0, c, xi, m0, m, a;
+  pg.stride[0] = pg.stride[1] = 1, pg.stride[2] = 2;
+  pg.out[1] = 2 * R, pg.out[2] = TW;
+  for (c = 0; c < C; ++c) koff[c] = c * T;
+  for (n = 0; n < N; ++n) {
+    const float *xn = x + (ptrdiff_t)n * C * IH * IW;
+    float *yn = y + (ptrdiff_t)n * M * P;
+    const float *resn = residual ? residual + (ptrdiff_t)n * M * P : NULL;
+    for (th0 = 0; th0 < TH; th0 += R) {
+      const int32_t rows = TH - th0 < R ? TH - th0 : R;
+      pg.pad[1] = geo->pad[1] - 2 * th0;
+      for (c = 0; c < C; ++c) aotc_conv_phase_copy_f32(xn + (ptrdiff_t)c * IH * IW, ph + c * chan, &pg, 1, Hph, Wph);
+      for (c = 0; c < C; ++c)
+        for (a = 0; a < rows; ++a) {
+          const float *pe = ph + c * chan + (ptrdiff_t)2 * a * Wph;
+          aotc_conv_wino23_tile_row(pe, pe + (ptrdiff_t)Hph * Wph, Wph, V + (ptrdiff_t)c * T + (ptrdiff_t)a * TW,
+                                    vstride, TW);
+        }
+      for (m0 = 0; m0 < M; m0 += 8) {
+        const int32_t mr = M - m0 < 8 ? M - m0 : 8;
+        for (xi = 0; xi < 16; ++xi)
+          aotc_conv_wino23_gemm(mr, C, rows * TW, T, u + xi * per_xi + (ptrdiff_t)m0 * C, V + xi * vstride, koff,
+                                Mb + xi * mstride);
+        /* A^T M A, tile row by tile row: tile t's four outputs go to columns 2t and 2t + 1 of two output rows. */
+        for (m = 0; m < mr; ++m)
+          for (a = 0; a < rows; ++a) {
+            const int32_t oh = 2 * (th0 + a);
+            const ptrdiff_t at = (ptrdiff_t)(m0 + m) * P + (ptrdiff_t)oh * OW;
+            const int more = oh + 1 < OH;
+            aotc_conv_wino23_output(Mb + (ptrdiff_t)m * T + (ptrdiff_t)a * TW, mstride, yn + at,
+                                    more ? yn + at + OW : NULL, resn ? resn + at : NULL,
+                                    resn && more ? resn + at + OW : NULL, bias ? bias[m0 + m] : 0.0f, OW, TW, act);
+          }
+      }
     }
   }
 }

@@ -88,14 +88,26 @@ static void check(int32_t N, int32_t G, int32_t Cg, int32_t Mg, int32_t IH, int3
     const size_t nwino = (size_t)16 * ((Mg + AOTC_CONV_CV_MR - 1) / AOTC_CONV_CV_MR * AOTC_CONV_CV_MR) * Cg;
     const size_t nsw = (size_t)aotc_conv_wino23_scratch_floats(&p.geo);
     float *wwino = alloc_floats(nwino), *sw = alloc_floats(nsw);
-    aotc_conv_wino_pack_f32(w, wwino, Mg, Cg);
+    const size_t nwino4 = (size_t)16 * ((Mg + AOTC_CONV_MR - 1) / AOTC_CONV_MR * AOTC_CONV_MR) * Cg;
+    const size_t nsw4 = (size_t)aotc_conv_wino23_mr4_scratch_floats(&p.geo);
+    float *wwino4 = alloc_floats(nwino4), *sw4 = alloc_floats(nsw4);
+    aotc_conv_wino_pack_f32(w, wwino, Mg, Cg, AOTC_CONV_CV_MR);
+    aotc_conv_wino_pack_f32(w, wwino4, Mg, Cg, AOTC_CONV_MR);
     for (i = 0; i < nsw; ++i) sw[i] = 1e30f;
     RUN("aotc_conv_wino23_f32",
         aotc_conv_wino23_f32(x, wwino, use_bias ? b : NULL, NULL, y, sw, &p.geo, act_kind, act_a, act_b));
     for (i = 0; i < nsw; ++i) sw[i] = 1e30f;
     RUN_REF("aotc_conv_wino23_f32 (residual)",
             aotc_conv_wino23_f32(x, wwino, use_bias ? b : NULL, res, y, sw, &p.geo, act_kind, act_a, act_b), ref_res);
-    free(wwino), free(sw);
+    /* (scratch full of 1e30: a float the kernel read before writing it would show in y) */
+    for (i = 0; i < nsw4; ++i) sw4[i] = 1e30f;
+    RUN("aotc_conv_wino23_mr4_f32",
+        aotc_conv_wino23_mr4_f32(x, wwino4, use_bias ? b : NULL, NULL, y, sw4, &p.geo, act_kind, act_a, act_b));
+    for (i = 0; i < nsw4; ++i) sw4[i] = 1e30f;
+    RUN_REF("aotc_conv_wino23_mr4_f32 (residual)",
+            aotc_conv_wino23_mr4_f32(x, wwino4, use_bias ? b : NULL, res, y, sw4, &p.geo, act_kind, act_a, act_b),
+            ref_res);
+    free(wwino), free(sw), free(wwino4), free(sw4);
   }
   /* The other kernels' residual: their output, then aotc_conv_add_residual_f32 over it. */
   RUN_REF("aotc_conv_f32 + aotc_conv_add_residual_f32",
@@ -205,6 +217,12 @@ int main(void) {
   for (act = 0; act <= 3; ++act) check(1, 1, 128, 128, 14, 14, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, act);
   check(1, 1, 130, 136, 13, 11, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1);
   check(2, 1, 20, 40, 9, 15, 3, 3, 1, 1, 1, 1, 0, 2, 2, 0, 0, 1);
+  /* aotc_conv_wino23_mr4_f32's vector paths: ResNet-8's 32x32 x 16 and 16x16 x 32 (16 and 8 tiles a row,
+     blocks of whole 32-tile GEMM tiles), 20 outputs (past a multiple of 8), rows of 17 tiles and odd planes. */
+  for (act = 0; act <= 3; ++act) check(1, 1, 16, 16, 32, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, act);
+  check(1, 1, 32, 32, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+  check(1, 1, 16, 20, 33, 34, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+  check(2, 1, 17, 24, 35, 31, 3, 3, 1, 1, 1, 1, 2, 0, 0, 2, 0, 2);
   /* Pointwise convs aotc_sconv_f32 runs in place: fewer, as many and more outputs, ragged pixel counts. */
   for (act = 0; act <= 3; ++act) {
     check(1, 1, 64, 64, 25, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, act);

@@ -328,7 +328,8 @@ TEST_CASE("3x3 convs over 128+ channels get Winograd's conv_wino23 weights on 51
   }
 }
 
-TEST_CASE("Winograd takes 3x3 convs from 32 input and 64 output channels over 169+ pixels", "[layouts]") {
+TEST_CASE("Winograd takes 3x3 convs from 32 input and 64 output channels over 169+ pixels and ResNet-8's",
+          "[layouts]") {
   // The packed format of the weights of a 3x3 conv (pads 1) from C to M channels over HW x HW on a 512-bit
   // vector target.
   auto weight_format = [](int64_t C, int64_t M, int64_t HW) {
@@ -341,9 +342,15 @@ TEST_CASE("Winograd takes 3x3 convs from 32 input and 64 output channels over 16
   };
   CHECK(weight_format(32, 128, 27) == "conv_wino23");  // SqueezeNet 1.1's fire4 and fire5 expand3x3
   CHECK(weight_format(64, 64, 14) == "conv_wino23");
-  CHECK(weight_format(32, 32, 16) != "conv_wino23");   // ResNet-8's, where Winograd is slower
-  CHECK(weight_format(16, 64, 55) != "conv_wino23");   // SqueezeNet 1.1's fire2 and fire3 expand3x3
+  CHECK(weight_format(16, 64, 55) == "conv_mr4");     // SqueezeNet 1.1's fire2 and fire3 expand3x3
   CHECK(weight_format(64, 256, 13) == "conv_wino23");  // 169 pixels: fire8 and fire9
   CHECK(weight_format(48, 192, 13) == "conv_wino23");  // fire6 and fire7
   CHECK(weight_format(64, 256, 12) != "conv_wino23");  // 144 pixels
+  // Fewer channels (aotc_conv_wino23_mr4_f32): ResNet-8's 32x32 x 16 and 16x16 x 32, whose rows of 16 and 8
+  // tiles fill GEMM tiles of 32, but not its 8x8 x 64 (64 outputs, 64 pixels), nor rows of 12 tiles.
+  CHECK(weight_format(16, 16, 32) == "conv_wino23_mr4");
+  CHECK(weight_format(32, 32, 16) == "conv_wino23_mr4");
+  CHECK(weight_format(64, 64, 8) != "conv_wino23_mr4");
+  CHECK(weight_format(16, 16, 24) != "conv_wino23_mr4");
+  CHECK(weight_format(8, 16, 32) != "conv_wino23_mr4");  // 8 input channels
 }
