@@ -137,14 +137,20 @@ static AOTC_UNUSED AOTC_CONV_PHASE_COPY_INLINE void aotc_conv_phase_copy_f32(con
   a = (r) < 4 ? Ak[(r) & 3] : Ak2[(r) & 3]; \
   c[r][0] += a * b0;                        \
   c[r][1] += a * b1;
-/* Row r of a full tile: activation, then both vectors stored (constant r keeps c in registers). */
-#define AOTC_CONV_ROW_STORE(r)                                                  \
-  if (act) {                                                                    \
-    AOTC_CONV_ACTIVATE(aotc_cv_vt_, aotc_cv_vi_, c[r][0], act, zero);           \
-    AOTC_CONV_ACTIVATE(aotc_cv_vt_, aotc_cv_vi_, c[r][1], act, zero);           \
-  }                                                                             \
-  memcpy(C0 + (ptrdiff_t)(r)*ldc, &c[r][0], sizeof c[r][0]);                    \
-  memcpy(C1 + (ptrdiff_t)(r)*ldc1, &c[r][1], sizeof c[r][1]);
+/* Row r of a full tile: activation, then both vectors stored, through copies (constant r, and no address
+   of c taken, keep c in registers). */
+#define AOTC_CONV_ROW_STORE(r)                                     \
+  {                                                                \
+    aotc_cv_vt_ st0_ = c[r][0], st1_ = c[r][1];                    \
+    if (act) {                                                     \
+      AOTC_CONV_ACTIVATE(aotc_cv_vt_, aotc_cv_vi_, st0_, act, zero); \
+      AOTC_CONV_ACTIVATE(aotc_cv_vt_, aotc_cv_vi_, st1_, act, zero); \
+    }                                                              \
+    memcpy(C0 + (ptrdiff_t)(r)*ldc, &st0_, sizeof st0_);           \
+    memcpy(C1 + (ptrdiff_t)(r)*ldc1, &st1_, sizeof st1_);          \
+  }
+/* Row r's accumulators start at its bias (or zero). */
+#define AOTC_CONV_ROW_INIT(r) c[r][0] = c[r][1] = bias ? zero + bias[r] : zero;
 /*
  * Defines, for vector type VT of VW floats (VI: ints of the same size), KR
  * output channels per tile (4 or 8, ROWS the matching AOTC_CONV_ROWS*) and
@@ -214,6 +220,31 @@ static AOTC_UNUSED AOTC_CONV_PHASE_COPY_INLINE void aotc_conv_phase_copy_f32(con
       }                                                                                                         \
     }                                                                                                           \
   }                                                                                                             \
+  /* A full tile (KR channels, 2*VW pixels) of NAME##_ukernel without its code for ragged tiles, whose loops    \
+     over rows made GCC keep the accumulators in memory around the k loop (the cost showed with few k steps). */  \
+  static AOTC_UNUSED ATTR void NAME##_tile(int32_t K, const float *A, const float *B0, const float *B1,          \
+                                           const int32_t *koff, const float *bias, const aotc_conv_act *act,    \
+                                           float *C0, float *C1, int32_t ldc, int32_t ldc1) {                   \
+    const float *A2 = A + (ptrdiff_t)4 * K; /* (KR = 8: the second block; 4: never read) */                     \
+    VT c[KR][2], zero;                                                                                          \
+    int32_t k;                                                                                                  \
+    memset(&zero, 0, sizeof zero);                                                                              \
+    ROWS(AOTC_CONV_ROW_INIT)                                                                                    \
+    for (k = 0; k < K; ++k) {                                                                                   \
+      const float *Ak = A + (ptrdiff_t)k * 4, *Ak2 = A2 + (ptrdiff_t)k * 4;                                     \
+      VT b0, b1;                                                                                                \
+      float a;                                                                                                  \
+      memcpy(&b0, B0 + koff[k], sizeof b0);                                                                     \
+      memcpy(&b1, B1 + koff[k], sizeof b1);                                                                     \
+      ROWS(AOTC_CONV_ROW_FMA)                                                                                   \
+      (void)Ak2;                                                                                                \
+    }                                                                                                           \
+    {                                                                                                           \
+      typedef VT aotc_cv_vt_;                                                                                   \
+      typedef VI aotc_cv_vi_;                                                                                   \
+      ROWS(AOTC_CONV_ROW_STORE)                                                                                 \
+    }                                                                                                           \
+  }                                                                                                             \
   static AOTC_UNUSED ATTR void NAME##_gemm(int32_t Mg, int32_t K, int32_t cols, const float *w, const float *B,  \
                                            const int32_t *koff, const float *bias, const aotc_conv_act *act, float *y, \
                                            int32_t P) {                                                         \
@@ -222,8 +253,12 @@ static AOTC_UNUSED AOTC_CONV_PHASE_COPY_INLINE void aotc_conv_phase_copy_f32(con
       const int32_t nr = cols - q < 2 * VW ? cols - q : 2 * VW;                                                 \
       for (m = 0; m < Mg; m += KR) {                                                                            \
         float *yt = y + (ptrdiff_t)m * P + q;                                                                   \
-        NAME##_ukernel(K, w + (ptrdiff_t)m * K, Mg - m < KR ? Mg - m : KR, B + q, B + q + VW, koff,             \
-                       bias ? bias + m : NULL, act, yt, yt + VW, P, P, nr);                                    \
+        if (nr == 2 * VW && Mg - m >= KR)                                                                       \
+          NAME##_tile(K, w + (ptrdiff_t)m * K, B + q, B + q + VW, koff, bias ? bias + m : NULL, act, yt,        \
+                      yt + VW, P, P);                                                                           \
+        else                                                                                                    \
+          NAME##_ukernel(K, w + (ptrdiff_t)m * K, Mg - m < KR ? Mg - m : KR, B + q, B + q + VW, koff,           \
+                         bias ? bias + m : NULL, act, yt, yt + VW, P, P, nr);                                  \
       }                                                                                                         \
     }                                                                                                           \
   }                                                                                                             \
@@ -246,9 +281,12 @@ static AOTC_UNUSED AOTC_CONV_PHASE_COPY_INLINE void aotc_conv_phase_copy_f32(con
         const float *b1 = xp + ((ptrdiff_t)(row1 / OH) * Hph + row1 % OH) * Wph + s1;                           \
         float *y0 = y + (ptrdiff_t)row0 * OW + s0, *y1 = y + (ptrdiff_t)row1 * OW + s1;                         \
         for (m = 0; m < Mg; m += KR)                                                                            \
-          NAME##_ukernel(K, w + (ptrdiff_t)m * K, Mg - m < KR ? Mg - m : KR, b0, b1, koff,                      \
-                         bias ? bias + m : NULL, act, y0 + (ptrdiff_t)m * P, y1 + (ptrdiff_t)m * P, P, P,       \
-                         2 * VW);                                                                               \
+          if (Mg - m >= KR)                                                                                     \
+            NAME##_tile(K, w + (ptrdiff_t)m * K, b0, b1, koff, bias ? bias + m : NULL, act,                     \
+                        y0 + (ptrdiff_t)m * P, y1 + (ptrdiff_t)m * P, P, P);                                    \
+          else                                                                                                  \
+            NAME##_ukernel(K, w + (ptrdiff_t)m * K, Mg - m, b0, b1, koff, bias ? bias + m : NULL, act,          \
+                           y0 + (ptrdiff_t)m * P, y1 + (ptrdiff_t)m * P, P, P, 2 * VW);                         \
       }                                                                                                         \
     } else {                                                                                                    \
       /* Per depth plane, flat phase index q = oh*Wph + ow (the last valid one is below nq), 2*VW at a          \
@@ -279,10 +317,14 @@ static AOTC_UNUSED AOTC_CONV_PHASE_COPY_INLINE void aotc_conv_phase_copy_f32(con
           for (m = 0; m < Mg; m += KR) {                                                                        \
             const int32_t mr = Mg - m < KR ? Mg - m : KR;                                                       \
             float *ym = yd + (ptrdiff_t)m * P;                                                                  \
-            NAME##_ukernel(K, w + (ptrdiff_t)m * K, mr, xd + q0, xd + q0 + VW, koff, bias ? bias + m : NULL,    \
-                           act,                                                                                 \
-                           at[0] >= 0 ? ym + at[0] : tile, at[1] >= 0 ? ym + at[1] : tile + VW,                 \
-                           at[0] >= 0 ? P : 2 * VW, at[1] >= 0 ? P : 2 * VW, 2 * VW);                           \
+            float *c0 = at[0] >= 0 ? ym + at[0] : tile, *c1 = at[1] >= 0 ? ym + at[1] : tile + VW;              \
+            const int32_t ldc0 = at[0] >= 0 ? P : 2 * VW, ldc1 = at[1] >= 0 ? P : 2 * VW;                       \
+            if (mr == KR)                                                                                       \
+              NAME##_tile(K, w + (ptrdiff_t)m * K, xd + q0, xd + q0 + VW, koff, bias ? bias + m : NULL, act, c0, \
+                          c1, ldc0, ldc1);                                                                      \
+            else                                                                                                \
+              NAME##_ukernel(K, w + (ptrdiff_t)m * K, mr, xd + q0, xd + q0 + VW, koff, bias ? bias + m : NULL,  \
+                             act, c0, c1, ldc0, ldc1, 2 * VW);                                                  \
             for (i = 0; i < pieces; ++i)                                                                        \
               for (r = 0; r < mr; ++r)                                                                          \
                 aotc_conv_copy16_f32(ym + (ptrdiff_t)r * P + to[i], tile + r * 2 * VW + lane[i], len[i]);       \
