@@ -149,6 +149,17 @@ static AOTC_UNUSED AOTC_CONV_PHASE_COPY_INLINE void aotc_conv_phase_copy_f32(con
     memcpy(C0 + (ptrdiff_t)(r)*ldc, &st0_, sizeof st0_);           \
     memcpy(C1 + (ptrdiff_t)(r)*ldc1, &st1_, sizeof st1_);          \
   }
+/* The micro-kernels' k loop: per k, the two input vectors at B0 and B1 + koff[k] times each row's weight. */
+#define AOTC_CONV_GEMM_KLOOP(VT, ROWS)                                    \
+  for (k = 0; k < K; ++k) {                                               \
+    const float *Ak = A + (ptrdiff_t)k * 4, *Ak2 = A2 + (ptrdiff_t)k * 4; \
+    VT b0, b1;                                                            \
+    float a;                                                              \
+    memcpy(&b0, B0 + koff[k], sizeof b0);                                 \
+    memcpy(&b1, B1 + koff[k], sizeof b1);                                 \
+    ROWS(AOTC_CONV_ROW_FMA)                                               \
+    (void)Ak2;                                                            \
+  }
 /* Row r's accumulators start at its bias (or zero). */
 #define AOTC_CONV_ROW_INIT(r) c[r][0] = c[r][1] = bias ? zero + bias[r] : zero;
 /*
@@ -163,7 +174,8 @@ static AOTC_UNUSED AOTC_CONV_PHASE_COPY_INLINE void aotc_conv_phase_copy_f32(con
  *   then the fused activation act (if not NULL). The two vectors can come from
  *   different image rows. A holds weight rows packed by aotc_conv_pack_f32 in
  *   blocks of 4 (A(r, k) = A[(r/4)*4*K + k*4 + r%4]). With nr < 2*VW only the
- *   first nr pixels are stored (then C1 must be C0 + VW).
+ *   first nr pixels are stored (then C1 must be C0 + VW). Full tiles (mr = KR,
+ *   nr = 2*VW) go through NAME##_tile instead.
  * NAME##_gemm: y (Mg x cols, rows P apart) = w * B + bias, B's pixels
  *   contiguous (the input of a pointwise conv), B rows readable up to a
  *   multiple of 2*VW columns.
@@ -189,21 +201,7 @@ static AOTC_UNUSED AOTC_CONV_PHASE_COPY_INLINE void aotc_conv_phase_copy_f32(con
     int32_t k, r, j;                                                                                            \
     memset(&zero, 0, sizeof zero);                                                                              \
     for (r = 0; r < KR; ++r) c[r][0] = c[r][1] = zero + (bias ? bias[r < mr ? r : mr - 1] : 0.0f);              \
-    for (k = 0; k < K; ++k) {                                                                                   \
-      const float *Ak = A + (ptrdiff_t)k * 4, *Ak2 = A2 + (ptrdiff_t)k * 4;                                     \
-      VT b0, b1;                                                                                                \
-      float a;                                                                                                  \
-      memcpy(&b0, B0 + koff[k], sizeof b0);                                                                     \
-      memcpy(&b1, B1 + koff[k], sizeof b1);                                                                     \
-      ROWS(AOTC_CONV_ROW_FMA)                                                                                   \
-      (void)Ak2;                                                                                                \
-    }                                                                                                           \
-    if (mr == KR && nr == 2 * VW) {                                                                             \
-      typedef VT aotc_cv_vt_;                                                                                   \
-      typedef VI aotc_cv_vi_;                                                                                   \
-      ROWS(AOTC_CONV_ROW_STORE)                                                                                 \
-      return;                                                                                                   \
-    }                                                                                                           \
+    AOTC_CONV_GEMM_KLOOP(VT, ROWS)                                                                              \
     if (act)                                                                                                    \
       for (r = 0; r < mr; ++r) {                                                                                \
         AOTC_CONV_ACTIVATE(VT, VI, c[r][0], act, zero);                                                         \
@@ -230,15 +228,7 @@ static AOTC_UNUSED AOTC_CONV_PHASE_COPY_INLINE void aotc_conv_phase_copy_f32(con
     int32_t k;                                                                                                  \
     memset(&zero, 0, sizeof zero);                                                                              \
     ROWS(AOTC_CONV_ROW_INIT)                                                                                    \
-    for (k = 0; k < K; ++k) {                                                                                   \
-      const float *Ak = A + (ptrdiff_t)k * 4, *Ak2 = A2 + (ptrdiff_t)k * 4;                                     \
-      VT b0, b1;                                                                                                \
-      float a;                                                                                                  \
-      memcpy(&b0, B0 + koff[k], sizeof b0);                                                                     \
-      memcpy(&b1, B1 + koff[k], sizeof b1);                                                                     \
-      ROWS(AOTC_CONV_ROW_FMA)                                                                                   \
-      (void)Ak2;                                                                                                \
-    }                                                                                                           \
+    AOTC_CONV_GEMM_KLOOP(VT, ROWS)                                                                              \
     {                                                                                                           \
       typedef VT aotc_cv_vt_;                                                                                   \
       typedef VI aotc_cv_vi_;                                                                                   \
