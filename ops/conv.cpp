@@ -317,12 +317,17 @@ int64_t winograd_mr(const Target &target, const aotc_conv_params &geo) {
 
 bool uses_winograd(const Target &target, const aotc_conv_params &geo) { return winograd_mr(target, geo) != 0; }
 
+// Tile rows per block of both Winograd kernels (aotc_conv_wino23_rows).
+int64_t winograd_block_rows(const aotc_conv_params &geo) {
+  const int64_t TW = (geo.out[2] + 1) / 2, TH = (geo.out[1] + 1) / 2;
+  return std::min(TH, std::max<int64_t>(1, kWinoTiles / TW));
+}
+
 // Scratch floats of aotc_conv_wino23_f32 (aotc_conv_wino23_scratch_floats):
 // V and M of a block of tile rows, its GEMMs' koff, 16 rows of TW + 1 and a
 // row of zeros.
 int64_t winograd_scratch_floats(const aotc_conv_params &geo) {
-  const int64_t TW = (geo.out[2] + 1) / 2, TH = (geo.out[1] + 1) / 2;
-  const int64_t rows = std::min(TH, std::max<int64_t>(1, kWinoTiles / TW));
+  const int64_t TW = (geo.out[2] + 1) / 2, rows = winograd_block_rows(geo);
   const int64_t Mpad = (geo.mg + kCvMR - 1) / kCvMR * kCvMR;
   return 16 * (geo.cg + Mpad) * rows * TW + geo.cg + 16 * (TW + 1) + geo.in[2] + 64;
 }
@@ -331,8 +336,7 @@ int64_t winograd_scratch_floats(const aotc_conv_params &geo) {
 // a block of tile rows' input rows split into column phases, its V (read up
 // to a GEMM tile past its end) and M for 8 output channels, the GEMMs' koff.
 int64_t winograd_mr4_scratch_floats(const aotc_conv_params &geo) {
-  const int64_t TW = (geo.out[2] + 1) / 2, TH = (geo.out[1] + 1) / 2;
-  const int64_t rows = std::min(TH, std::max<int64_t>(1, kWinoTiles / TW));
+  const int64_t TW = (geo.out[2] + 1) / 2, rows = winograd_block_rows(geo);
   const int64_t phases = 2 * (2 * rows + 2) * (TW + 1);
   return geo.cg * phases + 16 * (geo.cg + 8) * rows * TW + kTileMax + geo.cg;
 }

@@ -90,37 +90,22 @@ MemoryPlan plan_greedy_by_size(const std::vector<BufferRequest> &buffers, size_t
   return place_in_order(buffers, order_by(buffers, [](const BufferRequest &b) { return b.size; }), alignment);
 }
 
-namespace {
+MemoryPlan plan_best_greedy(const std::vector<BufferRequest> &buffers, size_t alignment) {
+  return plan_best_searched(buffers, alignment, 0);
+}
 
-// The greedy orders plan_best_greedy tries.
-std::vector<std::vector<size_t>> greedy_orders(const std::vector<BufferRequest> &buffers) {
+MemoryPlan plan_best_searched(const std::vector<BufferRequest> &buffers, size_t alignment, int tries) {
+  const size_t bound = tries > 0 ? live_peak(buffers, alignment) : 0; // (no search: plan_best_greedy)
   auto lifetime = [](const BufferRequest &b) { return static_cast<size_t>(b.last_use - b.first_use + 1); };
-  return {
+  std::vector<std::vector<size_t>> orders = {
       order_by(buffers, [](const BufferRequest &b) { return b.size; }),
       order_by(buffers, [&](const BufferRequest &b) { return b.size * lifetime(b); }),
       order_by(buffers, [&](const BufferRequest &b) { return lifetime(b); }),
       order_by(buffers, [](const BufferRequest &b) { return -static_cast<long>(b.first_use); }),
   };
-}
-
-}  // namespace
-
-MemoryPlan plan_best_greedy(const std::vector<BufferRequest> &buffers, size_t alignment) {
-  MemoryPlan best;
-  bool first = true;
-  for (const std::vector<size_t> &order : greedy_orders(buffers)) {
-    MemoryPlan plan = place_in_order(buffers, order, alignment);
-    if (first || plan.total < best.total) best = std::move(plan);
-    first = false;
-  }
-  return best;
-}
-
-MemoryPlan plan_best_searched(const std::vector<BufferRequest> &buffers, size_t alignment, int tries) {
-  const size_t bound = live_peak(buffers, alignment);
   std::vector<size_t> best_order;
   MemoryPlan best;
-  for (std::vector<size_t> &order : greedy_orders(buffers)) {
+  for (std::vector<size_t> &order : orders) {
     MemoryPlan plan = place_in_order(buffers, order, alignment);
     if (best_order.empty() || plan.total < best.total) best = std::move(plan), best_order = std::move(order);
   }
